@@ -1,0 +1,85 @@
+// The decoded profile: the pprof schema with string indices and ids resolved to
+// values and object references, as google/pprof's profile.Profile holds it.
+// Every later stage (filters, graph, reports, insights, diff) reads this shape.
+
+export interface ValueType {
+  type: string;
+  unit: string;
+}
+
+export interface Func {
+  id: number;
+  name: string;
+  systemName: string;
+  filename: string;
+  startLine: number;
+}
+
+export interface Line {
+  function: Func;
+  line: number;
+  column: number;
+}
+
+export interface Mapping {
+  id: number;
+  /** Unsigned 64-bit addresses stay exact as bigint. */
+  start: bigint;
+  limit: bigint;
+  offset: bigint;
+  file: string;
+  buildId: string;
+  hasFunctions: boolean;
+  hasFilenames: boolean;
+  hasLineNumbers: boolean;
+  hasInlineFrames: boolean;
+}
+
+export interface Location {
+  id: number;
+  mapping: Mapping | null;
+  /** Unsigned 64-bit program counter; 0n when unknown. */
+  address: bigint;
+  /** line[0] is the innermost inlined call; the last line owns the address. */
+  line: Line[];
+  isFolded: boolean;
+}
+
+export interface Sample {
+  /** location[0] is the leaf. */
+  location: Location[];
+  /** One value per sample type. Exact when Profile.exactValues is null. */
+  value: number[];
+  /** String labels, key -> values in order; null when the sample has none. */
+  label: Record<string, string[]> | null;
+  /** Numeric labels, key -> values; numUnit holds the matching units ("" when unset). */
+  numLabel: Record<string, number[]> | null;
+  numUnit: Record<string, string[]> | null;
+}
+
+export interface Profile {
+  sampleType: ValueType[];
+  /** The type name from default_sample_type, "" when unset. */
+  defaultSampleType: string;
+  sample: Sample[];
+  mapping: Mapping[];
+  location: Location[];
+  function: Func[];
+  dropFrames: string;
+  keepFrames: string;
+  timeNanos: bigint;
+  durationNanos: bigint;
+  periodType: ValueType | null;
+  period: bigint;
+  comments: string[];
+  docUrl: string;
+  /**
+   * Exact sample values, parallel to `sample`, present only when some value, or the
+   * sum of absolute values of some sample type, does not fit in 2^53. Analysis uses
+   * these (BigInt arithmetic) instead of `value` then, so no total silently rounds.
+   */
+  exactValues: bigint[][] | null;
+}
+
+/** Where the decoded profile came from; reported in metadata and errors. */
+export type ProfileFormat = 'proto' | 'legacy-cpu' | 'legacy-heap' | 'legacy-count' | 'legacy-contention' | 'legacy-threadz';

@@ -1,0 +1,45 @@
+// What a caller asks of a profile: which values, at what granularity, through which
+// filters. The same Query drives the CLI flags, the HTTP query string and the UI URL.
+
+export type Granularity = 'functions' | 'filefunctions' | 'files' | 'lines' | 'addresses';
+export const GRANULARITIES: readonly Granularity[] = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
+
+export interface Query {
+  /** Sample type: its name (also with an `inuse_` prefix as pprof allows), its index as a string, or "" for the default. */
+  sampleIndex?: string;
+  granularity?: Granularity;
+  /** Attribute inlined frames to their out-of-line caller (pprof -noinlines). */
+  noInlines?: boolean;
+  /** Regexps, as pprof's -focus, -ignore, -hide, -show, -show_from, -prune_from. */
+  focus?: string;
+  ignore?: string;
+  hide?: string;
+  show?: string;
+  showFrom?: string;
+  pruneFrom?: string;
+  /** pprof's -tagfocus / -tagignore syntax: `[key=]value[,value]` or numeric ranges. */
+  tagFocus?: string;
+  tagIgnore?: string;
+  /** Percentages relative to the filtered total instead of the whole profile. */
+  relativePercentages?: boolean;
+}
+
+export interface TopOptions {
+  /** Keep at most this many rows; 0 = no limit (pprof -top default). */
+  nodeCount?: number;
+  /** Drop nodes whose |cum| is below this fraction of the total flat (default 0.005). */
+  nodeFraction?: number;
+  sort?: 'flat' | 'cum';
+  /** Output unit: "minimum" (default), "auto", or a unit name such as "ms" or "MB". */
+  unit?: string;
+  /** false = no trimming at all (pprof -trim=false). */
+  trim?: boolean;
+}
+
+/** A query that cannot run: bad regexp, unknown sample type, ... (HTTP 400). */
+export class QueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
