@@ -1,0 +1,3 @@
+module pprof-lens/samples/live-service
+
+go 1.23
