@@ -1,0 +1,47 @@
+// Locates (and on first use generates) the `go tool pprof` comparison references
+// written by scripts/make-diff-references.sh.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const REF_DIR = join(ROOT, 'tests/.references/diff');
+
+export function ensureDiffReferences(): void {
+  if (existsSync(REF_DIR) && readdirSync(REF_DIR).some((f) => f.endsWith('.pair.txt'))) return;
+  execFileSync('bash', [join(ROOT, 'scripts/make-diff-references.sh')], { stdio: 'inherit' });
+}
+
+export interface DiffCase {
+  name: string;
+  base: string;
+  newer: string;
+  /** pprof refused the pair; its error message. */
+  error: string | null;
+  /** Reference outputs present for this case, by suffix (e.g. "diff_base.top.txt"). */
+  outputs: string[];
+}
+
+export function diffCases(): DiffCase[] {
+  ensureDiffReferences();
+  const files = readdirSync(REF_DIR);
+  return files
+    .filter((f) => f.endsWith('.pair.txt'))
+    .map((f) => {
+      const name = f.slice(0, -'.pair.txt'.length);
+      const [base, newer] = readFileSync(join(REF_DIR, f), 'utf8').trim().split(' ') as [string, string];
+      const errFile = join(REF_DIR, `${name}.err.txt`);
+      return {
+        name,
+        base: resolve(ROOT, base),
+        newer: resolve(ROOT, newer),
+        error: existsSync(errFile) ? readFileSync(errFile, 'utf8').trim() : null,
+        outputs: files.filter((g) => g.startsWith(`${name}.`) && !g.endsWith('.pair.txt') && !g.endsWith('.err.txt')).map((g) => g.slice(name.length + 1)),
+      };
+    });
+}
+
+export function refPath(c: DiffCase, suffix: string): string {
+  return join(REF_DIR, `${c.name}.${suffix}`);
+}
