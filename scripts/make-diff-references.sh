@@ -56,6 +56,9 @@ for entry in "${PAIRS[@]}"; do
   for t in $types; do
     pp -top -sample_index="$t" -diff_base="$base" "$new" >"$OUT/$name.diff_base.si_$t.top.txt" 2>/dev/null
     pp -top -sample_index="$t" -base="$base" "$new" >"$OUT/$name.base.si_$t.top.txt" 2>/dev/null
+    # Exact integers (base unit, no node dropping) for checks that need raw values.
+    case "$t" in cpu|delay) u=-unit=ns ;; *space) u=-unit=B ;; *) u= ;; esac
+    pp -top -nodefraction=0 $u -sample_index="$t" -diff_base="$base" "$new" >"$OUT/$name.diff_base.si_$t.exact.top.txt" 2>/dev/null
   done
 done
 echo "references in $OUT: $(ls "$OUT" | wc -l) files" >&2

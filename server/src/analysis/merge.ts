@@ -34,10 +34,6 @@ function sampleRows(p: Profile): Row[] {
   return p.exactValues ?? p.sample.map((s) => s.value);
 }
 
-function hasExact(ps: Profile[]): boolean {
-  return ps.some((p) => p.exactValues !== null);
-}
-
 /** Builds a profile's sample/exactValues pair from rows, keeping numbers when they are exact. */
 function withRows(p: Profile, samples: Sample[], rows: Row[]): Profile {
   if (rows.length === 0 || typeof rows[0]![0] !== 'bigint') {
@@ -548,13 +544,8 @@ export function merge(srcs: Profile[]): Profile {
   m.rows.forEach((r, i) => {
     if (!isZeroRow(r)) keep.push(i);
   });
-  let samples = m.samples;
-  let rows = m.rows;
-  let locations = m.locations;
-  let functions = m.functions;
-  let mappings = m.mappings;
   if (keep.length !== m.rows.length) {
-    const again = merge([
+    return merge([
       {
         ...header,
         sample: keep.map((i) => m.samples[i]!),
@@ -564,9 +555,8 @@ export function merge(srcs: Profile[]): Profile {
         function: m.functions,
       },
     ]);
-    return again;
   }
-  return withRows({ ...header, mapping: mappings, location: locations, function: functions }, samples, rows);
+  return withRows({ ...header, mapping: m.mappings, location: m.locations, function: m.functions }, m.samples, m.rows);
 }
 
 /** pprof's combineProfiles: compatibilize types, convert units, merge. */

@@ -1,0 +1,271 @@
+// Comparison view models: the differential top table (rows and order of
+// `go tool pprof -top -diff_base=BASE NEW`, or -base) with each row's base and new
+// values, and the differential flame tree (sized by the new profile, with the base
+// value and the delta per frame). Pure functions over decoded profiles.
+import {
+  compatibilizeSampleTypes,
+  diffProfiles,
+  normalize as normalizeProfile,
+  scale,
+  scaleProfiles,
+  type DiffMode,
+} from '../analysis/merge.js';
+import type { Location, Profile, ValueType } from '../model/profile.js';
+import { QueryError, type Query, type TopOptions } from '../model/query.js';
+import type { TopReport, TopRow } from '../model/views.js';
+import { computeTop, prepareProfile } from './index.js';
+
+export interface DiffOptions {
+  mode: DiffMode;
+  /** pprof -normalize: the new profile scaled so each type sums to the base's sum. */
+  normalize?: boolean;
+}
+
+export interface DiffTopRow extends TopRow {
+  /** flat and cum (from TopRow) are new minus base, as pprof prints them. */
+  baseFlat: number;
+  baseCum: number;
+  newFlat: number;
+  newCum: number;
+}
+
+/** A TopReport (formatTopText prints it exactly as pprof) with per-row base/new values. */
+export interface DiffTopReport extends TopReport {
+  rows: DiffTopRow[];
+  mode: DiffMode;
+  normalized: boolean;
+  /** Sum of |values| of each side at the chosen sample type (after unit conversion and normalisation). */
+  baseTotal: number;
+  newTotal: number;
+}
+
+export interface DiffFlameNode {
+  name: string;
+  /** Inclusive value in the new profile (the width of the frame). */
+  value: number;
+  /** Inclusive value in the base profile. */
+  base: number;
+  /** value - base. */
+  delta: number;
+  /** Leaf (self) values. */
+  self: number;
+  baseSelf: number;
+  /** Children left out by pruning: their count and summed new/base values. */
+  prunedCount?: number;
+  prunedValue?: number;
+  prunedBase?: number;
+  children: DiffFlameNode[];
+}
+
+export interface DiffFlameGraph {
+  sampleType: ValueType;
+  mode: DiffMode;
+  normalized: boolean;
+  newTotal: number;
+  baseTotal: number;
+  root: DiffFlameNode;
+  droppedNodes: number;
+  minFraction: number;
+}
+
+/** The two sides as pprof sees them just before merging: common sample types and units, new normalised. */
+export interface DiffSides {
+  newer: Profile;
+  base: Profile;
+}
+
+export function diffSides(newer: Profile, base: Profile, opts: DiffOptions): DiffSides {
+  const src = opts.normalize ? normalizeProfile(newer, base) : newer;
+  // Negated like pprof before scaling so ScaleN's zero-dropping sees the same values.
+  const [n, b] = scaleProfiles(compatibilizeSampleTypes([src, scale(base, -1)])) as [Profile, Profile];
+  return { newer: n, base: scale(b, -1) };
+}
+
+/** Sample index by type name (also `inuse_`-less alias and numeric index), default as pprof. */
+export function sampleIndexOf(p: Profile, si?: string): number {
+  const types = p.sampleType;
+  if (si === undefined || si === '') {
+    const d = p.defaultSampleType ? types.findIndex((t) => t.type === p.defaultSampleType) : -1;
+    return d >= 0 ? d : types.length - 1;
+  }
+  if (/^\d+$/.test(si)) {
+    const i = Number(si);
+    if (i < types.length) return i;
+  }
+  const plain = si.replace(/^inuse_/, '');
+  for (let i = 0; i < types.length; i++) {
+    if (types[i]!.type === si || types[i]!.type === plain) return i;
+  }
+  throw new QueryError(`sample_index "${si}" not found; this comparison has: ${types.map((t) => t.type).join(', ')}`);
+}
+
+function absTotal(p: Profile, idx: number): number {
+  let t = 0;
+  for (const s of p.sample) t += Math.abs(s.value[idx]!);
+  return t;
+}
+
+function rowKey(r: TopRow): string {
+  return `${r.name}\u0000${r.address}`;
+}
+
+/**
+ * The differential top table. Rows, order, totals, legend and percentages are those of
+ * `go tool pprof -top -diff_base=BASE NEW` (mode diff_base) or `-base=BASE NEW` (mode base).
+ */
+export function computeDiffTop(newer: Profile, base: Profile, q: Query, opts: DiffOptions & TopOptions): DiffTopReport {
+  const merged = prepareProfile(diffProfiles(newer, base, opts));
+  const report = computeTop(merged, q, opts);
+  const sides = diffSides(newer, base, opts);
+  // Each side on its own, untrimmed, gives every row's base and new values.
+  const all: TopOptions = { ...opts, nodeCount: 0, nodeFraction: 0, trim: false };
+  const newTop = computeTop(prepareProfile(sides.newer), q, all);
+  const baseTop = computeTop(prepareProfile(sides.base), q, all);
+  const newByKey = new Map(newTop.rows.map((r) => [rowKey(r), r]));
+  const baseByKey = new Map(baseTop.rows.map((r) => [rowKey(r), r]));
+  const rows: DiffTopRow[] = report.rows.map((r) => {
+    const n = newByKey.get(rowKey(r));
+    const b = baseByKey.get(rowKey(r));
+    return { ...r, newFlat: n?.flat ?? 0, newCum: n?.cum ?? 0, baseFlat: b?.flat ?? 0, baseCum: b?.cum ?? 0 };
+  });
+  const idx = sampleIndexOf(merged, q.sampleIndex);
+  return {
+    ...report,
+    rows,
+    mode: opts.mode,
+    normalized: !!opts.normalize,
+    newTotal: absTotal(sides.newer, idx),
+    baseTotal: absTotal(sides.base, idx),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Differential flame tree.
+
+/** drop_frames/keep_frames applied; most Go profiles have neither, so skip the copy then. */
+function prepared(p: Profile): Profile {
+  return p.dropFrames || p.keepFrames ? prepareProfile(p) : p;
+}
+
+interface MutableNode {
+  name: string;
+  value: number;
+  base: number;
+  self: number;
+  baseSelf: number;
+  children: Map<string, MutableNode>;
+}
+
+function newNode(name: string): MutableNode {
+  return { name, value: 0, base: 0, self: 0, baseSelf: 0, children: new Map() };
+}
+
+/** Frame names of a location, outermost (caller) first; unsymbolized ones by address. */
+function frames(l: Location): string[] {
+  if (l.line.length === 0) return [`0x${l.address.toString(16)}`];
+  const out: string[] = [];
+  for (let i = l.line.length - 1; i >= 0; i--) out.push(l.line[i]!.function.name || `0x${l.address.toString(16)}`);
+  return out;
+}
+
+function addSide(root: MutableNode, p: Profile, idx: number, side: 'new' | 'base'): void {
+  const frameCache = new Map<Location, string[]>();
+  for (const s of p.sample) {
+    const v = s.value[idx]!;
+    if (v === 0) continue;
+    let node = root;
+    if (side === 'new') node.value += v;
+    else node.base += v;
+    for (let i = s.location.length - 1; i >= 0; i--) {
+      const loc = s.location[i]!;
+      let names = frameCache.get(loc);
+      if (!names) frameCache.set(loc, (names = frames(loc)));
+      for (const name of names) {
+        let child = node.children.get(name);
+        if (!child) node.children.set(name, (child = newNode(name)));
+        node = child;
+        if (side === 'new') node.value += v;
+        else node.base += v;
+      }
+    }
+    if (side === 'new') node.self += v;
+    else node.baseSelf += v;
+  }
+}
+
+function freeze(n: MutableNode, cutoff: number, counter: { dropped: number }): DiffFlameNode {
+  const out: DiffFlameNode = {
+    name: n.name,
+    value: n.value,
+    base: n.base,
+    delta: n.value - n.base,
+    self: n.self,
+    baseSelf: n.baseSelf,
+    children: [],
+  };
+  let prunedCount = 0;
+  let prunedValue = 0;
+  let prunedBase = 0;
+  // Widest (by new, then base) first; name breaks ties so output is stable.
+  const kids = [...n.children.values()].sort((a, b) => b.value - a.value || b.base - a.base || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const c of kids) {
+    if (Math.max(Math.abs(c.value), Math.abs(c.base)) < cutoff) {
+      prunedCount += 1 + countDescendants(c);
+      prunedValue += c.value;
+      prunedBase += c.base;
+      continue;
+    }
+    out.children.push(freeze(c, cutoff, counter));
+  }
+  if (prunedCount > 0) {
+    counter.dropped += prunedCount;
+    out.prunedCount = prunedCount;
+    out.prunedValue = prunedValue;
+    out.prunedBase = prunedBase;
+  }
+  return out;
+}
+
+function countDescendants(n: MutableNode): number {
+  let c = 0;
+  for (const k of n.children.values()) c += 1 + countDescendants(k);
+  return c;
+}
+
+/**
+ * Call tree of both sides merged by frame-name path: value = new, base, delta = new - base.
+ * Frames that vanished stay with value 0. `minFraction` prunes frames whose new and base
+ * values are both below that fraction of the larger total; `path` returns one subtree.
+ */
+export function computeDiffFlameGraph(
+  newer: Profile,
+  base: Profile,
+  q: Query,
+  opts: DiffOptions & { minFraction?: number; path?: string[] },
+): DiffFlameGraph {
+  const sides = diffSides(prepared(newer), prepared(base), opts);
+  const idx = sampleIndexOf(sides.newer, q.sampleIndex);
+  const root = newNode('root');
+  addSide(root, sides.newer, idx, 'new');
+  addSide(root, sides.base, idx, 'base');
+  let start = root;
+  for (const name of opts.path ?? []) {
+    const next = start.children.get(name);
+    if (!next) throw new QueryError(`path not found in the comparison: ${JSON.stringify(opts.path)}`);
+    start = next;
+  }
+  const minFraction = opts.minFraction ?? 0.001;
+  const cutoff = Math.max(Math.abs(start.value), Math.abs(start.base)) * minFraction;
+  const counter = { dropped: 0 };
+  const tree = freeze(start, cutoff, counter);
+  return {
+    sampleType: sides.newer.sampleType[idx]!,
+    mode: opts.mode,
+    normalized: !!opts.normalize,
+    newTotal: absTotal(sides.newer, idx),
+    baseTotal: absTotal(sides.base, idx),
+    root: tree,
+    droppedNodes: counter.dropped,
+    minFraction,
+  };
+}
