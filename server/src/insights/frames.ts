@@ -1,0 +1,129 @@
+// Frame names and the sample walk every rule uses: normalised function names,
+// runtime / standard-library / user classification, and per-sample stacks.
+// Name sets follow /work/shared/research/concepts.md (Go 1.19 .. current).
+import type { Profile } from '../model/profile.js';
+
+export interface Frame {
+  name: string;
+  file: string;
+  line: number;
+}
+
+export interface StackSample {
+  /** Leaf first (inlined frames expanded, innermost first). */
+  frames: Frame[];
+  value: number;
+  /** The `bytes` numeric label of heap samples (average object size), 0 when absent. */
+  bytes: number;
+  /** Companion count (CPU: samples, heap: objects, contention: contentions); 0 when absent. */
+  count: number;
+}
+
+/** Strip generic type arguments ("[...]") with a bracket-balanced scan. */
+export function normalizeName(name: string): string {
+  if (!name.includes('[')) return name;
+  let out = '';
+  let depth = 0;
+  for (const ch of name) {
+    if (ch === '[') depth++;
+    else if (ch === ']') depth = Math.max(0, depth - 1);
+    else if (depth === 0) out += ch;
+  }
+  return out;
+}
+
+/** Runtime-internal packages (their frames are never "the user's code"). */
+export const RUNTIME_ANY =
+  /^(runtime|internal\/runtime(\/[a-z0-9_]+)*|runtime\/internal\/[a-z0-9_]+|internal\/bytealg|internal\/sync|internal\/abi|internal\/goarch)\.|^gcWriteBarrier$/;
+
+const STD_ROOTS = new Set(
+  ('archive arena bufio builtin bytes cmp compress container context crypto database debug embed encoding errors ' +
+    'expvar flag fmt go hash html image index internal io iter log maps math mime net os path plugin reflect regexp ' +
+    'runtime simd slices sort strconv strings structs sync syscall testing text time unicode unique unsafe uuid vendor weak')
+    .split(' '),
+);
+
+/** Import path of the package a Go function name belongs to ("" for names without one). */
+export function packagePath(name: string): string {
+  const slash = name.lastIndexOf('/');
+  const dot = name.indexOf('.', slash + 1);
+  return dot < 0 ? '' : name.slice(0, dot);
+}
+
+export function isRuntimeFrame(name: string): boolean {
+  return RUNTIME_ANY.test(name);
+}
+
+export function isStdlibFrame(name: string): boolean {
+  const pkg = packagePath(name);
+  if (!pkg) return isRuntimeFrame(name);
+  return STD_ROOTS.has(pkg.split('/')[0]);
+}
+
+/** A frame of the user's own code: has a Go package, outside runtime and standard library. */
+export function isUserFrame(name: string): boolean {
+  if (!name || name.startsWith('0x') || name.startsWith('[')) return false;
+  return packagePath(name) !== '' && !isStdlibFrame(name);
+}
+
+/** Expand every sample into leaf-first logical frames with the selected value. */
+export function stackSamples(p: Profile, index: number, countIndex = -1): StackSample[] {
+  const out: StackSample[] = [];
+  for (let i = 0; i < p.sample.length; i++) {
+    const s = p.sample[i];
+    const exact = p.exactValues?.[i]?.[index];
+    const value = exact !== undefined ? Number(exact) : s.value[index];
+    if (!value) continue;
+    const frames: Frame[] = [];
+    for (const loc of s.location) {
+      for (const ln of loc.line) frames.push({ name: normalizeName(ln.function.name), file: ln.function.filename, line: ln.line });
+    }
+    const count = countIndex >= 0 ? s.value[countIndex] : 0;
+    out.push({ frames, value, bytes: s.numLabel?.bytes?.[0] ?? 0, count });
+  }
+  return out;
+}
+
+/** Index of the first user frame at or above `from` (towards the root), or -1. */
+export function userFrameIndex(frames: Frame[], from = 0): number {
+  for (let i = from; i < frames.length; i++) if (isUserFrame(frames[i].name)) return i;
+  return -1;
+}
+
+/** Index of the first frame matching `re`, or -1. */
+export function findFrame(frames: Frame[], re: RegExp): number {
+  for (let i = 0; i < frames.length; i++) if (re.test(frames[i].name)) return i;
+  return -1;
+}
+
+/** Escape a function name for use inside a RegExp. */
+export function quoteRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** Regexp source matching exactly these frame names (for the UI's highlight). */
+export function exactNamesRegExp(names: string[]): string {
+  const uniq = [...new Set(names)];
+  return uniq.length ? `^(${uniq.map(quoteRegExp).join('|')})$` : '';
+}
+
+/** True when the profile was written by a Go program (runtime.* frames exist). */
+export function looksLikeGo(p: Profile): boolean {
+  return p.function.some((f) => /^runtime\.[A-Za-z_]/.test(f.name) || /^main\.[A-Za-z_]/.test(f.name));
+}
+
+/**
+ * Guess the Go release from version-specific runtime names (concepts.md 1.8).
+ * Returns a range such as ">=1.26", "1.24-1.25", "1.19-1.21" or "" when no marker is present.
+ */
+export function guessGoVersion(p: Profile): string {
+  const names = new Set(p.function.map((f) => f.name));
+  const any = (re: RegExp) => p.function.some((f) => re.test(f.name));
+  if (any(/^runtime\.scanObject$|^internal\/strconv\.|^internal\/runtime\/syscall\/linux\./)) return '>=1.26';
+  if (any(/^internal\/sync\.|^runtime\.mallocgc(Tiny|SmallScanNoHeader|SmallNoscan|Large)|^internal\/runtime\/maps\./)) return '>=1.24';
+  if (any(/^internal\/runtime\/syscall\.Syscall6$/)) return '1.23-1.25';
+  if (names.has('runtime.heapSetType')) return '1.22-1.23';
+  if (names.has('runtime.heapBitsSetType') || any(/^fmt\.glob\.\.func/)) return '<=1.21';
+  if (any(/^runtime\/internal\/syscall\./)) return '<=1.22';
+  return '';
+}

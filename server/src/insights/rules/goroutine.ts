@@ -1,0 +1,102 @@
+// Goroutine profiles: each sample is one distinct stack, its value the number of
+// goroutines sharing it. Many goroutines parked on the same channel or lock stack are
+// the shape of a leak.
+import type { Finding, FindingFunction } from '../types.js';
+import { isRuntimeFrame, isUserFrame, quoteRegExp } from '../frames.js';
+import { PARK } from '../patterns.js';
+import type { Rule } from './common.js';
+import { finding, highlightFor, pct, where } from './common.js';
+
+interface WaitKind {
+  label: string;
+  re: RegExp;
+  /** Kinds that healthy worker pools also sit in need a bigger crowd before we speak. */
+  strict: boolean;
+}
+
+const KINDS: WaitKind[] = [
+  { label: 'chan send', re: /^runtime\.(chansend1?|selectnbsend)$/, strict: false },
+  { label: 'chan receive', re: /^runtime\.(chanrecv1)$/, strict: false },
+  { label: 'chan receive (range loop or v, ok)', re: /^runtime\.chanrecv2$/, strict: true },
+  { label: 'chan receive', re: /^runtime\.chanrecv$/, strict: false },
+  { label: 'select with no cases', re: /^runtime\.block$/, strict: false },
+  { label: 'select', re: /^runtime\.selectgo$/, strict: false },
+  { label: 'sync.Mutex.Lock', re: /^(internal\/)?sync\.runtime_SemacquireMutex$|^sync\.runtime_SemacquireRWMutexR?$/, strict: true },
+  { label: 'sync.WaitGroup.Wait', re: /^sync\.runtime_Semacquire(WaitGroup)?$/, strict: true },
+  { label: 'sync.Cond.Wait', re: /^sync\.runtime_notifyListWait$/, strict: true },
+];
+
+/** A stack shared by at least this many goroutines is reported regardless of the total. */
+export const LEAK_MIN_COUNT = 100;
+/** Smaller crowds count when they are this large and this big a part of all goroutines. */
+export const LEAK_MIN_CROWD = 50;
+export const LEAK_MIN_CROWD_SHARE = 0.2;
+
+export const goroutineLeaks: Rule = (input) => {
+  const groups = new Map<string, { kind: WaitKind; count: number; blocked: FindingFunction; entry: FindingFunction | null; frames: string[] }>();
+  for (const s of input.samples) {
+    const f = s.frames;
+    let i = 0;
+    while (i < f.length && PARK.test(f[i].name)) i++;
+    if (i === 0 || i >= f.length) continue;
+    // The first runtime/sync frame below the park says what the goroutine waits for.
+    let kind: WaitKind | undefined;
+    for (let j = i; j < f.length && !isUserFrame(f[j].name) && !kind; j++) kind = KINDS.find((k) => k.re.test(f[j].name));
+    if (!kind) continue;
+    const u = f.findIndex((fr, idx) => idx >= i && isUserFrame(fr.name));
+    if (u < 0) continue;
+    // The root-most frame is where the goroutine started (the `created by` frame when
+    // the writer records it); only point at it when it is the user's code.
+    let root = f.length - 1;
+    while (root > u && isRuntimeFrame(f[root].name)) root--;
+    const blocked: FindingFunction = { name: f[u].name, file: f[u].file, line: f[u].line, value: 0, share: 0 };
+    const entry = root > u && isUserFrame(f[root].name) ? { name: f[root].name, file: f[root].file, line: f[root].line, value: 0, share: 0 } : null;
+    const key = `${kind.label}\u0000${f.slice(u).map((x) => `${x.name}:${x.line}`).join('\u0000')}`;
+    const g = groups.get(key) ?? { kind, count: 0, blocked, entry, frames: f.slice(0, u + 1).map((x) => x.name) };
+    g.count += s.value;
+    groups.set(key, g);
+  }
+  const out: Finding[] = [];
+  for (const g of groups.values()) {
+    const share = input.total ? g.count / input.total : 0;
+    const crowd = !g.kind.strict && g.count >= LEAK_MIN_CROWD && share >= LEAK_MIN_CROWD_SHARE;
+    if (g.count < LEAK_MIN_COUNT && !crowd) continue;
+    g.blocked.value = g.count;
+    g.blocked.share = share;
+    const fns = [g.blocked];
+    if (g.entry && g.entry.name !== g.blocked.name) fns.push({ ...g.entry, value: g.count, share });
+    const creator = g.entry && g.entry.name !== g.blocked.name ? g.entry.name : g.blocked.name;
+    out.push(
+      finding({
+        rule: 'goroutine.leak',
+        concept: 'goroutine-leaks',
+        related: ['closures'],
+        title: `${g.count} goroutines blocked on ${g.kind.label} in ${g.blocked.name}`,
+        severity: g.count >= LEAK_MIN_COUNT ? 'warning' : 'info',
+        confidence: 'medium',
+        value: g.count,
+        total: input.total,
+        functions: fns,
+        evidence: [
+          `${g.count} of ${input.total} goroutines (${pct(share)}) share one stack parked on ${g.kind.label}`,
+          `blocked at ${where(g.blocked)}`,
+          g.entry && g.entry.name !== g.blocked.name ? `started from ${where(g.entry)}` : `goroutine function: ${g.blocked.name}`,
+          `stack: ${g.frames.join(' <- ')}`,
+        ],
+        advice:
+          `Check that every goroutine started by ${creator} can finish: whoever should ${g.kind.label.startsWith('chan send') ? 'receive' : g.kind.label.startsWith('chan') ? 'send or close the channel' : g.kind.label.startsWith('select') ? 'make one of the select cases ready' : 'release it'} may have returned early. ` +
+          `Give the goroutine a way out (select on ctx.Done(), a buffered channel of size 1 for a single result, close the channel when the producer is done). ` +
+          `Take a second goroutine profile later: if this count grows, it is a leak. In tests, go.uber.org/goleak catches these.`,
+        commands: [
+          `curl -s 'http://localhost:6060/debug/pprof/goroutine?debug=2' | grep -A 12 '\\[${g.kind.label.split(' (')[0]}' | head -40`,
+          `go tool pprof -top -base goroutine-before.pb.gz goroutine-after.pb.gz`,
+        ],
+        highlight: highlightFor(fns, []) || `^${quoteRegExp(g.blocked.name)}$`,
+      }),
+    );
+  }
+  out.sort((a, b) => b.value - a.value);
+  return out;
+};
+
+export const goroutineRules: Rule[] = [goroutineLeaks];
