@@ -1,34 +1,25 @@
 // Engine entry points (contract: /work/team/API.md). Pure functions over a decoded Profile.
 import type { Profile } from '../model/profile.js';
-import type { Query, TopOptions } from '../model/query.js';
-import type { FlameGraph, ProfileMeta, SourceListing, TopReport } from '../model/views.js';
+import { removeUninteresting } from '../analysis/prune.js';
+import { sampleIndexByName } from '../analysis/sampleindex.js';
 
 /** Supplies source text for `list`; `tried` names the paths looked at (for the "missing" hint). */
 export interface SourceReader {
   read(file: string): { text: string | null; tried: string[] };
 }
 
+/** pprof RemoveUninteresting (drop_frames/keep_frames); memoized, returns a new Profile when it prunes. */
 export function prepareProfile(p: Profile): Profile {
-  throw new Error('not implemented');
+  return removeUninteresting(p);
 }
+
+/** pprof's -sample_index resolution; throws QueryError for an unknown type. */
 export function resolveSampleIndex(p: Profile, si?: string): number {
-  throw new Error('not implemented');
+  return sampleIndexByName(p, si);
 }
-export function profileMeta(p: Profile): ProfileMeta {
-  throw new Error('not implemented');
-}
-export function computeTop(p: Profile, q: Query, opts?: TopOptions): TopReport {
-  throw new Error('not implemented');
-}
-export function formatTopText(report: TopReport): string {
-  throw new Error('not implemented');
-}
-export function computeFlameGraph(p: Profile, q: Query, opts?: { minFraction?: number; path?: string[] }): FlameGraph {
-  throw new Error('not implemented');
-}
-export function computeSourceListing(p: Profile, q: Query, fnRegex: string, reader: SourceReader): SourceListing {
-  throw new Error('not implemented');
-}
-export function formatListText(listing: SourceListing): string {
-  throw new Error('not implemented');
-}
+
+export { profileMeta } from './meta.js';
+export { computeTop, formatTopText } from './top.js';
+export type { TopExact } from './top.js';
+export { computeFlameGraph } from './flame.js';
+export { computeSourceListing, formatListText } from './list.js';

@@ -1,0 +1,246 @@
+// pprof's sample filters, in driver order (applyFocus): focus/ignore/hide/show,
+// show_from, tagfocus/tagignore, prune_from. Each rewrites the Work in place and
+// reports pprof's "<Option> expression matched no samples" warnings.
+import type { Line, Location } from '../model/profile.js';
+import type { Query } from '../model/query.js';
+import { compileOption } from './regex.js';
+import { simplifyFunc } from './prune.js';
+import { compileTagFilter, numLabelUnits } from './tagfilter.js';
+import type { Work } from './work.js';
+
+function lineMatches(ln: Line, re: RegExp): boolean {
+  const fn = ln.function;
+  return !!fn && (re.test(fn.name) || re.test(fn.filename));
+}
+
+function locMatches(loc: Location, lines: Line[], re: RegExp): boolean {
+  for (const ln of lines) if (lineMatches(ln, re)) return true;
+  return !!loc.mapping && re.test(loc.mapping.file);
+}
+
+export interface CompiledFilters {
+  focus: RegExp | null;
+  ignore: RegExp | null;
+  hide: RegExp | null;
+  show: RegExp | null;
+  showFrom: RegExp | null;
+  pruneFrom: RegExp | null;
+  tagFocus: ((s: import('../model/profile.js').Sample) => boolean) | null;
+  tagIgnore: ((s: import('../model/profile.js').Sample) => boolean) | null;
+}
+
+export function compileFilters(w: Work, q: Query): CompiledFilters {
+  const units = q.tagFocus || q.tagIgnore ? numLabelUnits(w.p) : new Map<string, string>();
+  return {
+    focus: compileOption(q.focus, 'focus'),
+    ignore: compileOption(q.ignore, 'ignore'),
+    hide: compileOption(q.hide, 'hide'),
+    show: compileOption(q.show, 'show'),
+    showFrom: compileOption(q.showFrom, 'show_from'),
+    pruneFrom: compileOption(q.pruneFrom, 'prune_from'),
+    tagFocus: compileTagFilter('tagfocus', q.tagFocus, units),
+    tagIgnore: compileTagFilter('tagignore', q.tagIgnore, units),
+  };
+}
+
+export function hasFilters(f: CompiledFilters): boolean {
+  return !!(f.focus || f.ignore || f.hide || f.show || f.showFrom || f.pruneFrom || f.tagFocus || f.tagIgnore);
+}
+
+/** Applies every filter; returns the warnings pprof prints. */
+export function applyFilters(w: Work, f: CompiledFilters): string[] {
+  const warnings: string[] = [];
+  const warn = (ok: boolean, name: string): void => {
+    if (!ok) warnings.push(`${name} expression matched no samples`);
+  };
+  if (f.focus || f.ignore || f.hide || f.show) {
+    const r = filterSamplesByName(w, f.focus, f.ignore, f.hide, f.show);
+    warn(!f.focus || r.fm, 'Focus');
+    warn(!f.ignore || r.im, 'Ignore');
+    warn(!f.hide || r.hm, 'Hide');
+    warn(!f.show || r.hnm, 'Show');
+  }
+  if (f.showFrom) warn(showFrom(w, f.showFrom), 'ShowFrom');
+  if (f.tagFocus || f.tagIgnore) {
+    const r = filterSamplesByTag(w, f.tagFocus, f.tagIgnore);
+    warn(!f.tagFocus || r.fm, 'TagFocus');
+    warn(!f.tagIgnore || r.im, 'TagIgnore');
+  }
+  if (f.pruneFrom) pruneFrom(w, f.pruneFrom);
+  return warnings;
+}
+
+function filterSamplesByName(
+  w: Work,
+  focus: RegExp | null,
+  ignore: RegExp | null,
+  hide: RegExp | null,
+  show: RegExp | null,
+): { fm: boolean; im: boolean; hm: boolean; hnm: boolean } {
+  let fm = false;
+  let im = false;
+  let hm = false;
+  let hnm = false;
+  const n = w.locs.length;
+  // 0 = neither, 1 = focused, 2 = ignored
+  const fi = new Uint8Array(n);
+  const hidden = new Uint8Array(n);
+  let anyHidden = false;
+  for (let i = 0; i < n; i++) {
+    const loc = w.locs[i];
+    const lines = w.lines[i];
+    if (ignore && locMatches(loc, lines, ignore)) {
+      im = true;
+      fi[i] = 2;
+    } else if (!focus || locMatches(loc, lines, focus)) {
+      fm = true;
+      fi[i] = 1;
+    }
+    if (hide && locMatches(loc, w.lines[i], hide)) {
+      hm = true;
+      let kept: Line[];
+      if (loc.mapping && hide.test(loc.mapping.file)) kept = [];
+      else kept = w.lines[i].filter((ln) => !lineMatches(ln, hide));
+      w.lines[i] = kept;
+      if (kept.length === 0) {
+        hidden[i] = 1;
+        anyHidden = true;
+      }
+    }
+    if (show) {
+      let kept: Line[];
+      if (loc.mapping && show.test(loc.mapping.file)) kept = w.lines[i];
+      else kept = w.lines[i].filter((ln) => !ln.function || show.test(ln.function.name) || show.test(ln.function.filename));
+      w.lines[i] = kept;
+      if (kept.length === 0) {
+        hidden[i] = 1;
+        anyHidden = true;
+      } else hnm = true;
+    }
+  }
+  const idx: number[] = [];
+  const stacks: Int32Array[] = [];
+  for (let k = 0; k < w.sampleIdx.length; k++) {
+    let st = w.stacks[k];
+    let f = false;
+    let ignored = false;
+    for (let j = 0; j < st.length; j++) {
+      const v = fi[st[j]];
+      if (v === 2) {
+        ignored = true;
+        break;
+      }
+      if (v === 1) f = true;
+    }
+    if (ignored || !f) continue;
+    if (anyHidden) {
+      let cnt = 0;
+      for (let j = 0; j < st.length; j++) if (!hidden[st[j]]) cnt++;
+      if (cnt === 0) continue;
+      if (cnt !== st.length) {
+        const ns = new Int32Array(cnt);
+        let o = 0;
+        for (let j = 0; j < st.length; j++) if (!hidden[st[j]]) ns[o++] = st[j];
+        st = ns;
+      }
+    }
+    idx.push(w.sampleIdx[k]);
+    stacks.push(st);
+  }
+  w.sampleIdx = idx;
+  w.stacks = stacks;
+  return { fm, im, hm, hnm };
+}
+
+function showFrom(w: Work, re: RegExp): boolean {
+  let matched = false;
+  const n = w.locs.length;
+  const hit = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const loc = w.locs[i];
+    if (loc.mapping && re.test(loc.mapping.file)) {
+      hit[i] = 1;
+      matched = true;
+      continue;
+    }
+    const lines = w.lines[i];
+    for (let j = lines.length - 1; j >= 0; j--) {
+      if (lineMatches(lines[j], re)) {
+        w.lines[i] = lines.slice(0, j + 1);
+        hit[i] = 1;
+        matched = true;
+        break;
+      }
+    }
+  }
+  const idx: number[] = [];
+  const stacks: Int32Array[] = [];
+  for (let k = 0; k < w.sampleIdx.length; k++) {
+    const st = w.stacks[k];
+    for (let j = st.length - 1; j >= 0; j--) {
+      if (hit[st[j]]) {
+        idx.push(w.sampleIdx[k]);
+        stacks.push(j + 1 === st.length ? st : st.subarray(0, j + 1));
+        break;
+      }
+    }
+  }
+  w.sampleIdx = idx;
+  w.stacks = stacks;
+  return matched;
+}
+
+function filterSamplesByTag(
+  w: Work,
+  focus: CompiledFilters['tagFocus'],
+  ignore: CompiledFilters['tagIgnore'],
+): { fm: boolean; im: boolean } {
+  let fm = false;
+  let im = false;
+  const idx: number[] = [];
+  const stacks: Int32Array[] = [];
+  for (let k = 0; k < w.sampleIdx.length; k++) {
+    const s = w.p.sample[w.sampleIdx[k]];
+    let keep = true;
+    if (focus) {
+      if (focus(s)) fm = true;
+      else keep = false;
+    }
+    if (ignore && ignore(s)) {
+      im = true;
+      keep = false;
+    }
+    if (keep) {
+      idx.push(w.sampleIdx[k]);
+      stacks.push(w.stacks[k]);
+    }
+  }
+  w.sampleIdx = idx;
+  w.stacks = stacks;
+  return { fm, im };
+}
+
+function pruneFrom(w: Work, re: RegExp): void {
+  const n = w.locs.length;
+  const beneath = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const lines = w.lines[i];
+    for (let j = 0; j < lines.length; j++) {
+      const fn = lines[j].function;
+      if (fn && fn.name !== '' && re.test(simplifyFunc(fn.name))) {
+        beneath[i] = 1;
+        if (j > 0) w.lines[i] = lines.slice(j);
+        break;
+      }
+    }
+  }
+  for (let k = 0; k < w.stacks.length; k++) {
+    const st = w.stacks[k];
+    for (let j = 0; j < st.length; j++) {
+      if (beneath[st[j]]) {
+        if (j > 0) w.stacks[k] = st.subarray(j);
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,230 @@
+// pprof's graph (internal/graph): nodes keyed by NodeInfo after granularity
+// aggregation; cum counted once per node per sample, flat to the innermost line
+// of the leaf location; in-edges (for inline labels) computed over a kept set.
+import type { Granularity } from '../model/query.js';
+import type { Line, Location } from '../model/profile.js';
+import { baseName, cleanPath, trimPath } from './paths.js';
+import type { Work } from './work.js';
+
+export interface NodeInfo {
+  name: string;
+  address: bigint;
+  file: string;
+  startLine: number;
+  lineno: number;
+  columnno: number;
+  objfile: string;
+}
+
+export interface GraphOptions {
+  granularity: Granularity;
+  noInlines: boolean;
+  trimPath?: string;
+  sourcePath?: string;
+  /** Keep binary names in keys (pprof ObjNames: list/raw/callgrind). */
+  objNames?: boolean;
+}
+
+/** Node table for one Work: per location, node ids innermost line first. */
+export interface NodeTable {
+  infos: NodeInfo[];
+  /** Per dense location index: node ids (innermost first); -1 for none. */
+  locNodes: Int32Array[];
+  /** Per location: whether node slot j is an inlined (non-outermost) line; same as j != length-1. */
+}
+
+const EMPTY_LINE: Line = { function: null as unknown as Line['function'], line: 0, column: 0 };
+
+export function buildNodeTable(w: Work, o: GraphOptions): NodeTable {
+  const g = o.granularity;
+  const inlines = !o.noInlines;
+  const noAgg = g === 'addresses' && inlines;
+  const keepFn = noAgg || g === 'addresses' || g === 'lines' || g === 'functions' || g === 'filefunctions';
+  const keepFile = noAgg || g === 'addresses' || g === 'lines' || g === 'files' || g === 'filefunctions';
+  const keepLine = noAgg || g === 'addresses' || g === 'lines';
+  const keepCol = noAgg;
+  const keepAddr = noAgg || g === 'addresses';
+  const tp = o.trimPath ?? '';
+  const sp = o.sourcePath ?? '';
+  const fileCache = new Map<string, string>();
+  const cleanFile = (f: string): string => {
+    let r = fileCache.get(f);
+    if (r === undefined) {
+      const t = trimPath(f, tp, sp);
+      r = t === '' ? '' : cleanPath(t);
+      fileCache.set(f, r);
+    }
+    return r;
+  };
+  const index = new Map<string, number>();
+  const infos: NodeInfo[] = [];
+  const locNodes: Int32Array[] = new Array(w.locs.length);
+  for (let i = 0; i < w.locs.length; i++) {
+    const loc: Location = w.locs[i];
+    let lines = w.lines[i];
+    if (!inlines && lines.length > 1) lines = lines.slice(lines.length - 1);
+    if (lines.length === 0) lines = [EMPTY_LINE];
+    const objfile = loc.mapping && loc.mapping.file !== '' ? loc.mapping.file : '';
+    const address = keepAddr ? loc.address : 0n;
+    const ids = new Int32Array(lines.length);
+    for (let j = 0; j < lines.length; j++) {
+      const ln = lines[j];
+      let info: NodeInfo;
+      const fn = ln.function;
+      if (!fn) {
+        info = { name: '', address: loc.address, file: '', startLine: 0, lineno: 0, columnno: 0, objfile };
+        if (!keepAddr) info.address = 0n;
+      } else {
+        const name = keepFn ? fn.name : '';
+        const file = keepFile && fn.filename !== '' ? cleanFile(fn.filename) : '';
+        info = {
+          name,
+          address,
+          file,
+          startLine: 0,
+          lineno: keepLine ? ln.line : 0,
+          columnno: keepCol ? ln.column : 0,
+          objfile: '',
+        };
+        if (o.objNames || name === '') {
+          info.objfile = objfile;
+          info.startLine = fn.startLine;
+        }
+      }
+      const key = `${info.address}\u0000${info.name}\u0000${info.file}\u0000${info.startLine}\u0000${info.lineno}\u0000${info.columnno}\u0000${info.objfile}`;
+      let id = index.get(key);
+      if (id === undefined) {
+        id = infos.length;
+        infos.push(info);
+        index.set(key, id);
+      }
+      ids[j] = id;
+    }
+    locNodes[i] = ids;
+  }
+  return { infos, locNodes };
+}
+
+/** Node values for the chosen sample type. Exact (BigInt64) arrays are set when the profile needs them. */
+export interface NodeValues {
+  flat: Float64Array;
+  cum: Float64Array;
+  flatX: BigInt64Array | null;
+  cumX: BigInt64Array | null;
+}
+
+/** Per kept sample value: numbers, or exact int64 when `exact` is non-null. */
+export interface SampleValues {
+  v: Float64Array;
+  exact: BigInt64Array | null;
+}
+
+export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues {
+  const n = t.infos.length;
+  const flat = new Float64Array(n);
+  const cum = new Float64Array(n);
+  const ex = sv.exact;
+  const flatX = ex ? new BigInt64Array(n) : null;
+  const cumX = ex ? new BigInt64Array(n) : null;
+  const stamp = new Int32Array(n).fill(-1);
+  const { locNodes } = t;
+  for (let k = 0; k < w.stacks.length; k++) {
+    const val = sv.v[k];
+    if (val === 0 && (!ex || ex[k] === 0n)) continue;
+    const st = w.stacks[k];
+    let last = -1;
+    for (let j = st.length - 1; j >= 0; j--) {
+      const ids = locNodes[st[j]];
+      for (let m = ids.length - 1; m >= 0; m--) {
+        const id = ids[m];
+        if (stamp[id] !== k) {
+          stamp[id] = k;
+          cum[id] += val;
+          if (cumX) cumX[id] += ex![k];
+        }
+        last = id;
+      }
+    }
+    if (last >= 0) {
+      flat[last] += val;
+      if (flatX) flatX[last] += ex![k];
+    }
+  }
+  if (flatX && cumX) {
+    for (let i = 0; i < n; i++) {
+      flat[i] = Number(flatX[i]);
+      cum[i] = Number(cumX[i]);
+    }
+  }
+  return { flat, cum, flatX, cumX };
+}
+
+export interface InEdge {
+  weight: number;
+  inline: boolean;
+}
+
+/**
+ * In-edges of the nodes in `kept` (null = every node) as pprof's graph builds them
+ * when only `kept` nodes exist: skipped nodes make residual edges, edges are added
+ * once per sample per pair, never self edges; an edge is inline only if every
+ * contribution was an inlined line.
+ */
+export function inEdges(w: Work, t: NodeTable, sv: SampleValues, kept: Uint8Array | null): Map<number, Map<number, InEdge & { stamp: number }>> {
+  const res = new Map<number, Map<number, InEdge & { stamp: number }>>();
+  const ex = sv.exact;
+  for (let k = 0; k < w.stacks.length; k++) {
+    const val = sv.v[k];
+    if (val === 0 && (!ex || ex[k] === 0n)) continue;
+    const st = w.stacks[k];
+    let parent = -1;
+    for (let j = st.length - 1; j >= 0; j--) {
+      const ids = t.locNodes[st[j]];
+      for (let m = ids.length - 1; m >= 0; m--) {
+        const id = ids[m];
+        if (kept && !kept[id]) continue;
+        if (parent >= 0 && parent !== id) {
+          let im = res.get(id);
+          if (!im) {
+            im = new Map();
+            res.set(id, im);
+          }
+          const inline = m !== ids.length - 1;
+          const e = im.get(parent);
+          if (!e) im.set(parent, { weight: val, inline, stamp: k });
+          else if (e.stamp !== k) {
+            e.stamp = k;
+            e.weight += val;
+            if (!inline) e.inline = false;
+          } else if (!inline) {
+            // pprof's seenEdge skips repeated pairs in one sample entirely
+          }
+        }
+        parent = id;
+      }
+    }
+  }
+  return res;
+}
+
+/** pprof NodeInfo.PrintableName. */
+export function printableName(i: NodeInfo): string {
+  const parts: string[] = [];
+  if (i.address !== 0n) parts.push(i.address.toString(16).padStart(16, '0'));
+  if (i.name !== '') parts.push(i.name);
+  if (i.lineno !== 0) {
+    let s = `${i.file}:${i.lineno}`;
+    if (i.columnno !== 0) s += `:${i.columnno}`;
+    parts.push(s);
+  } else if (i.file !== '') parts.push(i.file);
+  else if (i.name !== '') {
+    // name already included
+  } else if (i.objfile !== '') parts.push('[' + baseName(i.objfile) + ']');
+  else parts.push('<unknown>');
+  return parts.join(' ');
+}
+
+/** fmt.Sprint(NodeInfo): the last tie-break of pprof's node sort. */
+export function nodeInfoString(i: NodeInfo): string {
+  return `{${i.name}  ${i.address} ${i.file} ${i.startLine} ${i.lineno} ${i.columnno} ${i.objfile}}`;
+}

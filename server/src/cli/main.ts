@@ -1,0 +1,62 @@
+// pprof-lens command dispatcher. Other areas register subcommands in COMMANDS
+// (serve, capture); each returns an exit code, or a promise of one.
+import { QueryError } from '../model/query.js';
+import { ProfileDecodeError } from '../decode/index.js';
+import { UsageError } from './flags.js';
+import { runList } from './list.js';
+import { runTop, type CliIO } from './top.js';
+
+export type Command = (args: string[], io: CliIO) => number | Promise<number>;
+
+export const COMMANDS: Record<string, { run: Command | (() => Promise<Command>); help: string }> = {
+  top: { run: runTop, help: 'top [flags] FILE       text report, as go tool pprof -top' },
+  list: { run: runList, help: 'list [flags] REGEX FILE annotated source, as go tool pprof -list' },
+};
+
+const stdio: CliIO = {
+  out: (s) => void process.stdout.write(s),
+  err: (s) => void process.stderr.write(s),
+};
+
+function usage(): string {
+  return 'usage: pprof-lens <command> [flags] ...\ncommands:\n' + Object.values(COMMANDS).map((c) => '  ' + c.help).join('\n') + '\n';
+}
+
+export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === 'help' || cmd === '-h' || cmd === '--help') {
+    io.out(usage());
+    return cmd ? 0 : 2;
+  }
+  const entry = COMMANDS[cmd];
+  if (!entry) {
+    io.err(`pprof-lens: unknown command ${JSON.stringify(cmd)}\n` + usage());
+    return 2;
+  }
+  try {
+    return await (entry.run as Command)(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof QueryError || e instanceof ProfileDecodeError) {
+      io.err(`pprof-lens ${cmd}: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`pprof-lens ${cmd}: ${(e as Error).stack ?? String(e)}\n`);
+    return 2;
+  }
+}
+
+const isEntry = (() => {
+  const a = process.argv[1] ?? '';
+  return /(?:cli\/main\.[cm]?[jt]s|dist\/cli\.mjs|pprof-lens(?:\.mjs)?)$/.test(a);
+})();
+if (isEntry) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(String(e) + '\n');
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,24 @@
+// `pprof-lens top [flags] FILE` = `go tool pprof -top -symbolize=none [flags] FILE`.
+import { computeTop, formatTopText } from '../report/index.js';
+import { parseFlags, UsageError } from './flags.js';
+import { loadProfile } from './load.js';
+
+export interface CliIO {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+/** Runs `top` and returns its stdout text (warnings go to io.err). */
+export function topText(args: string[], io?: CliIO): string {
+  const f = parseFlags(args);
+  if (f.positional.length !== 1) throw new UsageError('usage: pprof-lens top [flags] FILE');
+  const p = loadProfile(f.positional[0]);
+  const r = computeTop(p, f.query, f.top);
+  for (const w of r.warnings) io?.err(w + '\n');
+  return formatTopText(r);
+}
+
+export function runTop(args: string[], io: CliIO): number {
+  io.out(topText(args, io));
+  return 0;
+}

@@ -1,0 +1,169 @@
+// Flame graph view model: one call tree merged by path (root first; inlined lines
+// expanded outermost -> innermost; unsymbolized locations skipped, like pprof's web
+// flame graph), then pruned of frames narrower than minFraction of the shown root.
+import type { Profile } from '../model/profile.js';
+import { QueryError, type Query } from '../model/query.js';
+import type { FlameGraph, FlameNode } from '../model/views.js';
+import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
+import { prepareQuery } from './pipeline.js';
+
+export const DEFAULT_MIN_FRACTION = 0.001;
+
+interface Tree {
+  parent: Int32Array;
+  key: Int32Array;
+  value: Float64Array;
+  self: Float64Array;
+  size: number;
+}
+
+function grow(t: Tree): void {
+  const cap = t.parent.length * 2;
+  const np = new Int32Array(cap);
+  np.set(t.parent);
+  const nk = new Int32Array(cap);
+  nk.set(t.key);
+  const nv = new Float64Array(cap);
+  nv.set(t.value);
+  const ns = new Float64Array(cap);
+  ns.set(t.self);
+  t.parent = np;
+  t.key = nk;
+  t.value = nv;
+  t.self = ns;
+}
+
+function frameName(info: NodeInfo, gran: string): string {
+  if (gran === 'functions' || gran === 'filefunctions') return info.name !== '' ? info.name : printableName(info);
+  return printableName(info);
+}
+
+export function computeFlameGraph(
+  raw: Profile,
+  q: Query,
+  opts: { minFraction?: number; path?: string[] } = {},
+): FlameGraph {
+  const pr = prepareQuery(raw, q);
+  const gran = q.granularity ?? 'functions';
+  const w = pr.work;
+  const table = buildNodeTable(w, { granularity: gran, noInlines: !!q.noInlines });
+  // Locations without lines (after filters) contribute no frame.
+  const hasLines = new Uint8Array(w.locs.length);
+  for (let i = 0; i < w.locs.length; i++) hasLines[i] = w.lines[i].length > 0 ? 1 : 0;
+  const nKeys = table.infos.length * 2;
+  const t: Tree = {
+    parent: new Int32Array(1024),
+    key: new Int32Array(1024),
+    value: new Float64Array(1024),
+    self: new Float64Array(1024),
+    size: 1,
+  };
+  t.parent[0] = -1;
+  t.key[0] = -1;
+  const childIndex = new Map<number, number>();
+  const sv = pr.sv.v;
+  for (let k = 0; k < w.stacks.length; k++) {
+    const val = sv[k];
+    if (val === 0) continue;
+    const st = w.stacks[k];
+    let cur = 0;
+    t.value[0] += val;
+    for (let j = st.length - 1; j >= 0; j--) {
+      const li = st[j];
+      if (!hasLines[li]) continue;
+      const ids = table.locNodes[li];
+      for (let m = ids.length - 1; m >= 0; m--) {
+        const key = ids[m] * 2 + (m !== ids.length - 1 ? 1 : 0);
+        const ck = cur * nKeys + key;
+        let c = childIndex.get(ck);
+        if (c === undefined) {
+          if (t.size === t.parent.length) grow(t);
+          c = t.size++;
+          t.parent[c] = cur;
+          t.key[c] = key;
+          childIndex.set(ck, c);
+        }
+        t.value[c] += val;
+        cur = c;
+      }
+    }
+    t.self[cur] += val;
+  }
+  // children adjacency (counting sort by parent)
+  const n = t.size;
+  const start = new Int32Array(n + 1);
+  for (let i = 1; i < n; i++) start[t.parent[i] + 1]++;
+  for (let i = 0; i < n; i++) start[i + 1] += start[i];
+  const fill = start.slice(0, n);
+  const kids = new Int32Array(Math.max(n - 1, 0));
+  for (let i = 1; i < n; i++) kids[fill[t.parent[i]]++] = i;
+
+  const infos = table.infos;
+  const nameOfKey = (key: number): string => frameName(infos[key >> 1], gran);
+
+  let rootIdx = 0;
+  for (const name of opts.path ?? []) {
+    let found = -1;
+    for (let c = start[rootIdx]; c < start[rootIdx + 1]; c++) {
+      if (nameOfKey(t.key[kids[c]]) === name) {
+        found = kids[c];
+        break;
+      }
+    }
+    if (found < 0) throw new QueryError(`flame graph path not found: ${JSON.stringify(opts.path)}`);
+    rootIdx = found;
+  }
+  const minFraction = opts.minFraction ?? DEFAULT_MIN_FRACTION;
+  const threshold = Math.abs(t.value[rootIdx]) * minFraction;
+  let dropped = 0;
+  const countSubtree = (i: number): number => {
+    let c = 1;
+    const stack = [i];
+    while (stack.length) {
+      const x = stack.pop()!;
+      for (let k = start[x]; k < start[x + 1]; k++) {
+        c++;
+        stack.push(kids[k]);
+      }
+    }
+    return c - 0;
+  };
+  const build = (i: number): FlameNode => {
+    const node: FlameNode = {
+      name: i === 0 ? 'root' : nameOfKey(t.key[i]),
+      value: t.value[i],
+      self: t.self[i],
+      children: [],
+    };
+    if (i !== 0) {
+      const info = infos[t.key[i] >> 1];
+      if (info.file !== '') node.file = info.file;
+      if (t.key[i] & 1) node.inline = true;
+    }
+    let pv = 0;
+    let pc = 0;
+    const ch: number[] = [];
+    for (let k = start[i]; k < start[i + 1]; k++) ch.push(kids[k]);
+    ch.sort((a, b) => Math.abs(t.value[b]) - Math.abs(t.value[a]));
+    for (const c of ch) {
+      if (Math.abs(t.value[c]) < threshold || t.value[c] === 0) {
+        pv += t.value[c];
+        pc++;
+        dropped += countSubtree(c);
+      } else node.children.push(build(c));
+    }
+    if (pc > 0) {
+      node.prunedValue = pv;
+      node.prunedCount = pc;
+    }
+    return node;
+  };
+  const root = build(rootIdx);
+  return {
+    sampleType: { ...pr.p.sampleType[pr.idx] },
+    total: pr.total,
+    root,
+    droppedNodes: dropped,
+    minFraction,
+  };
+}

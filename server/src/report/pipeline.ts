@@ -1,0 +1,105 @@
+// The shared front half of every report, in pprof's driver order: drop_frames,
+// sample index, total (before filters unless relative), filters, granularity.
+import type { Profile } from '../model/profile.js';
+import type { Granularity, Query } from '../model/query.js';
+import { applyFilters, compileFilters } from '../analysis/filter.js';
+import { accumulate, buildNodeTable, type NodeTable, type NodeValues, type SampleValues } from '../analysis/graph.js';
+import { removeUninteresting } from '../analysis/prune.js';
+import { sampleIndexByName } from '../analysis/sampleindex.js';
+import { makeWork, type Work } from '../analysis/work.js';
+
+export interface Prepared {
+  p: Profile;
+  idx: number;
+  total: number;
+  /** Exact total (int64 semantics) when the profile carries exact values. */
+  totalX: bigint | null;
+  work: Work;
+  sv: SampleValues;
+  warnings: string[];
+  /** Filters in pprof's "Active filters" legend form (key=value). */
+  activeFilters: string[];
+}
+
+function hasBaseLabel(s: Profile['sample'][number]): boolean {
+  const v = s.label?.['pprof::base'];
+  return !!v && v.includes('true');
+}
+
+/** pprof computeTotal over the given samples: sum of |v|, only the pprof::base=true samples when any exist. */
+export function computeTotal(p: Profile, idx: number, samples: number[] | null): { total: number; totalX: bigint | null } {
+  const n = samples ? samples.length : p.sample.length;
+  if (p.exactValues) {
+    let total = 0n;
+    let diff = 0n;
+    for (let k = 0; k < n; k++) {
+      const i = samples ? samples[k] : k;
+      let v = p.exactValues[i][idx];
+      if (v < 0n) v = -v;
+      total = BigInt.asIntN(64, total + v);
+      if (hasBaseLabel(p.sample[i])) diff = BigInt.asIntN(64, diff + v);
+    }
+    const t = diff > 0n ? diff : total;
+    return { total: Number(t), totalX: t };
+  }
+  let total = 0;
+  let diff = 0;
+  for (let k = 0; k < n; k++) {
+    const i = samples ? samples[k] : k;
+    const s = p.sample[i];
+    const v = Math.abs(s.value[idx]);
+    total += v;
+    if (s.label !== null && hasBaseLabel(s)) diff += v;
+  }
+  return { total: diff > 0 ? diff : total, totalX: null };
+}
+
+export function prepareQuery(raw: Profile, q: Query): Prepared {
+  const p = removeUninteresting(raw);
+  const idx = sampleIndexByName(p, q.sampleIndex);
+  const work = makeWork(p);
+  const filters = compileFilters(work, q);
+  let t = q.relativePercentages ? null : computeTotal(p, idx, null);
+  const warnings = applyFilters(work, filters);
+  if (!t) t = computeTotal(p, idx, work.sampleIdx);
+  const n = work.sampleIdx.length;
+  const v = new Float64Array(n);
+  let exact: BigInt64Array | null = null;
+  if (p.exactValues) {
+    exact = new BigInt64Array(n);
+    for (let k = 0; k < n; k++) {
+      exact[k] = p.exactValues[work.sampleIdx[k]][idx];
+      v[k] = Number(exact[k]);
+    }
+  } else {
+    for (let k = 0; k < n; k++) v[k] = p.sample[work.sampleIdx[k]].value[idx];
+  }
+  const activeFilters: string[] = [];
+  const add = (k: string, val: string | undefined): void => {
+    if (val) activeFilters.push(`${k}=${val}`);
+  };
+  add('focus', q.focus);
+  add('ignore', q.ignore);
+  add('hide', q.hide);
+  add('show', q.show);
+  add('show_from', q.showFrom);
+  add('tagfocus', q.tagFocus);
+  add('tagignore', q.tagIgnore);
+  return { p, idx, total: t.total, totalX: t.totalX, work, sv: { v, exact }, warnings, activeFilters };
+}
+
+export interface Graphed {
+  table: NodeTable;
+  values: NodeValues;
+}
+
+export function graphFor(
+  pr: Prepared,
+  granularity: Granularity,
+  noInlines: boolean,
+  extra: { objNames?: boolean; trimPath?: string; sourcePath?: string } = {},
+): Graphed {
+  const table = buildNodeTable(pr.work, { granularity, noInlines, ...extra });
+  const values = accumulate(pr.work, table, pr.sv);
+  return { table, values };
+}

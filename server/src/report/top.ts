@@ -1,0 +1,202 @@
+// `go tool pprof -top`: report.TextItems + printText, with pprof's trimming,
+// sorting, unit choice and legend.
+import type { Profile } from '../model/profile.js';
+import type { Query, TopOptions } from '../model/query.js';
+import type { InlineLabel, TopReport, TopRow } from '../model/views.js';
+import { inEdges, nodeInfoString, printableName, type NodeInfo } from '../analysis/graph.js';
+import { percentage, scaledLabel, selectOutputUnit } from './format.js';
+import { activeFilterLines, profileLabels } from './legend.js';
+import { graphFor, prepareQuery } from './pipeline.js';
+
+/** Exact int64 figures (decimal strings) for profiles whose values exceed 2^53. */
+export interface TopExact {
+  total: string;
+  flat: string[];
+  cum: string[];
+}
+
+const absBig = (v: bigint): bigint => (v < 0n ? -v : v);
+
+export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopReport & { exact?: TopExact } {
+  const pr = prepareQuery(raw, q);
+  const st = pr.p.sampleType[pr.idx];
+  const gran = q.granularity ?? 'functions';
+  const { table, values } = graphFor(pr, gran, !!q.noInlines);
+  const { infos } = table;
+  const { flat, cum, flatX, cumX } = values;
+  const trim = opts.trim !== false;
+  const nodeFraction = trim ? (opts.nodeFraction ?? 0.005) : 0;
+  const edgeFraction = trim ? 0.001 : 0;
+  const nodeCount = trim ? (opts.nodeCount ?? 0) : 0;
+  const cumSort = opts.sort === 'cum';
+
+  // nodes present in the graph (pprof drops flat==0 && cum==0)
+  const present: number[] = [];
+  let totalValue = 0;
+  let totalValueX = 0n;
+  for (let i = 0; i < infos.length; i++) {
+    if (flat[i] === 0 && cum[i] === 0 && (!flatX || (flatX[i] === 0n && cumX![i] === 0n))) continue;
+    present.push(i);
+    totalValue += flat[i];
+    if (flatX) totalValueX = BigInt.asIntN(64, totalValueX + flatX[i]);
+  }
+  const tv = flatX ? Number(totalValueX) : totalValue;
+  const nodeCutoff = Math.abs(Math.trunc(tv * nodeFraction));
+  const edgeCutoff = Math.abs(Math.trunc(tv * edgeFraction));
+
+  let nodes = present;
+  let droppedNodes = 0;
+  let rebuilt = false;
+  if (nodeCutoff > 0) {
+    nodes = present.filter((i) => Math.abs(cum[i]) >= nodeCutoff);
+    droppedNodes = present.length - nodes.length;
+    if (droppedNodes > 0) rebuilt = true;
+  }
+  const names = new Map<number, string>();
+  const nameOf = (i: number): string => {
+    let s = names.get(i);
+    if (s === undefined) {
+      s = printableName(infos[i]);
+      names.set(i, s);
+    }
+    return s;
+  };
+  const cmpAbs = (a: number, b: number, arr: Float64Array, arrX: BigInt64Array | null): number => {
+    if (arrX) {
+      const x = absBig(arrX[a]);
+      const y = absBig(arrX[b]);
+      return x === y ? 0 : x > y ? -1 : 1;
+    }
+    const x = Math.abs(arr[a]);
+    const y = Math.abs(arr[b]);
+    return x === y ? 0 : x > y ? -1 : 1;
+  };
+  const cmpName = (a: number, b: number): number => {
+    const x = nameOf(a);
+    const y = nameOf(b);
+    return x === y ? 0 : x < y ? -1 : 1;
+  };
+  const cmpInfo = (a: number, b: number): number => {
+    const x = nodeInfoString(infos[a]);
+    const y = nodeInfoString(infos[b]);
+    return x === y ? 0 : x < y ? -1 : 1;
+  };
+  const order = cumSort
+    ? (a: number, b: number): number =>
+        cmpAbs(a, b, cum, cumX) || cmpName(a, b) || cmpAbs(a, b, flat, flatX) || cmpInfo(a, b)
+    : (a: number, b: number): number =>
+        cmpAbs(a, b, flat, flatX) || cmpName(a, b) || cmpAbs(a, b, cum, cumX) || cmpInfo(a, b);
+  nodes = nodes.slice().sort(order);
+  const origCount = nodes.length;
+  if (nodeCount > 0 && nodeCount < nodes.length) {
+    nodes = nodes.slice(0, nodeCount);
+    rebuilt = true;
+  }
+
+  // Inline labels from the in-edges of the final graph.
+  let kept: Uint8Array | null = null;
+  if (rebuilt) {
+    kept = new Uint8Array(infos.length);
+    for (const i of nodes) kept[i] = 1;
+  }
+  const edges = inEdges(pr.work, table, pr.sv, kept);
+  const inlineOf = (i: number): InlineLabel => {
+    const m = edges.get(i);
+    if (!m) return '';
+    let inl = false;
+    let non = false;
+    for (const e of m.values()) {
+      if (Math.abs(e.weight) < edgeCutoff) continue;
+      if (e.inline) inl = true;
+      else non = true;
+    }
+    return inl ? (non ? '(partial-inline)' : '(inline)') : '';
+  };
+
+  const rows: TopRow[] = nodes.map((i) => {
+    const info: NodeInfo = infos[i];
+    return {
+      name: nameOf(i),
+      flat: flat[i],
+      cum: cum[i],
+      inline: inlineOf(i),
+      function: info.name,
+      file: info.file,
+      line: info.lineno,
+      address: info.address === 0n ? '' : '0x' + info.address.toString(16),
+    };
+  });
+
+  let shownFlat = 0;
+  let shownFlatX = 0n;
+  for (const i of nodes) {
+    shownFlat += flat[i];
+    if (flatX) shownFlatX = BigInt.asIntN(64, shownFlatX + flatX[i]);
+  }
+  if (flatX) shownFlat = Number(shownFlatX);
+
+  const unit = selectOutputUnit(opts.unit ?? 'minimum', st.unit, rows, pr.total);
+  const fmt = (v: number): string => scaledLabel(v, st.unit, unit);
+  const legend = profileLabels(pr.p, st.type, st.unit, pr.total, fmt);
+  legend.push(...activeFilterLines(pr.activeFilters));
+  legend.push(
+    `Showing nodes accounting for ${fmt(shownFlat)}, ${percentage(shownFlat, pr.total).trim()} of ${fmt(pr.total)} total`,
+  );
+  if (pr.total !== 0) {
+    if (droppedNodes > 0) {
+      const f = fmt(Math.abs(Math.trunc(pr.total * nodeFraction)));
+      legend.push(`Dropped ${droppedNodes} ${droppedNodes > 1 ? 'nodes' : 'node'} (cum <= ${f})`);
+    }
+    if (nodes.length > 0 && nodes.length < origCount) legend.push(`Showing top ${nodes.length} nodes out of ${origCount}`);
+  }
+
+  const report: TopReport & { exact?: TopExact } = {
+    sampleType: { ...st },
+    total: pr.total,
+    unit,
+    legend,
+    rows,
+    shownFlat,
+    droppedNodes,
+    nodesBeforeLimit: origCount,
+    warnings: pr.warnings,
+  };
+  if (flatX && cumX && pr.totalX !== null) {
+    report.exact = {
+      total: pr.totalX.toString(),
+      flat: nodes.map((i) => flatX[i].toString()),
+      cum: nodes.map((i) => cumX[i].toString()),
+    };
+  }
+  return report;
+}
+
+export function formatTopText(r: TopReport & { exact?: TopExact }): string {
+  const fmt = (v: number): string => scaledLabel(v, r.sampleType.unit, r.unit);
+  const out: string[] = [...r.legend];
+  out.push(`${pad('flat', 10)} ${pad('flat', 5)}% ${pad('sum', 5)}% ${pad('cum', 10)} ${pad('cum', 5)}%`);
+  let sum = 0;
+  let sumX = 0n;
+  for (let k = 0; k < r.rows.length; k++) {
+    const row = r.rows[k];
+    let running: number;
+    if (r.exact) {
+      sumX = BigInt.asIntN(64, sumX + BigInt(r.exact.flat[k]));
+      running = Number(sumX);
+    } else {
+      sum += row.flat;
+      running = sum;
+    }
+    const inl = row.inline ? ' ' + row.inline : '';
+    out.push(
+      `${pad(fmt(row.flat), 10)} ${percentage(row.flat, r.total)} ${percentage(running, r.total)} ${pad(fmt(row.cum), 10)} ${percentage(row.cum, r.total)}  ${row.name}${inl}`,
+    );
+  }
+  return out.join('\n') + '\n';
+}
+
+function pad(s: string, w: number): string {
+  // Go %10s pads by runes
+  const n = [...s].length;
+  return n >= w ? s : ' '.repeat(w - n) + s;
+}
