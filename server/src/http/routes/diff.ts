@@ -1,0 +1,77 @@
+// Comparison routes: the differential top table and flame tree of a profile against a
+// base profile (`go tool pprof -diff_base=BASE NEW` / `-base=BASE NEW`).
+import { Router, type Request, type Response } from 'express';
+import { IncompatibleProfilesError, type DiffMode } from '../../analysis/merge.js';
+import type { Profile } from '../../model/profile.js';
+import { computeDiffFlameGraph, computeDiffTop, type DiffOptions } from '../../report/diff.js';
+import type { AppContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
+
+type Raw = Record<string, unknown>;
+
+function one(q: Raw, key: string): string | undefined {
+  const v = q[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new HttpError(400, `query parameter "${key}" must be given once`);
+  return v;
+}
+
+function diffOptions(q: Raw): DiffOptions {
+  const mode = one(q, 'mode') || 'diff_base';
+  if (mode !== 'diff_base' && mode !== 'base') {
+    throw new HttpError(400, `query parameter "mode" must be "diff_base" (percentages of the base) or "base" (subtract the base), got ${JSON.stringify(mode)}`);
+  }
+  const norm = one(q, 'normalize');
+  if (norm !== undefined && !['', '0', '1', 'true', 'false'].includes(norm)) {
+    throw new HttpError(400, `query parameter "normalize" must be 1 or 0, got ${JSON.stringify(norm)}`);
+  }
+  return { mode: mode as DiffMode, normalize: norm === '1' || norm === 'true' || norm === '' };
+}
+
+async function loadPair(ctx: AppContext, id: string, q: Raw): Promise<{ newer: Profile; base: Profile; baseId: string }> {
+  const baseId = one(q, 'base');
+  if (!baseId) throw new HttpError(400, 'query parameter "base" is required: the id of the profile to compare against');
+  const [newer, base] = await Promise.all([ctx.loadProfile(id), ctx.loadProfile(baseId)]);
+  return { newer, base, baseId };
+}
+
+/** pprof's refusal, said so a person knows which two profiles did not fit and why. */
+function explain<T>(id: string, baseId: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof IncompatibleProfilesError) {
+      throw new HttpError(400, `cannot compare profile ${id} with base ${baseId}: they are not the same kind of profile (${e.message})`);
+    }
+    throw e;
+  }
+}
+
+export function diffRouter(ctx: AppContext): Router {
+  const r = Router();
+
+  r.get('/api/profiles/:id/diff', async (req: Request<{ id: string }>, res: Response) => {
+    const q = req.query as Raw;
+    const opts = diffOptions(q);
+    const query = parseQuery(q);
+    // The issue's contract: rows as `go tool pprof -top -diff_base`, i.e. pprof's default
+    // node fraction unless the caller asks (nodeFraction=0 lists every function).
+    const top = { ...parseTopOptions(q), nodeFraction: q.nodeFraction === undefined ? 0.005 : parseTopOptions(q).nodeFraction };
+    const { newer, base, baseId } = await loadPair(ctx, req.params.id, q);
+    const report = explain(req.params.id, baseId, () => computeDiffTop(newer, base, query, { ...top, ...opts }));
+    res.json({ id: req.params.id, base: baseId, ...report });
+  });
+
+  r.get('/api/profiles/:id/diff/flamegraph', async (req: Request<{ id: string }>, res: Response) => {
+    const q = req.query as Raw;
+    const opts = diffOptions(q);
+    const query = parseQuery(q);
+    const flame = parseFlameOptions(q);
+    const { newer, base, baseId } = await loadPair(ctx, req.params.id, q);
+    const graph = explain(req.params.id, baseId, () => computeDiffFlameGraph(newer, base, query, { ...flame, ...opts }));
+    res.json({ id: req.params.id, base: baseId, ...graph });
+  });
+
+  return r;
+}
