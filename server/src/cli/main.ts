@@ -47,8 +47,11 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
 
 const isEntry = (() => {
   const a = process.argv[1] ?? '';
-  return /(?:cli\/main\.[cm]?[jt]s|dist\/cli\.mjs|pprof-lens(?:\.mjs)?)$/.test(a);
+  return /cli\/main\.[cm]?[jt]s$/.test(a);
 })();
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+});
 if (isEntry) {
   main(process.argv.slice(2)).then(
     (code) => {
