@@ -1,0 +1,86 @@
+// The analysis work itself: decode (once per profile, cached by byte budget) and compute
+// view models. Runs inside each worker thread, and on the HTTP thread for ctx.loadProfile.
+import { decodeProfile } from '../../decode/index.js';
+import type { Profile } from '../../model/profile.js';
+import {
+  computeFlameGraph,
+  computeSourceListing,
+  computeTop,
+  prepareProfile,
+  profileMeta,
+} from '../../report/index.js';
+import type { ProfileStore } from '../../store/types.js';
+import { NotFoundError, type ServerConfig } from '../context.js';
+import { sourceReaderFor } from '../source-hook.js';
+import { ByteLru } from './lru.js';
+import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
+
+/** Decoded objects are far larger than the wire bytes; gzip input inflates ~5-10x first. */
+export function estimateDecodedBytes(bytes: Uint8Array): number {
+  const gz = bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+  return bytes.length * (gz ? 40 : 6) + 64 * 1024;
+}
+
+export class AnalysisCore {
+  private cache: ByteLru<Profile>;
+  private loading = new Map<string, Promise<Profile>>();
+  /** Decodes performed (tests check that cached profiles are not decoded again). */
+  decodes = 0;
+
+  constructor(
+    private store: ProfileStore,
+    private config: ServerConfig,
+    cacheBytes: number,
+  ) {
+    this.cache = new ByteLru<Profile>(cacheBytes);
+  }
+
+  decode(id: string, bytes: Uint8Array): Profile {
+    this.decodes++;
+    const p = prepareProfile(decodeProfile(bytes, { maxInflatedBytes: this.config.maxInflatedBytes }));
+    this.cache.set(id, p, estimateDecodedBytes(bytes));
+    return p;
+  }
+
+  load(id: string): Promise<Profile> {
+    const hit = this.cache.get(id);
+    if (hit) return Promise.resolve(hit);
+    let p = this.loading.get(id);
+    if (!p) {
+      p = (async () => {
+        const bytes = await this.store.get(id);
+        if (!bytes) throw new NotFoundError(`no profile with id ${id}`);
+        return this.decode(id, bytes);
+      })().finally(() => this.loading.delete(id));
+      this.loading.set(id, p);
+    }
+    return p;
+  }
+
+  async run(task: AnalysisTask): Promise<AnalysisResult> {
+    switch (task.op) {
+      case 'ingest': {
+        const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes);
+        return { meta: profileMeta(p), bytes: task.bytes };
+      }
+      case 'meta':
+        return { meta: profileMeta(await this.load(task.id)) };
+      case 'top':
+        return { json: toJson(computeTop(await this.load(task.id), task.query, task.opts)) };
+      case 'flame':
+        return {
+          json: toJson(
+            computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path }),
+          ),
+        };
+      case 'source': {
+        const p = await this.load(task.id);
+        const reader = await sourceReaderFor(task.id, {
+          config: this.config,
+          getAttachment: (id, key) => this.store.getAttachment(id, key),
+        });
+        return { json: toJson(computeSourceListing(p, task.query, task.fn, reader)) };
+      }
+    }
+  }
+}

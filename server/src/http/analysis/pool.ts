@@ -1,0 +1,129 @@
+// Runs analysis off the HTTP thread so one large profile does not stall other requests.
+// Each worker keeps its own LRU of decoded profiles; a profile id sticks to the worker that
+// decoded it. A small profile whose worker is busy moves to an idle worker instead (it
+// decodes again there, cheaply) so a second user's small request is not queued behind a
+// long analysis.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ProfileStore } from '../../store/types.js';
+import type { ServerConfig } from '../context.js';
+import { AnalysisCore } from './core.js';
+import { fromWire, type AnalysisResult, type AnalysisTask, type FromWorker, type WorkerInit } from './protocol.js';
+
+export interface Analyzer {
+  run(task: AnalysisTask, sizeHint?: number): Promise<AnalysisResult>;
+  close(): Promise<void>;
+  readonly workers: number;
+}
+
+/** Same work on the calling thread (workers: 0), for tools and environments without workers. */
+export class InProcessAnalyzer implements Analyzer {
+  readonly workers = 0;
+  readonly core: AnalysisCore;
+  constructor(store: ProfileStore, config: ServerConfig, cacheBytes: number) {
+    this.core = new AnalysisCore(store, config, cacheBytes);
+  }
+  run(task: AnalysisTask): Promise<AnalysisResult> {
+    return this.core.run(task);
+  }
+  async close(): Promise<void> {}
+}
+
+/** Profiles at most this big (stored bytes) may be re-decoded on an idle worker. */
+const MOVE_MAX_BYTES = 2 * 1024 * 1024;
+const MAX_ASSIGNMENTS = 10_000;
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve: (r: AnalysisResult) => void; reject: (e: Error) => void }>;
+}
+
+/** Built bundles ship worker.js next to the server bundle; sources go through the tsx boot file. */
+export function workerEntry(): URL | null {
+  const built = new URL('./analysis-worker.js', import.meta.url);
+  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(built))) return built;
+  const boot = new URL('./worker-boot.mjs', import.meta.url);
+  if (existsSync(fileURLToPath(boot))) return boot;
+  return null;
+}
+
+export class WorkerPool implements Analyzer {
+  private slots: Slot[] = [];
+  private seq = 0;
+  private assigned = new Map<string, number>();
+  private closed = false;
+
+  constructor(
+    private init: WorkerInit,
+    readonly workers: number,
+    private entry: URL,
+  ) {
+    for (let i = 0; i < workers; i++) this.slots.push(this.spawn(i));
+  }
+
+  private spawn(index: number): Slot {
+    const worker = new Worker(this.entry, { workerData: this.init });
+    const slot: Slot = { worker, pending: new Map() };
+    worker.on('message', (msg: FromWorker) => {
+      const p = slot.pending.get(msg.seq);
+      if (!p) return;
+      slot.pending.delete(msg.seq);
+      if (msg.ok) p.resolve(msg.result);
+      else p.reject(fromWire(msg.error));
+    });
+    const fail = (err: Error) => {
+      for (const p of slot.pending.values()) p.reject(err);
+      slot.pending.clear();
+      for (const [id, w] of this.assigned) if (w === index) this.assigned.delete(id);
+      if (!this.closed) this.slots[index] = this.spawn(index);
+    };
+    worker.on('error', (err) => fail(new Error(`analysis worker failed: ${err.message}`)));
+    worker.on('exit', (code) => {
+      if (!this.closed && this.slots[index] === slot) fail(new Error(`analysis worker exited (code ${code})`));
+    });
+    worker.unref();
+    return slot;
+  }
+
+  private pick(id: string, sizeHint: number): number {
+    const load = (i: number) => this.slots[i].pending.size;
+    let best = 0;
+    for (let i = 1; i < this.slots.length; i++) if (load(i) < load(best)) best = i;
+    const a = this.assigned.get(id);
+    if (a !== undefined && (load(a) === 0 || sizeHint > MOVE_MAX_BYTES || load(best) > 0)) return a;
+    if (this.assigned.size >= MAX_ASSIGNMENTS) this.assigned.clear();
+    this.assigned.set(id, best);
+    return best;
+  }
+
+  run(task: AnalysisTask, sizeHint = 0): Promise<AnalysisResult> {
+    if (this.closed) return Promise.reject(new Error('analysis pool is closed'));
+    const slot = this.slots[this.pick(task.id, sizeHint)];
+    const seq = ++this.seq;
+    return new Promise<AnalysisResult>((resolve, reject) => {
+      slot.pending.set(seq, { resolve, reject });
+      if (task.op === 'ingest') {
+        // Move the upload's buffer to the worker; it comes back with the reply.
+        slot.worker.postMessage({ seq, task }, [task.bytes.buffer as ArrayBuffer]);
+      } else {
+        slot.worker.postMessage({ seq, task });
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+export function createAnalyzer(
+  store: ProfileStore,
+  init: WorkerInit,
+  workers: number,
+): Analyzer {
+  const entry = workers > 0 ? workerEntry() : null;
+  if (!entry) return new InProcessAnalyzer(store, init.config, init.cacheBytes);
+  return new WorkerPool(init, workers, entry);
+}

@@ -1,0 +1,86 @@
+// The AppContext every router receives, backed by a ProfileStore and an Analyzer.
+import type { Profile } from '../model/profile.js';
+import type { ProfileMeta } from '../model/views.js';
+import { isValidAttachmentKey, isValidId, profileId } from '../store/id.js';
+import type { ProfileStore } from '../store/types.js';
+import type { Analyzer } from './analysis/pool.js';
+import { AnalysisCore } from './analysis/core.js';
+import { NotFoundError, type AppContext, type ServerConfig, type StoredProfileInfo } from './context.js';
+import { HttpError } from './errors.js';
+
+export interface Runtime {
+  ctx: AppContext;
+  store: ProfileStore;
+  analyzer: Analyzer;
+  /** Stores bytes whose id the caller already computed (uploads hash while streaming). */
+  storeWithId(id: string, bytes: Uint8Array, name: string): Promise<{ info: StoredProfileInfo; created: boolean }>;
+  /** Decoded-profile metadata, computed where the profile is cached. */
+  meta(info: StoredProfileInfo): Promise<ProfileMeta>;
+}
+
+export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: ServerConfig, mainCacheBytes: number): Runtime {
+  // Feature routes that need the decoded Profile itself get it on this thread, cached too.
+  const local = new AnalysisCore(store, config, mainCacheBytes);
+  const storing = new Map<string, Promise<{ info: StoredProfileInfo; created: boolean }>>();
+
+  async function doStore(id: string, bytes: Uint8Array, name: string): Promise<{ info: StoredProfileInfo; created: boolean }> {
+    const existing = await store.info(id);
+    if (existing) return { info: existing, created: false };
+    const size = bytes.byteLength;
+    // Validate by decoding (in a worker, which then keeps the decoded profile cached).
+    const res = await analyzer.run({ op: 'ingest', id, bytes }, size);
+    if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
+    const back = res.bytes ?? bytes;
+    const info: StoredProfileInfo = { id, name: name || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date().toISOString() };
+    const stored = await store.put(back, info);
+    return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };
+  }
+
+  function storeWithId(id: string, bytes: Uint8Array, name: string) {
+    let p = storing.get(id);
+    if (!p) {
+      p = doStore(id, bytes, name).finally(() => storing.delete(id));
+      storing.set(id, p);
+    }
+    return p;
+  }
+
+  const ctx: AppContext = {
+    config,
+    async loadProfile(id: string): Promise<Profile> {
+      if (!isValidId(id)) throw new NotFoundError(`no profile with id ${id}`);
+      return local.load(id);
+    },
+    async storeProfile(bytes: Uint8Array, name: string): Promise<StoredProfileInfo> {
+      if (bytes.byteLength > config.maxUploadBytes) {
+        throw new HttpError(413, `profile larger than the limit of ${config.maxUploadBytes} bytes`);
+      }
+      // A private copy: the bytes are moved to a worker and the caller may reuse its buffer.
+      return (await storeWithId(profileId(bytes), bytes.slice(), name)).info;
+    },
+    profileInfo(id: string) {
+      return store.info(id);
+    },
+    async putAttachment(id: string, key: string, bytes: Uint8Array): Promise<void> {
+      if (!(await store.info(id))) throw new NotFoundError(`no profile with id ${id}`);
+      if (!isValidAttachmentKey(key)) throw new HttpError(400, `invalid attachment key ${JSON.stringify(key)}`);
+      await store.putAttachment(id, key, bytes);
+    },
+    async getAttachment(id: string, key: string): Promise<Uint8Array | null> {
+      if (!isValidId(id) || !isValidAttachmentKey(key)) return null;
+      return store.getAttachment(id, key);
+    },
+  };
+
+  return {
+    ctx,
+    store,
+    analyzer,
+    storeWithId,
+    async meta(info) {
+      const res = await analyzer.run({ op: 'meta', id: info.id }, info.size);
+      if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
+      return res.meta;
+    },
+  };
+}

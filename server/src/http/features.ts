@@ -1,0 +1,14 @@
+// Feature routers (insights, sources, capture, diff). Each feature engineer adds one import
+// and one line to the list below. They are mounted after the core profile routes, so a
+// feature cannot shadow a core route; give feature routes their own path segments
+// (e.g. /api/profiles/:id/insights).
+import type { Router } from 'express';
+import type { AppContext } from './context.js';
+import { diffRouter } from './routes/diff.js';
+
+export function featureRouters(ctx: AppContext): Router[] {
+  return [
+    diffRouter(ctx),
+    // insightsRouter(ctx),
+  ];
+}

@@ -1,0 +1,88 @@
+// HTTP query string -> Query / TopOptions / flame graph options. Bad values are 400s.
+import { GRANULARITIES, type Granularity, type Query, type TopOptions } from '../model/query.js';
+import { HttpError } from './errors.js';
+
+type Raw = Record<string, unknown>;
+
+function str(q: Raw, key: string): string | undefined {
+  const v = q[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string') throw new HttpError(400, `query parameter "${key}" must be given once`);
+  return v;
+}
+
+function flag(q: Raw, key: string): boolean | undefined {
+  const v = str(q, key);
+  if (v === undefined) return undefined;
+  if (v === '1' || v === 'true' || v === '') return true;
+  if (v === '0' || v === 'false') return false;
+  throw new HttpError(400, `query parameter "${key}" must be 1 or 0, got ${JSON.stringify(v)}`);
+}
+
+function fraction(q: Raw, key: string): number | undefined {
+  const v = str(q, key);
+  if (v === undefined || v === '') return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new HttpError(400, `query parameter "${key}" must be a number between 0 and 1`);
+  return n;
+}
+
+export function parseQuery(q: Raw): Query {
+  const out: Query = {};
+  const si = str(q, 'si');
+  if (si !== undefined) out.sampleIndex = si;
+  const g = str(q, 'granularity');
+  if (g !== undefined && g !== '') {
+    if (!(GRANULARITIES as readonly string[]).includes(g)) {
+      throw new HttpError(400, `unknown granularity "${g}" (one of ${GRANULARITIES.join(', ')})`);
+    }
+    out.granularity = g as Granularity;
+  }
+  for (const key of ['focus', 'ignore', 'hide', 'show', 'showFrom', 'pruneFrom', 'tagFocus', 'tagIgnore'] as const) {
+    const v = str(q, key);
+    if (v !== undefined && v !== '') out[key] = v;
+  }
+  const ni = flag(q, 'noInlines');
+  if (ni !== undefined) out.noInlines = ni;
+  const rel = flag(q, 'relative');
+  if (rel !== undefined) out.relativePercentages = rel;
+  return out;
+}
+
+/** API default: every row, as `go tool pprof -top -nodefraction=0`. */
+export function parseTopOptions(q: Raw): TopOptions {
+  const opts: TopOptions = { nodeFraction: 0, nodeCount: 0, sort: 'flat' };
+  const n = str(q, 'n');
+  if (n !== undefined && n !== '') {
+    if (!/^\d+$/.test(n)) throw new HttpError(400, `query parameter "n" must be a non-negative integer`);
+    opts.nodeCount = Number(n);
+  }
+  const nf = fraction(q, 'nodeFraction');
+  if (nf !== undefined) opts.nodeFraction = nf;
+  if (flag(q, 'cum')) opts.sort = 'cum';
+  const unit = str(q, 'unit');
+  if (unit !== undefined && unit !== '') opts.unit = unit;
+  const trim = flag(q, 'trim');
+  if (trim !== undefined) opts.trim = trim;
+  return opts;
+}
+
+export function parseFlameOptions(q: Raw): { minFraction?: number; path?: string[] } {
+  const out: { minFraction?: number; path?: string[] } = {};
+  const mf = fraction(q, 'minFraction');
+  if (mf !== undefined) out.minFraction = mf;
+  const p = str(q, 'path');
+  if (p !== undefined && p !== '') {
+    let v: unknown;
+    try {
+      v = JSON.parse(p);
+    } catch {
+      throw new HttpError(400, 'query parameter "path" must be a JSON array of frame names');
+    }
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) {
+      throw new HttpError(400, 'query parameter "path" must be a JSON array of frame names');
+    }
+    out.path = v as string[];
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+// Starts pprof-lens's HTTP server: opens the store, starts the analysis workers, preloads
+// profiles (samples/ and files named on the command line) and listens.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { availableParallelism } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { openStore } from '../store/index.js';
+import type { StoreConfig } from '../store/types.js';
+import { createAnalyzer } from './analysis/pool.js';
+import { createApp } from './app.js';
+import { createRuntime, type Runtime } from './app-context.js';
+import type { ServerConfig, StoredProfileInfo } from './context.js';
+import { defaultWebRoot } from './ui.js';
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+  store: StoreConfig;
+  config?: Partial<ServerConfig>;
+  /** Analysis worker threads; 0 = analyse on the HTTP thread. Default: cores, 1..4. */
+  workers?: number;
+  /** Total budget for decoded profiles kept in memory (split across workers). */
+  cacheBytes?: number;
+  webRoot?: string;
+  /** Directory whose **\/*.pb.gz files are stored at start (default ./samples; null = none). */
+  samplesDir?: string | null;
+  /** Profile files to store at start. */
+  files?: string[];
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  host: string;
+  runtime: Runtime;
+  /** Profiles stored from `files`, in order. */
+  preloaded: StoredProfileInfo[];
+  close(): Promise<void>;
+}
+
+async function findProfiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(d: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile() && e.name.endsWith('.pb.gz')) out.push(p);
+    }
+  }
+  await walk(dir);
+  return out.sort();
+}
+
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  const config: ServerConfig = {
+    shared: false,
+    sourcePaths: [],
+    trimPaths: [],
+    allowTargets: [],
+    maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+    maxInflatedBytes: DEFAULT_MAX_INFLATED_BYTES,
+    ...opts.config,
+  };
+  const store = openStore(opts.store);
+  await store.init();
+  const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism()));
+  const cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
+  const perWorker = workers > 0 ? Math.floor((cacheBytes * 3) / 4 / workers) : cacheBytes;
+  const analyzer = createAnalyzer(store, { store: opts.store, config, cacheBytes: perWorker }, workers);
+  const runtime = createRuntime(store, analyzer, config, workers > 0 ? Math.floor(cacheBytes / 4) : cacheBytes);
+
+  const preload = async (path: string, name: string): Promise<StoredProfileInfo | null> => {
+    try {
+      const st = await stat(path);
+      if (st.size > config.maxUploadBytes) throw new Error(`larger than the upload limit (${st.size} bytes)`);
+      const buf = await readFile(path);
+      return await runtime.ctx.storeProfile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), name);
+    } catch (err) {
+      log(`pprof-lens: skipping ${path}: ${(err as Error).message}`);
+      return null;
+    }
+  };
+  const samplesDir = opts.samplesDir === undefined ? resolve('samples') : opts.samplesDir;
+  if (samplesDir) {
+    for (const f of await findProfiles(samplesDir)) await preload(f, relative(samplesDir, f));
+  }
+  const preloaded: StoredProfileInfo[] = [];
+  for (const f of opts.files ?? []) {
+    const info = await preload(resolve(f), basename(f));
+    if (info) preloaded.push(info);
+  }
+
+  const app = createApp(runtime, opts.webRoot ?? defaultWebRoot());
+  const host = opts.host ?? '127.0.0.1';
+  const server: Server = await new Promise((res, rej) => {
+    const s = app.listen(opts.port ?? 8080, host, () => res(s));
+    s.once('error', rej);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    host,
+    runtime,
+    preloaded,
+    async close() {
+      await new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeAllConnections();
+      });
+      await analyzer.close();
+    },
+  };
+}

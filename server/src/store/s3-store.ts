@@ -1,0 +1,171 @@
+// Scale-out store: an S3-compatible bucket shared by any number of server instances.
+//   <prefix>profiles/<id>.pb        the uploaded bytes
+//   <prefix>meta/<id>.json          metadata (written after the bytes; its presence = stored)
+//   <prefix>attachments/<id>/<key>  per-profile extra blobs
+// Instances keep nothing but caches: metadata is immutable per id, so it is cached forever.
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { isValidAttachmentKey, isValidId, profileId } from './id.js';
+import { parseInfo, sortNewestFirst, type ProfileStore, type StoreConfig, type StoredProfileInfo } from './types.js';
+
+type S3Config = Extract<StoreConfig, { backend: 's3' }>;
+
+function isNotFound(err: unknown): boolean {
+  if (err instanceof S3ServiceException) {
+    return err.name === 'NoSuchKey' || err.name === 'NotFound' || err.$metadata?.httpStatusCode === 404;
+  }
+  return false;
+}
+
+function isPreconditionFailed(err: unknown): boolean {
+  return err instanceof S3ServiceException && (err.name === 'PreconditionFailed' || err.$metadata?.httpStatusCode === 412);
+}
+
+export class S3ProfileStore implements ProfileStore {
+  readonly backend = 's3' as const;
+  private client: S3Client;
+  private infoCache = new Map<string, StoredProfileInfo>();
+
+  constructor(private cfg: S3Config) {
+    this.client = new S3Client({
+      endpoint: cfg.endpoint,
+      region: cfg.region,
+      forcePathStyle: true,
+      // Non-AWS servers (Ceph RGW) reject the SDK's default aws-chunked trailing checksums.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      credentials:
+        cfg.accessKeyId && cfg.secretAccessKey
+          ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey }
+          : undefined,
+    });
+  }
+
+  private key(...parts: string[]): string {
+    return this.cfg.prefix + parts.join('/');
+  }
+
+  async init(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.cfg.bucket }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      try {
+        await this.client.send(new CreateBucketCommand({ Bucket: this.cfg.bucket }));
+      } catch (e) {
+        // Another instance may have created it in between.
+        if (!(e instanceof S3ServiceException && /BucketAlready/.test(e.name))) throw e;
+      }
+    }
+  }
+
+  private async getBytes(key: string): Promise<Uint8Array | null> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.cfg.bucket, Key: key }));
+      if (!out.Body) return new Uint8Array(0);
+      return await out.Body.transformToByteArray();
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  async put(bytes: Uint8Array, info: StoredProfileInfo): Promise<StoredProfileInfo> {
+    if (!isValidId(info.id)) throw new Error(`invalid profile id ${info.id}`);
+    const existing = await this.info(info.id);
+    if (existing) return existing;
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.cfg.bucket,
+        Key: this.key('profiles', `${info.id}.pb`),
+        Body: bytes,
+        ContentLength: bytes.byteLength,
+        ContentType: 'application/octet-stream',
+      }),
+    );
+    try {
+      // If-None-Match: the first instance to store these bytes keeps its name and time.
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.cfg.bucket,
+          Key: this.key('meta', `${info.id}.json`),
+          Body: JSON.stringify(info),
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      );
+    } catch (err) {
+      if (!isPreconditionFailed(err)) throw err;
+      const winner = await this.info(info.id);
+      if (winner) return winner;
+    }
+    this.infoCache.set(info.id, info);
+    return info;
+  }
+
+  async get(id: string): Promise<Uint8Array | null> {
+    if (!isValidId(id)) return null;
+    if (!(await this.info(id))) return null;
+    const bytes = await this.getBytes(this.key('profiles', `${id}.pb`));
+    if (!bytes || profileId(bytes) !== id) return null;
+    return bytes;
+  }
+
+  async info(id: string): Promise<StoredProfileInfo | null> {
+    if (!isValidId(id)) return null;
+    const cached = this.infoCache.get(id);
+    if (cached) return cached;
+    const raw = await this.getBytes(this.key('meta', `${id}.json`));
+    if (!raw) return null;
+    const info = parseInfo(Buffer.from(raw).toString('utf8'), id);
+    if (info) this.infoCache.set(id, info);
+    return info;
+  }
+
+  async list(): Promise<StoredProfileInfo[]> {
+    const ids: string[] = [];
+    let token: string | undefined;
+    const prefix = this.key('meta', '');
+    do {
+      const out = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of out.Contents ?? []) {
+        const m = /^([a-z2-7]{32})\.json$/.exec((o.Key ?? '').slice(prefix.length));
+        if (m) ids.push(m[1]);
+      }
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    // Fetch unknown metadata a few at a time; known ids come from the cache.
+    const result: StoredProfileInfo[] = [];
+    for (let i = 0; i < ids.length; i += 16) {
+      const batch = await Promise.all(ids.slice(i, i + 16).map((id) => this.info(id)));
+      for (const info of batch) if (info) result.push(info);
+    }
+    return sortNewestFirst(result);
+  }
+
+  async putAttachment(id: string, key: string, bytes: Uint8Array): Promise<void> {
+    if (!isValidId(id) || !isValidAttachmentKey(key)) throw new Error(`invalid attachment ${id}/${key}`);
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.cfg.bucket,
+        Key: this.key('attachments', id, key),
+        Body: bytes,
+        ContentLength: bytes.byteLength,
+      }),
+    );
+  }
+
+  async getAttachment(id: string, key: string): Promise<Uint8Array | null> {
+    if (!isValidId(id) || !isValidAttachmentKey(key)) return null;
+    return this.getBytes(this.key('attachments', id, key));
+  }
+}
