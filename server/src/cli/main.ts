@@ -1,5 +1,6 @@
 // pprof-lens command dispatcher. Other areas register subcommands in COMMANDS
 // (serve, capture); each returns an exit code, or a promise of one.
+import { existsSync } from 'node:fs';
 import { QueryError } from '../model/query.js';
 import { ProfileDecodeError } from '../decode/index.js';
 import { UsageError } from './flags.js';
@@ -11,6 +12,11 @@ export type Command = (args: string[], io: CliIO) => number | Promise<number>;
 export const COMMANDS: Record<string, { run: Command | (() => Promise<Command>); help: string }> = {
   top: { run: runTop, help: 'top [flags] FILE       text report, as go tool pprof -top' },
   list: { run: runList, help: 'list [flags] REGEX FILE annotated source, as go tool pprof -list' },
+  // Loaded on demand so text commands do not pay for Express and the AWS SDK.
+  serve: {
+    run: (args, io) => import('./serve.js').then((m) => m.runServe(args, io)),
+    help: 'serve [flags] [FILES]  web UI and HTTP API (serve --help for flags)',
+  },
 };
 
 const stdio: CliIO = {
@@ -29,6 +35,11 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     return cmd ? 0 : 2;
   }
   const entry = COMMANDS[cmd];
+  if (!entry && !cmd.startsWith('-') && existsSync(cmd)) {
+    // `pprof-lens FILE`: store it and serve its link, as `go tool pprof -http` does.
+    const { runOpen } = await import('./serve.js');
+    return runOpen(argv, io);
+  }
   if (!entry) {
     io.err(`pprof-lens: unknown command ${JSON.stringify(cmd)}\n` + usage());
     return 2;

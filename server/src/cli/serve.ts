@@ -1,0 +1,202 @@
+// `pprof-lens serve [flags] [FILES...]` and `pprof-lens FILE` (store FILE, serve on a free
+// port, print and try to open the link, as `go tool pprof -http` does).
+import { spawn } from 'node:child_process';
+import { storeConfigFromEnv } from '../store/index.js';
+import { DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_UPLOAD_BYTES, startServer, type RunningServer, type StartOptions } from '../http/server.js';
+
+export interface ServeIO {
+  out(s: string): void;
+  err(s: string): void;
+}
+
+export class ServeUsageError extends Error {}
+
+export const SERVE_USAGE = `usage: pprof-lens serve [flags] [FILES...]
+  --port N             listen port (default 8080; 0 = any free port)
+  --host ADDR          listen address (default 127.0.0.1)
+  --data DIR           local store directory (default ./data)
+  --store fs|s3        store backend (default fs, or PPROF_LENS_STORE); s3 reads PPROF_LENS_S3_*
+  --shared             team server mode (restricted capture, no local source roots by default)
+  --source-path D[,D]  local source roots (repeatable)
+  --trim-path P        path prefix to trim from profile file names (repeatable)
+  --allow-target T     host or CIDR live capture may reach in shared mode (repeatable)
+  --max-upload-mb N    upload size limit (default 256)
+  --max-inflated-mb N  inflated (gunzipped) size limit (default 1024)
+  --workers N          analysis worker threads (default: cores, 1..4; 0 = none)
+  --cache-mb N         memory budget for decoded profiles (default 1024)
+  --samples DIR        store every **/*.pb.gz under DIR at start (default ./samples)
+  --no-samples         do not preload samples
+  --web DIR            built web UI (default dist/web)
+  --open               open the start page in a browser
+`;
+
+export interface ParsedServe {
+  opts: StartOptions;
+  open: boolean;
+}
+
+function num(flag: string, v: string | undefined, min: number): number {
+  if (v === undefined || !/^\d+(\.\d+)?$/.test(v) || Number(v) < min) {
+    throw new ServeUsageError(`${flag} needs a number >= ${min}, got ${JSON.stringify(v ?? '')}`);
+  }
+  return Number(v);
+}
+
+export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.env): ParsedServe {
+  let port = 8080;
+  let host = '127.0.0.1';
+  let data: string | undefined;
+  let backend: string | undefined;
+  let shared = false;
+  const sourcePaths: string[] = [];
+  const trimPaths: string[] = [];
+  const allowTargets: string[] = [];
+  let maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
+  let maxInflatedBytes = DEFAULT_MAX_INFLATED_BYTES;
+  let workers: number | undefined;
+  let cacheBytes: number | undefined;
+  let samplesDir: string | null | undefined;
+  let webRoot: string | undefined;
+  let open = false;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    let a = args[i];
+    let inline: string | undefined;
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    if (eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const v = args[++i];
+      if (v === undefined) throw new ServeUsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--port': case '-port': port = num(a, value(), 0); break;
+      case '--host': case '-host': host = value(); break;
+      case '--data': data = value(); break;
+      case '--store': backend = value(); break;
+      case '--shared': shared = true; break;
+      case '--source-path': case '-source_path': sourcePaths.push(...value().split(',').filter(Boolean)); break;
+      case '--trim-path': case '-trim_path': trimPaths.push(...value().split(',').filter(Boolean)); break;
+      case '--allow-target': allowTargets.push(value()); break;
+      case '--max-upload-mb': maxUploadBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
+      case '--max-upload-bytes': maxUploadBytes = num(a, value(), 0); break;
+      case '--max-inflated-mb': maxInflatedBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
+      case '--workers': workers = num(a, value(), 0); break;
+      case '--cache-mb': cacheBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
+      case '--samples': samplesDir = value(); break;
+      case '--no-samples': samplesDir = null; break;
+      case '--web': webRoot = value(); break;
+      case '--open': open = true; break;
+      case '-h': case '--help': throw new ServeUsageError('');
+      default:
+        if (a.startsWith('-') && a !== '-') throw new ServeUsageError(`unknown flag ${a}`);
+        files.push(args[i]);
+    }
+  }
+  if (port > 65535) throw new ServeUsageError('--port must be at most 65535');
+  let store;
+  try {
+    store = storeConfigFromEnv(env, data, backend);
+  } catch (err) {
+    throw new ServeUsageError((err as Error).message);
+  }
+  return {
+    open,
+    opts: {
+      port,
+      host,
+      store,
+      config: { shared, sourcePaths, trimPaths, allowTargets, maxUploadBytes, maxInflatedBytes },
+      workers,
+      cacheBytes,
+      samplesDir,
+      webRoot,
+      files,
+    },
+  };
+}
+
+/** Best effort: a missing xdg-open or browser is never an error. */
+export function tryOpenBrowser(url: string): void {
+  if (process.env.PPROF_LENS_NO_BROWSER) return;
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    const child = spawn(cmd, [url], { stdio: 'ignore', detached: true });
+    child.on('error', () => undefined);
+    child.unref();
+  } catch {
+    // no browser here: the printed link is enough
+  }
+}
+
+function waitForSignal(server: RunningServer): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      server.close().then(() => resolve(0), () => resolve(1));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+async function serveWith(parsed: ParsedServe, io: ServeIO, openFirst: boolean): Promise<number> {
+  const server = await startServer({ ...parsed.opts, log: (l) => io.err(l + '\n') });
+  const total = (await server.runtime.store.list()).length;
+  io.out(`pprof-lens: serving ${total} profile(s) at ${server.url}/\n`);
+  if (openFirst && server.preloaded.length > 0) {
+    const link = `${server.url}/p/${server.preloaded[0].id}`;
+    io.out(`${link}\n`);
+    tryOpenBrowser(link);
+  } else if (parsed.open) {
+    tryOpenBrowser(`${server.url}/`);
+  }
+  return waitForSignal(server);
+}
+
+export async function runServe(args: string[], io: ServeIO): Promise<number> {
+  let parsed: ParsedServe;
+  try {
+    parsed = parseServeArgs(args);
+  } catch (err) {
+    if (err instanceof ServeUsageError) {
+      if (err.message) io.err(`pprof-lens serve: ${err.message}\n`);
+      io.err(SERVE_USAGE);
+      return 2;
+    }
+    throw err;
+  }
+  return serveWith(parsed, io, false);
+}
+
+/** `pprof-lens FILE [flags]`: a free port, no samples, the link to FILE printed and opened. */
+export async function runOpen(args: string[], io: ServeIO): Promise<number> {
+  let parsed: ParsedServe;
+  try {
+    parsed = parseServeArgs(['--port', '0', '--no-samples', ...args]);
+  } catch (err) {
+    if (err instanceof ServeUsageError) {
+      io.err(`pprof-lens: ${err.message}\n${SERVE_USAGE}`);
+      return 2;
+    }
+    throw err;
+  }
+  if ((parsed.opts.files ?? []).length === 0) {
+    io.err('pprof-lens: no profile file given\n');
+    return 2;
+  }
+  const server = await startServer({ ...parsed.opts, log: (l) => io.err(l + '\n') });
+  if (server.preloaded.length === 0) {
+    io.err('pprof-lens: none of the files is a readable profile\n');
+    await server.close();
+    return 1;
+  }
+  const link = `${server.url}/p/${server.preloaded[0].id}`;
+  io.out(`Serving web UI on ${link}\n`);
+  tryOpenBrowser(link);
+  return waitForSignal(server);
+}
