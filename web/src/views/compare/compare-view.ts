@@ -1,0 +1,395 @@
+// The Compare tab: pick a base profile (stored, uploaded, or a captured live snapshot,
+// which is stored too), then see the differential flame graph and the differential top
+// table (base, new, delta for flat and cum) as `go tool pprof -diff_base` / `-base`
+// computes them. All state (base, mode, normalisation, palette, zoom, sort) is in the URL.
+import type { DiffFlameGraph, DiffFlameNode, DiffTopReport, DiffTopRow } from '../../../../server/src/report/diff.js';
+import { api, getJson, uploadProfile, type StoredProfile } from '../../api.js';
+import { clear, h } from '../../dom.js';
+import { fmtIn, fmtPct } from '../../fmt.js';
+import type { ProfilePageContext, ProfileState } from '../../registry.js';
+import { effectiveTheme, onThemeChange } from '../../theme.js';
+import { changeColor, changeText, PALETTES, type Palette } from './colors.js';
+import { DiffFlameCanvas } from './diff-flame.js';
+
+type DiffTop = DiffTopReport & { id: string; base: string };
+type DiffFlame = DiffFlameGraph & { id: string; base: string };
+
+/** Table sort keys; a leading '-' means ascending (default is descending by magnitude/value). */
+const SORTS: Record<string, { label: string; key: (r: DiffTopRow) => number | string }> = {
+  pprof: { label: 'pprof order (|Δ flat|)', key: () => 0 },
+  dflat: { label: 'Δ flat', key: (r) => r.flat },
+  dcum: { label: 'Δ cum', key: (r) => r.cum },
+  rel: { label: 'Δ% (change of cum)', key: (r) => (r.baseCum === 0 ? (r.newCum === 0 ? 0 : Infinity) : (r.newCum - r.baseCum) / Math.abs(r.baseCum)) },
+  base: { label: 'base cum', key: (r) => r.baseCum },
+  new: { label: 'new cum', key: (r) => r.newCum },
+  name: { label: 'name', key: (r) => r.name },
+};
+const MAX_TABLE_ROWS = 3000;
+
+interface CompareState {
+  base: string;
+  mode: 'diff_base' | 'base';
+  normalize: boolean;
+  palette: Palette;
+  zoom: string[];
+  sort: string;
+}
+
+function readState(s: ProfileState): CompareState {
+  let zoom: string[] = [];
+  try {
+    const z: unknown = JSON.parse(s.extra.cz ?? '[]');
+    if (Array.isArray(z) && z.every((x) => typeof x === 'string')) zoom = z as string[];
+  } catch {
+    zoom = [];
+  }
+  const sort = s.extra.csort ?? 'pprof';
+  return {
+    base: s.extra.base ?? '',
+    mode: s.extra.mode === 'base' ? 'base' : 'diff_base',
+    normalize: s.extra.norm === '1',
+    palette: s.extra.palette === 'cb' ? 'cb' : 'redgreen',
+    zoom,
+    sort: SORTS[sort.replace(/^-/, '')] ? sort : 'pprof',
+  };
+}
+
+export class CompareView {
+  private root = h('div.compare-view');
+  private baseSelect = h('select.compare-base', { 'aria-label': 'Base profile' });
+  private uploadInput = h('input', { type: 'file', 'aria-label': 'Upload a base profile', hidden: true });
+  private uploadBtn = h('button', { type: 'button' }, 'Upload base…');
+  private modeSelect = h('select.compare-mode', { 'aria-label': 'Comparison mode' });
+  private normToggle = h('button.compare-norm', { type: 'button', 'aria-pressed': 'false' });
+  private paletteSelect = h('select.compare-palette', { 'aria-label': 'Colours' });
+  private status = h('div.compare-status', { role: 'status' });
+  private summary = h('div.compare-summary');
+  private legend = h('div.compare-legend');
+  private flameHost = h('div.compare-flame');
+  private crumbs = h('div.compare-crumbs');
+  private tooltip = h('div.compare-tooltip', { hidden: true });
+  private tableHost = h('div.compare-table-wrap');
+  private headerPre = h('pre.compare-header');
+  private flame: DiffFlameCanvas;
+  private profiles: StoredProfile[] = [];
+  private top: DiffTop | null = null;
+  private graph: DiffFlame | null = null;
+  private dataKey = '';
+
+  constructor(el: HTMLElement, private ctx: ProfilePageContext) {
+    for (const [v, label] of [
+      ['diff_base', 'Compare to base (-diff_base: % of base total)'],
+      ['base', 'Subtract base (-base: for allocs / heap snapshots)'],
+    ] as const) this.modeSelect.append(h('option', { value: v }, label));
+    for (const p of Object.values(PALETTES)) this.paletteSelect.append(h('option', { value: p.id }, p.label));
+    const controls = h(
+      'div.compare-controls',
+      null,
+      h('label', null, 'Base ', this.baseSelect),
+      this.uploadBtn,
+      this.uploadInput,
+      h('label', null, 'Mode ', this.modeSelect),
+      this.normToggle,
+      h('label', null, 'Colours ', this.paletteSelect),
+    );
+    this.root.append(
+      h('h2.compare-title', null, 'Compare with a base profile'),
+      controls,
+      this.status,
+      this.summary,
+      this.legend,
+      this.crumbs,
+      this.flameHost,
+      this.tooltip,
+      h('h3', null, 'Functions: base, new and change'),
+      this.tableHost,
+      h('details.compare-header-details', null, h('summary', null, 'pprof report header'), this.headerPre),
+    );
+    el.append(this.root);
+    this.flame = new DiffFlameCanvas(
+      this.flameHost,
+      (path) => this.set({ cz: path.length ? JSON.stringify(path) : '' }),
+      (hv) => this.showTooltip(hv),
+    );
+    this.baseSelect.addEventListener('change', () => this.set({ base: this.baseSelect.value, cz: '' }, false));
+    this.modeSelect.addEventListener('change', () => this.set({ mode: this.modeSelect.value === 'base' ? 'base' : '' }, false));
+    this.normToggle.addEventListener('click', () => this.set({ norm: readState(this.ctx.state()).normalize ? '' : '1' }, false));
+    this.paletteSelect.addEventListener('change', () => this.set({ palette: this.paletteSelect.value === 'cb' ? 'cb' : '' }, true));
+    this.uploadBtn.addEventListener('click', () => this.uploadInput.click());
+    this.uploadInput.addEventListener('change', () => void this.upload());
+    new ResizeObserver(() => this.flame.draw()).observe(this.flameHost);
+    onThemeChange(() => this.drawFlame());
+    this.ctx.onStateChange((s) => void this.apply(s));
+    void this.loadProfiles().then(() => this.apply(this.ctx.state()));
+  }
+
+  private set(extra: Record<string, string>, replace = false): void {
+    this.ctx.setState({ extra }, { replace });
+  }
+
+  private async loadProfiles(): Promise<void> {
+    try {
+      const list = await api.list(1, 1000);
+      this.profiles = list.profiles;
+    } catch (err) {
+      this.status.textContent = `Could not list stored profiles: ${(err as Error).message}`;
+    }
+  }
+
+  private fillBaseSelect(cs: CompareState): void {
+    clear(this.baseSelect);
+    this.baseSelect.append(h('option', { value: '' }, '— choose a base profile —'));
+    const kind = this.ctx.meta.kind;
+    const same = this.profiles.filter((p) => p.id !== this.ctx.profileId && p.type === kind);
+    for (const p of same) {
+      this.baseSelect.append(h('option', { value: p.id }, `${p.name} (${p.type}, ${p.storedAt.replace('T', ' ').slice(0, 19)})`));
+    }
+    if (cs.base && !same.some((p) => p.id === cs.base)) {
+      this.baseSelect.append(h('option', { value: cs.base }, cs.base === this.ctx.profileId ? `${cs.base} (this profile)` : cs.base));
+    }
+    this.baseSelect.value = cs.base;
+  }
+
+  private async upload(): Promise<void> {
+    const file = this.uploadInput.files?.[0];
+    if (!file) return;
+    this.status.textContent = `Uploading ${file.name}…`;
+    try {
+      const res = await uploadProfile(file, (f) => (this.status.textContent = `Uploading ${file.name}… ${Math.round(f * 100)}%`));
+      await this.loadProfiles();
+      this.set({ base: res.id, cz: '' });
+    } catch (err) {
+      this.status.textContent = `Upload failed: ${(err as Error).message}`;
+    }
+  }
+
+  private async apply(s: ProfileState): Promise<void> {
+    const cs = readState(s);
+    this.fillBaseSelect(cs);
+    this.modeSelect.value = cs.mode;
+    this.paletteSelect.value = cs.palette;
+    this.normToggle.setAttribute('aria-pressed', String(cs.normalize));
+    this.normToggle.textContent = cs.normalize ? 'Showing: normalised change (switch to absolute)' : 'Showing: absolute change (switch to normalised)';
+    if (!cs.base) {
+      this.top = null;
+      this.graph = null;
+      this.root.dataset.ready = 'empty';
+      this.status.textContent =
+        'Choose a base profile of the same type (stored profiles, an upload, or a live capture you stored) to see what changed.';
+      clear(this.summary);
+      clear(this.legend);
+      clear(this.tableHost);
+      this.flame.setTree({ name: 'root', value: 0, base: 0, delta: 0, self: 0, baseSelf: 0, children: [] });
+      this.flame.draw();
+      return;
+    }
+    const params = new URLSearchParams();
+    params.set('base', cs.base);
+    const si = s.si;
+    if (si) params.set('si', si);
+    if (cs.mode === 'base') params.set('mode', 'base');
+    if (cs.normalize) params.set('normalize', '1');
+    const key = params.toString();
+    if (key !== this.dataKey || !this.top || !this.graph) {
+      this.dataKey = key;
+      this.root.dataset.ready = 'loading';
+      this.status.textContent = 'Comparing…';
+      const id = encodeURIComponent(this.ctx.profileId);
+      try {
+        const topParams = new URLSearchParams(params);
+        topParams.set('nodeFraction', '0');
+        const [top, graph] = await Promise.all([
+          getJson<DiffTop>(`/api/profiles/${id}/diff?${topParams}`),
+          getJson<DiffFlame>(`/api/profiles/${id}/diff/flamegraph?${params}&minFraction=0.0005`),
+        ]);
+        if (key !== this.dataKey) return;
+        this.top = top;
+        this.graph = graph;
+      } catch (err) {
+        if (key !== this.dataKey) return;
+        this.top = null;
+        this.graph = null;
+        this.root.dataset.ready = 'error';
+        this.status.textContent = `Cannot compare: ${(err as Error).message}`;
+        clear(this.summary);
+        clear(this.tableHost);
+        clear(this.legend);
+        return;
+      }
+    }
+    this.status.textContent = '';
+    this.renderSummary(cs);
+    this.renderLegend(cs);
+    this.drawFlame();
+    this.renderTable(cs);
+    this.root.dataset.ready = 'true';
+  }
+
+  private fmt(v: number): string {
+    const t = this.top!;
+    return fmtIn(v, t.sampleType.unit, t.unit || 'auto');
+  }
+
+  private signed(v: number): string {
+    const s = this.fmt(v);
+    return v > 0 ? `+${s}` : s;
+  }
+
+  private baseName(id: string): string {
+    return this.profiles.find((p) => p.id === id)?.name ?? id;
+  }
+
+  private renderSummary(cs: CompareState): void {
+    const t = this.top!;
+    clear(this.summary);
+    const change = t.newTotal - t.baseTotal;
+    const what = cs.normalize
+      ? `Normalised: the new profile was scaled so its ${t.sampleType.type} total equals the base's (pprof -normalize), so the changes below are shifts in each function's share, not in absolute amount.`
+      : `Absolute change: new minus base, in ${t.sampleType.type} (${t.sampleType.unit}).`;
+    const pctOf =
+      cs.mode === 'diff_base'
+        ? 'Percentages are of the base total (pprof -diff_base), so they can exceed 100%.'
+        : 'Mode -base: the base is subtracted and matching stacks cancel; percentages are of what remains.';
+    this.summary.append(
+      h(
+        'p',
+        null,
+        h('strong', null, 'New: '),
+        `${this.ctx.meta.name} — ${this.fmt(t.newTotal)}`,
+        h('span.sep', null, ' · '),
+        h('strong', null, 'Base: '),
+        `${this.baseName(t.base)} — ${this.fmt(t.baseTotal)}`,
+        h('span.sep', null, ' · '),
+        h('strong', null, 'Change: '),
+        h('span', { class: change > 0 ? 'grow' : change < 0 ? 'shrink' : '' }, `${this.signed(change)} (${changeText(t.newTotal, t.baseTotal)})`),
+      ),
+      h('p.compare-what', null, what, ' ', pctOf),
+    );
+  }
+
+  private renderLegend(cs: CompareState): void {
+    const p = PALETTES[cs.palette];
+    const dark = effectiveTheme() === 'dark';
+    clear(this.legend);
+    const bar = h('div.legend-bar', { 'aria-hidden': 'true' });
+    for (const r of [-1, -0.6, -0.3, -0.1, 0, 0.1, 0.3, 0.6, 1]) {
+      const cell = h('span.legend-cell');
+      cell.style.background = changeColor(r, cs.palette, dark);
+      bar.append(cell);
+    }
+    this.legend.append(
+      h('span.legend-end', null, `${p.shrinkName}: shrank / gone`),
+      bar,
+      h('span.legend-end', null, `${p.growName}: grew / new`),
+      h(
+        'p.legend-text',
+        null,
+        `Width = the frame's value in the new profile${cs.normalize ? ' (normalised)' : ''}. `,
+        `Colour = change from base to new relative to the larger of the two: full ${p.growName} = appeared (or grew a lot), full ${p.shrinkName} = vanished, grey = unchanged. `,
+        'Frames that vanished have zero width here; they are listed in the table below with a "gone" badge.',
+      ),
+    );
+  }
+
+  private drawFlame(): void {
+    const g = this.graph;
+    const cs = readState(this.ctx.state());
+    this.flame.palette = cs.palette;
+    this.flame.dark = effectiveTheme() === 'dark';
+    this.flame.icicle = this.ctx.state().icicle;
+    if (!g) return;
+    this.flame.setTree(g.root);
+    this.flame.setZoom(cs.zoom);
+    this.flame.draw();
+    clear(this.crumbs);
+    if (cs.zoom.length) {
+      const reset = h('button', { type: 'button' }, 'Reset zoom');
+      reset.addEventListener('click', () => this.set({ cz: '' }));
+      this.crumbs.append(reset, ` ${cs.zoom.join(' › ')}`);
+    }
+    if (g.droppedNodes) this.crumbs.append(h('span.muted', null, ` (${g.droppedNodes} frames under 0.05% of the total not drawn)`));
+  }
+
+  private showTooltip(hv: { node: DiffFlameNode; clientX: number; clientY: number } | null): void {
+    if (!hv || !this.top) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    const n = hv.node;
+    clear(this.tooltip);
+    this.tooltip.append(
+      h('div.tt-name', null, n.name === 'root' ? 'all' : n.name),
+      h('div', null, `new ${this.fmt(n.value)} · base ${this.fmt(n.base)}`),
+      h('div', null, `change ${this.signed(n.delta)} (${changeText(n.value, n.base)})`),
+    );
+    this.tooltip.hidden = false;
+    const r = this.root.getBoundingClientRect();
+    this.tooltip.style.left = `${hv.clientX - r.left + 14}px`;
+    this.tooltip.style.top = `${hv.clientY - r.top + 14}px`;
+  }
+
+  private renderTable(cs: CompareState): void {
+    const t = this.top!;
+    clear(this.tableHost);
+    const desc = !cs.sort.startsWith('-');
+    const sortId = cs.sort.replace(/^-/, '');
+    const rows = t.rows.map((row, i) => ({ row, i }));
+    if (sortId !== 'pprof') {
+      const key = SORTS[sortId]!.key;
+      rows.sort((a, b) => {
+        const ka = key(a.row);
+        const kb = key(b.row);
+        const c = typeof ka === 'string' ? (ka < kb ? -1 : ka > kb ? 1 : 0) : (ka as number) - (kb as number);
+        return (sortId === 'name' ? c : desc ? -c : c) || a.i - b.i;
+      });
+    }
+    const head = h('tr');
+    const col = (label: string, id: string | null, title: string) => {
+      if (!id) return h('th', { title }, label);
+      const active = sortId === id;
+      const b = h('button', { type: 'button', class: `sort${active ? ' active' : ''}`, title: `Sort by ${SORTS[id]!.label}` }, label + (active ? (desc ? ' ▾' : ' ▴') : ''));
+      b.addEventListener('click', () => this.set({ csort: id === 'pprof' ? '' : active ? (desc ? `-${id}` : id) : id }, true));
+      return h('th', { title, 'aria-sort': active ? (desc ? 'descending' : 'ascending') : 'none' }, b);
+    };
+    head.append(
+      col('base flat', null, 'flat in the base profile'),
+      col('new flat', null, 'flat in the new profile'),
+      col('Δ flat', 'dflat', 'new minus base flat'),
+      col('Δ flat%', 'pprof', 'pprof flat% of the Δ (relative to the report total)'),
+      col('base cum', 'base', 'cum in the base profile'),
+      col('new cum', 'new', 'cum in the new profile'),
+      col('Δ cum', 'dcum', 'new minus base cum'),
+      col('Δ cum%', null, 'pprof cum% of the Δ (relative to the report total)'),
+      col('Δ%', 'rel', 'change of cum relative to its base value'),
+      col('name', 'name', 'function'),
+    );
+    const body = h('tbody');
+    for (const { row } of rows.slice(0, MAX_TABLE_ROWS)) {
+      const cls = row.flat > 0 || (row.flat === 0 && row.cum > 0) ? 'grow' : row.flat < 0 || row.cum < 0 ? 'shrink' : '';
+      const badge = row.baseCum === 0 && row.newCum !== 0 ? h('span.badge.badge-new', null, 'new') : row.newCum === 0 && row.baseCum !== 0 ? h('span.badge.badge-gone', null, 'gone') : null;
+      const nameCell = h('td.name', { title: row.name }, row.name, row.inline ? h('span.muted', null, ` ${row.inline}`) : null, badge ? ' ' : null, badge);
+      body.append(
+        h(
+          'tr',
+          { class: cls },
+          h('td.num', null, this.fmt(row.baseFlat)),
+          h('td.num', null, this.fmt(row.newFlat)),
+          h('td.num.delta', null, this.signed(row.flat)),
+          h('td.num', null, fmtPct(row.flat, t.total)),
+          h('td.num', null, this.fmt(row.baseCum)),
+          h('td.num', null, this.fmt(row.newCum)),
+          h('td.num.delta', null, this.signed(row.cum)),
+          h('td.num', null, fmtPct(row.cum, t.total)),
+          h('td.num', null, changeText(row.newCum, row.baseCum)),
+          nameCell,
+        ),
+      );
+    }
+    const table = h('table.compare-table', null, h('thead', null, head), body);
+    this.tableHost.append(
+      h('p.muted', null, `${t.rows.length} functions${t.rows.length > MAX_TABLE_ROWS ? ` (first ${MAX_TABLE_ROWS} shown)` : ''}; all nodes kept (-nodefraction=0). Δ flat% and Δ cum% are pprof's, relative to ${cs.mode === 'diff_base' ? 'the base total' : 'the remaining total'} ${this.fmt(t.total)}.`),
+      table,
+    );
+    this.headerPre.textContent = t.legend.join('\n');
+  }
+}
