@@ -37,3 +37,4 @@
 export * from './registry.js';
 
 // ---- feature modules (one import line each; keep this list below the export above) ----
+import './views/compare/index.js';
