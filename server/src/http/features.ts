@@ -4,11 +4,13 @@
 // (e.g. /api/profiles/:id/insights).
 import type { Router } from 'express';
 import type { AppContext } from './context.js';
+import { captureRouter } from './routes/capture.js';
 import { diffRouter } from './routes/diff.js';
 
 export function featureRouters(ctx: AppContext): Router[] {
   return [
     diffRouter(ctx),
+    captureRouter(ctx),
     // insightsRouter(ctx),
   ];
 }

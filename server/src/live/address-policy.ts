@@ -1,0 +1,180 @@
+// Which network addresses live capture may connect to. Pure functions: the fetcher
+// calls checkAddress() for every resolved address and every literal-IP host, so
+// DNS rebinding and redirects meet the same rule as the URL the user typed.
+//
+// Rules
+// - Never: unspecified (0.0.0.0, ::), multicast, broadcast.
+// - Only when an --allow-target CIDR covers the address (a catch-all /0 does not
+//   count): link-local (169.254/16, fe80::/10), cloud metadata endpoints,
+//   reserved/translation ranges (NAT64, 6to4, Teredo, IPv4-compatible ::a.b.c.d).
+// - Local mode: loopback, private and public addresses are fine.
+// - Shared mode: only hosts named in --allow-target, or addresses inside an
+//   allowed CIDR.
+import ipaddr from 'ipaddr.js';
+
+type Addr = ipaddr.IPv4 | ipaddr.IPv6;
+
+export type AddressClass =
+  | 'loopback'
+  | 'private'
+  | 'public'
+  | 'link-local'
+  | 'metadata'
+  | 'reserved'
+  | 'unspecified'
+  | 'multicast';
+
+export interface TargetPolicy {
+  /** `serve --shared`: only allow-listed targets. */
+  shared: boolean;
+  /** Lower-case host names; an entry starting with "*." matches any subdomain. */
+  hosts: string[];
+  cidrs: Array<{ text: string; range: [Addr, number] }>;
+}
+
+export interface AddressDecision {
+  allowed: boolean;
+  cls: AddressClass;
+  /** Normalised address (IPv4-mapped IPv6 shown as IPv4). */
+  address: string;
+  /** Why it was refused ("" when allowed). */
+  reason: string;
+}
+
+/** Known cloud metadata / host-agent endpoints (besides all of 169.254.0.0/16). */
+const METADATA: Array<[Addr, number]> = [
+  ipaddr.parseCIDR('169.254.169.254/32'),
+  ipaddr.parseCIDR('169.254.170.2/32'),
+  ipaddr.parseCIDR('fd00:ec2::254/128'),
+  ipaddr.parseCIDR('100.100.100.200/32'),
+  ipaddr.parseCIDR('168.63.129.16/32'),
+];
+
+/** ::/96 minus :: and ::1 -- deprecated IPv4-compatible addresses, reach IPv4 hosts on some stacks. */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+
+/**
+ * Parses an address as it appears in a URL host, a DNS answer or a socket:
+ * optional brackets, optional zone id, IPv4-mapped IPv6 unwrapped to IPv4.
+ * Only standard notations; the URL parser has already normalised decimal/hex hosts.
+ */
+export function parseAddress(text: string): Addr | null {
+  let t = text.trim();
+  if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1);
+  const zone = t.indexOf('%');
+  if (zone >= 0) t = t.slice(0, zone);
+  if (ipaddr.IPv4.isValidFourPartDecimal(t)) return ipaddr.IPv4.parse(t);
+  if (ipaddr.IPv6.isValid(t)) {
+    const a = ipaddr.IPv6.parse(t);
+    return a.isIPv4MappedAddress() ? a.toIPv4Address() : a;
+  }
+  return null;
+}
+
+export function isIpLiteral(host: string): boolean {
+  return parseAddress(host) !== null;
+}
+
+function inRange(a: Addr, range: [Addr, number]): boolean {
+  // ipaddr throws when families differ; a v4 range never holds a v6 address.
+  if (a.kind() !== range[0].kind()) return false;
+  return a.match(range);
+}
+
+export function classifyAddress(a: Addr): AddressClass {
+  if (METADATA.some((r) => inRange(a, r))) return 'metadata';
+  const range = a.range();
+  switch (range) {
+    case 'unspecified':
+      return 'unspecified';
+    case 'loopback':
+      return 'loopback';
+    case 'private':
+    case 'carrierGradeNat':
+    case 'uniqueLocal':
+      return 'private';
+    case 'linkLocal':
+      return 'link-local';
+    case 'multicast':
+    case 'broadcast':
+      return 'multicast';
+    case 'unicast':
+      if (a.kind() === 'ipv6' && inRange(a, IPV4_COMPATIBLE)) return 'reserved';
+      return 'public';
+    default:
+      // reserved, benchmarking, rfc6052 (NAT64), 6to4, teredo, rfc6145, ...
+      return 'reserved';
+  }
+}
+
+/**
+ * Builds the policy from `--allow-target` entries: a host name, an IP, or a CIDR.
+ * Throws an Error naming the first bad entry.
+ */
+export function makePolicy(shared: boolean, allowTargets: readonly string[]): TargetPolicy {
+  const hosts: string[] = [];
+  const cidrs: TargetPolicy['cidrs'] = [];
+  for (const raw of allowTargets) {
+    const entry = raw.trim();
+    if (entry === '') continue;
+    if (entry.includes('/')) {
+      let range: [Addr, number];
+      try {
+        range = ipaddr.parseCIDR(entry);
+      } catch {
+        throw new Error(`--allow-target ${JSON.stringify(raw)}: not a valid CIDR`);
+      }
+      const [base, bits] = range;
+      // Store mapped IPv6 ranges as IPv4 so they match unwrapped addresses.
+      if (base.kind() === 'ipv6' && (base as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
+        range = [(base as ipaddr.IPv6).toIPv4Address(), bits - 96];
+      }
+      cidrs.push({ text: entry, range });
+      continue;
+    }
+    const ip = parseAddress(entry);
+    if (ip) {
+      cidrs.push({ text: entry, range: [ip, ip.kind() === 'ipv4' ? 32 : 128] });
+      continue;
+    }
+    const host = entry.toLowerCase().replace(/\.$/, '');
+    if (!/^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(host)) {
+      throw new Error(`--allow-target ${JSON.stringify(raw)}: not a host name, IP address or CIDR`);
+    }
+    hosts.push(host);
+  }
+  return { shared, hosts, cidrs };
+}
+
+export function hostAllowed(policy: TargetPolicy, hostname: string): boolean {
+  let h = hostname.toLowerCase().replace(/\.$/, '');
+  if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
+  return policy.hosts.some((p) => (p.startsWith('*.') ? h.endsWith(p.slice(1)) && h.length > p.length - 1 : h === p));
+}
+
+/**
+ * Decides whether a connection to `address` (resolved for `hostname`, which may be
+ * the address itself) is allowed.
+ */
+export function checkAddress(policy: TargetPolicy, hostname: string, address: string): AddressDecision {
+  const a = parseAddress(address);
+  if (!a) return { allowed: false, cls: 'reserved', address, reason: `${address} is not an IP address` };
+  const cls = classifyAddress(a);
+  const shown = a.toString();
+  const coveringCidr = policy.cidrs.find((c) => inRange(a, c.range));
+  const explicit = policy.cidrs.some((c) => c.range[1] > 0 && inRange(a, c.range));
+  const refuse = (reason: string): AddressDecision => ({ allowed: false, cls, address: shown, reason });
+  const ok: AddressDecision = { allowed: true, cls, address: shown, reason: '' };
+
+  if (cls === 'unspecified') return refuse(`${shown} is the unspecified address`);
+  if (cls === 'multicast') return refuse(`${shown} is a multicast/broadcast address`);
+  if (cls === 'link-local' || cls === 'metadata' || cls === 'reserved') {
+    if (explicit) return ok;
+    const what = cls === 'metadata' ? 'a cloud metadata address' : cls === 'link-local' ? 'a link-local address' : 'a reserved address';
+    return refuse(`${shown} is ${what}; allow it explicitly with --allow-target if you really mean it`);
+  }
+  if (!policy.shared) return ok;
+  if (coveringCidr || hostAllowed(policy, hostname)) return ok;
+  const name = parseAddress(hostname) ? shown : `${hostname} (${shown})`;
+  return refuse(`${name} is not an allowed target on this shared server; an admin can add it with --allow-target`);
+}
