@@ -6,11 +6,12 @@ import type { Router } from 'express';
 import type { AppContext } from './context.js';
 import { captureRouter } from './routes/capture.js';
 import { diffRouter } from './routes/diff.js';
+import { insightsRouter } from './routes/insights.js';
 
 export function featureRouters(ctx: AppContext): Router[] {
   return [
     diffRouter(ctx),
     captureRouter(ctx),
-    // insightsRouter(ctx),
+    insightsRouter(ctx),
   ];
 }

@@ -25,6 +25,8 @@ export function uiRouter(webRoot: string): Router {
     sendShell(res, isValidId(req.params.id) ? 200 : 404);
   });
   r.get('/', (_req, res) => sendShell(res, 200));
+  // Concept library pages (/concepts, /concepts/:slug) are rendered by the web UI.
+  r.get(['/concepts', '/concepts/:slug'], (_req, res) => sendShell(res, 200));
   r.use(express.static(webRoot, { index: false, redirect: false, dotfiles: 'ignore', fallthrough: true }));
   return r;
 }

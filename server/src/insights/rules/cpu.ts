@@ -1,6 +1,5 @@
 // Rules over CPU profiles (cpu/nanoseconds). Runtime frames are all present here, so
 // each rule finds its runtime signal frame and walks up to the first user frame.
-import type { Finding } from '../types.js';
 import type { StackSample } from '../frames.js';
 import { quoteRegExp, userFrameIndex } from '../frames.js';
 import {
