@@ -4,6 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Query, TopOptions } from '../../server/src/model/query.js';
+import type { DiffOptions } from '../../server/src/report/diff.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const REF_DIR = join(ROOT, 'tests/.references/diff');
@@ -45,3 +47,21 @@ export function diffCases(): DiffCase[] {
 export function refPath(c: DiffCase, suffix: string): string {
   return join(REF_DIR, `${c.name}.${suffix}`);
 }
+
+/** What pprof flags a reference file name stands for. */
+export function optionsFor(suffix: string): { q: Query; opts: DiffOptions & TopOptions } | null {
+  const m = /^(diff_base|base)(\.normalize)?(?:\.(nodefraction0|cum)|\.si_([a-z_]+)(\.exact)?)?\.top\.txt$/.exec(suffix);
+  if (!m) return null;
+  const opts: DiffOptions & TopOptions = { mode: m[1] as DiffOptions['mode'], normalize: !!m[2] };
+  const q: Query = {};
+  if (m[3] === 'nodefraction0') opts.nodeFraction = 0;
+  if (m[3] === 'cum') opts.sort = 'cum';
+  if (m[4]) q.sampleIndex = m[4];
+  if (m[5]) {
+    opts.nodeFraction = 0;
+    if (/^(cpu|delay)$/.test(m[4]!)) opts.unit = 'ns';
+    if (/space$/.test(m[4]!)) opts.unit = 'B';
+  }
+  return { q, opts };
+}
+

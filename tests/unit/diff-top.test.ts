@@ -5,30 +5,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import type { Profile } from '../../server/src/model/profile.js';
-import type { Query, TopOptions } from '../../server/src/model/query.js';
-import { computeDiffTop, type DiffOptions } from '../../server/src/report/diff.js';
+import { computeDiffTop } from '../../server/src/report/diff.js';
 import { formatTopText } from '../../server/src/report/index.js';
-import { diffCases, refPath } from './diff-references.js';
+import { diffCases, optionsFor, refPath } from './diff-references.js';
 
 function load(path: string): Profile {
   return decodeProfile(new Uint8Array(readFileSync(path)));
-}
-
-/** What pprof flags a reference file name stands for. */
-export function optionsFor(suffix: string): { q: Query; opts: DiffOptions & TopOptions } | null {
-  const m = /^(diff_base|base)(\.normalize)?(?:\.(nodefraction0|cum)|\.si_([a-z_]+)(\.exact)?)?\.top\.txt$/.exec(suffix);
-  if (!m) return null;
-  const opts: DiffOptions & TopOptions = { mode: m[1] as DiffOptions['mode'], normalize: !!m[2] };
-  const q: Query = {};
-  if (m[3] === 'nodefraction0') opts.nodeFraction = 0;
-  if (m[3] === 'cum') opts.sort = 'cum';
-  if (m[4]) q.sampleIndex = m[4];
-  if (m[5]) {
-    opts.nodeFraction = 0;
-    if (/^(cpu|delay)$/.test(m[4]!)) opts.unit = 'ns';
-    if (/space$/.test(m[4]!)) opts.unit = 'B';
-  }
-  return { q, opts };
 }
 
 const cases = diffCases().filter((c) => !c.error);
