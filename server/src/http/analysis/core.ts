@@ -11,7 +11,7 @@ import {
 } from '../../report/index.js';
 import type { ProfileStore } from '../../store/types.js';
 import { NotFoundError, type ServerConfig } from '../context.js';
-import { sourceReaderFor } from '../source-hook.js';
+import { annotateSourceListing, sourceReaderFor } from '../source-hook.js';
 import { ByteLru } from './lru.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
 
@@ -75,11 +75,13 @@ export class AnalysisCore {
         };
       case 'source': {
         const p = await this.load(task.id);
-        const reader = await sourceReaderFor(task.id, {
+        const env = {
           config: this.config,
-          getAttachment: (id, key) => this.store.getAttachment(id, key),
-        });
-        return { json: toJson(computeSourceListing(p, task.query, task.fn, reader)) };
+          getAttachment: (id: string, key: string) => this.store.getAttachment(id, key),
+        };
+        const reader = await sourceReaderFor(task.id, env);
+        const listing = computeSourceListing(p, task.query, task.fn, reader);
+        return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
       }
     }
   }

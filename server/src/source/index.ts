@@ -1,0 +1,206 @@
+// Entry point of the source layer: builds the SourceReader for one profile (uploaded
+// archive, then local roots and GOROOT, then the bundled samples), and loads the
+// escape-analysis report that annotates its listings.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, posix, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SourceReader } from '../report/index.js';
+import { readSourceArchive, type SourceArchive } from './archive.js';
+import { createArchiveSourceReader } from './archive-reader.js';
+import { parseEscapeOutput, type EscapeReport } from './escape.js';
+import { createFsSourceReader, readInside, type ReadResult } from './fs-reader.js';
+import { findGoroot } from './go-env.js';
+import { isInside, safeRelative } from './paths.js';
+
+export { createFsSourceReader } from './fs-reader.js';
+export { createArchiveSourceReader } from './archive-reader.js';
+export { readSourceArchive, ArchiveError, DEFAULT_ARCHIVE_LIMITS, type ArchiveLimits, type SourceArchive } from './archive.js';
+export { parseEscapeOutput, type EscapeDecision, type EscapeReport, type EscapeKind } from './escape.js';
+export { annotateListing, sourceHint, type AnnotatedListing } from './annotate.js';
+
+export const SOURCES_ATTACHMENT = 'sources';
+export const ESCAPE_ATTACHMENT = 'escape';
+
+export interface SourceConfig {
+  sourcePaths: string[];
+  trimPaths: string[];
+}
+
+/** Tries readers in order; `tried` accumulates every path looked at. */
+export function chainReaders(readers: SourceReader[]): SourceReader {
+  const cache = new Map<string, ReadResult>();
+  return {
+    read(file: string): ReadResult {
+      const hit = cache.get(file);
+      if (hit) return hit;
+      const tried: string[] = [];
+      let result: ReadResult = { text: null, tried };
+      for (const r of readers) {
+        const got = r.read(file);
+        tried.push(...got.tried);
+        if (got.text !== null) {
+          result = { text: got.text, tried };
+          break;
+        }
+      }
+      cache.set(file, result);
+      return result;
+    },
+  };
+}
+
+// --- bundled samples ------------------------------------------------------------
+
+let samplesDirCache: string | null | undefined;
+
+/** The repository's samples/ directory (holding go.mod), found upwards from this module; null when absent. */
+export function bundledSamplesDir(): string | null {
+  if (samplesDirCache !== undefined) return samplesDirCache;
+  samplesDirCache = null;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const cand = join(dir, 'samples');
+    if (existsSync(join(cand, 'go.mod'))) {
+      samplesDirCache = cand;
+      break;
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return samplesDirCache;
+}
+
+/** Test hook: point the bundled-samples lookup elsewhere (null disables it). */
+export function setBundledSamplesDir(dir: string | null): void {
+  samplesDirCache = dir;
+  bundledEscapeCache = undefined;
+}
+
+function moduleOf(dir: string): string | null {
+  try {
+    const m = /^\s*module\s+("?)([^\s"]+)\1\s*$/m.exec(readFileSync(join(dir, 'go.mod'), 'utf8'));
+    return m ? m[2] : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads the bundled samples' own sources, only for file names under their module path
+ * (example.com/samples/...), so a user's "main.go" never resolves to a sample's.
+ */
+function bundledSamplesReader(): SourceReader | null {
+  const dir = bundledSamplesDir();
+  if (!dir) return null;
+  const mod = moduleOf(dir);
+  if (!mod) return null;
+  return {
+    read(file: string): ReadResult {
+      if (!file.startsWith(mod + '/')) return { text: null, tried: [] };
+      const rel = safeRelative(file.slice(mod.length + 1));
+      if (rel === null) return { text: null, tried: [] };
+      const abs = posix.join(dir, rel);
+      if (!isInside(abs, dir)) return { text: null, tried: [] };
+      return { text: readInside(abs, dir), tried: [abs] };
+    },
+  };
+}
+
+let bundledEscapeCache: EscapeReport | null | undefined;
+
+/** All samples/<prog>/escape.txt merged (their file names are distinct per program). */
+export function bundledEscapeReport(): EscapeReport | null {
+  if (bundledEscapeCache !== undefined) return bundledEscapeCache;
+  bundledEscapeCache = null;
+  const dir = bundledSamplesDir();
+  if (!dir) return null;
+  const texts: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const f = join(dir, e.name, 'escape.txt');
+    if (e.isDirectory() && existsSync(f) && statSync(f).isFile()) texts.push(readFileSync(f, 'utf8'));
+  }
+  if (texts.length > 0) bundledEscapeCache = parseEscapeOutput(texts.join('\n'));
+  return bundledEscapeCache;
+}
+
+// --- per-profile attachments ------------------------------------------------------
+
+/** Small cache of parsed attachments keyed by content hash (attachments can be replaced). */
+class HashCache<T> {
+  private map = new Map<string, T>();
+  constructor(private max: number) {}
+  key(bytes: Uint8Array): string {
+    return createHash('sha256').update(bytes).digest('hex');
+  }
+  get(k: string): T | undefined {
+    const v = this.map.get(k);
+    if (v !== undefined) {
+      this.map.delete(k);
+      this.map.set(k, v);
+    }
+    return v;
+  }
+  set(k: string, v: T): void {
+    this.map.set(k, v);
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+  }
+}
+
+const archiveCache = new HashCache<Promise<SourceArchive>>(4);
+const escapeCache = new HashCache<EscapeReport>(16);
+
+export function loadArchive(bytes: Uint8Array): Promise<SourceArchive> {
+  const k = archiveCache.key(bytes);
+  let p = archiveCache.get(k);
+  if (!p) {
+    p = readSourceArchive(bytes);
+    archiveCache.set(k, p);
+    p.catch(() => undefined);
+  }
+  return p;
+}
+
+export function loadEscape(bytes: Uint8Array): EscapeReport {
+  const k = escapeCache.key(bytes);
+  let r = escapeCache.get(k);
+  if (!r) {
+    r = parseEscapeOutput(new TextDecoder().decode(bytes));
+    escapeCache.set(k, r);
+  }
+  return r;
+}
+
+export interface AttachmentSource {
+  getAttachment(id: string, key: string): Promise<Uint8Array | null>;
+}
+
+/**
+ * The reader for one profile: its uploaded archive first, then local roots (local
+ * mode) with GOROOT, then the bundled samples (by module path only).
+ */
+export async function createSourceReader(profileId: string, config: SourceConfig, att: AttachmentSource): Promise<SourceReader> {
+  const readers: SourceReader[] = [];
+  const bytes = await att.getAttachment(profileId, SOURCES_ATTACHMENT);
+  if (bytes) {
+    try {
+      readers.push(createArchiveSourceReader(await loadArchive(bytes), config.trimPaths));
+    } catch {
+      // A stored archive was validated on upload; if it no longer parses, fall through to the roots.
+    }
+  }
+  const goroot = findGoroot();
+  if (config.sourcePaths.length > 0 || goroot) {
+    readers.push(createFsSourceReader({ roots: config.sourcePaths.map((p) => resolve(p)), trimPaths: config.trimPaths, goroot }));
+  }
+  const samples = bundledSamplesReader();
+  if (samples) readers.push(samples);
+  return chainReaders(readers);
+}
+
+/** The escape report for a profile: its 'escape' attachment, else null. */
+export async function escapeReportFor(profileId: string, att: AttachmentSource): Promise<EscapeReport | null> {
+  const bytes = await att.getAttachment(profileId, ESCAPE_ATTACHMENT);
+  return bytes ? loadEscape(bytes) : null;
+}
