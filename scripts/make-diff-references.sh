@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 GO="$(bash scripts/ensure-go.sh)"
 OUT=tests/.references/diff
-mkdir -p "$OUT"
+rm -rf "$OUT" && mkdir -p "$OUT"
 export TZ=UTC
 export HOME="$(mktemp -d)"  # pprof may save fetched profiles under $HOME/pprof
 export PPROF_TMPDIR="$HOME"

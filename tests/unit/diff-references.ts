@@ -1,7 +1,7 @@
 // Locates (and on first use generates) the `go tool pprof` comparison references
 // written by scripts/make-diff-references.sh.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Query, TopOptions } from '../../server/src/model/query.js';
@@ -10,9 +10,28 @@ import type { DiffOptions } from '../../server/src/report/diff.js';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const REF_DIR = join(ROOT, 'tests/.references/diff');
 
+const SCRIPT = join(ROOT, 'scripts/make-diff-references.sh');
+
+/** References exist and are newer than the script and every input profile. */
+function referencesFresh(): boolean {
+  if (!existsSync(REF_DIR)) return false;
+  const pairs = readdirSync(REF_DIR).filter((f) => f.endsWith('.pair.txt'));
+  if (pairs.length === 0) return false;
+  const script = statSync(SCRIPT).mtimeMs;
+  for (const f of pairs) {
+    const made = statSync(join(REF_DIR, f)).mtimeMs;
+    if (made < script) return false;
+    for (const input of readFileSync(join(REF_DIR, f), 'utf8').trim().split(' ')) {
+      const abs = resolve(ROOT, input);
+      if (!existsSync(abs) || statSync(abs).mtimeMs > made) return false;
+    }
+  }
+  return true;
+}
+
 export function ensureDiffReferences(): void {
-  if (existsSync(REF_DIR) && readdirSync(REF_DIR).some((f) => f.endsWith('.pair.txt'))) return;
-  execFileSync('bash', [join(ROOT, 'scripts/make-diff-references.sh')], { stdio: 'inherit' });
+  if (referencesFresh()) return;
+  execFileSync('bash', [SCRIPT], { stdio: 'inherit' });
 }
 
 export interface DiffCase {
