@@ -8,7 +8,7 @@
 //   - mutex:      main.contendLock fights over one sync.Mutex (mutex, block)
 //   - custom:     a "live.widgets" profile records every open widget
 //
-// Usage: live-service [-port 0] [-leak-every 50ms]
+// Usage: live-service [-port 0] [-leak-every 50ms] [-leak-max 20000] [-retain-max 1024]
 // It prints "listening on http://127.0.0.1:PORT" once it is ready.
 package main
 
@@ -29,7 +29,8 @@ import (
 var (
 	port      = flag.Int("port", 0, "TCP port on 127.0.0.1 (0 = pick a free one)")
 	leakEvery = flag.Duration("leak-every", 50*time.Millisecond, "start one leaked goroutine this often")
-	retainMax = flag.Int("retain-max", 2048, "stop retaining heap chunks after this many (64 KiB each)")
+	retainMax = flag.Int("retain-max", 1024, "stop retaining heap chunks after this many (64 KiB each)")
+	leakMax   = flag.Int("leak-max", 20000, "stop leaking goroutines after this many")
 )
 
 // sink keeps results alive so the compiler cannot drop the work.
@@ -105,7 +106,7 @@ func leakyWaiter(never chan struct{}) {
 
 func leakWorker() {
 	never := make(chan struct{})
-	for {
+	for i := 0; i < *leakMax; i++ {
 		go leakyWaiter(never)
 		time.Sleep(*leakEvery)
 	}

@@ -1,0 +1,317 @@
+// Live capture through the HTTP API against samples/live-service (a real Go program
+// serving net/http/pprof on loopback), plus misbehaving loopback targets.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, functionNames, startBadTargets, startLens, startLiveService, storedProfile, type BadTargets, type Lens, type LiveService } from './capture-env.js';
+
+let work: string;
+let svc: LiveService;
+let lens: Lens; // local mode
+let bad: BadTargets;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'live-service-'));
+  [svc, lens, bad] = await Promise.all([startLiveService(work), startLens({}), startBadTargets()]);
+});
+
+afterAll(async () => {
+  svc?.stop();
+  bad?.close();
+  await lens?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Status {
+  cid: string;
+  state: string;
+  progress: number;
+  error: string | null;
+  result: { id: string; url: string } | null;
+  watch?: { snapshots: Array<{ id: string; url: string; totals: Array<{ type: string; value: number }> }>; failures: unknown[] };
+}
+
+async function waitDone(cid: string, timeoutMs = 20_000): Promise<Status> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await call(lens, 'GET', `/api/captures/${cid}`);
+    expect(r.status).toBe(200);
+    const s = r.body as unknown as Status;
+    if (s.state !== 'running') return s;
+    if (Date.now() > end) throw new Error(`capture ${cid} still running`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
+
+describe('target listing', () => {
+  it('lists what /debug/pprof/ offers, custom profiles included', async () => {
+    const r = await call(lens, 'GET', `/api/capture/targets?url=${encodeURIComponent(svc.base)}`);
+    expect(r.status).toBe(200);
+    const profiles = r.body.profiles as Array<{ name: string; kind: string; count: number | null }>;
+    const names = profiles.map((p) => p.name);
+    for (const n of ['profile', 'heap', 'allocs', 'goroutine', 'mutex', 'block', 'threadcreate', 'live.widgets']) expect(names).toContain(n);
+    expect(profiles.find((p) => p.name === 'profile')!.kind).toBe('cpu');
+    expect(profiles.find((p) => p.name === 'trace')!.kind).toBe('unsupported');
+    expect(profiles.find((p) => p.name === 'live.widgets')!.count).toBe(3);
+    expect(r.body.index).toBe(`${svc.base}/debug/pprof/`);
+  });
+  it('explains a target without a pprof index', async () => {
+    const r = await call(lens, 'GET', `/api/capture/targets?url=${encodeURIComponent(bad.html)}`);
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatch(/not with a Go \/debug\/pprof\/ index/);
+    const missing = await call(lens, 'GET', '/api/capture/targets');
+    expect(missing.status).toBe(400);
+  });
+});
+
+describe('capturing each profile kind', () => {
+  it('CPU for 1 s shows the hot function', async () => {
+    const t0 = Date.now();
+    const r = await call(lens, 'POST', '/api/capture', { url: svc.base, seconds: 1 });
+    expect(r.status).toBe(201);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    expect(r.body.url).toBe(`/p/${r.body.id}`);
+    const p = await storedProfile(lens, r.body.id as string);
+    expect(p.sampleType.map((t) => t.type)).toEqual(['samples', 'cpu']);
+    expect(functionNames(p)).toContain('main.spinHot');
+    const info = await call(lens, 'GET', `/api/profiles/${r.body.id}`);
+    expect(info.status).toBe(200);
+    expect(info.body.name).toMatch(/^127\.0\.0\.1_\d+-cpu-\d{8}T\d{6}Z\.pb\.gz$/);
+  });
+
+  it.each([
+    ['heap', { gc: true }, 'inuse_space', 'main.retainChunks'],
+    ['allocs', {}, 'alloc_space', 'main.churnGarbage'],
+    ['goroutine', {}, 'goroutine', 'main.leakyWaiter'],
+    ['mutex', {}, 'delay', 'main.contendLock'],
+    ['block', {}, 'delay', 'sync.(*Mutex).Lock'],
+    ['threadcreate', {}, 'threadcreate', null],
+    ['live.widgets', {}, 'live.widgets', 'main.openWidget'],
+  ])('%s snapshot decodes and shows what the service does', async (profile, extra, sampleType, fn) => {
+    const r = await call(lens, 'POST', '/api/capture', { url: `${svc.base}/debug/pprof/`, profile, ...extra });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const p = await storedProfile(lens, r.body.id as string);
+    expect(p.sampleType.map((t) => t.type)).toContain(sampleType);
+    if (fn) expect(functionNames(p)).toContain(fn);
+  });
+
+  it('accepts a full profile URL with debug=1 (asks for the protobuf anyway)', async () => {
+    const r = await call(lens, 'POST', '/api/capture', { url: `${svc.base}/debug/pprof/goroutine?debug=1` });
+    expect(r.status).toBe(201);
+    expect(functionNames(await storedProfile(lens, r.body.id as string))).toContain('main.leakyWaiter');
+  });
+});
+
+describe('progress, cancel and the one-CPU-capture rule', () => {
+  it('a second CPU capture of the same target gets 409 while the first runs', async () => {
+    const first = await call(lens, 'POST', '/api/captures', { url: svc.base, seconds: 2 });
+    expect(first.status).toBe(202);
+    const cid = first.body.cid as string;
+    const [again, sync] = await Promise.all([
+      call(lens, 'POST', '/api/captures', { url: svc.base, seconds: 1 }),
+      call(lens, 'POST', '/api/capture', { url: `${svc.base}/debug/pprof/profile?seconds=1` }),
+    ]);
+    for (const r of [again, sync]) {
+      expect(r.status).toBe(409);
+      expect(r.body.error).toMatch(/capture already running/);
+    }
+    // Snapshots of the same target are not blocked by a running CPU capture.
+    expect((await call(lens, 'POST', '/api/capture', { url: svc.base, profile: 'goroutine' })).status).toBe(201);
+    await new Promise((res) => setTimeout(res, 700));
+    const mid = (await call(lens, 'GET', `/api/captures/${cid}`)).body as unknown as Status;
+    expect(mid.state).toBe('running');
+    expect(mid.progress).toBeGreaterThan(0.2);
+    expect(mid.progress).toBeLessThan(1);
+    const done = await waitDone(cid);
+    expect(done.state).toBe('done');
+    expect(done.progress).toBe(1);
+    expect(functionNames(await storedProfile(lens, done.result!.id))).toContain('main.spinHot');
+    // The lock is released: the next CPU capture starts.
+    const next = await call(lens, 'POST', '/api/captures', { url: svc.base, seconds: 1 });
+    expect(next.status).toBe(202);
+    expect((await waitDone(next.body.cid as string)).state).toBe('done');
+  });
+
+  it('DELETE cancels a running CPU capture and frees the target', async () => {
+    const r = await call(lens, 'POST', '/api/captures', { url: svc.base, seconds: 30 });
+    expect(r.status).toBe(202);
+    await new Promise((res) => setTimeout(res, 300));
+    const del = await call(lens, 'DELETE', `/api/captures/${r.body.cid}`);
+    expect(del.status).toBe(200);
+    expect(del.body.state).toBe('cancelled');
+    expect(del.body.result).toBeNull();
+    const next = await call(lens, 'POST', '/api/capture', { url: svc.base, seconds: 1 });
+    expect(next.status).toBe(201);
+    expect((await call(lens, 'GET', '/api/captures/nope')).status).toBe(404);
+  });
+});
+
+describe('watch mode', () => {
+  it('sees the goroutine leak grow and links snapshots for compare', async () => {
+    const r = await call(lens, 'POST', '/api/captures', { url: svc.base, profile: 'goroutine', watch: { intervalSeconds: 1, count: 3 } });
+    expect(r.status).toBe(202);
+    const s = await waitDone(r.body.cid as string);
+    expect(s.state).toBe('done');
+    const snaps = s.watch!.snapshots;
+    expect(snaps).toHaveLength(3);
+    const counts = snaps.map((x) => x.totals.find((t) => t.type === 'goroutine')!.value);
+    expect(counts[1]!).toBeGreaterThan(counts[0]!);
+    expect(counts[2]!).toBeGreaterThan(counts[1]!);
+    // Each snapshot is a stored profile whose goroutine count equals the reported total.
+    const last = await storedProfile(lens, snaps[2]!.id);
+    expect(last.sample.reduce((a, x) => a + x.value[0]!, 0)).toBe(counts[2]);
+    expect(new Set(snaps.map((x) => x.id)).size).toBe(3);
+  });
+
+  it('sees inuse_space rise in heap snapshots taken with gc=1', async () => {
+    const r = await call(lens, 'POST', '/api/captures', { url: svc.base, profile: 'heap', gc: true, watch: { intervalSeconds: 1, count: 2 } });
+    const s = await waitDone(r.body.cid as string);
+    const inuse = s.watch!.snapshots.map((x) => x.totals.find((t) => t.type === 'inuse_space')!.value);
+    expect(inuse).toHaveLength(2);
+    expect(inuse[1]!).toBeGreaterThan(inuse[0]!);
+  });
+
+  it('refuses a CPU watch and bad counts', async () => {
+    let r = await call(lens, 'POST', '/api/captures', { url: svc.base, watch: { intervalSeconds: 1, count: 3 } });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatch(/snapshot profiles/);
+    r = await call(lens, 'POST', '/api/captures', { url: svc.base, profile: 'heap', watch: { intervalSeconds: 0, count: 3 } });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatch(/intervalSeconds/);
+  });
+});
+
+describe('clear errors', () => {
+  it('HTML page', async () => {
+    const r = await call(lens, 'POST', '/api/capture', { url: `${bad.html}/debug/pprof/heap` });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatch(/answered with an HTML page, not a profile/);
+  });
+  it('plain text that is not a profile', async () => {
+    const r = await call(lens, 'POST', '/api/capture', { url: `${bad.text}/debug/pprof/heap` });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatch(/did not answer with a pprof profile \(it sent text: "everything is fine"\)/);
+  });
+  it('404 from the target', async () => {
+    const r = await call(lens, 'POST', '/api/capture', { url: `${svc.base}/debug/pprof/nosuch` });
+    expect(r.status).toBe(422);
+    expect(r.body.error).toMatch(/404 Not Found .*does not serve this profile: Unknown profile/);
+  });
+  it('target that hangs -> timeout', async () => {
+    const t0 = Date.now();
+    const r = await call(lens, 'POST', '/api/capture', { url: `${bad.hang}/debug/pprof/heap`, timeoutSeconds: 1 });
+    expect(r.status).toBe(504);
+    expect(r.body.error).toMatch(/did not (answer|finish answering) within 1 s/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+  it('connection refused', async () => {
+    const r = await call(lens, 'POST', '/api/capture', { url: 'http://127.0.0.1:1/debug/pprof/heap' });
+    expect(r.status).toBe(502);
+    expect(r.body.error).toMatch(/connection refused by 127\.0\.0\.1:1/);
+  });
+  it('TLS failure', async () => {
+    const r = await call(lens, 'POST', '/api/capture', { url: `${svc.base.replace('http:', 'https:')}/debug/pprof/heap` });
+    expect(r.status).toBe(502);
+    expect(r.body.error).toMatch(/^TLS with 127\.0\.0\.1:\d+ failed/);
+  });
+  it('bad requests', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ url: 'ftp://127.0.0.1/x' }, /only http and https/],
+      [{ url: `${svc.base}/debug/pprof/trace` }, /execution trace/],
+      [{ url: svc.base, seconds: 'ten' }, /seconds must be/],
+      [{ url: svc.base, seconds: 2, timeoutSeconds: 2 }, /must be longer than the capture duration/],
+      [{}, /url is required/],
+      [[1, 2], /JSON object/],
+    ];
+    for (const [body, why] of cases) {
+      const r = await call(lens, 'POST', '/api/capture', body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(r.body.error).toMatch(why);
+    }
+  });
+  it('response larger than the cap', async () => {
+    const small = await startLens({ maxUploadBytes: 200 });
+    try {
+      const r = await call(small, 'POST', '/api/capture', { url: svc.base, profile: 'goroutine' });
+      expect(r.status).toBe(413);
+      expect(r.body.error).toMatch(/larger than the 200 byte limit/);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('address policy', () => {
+  it('local mode reaches loopback in every spelling, but not 0.0.0.0 or metadata', async () => {
+    const port = svc.port;
+    for (const u of [`http://localhost:${port}`, `http://[::ffff:127.0.0.1]:${port}`, `http://2130706433:${port}`]) {
+      const r = await call(lens, 'POST', '/api/capture', { url: u, profile: 'goroutine' });
+      expect(r.status, u).toBe(201);
+    }
+    for (const [u, why] of [
+      [`http://0.0.0.0:${port}`, /unspecified/],
+      [`http://0:${port}`, /unspecified/],
+      ['http://169.254.169.254/', /cloud metadata/],
+      ['http://[fd00:ec2::254]/', /cloud metadata/],
+      [`${bad.redirect}/?to=${encodeURIComponent(`http://0.0.0.0:${port}/debug/pprof/goroutine`)}`, /redirect to 0\.0\.0\.0/],
+    ] as Array<[string, RegExp]>) {
+      const r = await call(lens, 'POST', '/api/capture', { url: u, profile: 'goroutine' });
+      expect(r.status, u).toBe(403);
+      expect(r.body.error).toMatch(why);
+    }
+  });
+
+  it('shared mode without an allow-list refuses loopback', async () => {
+    const shared = await startLens({ shared: true });
+    try {
+      for (const u of [svc.base, `http://localhost:${svc.port}`, `http://[::1]:${svc.port}`]) {
+        const r = await call(shared, 'POST', '/api/capture', { url: u, profile: 'goroutine' });
+        expect(r.status, u).toBe(403);
+        expect(r.body.error).toMatch(/not an allowed target on this shared server/);
+      }
+      const t = await call(shared, 'GET', `/api/capture/targets?url=${encodeURIComponent(svc.base)}`);
+      expect(t.status).toBe(403);
+    } finally {
+      await shared.close();
+    }
+  });
+
+  it('shared mode with --allow-target 127.0.0.2: allowed host works, redirects and other spellings do not', async () => {
+    const shared = await startLens({ shared: true, allowTargets: ['127.0.0.2'] });
+    try {
+      const toSvc = `${bad.redirect}/?to=${encodeURIComponent(`${svc.base}/debug/pprof/goroutine`)}`;
+      const cases = [
+        toSvc,
+        `${bad.redirect}/?to=${encodeURIComponent(`http://localhost:${svc.port}/debug/pprof/goroutine`)}`,
+        `${svc.base}/debug/pprof/goroutine`,
+        `http://[::ffff:127.0.0.1]:${svc.port}/debug/pprof/goroutine`,
+        `http://2130706433:${svc.port}/debug/pprof/goroutine`,
+        `http://localhost:${svc.port}/debug/pprof/goroutine`,
+      ];
+      for (const u of cases) {
+        const r = await call(shared, 'POST', '/api/capture', { url: u });
+        expect(r.status, u).toBe(403);
+      }
+      // The allowed host itself is reachable (its redirect answer loops back to itself).
+      const self = await call(shared, 'POST', '/api/capture', { url: `${bad.redirect}/debug/pprof/heap` });
+      expect(self.status).toBe(502);
+      expect(self.body.error).toMatch(/too many redirects/);
+    } finally {
+      await shared.close();
+    }
+  });
+
+  it('shared mode with --allow-target 127.0.0.0/8 captures from the service', async () => {
+    const shared = await startLens({ shared: true, allowTargets: ['127.0.0.0/8'] });
+    try {
+      const r = await call(shared, 'POST', '/api/capture', { url: svc.base, profile: 'goroutine' });
+      expect(r.status).toBe(201);
+      // ::1 is not in the list.
+      const v6 = await call(shared, 'POST', '/api/capture', { url: `http://[::1]:${svc.port}`, profile: 'goroutine' });
+      expect(v6.status).toBe(403);
+    } finally {
+      await shared.close();
+    }
+  });
+});
