@@ -119,7 +119,17 @@ debug.SetMemoryLimit(900 << 20)`, 'The same from code'),
       },
       {
         heading: 'What to look for',
-        blocks: [list('Cycles many times per second: allocation rate is high relative to the live heap; raise GOGC or allocate less.', 'Assist time comparable to background time: allocation bursts; look at the allocs profile.', 'Live heap ("->20 MB") growing across cycles: something retains memory; compare inuse_space profiles over time.')],
+        blocks: [
+          list('Cycles many times per second: allocation rate is high relative to the live heap; raise GOGC or allocate less.', 'Assist time comparable to background time: allocation bursts; look at the allocs profile.', 'Live heap ("->20 MB") growing across cycles: something retains memory; compare inuse_space profiles over time.'),
+          go(`var before, after runtime.MemStats
+runtime.ReadMemStats(&before)
+work()
+runtime.ReadMemStats(&after)
+fmt.Printf("GC cycles: %d, total pause: %v, allocated: %d MB\n",
+	after.NumGC-before.NumGC,
+	time.Duration(after.PauseTotalNs-before.PauseTotalNs),
+	(after.TotalAlloc-before.TotalAlloc)>>20)`, 'The same counters from inside a program'),
+        ],
       },
     ],
     signals: ['CPU: GC pressure findings -- gctrace confirms how often cycles run.'],
