@@ -82,7 +82,6 @@ export class WorkerPool implements Analyzer {
     worker.on('exit', (code) => {
       if (!this.closed && this.slots[index] === slot) fail(new Error(`analysis worker exited (code ${code})`));
     });
-    worker.unref();
     return slot;
   }
 
