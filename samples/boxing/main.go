@@ -26,13 +26,20 @@ func record(i int) []any {
 	return row
 }
 
-var seen int
+var (
+	seen int
+	last any
+)
 
+// observe keeps the last value it saw, so its parameter escapes and every caller
+// has to box its argument on the heap.
+//
 //go:noinline
 func observe(v any) {
 	if _, ok := v.(money); ok {
 		seen++
 	}
+	last = v
 }
 
 func main() {
