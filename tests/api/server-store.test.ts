@@ -1,0 +1,167 @@
+// The embedded store through the server: restart persistence, a crash (SIGKILL) during an
+// upload, leftovers of interrupted writes, damaged files, attachments, decode caching.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { InProcessAnalyzer } from '../../server/src/http/analysis/pool.js';
+import { NotFoundError } from '../../server/src/http/context.js';
+import type { RunningServer } from '../../server/src/http/server.js';
+import { FsProfileStore } from '../../server/src/store/fs-store.js';
+import { profileId } from '../../server/src/store/id.js';
+import { getJson, ROOT, sample, startTestServer, tempDir, uploadOk } from './server-helpers.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function start(dir: string, extra = {}): Promise<RunningServer> {
+  const s = await startTestServer(dir, extra);
+  cleanups.push(() => s.close());
+  return s;
+}
+
+/** The server as its own process (so it can be killed), via the same entry `npm start` uses. */
+function spawnServer(dir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--port', '0', '--data', dir, '--no-samples', '--workers', '1'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /serving \d+ profile\(s\) at (http:\/\/[0-9.:]+)\//.exec(out);
+      if (m) resolve({ child, url: m[1] });
+    });
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)));
+  });
+}
+
+describe('fs store through the server', () => {
+  it('keeps everything across a restart on the same --data', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    const files = ['cpu/cpu.pb.gz', 'mapgrow/heap.pb.gz', 'goroutines/goroutine.pb.gz'];
+    const a = await start(t.dir);
+    const ids = [];
+    for (const f of files) ids.push(await uploadOk(a.url, sample(f), f));
+    await a.runtime.ctx.putAttachment(ids[0], 'escape', new TextEncoder().encode('./main.go:10:6: can inline f'));
+    const listA = await getJson(`${a.url}/api/profiles`);
+    const topA = await getJson(`${a.url}/api/profiles/${ids[0]}/top`);
+    await a.close();
+
+    const b = await start(t.dir);
+    const listB = await getJson(`${b.url}/api/profiles`);
+    expect(listB.body).toEqual(listA.body);
+    expect((listB.body as { total: number }).total).toBe(3);
+    expect((await getJson(`${b.url}/api/profiles/${ids[0]}/top`)).body).toEqual(topA.body);
+    for (const [i, id] of ids.entries()) {
+      const raw = await fetch(`${b.url}/api/profiles/${id}/raw`);
+      expect(new Uint8Array(await raw.arrayBuffer())).toEqual(sample(files[i]));
+    }
+    const att = await b.runtime.ctx.getAttachment(ids[0], 'escape');
+    expect(new TextDecoder().decode(att!)).toBe('./main.go:10:6: can inline f');
+  });
+
+  it('survives SIGKILL mid-upload; leftover temp files and half-stored profiles are ignored and cleaned', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    const { child, url } = await spawnServer(t.dir);
+    const cpu = sample('cpu/cpu.pb.gz');
+    const cpuId = await uploadOk(url, cpu, 'cpu');
+
+    // Start a large upload, send part of it, then kill the server while it is receiving.
+    const heap = sample('largeheap/heap.pb.gz');
+    const u = new URL(url);
+    await new Promise<void>((resolve) => {
+      const req = request({ host: u.hostname, port: u.port, path: '/api/profiles', method: 'POST', headers: { 'content-length': heap.length } });
+      req.on('error', () => resolve());
+      req.write(heap.subarray(0, heap.length >> 1), () => {
+        setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve();
+        }, 100);
+      });
+    });
+    await new Promise((r) => child.once('exit', r));
+
+    // What a crash inside the atomic write would leave: temp files in the final directories,
+    // and the bytes of a profile whose metadata sidecar was never written.
+    const heapId = profileId(heap);
+    const shard = join(t.dir, 'profiles', heapId.slice(0, 2));
+    mkdirSync(shard, { recursive: true });
+    writeFileSync(join(shard, '.tmp-0123456789abcdef'), heap.subarray(0, 1000));
+    writeFileSync(join(shard, `${heapId}.pb`), heap);
+    mkdirSync(join(t.dir, 'attachments', cpuId), { recursive: true });
+    writeFileSync(join(t.dir, 'attachments', cpuId, '.tmp-feedfacecafebeef'), 'partial');
+
+    const b = await start(t.dir);
+    expect(readdirSync(shard).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+    expect(existsSync(join(t.dir, 'attachments', cpuId, '.tmp-feedfacecafebeef'))).toBe(false);
+    const list = await getJson<{ profiles: { id: string }[]; total: number }>(`${b.url}/api/profiles`);
+    expect(list.body.profiles.map((p) => p.id)).toEqual([cpuId]);
+    expect((await getJson(`${b.url}/api/profiles/${heapId}`)).status).toBe(404);
+    // The same upload again completes normally.
+    expect(await uploadOk(b.url, heap)).toBe(heapId);
+    expect((await getJson<{ total: number }>(`${b.url}/api/profiles`)).body.total).toBe(2);
+    const raw = await fetch(`${b.url}/api/profiles/${heapId}/raw`);
+    expect(new Uint8Array(await raw.arrayBuffer())).toEqual(heap);
+  });
+
+  it('init() reports the temp files it removed', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    mkdirSync(join(t.dir, 'profiles', 'ab'), { recursive: true });
+    writeFileSync(join(t.dir, 'profiles', 'ab', '.tmp-1'), 'x');
+    writeFileSync(join(t.dir, 'profiles', 'ab', '.tmp-2'), 'y');
+    const s = new FsProfileStore(t.dir);
+    await s.init();
+    expect(s.cleanedTempFiles).toBe(2);
+    expect(await s.list()).toEqual([]);
+  });
+
+  it('a stored file damaged on disk never reads as that profile', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    const a = await start(t.dir, { workers: 0 });
+    const bytes = sample('cpu/cpu.pb.gz');
+    const id = await uploadOk(a.url, bytes);
+    await a.close();
+    const file = join(t.dir, 'profiles', id.slice(0, 2), `${id}.pb`);
+    const damaged = Buffer.from(readFileSync(file));
+    damaged[damaged.length - 5] ^= 0xff;
+    writeFileSync(file, damaged);
+    const b = await start(t.dir, { workers: 0 });
+    expect((await fetch(`${b.url}/api/profiles/${id}/raw`)).status).toBe(404);
+    expect((await fetch(`${b.url}/api/profiles/${id}/top`)).status).toBe(404);
+  });
+
+  it('decodes a profile once for many requests (cache), and validates attachment access', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    const s = await start(t.dir, { workers: 0 });
+    const core = (s.runtime.analyzer as InProcessAnalyzer).core;
+    const id = await uploadOk(s.url, sample('cpu/cpu.pb.gz'));
+    expect(core.decodes).toBe(1);
+    for (const q of ['top', 'top?n=2', 'flamegraph', 'flamegraph?minFraction=0.1', 'top?cum=1', '']) {
+      expect((await fetch(`${s.url}/api/profiles/${id}/${q}`)).status).toBe(200);
+    }
+    expect(core.decodes).toBe(1);
+    const ctx = s.runtime.ctx;
+    await expect(ctx.putAttachment('a'.repeat(32), 'x', new Uint8Array(1))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(ctx.putAttachment(id, '../escape', new Uint8Array(1))).rejects.toThrow(/invalid attachment/);
+    expect(await ctx.getAttachment(id, '../../profiles')).toBeNull();
+    expect(await ctx.getAttachment('../x', 'escape')).toBeNull();
+    await expect(ctx.loadProfile('not-an-id')).rejects.toBeInstanceOf(NotFoundError);
+    const p1 = await ctx.loadProfile(id);
+    expect(await ctx.loadProfile(id)).toBe(p1);
+  });
+});
