@@ -17,6 +17,10 @@ export const COMMANDS: Record<string, { run: Command | (() => Promise<Command>);
     run: (args, io) => import('./serve.js').then((m) => m.runServe(args, io)),
     help: 'serve [flags] [FILES]  web UI and HTTP API (serve --help for flags)',
   },
+  capture: {
+    run: (args, io) => import('./capture.js').then((m) => m.runCapture(args, io)),
+    help: 'capture URL [flags]    capture from a live /debug/pprof endpoint and serve it (or URL alone)',
+  },
 };
 
 const stdio: CliIO = {
@@ -39,6 +43,11 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     // `pprof-lens FILE`: store it and serve its link, as `go tool pprof -http` does.
     const { runOpen } = await import('./serve.js');
     return runOpen(argv, io);
+  }
+  if (!entry && /^https?:\/\//i.test(cmd)) {
+    // `pprof-lens http://host:port`: capture from a live service, as `go tool pprof URL` does.
+    const { runCapture } = await import('./capture.js');
+    return runCapture(argv, io);
   }
   if (!entry) {
     io.err(`pprof-lens: unknown command ${JSON.stringify(cmd)}\n` + usage());
