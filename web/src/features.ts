@@ -38,3 +38,5 @@ export * from './registry.js';
 
 // ---- feature modules (one import line each; keep this list below the export above) ----
 import './views/compare/index.js';
+import './views/insights/index.js';
+import './views/concepts/index.js';
