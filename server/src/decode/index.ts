@@ -1,19 +1,76 @@
 // Entry point of the decode layer: bytes in, Profile out.
+// Order follows pprof's profile.ParseData: inflate gzip, try profile.proto, and only
+// if that fails (for a reason other than "concatenated profiles") try legacy formats.
 import type { Profile } from '../model/profile.js';
 import { ProfileDecodeError } from './errors.js';
-import { DEFAULT_MAX_INFLATED_BYTES, gunzipCapped, isGzip } from './gunzip.js';
-import { decodeProtoReference } from './reference-decoder.js';
+import { decodeProtoFast } from './fast-decoder.js';
+import { DEFAULT_MAX_INFLATED_BYTES, gunzipCapped, gunzipCappedAsync, isGzip } from './gunzip.js';
+import { decodeLegacy, detectLegacy } from './legacy.js';
 
 export { ProfileDecodeError } from './errors.js';
+export type { DecodeErrorKind } from './errors.js';
+export { describeSupportedFormats, type FormatSupport } from './legacy.js';
+export { DEFAULT_MAX_INFLATED_BYTES } from './gunzip.js';
 
 export interface DecodeOptions {
-  /** Cap on the inflated size of gzip input, in bytes. */
+  /** Cap on the inflated size of gzip input, in bytes (default 1 GiB). */
   maxInflatedBytes?: number;
 }
 
+function checkNotEmpty(bytes: Uint8Array): void {
+  if (bytes.length === 0) throw new ProfileDecodeError('empty', 'parsing profile: empty input file');
+}
+
+/** Decodes raw (already inflated) bytes: profile.proto first, then legacy formats. */
+export function decodeUncompressed(raw: Uint8Array): Profile {
+  checkNotEmpty(raw);
+  try {
+    return decodeProtoFast(raw);
+  } catch (err) {
+    if (!(err instanceof ProfileDecodeError)) throw err;
+    if (/concatenated profiles/.test(err.message)) throw err;
+    const legacy = detectLegacy(raw);
+    if (legacy) return decodeLegacy(raw, legacy);
+    if (looksLikeProto(raw)) throw err;
+    throw new ProfileDecodeError('not-a-profile', `not a profile: the data is neither gzip, a profile.proto message nor a known legacy profile format (it starts with ${describeStart(raw)})`);
+  }
+}
+
 export function decodeProfile(bytes: Uint8Array, opts: DecodeOptions = {}): Profile {
-  if (bytes.length === 0) throw new ProfileDecodeError('empty', 'empty input: no profile data');
-  const raw = isGzip(bytes) ? gunzipCapped(bytes, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES) : bytes;
-  if (raw.length === 0) throw new ProfileDecodeError('empty', 'empty input: gzip data inflates to nothing');
-  return decodeProtoReference(raw);
+  checkNotEmpty(bytes);
+  const cap = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+  const raw = isGzip(bytes) ? gunzipCapped(bytes, cap) : bytes;
+  if (raw.length === 0) throw new ProfileDecodeError('empty', 'parsing profile: empty input file (the gzip data inflates to nothing)');
+  return decodeUncompressed(raw);
+}
+
+/** Same as decodeProfile, but inflates on the libuv thread pool so the event loop stays free. */
+export async function decodeProfileAsync(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<Profile> {
+  checkNotEmpty(bytes);
+  const cap = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
+  const raw = isGzip(bytes) ? await gunzipCappedAsync(bytes, cap) : bytes;
+  if (raw.length === 0) throw new ProfileDecodeError('empty', 'parsing profile: empty input file (the gzip data inflates to nothing)');
+  return decodeUncompressed(raw);
+}
+
+/**
+ * Whether the first tag is a plausible Profile field (1..15 with its wire type).
+ * Used only to choose between reporting the protobuf error and "not a profile".
+ */
+function looksLikeProto(b: Uint8Array): boolean {
+  const tag = b[0];
+  if (tag >= 0x80) return false;
+  const field = tag >>> 3;
+  const wt = tag & 7;
+  if ([1, 2, 3, 4, 5, 6, 11].includes(field)) return wt === 2;
+  if (field === 13) return wt === 0 || wt === 2;
+  if (field >= 7 && field <= 15) return wt === 0;
+  return false;
+}
+
+function describeStart(b: Uint8Array): string {
+  const head = b.subarray(0, 16);
+  const printable = head.every((c) => (c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x09 || c === 0x0d);
+  if (printable) return JSON.stringify(new TextDecoder().decode(head));
+  return Array.from(head, (c) => c.toString(16).padStart(2, '0')).join(' ');
 }

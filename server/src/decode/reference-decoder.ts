@@ -25,7 +25,10 @@ function toId(v: LongLike | null | undefined): number {
 export function decodeProtoReference(bytes: Uint8Array): Profile {
   let msg: perftools.profiles.Profile;
   try {
-    msg = perftools.profiles.Profile.decode(bytes);
+    // A Buffer makes protobufjs decode strings with Node's UTF-8 decoder (U+FFFD for
+    // invalid bytes), the same as the fast decoder, so the two can be compared exactly.
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    msg = perftools.profiles.Profile.decode(buf);
   } catch (err) {
     const text = (err as Error).message;
     if (/index out of range/.test(text)) throw new ProfileDecodeError('truncated', `profile data is truncated: ${text}`);

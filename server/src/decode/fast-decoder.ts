@@ -1,0 +1,532 @@
+// Hand-written profile.proto decoder: the hot path of every upload. It reads the wire
+// format directly in two passes -- first the top-level message (string table, header
+// scalars, and the byte ranges of every sub-message), then functions, mappings,
+// locations and samples in dependency order -- so ids resolve to objects as they are
+// read and no intermediate message objects are built. It produces the same model as
+// the protobufjs reference decoder (tests compare the two on every corpus profile)
+// and enforces pprof's validity rules (profile/encode.go postDecode, profile.go CheckValid).
+import type { Func, Line, Location, Mapping, Profile, Sample, ValueType } from '../model/profile.js';
+import { ProfileDecodeError } from './errors.js';
+import { finishProfile } from './finish.js';
+import { WireReader, truncatedAt } from './wire.js';
+
+// Wire types as local literals: imported constants become getter calls under some loaders.
+const WIRE_VARINT = 0;
+const WIRE_LEN = 2;
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+function growInts(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Growable list of [start, end) byte ranges. */
+class Ranges {
+  data = new Int32Array(64);
+  length = 0;
+  push(start: number, end: number): void {
+    if (this.length * 2 + 2 > this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length * 2] = start;
+    this.data[this.length * 2 + 1] = end;
+    this.length++;
+  }
+}
+
+function malformed(message: string): ProfileDecodeError {
+  return new ProfileDecodeError('malformed', message);
+}
+
+// Strings are raw bytes in pprof; like protobufjs on Node we decode them as UTF-8 with
+// U+FFFD for invalid sequences. Short ASCII strings (most symbol and file names) skip
+// the TextDecoder call, which costs more than the copy for a few bytes.
+const utf8 = new TextDecoder('utf-8');
+const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, off: number, len: number): Uint8Array & { utf8Slice?(s: number, e: number): string } } }).Buffer;
+
+function makeStringReader(buf: Uint8Array): (start: number, end: number) => string {
+  const nodeBuf = NodeBuffer ? NodeBuffer.from(buf.buffer, buf.byteOffset, buf.byteLength) : null;
+  const slice = nodeBuf?.utf8Slice ? nodeBuf.utf8Slice.bind(nodeBuf) : null;
+  return (start, end) => {
+    const len = end - start;
+    if (len === 0) return '';
+    if (len <= 24) {
+      let ascii = true;
+      for (let i = start; i < end; i++) if (buf[i] >= 0x80) { ascii = false; break; }
+      if (ascii) {
+        let s = '';
+        for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
+        return s;
+      }
+    }
+    return slice ? slice(start, end) : utf8.decode(buf.subarray(start, end));
+  };
+}
+
+function wireTypeError(field: string, wt: number, pos: number): ProfileDecodeError {
+  if (wt === 3 || wt === 4) return malformed(`unsupported wire type ${wt} (group) in ${field} at byte ${pos}`);
+  return malformed(`wrong wire type ${wt} for ${field} at byte ${pos}`);
+}
+
+export function decodeProtoFast(bytes: Uint8Array): Profile {
+  const r = new WireReader(bytes);
+  const total = bytes.length;
+  const readString = makeStringReader(bytes);
+
+  // ---- Pass 1: top level ----
+  const strings: string[] = [];
+  const sampleTypeR = new Ranges();
+  const sampleR = new Ranges();
+  const mappingR = new Ranges();
+  const locationR = new Ranges();
+  const functionR = new Ranges();
+  let periodTypeRange: [number, number] | null = null;
+  let dropFramesX = 0n;
+  let keepFramesX = 0n;
+  let timeNanos = 0n;
+  let durationNanos = 0n;
+  let period = 0n;
+  let defaultSampleTypeX = 0n;
+  let docUrlX = 0n;
+  const commentX: bigint[] = [];
+
+  while (r.pos < total) {
+    const tagPos = r.pos;
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    const wt = tag & 7;
+    if (field === 0) throw malformed(`invalid field number 0 at byte ${tagPos}`);
+    switch (field) {
+      case 1: case 2: case 3: case 4: case 5: case 6: case 11: {
+        if (wt !== WIRE_LEN) throw wireTypeError(`profile field ${field}`, wt, tagPos);
+        const end = r.lengthEnd(total);
+        const start = r.pos;
+        if (field === 6) {
+          strings.push(readString(start, end));
+          if (strings[0] !== '') throw malformed("string_table[0] must be ''");
+        } else if (field === 2) sampleR.push(start, end);
+        else if (field === 4) locationR.push(start, end);
+        else if (field === 5) functionR.push(start, end);
+        else if (field === 3) mappingR.push(start, end);
+        else if (field === 1) sampleTypeR.push(start, end);
+        else periodTypeRange = [start, end];
+        r.pos = end;
+        break;
+      }
+      case 7: case 8: case 9: case 10: case 12: case 14: case 15: {
+        if (wt !== WIRE_VARINT) throw wireTypeError(`profile field ${field}`, wt, tagPos);
+        if (field === 9 && timeNanos !== 0n) {
+          throw new ProfileDecodeError('malformed', 'concatenated profiles detected (time_nanos appears twice: two profiles were joined into one file)');
+        }
+        const v = r.bigInt64();
+        if (field === 7) dropFramesX = v;
+        else if (field === 8) keepFramesX = v;
+        else if (field === 9) timeNanos = v;
+        else if (field === 10) durationNanos = v;
+        else if (field === 12) period = v;
+        else if (field === 14) defaultSampleTypeX = v;
+        else docUrlX = v;
+        break;
+      }
+      case 13: {
+        if (wt === WIRE_LEN) {
+          const end = r.lengthEnd(total);
+          while (r.pos < end) commentX.push(r.bigInt64());
+          if (r.pos !== end) throw truncatedAt(end);
+        } else if (wt === WIRE_VARINT) commentX.push(r.bigInt64());
+        else throw wireTypeError('profile comment', wt, tagPos);
+        break;
+      }
+      default:
+        r.skip(wt, total);
+    }
+  }
+
+  const nStrings = strings.length;
+  const str = (idx: number, wide: bigint | null, what: string): string => {
+    if (wide !== null ? wide < 0n || wide >= BigInt(nStrings) : idx < 0 || idx >= nStrings) {
+      throw malformed(`${what}: string index ${wide ?? idx} out of range (string table has ${nStrings} entries)`);
+    }
+    return strings[idx];
+  };
+  const strBig = (idx: bigint, what: string): string => {
+    if (idx < 0n || idx >= BigInt(nStrings)) {
+      throw malformed(`${what}: string index ${idx} out of range (string table has ${nStrings} entries)`);
+    }
+    return strings[Number(idx)];
+  };
+  const readId = (what: string): number => {
+    const n = r.uint64();
+    if (r.wide !== null && n > SAFE) throw malformed(`${what} ${r.wide} is too large`);
+    return n;
+  };
+
+  const readValueType = (start: number, end: number, what: string): ValueType => {
+    let typeX = 0;
+    let typeW: bigint | null = null;
+    let unitX = 0;
+    let unitW: bigint | null = null;
+    r.pos = start;
+    while (r.pos < end) {
+      const tagPos = r.pos;
+      const tag = r.uint32();
+      const field = tag >>> 3;
+      const wt = tag & 7;
+      if ((field === 1 || field === 2) && wt === WIRE_VARINT) {
+        const v = r.int64();
+        if (field === 1) { typeX = v; typeW = r.wide; } else { unitX = v; unitW = r.wide; }
+      } else if (field === 1 || field === 2) throw wireTypeError(`${what} field ${field}`, wt, tagPos);
+      else r.skip(wt, end);
+    }
+    if (r.pos !== end) throw truncatedAt(end);
+    return { type: str(typeX, typeW, `${what} type`), unit: str(unitX, unitW, `${what} unit`) };
+  };
+
+  // ---- Functions ----
+  const nFunc = functionR.length;
+  const funcList: Func[] = new Array(nFunc);
+  // Dense ids (the usual 1..N) index an array; anything else goes to a Map, as pprof does.
+  const funcDense: (Func | undefined)[] = new Array(nFunc + 1);
+  const funcSparse = new Map<number, Func>();
+  {
+    const d = functionR.data;
+    for (let k = 0; k < nFunc; k++) {
+      const end = d[2 * k + 1];
+      r.pos = d[2 * k];
+      let id = 0;
+      let name = 0, nameW: bigint | null = null;
+      let sys = 0, sysW: bigint | null = null;
+      let file = 0, fileW: bigint | null = null;
+      let startLine = 0;
+      while (r.pos < end) {
+        const tagPos = r.pos;
+        const tag = r.uint32();
+        const field = tag >>> 3;
+        const wt = tag & 7;
+        if (field >= 1 && field <= 5) {
+          if (wt !== WIRE_VARINT) throw wireTypeError(`function field ${field}`, wt, tagPos);
+          if (field === 1) id = readId('function id');
+          else {
+            const v = r.int64();
+            if (field === 2) { name = v; nameW = r.wide; }
+            else if (field === 3) { sys = v; sysW = r.wide; }
+            else if (field === 4) { file = v; fileW = r.wide; }
+            else startLine = v;
+          }
+        } else r.skip(wt, end);
+      }
+      if (r.pos !== end) throw truncatedAt(end);
+      const fn: Func = {
+        id,
+        name: str(name, nameW, 'function name'),
+        systemName: str(sys, sysW, 'function system_name'),
+        filename: str(file, fileW, 'function filename'),
+        startLine,
+      };
+      if (id === 0) throw malformed('found function with reserved id 0');
+      if (id <= nFunc) {
+        if (funcDense[id] !== undefined) throw malformed(`multiple functions with the same id ${id}`);
+        funcDense[id] = fn;
+      } else {
+        if (funcSparse.has(id)) throw malformed(`multiple functions with the same id ${id}`);
+        funcSparse.set(id, fn);
+      }
+      funcList[k] = fn;
+    }
+  }
+
+  // ---- Mappings ----
+  const nMap = mappingR.length;
+  const mappingList: Mapping[] = new Array(nMap);
+  const mapById = new Map<number, Mapping>();
+  {
+    const d = mappingR.data;
+    for (let k = 0; k < nMap; k++) {
+      const end = d[2 * k + 1];
+      r.pos = d[2 * k];
+      let id = 0;
+      let start = 0n, limit = 0n, offset = 0n;
+      let file = 0, fileW: bigint | null = null;
+      let build = 0, buildW: bigint | null = null;
+      let hf = false, hfl = false, hl = false, hi = false;
+      while (r.pos < end) {
+        const tagPos = r.pos;
+        const tag = r.uint32();
+        const field = tag >>> 3;
+        const wt = tag & 7;
+        if (field >= 1 && field <= 10) {
+          if (wt !== WIRE_VARINT) throw wireTypeError(`mapping field ${field}`, wt, tagPos);
+          switch (field) {
+            case 1: id = readId('mapping id'); break;
+            case 2: start = r.bigUint64(); break;
+            case 3: limit = r.bigUint64(); break;
+            case 4: offset = r.bigUint64(); break;
+            case 5: file = r.int64(); fileW = r.wide; break;
+            case 6: build = r.int64(); buildW = r.wide; break;
+            case 7: hf = r.uint64() !== 0; break;
+            case 8: hfl = r.uint64() !== 0; break;
+            case 9: hl = r.uint64() !== 0; break;
+            default: hi = r.uint64() !== 0;
+          }
+        } else r.skip(wt, end);
+      }
+      if (r.pos !== end) throw truncatedAt(end);
+      const mp: Mapping = {
+        id,
+        start,
+        limit,
+        offset,
+        file: str(file, fileW, 'mapping filename'),
+        buildId: str(build, buildW, 'mapping build_id'),
+        hasFunctions: hf,
+        hasFilenames: hfl,
+        hasLineNumbers: hl,
+        hasInlineFrames: hi,
+      };
+      if (id === 0) throw malformed('found mapping with reserved id 0');
+      if (mapById.has(id)) throw malformed(`multiple mappings with the same id ${id}`);
+      mapById.set(id, mp);
+      mappingList[k] = mp;
+    }
+  }
+
+  // ---- Locations ----
+  const nLoc = locationR.length;
+  const locList: Location[] = new Array(nLoc);
+  const locDense: (Location | undefined)[] = new Array(nLoc + 1);
+  // Function ids of the current location's lines, resolved once the location id is known.
+  let lineFuncIds: Float64Array<ArrayBuffer> = new Float64Array(16);
+  const locSparse = new Map<number, Location>();
+  {
+    const d = locationR.data;
+    for (let k = 0; k < nLoc; k++) {
+      const end = d[2 * k + 1];
+      r.pos = d[2 * k];
+      let id = 0;
+      let mappingId = 0;
+      let address = 0n;
+      let folded = false;
+      // Function references are resolved after the id is known (the id may come last).
+      let nLines = 0;
+      const lines: Line[] = [];
+      while (r.pos < end) {
+        const tagPos = r.pos;
+        const tag = r.uint32();
+        const field = tag >>> 3;
+        const wt = tag & 7;
+        if (field === 4) {
+          if (wt !== WIRE_LEN) throw wireTypeError('location line', wt, tagPos);
+          const lend = r.lengthEnd(end);
+          let fid = 0;
+          let line = 0;
+          let column = 0;
+          while (r.pos < lend) {
+            const ltagPos = r.pos;
+            const ltag = r.uint32();
+            const lf = ltag >>> 3;
+            const lwt = ltag & 7;
+            if (lf >= 1 && lf <= 3) {
+              if (lwt !== WIRE_VARINT) throw wireTypeError(`line field ${lf}`, lwt, ltagPos);
+              if (lf === 1) fid = readId('line function_id');
+              else if (lf === 2) line = r.int64();
+              else column = r.int64();
+            } else r.skip(lwt, lend);
+          }
+          if (r.pos !== lend) throw truncatedAt(lend);
+          if (nLines === lineFuncIds.length) lineFuncIds = growInts(lineFuncIds);
+          lineFuncIds[nLines++] = fid;
+          lines.push({ function: null as unknown as Func, line, column });
+        } else if (field >= 1 && field <= 5) {
+          if (wt !== WIRE_VARINT) throw wireTypeError(`location field ${field}`, wt, tagPos);
+          if (field === 1) id = readId('location id');
+          else if (field === 2) mappingId = readId('location mapping_id');
+          else if (field === 3) address = r.bigUint64();
+          else folded = r.uint64() !== 0;
+        } else r.skip(wt, end);
+      }
+      if (r.pos !== end) throw truncatedAt(end);
+      if (id === 0) throw malformed('found location with reserved id 0');
+      for (let i = 0; i < lines.length; i++) {
+        const fid = lineFuncIds[i];
+        const fn = fid <= nFunc ? funcDense[fid] : funcSparse.get(fid);
+        if (fn === undefined) throw malformed(`location id: ${id} has a line with nil function (function id ${fid} not found)`);
+        lines[i].function = fn;
+      }
+      const loc: Location = {
+        id,
+        mapping: mappingId === 0 ? null : mapById.get(mappingId) ?? null,
+        address,
+        line: lines,
+        isFolded: folded,
+      };
+      if (id <= nLoc) {
+        if (locDense[id] !== undefined) throw malformed(`multiple locations with the same id ${id}`);
+        locDense[id] = loc;
+      } else {
+        if (locSparse.has(id)) throw malformed(`multiple locations with the same id ${id}`);
+        locSparse.set(id, loc);
+      }
+      locList[k] = loc;
+    }
+  }
+
+  // ---- Sample types ----
+  const nTypes = sampleTypeR.length;
+  const sampleType: ValueType[] = new Array(nTypes);
+  for (let k = 0; k < nTypes; k++) {
+    sampleType[k] = readValueType(sampleTypeR.data[2 * k], sampleTypeR.data[2 * k + 1], `sample_type[${k}]`);
+  }
+  const nSamples = sampleR.length;
+  if (nSamples > 0 && nTypes === 0) throw malformed('missing sample type information (the profile has samples but no sample_type)');
+
+  // ---- Samples ----
+  const samples: Sample[] = new Array(nSamples);
+  // Doubles are exact unless some value, or some type's sum of |values|, passes 2^53.
+  // The float sum is a conservative trigger (its rounding error is far below 2^52);
+  // finishProfile then decides exactly from BigInt values.
+  const absSum = new Float64Array(nTypes);
+  let sawWide = false;
+  const buf = bytes;
+  {
+    const d = sampleR.data;
+    for (let k = 0; k < nSamples; k++) {
+      const end = d[2 * k + 1];
+      r.pos = d[2 * k];
+      let location: Location[] | null = null;
+      let value: number[] | null = null;
+      let label: Record<string, string[]> | null = null;
+      let numLabel: Record<string, number[]> | null = null;
+      let numUnit: Record<string, string[]> | null = null;
+      while (r.pos < end) {
+        const tagPos = r.pos;
+        const tag = r.uint32();
+        const field = tag >>> 3;
+        const wt = tag & 7;
+        if (field === 1) {
+          location ??= [];
+          if (wt === WIRE_LEN) {
+            const pend = r.lengthEnd(end);
+            while (r.pos < pend) {
+              const lid = r.uint64();
+              const loc = lid <= nLoc ? locDense[lid] : r.wide === null ? locSparse.get(lid) : undefined;
+              if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
+              location.push(loc);
+            }
+            if (r.pos !== pend) throw truncatedAt(pend);
+          } else if (wt === WIRE_VARINT) {
+            const lid = r.uint64();
+            const loc = lid <= nLoc ? locDense[lid] : r.wide === null ? locSparse.get(lid) : undefined;
+            if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
+            location.push(loc);
+          } else throw wireTypeError('sample location_id', wt, tagPos);
+        } else if (field === 2) {
+          value ??= [];
+          if (wt === WIRE_LEN) {
+            const pend = r.lengthEnd(end);
+            while (r.pos < pend) {
+              // Inline fast path for one-byte values, the most common in count profiles.
+              const b = buf[r.pos];
+              if (b < 0x80) { r.pos++; value.push(b); continue; }
+              value.push(r.int64());
+              if (r.wide !== null) sawWide = true;
+            }
+            if (r.pos !== pend) throw truncatedAt(pend);
+          } else if (wt === WIRE_VARINT) {
+            value.push(r.int64());
+            if (r.wide !== null) sawWide = true;
+          } else throw wireTypeError('sample value', wt, tagPos);
+        } else if (field === 3) {
+          if (wt !== WIRE_LEN) throw wireTypeError('sample label', wt, tagPos);
+          const lend = r.lengthEnd(end);
+          let key = 0, keyW: bigint | null = null;
+          let sx = 0, sW: bigint | null = null;
+          let num = 0;
+          let unit = 0, unitW: bigint | null = null; // num_unit string index
+          while (r.pos < lend) {
+            const ltagPos = r.pos;
+            const ltag = r.uint32();
+            const lf = ltag >>> 3;
+            const lwt = ltag & 7;
+            if (lf >= 1 && lf <= 4) {
+              if (lwt !== WIRE_VARINT) throw wireTypeError(`label field ${lf}`, lwt, ltagPos);
+              const v = r.int64();
+              if (lf === 1) { key = v; keyW = r.wide; }
+              else if (lf === 2) { sx = v; sW = r.wide; }
+              else if (lf === 3) num = v;
+              else { unit = v; unitW = r.wide; }
+            } else r.skip(lwt, lend);
+          }
+          if (r.pos !== lend) throw truncatedAt(lend);
+          const keyS = str(key, keyW, 'label key');
+          if (sx !== 0) {
+            label ??= {};
+            (label[keyS] ??= []).push(str(sx, sW, 'label value'));
+          } else if (num !== 0 || unit !== 0) {
+            numLabel ??= {};
+            numUnit ??= {};
+            (numLabel[keyS] ??= []).push(num);
+            (numUnit[keyS] ??= []).push(str(unit, unitW, 'label num_unit'));
+          }
+        } else r.skip(wt, end);
+      }
+      if (r.pos !== end) throw truncatedAt(end);
+      const vals = value ?? [];
+      if (vals.length !== nTypes) {
+        throw malformed(`sample ${k} has ${vals.length} values, want ${nTypes} (one per sample type)`);
+      }
+      for (let i = 0; i < nTypes; i++) absSum[i] += Math.abs(vals[i]);
+      samples[k] = { location: location ?? [], value: vals, label, numLabel, numUnit };
+    }
+  }
+
+  const profile: Profile = {
+    sampleType,
+    defaultSampleType: strBig(defaultSampleTypeX, 'default_sample_type'),
+    sample: samples,
+    mapping: mappingList,
+    location: locList,
+    function: funcList,
+    dropFrames: strBig(dropFramesX, 'drop_frames'),
+    keepFrames: strBig(keepFramesX, 'keep_frames'),
+    timeNanos,
+    durationNanos,
+    periodType: periodTypeRange ? readValueType(periodTypeRange[0], periodTypeRange[1], 'period_type') : null,
+    period,
+    comments: commentX.map((c) => strBig(c, 'comment')),
+    docUrl: strBig(docUrlX, 'doc_url'),
+    exactValues: null,
+  };
+
+  let needExact = sawWide;
+  for (let i = 0; i < nTypes; i++) if (absSum[i] > 2 ** 52) needExact = true;
+  if (needExact) return finishProfile(profile, exactSampleValues(bytes, sampleR, nTypes));
+  return profile;
+}
+
+/** Re-reads only the sample values, as BigInt, for the rare profiles that need them exact. */
+function exactSampleValues(bytes: Uint8Array, sampleR: Ranges, nTypes: number): bigint[][] {
+  const r = new WireReader(bytes);
+  const out: bigint[][] = new Array(sampleR.length);
+  const d = sampleR.data;
+  for (let k = 0; k < sampleR.length; k++) {
+    const end = d[2 * k + 1];
+    r.pos = d[2 * k];
+    const vals: bigint[] = [];
+    while (r.pos < end) {
+      const tag = r.uint32();
+      const field = tag >>> 3;
+      const wt = tag & 7;
+      if (field === 2 && wt === WIRE_LEN) {
+        const pend = r.lengthEnd(end);
+        while (r.pos < pend) vals.push(r.bigInt64());
+      } else if (field === 2 && wt === WIRE_VARINT) vals.push(r.bigInt64());
+      else r.skip(wt, end);
+    }
+    out[k] = vals.length === nTypes ? vals : vals.slice(0, nTypes);
+  }
+  return out;
+}
