@@ -40,3 +40,4 @@ export * from './registry.js';
 import './views/compare/index.js';
 import './views/insights/index.js';
 import './views/concepts/index.js';
+import './views/capture/index.js';

@@ -1,0 +1,54 @@
+// Typed calls to the live-capture API (server/src/http/routes/capture.ts).
+import type { CaptureStatus } from '../../../../server/src/live/manager.js';
+import type { TargetListing } from '../../../../server/src/live/targets.js';
+import { getJson } from '../../api.js';
+
+export type { CaptureStatus, TargetListing };
+
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+export interface StartBody {
+  url: string;
+  profile?: string;
+  seconds?: number;
+  gc?: boolean;
+  watch?: { intervalSeconds: number; count: number };
+}
+
+export const captureApi = {
+  targets: (url: string) => getJson<TargetListing>(`/api/capture/targets?url=${encodeURIComponent(url)}`),
+  start: (body: StartBody) => getJson<CaptureStatus>('/api/captures', json(body)),
+  status: (cid: string) => getJson<CaptureStatus>(`/api/captures/${encodeURIComponent(cid)}`),
+  cancel: (cid: string) => getJson<CaptureStatus>(`/api/captures/${encodeURIComponent(cid)}`, { method: 'DELETE' }),
+};
+
+/** Compare view link: snapshot `newer` against `base` (the diff view's URL shape). */
+export function compareLink(newer: string, base: string): string {
+  return `/p/${encodeURIComponent(newer)}?v=compare&base=${encodeURIComponent(base)}`;
+}
+
+/** Polls a capture until it ends; `onUpdate` sees every status. Returns a stop function. */
+export function follow(cid: string, onUpdate: (s: CaptureStatus) => void, onError: (e: Error) => void, everyMs = 400): () => void {
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const tick = async (): Promise<void> => {
+    if (stopped) return;
+    try {
+      const s = await captureApi.status(cid);
+      if (stopped) return;
+      onUpdate(s);
+      if (s.state === 'running') timer = setTimeout(tick, everyMs);
+    } catch (e) {
+      if (!stopped) onError(e as Error);
+    }
+  };
+  void tick();
+  return () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+  };
+}
