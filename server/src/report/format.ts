@@ -298,8 +298,14 @@ export function selectOutputUnit(
   return unit !== '' ? unit : sampleUnit;
 }
 
-/** Go's time.Format("2006-01-02 15:04:05 MST") in the zone from TZ (Intl), for the Time: legend line. */
-export function formatGoTime(nanos: bigint, timeZone?: string): string {
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * The Time: legend line's value. `go tool pprof` of Go 1.23 (the reference) formats it
+ * as "Jan 2, 2006 at 3:04pm (MST)"; newer google/pprof uses "2006-01-02 15:04:05 MST"
+ * (layout 'iso'). The zone is TZ's (the local zone), as in pprof.
+ */
+export function formatGoTime(nanos: bigint, timeZone?: string, layout: 'go123' | 'iso' = 'go123'): string {
   const ms = Number(nanos / 1000000n);
   const d = new Date(ms);
   const tz = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -316,9 +322,15 @@ export function formatGoTime(nanos: bigint, timeZone?: string): string {
   }).formatToParts(d);
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
   let zone = get('timeZoneName');
-  if (tz === 'UTC' || tz === 'Etc/UTC' || zone === 'GMT' && (tz === 'UTC' || tz === 'Etc/UTC')) zone = 'UTC';
+  if (tz === 'UTC' || tz === 'Etc/UTC') zone = 'UTC';
   // Go prints numeric abbreviations like "+03" where no letters exist; Intl gives "GMT+3".
   const m = /^GMT([+-])(\d{1,2})(?::(\d{2}))?$/.exec(zone);
   if (m) zone = m[1] + m[2].padStart(2, '0') + (m[3] && m[3] !== '00' ? m[3] : '');
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')} ${zone}`;
+  if (layout === 'iso') {
+    return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')} ${zone}`;
+  }
+  const h24 = Number(get('hour'));
+  const h12 = h24 % 12 === 0 ? 12 : h24 % 12;
+  const ampm = h24 < 12 ? 'am' : 'pm';
+  return `${MONTHS[Number(get('month')) - 1]} ${Number(get('day'))}, ${get('year')} at ${h12}:${get('minute')}${ampm} (${zone})`;
 }

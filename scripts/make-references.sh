@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Records `go tool pprof` outputs as the engine's correctness bar:
+# tests/.references/<slug>/<case>.txt plus tests/.references/manifest.json
+# (one entry per case: the arguments, the input, go's exit code).
+# Inputs: samples/**/*.pb.gz and the proto profiles of ../shared/corpus.
+# Environment is pinned: TZ=UTC, HOME = an empty temp dir, -symbolize=none.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+GO=$(bash scripts/ensure-go.sh)
+OUT=tests/.references
+SHARED=../shared/corpus
+TMPHOME=$(mktemp -d)
+trap 'rm -rf "$TMPHOME"' EXIT
+mkdir -p "$OUT"
+# Only our own outputs: other scripts (e.g. make-diff-references.sh) share tests/.references.
+rm -rf "$OUT"/samples-* "$OUT"/corpus-* "$OUT"/manifest.json "$OUT"/cases.jsonl "$OUT"/jobs.tsv
+
+inputs=()
+while IFS= read -r f; do inputs+=("$f"); done < <(find samples -name '*.pb.gz' | sort)
+for f in "$SHARED"/go-versions/*/*.pb.gz \
+  "$SHARED"/google-pprof/internal/proftest/testdata/large.cpu \
+  "$SHARED"/google-pprof/internal/report/testdata/sample.cpu \
+  "$SHARED"/google-pprof/internal/driver/testdata/*.crash \
+  "$SHARED"/google-pprof/internal/driver/testdata/cppbench.cpu_no_samples_type \
+  "$SHARED"/google-pprof/generated/synthetic/*.pb.gz; do
+  case "$f" in *.mangled.pb.gz) continue ;; esac
+  [ -f "$f" ] && inputs+=("$f")
+done
+
+# Case matrix (JSON lines) from the helper; legacy inputs our decoder cannot read are skipped there.
+npx --no-install tsx scripts/reference-cases.ts "${inputs[@]}" > "$OUT/cases.jsonl"
+
+# One tab-separated job per case: dir, file, then the go tool pprof arguments.
+node -e '
+const fs = require("fs");
+const lines = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
+for (const l of lines) {
+  const c = JSON.parse(l);
+  const mode = c.mode === "list" ? "-list=" + c.list : "-top";
+  console.log([c.slug, c.name, mode, "-symbolize=none", ...c.args, c.input].join("\t"));
+}' "$OUT/cases.jsonl" > "$OUT/jobs.tsv"
+
+run_one() {
+  IFS=$'\t' read -r -a f <<<"$1"
+  local slug=${f[0]} name=${f[1]}
+  mkdir -p "$OUT/$slug"
+  local rc=0
+  env -i PATH="$PATH" HOME="$TMPHOME" TZ=UTC PPROF_TMPDIR="$TMPHOME" "$GO" tool pprof "${f[@]:2}" \
+    >"$OUT/$slug/$name.txt" 2>"$OUT/$slug/$name.stderr" || rc=$?
+  echo "$rc" >"$OUT/$slug/$name.rc"
+}
+export -f run_one
+export OUT GO TMPHOME
+tr '\n' '\0' <"$OUT/jobs.tsv" | xargs -0 -P2 -I{} bash -c 'run_one "$1"' _ {}
+
+node -e '
+const fs = require("fs");
+const out = process.argv[1];
+const cases = fs.readFileSync(out + "/cases.jsonl", "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+const goVersion = process.argv[2];
+const entries = cases.map((c) => {
+  const base = out + "/" + c.slug + "/" + c.name;
+  return { ...c, expected: base + ".txt", rc: Number(fs.readFileSync(base + ".rc", "utf8").trim()), stderr: fs.readFileSync(base + ".stderr", "utf8") };
+});
+fs.writeFileSync(out + "/manifest.json", JSON.stringify({ goVersion, tz: "UTC", cases: entries }, null, 1));
+console.log("references: " + entries.length + " cases, " + entries.filter((e) => e.rc !== 0).length + " with non-zero exit");
+' "$OUT" "$("$GO" version)"

@@ -1,0 +1,127 @@
+// Case matrix for scripts/make-references.sh: for every input profile, which
+// `go tool pprof` invocations to record. Reads each profile with our decoder only
+// to pick flags that exercise something (sample types, matching regexps, labels,
+// hot functions); the expected outputs themselves come from go tool pprof.
+// Output: one JSON object per line {slug, name, mode, input, args}.
+import { readFileSync } from 'node:fs';
+import { decodeProfile } from '../server/src/decode/index.js';
+import type { Profile } from '../server/src/model/profile.js';
+
+interface Case {
+  slug: string;
+  name: string;
+  mode: 'top' | 'list';
+  input: string;
+  args: string[];
+  list?: string;
+}
+
+function quoteMeta(s: string): string {
+  return s.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
+}
+
+function funcNames(p: Profile): Set<string> {
+  const s = new Set<string>();
+  for (const f of p.function) s.add(f.name);
+  return s;
+}
+
+/** Functions by flat value over the default sample type (our engine is not consulted). */
+function hotFunctions(p: Profile, re: RegExp, n: number): string[] {
+  const idx = Math.max(
+    0,
+    p.defaultSampleType ? p.sampleType.findIndex((t) => t.type === p.defaultSampleType) : p.sampleType.length - 1,
+  );
+  const cum = new Map<string, number>();
+  for (const s of p.sample) {
+    const seen = new Set<string>();
+    for (const l of s.location) for (const ln of l.line) {
+      const name = ln.function?.name ?? '';
+      if (!re.test(name) || seen.has(name)) continue;
+      seen.add(name);
+      cum.set(name, (cum.get(name) ?? 0) + Math.abs(s.value[idx] ?? 0));
+    }
+  }
+  return [...cum.entries()].filter((e) => e[1] > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map((e) => e[0]);
+}
+
+function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean; heavy: boolean }): Case[] {
+  const out: Case[] = [];
+  const add = (name: string, args: string[]): void => void out.push({ slug, name, mode: 'top', input, args });
+  add('top', []);
+  add('nf0', ['-nodefraction=0']);
+  p.sampleType.forEach((t, i) => {
+    add(`si_${t.type}`, [`-sample_index=${t.type}`]);
+    if (i === 0) add('si_0', ['-sample_index=0']);
+  });
+  for (const g of ['functions', 'filefunctions', 'files', 'lines', 'addresses']) add(g, [`-${g}`]);
+  add('noinlines', ['-noinlines']);
+  add('lines_noinlines', ['-lines', '-noinlines']);
+  add('cum', ['-cum']);
+  add('nodecount10', ['-nodecount=10']);
+  add('unit_auto', ['-unit=auto']);
+  add('unit_ms', ['-unit=ms']);
+  add('unit_kb', ['-unit=kb']);
+  add('trim_false', ['-trim=false']);
+  if (!opts.heavy) add('lines_nf0', ['-lines', '-nodefraction=0']);
+  const names = [...funcNames(p)];
+  const hasMain = names.some((n) => /main\./.test(n));
+  const hasRuntime = names.some((n) => /^runtime\./.test(n));
+  if (hasMain) {
+    add('focus_main', ['-focus=main\\.']);
+    add('show_main', ['-show=main\\.']);
+    add('focus_main_rel', ['-focus=main\\.', '-relative_percentages']);
+    const hot = hotFunctions(p, /^main\./, 1);
+    if (hot.length) add('show_from_hot', [`-show_from=${quoteMeta(hot[0])}`]);
+  }
+  if (hasRuntime) {
+    add('ignore_runtime', ['-ignore=^runtime\\.']);
+    add('hide_runtime', ['-hide=^runtime\\.']);
+    add('hide_runtime_cum', ['-hide=^runtime\\.', '-cum', '-lines']);
+    if (names.includes('runtime.mallocgc')) add('prune_from_mallocgc', ['-prune_from=runtime\\.mallocgc']);
+  }
+  add('focus_nomatch', ['-focus=zzz_no_such_function']);
+  // labels
+  const strLabels = new Map<string, string>();
+  let numKey = '';
+  for (const s of p.sample) {
+    if (s.label) for (const [k, v] of Object.entries(s.label)) if (!strLabels.has(k) && v.length) strLabels.set(k, v[0]);
+    if (s.numLabel && !numKey) numKey = Object.keys(s.numLabel)[0] ?? '';
+  }
+  const firstLabel = [...strLabels.entries()][0];
+  if (firstLabel) {
+    add('tagfocus_kv', [`-tagfocus=${firstLabel[0]}=${quoteMeta(firstLabel[1])}`]);
+    add('tagignore_kv', [`-tagignore=${firstLabel[0]}=${quoteMeta(firstLabel[1])}`]);
+    add('tagfocus_rx', [`-tagfocus=${quoteMeta(firstLabel[1])}`]);
+  }
+  if (numKey === 'bytes') {
+    add('tagfocus_range', ['-tagfocus=1kb:']);
+    add('tagignore_range', ['-tagignore=:64']);
+  }
+  if (opts.list) {
+    const hot = hotFunctions(p, /^main\./, 3);
+    hot.forEach((fn, i) => out.push({ slug, name: `list_${i}`, mode: 'list', input, args: ['-source_path=samples'], list: `^${quoteMeta(fn)}$` }));
+    if (hot.length) out.push({ slug, name: 'list_all_main', mode: 'list', input, args: ['-source_path=samples'], list: '^main\\.' });
+  }
+  return out;
+}
+
+const inputs = process.argv.slice(2);
+for (const input of inputs) {
+  let p: Profile;
+  try {
+    p = decodeProfile(readFileSync(input));
+  } catch (e) {
+    process.stderr.write(`skip ${input}: ${(e as Error).message}\n`);
+    continue;
+  }
+  const slug = input
+    .replace(/^\.\.\/shared\/corpus\//, 'corpus/')
+    .replace(/\.pb\.gz$/, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-');
+  const isSample = input.startsWith('samples/');
+  const heavy = /large\.cpu|largeheap/.test(input);
+  for (const c of casesFor(slug, input, p, { list: isSample && !input.startsWith('samples/node'), heavy })) {
+    process.stdout.write(JSON.stringify(c) + '\n');
+  }
+}
