@@ -14,7 +14,9 @@ type TarEntry = { name: string; body?: string | Buffer; type?: 'file' | 'symlink
 async function makeTar(entries: TarEntry[], gzip = true): Promise<Uint8Array> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
-  pack.on('data', (c: Buffer) => chunks.push(c));
+  pack.on('data', (c: unknown) => {
+    chunks.push(c as Buffer);
+  });
   const done = new Promise<void>((res) => pack.on('end', () => res()));
   for (const e of entries) {
     const type = e.type ?? 'file';

@@ -20,6 +20,8 @@ export interface FsSourceOptions {
   goroot?: string | null;
   /** Files larger than this are not read (default 4 MiB). */
   maxFileBytes?: number;
+  /** Last-resort match on trailing path components (default true). */
+  suffixMatch?: boolean;
 }
 
 export type ReadResult = { text: string | null; tried: string[] };
@@ -233,7 +235,7 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
 
     // 5. Suffix match against the files under the roots: the longest trailing run of
     //    components wins; a match on the base name alone must be unique.
-    if (rel !== null) {
+    if (rel !== null && opts.suffixMatch !== false) {
       const base = posix.basename(rel);
       const want = rel.split('/');
       let best: string | null = null;

@@ -25,6 +25,8 @@ export const ESCAPE_ATTACHMENT = 'escape';
 export interface SourceConfig {
   sourcePaths: string[];
   trimPaths: string[];
+  /** Shared (team) server: no implicit root. */
+  shared?: boolean;
 }
 
 /** Tries readers in order; `tried` accumulates every path looked at. */
@@ -191,8 +193,14 @@ export async function createSourceReader(profileId: string, config: SourceConfig
     }
   }
   const goroot = findGoroot();
-  if (config.sourcePaths.length > 0 || goroot) {
+  if (config.sourcePaths.length > 0) {
     readers.push(createFsSourceReader({ roots: config.sourcePaths.map((p) => resolve(p)), trimPaths: config.trimPaths, goroot }));
+  } else if (config.shared === false) {
+    // Local mode without --source-path: the working directory, as pprof searches it, but
+    // without the loose suffix match (it would guess among unrelated files there).
+    readers.push(createFsSourceReader({ roots: [process.cwd()], trimPaths: config.trimPaths, goroot, suffixMatch: false }));
+  } else if (goroot) {
+    readers.push(createFsSourceReader({ roots: [], trimPaths: config.trimPaths, goroot }));
   }
   const samples = bundledSamplesReader();
   if (samples) readers.push(samples);
