@@ -79,6 +79,11 @@ describe('sample programs', () => {
       expect(f.share * 100).toBeCloseTo(ref.get(f.functions[0].name)!.cumPct, 1);
       expect(f.functions[0].name.startsWith('main.')).toBe(true);
     }
+    // The function literal's outer function holds the go statement.
+    const send = forFunction(r, 'goroutine.leak', 'main.fetchWithTimeout.func1');
+    expect(send?.evidence.join('\n')).toContain('the go statement is in main.fetchWithTimeout');
+    // A small worker pool parked in `for range ch` is normal.
+    expect(forFunction(r, 'goroutine.leak', 'main.startPool.func1')).toBeUndefined();
   });
 
   it.runIf(present('contention/mutex.pb.gz'))('contention: mutex.hot-lock and block.lock-wait at main.(*stats).record', () => {

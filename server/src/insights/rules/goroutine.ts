@@ -32,6 +32,12 @@ export const LEAK_MIN_COUNT = 100;
 export const LEAK_MIN_CROWD = 50;
 export const LEAK_MIN_CROWD_SHARE = 0.2;
 
+/** `pkg.Outer.func1.2` / `pkg.Outer.gowrap1` -> `pkg.Outer`; null for named functions. */
+export function closureParent(name: string): string | null {
+  const outer = name.replace(/(\.(func|gowrap)\d+)(\.\d+)*$/, '');
+  return outer !== name ? outer : null;
+}
+
 export const goroutineLeaks: Rule = (input) => {
   const groups = new Map<string, { kind: WaitKind; count: number; blocked: FindingFunction; entry: FindingFunction | null; frames: string[] }>();
   for (const s of input.samples) {
@@ -40,8 +46,9 @@ export const goroutineLeaks: Rule = (input) => {
     while (i < f.length && PARK.test(f[i].name)) i++;
     if (i === 0 || i >= f.length) continue;
     // The first runtime/sync frame below the park says what the goroutine waits for.
+    // Take the root-most match: chanrecv2 (what user code called) rather than chanrecv.
     let kind: WaitKind | undefined;
-    for (let j = i; j < f.length && !isUserFrame(f[j].name) && !kind; j++) kind = KINDS.find((k) => k.re.test(f[j].name));
+    for (let j = i; j < f.length && !isUserFrame(f[j].name); j++) kind = KINDS.find((k) => k.re.test(f[j].name)) ?? kind;
     if (!kind) continue;
     const u = f.findIndex((fr, idx) => idx >= i && isUserFrame(fr.name));
     if (u < 0) continue;
@@ -65,7 +72,10 @@ export const goroutineLeaks: Rule = (input) => {
     g.blocked.share = share;
     const fns = [g.blocked];
     if (g.entry && g.entry.name !== g.blocked.name) fns.push({ ...g.entry, value: g.count, share });
-    const creator = g.entry && g.entry.name !== g.blocked.name ? g.entry.name : g.blocked.name;
+    const started = g.entry && g.entry.name !== g.blocked.name ? g.entry.name : g.blocked.name;
+    // A goroutine running a function literal was started by the function that holds it.
+    const outer = closureParent(started);
+    const creator = outer ?? started;
     out.push(
       finding({
         rule: 'goroutine.leak',
@@ -81,6 +91,7 @@ export const goroutineLeaks: Rule = (input) => {
           `${g.count} of ${input.total} goroutines (${pct(share)}) share one stack parked on ${g.kind.label}`,
           `blocked at ${where(g.blocked)}`,
           g.entry && g.entry.name !== g.blocked.name ? `started from ${where(g.entry)}` : `goroutine function: ${g.blocked.name}`,
+          ...(outer ? [`the go statement is in ${outer} (${started} is a function literal inside it)`] : []),
           `stack: ${g.frames.join(' <- ')}`,
         ],
         advice:
