@@ -8,10 +8,14 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+function formatMiB(n: number): string {
+  return n >= 1 << 30 && n % (1 << 30) === 0 ? `${n / (1 << 30)} GiB` : `${Math.round((n / (1 << 20)) * 10) / 10} MiB`;
+}
+
 function inflateError(err: unknown, cap: number): ProfileDecodeError {
   const code = (err as { code?: string }).code;
   if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-    return new ProfileDecodeError('too-large', `decompressed size exceeds the limit of ${cap} bytes`);
+    return new ProfileDecodeError('too-large', `decompressed size exceeds the limit of ${cap} bytes (${formatMiB(cap)}); the upload looks like a gzip bomb or is too large to analyse`);
   }
   if (code === 'Z_BUF_ERROR') return new ProfileDecodeError('truncated', 'gzip data is truncated');
   return new ProfileDecodeError('not-a-profile', `gzip data is corrupt: ${(err as Error).message}`);

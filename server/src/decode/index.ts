@@ -71,6 +71,6 @@ function looksLikeProto(b: Uint8Array): boolean {
 function describeStart(b: Uint8Array): string {
   const head = b.subarray(0, 16);
   const printable = head.every((c) => (c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x09 || c === 0x0d);
-  if (printable) return JSON.stringify(new TextDecoder().decode(head));
+  if (printable) return `"${new TextDecoder().decode(head).replace(/\r?\n/g, '\\n')}"`;
   return Array.from(head, (c) => c.toString(16).padStart(2, '0')).join(' ');
 }

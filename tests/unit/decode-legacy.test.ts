@@ -1,0 +1,115 @@
+// Legacy formats: the ones we read must print exactly like pprof's Profile.String()
+// (the corpus `.string` goldens, and `go tool pprof -raw` output produced by
+// tests/fixtures/decode/go-text/make.sh for real Go ?debug=1 profiles); the ones we do
+// not read must be refused with kind 'unsupported' naming the format.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeProfile, describeSupportedFormats, ProfileDecodeError } from '../../server/src/decode/index.js';
+import { formatProfileString, goDuration } from '../../server/src/decode/profile-string.js';
+
+const CORPUS = '/work/shared/corpus/google-pprof';
+const GO_TEXT = join(import.meta.dirname, '..', 'fixtures', 'decode', 'go-text');
+
+function rejection(bytes: Uint8Array): ProfileDecodeError {
+  try {
+    decodeProfile(bytes);
+  } catch (err) {
+    if (err instanceof ProfileDecodeError) return err;
+    throw err;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('legacy formats read, checked against the corpus goldens', () => {
+  for (const name of ['go.godoc.thread', 'gobench.heap', 'cppbench.heap', 'cppbench.growth', 'cppbench.contention']) {
+    it(name, () => {
+      const p = decodeProfile(readFileSync(join(CORPUS, 'profile/testdata', name)));
+      expect(formatProfileString(p)).toBe(readFileSync(join(CORPUS, 'profile/testdata', name + '.string'), 'utf8'));
+    });
+  }
+  it('cppbench.small.contention (golden from go tool pprof -raw)', () => {
+    const p = decodeProfile(readFileSync(join(CORPUS, 'internal/driver/testdata/cppbench.small.contention')));
+    expect(formatProfileString(p)).toBe(readFileSync(join(GO_TEXT, 'cppbench.small.contention.raw.txt'), 'utf8'));
+  });
+});
+
+describe('Go runtime ?debug=1 text profiles (golden from go tool pprof -raw)', () => {
+  for (const name of ['goroutine', 'threadcreate', 'heap', 'allocs', 'mutex', 'block']) {
+    it(name, () => {
+      const p = decodeProfile(readFileSync(join(GO_TEXT, name + '.txt')));
+      expect(p.sample.length).toBeGreaterThan(0);
+      expect(formatProfileString(p)).toBe(readFileSync(join(GO_TEXT, name + '.raw.txt'), 'utf8'));
+    });
+  }
+  it('sets the drop_frames pprof sets for legacy heap profiles', () => {
+    const p = decodeProfile(readFileSync(join(GO_TEXT, 'heap.txt')));
+    expect(p.dropFrames).toMatch(/^calloc\|cfree\|malloc\|/);
+    expect(p.keepFrames).toBe('runtime\\.panic|runtime\\.reflectcall|runtime\\.call[0-9]*');
+  });
+});
+
+describe('legacy formats refused with a message naming them', () => {
+  const cases: [string, RegExp][] = [
+    ['profile/testdata/cppbench.cpu', /legacy gperftools\/Go CPU profile \(binary\) is not supported; convert it with `go tool pprof -proto/],
+    ['profile/testdata/go.crc32.cpu', /legacy gperftools\/Go CPU profile \(binary\)/],
+    ['profile/testdata/gobench.cpu', /legacy gperftools\/Go CPU profile \(binary\)/],
+    ['internal/driver/testdata/cppbench.cpu', /legacy gperftools\/Go CPU profile \(binary\)/],
+    ['profile/testdata/java.cpu', /legacy Java CPU profile \(profilez binary\) is not supported/],
+    ['profile/testdata/cppbench.thread', /legacy threadz profile \(text\) is not supported/],
+    ['profile/testdata/cppbench.thread.all', /legacy threadz profile/],
+    ['profile/testdata/cppbench.thread.none', /legacy threadz profile/],
+    ['profile/testdata/java.contention', /legacy Java profile \(text\) is not supported/],
+    ['profile/testdata/java.heap', /legacy Java profile \(text\) is not supported/],
+  ];
+  for (const [file, msg] of cases) {
+    it(file, () => {
+      const err = rejection(readFileSync(join(CORPUS, file)));
+      expect(err.kind).toBe('unsupported');
+      expect(err.message).toMatch(msg);
+    });
+  }
+  it('the fuzz regression input is rejected cleanly', () => {
+    const bytes = readFileSync(join(CORPUS, 'fuzz/testdata/7e3c92482f6f39fc502b822ded792c589849cca8'));
+    expect(new TextDecoder().decode(bytes)).toBe('--- heapz 1 ---\n0 0 @ 0\n');
+    const err = rejection(bytes);
+    expect(err.kind).toBe('unsupported');
+    expect(err.message).toMatch(/legacy Java profile \(text\)/);
+  });
+});
+
+describe('malformed legacy text', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  it('count profile with a bad sample line', () => {
+    const err = rejection(enc('goroutine profile: total 2\n2 @ zzz\n'));
+    expect(err.kind).toBe('malformed');
+    expect(err.message).toMatch(/count profile: malformed sample line "2 @ zzz"/);
+  });
+  it('heap profile with count 0 but bytes', () => {
+    const err = rejection(enc('heap profile: 1: 10 [1: 10] @ heap/1024\n0: 10 [0: 0] @ 0x1\n'));
+    expect(err.message).toMatch(/inuse count was 0 but inuse bytes was 10/);
+  });
+  it('contention profile with an unknown attribute', () => {
+    const err = rejection(enc('--- mutex:\nwhat = 3\n1 1 @ 0x1\n'));
+    expect(err.message).toMatch(/unknown header attribute "what"/);
+  });
+  it('a count profile without trailing newline still reads its last line', () => {
+    const p = decodeProfile(enc('goroutine profile: total 3\n3 @ 0x10 0x20'));
+    expect(p.sample[0].value).toEqual([3]);
+    expect(p.location.map((l) => l.address)).toEqual([0xfn, 0x1fn]);
+  });
+});
+
+describe('helpers', () => {
+  it('Go duration formatting', () => {
+    expect(goDuration(16502830000000n)).toBe('4h35m2.83s');
+    expect(goDuration(1500000n)).toBe('1.5ms');
+    expect(goDuration(10000000000n)).toBe('10s');
+    expect(goDuration(999n)).toBe('999ns');
+  });
+  it('describeSupportedFormats lists read and refused formats', () => {
+    const f = describeSupportedFormats();
+    expect(f.filter((x) => x.read).map((x) => x.format)).toContain('legacy Go count profile (text)');
+    expect(f.filter((x) => !x.read).length).toBeGreaterThanOrEqual(4);
+  });
+});
