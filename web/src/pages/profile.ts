@@ -1,0 +1,346 @@
+// The profile page /p/:id: header (type, time, duration, total, sample type picker),
+// tabs (Flame graph, Top, Source + registered views), refine bar (filters and
+// granularity), registered side panels. All state is in the URL query.
+import { GRANULARITIES } from '../../../server/src/model/query.js';
+import { api } from '../api.js';
+import { clear, h } from '../dom.js';
+import { fmtAuto, fmtDurationNanos, fmtIn, fmtPct, fmtTimeNanos } from '../fmt.js';
+import {
+  registeredPanels,
+  registeredViews,
+  type Cleanup,
+  type ProfileInfo,
+  type ProfilePageContext,
+  type ProfileState,
+} from '../registry.js';
+import { apiParams, mergeState, parseState, quoteMeta, stateToQuery } from '../state.js';
+import { FlameView } from '../views/flame-view.js';
+import { SourceView } from '../views/source-view.js';
+import { TopView } from '../views/top-view.js';
+import { topBar } from './chrome.js';
+
+interface Tab {
+  id: string;
+  title: string;
+  el: HTMLElement;
+  button: HTMLButtonElement;
+  mounted: boolean;
+  mount(): void;
+  shown?(): void;
+  focusSearch?(): void;
+}
+
+export interface ProfilePageHandle {
+  /** Re-read state from the URL (popstate). */
+  syncFromUrl(): void;
+  /** Keyboard: '/' focus search, Esc reset zoom. */
+  focusSearch(): void;
+  resetZoom(): void;
+  destroy(): void;
+}
+
+export async function mountProfilePage(app: HTMLElement, id: string): Promise<ProfilePageHandle> {
+  clear(app);
+  const page = h('div.page.profile-page');
+  app.append(page);
+  const loading = h('div.loading.center', null, 'Opening profile…');
+  page.append(topBar(null), loading);
+  let meta: ProfileInfo;
+  try {
+    meta = await api.meta(id);
+  } catch (err) {
+    loading.replaceWith(h('div.error.center', null, `Could not open profile ${id}: ${(err as Error).message}`, h('p', null, h('a', { href: '/', 'data-nav': '' }, 'Back to the start page'))));
+    return { syncFromUrl() {}, focusSearch() {}, resetZoom() {}, destroy() {} };
+  }
+  loading.remove();
+
+  let state = parseState(location.search);
+  const listeners = new Set<(s: ProfileState, prev: ProfileState) => void>();
+  const cleanups: Cleanup[] = [];
+  let flame: FlameView | null = null;
+  let pendingHighlight: RegExp | string[] | null = null;
+
+  const sampleTypeOf = (s: ProfileState) => meta.sampleTypes.find((t) => t.type === s.si) ?? meta.sampleTypes.find((t) => t.type === meta.defaultSampleType) ?? meta.sampleTypes[meta.sampleTypes.length - 1]!;
+
+  const notify = (prev: ProfileState) => {
+    for (const l of [...listeners]) l(state, prev);
+  };
+
+  const ctx: ProfilePageContext = {
+    profileId: id,
+    meta,
+    state: () => mergeState(state, {}),
+    setState(partial, opts) {
+      const prev = state;
+      state = mergeState(state, partial);
+      const url = `${location.pathname}${stateToQuery(state)}`;
+      if (url !== `${location.pathname}${location.search}`) {
+        if (opts?.replace) history.replaceState(null, '', url);
+        else history.pushState(null, '', url);
+      }
+      notify(prev);
+    },
+    onStateChange(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    highlight(m) {
+      pendingHighlight = m;
+      flame?.highlight(m);
+    },
+    openSource(fn) {
+      ctx.setState({ view: 'source', fn: quoteMeta(fn) });
+    },
+    apiParams: () => apiParams(state),
+    formatValue: (v) => fmtAuto(v, sampleTypeOf(state).unit),
+    formatPercent: (v, total) => fmtPct(v, total).trim(),
+  };
+
+  // ---- header ----
+  const siSelect = h('select.si', { 'aria-label': 'Sample type', title: 'Sample type' });
+  // Default first, then the others in profile order.
+  const ordered = [...meta.sampleTypes].sort((a, b) => Number(b.type === meta.defaultSampleType) - Number(a.type === meta.defaultSampleType));
+  for (const t of ordered) {
+    siSelect.append(h('option', { value: t.type }, `${t.type} (${t.unit})${t.type === meta.defaultSampleType ? ' · default' : ''}`));
+  }
+  siSelect.addEventListener('change', () => ctx.setState({ si: siSelect.value === meta.defaultSampleType ? '' : siSelect.value, zoom: [] }));
+  const totalEl = h('span.fact-value', { 'data-testid': 'total' }, '…');
+  const fact = (label: string, value: string | HTMLElement) => h('div.fact', null, h('span.fact-label', null, label), typeof value === 'string' ? h('span.fact-value', null, value) : value);
+  const facts = h('div.facts');
+  facts.append(fact('Type', meta.kind));
+  const time = fmtTimeNanos(meta.timeNanos);
+  if (time) facts.append(fact('Time', time));
+  const dur = fmtDurationNanos(meta.durationNanos);
+  if (dur) facts.append(fact('Duration', dur));
+  facts.append(fact('Total', totalEl));
+  if (meta.periodType && meta.period !== '0') facts.append(fact('Period', `${fmtAuto(Number(meta.period), meta.periodType.unit)} ${meta.periodType.type}`));
+  const copyBtn = h('button.btn', { type: 'button', title: 'Copy a link to exactly this view' }, 'Copy link');
+  copyBtn.addEventListener('click', async () => {
+    const url = location.href;
+    let ok = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      ok = true;
+    } catch {
+      // Clipboard API unavailable (permissions, http): fall back to a selected text field.
+      const ta = h('textarea.offscreen', { readonly: true }, url);
+      document.body.append(ta);
+      ta.select();
+      ok = document.execCommand('copy');
+      ta.remove();
+    }
+    copyBtn.textContent = ok ? 'Copied ✓' : 'Copy failed';
+    copyBtn.dataset.copied = url;
+    window.setTimeout(() => (copyBtn.textContent = 'Copy link'), 1600);
+  });
+  const rawLink = h('a.btn', { href: `/api/profiles/${encodeURIComponent(id)}/raw`, download: `${id}.pb.gz`, title: 'Download the stored profile' }, 'Download');
+  const header = h(
+    'header.profile-head',
+    null,
+    h('div.title-row', null, h('h1.profile-name', { title: meta.name }, meta.name || id), h('label.si-label', null, h('span', null, 'Sample'), siSelect), h('div.spacer'), copyBtn, rawLink),
+    facts,
+  );
+  if (meta.comments.length) header.append(h('div.comments', null, meta.comments.join(' · ')));
+
+  // ---- refine bar ----
+  const filterDefs: [keyof ProfileState, string, string][] = [
+    ['focus', 'Focus', 'keep samples through matching frames'],
+    ['ignore', 'Ignore', 'drop samples through matching frames'],
+    ['hide', 'Hide', 'remove matching frames from stacks'],
+    ['show', 'Show', 'keep only matching frames'],
+    ['showFrom', 'Show from', 'cut stacks above the first match'],
+  ];
+  const filterInputs = new Map<keyof ProfileState, HTMLInputElement>();
+  const refine = h('form.refine', { 'aria-label': 'Filters' });
+  for (const [key, label, help] of filterDefs) {
+    const input = h('input', { type: 'text', name: key, placeholder: 'regexp', title: help, spellcheck: 'false' });
+    filterInputs.set(key, input);
+    refine.append(h('label.filter', null, h('span', null, label), input));
+  }
+  const gSelect = h('select', { name: 'granularity', 'aria-label': 'Granularity' }, h('option', { value: '' }, 'default'), ...GRANULARITIES.map((g) => h('option', { value: g }, g)));
+  refine.append(h('label.filter', null, h('span', null, 'Granularity'), gSelect));
+  const clearBtn = h('button.btn', { type: 'button' }, 'Clear');
+  refine.append(h('button.btn.primary', { type: 'submit' }, 'Apply'), clearBtn);
+  refine.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const partial: Partial<ProfileState> = { zoom: [] };
+    for (const [key, input] of filterInputs) (partial as Record<string, string>)[key] = input.value.trim();
+    partial.granularity = gSelect.value as ProfileState['granularity'];
+    ctx.setState(partial);
+  });
+  gSelect.addEventListener('change', () => refine.requestSubmit());
+  clearBtn.addEventListener('click', () => ctx.setState({ focus: '', ignore: '', hide: '', show: '', showFrom: '', granularity: '', zoom: [] }));
+  const refineToggle = h('button.btn', { type: 'button', 'aria-expanded': 'false' }, 'Filters');
+  refineToggle.addEventListener('click', () => {
+    refine.hidden = !refine.hidden;
+    refineToggle.setAttribute('aria-expanded', String(!refine.hidden));
+  });
+  const refineError = h('div.error.inline', { hidden: true });
+
+  // ---- tabs and panels ----
+  const tabBar = h('div.tabs', { role: 'tablist' });
+  const panelBar = h('div.panel-toggles');
+  const viewsEl = h('div.views');
+  const sideEl = h('aside.side-panel', { hidden: true });
+  const tabs: Tab[] = [];
+  const addTab = (tid: string, title: string, mount: (el: HTMLElement, tab: Tab) => void) => {
+    const el = h('div.view', { role: 'tabpanel', 'data-view': tid, hidden: true });
+    const button = h('button.tab', { type: 'button', role: 'tab', 'data-tab': tid }, title);
+    const tab: Tab = {
+      id: tid,
+      title,
+      el,
+      button,
+      mounted: false,
+      mount() {
+        if (!tab.mounted) {
+          tab.mounted = true;
+          mount(el, tab);
+        }
+      },
+    };
+    button.addEventListener('click', () => ctx.setState({ view: tid }));
+    tabs.push(tab);
+    tabBar.append(button);
+    viewsEl.append(el);
+  };
+  addTab('flame', 'Flame graph', (el, tab) => {
+    flame = new FlameView(el, ctx);
+    if (pendingHighlight) flame.highlight(pendingHighlight);
+    tab.shown = () => flame!.shown();
+    tab.focusSearch = () => flame!.focusSearch();
+  });
+  addTab('top', 'Top', (el, tab) => {
+    const v = new TopView(el, ctx);
+    tab.shown = () => v.shown();
+    tab.focusSearch = () => v.focusSearch();
+    (window as unknown as { pprofLensTop?: TopView }).pprofLensTop = v;
+  });
+  addTab('source', 'Source', (el, tab) => {
+    const v = new SourceView(el, ctx);
+    tab.focusSearch = () => v.focusSearch();
+  });
+  for (const f of registeredViews()) {
+    if (f.available && !f.available(meta)) continue;
+    addTab(f.id, f.title, (el) => {
+      const c = f.mount(el, ctx);
+      if (c) cleanups.push(c);
+    });
+  }
+  const panels = registeredPanels().filter((p) => !p.available || p.available(meta));
+  const panelEls = new Map<string, HTMLElement>();
+  for (const p of panels) {
+    const b = h('button.btn.panel-toggle', { type: 'button', 'data-panel': p.id, 'aria-pressed': 'false' }, p.title);
+    b.addEventListener('click', () => ctx.setState({ panel: state.panel === p.id ? '' : p.id }));
+    panelBar.append(b);
+  }
+
+  const main = h('div.profile-main', null, h('div.view-col', null, h('div.tab-row', null, tabBar, h('div.spacer'), refineToggle, panelBar), refine, refineError, viewsEl), sideEl);
+  page.append(header, main);
+  refine.hidden = true;
+
+  const render = (prev: ProfileState | null) => {
+    // Header controls follow the state (also after back/forward).
+    const st = sampleTypeOf(state);
+    siSelect.value = st.type;
+    for (const [key, input] of filterInputs) if (document.activeElement !== input) input.value = String(state[key] ?? '');
+    gSelect.value = state.granularity;
+    const anyFilter = !!(state.focus || state.ignore || state.hide || state.show || state.showFrom || state.granularity);
+    refineToggle.classList.toggle('active', anyFilter);
+    if (anyFilter && prev === null) {
+      refine.hidden = false;
+      refineToggle.setAttribute('aria-expanded', 'true');
+    }
+    const active = tabs.find((t) => t.id === state.view) ?? tabs[0]!;
+    for (const t of tabs) {
+      const on = t === active;
+      t.button.classList.toggle('active', on);
+      t.button.setAttribute('aria-selected', String(on));
+      t.el.hidden = !on;
+    }
+    active.mount();
+    active.shown?.();
+    // Side panel.
+    const pid = panels.some((p) => p.id === state.panel) ? state.panel : '';
+    sideEl.hidden = !pid;
+    for (const b of panelBar.querySelectorAll<HTMLButtonElement>('.panel-toggle')) b.setAttribute('aria-pressed', String(b.dataset.panel === pid));
+    for (const [k, el] of panelEls) el.hidden = k !== pid;
+    if (pid && !panelEls.has(pid)) {
+      const p = panels.find((x) => x.id === pid)!;
+      const close = h('button.btn.close', { type: 'button', title: 'Close panel' }, '×');
+      close.addEventListener('click', () => ctx.setState({ panel: '' }));
+      const body = h('div.panel-body');
+      const wrap = h('section.panel', { 'data-panel': pid }, h('header.panel-head', null, h('h2', null, p.title), close), body);
+      panelEls.set(pid, wrap);
+      sideEl.append(wrap);
+      const c = p.mount(body, ctx);
+      if (c) cleanups.push(c);
+    }
+    document.title = `${meta.name || id} · ${active.title} · pprof-lens`;
+  };
+
+  // The total in the header comes from the top report (pprof's total for this sample type and filters).
+  let totalKey = '';
+  const refreshTotal = async () => {
+    const q = apiParams(state);
+    const key = q.toString();
+    if (key === totalKey) return;
+    totalKey = key;
+    q.set('n', '1');
+    try {
+      const rep = await api.top(id, q);
+      if (key !== totalKey) return;
+      const shown = fmtIn(rep.total, rep.sampleType.unit, rep.unit || 'auto');
+      totalEl.textContent = shown;
+      totalEl.title = `${rep.sampleType.type}: ${fmtAuto(rep.total, rep.sampleType.unit)}`;
+      refineError.hidden = !rep.warnings.length;
+      refineError.textContent = rep.warnings.join(' · ');
+    } catch (err) {
+      totalEl.textContent = '?';
+      refineError.hidden = false;
+      refineError.textContent = (err as Error).message;
+    }
+  };
+
+  listeners.add((_s, prev) => {
+    render(prev);
+    void refreshTotal();
+  });
+  render(null);
+  // On the flame tab, ask for the total after the flame graph arrived: the server is
+  // single-threaded, and the first picture matters more than the header figure.
+  if (state.view === 'flame') {
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      void refreshTotal();
+    };
+    page.addEventListener('flameready', go, { once: true });
+    window.setTimeout(go, 4000);
+  } else void refreshTotal();
+
+  const activeTab = () => tabs.find((t) => t.id === state.view) ?? tabs[0]!;
+  return {
+    syncFromUrl() {
+      const prev = state;
+      state = parseState(location.search);
+      notify(prev);
+    },
+    focusSearch() {
+      const t = activeTab();
+      if (t.focusSearch) t.focusSearch();
+      else {
+        ctx.setState({ view: 'flame' });
+        flame?.focusSearch();
+      }
+    },
+    resetZoom() {
+      if (state.zoom.length) ctx.setState({ zoom: [] });
+    },
+    destroy() {
+      for (const c of cleanups) c();
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,363 @@
+// The Flame graph tab: toolbar (search, orientation, breadcrumb, reset), the canvas,
+// tooltip and package legend. Data comes pruned from the server (minFraction); zooming
+// into a frame whose small children were pruned fetches that subtree (API `path`).
+import type { HierarchyNode } from 'd3-hierarchy';
+import type { FlameGraph, FlameNode } from '../../../server/src/model/views.js';
+import { api } from '../api.js';
+import { clear, h } from '../dom.js';
+import { fmtAuto, fmtPct1 } from '../fmt.js';
+import type { ProfilePageContext, ProfileState } from '../registry.js';
+import { apiParams, quoteMeta, searchRegExp } from '../state.js';
+import { effectiveTheme, onThemeChange } from '../theme.js';
+import { FlameCanvas, frameColor, packageOf, pathOf, type FlameHover } from './flamegraph.js';
+
+/** Timings exposed for the browser test and bench (window.pprofLensDebug). */
+export interface FlameTimings {
+  /** navigationStart -> first flame graph painted. */
+  firstDrawAt: number;
+  /** Last zoom click -> canvas redrawn (sync part). */
+  zoomRedrawMs: number;
+  /** Last zoom click -> full detail shown (includes a subtree fetch when needed). */
+  zoomDetailMs: number;
+  fetchMs: number;
+  drawMs: number;
+  frames: number;
+}
+
+export const flameTimings: FlameTimings = { firstDrawAt: 0, zoomRedrawMs: 0, zoomDetailMs: 0, fetchMs: 0, drawMs: 0, frames: 0 };
+
+function dataKey(s: ProfileState): string {
+  return apiParams(s).toString();
+}
+
+export class FlameView {
+  private root = h('div.flame-view');
+  private searchInput = h('input.search', { type: 'search', placeholder: 'Search frames (regexp)  /', 'aria-label': 'Search frames', spellcheck: 'false' });
+  private matchInfo = h('span.match-info', { 'aria-live': 'polite' });
+  private crumbs = h('nav.crumbs', { 'aria-label': 'Zoom path' });
+  private resetBtn = h('button.btn', { type: 'button', title: 'Reset zoom (Esc)' }, 'Reset zoom');
+  private orientBtn = h('button.btn', { type: 'button', title: 'Toggle flame (root at bottom) / icicle (root at top)' });
+  private legend = h('div.legend', { 'aria-label': 'Colour by package' });
+  private status = h('div.flame-status');
+  private scroller = h('div.flame-scroll');
+  private tooltip = h('div.tooltip', { role: 'tooltip', hidden: true });
+  private canvas: FlameCanvas;
+  private data: FlameGraph | null = null;
+  private key = '';
+  private loading: AbortController | null = null;
+  private highlightOverride: RegExp | string[] | null = null;
+  private zoomClickAt = 0;
+  private subtreeCache = new Map<string, Promise<FlameNode>>();
+  private searchTimer = 0;
+
+  constructor(private el: HTMLElement, private ctx: ProfilePageContext) {
+    const toolbar = h(
+      'div.toolbar',
+      null,
+      h('div.search-wrap', null, this.searchInput, this.matchInfo),
+      this.orientBtn,
+      this.resetBtn,
+    );
+    this.root.append(toolbar, h('div.crumb-row', null, this.crumbs, this.legend), this.status, this.scroller, this.tooltip);
+    el.appendChild(this.root);
+    this.canvas = new FlameCanvas(this.scroller, {
+      onZoom: (path) => {
+        this.zoomClickAt = performance.now();
+        const cur = this.ctx.state().zoom;
+        // Clicking the zoomed frame itself zooms out one level, like d3-flame-graph's root click.
+        const same = path.length === cur.length && path.every((p, i) => p === cur[i]);
+        this.ctx.setState({ zoom: same ? path.slice(0, -1) : path });
+      },
+      onHover: (hv) => this.showTooltip(hv),
+    });
+    this.canvas.dark = effectiveTheme() === 'dark';
+    onThemeChange(() => {
+      this.canvas.dark = effectiveTheme() === 'dark';
+      this.renderLegend();
+      this.canvas.draw();
+    });
+    this.searchInput.addEventListener('input', () => {
+      window.clearTimeout(this.searchTimer);
+      const v = this.searchInput.value;
+      this.searchTimer = window.setTimeout(() => this.ctx.setState({ search: v }, { replace: true }), 150);
+    });
+    this.searchInput.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        window.clearTimeout(this.searchTimer);
+        this.ctx.setState({ search: this.searchInput.value }, { replace: true });
+      }
+    });
+    this.resetBtn.addEventListener('click', () => this.ctx.setState({ zoom: [] }));
+    this.orientBtn.addEventListener('click', () => this.ctx.setState({ icicle: !this.ctx.state().icicle }));
+    new ResizeObserver(() => {
+      if (this.data && this.el.offsetParent !== null) this.canvas.draw();
+    }).observe(this.scroller);
+    this.ctx.onStateChange((s, prev) => this.apply(s, prev));
+    this.apply(this.ctx.state(), null);
+  }
+
+  focusSearch(): void {
+    this.searchInput.focus();
+    this.searchInput.select();
+  }
+
+  highlight(m: RegExp | string[] | null): void {
+    this.highlightOverride = m;
+    this.updateMatch();
+    this.canvas.draw();
+  }
+
+  /** Draw again when the tab becomes visible (a hidden canvas has no width). */
+  shown(): void {
+    if (this.data) this.canvas.draw();
+  }
+
+  private async apply(s: ProfileState, prev: ProfileState | null): Promise<void> {
+    if (document.activeElement !== this.searchInput) this.searchInput.value = s.search;
+    this.orientBtn.textContent = s.icicle ? 'Icicle ▾' : 'Flame ▴';
+    this.orientBtn.setAttribute('aria-pressed', String(s.icicle));
+    this.canvas.icicle = s.icicle;
+    const key = dataKey(s);
+    if (!this.data || key !== this.key) {
+      await this.load(s);
+      return;
+    }
+    if (!prev || prev.search !== s.search) this.highlightOverride = null;
+    if (!prev || prev.zoom.join('\u0000') !== s.zoom.join('\u0000')) {
+      await this.zoomTo(s.zoom);
+      return;
+    }
+    this.updateMatch();
+    this.canvas.draw();
+  }
+
+  private async load(s: ProfileState): Promise<void> {
+    this.loading?.abort();
+    const ac = new AbortController();
+    this.loading = ac;
+    this.key = dataKey(s);
+    this.subtreeCache.clear();
+    this.status.textContent = 'Loading flame graph…';
+    this.status.className = 'flame-status';
+    const q = apiParams(s);
+    q.set('minFraction', String(this.minFraction()));
+    const t0 = performance.now();
+    try {
+      const fg = await api.flame(this.ctx.profileId, q, ac.signal);
+      if (ac.signal.aborted) return;
+      flameTimings.fetchMs = performance.now() - t0;
+      this.data = fg;
+      this.canvas.setTree(fg.root);
+      this.status.textContent = '';
+      this.renderLegend();
+      await this.zoomTo(s.zoom);
+      if (!flameTimings.firstDrawAt) flameTimings.firstDrawAt = performance.now();
+      this.el.dataset.ready = 'true';
+      this.el.dispatchEvent(new CustomEvent('flameready', { bubbles: true }));
+    } catch (err) {
+      if (ac.signal.aborted) return;
+      this.status.textContent = `Could not load the flame graph: ${(err as Error).message}`;
+      this.status.className = 'flame-status error';
+    }
+  }
+
+  private minFraction(): number {
+    // About half a pixel of the chart: everything narrower would not be drawn anyway.
+    const w = Math.max(400, this.scroller.clientWidth || window.innerWidth);
+    return Number((0.5 / w).toPrecision(2));
+  }
+
+  private fetchSubtree(path: string[]): Promise<FlameNode> {
+    const k = JSON.stringify(path);
+    let p = this.subtreeCache.get(k);
+    if (!p) {
+      const q = apiParams(this.ctx.state());
+      q.set('minFraction', String(this.minFraction()));
+      q.set('path', k);
+      p = api.flame(this.ctx.profileId, q).then((fg) => {
+        // The server answers with the tree from the root down to that frame; take the frame.
+        let n: FlameNode | undefined = fg.root;
+        if (n.name !== path[path.length - 1] || path.length === 0) {
+          for (const name of path) {
+            n = n?.children.find((c) => c.name === name);
+            if (!n) break;
+          }
+        }
+        if (!n) throw new Error('frame not found in subtree');
+        return n;
+      });
+      p.catch(() => this.subtreeCache.delete(k));
+      this.subtreeCache.set(k, p);
+    }
+    return p;
+  }
+
+  private zoomSeq = 0;
+
+  /** Zoom to a path, drawing at once and again when pruned children arrive. */
+  private async zoomTo(path: string[]): Promise<void> {
+    const seq = ++this.zoomSeq;
+    const t0 = this.zoomClickAt || performance.now();
+    let { node, matched } = this.canvas.find(path);
+    this.canvas.setFocus(node);
+    this.finishDraw();
+    flameTimings.zoomRedrawMs = performance.now() - t0;
+    // Load hidden detail: where the path goes beyond what we have, or where the
+    // zoomed frame still has pruned descendants, fetch that subtree at full detail.
+    for (let guard = 0; guard < 32; guard++) {
+      const data = node.data as FlameNode & { full?: boolean };
+      if (!node.parent || data.full) break;
+      const needMore = matched < path.length ? (data.prunedCount ?? 0) > 0 : this.canvas.hasPruned(node);
+      if (!needMore) break;
+      const p = pathOf(node);
+      try {
+        this.status.textContent = 'Loading detail…';
+        const sub = await this.fetchSubtree(p);
+        if (seq !== this.zoomSeq) return;
+        this.canvas.graft(node, sub);
+        data.full = true;
+      } catch (err) {
+        this.status.textContent = `Could not load detail: ${(err as Error).message}`;
+        break;
+      }
+      this.status.textContent = '';
+      ({ node, matched } = this.canvas.find(path));
+      this.canvas.setFocus(node);
+      this.finishDraw();
+    }
+    if (seq !== this.zoomSeq) return;
+    this.status.textContent = '';
+    flameTimings.zoomDetailMs = performance.now() - t0;
+    this.zoomClickAt = 0;
+    this.el.dataset.zoomed = JSON.stringify(pathOf(node));
+  }
+
+  private finishDraw(): void {
+    this.updateMatch();
+    this.canvas.draw();
+    flameTimings.drawMs = this.canvas.lastDraw.ms;
+    flameTimings.frames = this.canvas.lastDraw.frames;
+    this.renderCrumbs();
+  }
+
+  private updateMatch(): void {
+    const ov = this.highlightOverride;
+    let fn: ((n: string) => boolean) | null = null;
+    if (ov instanceof RegExp) fn = (n) => ov.test(n);
+    else if (Array.isArray(ov)) {
+      const set = new Set(ov);
+      fn = (n) => set.has(n);
+    } else {
+      const re = searchRegExp(this.ctx.state().search);
+      if (re) fn = (n) => re.test(n);
+    }
+    this.canvas.setMatch(fn);
+    if (!fn || !this.data) {
+      this.matchInfo.textContent = '';
+      this.matchInfo.hidden = true;
+      return;
+    }
+    const v = this.canvas.matchedValue();
+    this.matchInfo.hidden = false;
+    this.matchInfo.textContent = v ? `matched ${fmtAuto(v, this.data.sampleType.unit)} · ${fmtPct1(v, this.data.total)} of total` : 'no match';
+    this.matchInfo.classList.toggle('none', !v);
+  }
+
+  private renderCrumbs(): void {
+    clear(this.crumbs);
+    const focus = this.canvas.focusNode;
+    if (!focus || !focus.parent) {
+      this.crumbs.append(h('span.crumb.current', null, 'all'));
+      this.resetBtn.disabled = true;
+      return;
+    }
+    this.resetBtn.disabled = false;
+    const chain = focus.ancestors().reverse();
+    const shown = chain.length > 6 ? [chain[0]!, null, ...chain.slice(-4)] : chain;
+    shown.forEach((n, i) => {
+      if (i > 0) this.crumbs.append(h('span.sep', null, '›'));
+      if (!n) {
+        this.crumbs.append(h('span.crumb.ellipsis', null, '…'));
+        return;
+      }
+      if (n === focus) {
+        this.crumbs.append(h('span.crumb.current', { title: n.data.name }, n.data.name));
+        return;
+      }
+      const b = h('button.crumb', { type: 'button', title: n.data.name }, n.parent ? n.data.name : 'all');
+      b.addEventListener('click', () => this.ctx.setState({ zoom: pathOf(n) }));
+      this.crumbs.append(b);
+    });
+  }
+
+  private renderLegend(): void {
+    clear(this.legend);
+    const root = this.canvas.rootNode;
+    if (!root) return;
+    // Packages weighted by self value: what the colours mostly mean on screen.
+    const weight = new Map<string, number>();
+    root.each((n) => {
+      if (!n.parent) return;
+      const pkg = packageOf(n.data.name) || '(none)';
+      weight.set(pkg, (weight.get(pkg) ?? 0) + Math.abs(n.data.self) + Math.abs(n.data.prunedValue ?? 0));
+    });
+    const top = [...weight.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    const dark = effectiveTheme() === 'dark';
+    for (const [pkg] of top) {
+      const b = h('button.legend-item', { type: 'button', title: `Highlight package ${pkg}` }, h('span.swatch'), pkg);
+      (b.firstChild as HTMLElement).style.background = frameColor(pkg === '(none)' ? '' : pkg, dark);
+      b.addEventListener('click', () => this.ctx.setState({ search: `^${quoteMeta(pkg).slice(1, -1)}\\.` }, { replace: true }));
+      this.legend.append(b);
+    }
+  }
+
+  private showTooltip(hv: FlameHover | null): void {
+    const tip = this.tooltip;
+    if (!hv || !this.data) {
+      tip.hidden = true;
+      return;
+    }
+    const unit = this.data.sampleType.unit;
+    const total = this.data.total;
+    const d = hv.node.data;
+    const focus = this.canvas.focusNode;
+    clear(tip);
+    if (hv.pruned) {
+      const pv = d.prunedValue ?? 0;
+      tip.append(
+        h('div.tt-name', null, `${d.prunedCount ?? 0} small frames under ${d.name}`),
+        h('div.tt-row', null, `${fmtAuto(pv, unit)} · ${fmtPct1(pv, total)} of total`),
+        h('div.tt-hint', null, 'Click to load them at full detail'),
+      );
+    } else {
+      const rows: HTMLElement[] = [h('div.tt-name', null, hv.node.parent ? d.name : 'all')];
+      if (d.file) rows.push(h('div.tt-file', null, d.file));
+      if (d.inline) rows.push(h('div.tt-file', null, '(inlined)'));
+      rows.push(h('div.tt-row', null, h('b', null, fmtAuto(d.value, unit)), ` · ${fmtPct1(d.value, total)} of total`));
+      if (focus && focus.parent && focus !== hv.node && hv.node.depth > focus.depth) {
+        rows.push(h('div.tt-row', null, `${fmtPct1(d.value, focus.data.value)} of ${focus.data.name}`));
+      }
+      if (hv.node.parent && hv.node.parent.parent) rows.push(h('div.tt-row', null, `${fmtPct1(d.value, hv.node.parent.data.value)} of caller`));
+      rows.push(h('div.tt-row.muted', null, `self ${fmtAuto(d.self, unit)}`));
+      tip.append(...rows);
+    }
+    tip.hidden = false;
+    const pad = 14;
+    const r = tip.getBoundingClientRect();
+    let x = hv.clientX + pad;
+    let y = hv.clientY + pad;
+    if (x + r.width > window.innerWidth - 8) x = hv.clientX - r.width - pad;
+    if (y + r.height > window.innerHeight - 8) y = hv.clientY - r.height - pad;
+    tip.style.left = `${Math.max(4, x)}px`;
+    tip.style.top = `${Math.max(4, y)}px`;
+  }
+
+  get node(): HierarchyNode<FlameNode> | null {
+    return this.canvas.focusNode;
+  }
+
+  /** Painted frames (for tests). */
+  frames() {
+    return this.canvas.frames();
+  }
+}

@@ -1,0 +1,196 @@
+// The Source tab: per-line flat/cum for a function (GET /source?fn=), hot lines
+// shaded by weight, cold stretches folded to a few lines of context, jumps between
+// the hottest lines, and escape-analysis annotations when the server adds them.
+import type { SourceLine, SourceListing, SourceRoutine } from '../../../server/src/model/views.js';
+import { api } from '../api.js';
+import { clear, h } from '../dom.js';
+import { fmtIn, fmtPct } from '../fmt.js';
+import { registeredSourceTools, type ProfilePageContext, type ProfileState } from '../registry.js';
+import { apiParams } from '../state.js';
+
+/** Optional fields the source engineer adds to lines (escape analysis). */
+interface EscapeNote {
+  kind: string;
+  message: string;
+}
+type AnnotatedLine = SourceLine & { escape?: EscapeNote[]; escapeMarker?: boolean };
+
+const CONTEXT = 3;
+const HOT_JUMPS = 10;
+
+export class SourceView {
+  private root = h('div.source-view');
+  private fnInput = h('input.search', { type: 'search', placeholder: 'Function (regexp), e.g. main.work', 'aria-label': 'Function to list', spellcheck: 'false' });
+  private tools = h('div.source-tools');
+  private nav = h('div.hot-nav');
+  private body = h('div.source-body');
+  private key = '';
+  private hotLines: HTMLElement[] = [];
+  private hotIndex = -1;
+
+  constructor(el: HTMLElement, private ctx: ProfilePageContext) {
+    const go = h('button.btn', { type: 'button' }, 'List');
+    go.addEventListener('click', () => this.ctx.setState({ fn: this.fnInput.value.trim() }));
+    this.fnInput.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') this.ctx.setState({ fn: this.fnInput.value.trim() });
+    });
+    this.root.append(h('div.toolbar', null, h('div.search-wrap', null, this.fnInput), go, this.nav, this.tools), this.body);
+    el.append(this.root);
+    for (const t of registeredSourceTools()) {
+      const slot = h('div.source-tool', { 'data-feature': t.id });
+      this.tools.append(slot);
+      t.mount(slot, ctx);
+    }
+    this.ctx.onStateChange((s) => this.apply(s));
+    this.apply(this.ctx.state());
+  }
+
+  focusSearch(): void {
+    this.fnInput.focus();
+    this.fnInput.select();
+  }
+
+  shown(): void {}
+
+  private async apply(s: ProfileState): Promise<void> {
+    if (document.activeElement !== this.fnInput) this.fnInput.value = s.fn;
+    const q = apiParams(s);
+    if (!s.fn) {
+      this.key = '';
+      clear(this.nav);
+      this.body.replaceChildren(
+        h('div.empty', null, 'Pick a function: click a frame in the flame graph and choose “Show source”, select a row in the Top table, or type a function regexp above.'),
+      );
+      return;
+    }
+    q.set('fn', s.fn);
+    const key = q.toString();
+    if (key === this.key) return;
+    this.key = key;
+    this.body.replaceChildren(h('div.loading', null, 'Loading source…'));
+    try {
+      const listing = await api.source(this.ctx.profileId, q);
+      if (key !== this.key) return;
+      this.render(listing);
+      this.root.dataset.ready = 'true';
+    } catch (err) {
+      this.body.replaceChildren(h('div.error', null, `Could not list ${s.fn}: ${(err as Error).message}`));
+    }
+  }
+
+  private render(listing: SourceListing): void {
+    clear(this.body);
+    this.hotLines = [];
+    this.hotIndex = -1;
+    if (!listing.routines.length) {
+      this.body.append(h('div.empty', null, `No function matching “${this.ctx.state().fn}” has samples in this view.`));
+      clear(this.nav);
+      return;
+    }
+    const hot: { el: HTMLElement; v: number }[] = [];
+    for (const r of listing.routines) this.body.append(this.renderRoutine(listing, r, hot));
+    hot.sort((a, b) => b.v - a.v);
+    this.hotLines = hot.slice(0, HOT_JUMPS).map((x) => x.el);
+    this.renderNav();
+  }
+
+  private renderNav(): void {
+    clear(this.nav);
+    if (!this.hotLines.length) return;
+    const prev = h('button.btn', { type: 'button', title: 'Previous hot line' }, '◀');
+    const next = h('button.btn', { type: 'button', title: 'Next hot line (by weight)' }, 'Hottest ▶');
+    const pos = h('span.muted');
+    const jump = (d: number) => {
+      const n = this.hotLines.length;
+      this.hotIndex = (this.hotIndex + d + n) % n;
+      for (const el of this.hotLines) el.classList.remove('current');
+      const el = this.hotLines[this.hotIndex]!;
+      el.classList.add('current');
+      el.scrollIntoView({ block: 'center' });
+      pos.textContent = `${this.hotIndex + 1}/${n}`;
+    };
+    prev.addEventListener('click', () => jump(-1));
+    next.addEventListener('click', () => jump(1));
+    this.nav.append(prev, next, pos);
+  }
+
+  private renderRoutine(listing: SourceListing, r: SourceRoutine, hot: { el: HTMLElement; v: number }[]): HTMLElement {
+    const from = listing.sampleType.unit;
+    const unit = listing.unit;
+    const fmt = (v: number) => (v ? fmtIn(v, from, unit) : '.');
+    const card = h('section.routine');
+    card.append(
+      h(
+        'header.routine-head',
+        null,
+        h('span.fn-name', null, r.function),
+        h('span.file', null, r.file),
+        h('span.totals', null, `flat ${fmtIn(r.flat, from, unit)} (${fmtPct(r.flat, listing.total)}) · cum ${fmtIn(r.cum, from, unit)} (${fmtPct(r.cum, listing.total)})`),
+      ),
+    );
+    if (r.missing) {
+      const tried = h('ul.tried');
+      for (const t of r.missing.tried) tried.append(h('li', null, h('code', null, t)));
+      card.append(
+        h(
+          'div.missing',
+          null,
+          h('p', null, h('b', null, 'Source not found. '), `The profile names ${r.file}, but no readable file was found.`),
+          r.missing.tried.length ? h('p', null, 'Paths tried:') : null,
+          r.missing.tried.length ? tried : null,
+          h('p', null, r.missing.hint || 'Upload the sources (a .tar.gz or .zip of the module) for this profile, or start the server with --source-path <dir> (and --trim-path for build-machine prefixes).'),
+        ),
+      );
+    }
+    const lines = r.lines as AnnotatedLine[];
+    const maxCum = Math.max(1, ...lines.map((l) => Math.abs(l.cum)));
+    // Fold long cold stretches: keep CONTEXT lines around lines with samples or notes.
+    const keep = new Array<boolean>(lines.length).fill(false);
+    lines.forEach((l, i) => {
+      if (l.flat || l.cum || l.escape?.length || l.escapeMarker) {
+        for (let j = Math.max(0, i - CONTEXT); j <= Math.min(lines.length - 1, i + CONTEXT); j++) keep[j] = true;
+      }
+    });
+    if (lines.length <= 3 * CONTEXT + 4) keep.fill(true);
+    const table = h('div.src-lines', { role: 'table' });
+    let i = 0;
+    while (i < lines.length) {
+      if (!keep[i]) {
+        let j = i;
+        while (j < lines.length && !keep[j]) j++;
+        const hidden = lines.slice(i, j);
+        const fold = h('button.fold', { type: 'button' }, `⋯ ${hidden.length} more line${hidden.length > 1 ? 's' : ''} (${hidden[0]!.line}–${hidden[hidden.length - 1]!.line})`);
+        fold.addEventListener('click', () => fold.replaceWith(...hidden.map((l) => this.renderLine(l, fmt, maxCum, hot))));
+        table.append(fold);
+        i = j;
+        continue;
+      }
+      table.append(this.renderLine(lines[i]!, fmt, maxCum, hot));
+      i++;
+    }
+    card.append(table);
+    return card;
+  }
+
+  private renderLine(l: AnnotatedLine, fmt: (v: number) => string, maxCum: number, hot: { el: HTMLElement; v: number }[]): HTMLElement {
+    const text = h('div.code', null, l.text ?? '');
+    if (l.text === null) text.classList.add('muted');
+    const row = h('div.src-line', { role: 'row', 'data-line': l.line }, h('div.cell.num', null, fmt(l.flat)), h('div.cell.num', null, fmt(l.cum)), h('div.cell.lineno', null, String(l.line)), text);
+    if (l.cum) {
+      const w = Math.abs(l.cum) / maxCum;
+      row.style.setProperty('--heat', (0.08 + 0.5 * w).toFixed(3));
+      row.classList.add('hot');
+      hot.push({ el: row, v: Math.abs(l.flat) * 2 + Math.abs(l.cum) });
+    }
+    if (l.escapeMarker) {
+      const a = h('a.escape-marker', { href: '/concepts/escape-analysis', title: 'Escape analysis: a value here moves to the heap' }, 'heap ↗');
+      text.append(' ', a);
+    }
+    if (l.escape?.length) {
+      const notes = h('div.escape-notes');
+      for (const n of l.escape) notes.append(h('div.escape-note', null, h('span.kind', null, n.kind), ' ', n.message));
+      text.append(notes);
+    }
+    return row;
+  }
+}

@@ -1,0 +1,170 @@
+// The Top tab: pprof's -top table (flat, flat%, sum%, cum, cum%, name) from the API,
+// formatted in the report's single unit, sortable, filterable and virtualised so
+// 10,000+ rows scroll smoothly (only the visible rows exist in the DOM).
+import type { TopReport, TopRow } from '../../../server/src/model/views.js';
+import { api } from '../api.js';
+import { clear, h } from '../dom.js';
+import { fmtIn, fmtPct } from '../fmt.js';
+import type { ProfilePageContext, ProfileState } from '../registry.js';
+import { apiParams, quoteMeta, searchRegExp } from '../state.js';
+
+const ROW_H = 24;
+const OVERSCAN = 12;
+
+interface ViewRow {
+  row: TopRow;
+  sum: number;
+  index: number;
+}
+
+export class TopView {
+  private root = h('div.top-view');
+  private filterInput = h('input.search', { type: 'search', placeholder: 'Filter functions (regexp)  /', 'aria-label': 'Filter rows', spellcheck: 'false' });
+  private info = h('span.match-info');
+  private legend = h('details.legend-text', null, h('summary', null, 'Report header'));
+  private legendPre = h('pre');
+  private actions = h('div.row-actions', { hidden: true });
+  private head = h('div.top-row.top-head', { role: 'row' });
+  private scroller = h('div.top-scroll', { role: 'grid', 'aria-label': 'Top functions' });
+  private spacer = h('div.top-spacer');
+  private body = h('div.top-body');
+  private report: TopReport | null = null;
+  private rows: ViewRow[] = [];
+  private key = '';
+  private selected = -1;
+  private filterTimer = 0;
+
+  constructor(el: HTMLElement, private ctx: ProfilePageContext) {
+    this.legend.append(this.legendPre);
+    this.spacer.append(this.body);
+    this.scroller.append(this.spacer);
+    this.root.append(h('div.toolbar', null, h('div.search-wrap', null, this.filterInput, this.info), this.legend), this.actions, this.head, this.scroller);
+    el.append(this.root);
+    this.filterInput.addEventListener('input', () => {
+      window.clearTimeout(this.filterTimer);
+      const v = this.filterInput.value;
+      this.filterTimer = window.setTimeout(() => this.ctx.setState({ filter: v }, { replace: true }), 120);
+    });
+    this.scroller.addEventListener('scroll', () => this.renderRows());
+    new ResizeObserver(() => this.renderRows()).observe(this.scroller);
+    this.ctx.onStateChange((s) => this.apply(s));
+    this.apply(this.ctx.state());
+  }
+
+  focusSearch(): void {
+    this.filterInput.focus();
+    this.filterInput.select();
+  }
+
+  shown(): void {
+    this.renderRows();
+  }
+
+  private async apply(s: ProfileState): Promise<void> {
+    if (document.activeElement !== this.filterInput) this.filterInput.value = s.filter;
+    const key = apiParams(s).toString();
+    if (key !== this.key || !this.report) {
+      this.key = key;
+      this.body.replaceChildren(h('div.loading', null, 'Loading…'));
+      try {
+        const rep = await api.top(this.ctx.profileId, apiParams(s));
+        if (key !== this.key) return;
+        this.report = rep;
+        this.legendPre.textContent = rep.legend.join('\n');
+        this.root.dataset.ready = 'true';
+      } catch (err) {
+        this.body.replaceChildren(h('div.error', null, `Could not load the top table: ${(err as Error).message}`));
+        return;
+      }
+    }
+    this.build(s);
+  }
+
+  private build(s: ProfileState): void {
+    const rep = this.report;
+    if (!rep) return;
+    // sum% follows the displayed order, as pprof's -top / -top -cum do.
+    const order = rep.rows.map((row, index) => ({ row, index }));
+    if (s.sort === 'cum') order.sort((a, b) => Math.abs(b.row.cum) - Math.abs(a.row.cum) || a.index - b.index);
+    else if (s.sort === 'name') order.sort((a, b) => (a.row.name < b.row.name ? -1 : a.row.name > b.row.name ? 1 : a.index - b.index));
+    let running = 0;
+    const all: ViewRow[] = order.map(({ row, index }) => {
+      running += row.flat;
+      return { row, index, sum: running };
+    });
+    const re = searchRegExp(s.filter);
+    this.rows = re ? all.filter((r) => re.test(r.row.name)) : all;
+    this.info.textContent = re ? `${this.rows.length} of ${all.length} rows` : `${all.length} rows`;
+    this.renderHead(s);
+    this.spacer.style.height = `${this.rows.length * ROW_H}px`;
+    this.renderRows(true);
+  }
+
+  private renderHead(s: ProfileState): void {
+    clear(this.head);
+    const col = (label: string, cls: string, sort?: 'flat' | 'cum' | 'name') => {
+      if (!sort) return h('div', { class: `cell ${cls}`, role: 'columnheader' }, label);
+      const active = s.sort === sort;
+      const b = h('button', { type: 'button', class: `cell ${cls} sort${active ? ' active' : ''}`, role: 'columnheader', 'aria-sort': active ? (sort === 'name' ? 'ascending' : 'descending') : 'none', title: `Sort by ${label}` }, label + (active ? (sort === 'name' ? ' ▴' : ' ▾') : ''));
+      b.addEventListener('click', () => this.ctx.setState({ sort }));
+      return b;
+    };
+    this.head.append(col('flat', 'num', 'flat'), col('flat%', 'num'), col('sum%', 'num'), col('cum', 'num', 'cum'), col('cum%', 'num'), col('name', 'name', 'name'));
+  }
+
+  private renderRows(force = false): void {
+    const rep = this.report;
+    if (!rep) return;
+    const top = this.scroller.scrollTop;
+    const height = this.scroller.clientHeight || 600;
+    const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
+    const last = Math.min(this.rows.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
+    const stamp = `${first}:${last}:${this.rows.length}:${this.selected}`;
+    if (!force && this.body.dataset.stamp === stamp) return;
+    this.body.dataset.stamp = stamp;
+    const unit = rep.unit;
+    const from = rep.sampleType.unit;
+    const frag = document.createDocumentFragment();
+    for (let i = first; i < last; i++) {
+      const r = this.rows[i]!;
+      const name = r.row.inline ? `${r.row.name} ${r.row.inline}` : r.row.name;
+      const el = h(
+        'div.top-row',
+        { role: 'row', 'data-index': r.index },
+        h('div.cell.num', { role: 'gridcell' }, fmtIn(r.row.flat, from, unit)),
+        h('div.cell.num', { role: 'gridcell' }, fmtPct(r.row.flat, rep.total)),
+        h('div.cell.num', { role: 'gridcell' }, fmtPct(r.sum, rep.total)),
+        h('div.cell.num', { role: 'gridcell' }, fmtIn(r.row.cum, from, unit)),
+        h('div.cell.num', { role: 'gridcell' }, fmtPct(r.row.cum, rep.total)),
+        h('div.cell.name', { role: 'gridcell', title: r.row.file ? `${name}\n${r.row.file}${r.row.line ? `:${r.row.line}` : ''}` : name }, name),
+      );
+      el.style.transform = `translateY(${i * ROW_H}px)`;
+      if (r.index === this.selected) el.classList.add('selected');
+      el.addEventListener('click', () => this.select(r));
+      const bar = h('div.bar');
+      bar.style.width = `${Math.min(100, (100 * Math.abs(r.row.flat)) / (Math.abs(rep.total) || 1))}%`;
+      el.prepend(bar);
+      frag.append(el);
+    }
+    this.body.replaceChildren(frag);
+  }
+
+  private select(r: ViewRow): void {
+    this.selected = r.index;
+    const fn = r.row.function || r.row.name;
+    this.ctx.highlight([fn, r.row.name]);
+    clear(this.actions);
+    const toFlame = h('button.btn', { type: 'button' }, 'Show in flame graph');
+    toFlame.addEventListener('click', () => this.ctx.setState({ view: 'flame', search: quoteMeta(fn) }));
+    const toSource = h('button.btn', { type: 'button' }, 'Show source');
+    toSource.addEventListener('click', () => this.ctx.openSource(fn));
+    this.actions.append(h('span.sel-name', null, fn), toFlame, toSource);
+    this.actions.hidden = false;
+    this.renderRows(true);
+  }
+
+  /** Rows as displayed (for tests). */
+  displayed(): { name: string; flat: number; cum: number }[] {
+    return this.rows.map((r) => ({ name: r.row.name, flat: r.row.flat, cum: r.row.cum }));
+  }
+}
