@@ -27,6 +27,8 @@ export function uiRouter(webRoot: string): Router {
   r.get('/', (_req, res) => sendShell(res, 200));
   // Concept library pages (/concepts, /concepts/:slug) are rendered by the web UI.
   r.get(['/concepts', '/concepts/:slug'], (_req, res) => sendShell(res, 200));
+  // Live-capture watch pages (/watch/<capture id>), rendered by the web UI.
+  r.get('/watch/:cid', (req: Request<{ cid: string }>, res: Response) => sendShell(res, /^[0-9a-f]{24}$/.test(req.params.cid) ? 200 : 404));
   r.use(express.static(webRoot, { index: false, redirect: false, dotfiles: 'ignore', fallthrough: true }));
   return r;
 }
