@@ -19,14 +19,25 @@ const STRING_FLAGS: Record<string, keyof Query | 'unit' | 'source_path' | 'trim_
   prune_from: 'pruneFrom',
   tagfocus: 'tagFocus',
   tagignore: 'tagIgnore',
+  tagshow: 'tagShow',
+  taghide: 'tagHide',
   unit: 'unit',
   source_path: 'source_path',
   trim_path: 'trim_path',
   list: 'list',
 };
-const NUMBER_FLAGS = ['nodecount', 'nodefraction'];
+const NUMBER_FLAGS = ['nodecount', 'nodefraction', 'edgefraction'];
+/** pprof's legacy sample-type flags and the -sample_index value each selects. */
+const LEGACY_SI: Record<string, string> = {
+  inuse_space: 'inuse_space',
+  inuse_objects: 'inuse_objects',
+  alloc_space: 'alloc_space',
+  alloc_objects: 'alloc_objects',
+  total_delay: 'delay',
+  contentions: 'contentions',
+};
 const GRANS: Granularity[] = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
-const BOOL_FLAGS = ['cum', 'flat', 'noinlines', 'trim', 'relative_percentages', 'top', 'text', ...GRANS];
+const BOOL_FLAGS = ['cum', 'flat', 'noinlines', 'trim', 'relative_percentages', 'compact_labels', 'top', 'text', ...GRANS, ...Object.keys(LEGACY_SI)];
 /** Accepted and ignored: they do not change text output here. */
 const IGNORED_STRING = ['symbolize', 'output'];
 
@@ -81,7 +92,8 @@ export function parseFlags(args: string[]): ParsedFlags {
       if (name === 'nodecount') {
         if (!Number.isInteger(n)) throw new UsageError(`invalid value ${JSON.stringify(v)} for -${name}`);
         out.top.nodeCount = n;
-      } else out.top.nodeFraction = n;
+      } else if (name === 'edgefraction') out.top.edgeFraction = n;
+      else out.top.nodeFraction = n;
     } else if (BOOL_FLAGS.includes(name)) {
       const b = value === undefined ? true : parseBool(value, name);
       if ((GRANS as string[]).includes(name)) {
@@ -92,6 +104,10 @@ export function parseFlags(args: string[]): ParsedFlags {
         if (b) out.top.sort = 'flat';
       } else if (name === 'noinlines') out.query.noInlines = b;
       else if (name === 'trim') out.top.trim = b;
+      else if (name === 'compact_labels') out.top.compactLabels = b;
+      else if (name in LEGACY_SI) {
+        if (b) out.query.sampleIndex = LEGACY_SI[name];
+      }
       else if (name === 'relative_percentages') out.query.relativePercentages = b;
     } else if (IGNORED_STRING.includes(name)) {
       takeValue();

@@ -20,6 +20,9 @@ export interface Query {
   /** pprof's -tagfocus / -tagignore syntax: `[key=]value[,value]` or numeric ranges. */
   tagFocus?: string;
   tagIgnore?: string;
+  /** pprof -tagshow / -taghide: only remove label keys (no effect on values); listed in the legend. */
+  tagShow?: string;
+  tagHide?: string;
   /** Percentages relative to the filtered total instead of the whole profile. */
   relativePercentages?: boolean;
 }
@@ -34,6 +37,10 @@ export interface TopOptions {
   unit?: string;
   /** false = no trimming at all (pprof -trim=false). */
   trim?: boolean;
+  /** Edges below this fraction of the total flat are dropped (default 0.001); affects inline labels. */
+  edgeFraction?: number;
+  /** Leave out the profile header lines (File, Type, Time, ...), as pprof -compact_labels. */
+  compactLabels?: boolean;
 }
 
 /** A query that cannot run: bad regexp, unknown sample type, ... (HTTP 400). */

@@ -85,6 +85,8 @@ export function prepareQuery(raw: Profile, q: Query): Prepared {
   add('show_from', q.showFrom);
   add('tagfocus', q.tagFocus);
   add('tagignore', q.tagIgnore);
+  add('tagshow', q.tagShow);
+  add('taghide', q.tagHide);
   return { p, idx, total: t.total, totalX: t.totalX, work, sv: { v, exact }, warnings, activeFilters };
 }
 

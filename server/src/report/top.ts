@@ -26,7 +26,7 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
   const { flat, cum, flatX, cumX } = values;
   const trim = opts.trim !== false;
   const nodeFraction = trim ? (opts.nodeFraction ?? 0.005) : 0;
-  const edgeFraction = trim ? 0.001 : 0;
+  const edgeFraction = trim ? (opts.edgeFraction ?? 0.001) : 0;
   const nodeCount = trim ? (opts.nodeCount ?? 0) : 0;
   const cumSort = opts.sort === 'cum';
 
@@ -137,7 +137,7 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
 
   const unit = selectOutputUnit(opts.unit ?? 'minimum', st.unit, rows, pr.total);
   const fmt = (v: number): string => scaledLabel(v, st.unit, unit);
-  const legend = profileLabels(pr.p, st.type, st.unit, pr.total, fmt);
+  const legend = opts.compactLabels ? [] : profileLabels(pr.p, st.type, st.unit, pr.total, fmt);
   legend.push(...activeFilterLines(pr.activeFilters));
   legend.push(
     `Showing nodes accounting for ${fmt(shownFlat)}, ${percentage(shownFlat, pr.total).trim()} of ${fmt(pr.total)} total`,
