@@ -130,4 +130,16 @@ describe('filesystem source reader', () => {
     expect(r.read('github.com/user/app/cpu/main.go').text).toBeNull();
     expect(r.read('example.com/samples/../../../etc/passwd').text).toBeNull();
   });
+
+  it('uses the working directory as the only root in local mode without --source-path', async () => {
+    const env = { getAttachment: async () => null };
+    const localR = await createSourceReader('none', { sourcePaths: [], trimPaths: [], shared: false }, env);
+    expect(localR.read('samples/cpu/main.go').text).toBe(readFileSync(join(SAMPLES, 'cpu', 'main.go'), 'utf8'));
+    expect(localR.read(join(process.cwd(), 'samples', 'go.mod')).text).toBe(readFileSync(join(SAMPLES, 'go.mod'), 'utf8'));
+    expect(localR.read('/etc/passwd').text).toBeNull();
+    // No loose suffix guessing in the implicit root: a stranger's cpu/main.go stays unresolved.
+    expect(localR.read('/home/stranger/app/cpu/main.go').text).toBeNull();
+    const sharedR = await createSourceReader('none', { sourcePaths: [], trimPaths: [], shared: true }, env);
+    expect(sharedR.read('samples/cpu/main.go').text).toBeNull();
+  });
 });
