@@ -183,6 +183,8 @@ export const cpuLockSpin = siteRule({
   rule: 'cpu.lock-contention',
   concept: 'atomics-vs-mutex',
   signal: LOCK_CPU,
+  // Only the user's sync.Mutex/RWMutex: runtime.lock2 under mallocgc is the allocator's own lock.
+  accept: (s, at) => /^(internal\/)?sync\./.test(s.frames[at].name),
   infoAt: 0.05,
   warnAt: 0.1,
   what: 'mutex locking, spinning and wake-ups',

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# CPU profiles for the insights rule tests: builds tests/fixtures/insights/cpuwork (one
+# program, one runtime pattern per mode) with -trimpath and runs each mode for ~2s with
+# the CPU profiler on. Output: tests/.references/insights/<mode>.cpu.pb.gz (git-ignored).
+# Usage: scripts/make-insights-references.sh [mode ...]   (default: all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+GO=$(bash scripts/ensure-go.sh)
+export GOFLAGS=-mod=mod GOTOOLCHAIN=local GOWORK=off GOMAXPROCS=${GOMAXPROCS:-2}
+OUT=tests/.references/insights
+mkdir -p "$OUT"
+BIN=$(mktemp -d)
+trap 'rm -rf "$BIN"' EXIT
+(cd tests/fixtures/insights/cpuwork && "$GO" build -trimpath -o "$BIN/cpuwork" .)
+MODES=(sprintf boxing mapgrow concat lock tuned)
+if [ $# -gt 0 ]; then MODES=("$@"); fi
+for m in "${MODES[@]}"; do
+  secs=${SECONDS_PER_MODE:-2}
+  # Contended goroutines mostly sleep: give the lock mode longer to collect CPU samples.
+  if [ "$m" = lock ]; then secs=${SECONDS_LOCK:-6}; fi
+  "$BIN/cpuwork" "$m" "$OUT/$m.cpu.pb.gz" "$secs"
+done
+ls -l "$OUT" >&2
