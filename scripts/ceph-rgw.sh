@@ -48,28 +48,22 @@ ensure_packages() {
 }
 
 stop_cluster() {
-  local pidfile pid
+  # Read every pid first: a daemon removes its own pid file as it exits.
+  local pids=() pidfile pid
   for pidfile in "$D"/run/*.pid; do
     [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+    pid=$(cat "$pidfile" 2>/dev/null || true)
+    [ -n "$pid" ] && pids+=("$pid")
   done
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   # Give the daemons a moment, then make sure they are gone (only the ones we started).
   for _ in $(seq 1 50); do
     local alive=0
-    for pidfile in "$D"/run/*.pid; do
-      [ -f "$pidfile" ] || continue
-      pid=$(cat "$pidfile")
-      if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then alive=1; fi
-    done
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
     [ $alive = 0 ] && break
     sleep 0.1
   done
-  for pidfile in "$D"/run/*.pid; do
-    [ -f "$pidfile" ] || continue
-    pid=$(cat "$pidfile")
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
-  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   case "$D" in
     /tmp/*|/var/tmp/*) rm -rf "$D" ;;
     *) log "not deleting $D (outside /tmp)";;
