@@ -135,3 +135,14 @@ describe('makePolicy', () => {
     expect(() => makePolicy(true, ['bad host'])).toThrow(/not a host name/);
   });
 });
+
+describe('refusal messages', () => {
+  it('name the resolved address in local mode but not on a shared server', () => {
+    expect(checkAddress(local, 'meta.example', '169.254.169.254').reason).toMatch(/^meta\.example \(169\.254\.169\.254\) is a cloud metadata address/);
+    const shared = makePolicy(true, []);
+    expect(checkAddress(shared, 'meta.example', '169.254.169.254').reason).toMatch(/^meta\.example \(resolved\) is a cloud metadata address/);
+    expect(checkAddress(shared, 'db.internal', '10.0.0.7').reason).toBe(
+      'db.internal is not an allowed target on this shared server; an admin can add it with --allow-target',
+    );
+  });
+});

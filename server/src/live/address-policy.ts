@@ -163,18 +163,21 @@ export function checkAddress(policy: TargetPolicy, hostname: string, address: st
   const shown = a.toString();
   const coveringCidr = policy.cidrs.find((c) => inRange(a, c.range));
   const explicit = policy.cidrs.some((c) => c.range[1] > 0 && inRange(a, c.range));
+  // Name the address the user typed; on a shared server do not reveal what internal
+  // names resolve to.
+  const literal = parseAddress(hostname) !== null;
+  const subject = literal ? shown : policy.shared ? `${hostname} (resolved)` : `${hostname} (${shown})`;
   const refuse = (reason: string): AddressDecision => ({ allowed: false, cls, address: shown, reason });
   const ok: AddressDecision = { allowed: true, cls, address: shown, reason: '' };
 
-  if (cls === 'unspecified') return refuse(`${shown} is the unspecified address`);
-  if (cls === 'multicast') return refuse(`${shown} is a multicast/broadcast address`);
+  if (cls === 'unspecified') return refuse(`${subject} is the unspecified address`);
+  if (cls === 'multicast') return refuse(`${subject} is a multicast/broadcast address`);
   if (cls === 'link-local' || cls === 'metadata' || cls === 'reserved') {
     if (explicit) return ok;
     const what = cls === 'metadata' ? 'a cloud metadata address' : cls === 'link-local' ? 'a link-local address' : 'a reserved address';
-    return refuse(`${shown} is ${what}; allow it explicitly with --allow-target if you really mean it`);
+    return refuse(`${subject} is ${what}; allow it explicitly with --allow-target if you really mean it`);
   }
   if (!policy.shared) return ok;
   if (coveringCidr || hostAllowed(policy, hostname)) return ok;
-  const name = parseAddress(hostname) ? shown : `${hostname} (${shown})`;
-  return refuse(`${name} is not an allowed target on this shared server; an admin can add it with --allow-target`);
+  return refuse(`${literal ? shown : hostname} is not an allowed target on this shared server; an admin can add it with --allow-target`);
 }

@@ -20,7 +20,7 @@ registerPage({
     const m = /^\/watch\/([0-9a-f]{24})\/?$/.exec(pathname);
     return m ? { cid: m[1]! } : null;
   },
-  title: () => 'Watch - pprof-lens',
+  title: () => 'Watch',
   mount(el, params, nav) {
     const p = new WatchPage(el, params.cid!, nav);
     return () => p.destroy();

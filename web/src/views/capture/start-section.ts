@@ -190,7 +190,7 @@ export class CaptureSection {
         clear(this.progress);
         if (s.state === 'done' && s.result) {
           const link = new URL(s.result.url, location.href).href;
-          this.progress.append(h('div.capture-done', null, 'Captured. Share link: ', h('a.capture-link', { href: s.result.url }, link)));
+          this.progress.append(h('div.capture-done', null, 'Captured. Share link: ', h('a.capture-link', { href: s.result.url, 'data-nav': '' }, link)));
           this.nav.openProfile(s.result.id);
         } else if (s.state === 'cancelled') {
           this.setStatus('Capture cancelled.');

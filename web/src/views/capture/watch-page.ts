@@ -103,7 +103,7 @@ export class WatchPage {
                 const v = snap.totals.find((x) => x.type === t);
                 return h('td.num', null, v ? fmtAuto(v.value, v.unit) : '');
               }),
-              h('td', null, h('a.watch-open', { href: snap.url }, 'open')),
+              h('td', null, h('a.watch-open', { href: snap.url, 'data-nav': '' }, 'open')),
             ),
           ),
         ),
@@ -116,7 +116,7 @@ export class WatchPage {
         w.snapshots.map((snap, i) => h('option', { value: snap.id, selected: i === sel }, `#${snap.index + 1} ${new Date(snap.takenAt).toLocaleTimeString()}`));
       const base = h('select.watch-base', { 'aria-label': 'base snapshot' }, ...opt(0));
       const newer = h('select.watch-new', { 'aria-label': 'newer snapshot' }, ...opt(done - 1));
-      const link = h('a.watch-compare-link', { href: '#' }, 'Compare');
+      const link = h('a.watch-compare-link', { href: '#', 'data-nav': '' }, 'Compare');
       const update = (): void => {
         link.setAttribute('href', compareLink(newer.value, base.value));
       };
