@@ -2,7 +2,10 @@
 // four toolchains), with the numbers cross-checked against `go tool pprof`.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { stackSamples } from '../../server/src/insights/frames.js';
+import { stackSamples, type StackSample } from '../../server/src/insights/frames.js';
+import { ruleInput } from '../../server/src/insights/engine.js';
+import { matchSignal } from '../../server/src/insights/rules/cpu.js';
+import { A_BOXING, A_CONCAT, A_FMT, A_GROWSLICE, A_MAP_GROW, LOCK_CPU } from '../../server/src/insights/patterns.js';
 import { classifyLadder } from '../../server/src/insights/rules/heap.js';
 import { isUserFrame } from '../../server/src/insights/frames.js';
 import { GC_IDLE, GC_PARTS, PROF_OVERHEAD } from '../../server/src/insights/patterns.js';
@@ -98,6 +101,27 @@ describe.each(GO_VERSIONS)('Go %s corpus', (v) => {
     const focus = GC_PARTS.map(([, re]) => re.source).join('|');
     const ignore = `${GC_IDLE.source}|${PROF_OVERHEAD.source}`;
     expect(f.share * 100).toBeCloseTo(pprofFocusedPct(file(v, 'cpu'), focus, ignore), 1);
+  });
+
+  it('CPU: each runtime signal is recognised under this version\'s names and traced to the right user function', () => {
+    // Shares here are below the rules' thresholds (the program does many things at once);
+    // this checks the name patterns, not the thresholds.
+    const input = ruleInput(load(file(v, 'cpu')));
+    const syncOnly = (s: StackSample, at: number) => /^(internal\/)?sync\./.test(s.frames[at].name);
+    const cases: [RegExp, string[], ((s: StackSample, at: number) => boolean)?][] = [
+      [A_GROWSLICE, ['main.appendNoPrealloc', 'main.gcPressure']],
+      [A_MAP_GROW, ['main.mapInt', 'main.mapNoPrealloc']],
+      [A_CONCAT, ['main.concatLoop', 'main.concat3', 'main.boxing']],
+      [A_BOXING, ['main.boxing']],
+      [A_FMT, ['main.sprintfLoop']],
+      [LOCK_CPU, ['main.contention.func1'], syncOnly],
+    ];
+    for (const [re, allowed, accept] of cases) {
+      const sites = matchSignal(input, re, accept).table.functions(input.total, 0).map((f) => f.name);
+      expect(sites.length, re.source).toBeGreaterThan(0);
+      expect(sites.some((n) => allowed.includes(n)), `${re.source}: ${sites.join(',')}`).toBe(true);
+      for (const n of sites) expect(isUserFrame(n)).toBe(true);
+    }
   });
 
   it('threadcreate: no rules for other profile kinds', () => {

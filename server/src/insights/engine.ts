@@ -65,6 +65,22 @@ const RULES: Record<ProfileFamily, Rule[]> = {
 
 const SEVERITY_ORDER = { warning: 0, info: 1 } as const;
 
+/** The rules' view of a profile (also used by tests to look below the thresholds). */
+export function ruleInput(p: Profile, si?: string): RuleInput {
+  const family = profileFamily(p);
+  const index = insightsSampleIndex(p, si);
+  const ci = countIndex(p, family, index);
+  const samples = stackSamples(p, index, ci);
+  return {
+    samples,
+    total: samples.reduce((a, s) => a + Math.abs(s.value), 0),
+    sampleType: { type: p.sampleType[index].type, unit: p.sampleType[index].unit },
+    period: Number(p.period),
+    hasCounts: ci >= 0,
+    goVersion: guessGoVersion(p),
+  };
+}
+
 export function computeInsights(p: Profile, si?: string): InsightsReport {
   const family = profileFamily(p);
   const index = p.sampleType.length ? insightsSampleIndex(p, si) : -1;

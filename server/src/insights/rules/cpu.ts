@@ -22,7 +22,7 @@ function isProfilerSample(s: StackSample): boolean {
   return s.frames.some((f) => PROF_OVERHEAD.test(f.name));
 }
 
-interface SignalMatch {
+export interface SignalMatch {
   table: SiteTable;
   /** Value matched, including samples with no user frame above the signal. */
   value: number;
@@ -31,7 +31,7 @@ interface SignalMatch {
 }
 
 /** cum(signal), counted once per sample, attributed to the first user frame above it. */
-function matchSignal(input: RuleInput, signal: RegExp, accept?: (s: StackSample, at: number) => boolean): SignalMatch {
+export function matchSignal(input: RuleInput, signal: RegExp, accept?: (s: StackSample, at: number) => boolean): SignalMatch {
   const table = new SiteTable();
   const signalNames = new Set<string>();
   let value = 0;
