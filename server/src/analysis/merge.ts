@@ -354,17 +354,25 @@ function locationKey(l: Location): string {
 }
 
 function sampleKey(locIds: number[], s: Sample): string {
-  const parts: unknown[] = [locIds];
-  if (s.label) parts.push(Object.keys(s.label).sort().map((k) => [k, s.label![k]]));
-  else parts.push([]);
-  if (s.numLabel) {
-    parts.push(
-      Object.keys(s.numLabel)
-        .sort()
-        .map((k) => [k, s.numLabel![k], s.numUnit?.[k] ?? []]),
-    );
+  // Location ids (two UTF-16 units each: short keys, less garbage), then labels and
+  // numeric labels sorted by key, in an unambiguous form.
+  const codes = new Array<number>(locIds.length * 2);
+  for (let i = 0; i < locIds.length; i++) {
+    codes[2 * i] = locIds[i]! & 0xffff;
+    codes[2 * i + 1] = locIds[i]! >>> 16;
   }
-  return JSON.stringify(parts);
+  let key = String.fromCharCode.apply(null, codes);
+  if (s.label) {
+    const keys = Object.keys(s.label);
+    if (keys.length > 1) keys.sort();
+    for (const k of keys) key += '|' + JSON.stringify(k) + JSON.stringify(s.label[k]);
+  }
+  if (s.numLabel) {
+    const keys = Object.keys(s.numLabel);
+    if (keys.length > 1) keys.sort();
+    for (const k of keys) key += '#' + JSON.stringify(k) + s.numLabel[k]!.join(',') + JSON.stringify(s.numUnit?.[k] ?? []);
+  }
+  return key;
 }
 
 interface MapInfo {
@@ -377,7 +385,7 @@ class Merger {
   readonly locations: Location[] = [];
   readonly functions: Func[] = [];
   readonly samples: Sample[] = [];
-  readonly rows: bigint[][] = [];
+  readonly rows: Row[] = [];
   private readonly mappingByKey = new Map<string, Mapping>();
   private readonly locationByKey = new Map<string, Location>();
   private readonly functionByKey = new Map<string, Func>();
@@ -450,7 +458,7 @@ class Merger {
     return l;
   }
 
-  mapSample(src: Sample, row: bigint[]): void {
+  mapSample(src: Sample, row: Row): void {
     const locs = src.location.map((l) => this.mapLocation(l));
     const k = sampleKey(
       locs.map((l) => l.id),
@@ -459,19 +467,39 @@ class Merger {
     const idx = this.sampleByKey.get(k);
     if (idx !== undefined) {
       const acc = this.rows[idx]!;
-      row.forEach((v, i) => (acc[i] = acc[i]! + v));
+      if (typeof acc[0] === 'bigint') {
+        const a = acc as bigint[];
+        (row as bigint[]).forEach((v, i) => (a[i] = a[i]! + v));
+      } else {
+        const a = acc as number[];
+        const r = row as number[];
+        for (let i = 0; i < r.length; i++) a[i] = a[i]! + r[i]!;
+      }
       return;
     }
     this.sampleByKey.set(k, this.samples.length);
     this.samples.push({
       location: locs,
       value: [],
-      label: src.label ? Object.fromEntries(Object.entries(src.label).map(([k2, v]) => [k2, [...v]])) : null,
-      numLabel: src.numLabel ? Object.fromEntries(Object.entries(src.numLabel).map(([k2, v]) => [k2, [...v]])) : null,
-      numUnit: src.numUnit ? Object.fromEntries(Object.entries(src.numUnit).map(([k2, v]) => [k2, [...v]])) : null,
+      // Label maps are shared, not copied: profiles are never mutated after decoding.
+      label: src.label,
+      numLabel: src.numLabel,
+      numUnit: src.numUnit,
     });
-    this.rows.push([...row]);
+    this.rows.push([...row] as Row);
   }
+}
+
+function sumsFitInDouble(srcs: Profile[]): boolean {
+  const n = srcs[0]!.sampleType.length;
+  const sums = new Array<number>(n).fill(0);
+  for (const p of srcs) {
+    for (const smp of p.sample) {
+      const v = smp.value;
+      for (let i = 0; i < n; i++) sums[i] = sums[i]! + Math.abs(v[i]!);
+    }
+  }
+  return sums.every((x) => x <= Number.MAX_SAFE_INTEGER);
 }
 
 function isZeroRow(r: readonly (number | bigint)[]): boolean {
@@ -529,12 +557,15 @@ function combineHeaders(srcs: Profile[]): Profile {
 export function merge(srcs: Profile[]): Profile {
   if (srcs.length === 0) throw new IncompatibleProfilesError('no profiles to merge');
   const header = combineHeaders(srcs);
+  // Plain numbers stay exact while every partial sum stays below 2^53: the sum over all
+  // sources of |values| per type bounds them. Otherwise (or with exact inputs) use bigints.
+  const exact = srcs.some((p) => p.exactValues !== null) || !sumsFitInDouble(srcs);
   const m = new Merger();
   for (const src of srcs) {
     m.startSource();
     // The first mapping of a profile is its main binary: keep it first.
     if (m.mappings.length === 0 && src.mapping.length > 0) m.mapMapping(src.mapping[0]!);
-    const rows = toBigRows(src);
+    const rows = exact ? toBigRows(src) : src.sample.map((s) => s.value);
     src.sample.forEach((s, i) => {
       if (!isZeroRow(rows[i]!)) m.mapSample(s, rows[i]!);
     });
@@ -545,18 +576,24 @@ export function merge(srcs: Profile[]): Profile {
     if (!isZeroRow(r)) keep.push(i);
   });
   if (keep.length !== m.rows.length) {
-    return merge([
-      {
-        ...header,
-        sample: keep.map((i) => m.samples[i]!),
-        exactValues: keep.map((i) => m.rows[i]!),
-        mapping: m.mappings,
-        location: m.locations,
-        function: m.functions,
-      },
-    ]);
+    const again = withRows(
+      { ...header, mapping: m.mappings, location: m.locations, function: m.functions },
+      keep.map((i) => m.samples[i]!),
+      keep.map((i) => m.rows[i]!),
+    );
+    // withRows keeps bigints only when needed; the re-merge must still see exact values.
+    return merge([exact && !again.exactValues ? { ...again, exactValues: keep.map((i) => m.rows[i]! as bigint[]) } : again]);
   }
-  return withRows({ ...header, mapping: m.mappings, location: m.locations, function: m.functions }, m.samples, m.rows);
+  return finish({ ...header, mapping: m.mappings, location: m.locations, function: m.functions }, m.samples, m.rows);
+}
+
+/** Like withRows, but fills the merger's own (fresh) sample objects in place. */
+function finish(p: Profile, samples: Sample[], rows: Row[]): Profile {
+  if (rows.length === 0 || typeof rows[0]![0] !== 'bigint') {
+    for (let i = 0; i < samples.length; i++) samples[i]!.value = rows[i] as number[];
+    return { ...p, sample: samples, exactValues: null };
+  }
+  return withRows(p, samples, rows);
 }
 
 /** pprof's combineProfiles: compatibilize types, convert units, merge. */

@@ -1,0 +1,41 @@
+// Comparison timings: merge (-diff_base), the differential top (3 top computations) and
+// the differential flame tree, on the before/after CPU pair and on the large heap
+// profile against a copy of itself scaled by 2 (every stack present on both sides).
+import { readFileSync } from 'node:fs';
+import { decodeProfile } from '../server/src/decode/index.js';
+import { diffProfiles, scale } from '../server/src/analysis/merge.js';
+import type { Profile } from '../server/src/model/profile.js';
+import { computeDiffFlameGraph, computeDiffTop } from '../server/src/report/diff.js';
+import { prepareProfile } from '../server/src/report/index.js';
+
+function load(path: string): Profile {
+  return prepareProfile(decodeProfile(new Uint8Array(readFileSync(path))));
+}
+
+function time<T>(label: string, runs: number, f: () => T): T {
+  let out: T = f(); // warm-up
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    out = f();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  console.log(`${label.padEnd(48)} median ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms  (min ${ms[0]!.toFixed(1)}, max ${ms[ms.length - 1]!.toFixed(1)}, ${runs} runs)`);
+  return out;
+}
+
+const pairs: [string, Profile, Profile, number][] = [];
+const before = load('samples/before-after/cpu.before.pb.gz');
+const after = load('samples/before-after/cpu.after.pb.gz');
+pairs.push(['before-after cpu', after, before, 10]);
+const large = load('samples/largeheap/heap.pb.gz');
+pairs.push([`largeheap (${large.sample.length} samples) vs 2x itself`, scale(large, 2), large, 3]);
+
+for (const [name, newer, base, runs] of pairs) {
+  console.log(`-- ${name}`);
+  time('merge (-diff_base)', runs, () => diffProfiles(newer, base, { mode: 'diff_base' }));
+  time('merge (-base)', runs, () => diffProfiles(newer, base, { mode: 'base' }));
+  time('differential top (GET /diff)', runs, () => computeDiffTop(newer, base, {}, { mode: 'diff_base', nodeFraction: 0 }));
+  time('differential flame tree (GET /diff/flamegraph)', runs, () => computeDiffFlameGraph(newer, base, {}, { mode: 'diff_base' }));
+}
