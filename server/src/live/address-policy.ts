@@ -63,8 +63,9 @@ export function parseAddress(text: string): Addr | null {
   if (t.startsWith('[') && t.endsWith(']')) t = t.slice(1, -1);
   const zone = t.indexOf('%');
   if (zone >= 0) t = t.slice(0, zone);
-  if (ipaddr.IPv4.isValidFourPartDecimal(t)) return ipaddr.IPv4.parse(t);
-  if (ipaddr.IPv6.isValid(t)) {
+  // Cheap shape tests first: ipaddr's validators throw and catch internally, which is slow for host names.
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(t)) return ipaddr.IPv4.isValidFourPartDecimal(t) ? ipaddr.IPv4.parse(t) : null;
+  if (t.includes(':') && ipaddr.IPv6.isValid(t)) {
     const a = ipaddr.IPv6.parse(t);
     return a.isIPv4MappedAddress() ? a.toIPv4Address() : a;
   }
