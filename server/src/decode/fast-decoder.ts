@@ -22,6 +22,13 @@ function growInts(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   return b;
 }
 
+/** Number of varints in buf[start, end): one byte without the continuation bit ends each. */
+function countVarints(buf: Uint8Array, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) if (buf[i] < 0x80) n++;
+  return n;
+}
+
 /** Growable list of [start, end) byte ranges. */
 class Ranges {
   data = new Int32Array(64);
@@ -391,6 +398,9 @@ export function decodeProtoFast(bytes: Uint8Array): Profile {
   const absSum = new Float64Array(nTypes);
   let sawWide = false;
   const buf = bytes;
+  const unitMaps = new Map<string, Record<string, string[]>>();
+  const unitKeys: string[] = [];
+  const unitVals: string[] = [];
   {
     const d = sampleR.data;
     for (let k = 0; k < nSamples; k++) {
@@ -401,41 +411,51 @@ export function decodeProtoFast(bytes: Uint8Array): Profile {
       let label: Record<string, string[]> | null = null;
       let numLabel: Record<string, number[]> | null = null;
       let numUnit: Record<string, string[]> | null = null;
+      let unitSig = '';
+      let nUnits = 0;
       while (r.pos < end) {
         const tagPos = r.pos;
         const tag = r.uint32();
         const field = tag >>> 3;
         const wt = tag & 7;
         if (field === 1) {
-          location ??= [];
           if (wt === WIRE_LEN) {
             const pend = r.lengthEnd(end);
+            // Size the array exactly (one terminating byte per varint): a grown array
+            // would keep spare capacity for every one of the (possibly 100k+) samples.
+            let k = 0;
+            if (location === null) location = new Array<Location>(countVarints(buf, r.pos, pend));
+            else k = location.length;
             while (r.pos < pend) {
               const lid = r.uint64();
               const loc = lid <= nLoc ? locDense[lid] : r.wide === null ? locSparse.get(lid) : undefined;
               if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
-              location.push(loc);
+              location[k++] = loc;
             }
             if (r.pos !== pend) throw truncatedAt(pend);
           } else if (wt === WIRE_VARINT) {
+            location ??= [];
             const lid = r.uint64();
             const loc = lid <= nLoc ? locDense[lid] : r.wide === null ? locSparse.get(lid) : undefined;
             if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
             location.push(loc);
           } else throw wireTypeError('sample location_id', wt, tagPos);
         } else if (field === 2) {
-          value ??= [];
           if (wt === WIRE_LEN) {
             const pend = r.lengthEnd(end);
+            let k = 0;
+            if (value === null) value = new Array<number>(countVarints(buf, r.pos, pend));
+            else k = value.length;
             while (r.pos < pend) {
               // Inline fast path for one-byte values, the most common in count profiles.
               const b = buf[r.pos];
-              if (b < 0x80) { r.pos++; value.push(b); continue; }
-              value.push(r.int64());
+              if (b < 0x80) { r.pos++; value[k++] = b; continue; }
+              value[k++] = r.int64();
               if (r.wide !== null) sawWide = true;
             }
             if (r.pos !== pend) throw truncatedAt(pend);
           } else if (wt === WIRE_VARINT) {
+            value ??= [];
             value.push(r.int64());
             if (r.wide !== null) sawWide = true;
           } else throw wireTypeError('sample value', wt, tagPos);
@@ -467,13 +487,26 @@ export function decodeProtoFast(bytes: Uint8Array): Profile {
             (label[keyS] ??= []).push(str(sx, sW, 'label value'));
           } else if (num !== 0 || unit !== 0) {
             numLabel ??= {};
-            numUnit ??= {};
             (numLabel[keyS] ??= []).push(num);
-            (numUnit[keyS] ??= []).push(str(unit, unitW, 'label num_unit'));
+            const unitS = str(unit, unitW, 'label num_unit');
+            unitSig += key + ':' + unit + ';';
+            unitKeys[nUnits] = keyS;
+            unitVals[nUnits++] = unitS;
           }
         } else r.skip(wt, end);
       }
       if (r.pos !== end) throw truncatedAt(end);
+      if (nUnits > 0) {
+        // The key -> units map depends only on the label keys and units, which repeat
+        // across samples (Go heap profiles: {bytes: ["bytes"]} on every sample), so
+        // samples share one read-only map per distinct layout instead of two objects each.
+        numUnit = unitMaps.get(unitSig) ?? null;
+        if (numUnit === null) {
+          numUnit = {};
+          for (let i = 0; i < nUnits; i++) (numUnit[unitKeys[i]] ??= []).push(unitVals[i]);
+          if (unitMaps.size < 4096) unitMaps.set(unitSig, numUnit);
+        }
+      }
       const vals = value ?? [];
       if (vals.length !== nTypes) {
         throw malformed(`sample ${k} has ${vals.length} values, want ${nTypes} (one per sample type)`);

@@ -52,7 +52,11 @@ export interface Sample {
   value: number[];
   /** String labels, key -> values in order; null when the sample has none. */
   label: Record<string, string[]> | null;
-  /** Numeric labels, key -> values; numUnit holds the matching units ("" when unset). */
+  /**
+   * Numeric labels, key -> values; numUnit holds the matching units ("" when unset).
+   * The decoder shares one numUnit map between samples with the same label layout:
+   * treat it as read-only (copy before changing it).
+   */
   numLabel: Record<string, number[]> | null;
   numUnit: Record<string, string[]> | null;
 }
