@@ -25,12 +25,12 @@ export interface LiveService {
 }
 
 /** Builds samples/live-service into a temp dir and starts it on a random loopback port. */
-export async function startLiveService(dir: string): Promise<LiveService> {
+export async function startLiveService(dir: string, args: string[] = []): Promise<LiveService> {
   const bin = join(dir, 'live-service');
   if (!existsSync(bin)) {
     execFileSync(goBinary(), ['build', '-trimpath', '-o', bin, '.'], { cwd: join(ROOT, 'samples/live-service'), stdio: 'pipe' });
   }
-  const child: ChildProcess = spawn(bin, ['-port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(bin, ['-port', '0', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const base = await new Promise<string>((res, rej) => {
     let out = '';
     const t = setTimeout(() => rej(new Error(`live-service did not start: ${out}`)), 15_000);

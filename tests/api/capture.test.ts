@@ -13,7 +13,8 @@ let bad: BadTargets;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'live-service-'));
-  [svc, lens, bad] = await Promise.all([startLiveService(work), startLens({}), startBadTargets()]);
+  // A high retain cap so the heap keeps growing (about 3 MB/s) however long the earlier tests take.
+  [svc, lens, bad] = await Promise.all([startLiveService(work, ['-retain-max', '4096']), startLens({}), startBadTargets()]);
 });
 
 afterAll(async () => {
