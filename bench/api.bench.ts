@@ -59,7 +59,8 @@ async function main(): Promise<void> {
     await measure('upload (new bytes: stream, hash, decode in worker, fsync store)', async (i) => {
       id = await post(b, variant(bytes, i));
     });
-    await measure('upload of already-stored bytes (dedupe)', () => post(b, bytes.slice()).then((x) => (id = x)));
+    id = await post(b, bytes.slice());
+    await measure('upload of already-stored bytes (dedupe)', () => post(b, bytes.slice()));
     await measure('upload + top (new bytes)', async (i) => {
       const nid = await post(b, variant(bytes, 100 + i));
       await get(`${b}/api/profiles/${nid}/top`);

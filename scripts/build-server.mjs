@@ -1,5 +1,5 @@
 // Bundles the server CLI (server/src/cli/main.ts) into dist/cli.mjs with esbuild:
-// Node ESM, dependencies left external (resolved from node_modules at run time).
+// Node ESM (+ lazily loaded chunks in dist/chunks), dependencies left external (resolved from node_modules at run time).
 // Needs the generated protobuf code: run `npm run gen:proto` first.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -13,7 +13,25 @@ if (!existsSync(path.join(root, 'server/src/decode/generated/profile.pb.js'))) {
 }
 await build({
   entryPoints: [path.join(root, 'server/src/cli/main.ts')],
-  outfile: path.join(root, 'dist/cli.mjs'),
+  // Code splitting keeps `serve`/`capture` (Express, undici, the AWS SDK) in lazily
+  // imported chunks, so `top`/`list` start without loading them.
+  outdir: path.join(root, 'dist'),
+  entryNames: 'cli',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});
+// Analysis worker threads (server/src/http/analysis/pool.ts looks for dist/analysis-worker.mjs).
+await build({
+  entryPoints: [path.join(root, 'server/src/http/analysis/worker.ts')],
+  outfile: path.join(root, 'dist/analysis-worker.mjs'),
   bundle: true,
   platform: 'node',
   format: 'esm',

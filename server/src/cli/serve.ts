@@ -147,7 +147,9 @@ function waitForSignal(server: RunningServer): Promise<number> {
 async function serveWith(parsed: ParsedServe, io: ServeIO, openFirst: boolean): Promise<number> {
   const server = await startServer({ ...parsed.opts, log: (l) => io.err(l + '\n') });
   const total = (await server.runtime.store.list()).length;
-  io.out(`pprof-lens: serving ${total} profile(s) at ${server.url}/\n`);
+  const st = parsed.opts.store;
+  const where = st.backend === 'fs' ? `fs ${st.dir}` : `s3 ${st.endpoint ?? 'aws'} bucket ${st.bucket}`;
+  io.out(`pprof-lens: serving ${total} profile(s) at ${server.url}/ (store: ${where}; ${server.runtime.analyzer.workers} analysis workers)\n`);
   if (openFirst && server.preloaded.length > 0) {
     const link = `${server.url}/p/${server.preloaded[0].id}`;
     io.out(`${link}\n`);

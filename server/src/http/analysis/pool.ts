@@ -39,11 +39,19 @@ interface Slot {
   pending: Map<number, { resolve: (r: AnalysisResult) => void; reject: (e: Error) => void }>;
 }
 
-/** Built bundles ship worker.js next to the server bundle; sources go through the tsx boot file. */
+/**
+ * The worker script: a build ships dist/analysis-worker.mjs (next to the bundle or its
+ * chunks dir); from TypeScript sources the tsx boot file next to this module is used.
+ */
 export function workerEntry(): URL | null {
-  const built = new URL('./analysis-worker.js', import.meta.url);
-  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(built))) return built;
-  const boot = new URL('./worker-boot.mjs', import.meta.url);
+  const here = import.meta.url;
+  if (!/\.[cm]?ts$/.test(here)) {
+    for (const rel of ['./analysis-worker.mjs', '../analysis-worker.mjs']) {
+      const built = new URL(rel, here);
+      if (existsSync(fileURLToPath(built))) return built;
+    }
+  }
+  const boot = new URL('./worker-boot.mjs', here);
   if (existsSync(fileURLToPath(boot))) return boot;
   return null;
 }
