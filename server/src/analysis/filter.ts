@@ -6,7 +6,7 @@ import type { Query } from '../model/query.js';
 import { compileOption } from './regex.js';
 import { simplifyFunc } from './prune.js';
 import { compileTagFilter, numLabelUnits } from './tagfilter.js';
-import type { Work } from './work.js';
+import { keepSamples, type Work } from './work.js';
 
 function lineMatches(ln: Line, re: RegExp): boolean {
   const fn = ln.function;
@@ -118,14 +118,19 @@ function filterSamplesByName(
       } else hnm = true;
     }
   }
-  const idx: number[] = [];
-  const stacks: Int32Array[] = [];
-  for (let k = 0; k < w.sampleIdx.length; k++) {
-    let st = w.stacks[k];
+  const keep = new Uint8Array(w.n);
+  const { buf, start, end } = w;
+  // Stacks that lose hidden frames are rewritten into a fresh buffer.
+  let nbuf: Int32Array | null = null;
+  let noff = 0;
+  if (anyHidden) nbuf = new Int32Array(buf.length);
+  for (let k = 0; k < w.n; k++) {
     let f = false;
     let ignored = false;
-    for (let j = 0; j < st.length; j++) {
-      const v = fi[st[j]];
+    const s0 = start[k];
+    const e0 = end[k];
+    for (let j = s0; j < e0; j++) {
+      const v = fi[buf[j]];
       if (v === 2) {
         ignored = true;
         break;
@@ -133,22 +138,17 @@ function filterSamplesByName(
       if (v === 1) f = true;
     }
     if (ignored || !f) continue;
-    if (anyHidden) {
-      let cnt = 0;
-      for (let j = 0; j < st.length; j++) if (!hidden[st[j]]) cnt++;
-      if (cnt === 0) continue;
-      if (cnt !== st.length) {
-        const ns = new Int32Array(cnt);
-        let o = 0;
-        for (let j = 0; j < st.length; j++) if (!hidden[st[j]]) ns[o++] = st[j];
-        st = ns;
-      }
+    if (nbuf) {
+      const ns = noff;
+      for (let j = s0; j < e0; j++) if (!hidden[buf[j]]) nbuf[noff++] = buf[j];
+      if (noff === ns) continue;
+      start[k] = ns;
+      end[k] = noff;
     }
-    idx.push(w.sampleIdx[k]);
-    stacks.push(st);
+    keep[k] = 1;
   }
-  w.sampleIdx = idx;
-  w.stacks = stacks;
+  if (nbuf) w.buf = nbuf;
+  keepSamples(w, keep);
   return { fm, im, hm, hnm };
 }
 
@@ -173,20 +173,17 @@ function showFrom(w: Work, re: RegExp): boolean {
       }
     }
   }
-  const idx: number[] = [];
-  const stacks: Int32Array[] = [];
-  for (let k = 0; k < w.sampleIdx.length; k++) {
-    const st = w.stacks[k];
-    for (let j = st.length - 1; j >= 0; j--) {
-      if (hit[st[j]]) {
-        idx.push(w.sampleIdx[k]);
-        stacks.push(j + 1 === st.length ? st : st.subarray(0, j + 1));
+  const keep = new Uint8Array(w.n);
+  for (let k = 0; k < w.n; k++) {
+    for (let j = w.end[k] - 1; j >= w.start[k]; j--) {
+      if (hit[w.buf[j]]) {
+        w.end[k] = j + 1;
+        keep[k] = 1;
         break;
       }
     }
   }
-  w.sampleIdx = idx;
-  w.stacks = stacks;
+  keepSamples(w, keep);
   return matched;
 }
 
@@ -197,26 +194,21 @@ function filterSamplesByTag(
 ): { fm: boolean; im: boolean } {
   let fm = false;
   let im = false;
-  const idx: number[] = [];
-  const stacks: Int32Array[] = [];
-  for (let k = 0; k < w.sampleIdx.length; k++) {
+  const keep = new Uint8Array(w.n);
+  for (let k = 0; k < w.n; k++) {
     const s = w.p.sample[w.sampleIdx[k]];
-    let keep = true;
+    let ok = true;
     if (focus) {
       if (focus(s)) fm = true;
-      else keep = false;
+      else ok = false;
     }
     if (ignore && ignore(s)) {
       im = true;
-      keep = false;
+      ok = false;
     }
-    if (keep) {
-      idx.push(w.sampleIdx[k]);
-      stacks.push(w.stacks[k]);
-    }
+    if (ok) keep[k] = 1;
   }
-  w.sampleIdx = idx;
-  w.stacks = stacks;
+  keepSamples(w, keep);
   return { fm, im };
 }
 
@@ -234,11 +226,10 @@ function pruneFrom(w: Work, re: RegExp): void {
       }
     }
   }
-  for (let k = 0; k < w.stacks.length; k++) {
-    const st = w.stacks[k];
-    for (let j = 0; j < st.length; j++) {
-      if (beneath[st[j]]) {
-        if (j > 0) w.stacks[k] = st.subarray(j);
+  for (let k = 0; k < w.n; k++) {
+    for (let j = w.start[k]; j < w.end[k]; j++) {
+      if (beneath[w.buf[j]]) {
+        w.start[k] = j;
         break;
       }
     }

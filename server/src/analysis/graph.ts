@@ -128,13 +128,14 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
   const cumX = ex ? new BigInt64Array(n) : null;
   const stamp = new Int32Array(n).fill(-1);
   const { locNodes } = t;
-  for (let k = 0; k < w.stacks.length; k++) {
+  const { buf, start, end } = w;
+  for (let k = 0; k < w.n; k++) {
     const val = sv.v[k];
     if (val === 0 && (!ex || ex[k] === 0n)) continue;
-    const st = w.stacks[k];
     let last = -1;
-    for (let j = st.length - 1; j >= 0; j--) {
-      const ids = locNodes[st[j]];
+    const s0 = start[k];
+    for (let j = end[k] - 1; j >= s0; j--) {
+      const ids = locNodes[buf[j]];
       for (let m = ids.length - 1; m >= 0; m--) {
         const id = ids[m];
         if (stamp[id] !== k) {
@@ -173,13 +174,14 @@ export interface InEdge {
 export function inEdges(w: Work, t: NodeTable, sv: SampleValues, kept: Uint8Array | null): Map<number, Map<number, InEdge & { stamp: number }>> {
   const res = new Map<number, Map<number, InEdge & { stamp: number }>>();
   const ex = sv.exact;
-  for (let k = 0; k < w.stacks.length; k++) {
+  const { buf, start, end } = w;
+  for (let k = 0; k < w.n; k++) {
     const val = sv.v[k];
     if (val === 0 && (!ex || ex[k] === 0n)) continue;
-    const st = w.stacks[k];
     let parent = -1;
-    for (let j = st.length - 1; j >= 0; j--) {
-      const ids = t.locNodes[st[j]];
+    const s0 = start[k];
+    for (let j = end[k] - 1; j >= s0; j--) {
+      const ids = t.locNodes[buf[j]];
       for (let m = ids.length - 1; m >= 0; m--) {
         const id = ids[m];
         if (kept && !kept[id]) continue;

@@ -1,12 +1,15 @@
 // The mutable working copy a query runs on: pprof's filters rewrite location lines
-// and cut sample stacks in place, so each query gets its own lines/stacks arrays
-// over the immutable decoded Profile. Stacks are dense location indices, leaf first.
+// and cut sample stacks in place, so each query gets its own lines/stack bounds over
+// the immutable decoded Profile. Stacks are dense location indices, leaf first,
+// stored flat (buf[start[k]..end[k]) for kept sample k) to stay cheap on 100k+ samples.
 import type { Line, Location, Profile } from '../model/profile.js';
 
 interface Compiled {
   locs: Location[];
   index: Map<Location, number>;
-  stacks: Int32Array[];
+  buf: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
 }
 
 const compiledCache = new WeakMap<Profile, Compiled>();
@@ -20,23 +23,34 @@ function compile(p: Profile): Compiled {
   let total = 0;
   for (const s of p.sample) total += s.location.length;
   const buf = new Int32Array(total);
-  const stacks: Int32Array[] = new Array(p.sample.length);
+  const n = p.sample.length;
+  const start = new Int32Array(n);
+  const end = new Int32Array(n);
   let off = 0;
-  for (let i = 0; i < p.sample.length; i++) {
+  let prev: Location | null = null;
+  let prevIdx = -1;
+  for (let i = 0; i < n; i++) {
     const sl = p.sample[i].location;
-    const start = off;
-    for (const l of sl) {
-      let li = index.get(l);
-      if (li === undefined) {
-        li = locs.length;
-        locs.push(l);
-        index.set(l, li);
+    start[i] = off;
+    for (let j = 0; j < sl.length; j++) {
+      const l = sl[j];
+      let li: number | undefined;
+      if (l === prev) li = prevIdx;
+      else {
+        li = index.get(l);
+        if (li === undefined) {
+          li = locs.length;
+          locs.push(l);
+          index.set(l, li);
+        }
+        prev = l;
+        prevIdx = li;
       }
       buf[off++] = li;
     }
-    stacks[i] = buf.subarray(start, off);
+    end[i] = off;
   }
-  c = { locs, index, stacks };
+  c = { locs, index, buf, start, end };
   compiledCache.set(p, c);
   return c;
 }
@@ -46,19 +60,36 @@ export interface Work {
   locs: Location[];
   /** Current lines of each location (filters replace entries, never mutate the arrays). */
   lines: Line[][];
+  /** Number of kept samples. */
+  n: number;
   /** Original sample index of each kept sample. */
-  sampleIdx: number[];
-  /** Stack of each kept sample (dense location indices, leaf first). */
-  stacks: Int32Array[];
+  sampleIdx: Int32Array;
+  /** Stack of kept sample k: buf[start[k]] (leaf) .. buf[end[k]-1] (root). */
+  buf: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
 }
 
 export function makeWork(p: Profile): Work {
   const c = compile(p);
   const lines = c.locs.map((l) => l.line);
   const n = p.sample.length;
-  const sampleIdx = new Array<number>(n);
+  const sampleIdx = new Int32Array(n);
   for (let i = 0; i < n; i++) sampleIdx[i] = i;
-  return { p, locs: c.locs, lines, sampleIdx, stacks: c.stacks.slice() };
+  return { p, locs: c.locs, lines, n, sampleIdx, buf: c.buf, start: c.start.slice(), end: c.end.slice() };
+}
+
+/** Keeps the samples whose flag is set, in order (compacting the parallel arrays). */
+export function keepSamples(w: Work, keep: Uint8Array): void {
+  let o = 0;
+  for (let k = 0; k < w.n; k++) {
+    if (!keep[k]) continue;
+    w.sampleIdx[o] = w.sampleIdx[k];
+    w.start[o] = w.start[k];
+    w.end[o] = w.end[k];
+    o++;
+  }
+  w.n = o;
 }
 
 /** Dense index of a location of p (for callers mapping Profile locations to Work). */

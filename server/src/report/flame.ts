@@ -50,7 +50,7 @@ export function computeFlameGraph(
   // Locations without lines (after filters) contribute no frame.
   const hasLines = new Uint8Array(w.locs.length);
   for (let i = 0; i < w.locs.length; i++) hasLines[i] = w.lines[i].length > 0 ? 1 : 0;
-  const nKeys = table.infos.length * 2;
+  const table2 = table.locNodes;
   const t: Tree = {
     parent: new Int32Array(1024),
     key: new Int32Array(1024),
@@ -60,28 +60,48 @@ export function computeFlameGraph(
   };
   t.parent[0] = -1;
   t.key[0] = -1;
-  const childIndex = new Map<number, number>();
+  // Open-addressing hash (parent, key) -> child: a Map with 2^31+ numeric keys is far slower.
+  let cap = 1 << 12;
+  let htab = new Int32Array(cap).fill(-1);
+  let mask = cap - 1;
+  const hash = (parent: number, key: number): number => (Math.imul(parent, 0x9e3779b1) ^ Math.imul(key + 1, 0x85ebca77)) >>> 0;
+  const rehash = (): void => {
+    cap <<= 1;
+    mask = cap - 1;
+    htab = new Int32Array(cap).fill(-1);
+    for (let c = 1; c < t.size; c++) {
+      let h = hash(t.parent[c], t.key[c]) & mask;
+      while (htab[h] !== -1) h = (h + 1) & mask;
+      htab[h] = c;
+    }
+  };
   const sv = pr.sv.v;
-  for (let k = 0; k < w.stacks.length; k++) {
+  const { buf, start: sStart, end: sEnd } = w;
+  for (let k = 0; k < w.n; k++) {
     const val = sv[k];
     if (val === 0) continue;
-    const st = w.stacks[k];
     let cur = 0;
     t.value[0] += val;
-    for (let j = st.length - 1; j >= 0; j--) {
-      const li = st[j];
+    const s0 = sStart[k];
+    for (let j = sEnd[k] - 1; j >= s0; j--) {
+      const li = buf[j];
       if (!hasLines[li]) continue;
-      const ids = table.locNodes[li];
+      const ids = table2[li];
       for (let m = ids.length - 1; m >= 0; m--) {
         const key = ids[m] * 2 + (m !== ids.length - 1 ? 1 : 0);
-        const ck = cur * nKeys + key;
-        let c = childIndex.get(ck);
-        if (c === undefined) {
+        let h = hash(cur, key) & mask;
+        let c = htab[h];
+        while (c !== -1 && (t.parent[c] !== cur || t.key[c] !== key)) {
+          h = (h + 1) & mask;
+          c = htab[h];
+        }
+        if (c === -1) {
           if (t.size === t.parent.length) grow(t);
           c = t.size++;
           t.parent[c] = cur;
           t.key[c] = key;
-          childIndex.set(ck, c);
+          htab[h] = c;
+          if (t.size * 2 > cap) rehash();
         }
         t.value[c] += val;
         cur = c;

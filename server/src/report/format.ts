@@ -309,6 +309,13 @@ export function formatGoTime(nanos: bigint, timeZone?: string, layout: 'go123' |
   const ms = Number(nanos / 1000000n);
   const d = new Date(ms);
   const tz = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (tz === 'UTC' || tz === 'Etc/UTC') {
+    // Fast path (Intl formatter construction costs tens of ms).
+    const p2 = (x: number): string => String(x).padStart(2, '0');
+    const [Y, M, D, h, m, s] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
+    if (layout === 'iso') return `${Y}-${p2(M)}-${p2(D)} ${p2(h)}:${p2(m)}:${p2(s)} UTC`;
+    return `${MONTHS[M - 1]} ${D}, ${Y} at ${h % 12 === 0 ? 12 : h % 12}:${p2(m)}${h < 12 ? 'am' : 'pm'} (UTC)`;
+  }
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: tz,
     year: 'numeric',

@@ -27,7 +27,7 @@ function hasBaseLabel(s: Profile['sample'][number]): boolean {
 }
 
 /** pprof computeTotal over the given samples: sum of |v|, only the pprof::base=true samples when any exist. */
-export function computeTotal(p: Profile, idx: number, samples: number[] | null): { total: number; totalX: bigint | null } {
+export function computeTotal(p: Profile, idx: number, samples: Int32Array | null): { total: number; totalX: bigint | null } {
   const n = samples ? samples.length : p.sample.length;
   if (p.exactValues) {
     let total = 0n;
@@ -61,8 +61,8 @@ export function prepareQuery(raw: Profile, q: Query): Prepared {
   const filters = compileFilters(work, q);
   let t = q.relativePercentages ? null : computeTotal(p, idx, null);
   const warnings = applyFilters(work, filters);
-  if (!t) t = computeTotal(p, idx, work.sampleIdx);
-  const n = work.sampleIdx.length;
+  if (!t) t = computeTotal(p, idx, work.sampleIdx.subarray(0, work.n));
+  const n = work.n;
   const v = new Float64Array(n);
   let exact: BigInt64Array | null = null;
   if (p.exactValues) {
