@@ -2,11 +2,15 @@
 // runtime / standard-library / user classification, and per-sample stacks.
 // Name sets follow /work/shared/research/concepts.md (Go 1.19 .. current).
 import type { Profile } from '../model/profile.js';
+import { PROF_OVERHEAD } from './patterns.js';
 
 export interface Frame {
   name: string;
   file: string;
   line: number;
+  /** Classification, computed once per distinct frame. */
+  runtime: boolean;
+  user: boolean;
 }
 
 export interface StackSample {
@@ -17,6 +21,8 @@ export interface StackSample {
   bytes: number;
   /** Companion count (CPU: samples, heap: objects, contention: contentions); 0 when absent. */
   count: number;
+  /** The profiler's own work is on the stack (rules leave such samples out). */
+  profiler: boolean;
 }
 
 /** Strip generic type arguments ("[...]") with a bracket-balanced scan. */
@@ -50,9 +56,24 @@ export function packagePath(name: string): string {
   return dot < 0 ? '' : name.slice(0, dot);
 }
 
-export function isRuntimeFrame(name: string): boolean {
-  return RUNTIME_ANY.test(name);
+/**
+ * A regexp test remembered per name: profiles repeat the same few thousand function
+ * names across hundreds of thousands of samples.
+ */
+export function memoTest(re: RegExp): (name: string) => boolean {
+  const cache = new Map<string, boolean>();
+  return (name) => {
+    let v = cache.get(name);
+    if (v === undefined) {
+      v = re.test(name);
+      if (cache.size > 200_000) cache.clear();
+      cache.set(name, v);
+    }
+    return v;
+  };
 }
+
+export const isRuntimeFrame = memoTest(RUNTIME_ANY);
 
 export function isStdlibFrame(name: string): boolean {
   const pkg = packagePath(name);
@@ -60,33 +81,61 @@ export function isStdlibFrame(name: string): boolean {
   return STD_ROOTS.has(pkg.split('/')[0]);
 }
 
+const userCache = new Map<string, boolean>();
+
 /** A frame of the user's own code: has a Go package, outside runtime and standard library. */
 export function isUserFrame(name: string): boolean {
-  if (!name || name.startsWith('0x') || name.startsWith('[')) return false;
-  return packagePath(name) !== '' && !isStdlibFrame(name);
+  let v = userCache.get(name);
+  if (v === undefined) {
+    v = !!name && !name.startsWith('0x') && !name.startsWith('[') && packagePath(name) !== '' && !isStdlibFrame(name);
+    if (userCache.size > 200_000) userCache.clear();
+    userCache.set(name, v);
+  }
+  return v;
 }
 
 /** Expand every sample into leaf-first logical frames with the selected value. */
 export function stackSamples(p: Profile, index: number, countIndex = -1): StackSample[] {
   const out: StackSample[] = [];
+  // Frames are shared between samples: one array per location, and one object per
+  // distinct (function, file, line), so rules can group by identity.
+  const byLocation = new Map<object, Frame[]>();
+  const interned = new Map<string, Frame>();
+  const names = new Map<string, string>();
+  const profilerLoc = new Map<object, boolean>();
   for (let i = 0; i < p.sample.length; i++) {
     const s = p.sample[i];
     const exact = p.exactValues?.[i]?.[index];
     const value = exact !== undefined ? Number(exact) : s.value[index];
     if (!value) continue;
     const frames: Frame[] = [];
+    let profiler = false;
     for (const loc of s.location) {
-      for (const ln of loc.line) frames.push({ name: normalizeName(ln.function.name), file: ln.function.filename, line: ln.line });
+      let lf = byLocation.get(loc);
+      if (!lf) {
+        lf = loc.line.map((ln) => {
+          let name = names.get(ln.function.name);
+          if (name === undefined) names.set(ln.function.name, (name = normalizeName(ln.function.name)));
+          const key = `${name}\u0000${ln.function.filename}\u0000${ln.line}`;
+          let f = interned.get(key);
+          if (!f) interned.set(key, (f = { name, file: ln.function.filename, line: ln.line, runtime: isRuntimeFrame(name), user: isUserFrame(name) }));
+          return f;
+        });
+        byLocation.set(loc, lf);
+        profilerLoc.set(loc, lf.some((f) => PROF_OVERHEAD.test(f.name)));
+      }
+      if (profilerLoc.get(loc)) profiler = true;
+      for (const f of lf) frames.push(f);
     }
     const count = countIndex >= 0 ? s.value[countIndex] : 0;
-    out.push({ frames, value, bytes: s.numLabel?.bytes?.[0] ?? 0, count });
+    out.push({ frames, value, bytes: s.numLabel?.bytes?.[0] ?? 0, count, profiler });
   }
   return out;
 }
 
 /** Index of the first user frame at or above `from` (towards the root), or -1. */
 export function userFrameIndex(frames: Frame[], from = 0): number {
-  for (let i = from; i < frames.length; i++) if (isUserFrame(frames[i].name)) return i;
+  for (let i = from; i < frames.length; i++) if (frames[i].user) return i;
   return -1;
 }
 

@@ -4,6 +4,8 @@ import { Router, type Request, type Response } from 'express';
 import { getConcept, listConcepts } from '../../insights/concepts/index.js';
 import { computeInsights, InsightsQueryError } from '../../insights/engine.js';
 import type { AppContext } from '../context.js';
+import type { Profile } from '../../model/profile.js';
+import type { InsightsReport } from '../../insights/types.js';
 import { HttpError } from '../errors.js';
 
 function oneParam(q: Record<string, unknown>, key: string): string | undefined {
@@ -13,6 +15,21 @@ function oneParam(q: Record<string, unknown>, key: string): string | undefined {
   return v;
 }
 
+/**
+ * Reports per decoded profile and sample type. The context caches decoded profiles, so a
+ * WeakMap keyed by the Profile object lives exactly as long as that cache entry.
+ */
+const reports = new WeakMap<Profile, Map<string, InsightsReport>>();
+
+function cachedInsights(p: Profile, si: string | undefined): InsightsReport {
+  let m = reports.get(p);
+  if (!m) reports.set(p, (m = new Map()));
+  const key = si ?? '';
+  let r = m.get(key);
+  if (!r) m.set(key, (r = computeInsights(p, si)));
+  return r;
+}
+
 export function insightsRouter(ctx: AppContext): Router {
   const r = Router();
 
@@ -20,7 +37,7 @@ export function insightsRouter(ctx: AppContext): Router {
     const si = oneParam(req.query as Record<string, unknown>, 'si');
     const profile = await ctx.loadProfile(req.params.id);
     try {
-      res.json({ id: req.params.id, ...computeInsights(profile, si) });
+      res.json({ id: req.params.id, ...cachedInsights(profile, si) });
     } catch (e) {
       if (e instanceof InsightsQueryError) throw new HttpError(400, e.message);
       throw e;

@@ -2,7 +2,7 @@
 // the delay to the Unlock that ended the critical section; block profiles to the Lock
 // (or channel operation) that waited. Runtime-internal lock waits are never the user's.
 import { userFrameIndex } from '../frames.js';
-import { LOCK_WAIT, MUTEX_UNLOCK, PROF_OVERHEAD, RUNTIME_LOCK } from '../patterns.js';
+import { LOCK_WAIT, MUTEX_UNLOCK, RUNTIME_LOCK } from '../patterns.js';
 import type { Rule, RuleInput } from './common.js';
 import { SiteTable, finding, highlightFor, nameList, pct, severityFor, where } from './common.js';
 
@@ -16,7 +16,7 @@ function collect(input: RuleInput, leaf: RegExp): { table: SiteTable; runtime: n
   const leaves = new Set<string>();
   let runtime = 0;
   for (const s of input.samples) {
-    if (!s.frames.length || s.frames.some((f) => PROF_OVERHEAD.test(f.name))) continue;
+    if (!s.frames.length || s.profiler) continue;
     if (RUNTIME_LOCK.test(s.frames[0].name)) { runtime += s.value; continue; }
     // The sync frames sit at the leaf (often inlined); look through the first few.
     let hit = -1;

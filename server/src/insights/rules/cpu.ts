@@ -4,7 +4,7 @@ import type { StackSample } from '../frames.js';
 import { quoteRegExp, userFrameIndex } from '../frames.js';
 import {
   A_BOXING, A_CONCAT, A_FMT, A_GROWSLICE, A_MAP_GROW, ALLOC_CORE, FMT_ENTRY, GC_ASSIST, GC_BG, GC_DRAIN,
-  GC_IDLE, GC_MARK, GC_PARTS, GC_PHASE, GC_SWEEP, GC_WB, LOCK_CPU, PROF_OVERHEAD,
+  GC_IDLE, GC_MARK, GC_PARTS, GC_PHASE, GC_SWEEP, GC_WB, LOCK_CPU,
 } from '../patterns.js';
 import type { Rule, RuleInput } from './common.js';
 import { SiteTable, finding, highlightFor, nameList, pct, severityFor, shq, where } from './common.js';
@@ -19,7 +19,7 @@ function countOf(s: StackSample, input: RuleInput): number {
 
 /** Samples whose stack holds the profiler's own work are left out of concept rules. */
 function isProfilerSample(s: StackSample): boolean {
-  return s.frames.some((f) => PROF_OVERHEAD.test(f.name));
+  return s.profiler;
 }
 
 export interface SignalMatch {

@@ -2,7 +2,7 @@
 // goroutines sharing it. Many goroutines parked on the same channel or lock stack are
 // the shape of a leak.
 import type { Finding, FindingFunction } from '../types.js';
-import { isRuntimeFrame, isUserFrame, quoteRegExp } from '../frames.js';
+import { quoteRegExp } from '../frames.js';
 import { PARK } from '../patterns.js';
 import type { Rule } from './common.js';
 import { finding, highlightFor, pct, where } from './common.js';
@@ -48,16 +48,16 @@ export const goroutineLeaks: Rule = (input) => {
     // The first runtime/sync frame below the park says what the goroutine waits for.
     // Take the root-most match: chanrecv2 (what user code called) rather than chanrecv.
     let kind: WaitKind | undefined;
-    for (let j = i; j < f.length && !isUserFrame(f[j].name); j++) kind = KINDS.find((k) => k.re.test(f[j].name)) ?? kind;
+    for (let j = i; j < f.length && !f[j].user; j++) kind = KINDS.find((k) => k.re.test(f[j].name)) ?? kind;
     if (!kind) continue;
-    const u = f.findIndex((fr, idx) => idx >= i && isUserFrame(fr.name));
+    const u = f.findIndex((fr, idx) => idx >= i && fr.user);
     if (u < 0) continue;
     // The root-most frame is where the goroutine started (the `created by` frame when
     // the writer records it); only point at it when it is the user's code.
     let root = f.length - 1;
-    while (root > u && isRuntimeFrame(f[root].name)) root--;
+    while (root > u && f[root].runtime) root--;
     const blocked: FindingFunction = { name: f[u].name, file: f[u].file, line: f[u].line, value: 0, share: 0 };
-    const entry = root > u && isUserFrame(f[root].name) ? { name: f[root].name, file: f[root].file, line: f[root].line, value: 0, share: 0 } : null;
+    const entry = root > u && f[root].user ? { name: f[root].name, file: f[root].file, line: f[root].line, value: 0, share: 0 } : null;
     const key = `${kind.label}\u0000${f.slice(u).map((x) => `${x.name}:${x.line}`).join('\u0000')}`;
     const g = groups.get(key) ?? { kind, count: 0, blocked, entry, frames: f.slice(0, u + 1).map((x) => x.name) };
     g.count += s.value;

@@ -6,8 +6,8 @@
 // keeps them (hand-made converters).
 import type { Finding, FindingFunction } from '../types.js';
 import type { Frame, StackSample } from '../frames.js';
-import { isRuntimeFrame, isUserFrame, quoteRegExp } from '../frames.js';
-import { A_BOXING, A_BUFFER, A_BUILDER, A_CONCAT, A_FMT, A_GROWSLICE, A_MAP_GROW, A_STRCONV, FMT_ENTRY, PROF_OVERHEAD } from '../patterns.js';
+import { memoTest, quoteRegExp } from '../frames.js';
+import { A_BOXING, A_BUFFER, A_BUILDER, A_CONCAT, A_FMT, A_GROWSLICE, A_MAP_GROW, A_STRCONV, FMT_ENTRY } from '../patterns.js';
 import type { Rule, RuleInput } from './common.js';
 import { SiteTable, finding, highlightFor, nameList, pct, severityFor, shq, where } from './common.js';
 
@@ -23,24 +23,30 @@ interface LineGroup {
   value: number;
 }
 
-/** Group samples by allocating line: the first non-runtime frame (file:line). */
+const isFmtEntry = memoTest(FMT_ENTRY);
+const lineGroups = new WeakMap<RuleInput, LineGroup[]>();
+
+/** Group samples by allocating line: the first non-runtime frame (file:line). Cached per input. */
 function groupByLine(input: RuleInput): LineGroup[] {
-  const groups = new Map<string, LineGroup>();
+  const cached = lineGroups.get(input);
+  if (cached) return cached;
+  const groups = new Map<Frame, LineGroup>();
   for (const s of input.samples) {
-    if (s.frames.some((f) => PROF_OVERHEAD.test(f.name))) continue;
+    if (s.profiler) continue;
     let i = 0;
     const runtime = new Set<string>();
-    while (i < s.frames.length && isRuntimeFrame(s.frames[i].name)) runtime.add(s.frames[i++].name);
+    while (i < s.frames.length && s.frames[i].runtime) runtime.add(s.frames[i++].name);
     if (i >= s.frames.length) continue; // runtime-only stack (goroutine creation etc.)
     const site = s.frames[i];
-    const key = `${site.name}\u0000${site.file}\u0000${site.line}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { site, runtime: new Set(), samples: [], value: 0 }));
+    let g = groups.get(site);
+    if (!g) groups.set(site, (g = { site, runtime: new Set(), samples: [], value: 0 }));
     for (const r of runtime) g.runtime.add(r);
     g.samples.push(s);
     g.value += s.value;
   }
-  return [...groups.values()];
+  const out = [...groups.values()];
+  lineGroups.set(input, out);
+  return out;
 }
 
 /** Large enough in absolute terms: above ~4 sampling periods of bytes (FP-SMALL). */
@@ -112,7 +118,7 @@ const listAlloc = (input: RuleInput, fn: string) =>
 export const heapGrowth: Rule = (input) => {
   const out: Finding[] = [];
   for (const g of groupByLine(input)) {
-    if (!isUserFrame(g.site.name)) continue;
+    if (!g.site.user) continue;
     const rt = [...g.runtime];
     const slice = rt.some((n) => A_GROWSLICE.test(n));
     const map = rt.some((n) => A_MAP_GROW.test(n));
@@ -153,7 +159,7 @@ export const heapGrowth: Rule = (input) => {
 export const heapConcat: Rule = (input) => {
   const out: Finding[] = [];
   for (const g of groupByLine(input)) {
-    if (!isUserFrame(g.site.name)) continue;
+    if (!g.site.user) continue;
     const rt = [...g.runtime].filter((n) => A_CONCAT.test(n));
     const ladder = classifyLadder(g.samples);
     const value = rt.length ? g.value : ladder.kind === 'dense' ? ladder.value : 0;
@@ -194,19 +200,20 @@ function stdlibLeafRule(opts: {
   advice: (fns: string, leaves: string) => string;
   commands: (input: RuleInput, fn: string) => string[];
 }): Rule {
+  const isLeaf = memoTest(opts.leaf);
   return (input) => {
     const table = new SiteTable();
     const leaves = new Set<string>();
     for (const s of input.samples) {
-      if (s.frames.some((f) => PROF_OVERHEAD.test(f.name))) continue;
+      if (s.profiler) continue;
       let i = 0;
-      while (i < s.frames.length && isRuntimeFrame(s.frames[i].name)) i++;
+      while (i < s.frames.length && s.frames[i].runtime) i++;
       // Walk the run of standard-library frames above the allocation; the rule's
       // function must be among them and the first frame above them must be the user's.
       let j = i;
       let hit = -1;
-      while (j < s.frames.length && !isUserFrame(s.frames[j].name)) {
-        if (hit < 0 && opts.leaf.test(s.frames[j].name)) hit = j;
+      while (j < s.frames.length && !s.frames[j].user) {
+        if (hit < 0 && isLeaf(s.frames[j].name)) hit = j;
         j++;
       }
       if (hit < 0 || j >= s.frames.length) continue;
@@ -284,12 +291,12 @@ export const heapSmallObjects: Rule = (input) => {
   const fmtCallers = new Set<string>();
   for (const s of input.samples) {
     for (let i = 0; i + 1 < s.frames.length; i++) {
-      if (FMT_ENTRY.test(s.frames[i].name) && isUserFrame(s.frames[i + 1].name)) fmtCallers.add(`${s.frames[i + 1].name}:${s.frames[i + 1].line}`);
+      if (s.frames[i + 1].user && isFmtEntry(s.frames[i].name)) fmtCallers.add(`${s.frames[i + 1].name}:${s.frames[i + 1].line}`);
     }
   }
   const out: Finding[] = [];
   for (const g of groupByLine(input)) {
-    if (!isUserFrame(g.site.name)) continue;
+    if (!g.site.user) continue;
     let objects = 0;
     let tiny = 0;
     for (const s of g.samples) {
