@@ -148,6 +148,54 @@ describe('progress, cancel and the one-CPU-capture rule', () => {
   });
 });
 
+describe('more capture paths', () => {
+  it('a client that disconnects from POST /api/capture cancels its CPU capture', async () => {
+    const ac = new AbortController();
+    const pending = fetch(`${lens.url}/api/capture`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: svc.base, seconds: 30 }),
+      signal: ac.signal,
+    }).catch((e: Error) => e);
+    await new Promise((res) => setTimeout(res, 400));
+    ac.abort();
+    await pending;
+    await new Promise((res) => setTimeout(res, 200));
+    const t0 = Date.now();
+    const next = await call(lens, 'POST', '/api/capture', { url: svc.base, seconds: 1 });
+    expect(next.status).toBe(201);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('someone else profiling the target (Go says "cpu profiling already in use") -> 409', async () => {
+    // A CPU profile fetched directly, not through pprof-lens.
+    const direct = fetch(`${svc.base}/debug/pprof/profile?seconds=2`).then((r) => r.arrayBuffer());
+    await new Promise((res) => setTimeout(res, 300));
+    const r = await call(lens, 'POST', '/api/capture', { url: svc.base, seconds: 1 });
+    expect(r.status).toBe(409);
+    expect(r.body.error).toMatch(/capture already running: 127\.0\.0\.1:\d+ says "Could not enable CPU profiling: cpu profiling already in use"/);
+    await direct;
+  });
+
+  it('seconds on a snapshot profile asks for a delta profile', async () => {
+    const t0 = Date.now();
+    const r = await call(lens, 'POST', '/api/capture', { url: svc.base, profile: 'allocs', seconds: 1 });
+    expect(r.status).toBe(201);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+    // The runtime publishes allocation data at GC ends, so a 1 s delta may hold no samples;
+    // it is still a decodable allocs profile covering the interval.
+    const p = await storedProfile(lens, r.body.id as string);
+    expect(p.sampleType.map((t) => t.type)).toEqual(['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']);
+    expect(Number(p.durationNanos)).toBeGreaterThanOrEqual(1e9);
+  });
+
+  it('follows a loopback redirect in local mode', async () => {
+    const r = await call(lens, 'POST', '/api/capture', { url: `${bad.redirect}/?to=${encodeURIComponent(`${svc.base}/debug/pprof/goroutine`)}` });
+    expect(r.status).toBe(201);
+    expect(functionNames(await storedProfile(lens, r.body.id as string))).toContain('main.leakyWaiter');
+  });
+});
+
 describe('watch mode', () => {
   it('sees the goroutine leak grow and links snapshots for compare', async () => {
     const r = await call(lens, 'POST', '/api/captures', { url: svc.base, profile: 'goroutine', watch: { intervalSeconds: 1, count: 3 } });
