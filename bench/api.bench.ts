@@ -26,7 +26,7 @@ async function get(url: string): Promise<void> {
 }
 
 async function post(base: string, bytes: Uint8Array): Promise<string> {
-  const res = await fetch(`${base}/api/profiles`, { method: 'POST', body: bytes });
+  const res = await fetch(`${base}/api/profiles`, { method: 'POST', body: bytes as Uint8Array<ArrayBuffer> });
   const body = (await res.json()) as { id: string; error?: string };
   if (res.status !== 201) throw new Error(`upload: ${res.status} ${body.error}`);
   return body.id;

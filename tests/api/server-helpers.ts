@@ -20,9 +20,8 @@ export function samplePaths(): string[] {
   return out.sort();
 }
 
-export function sample(rel: string): Uint8Array {
-  const b = readFileSync(join(ROOT, 'samples', rel));
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+export function sample(rel: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(readFileSync(join(ROOT, 'samples', rel)));
 }
 
 export function tempDir(prefix = 'pprof-lens-api-'): { dir: string; remove(): void } {
@@ -46,7 +45,7 @@ export async function upload(base: string, bytes: Uint8Array, name?: string): Pr
   const q = name ? `?name=${encodeURIComponent(name)}` : '';
   return fetch(`${base}/api/profiles${q}`, {
     method: 'POST',
-    body: bytes,
+    body: bytes as Uint8Array<ArrayBuffer>,
     headers: { 'content-type': 'application/octet-stream' },
   });
 }

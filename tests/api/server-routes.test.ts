@@ -74,7 +74,7 @@ describe('upload and ids', () => {
     const bytes = sample('goroutines/goroutine.pb.gz');
     const fd = new FormData();
     fd.append('name', 'my goroutines');
-    fd.append('profile', new Blob([bytes]), 'goroutine.pb.gz');
+    fd.append('profile', new Blob([bytes as Uint8Array<ArrayBuffer>]), 'goroutine.pb.gz');
     const res = await fetch(`${base}/api/profiles`, { method: 'POST', body: fd });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
@@ -92,7 +92,7 @@ describe('upload and ids', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/profile/);
     const fd2 = new FormData();
-    fd2.append('other', new Blob([cpuBytes]), 'x');
+    fd2.append('other', new Blob([cpuBytes as Uint8Array<ArrayBuffer>]), 'x');
     res = await fetch(`${base}/api/profiles`, { method: 'POST', body: fd2 });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/other/);
