@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import express from 'express';
 import request from 'supertest';
 import { join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { uiRouter } from '../../server/src/http/ui.js';
 import { insightsRouter } from '../../server/src/http/routes/insights.js';
 import { errorHandler } from '../../server/src/http/errors.js';
 import { NotFoundError, type AppContext } from '../../server/src/http/context.js';
@@ -28,6 +31,19 @@ function app() {
   a.use(errorHandler);
   return a;
 }
+
+describe('UI shell for concept pages', () => {
+  it('GET /concepts and /concepts/:slug serve index.html (client-rendered pages)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'insights-ui-'));
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>shell</title>');
+    const a = express();
+    a.use(uiRouter(root));
+    for (const path of ['/concepts', '/concepts/escape-analysis']) {
+      const res = await request(a).get(path).expect(200);
+      expect(res.text).toContain('<title>shell</title>');
+    }
+  });
+});
 
 describe('insights routes', () => {
   it('GET /api/profiles/:id/insights returns findings', async () => {

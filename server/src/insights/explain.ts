@@ -88,3 +88,9 @@ export function explainSampleType(kind: ExplainKind, type: string): string {
 /** All known column and sample-type names (for tests and UI legends). */
 export const EXPLAINED_COLUMNS: readonly string[] = Object.keys(COLUMN);
 export const EXPLAINED_SAMPLE_TYPES: readonly string[] = Object.keys(SAMPLE_TYPE);
+
+/** The maps themselves: generic text, then per-kind overrides (kind -> name -> text). */
+export const COLUMN_EXPLANATIONS: Readonly<Record<string, string>> = COLUMN;
+export const COLUMN_EXPLANATIONS_BY_KIND: Readonly<Record<string, Partial<Record<string, string>>>> = COLUMN_BY_KIND;
+export const SAMPLE_TYPE_EXPLANATIONS: Readonly<Record<string, string>> = SAMPLE_TYPE;
+export const SAMPLE_TYPE_EXPLANATIONS_BY_KIND: Readonly<Record<string, Partial<Record<string, string>>>> = SAMPLE_TYPE_BY_KIND;
