@@ -165,3 +165,27 @@ describe('fs store through the server', () => {
     expect(await ctx.loadProfile(id)).toBe(p1);
   });
 });
+
+describe('decoded-profile LRU', () => {
+  it('evicts least recently used entries beyond the byte budget, keeps the newest', async () => {
+    const { ByteLru } = await import('../../server/src/http/analysis/lru.js');
+    const lru = new ByteLru<string>(100);
+    lru.set('a', 'A', 40);
+    lru.set('b', 'B', 40);
+    expect(lru.get('a')).toBe('A'); // a is now most recent
+    lru.set('c', 'C', 40); // over budget: b (least recent) goes
+    expect(lru.has('b')).toBe(false);
+    expect(lru.has('a') && lru.has('c')).toBe(true);
+    expect(lru.bytes).toBe(80);
+    lru.set('huge', 'H', 500); // alone over budget: kept, everything older evicted
+    expect([lru.has('a'), lru.has('c'), lru.get('huge')]).toEqual([false, false, 'H']);
+    expect(lru.size).toBe(1);
+  });
+
+  it('sizes entries from the inflated size of gzip input', async () => {
+    const { estimateDecodedBytes } = await import('../../server/src/http/analysis/core.js');
+    const gz = sample('largeheap/heap.pb.gz');
+    const inflated = (await import('node:zlib')).gunzipSync(gz).length;
+    expect(estimateDecodedBytes(gz)).toBe(inflated * 20 + 64 * 1024);
+  });
+});
