@@ -268,7 +268,7 @@ func (s *fastStats) inc() { s.count.Add(1) }`),
         heading: 'Turning the profiles on',
         blocks: [
           go(`runtime.SetMutexProfileFraction(100) // sample 1 in 100 contention events
-runtime.SetBlockProfileRate(10_000)   // sample blocking events of ~10µs and longer`),
+runtime.SetBlockProfileRate(10_000)   // about one sample per 10µs spent blocked; longer events always`),
           sh(`go test -bench=. -mutexprofile=mutex.out -blockprofile=block.out
 go tool pprof -sample_index=delay -top mutex.out`),
         ],
