@@ -61,7 +61,9 @@ function makeStringReader(buf: Uint8Array): (start: number, end: number) => stri
   return (start, end) => {
     const len = end - start;
     if (len === 0) return '';
-    if (len <= 24) {
+    // Up to 12 characters V8 builds concatenations as flat strings; longer ones would
+    // become chains of cons-string nodes, far bigger than the string itself.
+    if (len <= 12) {
       let ascii = true;
       for (let i = start; i < end; i++) if (buf[i] >= 0x80) { ascii = false; break; }
       if (ascii) {
@@ -307,6 +309,7 @@ export function decodeProtoFast(bytes: Uint8Array): Profile {
   const locDense: (Location | undefined)[] = new Array(nLoc + 1);
   // Function ids of the current location's lines, resolved once the location id is known.
   let lineFuncIds: Float64Array<ArrayBuffer> = new Float64Array(16);
+  const lineScratch: Line[] = [];
   const locSparse = new Map<number, Location>();
   {
     const d = locationR.data;
@@ -319,7 +322,6 @@ export function decodeProtoFast(bytes: Uint8Array): Profile {
       let folded = false;
       // Function references are resolved after the id is known (the id may come last).
       let nLines = 0;
-      const lines: Line[] = [];
       while (r.pos < end) {
         const tagPos = r.pos;
         const tag = r.uint32();
@@ -345,8 +347,8 @@ export function decodeProtoFast(bytes: Uint8Array): Profile {
           }
           if (r.pos !== lend) throw truncatedAt(lend);
           if (nLines === lineFuncIds.length) lineFuncIds = growInts(lineFuncIds);
-          lineFuncIds[nLines++] = fid;
-          lines.push({ function: null as unknown as Func, line, column });
+          lineFuncIds[nLines] = fid;
+          lineScratch[nLines++] = { function: null as unknown as Func, line, column };
         } else if (field >= 1 && field <= 5) {
           if (wt !== WIRE_VARINT) throw wireTypeError(`location field ${field}`, wt, tagPos);
           if (field === 1) id = readId('location id');
@@ -357,7 +359,9 @@ export function decodeProtoFast(bytes: Uint8Array): Profile {
       }
       if (r.pos !== end) throw truncatedAt(end);
       if (id === 0) throw malformed('found location with reserved id 0');
-      for (let i = 0; i < lines.length; i++) {
+      // Exact-size copy out of the scratch list (a pushed-to array keeps spare capacity).
+      const lines = nLines === 0 ? [] : lineScratch.slice(0, nLines);
+      for (let i = 0; i < nLines; i++) {
         const fid = lineFuncIds[i];
         const fn = fid <= nFunc ? funcDense[fid] : funcSparse.get(fid);
         if (fn === undefined) throw malformed(`location id: ${id} has a line with nil function (function id ${fid} not found)`);
@@ -484,10 +488,16 @@ export function decodeProtoFast(bytes: Uint8Array): Profile {
           const keyS = str(key, keyW, 'label key');
           if (sx !== 0) {
             label ??= {};
-            (label[keyS] ??= []).push(str(sx, sW, 'label value'));
+            // A literal [v] is allocated at its exact size; [] then push() would reserve 16 slots.
+            const sv = str(sx, sW, 'label value');
+            const prev = label[keyS];
+            if (prev === undefined) label[keyS] = [sv];
+            else prev.push(sv);
           } else if (num !== 0 || unit !== 0) {
             numLabel ??= {};
-            (numLabel[keyS] ??= []).push(num);
+            const prevNum = numLabel[keyS];
+            if (prevNum === undefined) numLabel[keyS] = [num];
+            else prevNum.push(num);
             const unitS = str(unit, unitW, 'label num_unit');
             unitSig += key + ':' + unit + ';';
             unitKeys[nUnits] = keyS;
@@ -503,7 +513,11 @@ export function decodeProtoFast(bytes: Uint8Array): Profile {
         numUnit = unitMaps.get(unitSig) ?? null;
         if (numUnit === null) {
           numUnit = {};
-          for (let i = 0; i < nUnits; i++) (numUnit[unitKeys[i]] ??= []).push(unitVals[i]);
+          for (let i = 0; i < nUnits; i++) {
+            const prevUnit = numUnit[unitKeys[i]];
+            if (prevUnit === undefined) numUnit[unitKeys[i]] = [unitVals[i]];
+            else prevUnit.push(unitVals[i]);
+          }
           if (unitMaps.size < 4096) unitMaps.set(unitSig, numUnit);
         }
       }
