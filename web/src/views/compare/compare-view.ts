@@ -179,8 +179,8 @@ export class CompareView {
       clear(this.summary);
       clear(this.legend);
       clear(this.tableHost);
-      this.flame.setTree({ name: 'root', value: 0, base: 0, delta: 0, self: 0, baseSelf: 0, children: [] });
-      this.flame.draw();
+      clear(this.crumbs);
+      this.flameHost.hidden = true;
       return;
     }
     const params = new URLSearchParams();
@@ -210,14 +210,18 @@ export class CompareView {
         this.top = null;
         this.graph = null;
         this.root.dataset.ready = 'error';
-        this.status.textContent = `Cannot compare: ${(err as Error).message}`;
+        const msg = (err as Error).message;
+        this.status.textContent = /^cannot compare/i.test(msg) ? msg.replace(/^c/, 'C') : `Cannot compare: ${msg}`;
         clear(this.summary);
         clear(this.tableHost);
         clear(this.legend);
+        clear(this.crumbs);
+        this.flameHost.hidden = true;
         return;
       }
     }
     this.status.textContent = '';
+    this.flameHost.hidden = false;
     this.renderSummary(cs);
     this.renderLegend(cs);
     this.drawFlame();
@@ -365,20 +369,20 @@ export class CompareView {
     );
     const body = h('tbody');
     for (const { row } of rows.slice(0, MAX_TABLE_ROWS)) {
-      const cls = row.flat > 0 || (row.flat === 0 && row.cum > 0) ? 'grow' : row.flat < 0 || row.cum < 0 ? 'shrink' : '';
+      const sign = (v: number) => (v > 0 ? 'num delta grow' : v < 0 ? 'num delta shrink' : 'num delta');
       const badge = row.baseCum === 0 && row.newCum !== 0 ? h('span.badge.badge-new', null, 'new') : row.newCum === 0 && row.baseCum !== 0 ? h('span.badge.badge-gone', null, 'gone') : null;
       const nameCell = h('td.name', { title: row.name }, row.name, row.inline ? h('span.muted', null, ` ${row.inline}`) : null, badge ? ' ' : null, badge);
       body.append(
         h(
           'tr',
-          { class: cls },
+          null,
           h('td.num', null, this.fmt(row.baseFlat)),
           h('td.num', null, this.fmt(row.newFlat)),
-          h('td.num.delta', null, this.signed(row.flat)),
+          h('td', { class: sign(row.flat) }, this.signed(row.flat)),
           h('td.num', null, fmtPct(row.flat, t.total)),
           h('td.num', null, this.fmt(row.baseCum)),
           h('td.num', null, this.fmt(row.newCum)),
-          h('td.num.delta', null, this.signed(row.cum)),
+          h('td', { class: sign(row.cum) }, this.signed(row.cum)),
           h('td.num', null, fmtPct(row.cum, t.total)),
           h('td.num', null, changeText(row.newCum, row.baseCum)),
           nameCell,
