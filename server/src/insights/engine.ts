@@ -95,6 +95,10 @@ export function computeInsights(p: Profile, si?: string): InsightsReport {
   const samples = stackSamples(p, index, ci);
   const total = samples.reduce((a, s) => a + Math.abs(s.value), 0);
   report.total = total;
+  if (family === 'other') {
+    report.notes.push(`No insights rules exist for this kind of profile (${p.sampleType.map((t) => t.type).join(', ')}).`);
+    return report;
+  }
   if (!isGo) {
     report.notes.push('No Go runtime frames in this profile: the insights rules only understand Go programs.');
     return report;
