@@ -221,3 +221,62 @@ describe('the reference decoder agrees on what it can check', () => {
     });
   }
 });
+
+describe('mutated real profiles never crash the decoder', () => {
+  it('3000 seeded byte mutations of sample.cpu decode or fail with ProfileDecodeError', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { gunzipSync } = await import('node:zlib');
+    const base = gunzipSync(readFileSync('/work/shared/corpus/google-pprof/internal/report/testdata/sample.cpu'));
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    let rejected = 0;
+    for (let i = 0; i < 3000; i++) {
+      const b = Uint8Array.from(base);
+      const edits = 1 + rand(4);
+      for (let e = 0; e < edits; e++) b[rand(b.length)] = rand(256);
+      const cut = rand(10) === 0 ? rand(b.length) : b.length;
+      try {
+        decodeProfile(b.subarray(0, cut));
+      } catch (err) {
+        if (!(err instanceof ProfileDecodeError)) throw new Error(`mutation ${i} crashed: ${String(err)}`);
+        rejected++;
+      }
+    }
+    // Most random edits break some rule; the check is that every failure is a clean one.
+    expect(rejected).toBeGreaterThan(100);
+  });
+});
+
+describe('mutated legacy text never crashes the decoder', () => {
+  it('2000 seeded edits of Go debug=1 and gperftools texts', async () => {
+    const { readFileSync } = await import('node:fs');
+    const texts = [
+      'tests/fixtures/decode/go-text/heap.txt',
+      'tests/fixtures/decode/go-text/mutex.txt',
+      'tests/fixtures/decode/go-text/goroutine.txt',
+      '/work/shared/corpus/google-pprof/profile/testdata/cppbench.contention',
+      '/work/shared/corpus/google-pprof/profile/testdata/cppbench.heap',
+    ].map((f) => readFileSync(f, 'latin1'));
+    const alphabet = ' 0123456789abcdefx@:[]-=\n#/';
+    let seed = 777;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    let read = 0;
+    for (let i = 0; i < 2000; i++) {
+      const t = texts[i % texts.length].split('');
+      for (let e = 0; e < 1 + rand(5); e++) t[rand(t.length)] = alphabet[rand(alphabet.length)];
+      try {
+        decodeProfile(Buffer.from(t.join(''), 'latin1'));
+        read++;
+      } catch (err) {
+        if (!(err instanceof ProfileDecodeError)) throw new Error(`edit ${i} crashed: ${String(err)}`);
+      }
+    }
+    expect(read).toBeGreaterThan(0);
+  });
+});
