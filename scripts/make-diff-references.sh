@@ -59,6 +59,8 @@ for entry in "${PAIRS[@]}"; do
     # Exact integers (base unit, no node dropping) for checks that need raw values.
     case "$t" in cpu|delay) u=-unit=ns ;; *space) u=-unit=B ;; *) u= ;; esac
     pp -top -nodefraction=0 $u -sample_index="$t" -diff_base="$base" "$new" >"$OUT/$name.diff_base.si_$t.exact.top.txt" 2>/dev/null
+    pp -top -nodefraction=0 $u -sample_index="$t" -hide='^runtime\.' -diff_base="$base" "$new" >"$OUT/$name.diff_base.si_$t.hide_runtime.exact.top.txt" 2>/dev/null
+    pp -top -nodefraction=0 $u -sample_index="$t" -focus='^main\.' -diff_base="$base" "$new" >"$OUT/$name.diff_base.si_$t.focus_main.exact.top.txt" 2>/dev/null
   done
 done
 echo "references in $OUT: $(ls "$OUT" | wc -l) files" >&2

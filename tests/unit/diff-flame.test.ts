@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import type { Profile } from '../../server/src/model/profile.js';
 import { computeDiffFlameGraph, type DiffFlameNode } from '../../server/src/report/diff.js';
-import { diffCases, refPath } from './diff-references.js';
+import { diffCases, optionsFor, refPath } from './diff-references.js';
 
 function load(path: string): Profile {
   return decodeProfile(new Uint8Array(readFileSync(path)));
@@ -47,10 +47,10 @@ const cases = diffCases().filter((c) => !c.error);
 describe('differential flame tree agrees with pprof -diff_base', () => {
   for (const c of cases) {
     for (const out of c.outputs.filter((o) => /^diff_base\.si_.*\.exact\.top\.txt$/.test(o))) {
-      const si = /^diff_base\.si_(.*)\.exact\.top\.txt$/.exec(out)![1]!;
-      it(`${c.name} si=${si}`, () => {
+      const { q } = optionsFor(out)!;
+      it(`${c.name} ${out}`, () => {
         const want = parseExactTop(readFileSync(refPath(c, out), 'utf8'));
-        const g = computeDiffFlameGraph(load(c.newer), load(c.base), { sampleIndex: si }, { mode: 'diff_base', minFraction: 0 });
+        const g = computeDiffFlameGraph(load(c.newer), load(c.base), q, { mode: 'diff_base', minFraction: 0 });
         expect(g.droppedNodes).toBe(0);
         const flat = new Map<string, number>();
         const cum = new Map<string, number>();

@@ -69,14 +69,16 @@ export function refPath(c: DiffCase, suffix: string): string {
 
 /** What pprof flags a reference file name stands for. */
 export function optionsFor(suffix: string): { q: Query; opts: DiffOptions & TopOptions } | null {
-  const m = /^(diff_base|base)(\.normalize)?(?:\.(nodefraction0|cum)|\.si_([a-z_]+)(\.exact)?)?\.top\.txt$/.exec(suffix);
+  const m = /^(diff_base|base)(\.normalize)?(?:\.(nodefraction0|cum)|\.si_([a-z_]+?)(?:\.(hide_runtime|focus_main))?(\.exact)?)?\.top\.txt$/.exec(suffix);
   if (!m) return null;
   const opts: DiffOptions & TopOptions = { mode: m[1] as DiffOptions['mode'], normalize: !!m[2] };
   const q: Query = {};
   if (m[3] === 'nodefraction0') opts.nodeFraction = 0;
   if (m[3] === 'cum') opts.sort = 'cum';
   if (m[4]) q.sampleIndex = m[4];
-  if (m[5]) {
+  if (m[5] === 'hide_runtime') q.hide = '^runtime\\.';
+  if (m[5] === 'focus_main') q.focus = '^main\\.';
+  if (m[6]) {
     opts.nodeFraction = 0;
     if (/^(cpu|delay)$/.test(m[4]!)) opts.unit = 'ns';
     if (/space$/.test(m[4]!)) opts.unit = 'B';

@@ -10,10 +10,12 @@ import {
   scaleProfiles,
   type DiffMode,
 } from '../analysis/merge.js';
-import type { Location, Profile, ValueType } from '../model/profile.js';
+import { applyFilters, compileFilters } from '../analysis/filter.js';
+import { makeWork } from '../analysis/work.js';
+import type { Profile, ValueType } from '../model/profile.js';
 import { QueryError, type Query, type TopOptions } from '../model/query.js';
 import type { TopReport, TopRow } from '../model/views.js';
-import { computeTop, prepareProfile } from './index.js';
+import { computeTop, prepareProfile, resolveSampleIndex } from './index.js';
 
 export interface DiffOptions {
   mode: DiffMode;
@@ -66,6 +68,8 @@ export interface DiffFlameGraph {
   root: DiffFlameNode;
   droppedNodes: number;
   minFraction: number;
+  /** e.g. "Focus expression matched no samples" (from either side). */
+  warnings: string[];
 }
 
 /** The two sides as pprof sees them just before merging: common sample types and units, new normalised. */
@@ -81,22 +85,9 @@ export function diffSides(newer: Profile, base: Profile, opts: DiffOptions): Dif
   return { newer: n, base: scale(b, -1) };
 }
 
-/** Sample index by type name (also `inuse_`-less alias and numeric index), default as pprof. */
+/** Sample index as pprof's -sample_index resolves it (QueryError for an unknown type). */
 export function sampleIndexOf(p: Profile, si?: string): number {
-  const types = p.sampleType;
-  if (si === undefined || si === '') {
-    const d = p.defaultSampleType ? types.findIndex((t) => t.type === p.defaultSampleType) : -1;
-    return d >= 0 ? d : types.length - 1;
-  }
-  if (/^\d+$/.test(si)) {
-    const i = Number(si);
-    if (i < types.length) return i;
-  }
-  const plain = si.replace(/^inuse_/, '');
-  for (let i = 0; i < types.length; i++) {
-    if (types[i]!.type === si || types[i]!.type === plain) return i;
-  }
-  throw new QueryError(`sample_index "${si}" not found; this comparison has: ${types.map((t) => t.type).join(', ')}`);
+  return resolveSampleIndex(p, si);
 }
 
 function absTotal(p: Profile, idx: number): number {
@@ -142,10 +133,6 @@ export function computeDiffTop(newer: Profile, base: Profile, q: Query, opts: Di
 // ---------------------------------------------------------------------------
 // Differential flame tree.
 
-/** drop_frames/keep_frames applied; most Go profiles have neither, so skip the copy then. */
-function prepared(p: Profile): Profile {
-  return p.dropFrames || p.keepFrames ? prepareProfile(p) : p;
-}
 
 interface MutableNode {
   name: string;
@@ -160,27 +147,35 @@ function newNode(name: string): MutableNode {
   return { name, value: 0, base: 0, self: 0, baseSelf: 0, children: new Map() };
 }
 
-/** Frame names of a location, outermost (caller) first; unsymbolized ones by address. */
-function frames(l: Location): string[] {
-  if (l.line.length === 0) return [`0x${l.address.toString(16)}`];
-  const out: string[] = [];
-  for (let i = l.line.length - 1; i >= 0; i--) out.push(l.line[i]!.function.name || `0x${l.address.toString(16)}`);
-  return out;
-}
-
-function addSide(root: MutableNode, p: Profile, idx: number, side: 'new' | 'base'): void {
-  const frameCache = new Map<Location, string[]>();
-  for (const s of p.sample) {
-    const v = s.value[idx]!;
+/**
+ * Adds one side's samples to the tree, after the query's filters (focus, ignore, hide,
+ * show, tag filters, ... exactly as the engine applies them). Frames are function names,
+ * outermost (caller) first; an unsymbolized location shows as its address.
+ */
+function addSide(root: MutableNode, p: Profile, q: Query, idx: number, side: 'new' | 'base'): string[] {
+  const w = makeWork(p);
+  const warnings = applyFilters(w, compileFilters(w, q));
+  const names = new Map<number, string[]>();
+  const framesOf = (li: number): string[] => {
+    let out = names.get(li);
+    if (out) return out;
+    const loc = w.locs[li]!;
+    const lines = w.lines[li]!;
+    out = [];
+    if (loc.line.length === 0) out.push(`0x${loc.address.toString(16)}`);
+    // Lines removed by -hide leave nothing for this location.
+    for (let i = lines.length - 1; i >= 0; i--) out.push(lines[i]!.function.name || `0x${loc.address.toString(16)}`);
+    names.set(li, out);
+    return out;
+  };
+  for (let k = 0; k < w.n; k++) {
+    const v = p.sample[w.sampleIdx[k]!]!.value[idx]!;
     if (v === 0) continue;
     let node = root;
     if (side === 'new') node.value += v;
     else node.base += v;
-    for (let i = s.location.length - 1; i >= 0; i--) {
-      const loc = s.location[i]!;
-      let names = frameCache.get(loc);
-      if (!names) frameCache.set(loc, (names = frames(loc)));
-      for (const name of names) {
+    for (let j = w.end[k]! - 1; j >= w.start[k]!; j--) {
+      for (const name of framesOf(w.buf[j]!)) {
         let child = node.children.get(name);
         if (!child) node.children.set(name, (child = newNode(name)));
         node = child;
@@ -191,6 +186,7 @@ function addSide(root: MutableNode, p: Profile, idx: number, side: 'new' | 'base
     if (side === 'new') node.self += v;
     else node.baseSelf += v;
   }
+  return warnings;
 }
 
 function freeze(n: MutableNode, cutoff: number, counter: { dropped: number }): DiffFlameNode {
@@ -234,7 +230,8 @@ function countDescendants(n: MutableNode): number {
 
 /**
  * Call tree of both sides merged by frame-name path: value = new, base, delta = new - base.
- * Frames that vanished stay with value 0. `minFraction` prunes frames whose new and base
+ * Frames that vanished stay with value 0. The query's filters apply to both sides; the
+ * frames are function names whatever the granularity. `minFraction` prunes frames whose new and base
  * values are both below that fraction of the larger total; `path` returns one subtree.
  */
 export function computeDiffFlameGraph(
@@ -243,11 +240,10 @@ export function computeDiffFlameGraph(
   q: Query,
   opts: DiffOptions & { minFraction?: number; path?: string[] },
 ): DiffFlameGraph {
-  const sides = diffSides(prepared(newer), prepared(base), opts);
+  const sides = diffSides(prepareProfile(newer), prepareProfile(base), opts);
   const idx = sampleIndexOf(sides.newer, q.sampleIndex);
   const root = newNode('root');
-  addSide(root, sides.newer, idx, 'new');
-  addSide(root, sides.base, idx, 'base');
+  const warnings = [...new Set([...addSide(root, sides.newer, q, idx, 'new'), ...addSide(root, sides.base, q, idx, 'base')])];
   let start = root;
   for (const name of opts.path ?? []) {
     const next = start.children.get(name);
@@ -267,5 +263,6 @@ export function computeDiffFlameGraph(
     root: tree,
     droppedNodes: counter.dropped,
     minFraction,
+    warnings,
   };
 }
