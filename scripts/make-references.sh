@@ -14,7 +14,7 @@ TMPHOME=$(mktemp -d)
 trap 'rm -rf "$TMPHOME"' EXIT
 mkdir -p "$OUT"
 # Only our own outputs: other scripts (e.g. make-diff-references.sh) share tests/.references.
-rm -rf "$OUT"/samples-* "$OUT"/corpus-* "$OUT"/manifest.json "$OUT"/cases.jsonl "$OUT"/jobs.tsv
+rm -rf "$OUT"/samples-* "$OUT"/corpus-* "$OUT"/manifest.json "$OUT"/format-go.json "$OUT"/cases.jsonl "$OUT"/jobs.tsv
 
 inputs=()
 while IFS= read -r f; do inputs+=("$f"); done < <(find samples -name '*.pb.gz' | sort)
@@ -27,6 +27,9 @@ for f in "$SHARED"/go-versions/*/*.pb.gz \
   case "$f" in *.mangled.pb.gz) continue ;; esac
   [ -f "$f" ] && inputs+=("$f")
 done
+
+# Go's own %.2f / %.2g on a fixed set of doubles, for tests/unit/format.test.ts.
+(cd scripts/format-golden && env HOME="$TMPHOME" GOCACHE="$("$GO" env GOCACHE)" GOFLAGS=-mod=mod GO111MODULE=off "$GO" run main.go) > "$OUT/format-go.json"
 
 # Case matrix (JSON lines) from the helper; legacy inputs our decoder cannot read are skipped there.
 npx --no-install tsx scripts/reference-cases.ts "${inputs[@]}" > "$OUT/cases.jsonl"
