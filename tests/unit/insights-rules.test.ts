@@ -144,3 +144,13 @@ describe('sample index', () => {
     expect(() => insights(file('1.26', 'heap'), 'bogus')).toThrow(/unknown sample type "bogus"/);
   });
 });
+
+describe('closure names', () => {
+  it('maps a function literal or go wrapper to the function holding the go statement', async () => {
+    const { closureParent } = await import('../../server/src/insights/rules/goroutine.js');
+    expect(closureParent('main.fetchWithTimeout.func1')).toBe('main.fetchWithTimeout');
+    expect(closureParent('example.com/app/srv.(*S).run.func2.1')).toBe('example.com/app/srv.(*S).run');
+    expect(closureParent('main.leaks.gowrap3')).toBe('main.leaks');
+    expect(closureParent('main.leakSend')).toBeNull();
+  });
+});
