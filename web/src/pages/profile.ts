@@ -14,7 +14,7 @@ import {
   type ProfileState,
 } from '../registry.js';
 import { apiParams, mergeState, parseState, quoteMeta, stateToQuery } from '../state.js';
-import { FlameView } from '../views/flame-view.js';
+import { FlameView, prefetchFlame } from '../views/flame-view.js';
 import { SourceView } from '../views/source-view.js';
 import { TopView } from '../views/top-view.js';
 import { topBar } from './chrome.js';
@@ -45,6 +45,8 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   app.append(page);
   const loading = h('div.loading.center', null, 'Opening profile…');
   page.append(topBar(null), loading);
+  const initial = parseState(location.search);
+  if (initial.view === 'flame') prefetchFlame(id, initial);
   let meta: ProfileInfo;
   try {
     meta = await api.meta(id);
@@ -280,7 +282,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   };
 
   // The total in the header comes from the top report (pprof's total for this sample type and filters).
-  let totalKey = '';
+  let totalKey: string | null = null;
   const refreshTotal = async () => {
     const q = apiParams(state);
     const key = q.toString();

@@ -26,6 +26,44 @@ export interface FlameTimings {
 
 export const flameTimings: FlameTimings = { firstDrawAt: 0, zoomRedrawMs: 0, zoomDetailMs: 0, fetchMs: 0, drawMs: 0, frames: 0 };
 
+const prefetched = new Map<string, Promise<FlameGraph>>();
+
+/** About half a pixel of the chart: everything narrower would not be drawn anyway. */
+export function flameMinFraction(): number {
+  const w = Math.max(400, window.innerWidth - 40);
+  return Number((0.5 / w).toPrecision(2));
+}
+
+function flameQuery(s: ProfileState): URLSearchParams {
+  const q = apiParams(s);
+  // pprof's flame graph default: same-named functions from different files stay apart,
+  // and frames carry their file for the tooltip.
+  if (!q.has('granularity')) q.set('granularity', 'filefunctions');
+  q.set('minFraction', String(flameMinFraction()));
+  return q;
+}
+
+/** Start the flame graph request while the page is still fetching the profile's metadata. */
+export function prefetchFlame(id: string, s: ProfileState): void {
+  const q = flameQuery(s);
+  const k = `${id}?${q}`;
+  if (!prefetched.has(k)) {
+    const p = api.flame(id, q);
+    p.catch(() => prefetched.delete(k));
+    prefetched.set(k, p);
+  }
+}
+
+function takeFlame(id: string, q: URLSearchParams, signal: AbortSignal): Promise<FlameGraph> {
+  const k = `${id}?${q}`;
+  const p = prefetched.get(k);
+  if (p) {
+    prefetched.delete(k);
+    return p;
+  }
+  return api.flame(id, q, signal);
+}
+
 function dataKey(s: ProfileState): string {
   return apiParams(s).toString();
 }
@@ -139,11 +177,10 @@ export class FlameView {
     this.subtreeCache.clear();
     this.status.textContent = 'Loading flame graph…';
     this.status.className = 'flame-status';
-    const q = apiParams(s);
-    q.set('minFraction', String(this.minFraction()));
+    const q = flameQuery(s);
     const t0 = performance.now();
     try {
-      const fg = await api.flame(this.ctx.profileId, q, ac.signal);
+      const fg = await takeFlame(this.ctx.profileId, q, ac.signal);
       if (ac.signal.aborted) return;
       flameTimings.fetchMs = performance.now() - t0;
       this.data = fg;
@@ -161,18 +198,11 @@ export class FlameView {
     }
   }
 
-  private minFraction(): number {
-    // About half a pixel of the chart: everything narrower would not be drawn anyway.
-    const w = Math.max(400, this.scroller.clientWidth || window.innerWidth);
-    return Number((0.5 / w).toPrecision(2));
-  }
-
   private fetchSubtree(path: string[]): Promise<FlameNode> {
     const k = JSON.stringify(path);
     let p = this.subtreeCache.get(k);
     if (!p) {
-      const q = apiParams(this.ctx.state());
-      q.set('minFraction', String(this.minFraction()));
+      const q = flameQuery(this.ctx.state());
       q.set('path', k);
       p = api.flame(this.ctx.profileId, q).then((fg) => {
         // The server answers with the tree from the root down to that frame; take the frame.

@@ -59,14 +59,18 @@ function hash32(s: string): number {
   return h >>> 0;
 }
 
+// Fixed hues for the packages on nearly every Go stack, so they read the same everywhere.
+const FIXED_HUES: Record<string, number> = { main: 24, runtime: 205, sync: 150, syscall: 265, reflect: 290, fmt: 50, strings: 95, bytes: 110 };
+
 export function packageHue(pkg: string): number {
-  if (pkg === 'runtime') return 8;
-  return (hash32(pkg) * 0.618033988749895 * 360) % 360;
+  const fixed = FIXED_HUES[pkg];
+  if (fixed !== undefined) return fixed;
+  return (hash32(pkg) % 3600) / 10;
 }
 
 export function frameColor(pkg: string, dark: boolean): string {
   const hue = packageHue(pkg);
-  return dark ? `hsl(${hue.toFixed(0)} 42% 36%)` : `hsl(${hue.toFixed(0)} 62% 76%)`;
+  return dark ? `hsl(${hue.toFixed(0)} 40% 34%)` : `hsl(${hue.toFixed(0)} 70% 78%)`;
 }
 
 export function pathOf(node: HierarchyNode<FlameNode>): string[] {
@@ -208,7 +212,8 @@ export class FlameCanvas {
     const t0 = performance.now();
     const root = this.root;
     const focus = this.focus ?? root;
-    const width = Math.max(200, this.host.clientWidth);
+    const cs = getComputedStyle(this.host);
+    const width = Math.max(200, this.host.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight));
     this.drawn = [];
     if (!root || !focus) return;
     const fx0 = this.offsets.get(focus) ?? 0;

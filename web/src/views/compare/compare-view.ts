@@ -62,6 +62,10 @@ export class CompareView {
   private modeSelect = h('select.compare-mode', { 'aria-label': 'Comparison mode' });
   private normToggle = h('button.compare-norm', { type: 'button', 'aria-pressed': 'false' });
   private paletteSelect = h('select.compare-palette', { 'aria-label': 'Colours' });
+  private swapBtn = h('button.compare-swap', { type: 'button', title: 'Open the base profile and compare it against this one' }, 'Swap new ⇄ base');
+  private liveUrl = h('input.compare-live-url', { type: 'url', placeholder: 'http://127.0.0.1:6060', 'aria-label': 'Live service address', spellcheck: 'false' });
+  private liveSeconds = h('input.compare-live-seconds', { type: 'number', min: '1', max: '300', value: '10', 'aria-label': 'CPU capture seconds' });
+  private liveBtn = h('button', { type: 'button' }, 'Capture as base');
   private status = h('div.compare-status', { role: 'status' });
   private summary = h('div.compare-summary');
   private legend = h('div.compare-legend');
@@ -91,10 +95,25 @@ export class CompareView {
       h('label', null, 'Mode ', this.modeSelect),
       this.normToggle,
       h('label', null, 'Colours ', this.paletteSelect),
+      this.swapBtn,
+    );
+    const live = h(
+      'details.compare-live',
+      null,
+      h('summary', null, 'Capture a live snapshot as base'),
+      h(
+        'div.compare-live-row',
+        null,
+        h('label', null, '/debug/pprof of ', this.liveUrl),
+        this.ctx.meta.kind === 'cpu' ? h('label', null, 'seconds ', this.liveSeconds) : null,
+        this.liveBtn,
+        h('span.muted', null, ` captures a ${this.ctx.meta.kind} profile, stores it and uses it as the base`),
+      ),
     );
     this.root.append(
       h('h2.compare-title', null, 'Compare with a base profile'),
       controls,
+      live,
       this.status,
       this.summary,
       this.legend,
@@ -117,6 +136,15 @@ export class CompareView {
     this.paletteSelect.addEventListener('change', () => this.set({ palette: this.paletteSelect.value === 'cb' ? 'cb' : '' }, true));
     this.uploadBtn.addEventListener('click', () => this.uploadInput.click());
     this.uploadInput.addEventListener('change', () => void this.upload());
+    this.liveBtn.addEventListener('click', () => void this.captureLive());
+    this.swapBtn.addEventListener('click', () => {
+      const cs = readState(this.ctx.state());
+      if (!cs.base) return;
+      const q = new URLSearchParams(location.search);
+      q.set('base', this.ctx.profileId);
+      q.delete('cz');
+      location.assign(`/p/${encodeURIComponent(cs.base)}?${q}`);
+    });
     new ResizeObserver(() => this.flame.draw()).observe(this.flameHost);
     onThemeChange(() => this.drawFlame());
     this.ctx.onStateChange((s) => void this.apply(s));
@@ -163,10 +191,42 @@ export class CompareView {
     }
   }
 
+  /** Profile name on /debug/pprof/ for this profile's kind (cpu is "profile"). */
+  private liveProfileName(): string {
+    const k = this.ctx.meta.kind;
+    return k === 'cpu' ? 'profile' : k === 'other' ? 'heap' : k;
+  }
+
+  private async captureLive(): Promise<void> {
+    const url = this.liveUrl.value.trim();
+    if (!url) {
+      this.status.textContent = 'Enter the address of a Go service that serves /debug/pprof (e.g. http://127.0.0.1:6060).';
+      return;
+    }
+    const body: Record<string, unknown> = { url, profile: this.liveProfileName() };
+    if (this.ctx.meta.kind === 'cpu') body.seconds = Math.max(1, Math.min(300, Number(this.liveSeconds.value) || 10));
+    this.status.textContent = `Capturing ${body.profile as string} from ${url}…`;
+    this.liveBtn.disabled = true;
+    try {
+      const res = await getJson<{ id: string }>('/api/capture', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      await this.loadProfiles();
+      this.set({ base: res.id, cz: '' });
+    } catch (err) {
+      this.status.textContent = `Capture failed: ${(err as Error).message}`;
+    } finally {
+      this.liveBtn.disabled = false;
+    }
+  }
+
   private async apply(s: ProfileState): Promise<void> {
     const cs = readState(s);
     this.fillBaseSelect(cs);
     this.modeSelect.value = cs.mode;
+    this.swapBtn.disabled = !cs.base;
     this.paletteSelect.value = cs.palette;
     this.normToggle.setAttribute('aria-pressed', String(cs.normalize));
     this.normToggle.textContent = cs.normalize ? 'Showing: normalised change (switch to absolute)' : 'Showing: absolute change (switch to normalised)';
@@ -183,10 +243,9 @@ export class CompareView {
       this.flameHost.hidden = true;
       return;
     }
-    const params = new URLSearchParams();
+    // The page's sample type, filters and granularity apply to the comparison too.
+    const params = this.ctx.apiParams();
     params.set('base', cs.base);
-    const si = s.si;
-    if (si) params.set('si', si);
     if (cs.mode === 'base') params.set('mode', 'base');
     if (cs.normalize) params.set('normalize', '1');
     const key = params.toString();

@@ -1,0 +1,153 @@
+// Harness for the web UI browser tests and the browser bench: builds the bundle into a
+// temp dir, starts the real server on a random port with a temp store, launches the
+// Debian Chromium through playwright-core, and encodes hostile profiles.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import protobuf from 'protobufjs/minimal.js';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { startServer, type RunningServer } from '../../server/src/http/server.js';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const SHOTS = join(ROOT, 'tests', '.screenshots');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Harness {
+  base: string;
+  server: RunningServer;
+  browser: Browser;
+  newContext(opts?: { dark?: boolean; width?: number; height?: number }): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/** vite build into a private directory (other engineers may be rebuilding dist/web meanwhile). */
+export function buildWeb(outDir: string): void {
+  execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+export async function startHarness(): Promise<Harness> {
+  const tmp = mkdtempSync(join(tmpdir(), 'pprof-lens-web-'));
+  const webRoot = join(tmp, 'web');
+  buildWeb(webRoot);
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    store: { backend: 'fs', dir: join(tmp, 'data') },
+    samplesDir: null,
+    webRoot,
+    log: () => undefined,
+  });
+  // chromium.launch gives every run a fresh temporary user-data-dir (removed on close).
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    base: server.url.replace(/\/$/, ''),
+    server,
+    browser,
+    newContext: (opts = {}) =>
+      browser.newContext({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 }, colorScheme: opts.dark ? ('dark' as const) : ('light' as const) }),
+    async close() {
+      await browser.close().catch(() => undefined);
+      await server.close().catch(() => undefined);
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+export function sampleBytes(rel: string): Buffer {
+  return readFileSync(join(ROOT, 'samples', rel));
+}
+
+export async function uploadBytes(base: string, bytes: Uint8Array, name: string): Promise<string> {
+  const res = await fetch(`${base}/api/profiles?name=${encodeURIComponent(name)}`, { method: 'POST', body: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream' } });
+  if (res.status !== 201) throw new Error(`upload ${name}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/**
+ * A small CPU-style profile whose function names, file names, labels and comment are
+ * HTML/script payloads. Encoded by hand with protobufjs's Writer (profile.proto field numbers).
+ */
+export function hostileProfile(): Uint8Array {
+  const strings = [''];
+  const s = (v: string) => {
+    let i = strings.indexOf(v);
+    if (i < 0) i = strings.push(v) - 1;
+    return i;
+  };
+  const names = ['main.<img src=x onerror=alert(1)>', 'main.<script>alert(2)</script>', 'main.main', 'runtime.main'];
+  const files = ['"><svg onload=alert(3)>.go', 'main.go', 'main.go', 'proc.go'];
+  const w = protobuf.Writer.create();
+  const vt = (type: string, unit: string) => {
+    const x = protobuf.Writer.create();
+    x.uint32((1 << 3) | 0).int64(s(type));
+    x.uint32((2 << 3) | 0).int64(s(unit));
+    return x.finish();
+  };
+  w.uint32((1 << 3) | 2).bytes(vt('samples', 'count'));
+  w.uint32((1 << 3) | 2).bytes(vt('cpu', 'nanoseconds'));
+  // Samples: leaf first. Stack A: hostile1 <- main.main <- runtime.main; stack B: hostile2 <- main.main <- runtime.main.
+  const sample = (locs: number[], vals: number[], label: [string, string] | null) => {
+    const x = protobuf.Writer.create();
+    x.uint32((1 << 3) | 2).fork();
+    for (const l of locs) x.uint64(l);
+    x.ldelim();
+    x.uint32((2 << 3) | 2).fork();
+    for (const v of vals) x.int64(v);
+    x.ldelim();
+    if (label) {
+      const lb = protobuf.Writer.create();
+      lb.uint32((1 << 3) | 0).int64(s(label[0]));
+      lb.uint32((2 << 3) | 0).int64(s(label[1]));
+      x.uint32((3 << 3) | 2).bytes(lb.finish());
+    }
+    return x.finish();
+  };
+  w.uint32((2 << 3) | 2).bytes(sample([1, 3, 4], [30, 300000000], ['<b>key</b>', '<i onmouseover=alert(4)>v</i>']));
+  w.uint32((2 << 3) | 2).bytes(sample([2, 3, 4], [10, 100000000], null));
+  w.uint32((2 << 3) | 2).bytes(sample([3, 4], [5, 50000000], null));
+  for (let i = 1; i <= 4; i++) {
+    const loc = protobuf.Writer.create();
+    loc.uint32((1 << 3) | 0).uint64(i);
+    loc.uint32((3 << 3) | 0).uint64(0x1000 + i * 16);
+    const line = protobuf.Writer.create();
+    line.uint32((1 << 3) | 0).uint64(i);
+    line.uint32((2 << 3) | 0).int64(10 + i);
+    loc.uint32((4 << 3) | 2).bytes(line.finish());
+    w.uint32((4 << 3) | 2).bytes(loc.finish());
+  }
+  for (let i = 1; i <= 4; i++) {
+    const fn = protobuf.Writer.create();
+    fn.uint32((1 << 3) | 0).uint64(i);
+    fn.uint32((2 << 3) | 0).int64(s(names[i - 1]!));
+    fn.uint32((3 << 3) | 0).int64(s(names[i - 1]!));
+    fn.uint32((4 << 3) | 0).int64(s(files[i - 1]!));
+    fn.uint32((5 << 3) | 0).int64(1);
+    w.uint32((5 << 3) | 2).bytes(fn.finish());
+  }
+  const commentIdx = s('<img src=y onerror=alert(5)> comment');
+  const ptIdx = vt('cpu', 'nanoseconds');
+  // string_table (6) must hold every index used so far, in order.
+  for (const str of strings) w.uint32((6 << 3) | 2).string(str);
+  w.uint32((9 << 3) | 0).int64(1700000000000000000);
+  w.uint32((10 << 3) | 0).int64(1000000000);
+  w.uint32((11 << 3) | 2).bytes(ptIdx);
+  w.uint32((12 << 3) | 0).int64(10000000);
+  w.uint32((13 << 3) | 2).fork().int64(commentIdx).ldelim();
+  return gzipSync(w.finish());
+}
