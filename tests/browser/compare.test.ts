@@ -3,6 +3,8 @@
 // state in the URL, the colour-blind palette, and a refused CPU-vs-heap comparison.
 // Screenshots go to tests/.screenshots/compare-*.png.
 import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,6 +118,38 @@ describe('Compare tab', () => {
     expect(await shared.getAttribute('.compare-norm', 'aria-pressed')).toBe('true');
     expect((shared as Page & { errors: string[] }).errors).toEqual([]);
     expect((page as Page & { errors: string[] }).errors).toEqual([]);
+  });
+
+  it('captures a live snapshot from a /debug/pprof endpoint and uses it as the base', async () => {
+    // A loopback stand-in for a Go service: serves the "before" CPU profile.
+    const before = readFileSync(join(ROOT, FILES.before));
+    const seen: string[] = [];
+    const target: Server = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      if (req.url?.startsWith('/debug/pprof/profile')) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        res.end(before);
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (target.address() as AddressInfo).port;
+      const page = await open(`/p/${ids.after}?v=compare`);
+      await ready(page, 'empty');
+      await page.click('.compare-live summary');
+      await page.fill('.compare-live-url', `http://127.0.0.1:${port}`);
+      await page.fill('.compare-live-seconds', '1');
+      await page.click('.compare-live button');
+      await ready(page);
+      // Same bytes, same content-derived id: the capture became the base.
+      expect(new URL(page.url()).searchParams.get('base')).toBe(ids.before);
+      expect(seen.some((u) => u.startsWith('/debug/pprof/profile?seconds=1'))).toBe(true);
+      expect(await page.locator('.compare-table tbody tr').count()).toBeGreaterThan(0);
+    } finally {
+      await new Promise<void>((r) => target.close(() => r()));
+    }
   });
 
   it('offers only profiles of the same type as base, and refuses CPU vs heap with the reason', async () => {
