@@ -14,9 +14,11 @@ TMPHOME=$(mktemp -d)
 trap 'rm -rf "$TMPHOME"' EXIT
 mkdir -p "$OUT"
 # Only our own outputs: other scripts (e.g. make-diff-references.sh) share tests/.references.
-rm -rf "$OUT"/samples-* "$OUT"/corpus-* "$OUT"/manifest.json "$OUT"/format-go.json "$OUT"/cases.jsonl "$OUT"/jobs.tsv
+rm -rf "$OUT"/samples-* "$OUT"/corpus-* "$OUT"/engine-* "$OUT"/manifest.json "$OUT"/format-go.json "$OUT"/cases.jsonl "$OUT"/jobs.tsv
 
-inputs=()
+# Hand-built inputs: values beyond 2^53, negative values with pprof::base labels.
+npx --no-install tsx scripts/make-engine-inputs.ts "$OUT/inputs" >&2
+inputs=("$OUT/inputs/exact.pb.gz" "$OUT/inputs/diffbase.pb.gz")
 while IFS= read -r f; do inputs+=("$f"); done < <(find samples -name '*.pb.gz' | sort)
 for f in "$SHARED"/go-versions/*/*.pb.gz \
   "$SHARED"/google-pprof/internal/proftest/testdata/large.cpu \

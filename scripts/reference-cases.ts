@@ -102,6 +102,9 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
     const hot = hotFunctions(p, /^main\./, 3);
     hot.forEach((fn, i) => out.push({ slug, name: `list_${i}`, mode: 'list', input, args: ['-source_path=samples'], list: `^${quoteMeta(fn)}$` }));
     if (hot.length) out.push({ slug, name: 'list_all_main', mode: 'list', input, args: ['-source_path=samples'], list: '^main\\.' });
+    // without -source_path the files are not found: pprof prints an Error line per routine
+    if (hot.length) out.push({ slug, name: 'list_nosource', mode: 'list', input, args: [], list: `^${quoteMeta(hot[0])}$` });
+    if (hot.length) out.push({ slug, name: 'list_trim', mode: 'list', input, args: ['-trim_path=example.com', '-source_path=.'], list: `^${quoteMeta(hot[0])}$` });
   }
   return out;
 }
@@ -117,6 +120,7 @@ for (const input of inputs) {
   }
   const slug = input
     .replace(/^\.\.\/shared\/corpus\//, 'corpus/')
+    .replace(/^tests\/\.references\/inputs\//, 'engine/')
     .replace(/\.pb\.gz$/, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-');
   const isSample = input.startsWith('samples/');

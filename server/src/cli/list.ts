@@ -13,7 +13,11 @@ export function listText(args: string[], io?: CliIO): string {
   if (regex === undefined || pos.length !== 1) throw new UsageError('usage: pprof-lens list [flags] REGEX FILE');
   const p = loadProfile(pos[0]);
   const reader = localSourceReader(f.sourcePath ?? '', f.trimPath ?? '');
-  const l = computeSourceListing(p, f.query, regex, reader, { sourcePath: f.sourcePath, trimPath: f.trimPath });
+  const l = computeSourceListing(p, f.query, regex, reader, {
+    sourcePath: f.sourcePath,
+    trimPath: f.trimPath,
+    searchPath: f.sourcePath || process.cwd(),
+  });
   if (f.top.unit) l.unit = f.top.unit;
   if (l.errors?.length) throw new UsageError(l.errors[0]);
   void io;

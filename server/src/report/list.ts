@@ -4,6 +4,7 @@ import type { Query } from '../model/query.js';
 import type { SourceListing, SourceRoutine } from '../model/views.js';
 import { compileRegexp } from '../analysis/regex.js';
 import { nodeInfoString } from '../analysis/graph.js';
+import { trimPath } from '../analysis/paths.js';
 import { percentage, scaledLabel } from './format.js';
 import type { SourceReader } from './index.js';
 import { graphFor, prepareQuery } from './pipeline.js';
@@ -11,6 +12,8 @@ import { graphFor, prepareQuery } from './pipeline.js';
 export interface ListOptions {
   trimPath?: string;
   sourcePath?: string;
+  /** Where the reader searched (pprof: -source_path, else the working directory); for the error text. */
+  searchPath?: string;
 }
 
 export function computeSourceListing(
@@ -103,7 +106,7 @@ export function computeSourceListing(
       const src = reader.read(file);
       const routine: SourceRoutine = { function: name, file, flat: flatSum, cum: cumSum, lines: [] };
       if (src.text === null) {
-        routine.missing = { tried: src.tried, hint: missingMessage(file, src.tried, opts.sourcePath) };
+        routine.missing = { tried: src.tried, hint: missingMessage(file, opts) };
       } else {
         const textLines = splitLines(src.text);
         for (let ln = start; ln <= end; ln++) {
@@ -124,9 +127,12 @@ function splitLines(text: string): string[] {
   return ['', ...parts.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l))];
 }
 
-function missingMessage(file: string, tried: string[], sourcePath?: string): string {
-  if (file.startsWith('/')) return `open ${file}: no such file or directory`;
-  return `could not find file ${file} on path ${sourcePath || tried[0] || ''}`;
+/** pprof openSourceFile's error for a file it could not find. */
+function missingMessage(file: string, opts: ListOptions): string {
+  const search = opts.searchPath ?? opts.sourcePath ?? '';
+  const p = trimPath(file, opts.trimPath ?? '', search);
+  if (p.startsWith('/')) return `open ${p}: no such file or directory`;
+  return `could not find file ${p} on path ${search}`;
 }
 
 export function formatListText(l: SourceListing & { errors?: string[] }): string {
