@@ -30,8 +30,11 @@ export class InProcessAnalyzer implements Analyzer {
   async close(): Promise<void> {}
 }
 
-/** Profiles at most this big (stored bytes) may be re-decoded on an idle worker. */
-const MOVE_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * Profiles at most this big (stored bytes) may be re-decoded on an idle worker: cheap to
+ * decode twice. Bigger ones (the 772 KB largeheap decodes to ~145 MB) wait for their worker.
+ */
+const MOVE_MAX_BYTES = 256 * 1024;
 const MAX_ASSIGNMENTS = 10_000;
 
 interface Slot {
@@ -95,8 +98,13 @@ export class WorkerPool implements Analyzer {
 
   private pick(id: string, sizeHint: number): number {
     const load = (i: number) => this.slots[i].pending.size;
+    // Least busy worker; ties go to the one holding fewer profiles, spreading them out.
+    const held = new Array<number>(this.slots.length).fill(0);
+    for (const w of this.assigned.values()) held[w]++;
     let best = 0;
-    for (let i = 1; i < this.slots.length; i++) if (load(i) < load(best)) best = i;
+    for (let i = 1; i < this.slots.length; i++) {
+      if (load(i) < load(best) || (load(i) === load(best) && held[i] < held[best])) best = i;
+    }
     const a = this.assigned.get(id);
     if (a !== undefined && (load(a) === 0 || sizeHint > MOVE_MAX_BYTES || load(best) > 0)) return a;
     if (this.assigned.size >= MAX_ASSIGNMENTS) this.assigned.clear();
