@@ -81,100 +81,76 @@ function wireTypeError(field: string, wt: number, pos: number): ProfileDecodeErr
   return malformed(`wrong wire type ${wt} for ${field} at byte ${pos}`);
 }
 
-export function decodeProtoFast(bytes: Uint8Array): Profile {
-  const r = new WireReader(bytes);
-  const total = bytes.length;
-  const readString = makeStringReader(bytes);
+/**
+ * One decode. Each phase is its own method so V8 optimises them separately: in one
+ * big function every new phase met a loop compiled without type feedback for it and
+ * deoptimised, costing a recompile each time (seen with --trace-deopt).
+ */
+class ProtoDecoder {
+  readonly r: WireReader;
+  readonly buf: Uint8Array;
+  readonly readString: (start: number, end: number) => string;
+  strings: string[] = [];
+  readonly sampleTypeR = new Ranges();
+  readonly sampleR = new Ranges();
+  readonly mappingR = new Ranges();
+  readonly locationR = new Ranges();
+  readonly functionR = new Ranges();
+  periodTypeRange: [number, number] | null = null;
+  dropFramesX = 0n;
+  keepFramesX = 0n;
+  timeNanos = 0n;
+  durationNanos = 0n;
+  period = 0n;
+  defaultSampleTypeX = 0n;
+  docUrlX = 0n;
+  commentX: bigint[] = [];
 
-  // ---- Pass 1: top level ----
-  const strings: string[] = [];
-  const sampleTypeR = new Ranges();
-  const sampleR = new Ranges();
-  const mappingR = new Ranges();
-  const locationR = new Ranges();
-  const functionR = new Ranges();
-  let periodTypeRange: [number, number] | null = null;
-  let dropFramesX = 0n;
-  let keepFramesX = 0n;
-  let timeNanos = 0n;
-  let durationNanos = 0n;
-  let period = 0n;
-  let defaultSampleTypeX = 0n;
-  let docUrlX = 0n;
-  const commentX: bigint[] = [];
+  funcList: Func[] = [];
+  // Dense ids (the usual 1..N) index an array; anything else goes to a Map, as pprof does.
+  funcDense: (Func | undefined)[] = [];
+  funcSparse = new Map<number, Func>();
+  mappingList: Mapping[] = [];
+  mapById = new Map<number, Mapping>();
+  locList: Location[] = [];
+  locDense: (Location | undefined)[] = [];
+  locSparse = new Map<number, Location>();
+  sampleType: ValueType[] = [];
+  samples: Sample[] = [];
+  sawWide = false;
+  absSum = new Float64Array(0);
 
-  while (r.pos < total) {
-    const tagPos = r.pos;
-    const tag = r.uint32();
-    const field = tag >>> 3;
-    const wt = tag & 7;
-    if (field === 0) throw malformed(`invalid field number 0 at byte ${tagPos}`);
-    switch (field) {
-      case 1: case 2: case 3: case 4: case 5: case 6: case 11: {
-        if (wt !== WIRE_LEN) throw wireTypeError(`profile field ${field}`, wt, tagPos);
-        const end = r.lengthEnd(total);
-        const start = r.pos;
-        if (field === 6) {
-          strings.push(readString(start, end));
-          if (strings[0] !== '') throw malformed("string_table[0] must be ''");
-        } else if (field === 2) sampleR.push(start, end);
-        else if (field === 4) locationR.push(start, end);
-        else if (field === 5) functionR.push(start, end);
-        else if (field === 3) mappingR.push(start, end);
-        else if (field === 1) sampleTypeR.push(start, end);
-        else periodTypeRange = [start, end];
-        r.pos = end;
-        break;
-      }
-      case 7: case 8: case 9: case 10: case 12: case 14: case 15: {
-        if (wt !== WIRE_VARINT) throw wireTypeError(`profile field ${field}`, wt, tagPos);
-        if (field === 9 && timeNanos !== 0n) {
-          throw new ProfileDecodeError('malformed', 'concatenated profiles detected (time_nanos appears twice: two profiles were joined into one file)');
-        }
-        const v = r.bigInt64();
-        if (field === 7) dropFramesX = v;
-        else if (field === 8) keepFramesX = v;
-        else if (field === 9) timeNanos = v;
-        else if (field === 10) durationNanos = v;
-        else if (field === 12) period = v;
-        else if (field === 14) defaultSampleTypeX = v;
-        else docUrlX = v;
-        break;
-      }
-      case 13: {
-        if (wt === WIRE_LEN) {
-          const end = r.lengthEnd(total);
-          while (r.pos < end) commentX.push(r.bigInt64());
-          if (r.pos !== end) throw truncatedAt(end);
-        } else if (wt === WIRE_VARINT) commentX.push(r.bigInt64());
-        else throw wireTypeError('profile comment', wt, tagPos);
-        break;
-      }
-      default:
-        r.skip(wt, total);
-    }
+  constructor(bytes: Uint8Array) {
+    this.buf = bytes;
+    this.r = new WireReader(bytes);
+    this.readString = makeStringReader(bytes);
   }
 
-  const nStrings = strings.length;
-  const str = (idx: number, wide: bigint | null, what: string): string => {
-    if (wide !== null ? wide < 0n || wide >= BigInt(nStrings) : idx < 0 || idx >= nStrings) {
-      throw malformed(`${what}: string index ${wide ?? idx} out of range (string table has ${nStrings} entries)`);
+  str(idx: number, wide: bigint | null, what: string): string {
+    const n = this.strings.length;
+    if (wide !== null ? wide < 0n || wide >= BigInt(n) : idx < 0 || idx >= n) {
+      throw malformed(`${what}: string index ${wide ?? idx} out of range (string table has ${n} entries)`);
     }
-    return strings[idx];
-  };
-  const strBig = (idx: bigint, what: string): string => {
-    if (idx < 0n || idx >= BigInt(nStrings)) {
-      throw malformed(`${what}: string index ${idx} out of range (string table has ${nStrings} entries)`);
+    return this.strings[idx];
+  }
+
+  strBig(idx: bigint, what: string): string {
+    const n = this.strings.length;
+    if (idx < 0n || idx >= BigInt(n)) {
+      throw malformed(`${what}: string index ${idx} out of range (string table has ${n} entries)`);
     }
-    return strings[Number(idx)];
-  };
-  const readId = (what: string): number => {
+    return this.strings[Number(idx)];
+  }
+
+  readId(what: string): number {
+    const r = this.r;
     const n = r.uint64();
     if (r.wide !== null && n > SAFE) throw malformed(`${what} ${r.wide} is too large`);
     return n;
-  };
+  }
 
-  const readValueType = (start: number, end: number, what: string): ValueType => {
+  readValueType(start: number, end: number, what: string): ValueType {
+    const r = this.r;
     let typeX = 0;
     let typeW: bigint | null = null;
     let unitX = 0;
@@ -192,366 +168,451 @@ export function decodeProtoFast(bytes: Uint8Array): Profile {
       else r.skip(wt, end);
     }
     if (r.pos !== end) throw truncatedAt(end);
-    return { type: str(typeX, typeW, `${what} type`), unit: str(unitX, unitW, `${what} unit`) };
-  };
+    return { type: this.str(typeX, typeW, `${what} type`), unit: this.str(unitX, unitW, `${what} unit`) };
+  }
 
-  // ---- Functions ----
-  const nFunc = functionR.length;
-  const funcList: Func[] = new Array(nFunc);
-  // Dense ids (the usual 1..N) index an array; anything else goes to a Map, as pprof does.
-  const funcDense: (Func | undefined)[] = new Array(nFunc + 1);
-  const funcSparse = new Map<number, Func>();
-  {
-    const d = functionR.data;
-    for (let k = 0; k < nFunc; k++) {
-      const end = d[2 * k + 1];
-      r.pos = d[2 * k];
-      let id = 0;
-      let name = 0, nameW: bigint | null = null;
-      let sys = 0, sysW: bigint | null = null;
-      let file = 0, fileW: bigint | null = null;
-      let startLine = 0;
-      while (r.pos < end) {
-        const tagPos = r.pos;
-        const tag = r.uint32();
-        const field = tag >>> 3;
-        const wt = tag & 7;
-        if (field >= 1 && field <= 5) {
-          if (wt !== WIRE_VARINT) throw wireTypeError(`function field ${field}`, wt, tagPos);
-          if (field === 1) id = readId('function id');
-          else {
-            const v = r.int64();
-            if (field === 2) { name = v; nameW = r.wide; }
-            else if (field === 3) { sys = v; sysW = r.wide; }
-            else if (field === 4) { file = v; fileW = r.wide; }
-            else startLine = v;
+  /** Pass 1: string table and header scalars; sub-messages are only located. */
+  topLevel(): void {
+    const r = this.r;
+    const total = this.buf.length;
+    const strings = this.strings;
+    const readString = this.readString;
+    const sampleR = this.sampleR, locationR = this.locationR, functionR = this.functionR, mappingR = this.mappingR, sampleTypeR = this.sampleTypeR;
+    const commentX = this.commentX;
+    while (r.pos < total) {
+      const tagPos = r.pos;
+      const tag = r.uint32();
+      const field = tag >>> 3;
+      const wt = tag & 7;
+      if (field === 0) throw malformed(`invalid field number 0 at byte ${tagPos}`);
+      switch (field) {
+        case 1: case 2: case 3: case 4: case 5: case 6: case 11: {
+          if (wt !== WIRE_LEN) throw wireTypeError(`profile field ${field}`, wt, tagPos);
+          const end = r.lengthEnd(total);
+          const start = r.pos;
+          if (field === 6) {
+            strings.push(readString(start, end));
+            if (strings[0] !== '') throw malformed("string_table[0] must be ''");
+          } else if (field === 2) sampleR.push(start, end);
+          else if (field === 4) locationR.push(start, end);
+          else if (field === 5) functionR.push(start, end);
+          else if (field === 3) mappingR.push(start, end);
+          else if (field === 1) sampleTypeR.push(start, end);
+          else this.periodTypeRange = [start, end];
+          r.pos = end;
+          break;
+        }
+        case 7: case 8: case 9: case 10: case 12: case 14: case 15: {
+          if (wt !== WIRE_VARINT) throw wireTypeError(`profile field ${field}`, wt, tagPos);
+          if (field === 9 && this.timeNanos !== 0n) {
+            throw new ProfileDecodeError('malformed', 'concatenated profiles detected (time_nanos appears twice: two profiles were joined into one file)');
           }
-        } else r.skip(wt, end);
-      }
-      if (r.pos !== end) throw truncatedAt(end);
-      const fn: Func = {
-        id,
-        name: str(name, nameW, 'function name'),
-        systemName: str(sys, sysW, 'function system_name'),
-        filename: str(file, fileW, 'function filename'),
-        startLine,
-      };
-      if (id === 0) throw malformed('found function with reserved id 0');
-      if (id <= nFunc) {
-        if (funcDense[id] !== undefined) throw malformed(`multiple functions with the same id ${id}`);
-        funcDense[id] = fn;
-      } else {
-        if (funcSparse.has(id)) throw malformed(`multiple functions with the same id ${id}`);
-        funcSparse.set(id, fn);
-      }
-      funcList[k] = fn;
-    }
-  }
-
-  // ---- Mappings ----
-  const nMap = mappingR.length;
-  const mappingList: Mapping[] = new Array(nMap);
-  const mapById = new Map<number, Mapping>();
-  {
-    const d = mappingR.data;
-    for (let k = 0; k < nMap; k++) {
-      const end = d[2 * k + 1];
-      r.pos = d[2 * k];
-      let id = 0;
-      let start = 0n, limit = 0n, offset = 0n;
-      let file = 0, fileW: bigint | null = null;
-      let build = 0, buildW: bigint | null = null;
-      let hf = false, hfl = false, hl = false, hi = false;
-      while (r.pos < end) {
-        const tagPos = r.pos;
-        const tag = r.uint32();
-        const field = tag >>> 3;
-        const wt = tag & 7;
-        if (field >= 1 && field <= 10) {
-          if (wt !== WIRE_VARINT) throw wireTypeError(`mapping field ${field}`, wt, tagPos);
-          switch (field) {
-            case 1: id = readId('mapping id'); break;
-            case 2: start = r.bigUint64(); break;
-            case 3: limit = r.bigUint64(); break;
-            case 4: offset = r.bigUint64(); break;
-            case 5: file = r.int64(); fileW = r.wide; break;
-            case 6: build = r.int64(); buildW = r.wide; break;
-            case 7: hf = r.uint64() !== 0; break;
-            case 8: hfl = r.uint64() !== 0; break;
-            case 9: hl = r.uint64() !== 0; break;
-            default: hi = r.uint64() !== 0;
-          }
-        } else r.skip(wt, end);
-      }
-      if (r.pos !== end) throw truncatedAt(end);
-      const mp: Mapping = {
-        id,
-        start,
-        limit,
-        offset,
-        file: str(file, fileW, 'mapping filename'),
-        buildId: str(build, buildW, 'mapping build_id'),
-        hasFunctions: hf,
-        hasFilenames: hfl,
-        hasLineNumbers: hl,
-        hasInlineFrames: hi,
-      };
-      if (id === 0) throw malformed('found mapping with reserved id 0');
-      if (mapById.has(id)) throw malformed(`multiple mappings with the same id ${id}`);
-      mapById.set(id, mp);
-      mappingList[k] = mp;
-    }
-  }
-
-  // ---- Locations ----
-  const nLoc = locationR.length;
-  const locList: Location[] = new Array(nLoc);
-  const locDense: (Location | undefined)[] = new Array(nLoc + 1);
-  // Function ids of the current location's lines, resolved once the location id is known.
-  let lineFuncIds: Float64Array<ArrayBuffer> = new Float64Array(16);
-  const lineScratch: Line[] = [];
-  const locSparse = new Map<number, Location>();
-  {
-    const d = locationR.data;
-    for (let k = 0; k < nLoc; k++) {
-      const end = d[2 * k + 1];
-      r.pos = d[2 * k];
-      let id = 0;
-      let mappingId = 0;
-      let address = 0n;
-      let folded = false;
-      // Function references are resolved after the id is known (the id may come last).
-      let nLines = 0;
-      while (r.pos < end) {
-        const tagPos = r.pos;
-        const tag = r.uint32();
-        const field = tag >>> 3;
-        const wt = tag & 7;
-        if (field === 4) {
-          if (wt !== WIRE_LEN) throw wireTypeError('location line', wt, tagPos);
-          const lend = r.lengthEnd(end);
-          let fid = 0;
-          let line = 0;
-          let column = 0;
-          while (r.pos < lend) {
-            const ltagPos = r.pos;
-            const ltag = r.uint32();
-            const lf = ltag >>> 3;
-            const lwt = ltag & 7;
-            if (lf >= 1 && lf <= 3) {
-              if (lwt !== WIRE_VARINT) throw wireTypeError(`line field ${lf}`, lwt, ltagPos);
-              if (lf === 1) fid = readId('line function_id');
-              else if (lf === 2) line = r.int64();
-              else column = r.int64();
-            } else r.skip(lwt, lend);
-          }
-          if (r.pos !== lend) throw truncatedAt(lend);
-          if (nLines === lineFuncIds.length) lineFuncIds = growInts(lineFuncIds);
-          lineFuncIds[nLines] = fid;
-          lineScratch[nLines++] = { function: null as unknown as Func, line, column };
-        } else if (field >= 1 && field <= 5) {
-          if (wt !== WIRE_VARINT) throw wireTypeError(`location field ${field}`, wt, tagPos);
-          if (field === 1) id = readId('location id');
-          else if (field === 2) mappingId = readId('location mapping_id');
-          else if (field === 3) address = r.bigUint64();
-          else folded = r.uint64() !== 0;
-        } else r.skip(wt, end);
-      }
-      if (r.pos !== end) throw truncatedAt(end);
-      if (id === 0) throw malformed('found location with reserved id 0');
-      // Exact-size copy out of the scratch list (a pushed-to array keeps spare capacity).
-      const lines = nLines === 0 ? [] : lineScratch.slice(0, nLines);
-      for (let i = 0; i < nLines; i++) {
-        const fid = lineFuncIds[i];
-        const fn = fid <= nFunc ? funcDense[fid] : funcSparse.get(fid);
-        if (fn === undefined) throw malformed(`location id: ${id} has a line with nil function (function id ${fid} not found)`);
-        lines[i].function = fn;
-      }
-      const loc: Location = {
-        id,
-        mapping: mappingId === 0 ? null : mapById.get(mappingId) ?? null,
-        address,
-        line: lines,
-        isFolded: folded,
-      };
-      if (id <= nLoc) {
-        if (locDense[id] !== undefined) throw malformed(`multiple locations with the same id ${id}`);
-        locDense[id] = loc;
-      } else {
-        if (locSparse.has(id)) throw malformed(`multiple locations with the same id ${id}`);
-        locSparse.set(id, loc);
-      }
-      locList[k] = loc;
-    }
-  }
-
-  // ---- Sample types ----
-  const nTypes = sampleTypeR.length;
-  const sampleType: ValueType[] = new Array(nTypes);
-  for (let k = 0; k < nTypes; k++) {
-    sampleType[k] = readValueType(sampleTypeR.data[2 * k], sampleTypeR.data[2 * k + 1], `sample_type[${k}]`);
-  }
-  const nSamples = sampleR.length;
-  if (nSamples > 0 && nTypes === 0) throw malformed('missing sample type information (the profile has samples but no sample_type)');
-
-  // ---- Samples ----
-  const samples: Sample[] = new Array(nSamples);
-  // Doubles are exact unless some value, or some type's sum of |values|, passes 2^53.
-  // The float sum is a conservative trigger (its rounding error is far below 2^52);
-  // finishProfile then decides exactly from BigInt values.
-  const absSum = new Float64Array(nTypes);
-  let sawWide = false;
-  const buf = bytes;
-  const unitMaps = new Map<string, Record<string, string[]>>();
-  const unitKeys: string[] = [];
-  const unitVals: string[] = [];
-  {
-    const d = sampleR.data;
-    for (let k = 0; k < nSamples; k++) {
-      const end = d[2 * k + 1];
-      r.pos = d[2 * k];
-      let location: Location[] | null = null;
-      let value: number[] | null = null;
-      let label: Record<string, string[]> | null = null;
-      let numLabel: Record<string, number[]> | null = null;
-      let numUnit: Record<string, string[]> | null = null;
-      let unitSig = '';
-      let nUnits = 0;
-      while (r.pos < end) {
-        const tagPos = r.pos;
-        const tag = r.uint32();
-        const field = tag >>> 3;
-        const wt = tag & 7;
-        if (field === 1) {
+          const v = r.bigInt64();
+          if (field === 7) this.dropFramesX = v;
+          else if (field === 8) this.keepFramesX = v;
+          else if (field === 9) this.timeNanos = v;
+          else if (field === 10) this.durationNanos = v;
+          else if (field === 12) this.period = v;
+          else if (field === 14) this.defaultSampleTypeX = v;
+          else this.docUrlX = v;
+          break;
+        }
+        case 13: {
           if (wt === WIRE_LEN) {
-            const pend = r.lengthEnd(end);
-            // Size the array exactly (one terminating byte per varint): a grown array
-            // would keep spare capacity for every one of the (possibly 100k+) samples.
-            let k = 0;
-            if (location === null) location = new Array<Location>(countVarints(buf, r.pos, pend));
-            else k = location.length;
-            while (r.pos < pend) {
+            const end = r.lengthEnd(total);
+            while (r.pos < end) commentX.push(r.bigInt64());
+            if (r.pos !== end) throw truncatedAt(end);
+          } else if (wt === WIRE_VARINT) commentX.push(r.bigInt64());
+          else throw wireTypeError('profile comment', wt, tagPos);
+          break;
+        }
+        default:
+          r.skip(wt, total);
+      }
+    }
+  }
+
+  functions(): void {
+    const r = this.r;
+    const nFunc = this.functionR.length;
+    const funcList: Func[] = (this.funcList = new Array(nFunc));
+    const funcDense: (Func | undefined)[] = (this.funcDense = new Array(nFunc + 1));
+    const funcSparse = this.funcSparse;
+    {
+      const d = this.functionR.data;
+      for (let k = 0; k < nFunc; k++) {
+        const end = d[2 * k + 1];
+        r.pos = d[2 * k];
+        let id = 0;
+        let name = 0, nameW: bigint | null = null;
+        let sys = 0, sysW: bigint | null = null;
+        let file = 0, fileW: bigint | null = null;
+        let startLine = 0;
+        while (r.pos < end) {
+          const tagPos = r.pos;
+          const tag = r.uint32();
+          const field = tag >>> 3;
+          const wt = tag & 7;
+          if (field >= 1 && field <= 5) {
+            if (wt !== WIRE_VARINT) throw wireTypeError(`function field ${field}`, wt, tagPos);
+            if (field === 1) id = this.readId('function id');
+            else {
+              const v = r.int64();
+              if (field === 2) { name = v; nameW = r.wide; }
+              else if (field === 3) { sys = v; sysW = r.wide; }
+              else if (field === 4) { file = v; fileW = r.wide; }
+              else startLine = v;
+            }
+          } else r.skip(wt, end);
+        }
+        if (r.pos !== end) throw truncatedAt(end);
+        const fn: Func = {
+          id,
+          name: this.str(name, nameW, 'function name'),
+          systemName: this.str(sys, sysW, 'function system_name'),
+          filename: this.str(file, fileW, 'function filename'),
+          startLine,
+        };
+        if (id === 0) throw malformed('found function with reserved id 0');
+        if (id <= nFunc) {
+          if (funcDense[id] !== undefined) throw malformed(`multiple functions with the same id ${id}`);
+          funcDense[id] = fn;
+        } else {
+          if (funcSparse.has(id)) throw malformed(`multiple functions with the same id ${id}`);
+          funcSparse.set(id, fn);
+        }
+        funcList[k] = fn;
+      }
+    }
+  }
+
+  mappings(): void {
+    const r = this.r;
+    const nMap = this.mappingR.length;
+    const mappingList: Mapping[] = (this.mappingList = new Array(nMap));
+    const mapById = this.mapById;
+    {
+      const d = this.mappingR.data;
+      for (let k = 0; k < nMap; k++) {
+        const end = d[2 * k + 1];
+        r.pos = d[2 * k];
+        let id = 0;
+        let start = 0n, limit = 0n, offset = 0n;
+        let file = 0, fileW: bigint | null = null;
+        let build = 0, buildW: bigint | null = null;
+        let hf = false, hfl = false, hl = false, hi = false;
+        while (r.pos < end) {
+          const tagPos = r.pos;
+          const tag = r.uint32();
+          const field = tag >>> 3;
+          const wt = tag & 7;
+          if (field >= 1 && field <= 10) {
+            if (wt !== WIRE_VARINT) throw wireTypeError(`mapping field ${field}`, wt, tagPos);
+            switch (field) {
+              case 1: id = this.readId('mapping id'); break;
+              case 2: start = r.bigUint64(); break;
+              case 3: limit = r.bigUint64(); break;
+              case 4: offset = r.bigUint64(); break;
+              case 5: file = r.int64(); fileW = r.wide; break;
+              case 6: build = r.int64(); buildW = r.wide; break;
+              case 7: hf = r.uint64() !== 0; break;
+              case 8: hfl = r.uint64() !== 0; break;
+              case 9: hl = r.uint64() !== 0; break;
+              default: hi = r.uint64() !== 0;
+            }
+          } else r.skip(wt, end);
+        }
+        if (r.pos !== end) throw truncatedAt(end);
+        const mp: Mapping = {
+          id,
+          start,
+          limit,
+          offset,
+          file: this.str(file, fileW, 'mapping filename'),
+          buildId: this.str(build, buildW, 'mapping build_id'),
+          hasFunctions: hf,
+          hasFilenames: hfl,
+          hasLineNumbers: hl,
+          hasInlineFrames: hi,
+        };
+        if (id === 0) throw malformed('found mapping with reserved id 0');
+        if (mapById.has(id)) throw malformed(`multiple mappings with the same id ${id}`);
+        mapById.set(id, mp);
+        mappingList[k] = mp;
+      }
+    }
+  }
+
+  locations(): void {
+    const r = this.r;
+    const nLoc = this.locationR.length;
+    const nFunc = this.functionR.length;
+    const funcDense = this.funcDense, funcSparse = this.funcSparse, mapById = this.mapById;
+    const locList: Location[] = (this.locList = new Array(nLoc));
+    const locDense: (Location | undefined)[] = (this.locDense = new Array(nLoc + 1));
+    const locSparse = this.locSparse;
+    // Function ids of the current location's lines, resolved once the location id is known.
+    let lineFuncIds: Float64Array<ArrayBuffer> = new Float64Array(16);
+    const lineScratch: Line[] = [];
+    {
+      const d = this.locationR.data;
+      for (let k = 0; k < nLoc; k++) {
+        const end = d[2 * k + 1];
+        r.pos = d[2 * k];
+        let id = 0;
+        let mappingId = 0;
+        let address = 0n;
+        let folded = false;
+        // Function references are resolved after the id is known (the id may come last).
+        let nLines = 0;
+        while (r.pos < end) {
+          const tagPos = r.pos;
+          const tag = r.uint32();
+          const field = tag >>> 3;
+          const wt = tag & 7;
+          if (field === 4) {
+            if (wt !== WIRE_LEN) throw wireTypeError('location line', wt, tagPos);
+            const lend = r.lengthEnd(end);
+            let fid = 0;
+            let line = 0;
+            let column = 0;
+            while (r.pos < lend) {
+              const ltagPos = r.pos;
+              const ltag = r.uint32();
+              const lf = ltag >>> 3;
+              const lwt = ltag & 7;
+              if (lf >= 1 && lf <= 3) {
+                if (lwt !== WIRE_VARINT) throw wireTypeError(`line field ${lf}`, lwt, ltagPos);
+                if (lf === 1) fid = this.readId('line function_id');
+                else if (lf === 2) line = r.int64();
+                else column = r.int64();
+              } else r.skip(lwt, lend);
+            }
+            if (r.pos !== lend) throw truncatedAt(lend);
+            if (nLines === lineFuncIds.length) lineFuncIds = growInts(lineFuncIds);
+            lineFuncIds[nLines] = fid;
+            lineScratch[nLines++] = { function: null as unknown as Func, line, column };
+          } else if (field >= 1 && field <= 5) {
+            if (wt !== WIRE_VARINT) throw wireTypeError(`location field ${field}`, wt, tagPos);
+            if (field === 1) id = this.readId('location id');
+            else if (field === 2) mappingId = this.readId('location mapping_id');
+            else if (field === 3) address = r.bigUint64();
+            else folded = r.uint64() !== 0;
+          } else r.skip(wt, end);
+        }
+        if (r.pos !== end) throw truncatedAt(end);
+        if (id === 0) throw malformed('found location with reserved id 0');
+        // Exact-size copy out of the scratch list (a pushed-to array keeps spare capacity).
+        const lines = nLines === 0 ? [] : lineScratch.slice(0, nLines);
+        for (let i = 0; i < nLines; i++) {
+          const fid = lineFuncIds[i];
+          const fn = fid <= nFunc ? funcDense[fid] : funcSparse.get(fid);
+          if (fn === undefined) throw malformed(`location id: ${id} has a line with nil function (function id ${fid} not found)`);
+          lines[i].function = fn;
+        }
+        const loc: Location = {
+          id,
+          mapping: mappingId === 0 ? null : mapById.get(mappingId) ?? null,
+          address,
+          line: lines,
+          isFolded: folded,
+        };
+        if (id <= nLoc) {
+          if (locDense[id] !== undefined) throw malformed(`multiple locations with the same id ${id}`);
+          locDense[id] = loc;
+        } else {
+          if (locSparse.has(id)) throw malformed(`multiple locations with the same id ${id}`);
+          locSparse.set(id, loc);
+        }
+        locList[k] = loc;
+      }
+    }
+  }
+
+  sampleTypes(): void {
+    const d = this.sampleTypeR.data;
+    const n = this.sampleTypeR.length;
+    this.sampleType = new Array(n);
+    for (let k = 0; k < n; k++) this.sampleType[k] = this.readValueType(d[2 * k], d[2 * k + 1], `sample_type[${k}]`);
+    if (this.sampleR.length > 0 && n === 0) throw malformed('missing sample type information (the profile has samples but no sample_type)');
+  }
+
+  decodeSamples(): void {
+    const r = this.r;
+    const nTypes = this.sampleType.length;
+    const nSamples = this.sampleR.length;
+    const nLoc = this.locationR.length;
+    const locDense = this.locDense, locSparse = this.locSparse;
+    const samples: Sample[] = (this.samples = new Array(nSamples));
+    // Doubles are exact unless some value, or some type's sum of |values|, passes 2^53.
+    // The float sum is a conservative trigger (its rounding error is far below 2^52);
+    // finishProfile then decides exactly from BigInt values.
+    const absSum = (this.absSum = new Float64Array(nTypes));
+    let sawWide = false;
+    const buf = this.buf;
+    const unitMaps = new Map<string, Record<string, string[]>>();
+    const unitKeys: string[] = [];
+    const unitVals: string[] = [];
+    {
+      const d = this.sampleR.data;
+      for (let k = 0; k < nSamples; k++) {
+        const end = d[2 * k + 1];
+        r.pos = d[2 * k];
+        let location: Location[] | null = null;
+        let value: number[] | null = null;
+        let label: Record<string, string[]> | null = null;
+        let numLabel: Record<string, number[]> | null = null;
+        let numUnit: Record<string, string[]> | null = null;
+        let unitSig = '';
+        let nUnits = 0;
+        while (r.pos < end) {
+          const tagPos = r.pos;
+          const tag = r.uint32();
+          const field = tag >>> 3;
+          const wt = tag & 7;
+          if (field === 1) {
+            if (wt === WIRE_LEN) {
+              const pend = r.lengthEnd(end);
+              // Size the array exactly (one terminating byte per varint): a grown array
+              // would keep spare capacity for every one of the (possibly 100k+) samples.
+              let k = 0;
+              if (location === null) location = new Array<Location>(countVarints(buf, r.pos, pend));
+              else k = location.length;
+              while (r.pos < pend) {
+                const lid = r.uint64();
+                const loc = lid <= nLoc ? locDense[lid] : r.wide === null ? locSparse.get(lid) : undefined;
+                if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
+                location[k++] = loc;
+              }
+              if (r.pos !== pend) throw truncatedAt(pend);
+            } else if (wt === WIRE_VARINT) {
+              location ??= [];
               const lid = r.uint64();
               const loc = lid <= nLoc ? locDense[lid] : r.wide === null ? locSparse.get(lid) : undefined;
               if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
-              location[k++] = loc;
-            }
-            if (r.pos !== pend) throw truncatedAt(pend);
-          } else if (wt === WIRE_VARINT) {
-            location ??= [];
-            const lid = r.uint64();
-            const loc = lid <= nLoc ? locDense[lid] : r.wide === null ? locSparse.get(lid) : undefined;
-            if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
-            location.push(loc);
-          } else throw wireTypeError('sample location_id', wt, tagPos);
-        } else if (field === 2) {
-          if (wt === WIRE_LEN) {
-            const pend = r.lengthEnd(end);
-            let k = 0;
-            if (value === null) value = new Array<number>(countVarints(buf, r.pos, pend));
-            else k = value.length;
-            while (r.pos < pend) {
-              // Inline fast path for one-byte values, the most common in count profiles.
-              const b = buf[r.pos];
-              if (b < 0x80) { r.pos++; value[k++] = b; continue; }
-              value[k++] = r.int64();
+              location.push(loc);
+            } else throw wireTypeError('sample location_id', wt, tagPos);
+          } else if (field === 2) {
+            if (wt === WIRE_LEN) {
+              const pend = r.lengthEnd(end);
+              let k = 0;
+              if (value === null) value = new Array<number>(countVarints(buf, r.pos, pend));
+              else k = value.length;
+              while (r.pos < pend) {
+                // Inline fast path for one-byte values, the most common in count profiles.
+                const b = buf[r.pos];
+                if (b < 0x80) { r.pos++; value[k++] = b; continue; }
+                value[k++] = r.int64();
+                if (r.wide !== null) sawWide = true;
+              }
+              if (r.pos !== pend) throw truncatedAt(pend);
+            } else if (wt === WIRE_VARINT) {
+              value ??= [];
+              value.push(r.int64());
               if (r.wide !== null) sawWide = true;
+            } else throw wireTypeError('sample value', wt, tagPos);
+          } else if (field === 3) {
+            if (wt !== WIRE_LEN) throw wireTypeError('sample label', wt, tagPos);
+            const lend = r.lengthEnd(end);
+            let key = 0, keyW: bigint | null = null;
+            let sx = 0, sW: bigint | null = null;
+            let num = 0;
+            let unit = 0, unitW: bigint | null = null; // num_unit string index
+            while (r.pos < lend) {
+              const ltagPos = r.pos;
+              const ltag = r.uint32();
+              const lf = ltag >>> 3;
+              const lwt = ltag & 7;
+              if (lf >= 1 && lf <= 4) {
+                if (lwt !== WIRE_VARINT) throw wireTypeError(`label field ${lf}`, lwt, ltagPos);
+                const v = r.int64();
+                if (lf === 1) { key = v; keyW = r.wide; }
+                else if (lf === 2) { sx = v; sW = r.wide; }
+                else if (lf === 3) num = v;
+                else { unit = v; unitW = r.wide; }
+              } else r.skip(lwt, lend);
             }
-            if (r.pos !== pend) throw truncatedAt(pend);
-          } else if (wt === WIRE_VARINT) {
-            value ??= [];
-            value.push(r.int64());
-            if (r.wide !== null) sawWide = true;
-          } else throw wireTypeError('sample value', wt, tagPos);
-        } else if (field === 3) {
-          if (wt !== WIRE_LEN) throw wireTypeError('sample label', wt, tagPos);
-          const lend = r.lengthEnd(end);
-          let key = 0, keyW: bigint | null = null;
-          let sx = 0, sW: bigint | null = null;
-          let num = 0;
-          let unit = 0, unitW: bigint | null = null; // num_unit string index
-          while (r.pos < lend) {
-            const ltagPos = r.pos;
-            const ltag = r.uint32();
-            const lf = ltag >>> 3;
-            const lwt = ltag & 7;
-            if (lf >= 1 && lf <= 4) {
-              if (lwt !== WIRE_VARINT) throw wireTypeError(`label field ${lf}`, lwt, ltagPos);
-              const v = r.int64();
-              if (lf === 1) { key = v; keyW = r.wide; }
-              else if (lf === 2) { sx = v; sW = r.wide; }
-              else if (lf === 3) num = v;
-              else { unit = v; unitW = r.wide; }
-            } else r.skip(lwt, lend);
-          }
-          if (r.pos !== lend) throw truncatedAt(lend);
-          const keyS = str(key, keyW, 'label key');
-          if (sx !== 0) {
-            label ??= {};
-            // A literal [v] is allocated at its exact size; [] then push() would reserve 16 slots.
-            const sv = str(sx, sW, 'label value');
-            const prev = label[keyS];
-            if (prev === undefined) label[keyS] = [sv];
-            else prev.push(sv);
-          } else if (num !== 0 || unit !== 0) {
-            numLabel ??= {};
-            const prevNum = numLabel[keyS];
-            if (prevNum === undefined) numLabel[keyS] = [num];
-            else prevNum.push(num);
-            const unitS = str(unit, unitW, 'label num_unit');
-            unitSig += key + ':' + unit + ';';
-            unitKeys[nUnits] = keyS;
-            unitVals[nUnits++] = unitS;
-          }
-        } else r.skip(wt, end);
-      }
-      if (r.pos !== end) throw truncatedAt(end);
-      if (nUnits > 0) {
-        // The key -> units map depends only on the label keys and units, which repeat
-        // across samples (Go heap profiles: {bytes: ["bytes"]} on every sample), so
-        // samples share one read-only map per distinct layout instead of two objects each.
-        numUnit = unitMaps.get(unitSig) ?? null;
-        if (numUnit === null) {
-          numUnit = {};
-          for (let i = 0; i < nUnits; i++) {
-            const prevUnit = numUnit[unitKeys[i]];
-            if (prevUnit === undefined) numUnit[unitKeys[i]] = [unitVals[i]];
-            else prevUnit.push(unitVals[i]);
-          }
-          if (unitMaps.size < 4096) unitMaps.set(unitSig, numUnit);
+            if (r.pos !== lend) throw truncatedAt(lend);
+            const keyS = this.str(key, keyW, 'label key');
+            if (sx !== 0) {
+              label ??= {};
+              // A literal [v] is allocated at its exact size; [] then push() would reserve 16 slots.
+              const sv = this.str(sx, sW, 'label value');
+              const prev = label[keyS];
+              if (prev === undefined) label[keyS] = [sv];
+              else prev.push(sv);
+            } else if (num !== 0 || unit !== 0) {
+              numLabel ??= {};
+              const prevNum = numLabel[keyS];
+              if (prevNum === undefined) numLabel[keyS] = [num];
+              else prevNum.push(num);
+              const unitS = this.str(unit, unitW, 'label num_unit');
+              unitSig += key + ':' + unit + ';';
+              unitKeys[nUnits] = keyS;
+              unitVals[nUnits++] = unitS;
+            }
+          } else r.skip(wt, end);
         }
+        if (r.pos !== end) throw truncatedAt(end);
+        if (nUnits > 0) {
+          // The key -> units map depends only on the label keys and units, which repeat
+          // across samples (Go heap profiles: {bytes: ["bytes"]} on every sample), so
+          // samples share one read-only map per distinct layout instead of two objects each.
+          numUnit = unitMaps.get(unitSig) ?? null;
+          if (numUnit === null) {
+            numUnit = {};
+            for (let i = 0; i < nUnits; i++) {
+              const prevUnit = numUnit[unitKeys[i]];
+              if (prevUnit === undefined) numUnit[unitKeys[i]] = [unitVals[i]];
+              else prevUnit.push(unitVals[i]);
+            }
+            if (unitMaps.size < 4096) unitMaps.set(unitSig, numUnit);
+          }
+        }
+        const vals = value ?? [];
+        if (vals.length !== nTypes) {
+          throw malformed(`sample ${k} has ${vals.length} values, want ${nTypes} (one per sample type)`);
+        }
+        for (let i = 0; i < nTypes; i++) absSum[i] += Math.abs(vals[i]);
+        samples[k] = { location: location ?? [], value: vals, label, numLabel, numUnit };
       }
-      const vals = value ?? [];
-      if (vals.length !== nTypes) {
-        throw malformed(`sample ${k} has ${vals.length} values, want ${nTypes} (one per sample type)`);
-      }
-      for (let i = 0; i < nTypes; i++) absSum[i] += Math.abs(vals[i]);
-      samples[k] = { location: location ?? [], value: vals, label, numLabel, numUnit };
     }
+    this.sawWide = sawWide;
   }
 
-  const profile: Profile = {
-    sampleType,
-    defaultSampleType: strBig(defaultSampleTypeX, 'default_sample_type'),
-    sample: samples,
-    mapping: mappingList,
-    location: locList,
-    function: funcList,
-    dropFrames: strBig(dropFramesX, 'drop_frames'),
-    keepFrames: strBig(keepFramesX, 'keep_frames'),
-    timeNanos,
-    durationNanos,
-    periodType: periodTypeRange ? readValueType(periodTypeRange[0], periodTypeRange[1], 'period_type') : null,
-    period,
-    comments: commentX.map((c) => strBig(c, 'comment')),
-    docUrl: strBig(docUrlX, 'doc_url'),
-    exactValues: null,
-  };
+  profile(): Profile {
+    this.topLevel();
+    this.functions();
+    this.mappings();
+    this.locations();
+    this.sampleTypes();
+    this.decodeSamples();
+    const profile: Profile = {
+      sampleType: this.sampleType,
+      defaultSampleType: this.strBig(this.defaultSampleTypeX, 'default_sample_type'),
+      sample: this.samples,
+      mapping: this.mappingList,
+      location: this.locList,
+      function: this.funcList,
+      dropFrames: this.strBig(this.dropFramesX, 'drop_frames'),
+      keepFrames: this.strBig(this.keepFramesX, 'keep_frames'),
+      timeNanos: this.timeNanos,
+      durationNanos: this.durationNanos,
+      periodType: this.periodTypeRange ? this.readValueType(this.periodTypeRange[0], this.periodTypeRange[1], 'period_type') : null,
+      period: this.period,
+      comments: this.commentX.map((c) => this.strBig(c, 'comment')),
+      docUrl: this.strBig(this.docUrlX, 'doc_url'),
+      exactValues: null,
+    };
+    let needExact = this.sawWide;
+    for (let i = 0; i < this.absSum.length; i++) if (this.absSum[i] > 2 ** 52) needExact = true;
+    if (needExact) return finishProfile(profile, exactSampleValues(this.buf, this.sampleR, this.sampleType.length));
+    return profile;
+  }
+}
 
-  let needExact = sawWide;
-  for (let i = 0; i < nTypes; i++) if (absSum[i] > 2 ** 52) needExact = true;
-  if (needExact) return finishProfile(profile, exactSampleValues(bytes, sampleR, nTypes));
-  return profile;
+export function decodeProtoFast(bytes: Uint8Array): Profile {
+  return new ProtoDecoder(bytes).profile();
 }
 
 /** Re-reads only the sample values, as BigInt, for the rare profiles that need them exact. */
