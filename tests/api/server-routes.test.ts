@@ -313,6 +313,24 @@ describe('limits', () => {
   });
 });
 
+describe('a profile too big for an analysis worker', () => {
+  it('is a 413; the worker is replaced and the server keeps serving', async () => {
+    const t = tempDir();
+    const s = await startTestServer(t.dir, { workers: 1, workerHeapMb: 40 });
+    try {
+      const res = await upload(s.url, sample(HEAP));
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: string }).error).toMatch(/out of memory/);
+      expect(await uploadOk(s.url, cpuBytes)).toBe(cpuId);
+      expect((await getJson(`${s.url}/api/profiles/${cpuId}/top`)).status).toBe(200);
+      expect((await getJson<{ total: number }>(`${s.url}/api/profiles`)).body.total).toBe(1);
+    } finally {
+      await s.close();
+      t.remove();
+    }
+  });
+});
+
 describe('web UI and headers', () => {
   it('serves the shell for /p/:id, static assets, no listings, no traversal', async () => {
     let res = await fetch(`${base}/p/${cpuId}?view=flame`);

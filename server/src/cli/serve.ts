@@ -21,7 +21,7 @@ export const SERVE_USAGE = `usage: pprof-lens serve [flags] [FILES...]
   --trim-path P        path prefix to trim from profile file names (repeatable)
   --allow-target T     host or CIDR live capture may reach in shared mode (repeatable)
   --max-upload-mb N    upload size limit (default 256)
-  --max-inflated-mb N  inflated (gunzipped) size limit (default 1024)
+  --max-inflated-mb N  inflated (gunzipped) size limit (default 256)
   --workers N          analysis worker threads (default: cores, 1..4; 0 = none)
   --cache-mb N         memory budget for decoded profiles (default 1024)
   --samples DIR        store every **/*.pb.gz under DIR at start (default ./samples)

@@ -13,7 +13,8 @@ import type { ServerConfig, StoredProfileInfo } from './context.js';
 import { defaultWebRoot } from './ui.js';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_MAX_INFLATED_BYTES = 1024 * 1024 * 1024;
+/** Decoded profiles take ~18x their protobuf size, so this bounds memory per profile to ~5 GB. */
+export const DEFAULT_MAX_INFLATED_BYTES = 256 * 1024 * 1024;
 
 export interface StartOptions {
   port?: number;
@@ -24,6 +25,8 @@ export interface StartOptions {
   workers?: number;
   /** Total budget for decoded profiles kept in memory (split across workers). */
   cacheBytes?: number;
+  /** V8 heap limit per analysis worker, MB (default 6144; env PPROF_LENS_WORKER_HEAP_MB). */
+  workerHeapMb?: number;
   webRoot?: string;
   /** Directory whose **\/*.pb.gz files are stored at start (default ./samples; null = none). */
   samplesDir?: string | null;
@@ -78,7 +81,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism()));
   const cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
   const perWorker = workers > 0 ? Math.floor((cacheBytes * 3) / 4 / workers) : cacheBytes;
-  const analyzer = createAnalyzer(store, { store: opts.store, config, cacheBytes: perWorker }, workers);
+  const heapMb = opts.workerHeapMb ?? (Number(process.env.PPROF_LENS_WORKER_HEAP_MB) || undefined);
+  const analyzer = createAnalyzer(store, { store: opts.store, config, cacheBytes: perWorker }, workers, heapMb);
   const runtime = createRuntime(store, analyzer, config, workers > 0 ? Math.floor(cacheBytes / 4) : cacheBytes);
 
   const preload = async (path: string, name: string): Promise<StoredProfileInfo | null> => {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ProfileStore } from '../../store/types.js';
 import type { ServerConfig } from '../context.js';
+import { HttpError } from '../errors.js';
 import { AnalysisCore } from './core.js';
 import { fromWire, type AnalysisResult, type AnalysisTask, type FromWorker, type WorkerInit } from './protocol.js';
 
@@ -36,6 +37,7 @@ export class InProcessAnalyzer implements Analyzer {
  */
 const MOVE_MAX_BYTES = 256 * 1024;
 const MAX_ASSIGNMENTS = 10_000;
+export const DEFAULT_WORKER_HEAP_MB = 6144;
 
 interface Slot {
   worker: Worker;
@@ -69,12 +71,18 @@ export class WorkerPool implements Analyzer {
     private init: WorkerInit,
     readonly workers: number,
     private entry: URL,
+    private heapMb = DEFAULT_WORKER_HEAP_MB,
   ) {
     for (let i = 0; i < workers; i++) this.slots.push(this.spawn(i));
   }
 
   private spawn(index: number): Slot {
-    const worker = new Worker(this.entry, { workerData: this.init });
+    // A heap limit per worker: a profile too big to decode kills that worker (and is
+    // answered 413), not the whole server.
+    const worker = new Worker(this.entry, {
+      workerData: this.init,
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
+    });
     const slot: Slot = { worker, pending: new Map() };
     worker.on('message', (msg: FromWorker) => {
       const p = slot.pending.get(msg.seq);
@@ -89,7 +97,13 @@ export class WorkerPool implements Analyzer {
       for (const [id, w] of this.assigned) if (w === index) this.assigned.delete(id);
       if (!this.closed) this.slots[index] = this.spawn(index);
     };
-    worker.on('error', (err) => fail(new Error(`analysis worker failed: ${err.message}`)));
+    worker.on('error', (err: Error & { code?: string }) => {
+      fail(
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? new HttpError(413, 'profile too large to analyse: the analysis worker ran out of memory')
+          : new Error(`analysis worker failed: ${err.message}`),
+      );
+    });
     worker.on('exit', (code) => {
       if (!this.closed && this.slots[index] === slot) fail(new Error(`analysis worker exited (code ${code})`));
     });
@@ -137,8 +151,9 @@ export function createAnalyzer(
   store: ProfileStore,
   init: WorkerInit,
   workers: number,
+  heapMb?: number,
 ): Analyzer {
   const entry = workers > 0 ? workerEntry() : null;
   if (!entry) return new InProcessAnalyzer(store, init.config, init.cacheBytes);
-  return new WorkerPool(init, workers, entry);
+  return new WorkerPool(init, workers, entry, heapMb);
 }
