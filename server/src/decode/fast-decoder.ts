@@ -453,6 +453,12 @@ class ProtoDecoder {
     const unitMaps = new Map<string, Record<string, string[]>>();
     const unitKeys: string[] = [];
     const unitVals: string[] = [];
+    // (key, unit) string indices of the current sample's numeric labels, and of the
+    // previous layout: consecutive samples usually share it, so no lookup is needed.
+    const unitIdx: number[] = [];
+    const lastIdx: number[] = [];
+    let lastN = -1;
+    let lastUnit: Record<string, string[]> | null = null;
     {
       const d = this.sampleR.data;
       for (let k = 0; k < nSamples; k++) {
@@ -463,7 +469,6 @@ class ProtoDecoder {
         let label: Record<string, string[]> | null = null;
         let numLabel: Record<string, number[]> | null = null;
         let numUnit: Record<string, string[]> | null = null;
-        let unitSig = '';
         let nUnits = 0;
         while (r.pos < end) {
           const tagPos = r.pos;
@@ -547,7 +552,8 @@ class ProtoDecoder {
               if (prevNum === undefined) numLabel[keyS] = [num];
               else prevNum.push(num);
               const unitS = this.str(unit, unitW, 'label num_unit');
-              unitSig += key + ':' + unit + ';';
+              unitIdx[2 * nUnits] = key;
+              unitIdx[2 * nUnits + 1] = unit;
               unitKeys[nUnits] = keyS;
               unitVals[nUnits++] = unitS;
             }
@@ -558,15 +564,24 @@ class ProtoDecoder {
           // The key -> units map depends only on the label keys and units, which repeat
           // across samples (Go heap profiles: {bytes: ["bytes"]} on every sample), so
           // samples share one read-only map per distinct layout instead of two objects each.
-          numUnit = unitMaps.get(unitSig) ?? null;
-          if (numUnit === null) {
-            numUnit = {};
-            for (let i = 0; i < nUnits; i++) {
-              const prevUnit = numUnit[unitKeys[i]];
-              if (prevUnit === undefined) numUnit[unitKeys[i]] = [unitVals[i]];
-              else prevUnit.push(unitVals[i]);
+          let same = nUnits === lastN;
+          for (let i = 0; same && i < 2 * nUnits; i++) same = unitIdx[i] === lastIdx[i];
+          if (same) numUnit = lastUnit;
+          else {
+            const unitSig = unitIdx.slice(0, 2 * nUnits).join(',');
+            numUnit = unitMaps.get(unitSig) ?? null;
+            if (numUnit === null) {
+              numUnit = {};
+              for (let i = 0; i < nUnits; i++) {
+                const prevUnit = numUnit[unitKeys[i]];
+                if (prevUnit === undefined) numUnit[unitKeys[i]] = [unitVals[i]];
+                else prevUnit.push(unitVals[i]);
+              }
+              if (unitMaps.size < 4096) unitMaps.set(unitSig, numUnit);
             }
-            if (unitMaps.size < 4096) unitMaps.set(unitSig, numUnit);
+            lastN = nUnits;
+            for (let i = 0; i < 2 * nUnits; i++) lastIdx[i] = unitIdx[i];
+            lastUnit = numUnit;
           }
         }
         const vals = value ?? [];
