@@ -81,6 +81,16 @@ describe('fast decoder equals the reference on crafted edge cases', () => {
         ],
       }],
     }),
+    'numeric label layouts alternating between samples': miniProfile({
+      samples: [
+        { loc: [1], val: [1, 1], labels: [{ key: 8, num: 1, unit: 8 }] },
+        { loc: [1], val: [1, 2], labels: [{ key: 8, num: 2 }] },
+        { loc: [1], val: [1, 3], labels: [{ key: 8, num: 3, unit: 8 }] },
+        { loc: [1], val: [1, 4], labels: [{ key: 8, num: 4, unit: 8 }, { key: 7, num: 9, unit: 4 }] },
+        { loc: [1], val: [1, 5], labels: [{ key: 8, num: 5, unit: 8 }, { key: 8, num: 6, unit: 4 }] },
+        { loc: [1], val: [1, 6], labels: [{ key: 8, num: 5, unit: 8 }] },
+      ],
+    }),
     'negative and huge values': miniProfile({ samples: [{ loc: [1], val: [-5n, 2n ** 60n + 1n] }] }),
     'sample with no locations': miniProfile({ samples: [{ loc: [], val: [1, 1] }] }),
     'sparse ids': miniProfile({
