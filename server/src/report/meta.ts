@@ -9,22 +9,33 @@ export function detectKind(p: Profile): ProfileKind {
   const has = (...t: string[]): boolean => t.every((x) => types.includes(x));
   const period = p.periodType?.type ?? '';
   if (has('samples', 'cpu') || period === 'cpu') return 'cpu';
+  // Go writes heap and allocs profiles with the same four types; only the default differs.
+  if (has('alloc_space') && p.defaultSampleType.startsWith('alloc_')) return 'allocs';
   if (has('inuse_space') || has('inuse_objects')) return 'heap';
-  if (has('alloc_space', 'alloc_objects') || has('alloc_space')) return 'allocs';
-  if (has('goroutine') || (period === 'goroutine')) return 'goroutine';
+  if (has('alloc_space') || has('alloc_objects')) return 'allocs';
+  if (has('goroutine') || period === 'goroutine') return 'goroutine';
   if (has('threadcreate') || period === 'threadcreate') return 'threadcreate';
-  if (has('contentions', 'delay')) {
-    // Go's mutex profile is sampled by contention count; block by delay cycles.
-    const comments = p.comments.join('\n');
-    if (/mutex/i.test(comments)) return 'mutex';
-    if (/block/i.test(comments)) return 'block';
-    // runtime/pprof: mutex profiles use period type contentions/count, block ones contentions/count too;
-    // the mutex profile's period is the sampling fraction (typically small), block's is the rate in ns.
-    if (p.periodType && p.periodType.type === 'contentions') return p.period <= 1000n ? 'mutex' : 'block';
-    return 'mutex';
-  }
+  if (has('contentions', 'delay')) return contentionKind(p, types.indexOf('delay'));
   if (has('space') || has('objects')) return 'heap';
   return 'other';
+}
+
+/**
+ * Mutex and block profiles share types and period; they differ in where samples end:
+ * the mutex profile records at unlock (sync.(*Mutex).Unlock, runtime.unlock, ...),
+ * the block profile where goroutines waited (chanrecv, Wait, Lock, select).
+ */
+function contentionKind(p: Profile, delayIdx: number): ProfileKind {
+  let unlock = 0;
+  let total = 0;
+  for (const s of p.sample) {
+    const v = Math.abs(s.value[delayIdx] ?? 0);
+    total += v;
+    const leaf = s.location[0];
+    const name = leaf?.line[0]?.function?.name ?? '';
+    if (/[Uu]nlock$|_LostContendedRuntimeLock/.test(name)) unlock += v;
+  }
+  return total > 0 && unlock * 2 >= total ? 'mutex' : 'block';
 }
 
 export function profileMeta(p: Profile): ProfileMeta {
