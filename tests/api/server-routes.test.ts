@@ -257,6 +257,35 @@ describe('bad input', () => {
     expect((await getJson(`${base}/api/profiles/${cpuId}/top?n=1`)).status).toBe(200);
   });
 
+  it('a client that disconnects mid-upload stores nothing and the server keeps serving', async () => {
+    const before = await listIds();
+    const heap = sample(HEAP);
+    const { request } = await import('node:http');
+    const u = new URL(base);
+    for (const multipart of [false, true]) {
+      await new Promise<void>((resolve) => {
+        const req = request({
+          host: u.hostname,
+          port: u.port,
+          path: '/api/profiles',
+          method: 'POST',
+          headers: multipart
+            ? { 'content-type': 'multipart/form-data; boundary=XyZ', 'content-length': heap.length + 200 }
+            : { 'content-length': heap.length },
+        });
+        req.on('error', () => resolve());
+        if (multipart) req.write('--XyZ\r\nContent-Disposition: form-data; name="profile"; filename="h.pb.gz"\r\n\r\n');
+        req.write(heap.subarray(0, heap.length >> 1), () => setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 50));
+      });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await listIds()).toEqual(before);
+    expect((await getJson(`${base}/api/profiles/${cpuId}/top?n=1`)).status).toBe(200);
+  });
+
   it('unknown API routes are JSON 404s', async () => {
     const r = await getJson<{ error: string }>(`${base}/api/nothing-here`);
     expect(r.status).toBe(404);

@@ -65,7 +65,16 @@ function readRaw(req: Request, max: number): Promise<Upload> {
     req.on('error', (err) => {
       if (!done) {
         done = true;
-        reject(err);
+        col.chunks = [];
+        reject(new HttpError(400, `upload failed: ${err.message}`));
+      }
+    });
+    // A client that disconnects mid-body: drop what was received.
+    req.on('close', () => {
+      if (!done && !req.complete) {
+        done = true;
+        col.chunks = [];
+        reject(new HttpError(400, 'upload aborted by the client'));
       }
     });
   });
@@ -118,6 +127,10 @@ function readMultipart(req: Request, max: number): Promise<Upload> {
     });
     bb.on('field', (field, value) => {
       if (field === 'name') name = value;
+    });
+    req.on('error', (err) => fail(new HttpError(400, `upload failed: ${err.message}`)));
+    req.on('close', () => {
+      if (!req.complete) fail(new HttpError(400, 'upload aborted by the client'));
     });
     bb.on('filesLimit', () => fail(new HttpError(400, 'too many files in the upload')));
     bb.on('error', (err: Error) => fail(new HttpError(400, `bad multipart request: ${err.message}`)));
