@@ -79,19 +79,33 @@ export async function uploadBytes(base: string, bytes: Uint8Array, name: string)
   return ((await res.json()) as { id: string }).id;
 }
 
+export interface SynthSample {
+  /** Function names, leaf first. */
+  stack: string[];
+  values: number[];
+  label?: [string, string];
+}
+
 /**
- * A small CPU-style profile whose function names, file names, labels and comment are
- * HTML/script payloads. Encoded by hand with protobufjs's Writer (profile.proto field numbers).
+ * Encode a pprof Profile by hand with protobufjs's Writer (profile.proto field numbers):
+ * one location and one function per distinct name, gzip'd like Go writes it.
  */
-export function hostileProfile(): Uint8Array {
+export function encodeProfile(p: {
+  sampleTypes: [string, string][];
+  samples: SynthSample[];
+  fileOf?: (fn: string) => string;
+  comment?: string;
+}): Uint8Array {
   const strings = [''];
+  const index = new Map<string, number>([['', 0]]);
   const s = (v: string) => {
-    let i = strings.indexOf(v);
-    if (i < 0) i = strings.push(v) - 1;
+    let i = index.get(v);
+    if (i === undefined) {
+      i = strings.push(v) - 1;
+      index.set(v, i);
+    }
     return i;
   };
-  const names = ['main.<img src=x onerror=alert(1)>', 'main.<script>alert(2)</script>', 'main.main', 'runtime.main'];
-  const files = ['"><svg onload=alert(3)>.go', 'main.go', 'main.go', 'proc.go'];
   const w = protobuf.Writer.create();
   const vt = (type: string, unit: string) => {
     const x = protobuf.Writer.create();
@@ -99,55 +113,88 @@ export function hostileProfile(): Uint8Array {
     x.uint32((2 << 3) | 0).int64(s(unit));
     return x.finish();
   };
-  w.uint32((1 << 3) | 2).bytes(vt('samples', 'count'));
-  w.uint32((1 << 3) | 2).bytes(vt('cpu', 'nanoseconds'));
-  // Samples: leaf first. Stack A: hostile1 <- main.main <- runtime.main; stack B: hostile2 <- main.main <- runtime.main.
-  const sample = (locs: number[], vals: number[], label: [string, string] | null) => {
+  for (const [t, u] of p.sampleTypes) w.uint32((1 << 3) | 2).bytes(vt(t, u));
+  const fnIds = new Map<string, number>();
+  const idOf = (name: string) => {
+    let id = fnIds.get(name);
+    if (id === undefined) {
+      id = fnIds.size + 1;
+      fnIds.set(name, id);
+    }
+    return id;
+  };
+  for (const smp of p.samples) {
     const x = protobuf.Writer.create();
     x.uint32((1 << 3) | 2).fork();
-    for (const l of locs) x.uint64(l);
+    for (const name of smp.stack) x.uint64(idOf(name));
     x.ldelim();
     x.uint32((2 << 3) | 2).fork();
-    for (const v of vals) x.int64(v);
+    for (const v of smp.values) x.int64(v);
     x.ldelim();
-    if (label) {
+    if (smp.label) {
       const lb = protobuf.Writer.create();
-      lb.uint32((1 << 3) | 0).int64(s(label[0]));
-      lb.uint32((2 << 3) | 0).int64(s(label[1]));
+      lb.uint32((1 << 3) | 0).int64(s(smp.label[0]));
+      lb.uint32((2 << 3) | 0).int64(s(smp.label[1]));
       x.uint32((3 << 3) | 2).bytes(lb.finish());
     }
-    return x.finish();
-  };
-  w.uint32((2 << 3) | 2).bytes(sample([1, 3, 4], [30, 300000000], ['<b>key</b>', '<i onmouseover=alert(4)>v</i>']));
-  w.uint32((2 << 3) | 2).bytes(sample([2, 3, 4], [10, 100000000], null));
-  w.uint32((2 << 3) | 2).bytes(sample([3, 4], [5, 50000000], null));
-  for (let i = 1; i <= 4; i++) {
+    w.uint32((2 << 3) | 2).bytes(x.finish());
+  }
+  for (const [name, id] of fnIds) {
     const loc = protobuf.Writer.create();
-    loc.uint32((1 << 3) | 0).uint64(i);
-    loc.uint32((3 << 3) | 0).uint64(0x1000 + i * 16);
+    loc.uint32((1 << 3) | 0).uint64(id);
+    loc.uint32((3 << 3) | 0).uint64(0x1000 + id * 16);
     const line = protobuf.Writer.create();
-    line.uint32((1 << 3) | 0).uint64(i);
-    line.uint32((2 << 3) | 0).int64(10 + i);
+    line.uint32((1 << 3) | 0).uint64(id);
+    line.uint32((2 << 3) | 0).int64(10 + (id % 90));
     loc.uint32((4 << 3) | 2).bytes(line.finish());
     w.uint32((4 << 3) | 2).bytes(loc.finish());
+    void name;
   }
-  for (let i = 1; i <= 4; i++) {
+  for (const [name, id] of fnIds) {
     const fn = protobuf.Writer.create();
-    fn.uint32((1 << 3) | 0).uint64(i);
-    fn.uint32((2 << 3) | 0).int64(s(names[i - 1]!));
-    fn.uint32((3 << 3) | 0).int64(s(names[i - 1]!));
-    fn.uint32((4 << 3) | 0).int64(s(files[i - 1]!));
+    fn.uint32((1 << 3) | 0).uint64(id);
+    fn.uint32((2 << 3) | 0).int64(s(name));
+    fn.uint32((3 << 3) | 0).int64(s(name));
+    fn.uint32((4 << 3) | 0).int64(s(p.fileOf ? p.fileOf(name) : 'main.go'));
     fn.uint32((5 << 3) | 0).int64(1);
     w.uint32((5 << 3) | 2).bytes(fn.finish());
   }
-  const commentIdx = s('<img src=y onerror=alert(5)> comment');
-  const ptIdx = vt('cpu', 'nanoseconds');
+  const commentIdx = p.comment ? s(p.comment) : -1;
+  const period = vt(p.sampleTypes[p.sampleTypes.length - 1]![0], p.sampleTypes[p.sampleTypes.length - 1]![1]);
   // string_table (6) must hold every index used so far, in order.
   for (const str of strings) w.uint32((6 << 3) | 2).string(str);
   w.uint32((9 << 3) | 0).int64(1700000000000000000);
   w.uint32((10 << 3) | 0).int64(1000000000);
-  w.uint32((11 << 3) | 2).bytes(ptIdx);
+  w.uint32((11 << 3) | 2).bytes(period);
   w.uint32((12 << 3) | 0).int64(10000000);
-  w.uint32((13 << 3) | 2).fork().int64(commentIdx).ldelim();
+  if (commentIdx >= 0) w.uint32((13 << 3) | 2).fork().int64(commentIdx).ldelim();
   return gzipSync(w.finish());
+}
+
+/** Function names, file names, labels and a comment that are HTML/script payloads. */
+export function hostileProfile(): Uint8Array {
+  const files: Record<string, string> = { 'main.<img src=x onerror=alert(1)>': '"><svg onload=alert(3)>.go', 'runtime.main': 'proc.go' };
+  return encodeProfile({
+    sampleTypes: [
+      ['samples', 'count'],
+      ['cpu', 'nanoseconds'],
+    ],
+    samples: [
+      { stack: ['main.<img src=x onerror=alert(1)>', 'main.main', 'runtime.main'], values: [30, 300000000], label: ['<b>key</b>', '<i onmouseover=alert(4)>v</i>'] },
+      { stack: ['main.<script>alert(2)</script>', 'main.main', 'runtime.main'], values: [10, 100000000] },
+      { stack: ['main.main', 'runtime.main'], values: [5, 50000000] },
+    ],
+    fileOf: (fn) => files[fn] ?? 'main.go',
+    comment: '<img src=y onerror=alert(5)> comment',
+  });
+}
+
+/** A CPU profile with `n` distinct leaf functions (a top table of n+2 rows). */
+export function manyFunctionsProfile(n: number): Uint8Array {
+  const samples: SynthSample[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = 1 + ((i * 7919) % 997);
+    samples.push({ stack: [`example.com/gen/pkg${i % 40}.Func${i}`, 'main.main', 'runtime.main'], values: [v, v * 10000000] });
+  }
+  return encodeProfile({ sampleTypes: [['samples', 'count'], ['cpu', 'nanoseconds']], samples });
 }

@@ -79,6 +79,8 @@ export class FlameView {
   private status = h('div.flame-status');
   private scroller = h('div.flame-scroll');
   private tooltip = h('div.tooltip', { role: 'tooltip', hidden: true });
+  private sourceBtn = h('button.btn', { type: 'button', title: 'Annotated source of the zoomed frame' }, 'Source of zoomed');
+  private menu = h('div.menu', { role: 'menu', hidden: true });
   private canvas: FlameCanvas;
   private data: FlameGraph | null = null;
   private key = '';
@@ -94,9 +96,10 @@ export class FlameView {
       null,
       h('div.search-wrap', null, this.searchInput, this.matchInfo),
       this.orientBtn,
+      this.sourceBtn,
       this.resetBtn,
     );
-    this.root.append(toolbar, h('div.crumb-row', null, this.crumbs, this.legend), this.status, this.scroller, this.tooltip);
+    this.root.append(toolbar, h('div.crumb-row', null, this.crumbs, this.legend), this.status, this.scroller, this.tooltip, this.menu);
     el.appendChild(this.root);
     this.canvas = new FlameCanvas(this.scroller, {
       onZoom: (path) => {
@@ -107,6 +110,15 @@ export class FlameView {
         this.ctx.setState({ zoom: same ? path.slice(0, -1) : path });
       },
       onHover: (hv) => this.showTooltip(hv),
+      onMenu: (node, x, y) => this.showMenu(node, x, y),
+    });
+    this.sourceBtn.addEventListener('click', () => {
+      const f = this.canvas.focusNode;
+      if (f && f.parent) this.ctx.openSource(f.data.name);
+    });
+    document.addEventListener('click', () => this.hideMenu());
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.hideMenu();
     });
     this.canvas.dark = effectiveTheme() === 'dark';
     onThemeChange(() => {
@@ -299,9 +311,11 @@ export class FlameView {
     if (!focus || !focus.parent) {
       this.crumbs.append(h('span.crumb.current', null, 'all'));
       this.resetBtn.disabled = true;
+      this.sourceBtn.disabled = true;
       return;
     }
     this.resetBtn.disabled = false;
+    this.sourceBtn.disabled = false;
     const chain = focus.ancestors().reverse();
     const shown = chain.length > 6 ? [chain[0]!, null, ...chain.slice(-4)] : chain;
     shown.forEach((n, i) => {
@@ -341,7 +355,45 @@ export class FlameView {
     }
   }
 
+  private hideMenu(): void {
+    this.menu.hidden = true;
+  }
+
+  /** pprof's right-click actions: source, zoom, and refine (focus / ignore / hide). */
+  private showMenu(node: HierarchyNode<FlameNode>, x: number, y: number): void {
+    this.tooltip.hidden = true;
+    clear(this.menu);
+    const name = node.data.name;
+    const re = quoteMeta(name);
+    const item = (label: string, act: () => void) => {
+      const b = h('button.menu-item', { type: 'button', role: 'menuitem' }, label);
+      b.addEventListener('click', (e) => {
+        e.stopPropagation();
+        this.hideMenu();
+        act();
+      });
+      this.menu.append(b);
+    };
+    this.menu.append(h('div.menu-title', null, name));
+    item('Show source', () => this.ctx.openSource(name));
+    item('Zoom here', () => this.ctx.setState({ zoom: pathOf(node) }));
+    item('Focus on this function', () => this.ctx.setState({ focus: re, zoom: [] }));
+    item('Ignore this function', () => {
+      const cur = this.ctx.state().ignore;
+      this.ctx.setState({ ignore: cur ? `${re}|${cur}` : re, zoom: [] });
+    });
+    item('Hide this frame', () => {
+      const cur = this.ctx.state().hide;
+      this.ctx.setState({ hide: cur ? `${re}|${cur}` : re, zoom: [] });
+    });
+    this.menu.hidden = false;
+    const r = this.menu.getBoundingClientRect();
+    this.menu.style.left = `${Math.min(x, window.innerWidth - r.width - 8)}px`;
+    this.menu.style.top = `${Math.min(y, window.innerHeight - r.height - 8)}px`;
+  }
+
   private showTooltip(hv: FlameHover | null): void {
+    if (!this.menu.hidden) return;
     const tip = this.tooltip;
     if (!hv || !this.data) {
       tip.hidden = true;

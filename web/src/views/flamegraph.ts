@@ -38,6 +38,8 @@ export interface FlameCallbacks {
   /** The user clicked a frame: zoom there (the page stores the path in the URL). */
   onZoom(path: string[]): void;
   onHover(h: FlameHover | null): void;
+  /** Right click on a frame: the page shows its action menu. */
+  onMenu(node: HierarchyNode<FlameNode>, clientX: number, clientY: number): void;
 }
 
 /** Package of a Go-style function name: text before the first '.' after the last '/'. */
@@ -111,6 +113,12 @@ export class FlameCanvas {
       this.draw();
     });
     this.canvas.addEventListener('click', (e) => this.onClick(e));
+    this.canvas.addEventListener('contextmenu', (e) => {
+      const d = this.hit(e);
+      if (!d || d.pruned || !d.node.parent) return;
+      e.preventDefault();
+      this.cb.onMenu(d.node, e.clientX, e.clientY);
+    });
   }
 
   /** Replace the tree (new data from the server). */

@@ -33,6 +33,7 @@ export class TopView {
   private key = '';
   private selected = -1;
   private filterTimer = 0;
+  private shape = '';
 
   constructor(el: HTMLElement, private ctx: ProfilePageContext) {
     this.legend.append(this.legendPre);
@@ -97,6 +98,12 @@ export class TopView {
     this.info.textContent = re ? `${this.rows.length} of ${all.length} rows` : `${all.length} rows`;
     this.renderHead(s);
     this.spacer.style.height = `${this.rows.length * ROW_H}px`;
+    // A new filter or order starts at the top (a stale scrollTop would show nothing).
+    const shape = `${s.filter}\u0000${s.sort}\u0000${this.key}`;
+    if (shape !== this.shape) {
+      this.shape = shape;
+      this.scroller.scrollTop = 0;
+    }
     this.renderRows(true);
   }
 
