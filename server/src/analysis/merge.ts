@@ -353,26 +353,76 @@ function locationKey(l: Location): string {
   return `${addr}|${mappingId}|${l.isFolded ? 1 : 0}|${slots.join('|')}`;
 }
 
-function sampleKey(locIds: number[], s: Sample): string {
-  // Location ids (two UTF-16 units each: short keys, less garbage), then labels and
-  // numeric labels sorted by key, in an unambiguous form.
-  const codes = new Array<number>(locIds.length * 2);
-  for (let i = 0; i < locIds.length; i++) {
-    codes[2 * i] = locIds[i]! & 0xffff;
-    codes[2 * i + 1] = locIds[i]! >>> 16;
-  }
-  let key = String.fromCharCode.apply(null, codes);
+// Samples are keyed like pprof's sampleKey (merged location ids, labels, numeric labels
+// with units), but through a numeric hash and an exact comparison on collision, which
+// avoids building one key string per sample (the large heap profile has 280k samples).
+
+function hashString(h: number, str: string): number {
+  for (let i = 0; i < str.length; i++) h = Math.imul(h ^ str.charCodeAt(i), 0x01000193);
+  return Math.imul(h ^ 0xff, 0x01000193);
+}
+
+function hashNumber(h: number, x: number): number {
+  h = Math.imul(h ^ (x & 0xffff), 0x01000193);
+  h = Math.imul(h ^ ((x / 0x10000) & 0xffff), 0x01000193);
+  if (x > 0xffffffff || x < 0) h = Math.imul(h ^ (Math.floor(x / 0x100000000) & 0xffffffff), 0x01000193);
+  return h;
+}
+
+function sortedKeys(o: Record<string, unknown>): string[] {
+  const keys = Object.keys(o);
+  if (keys.length > 1) keys.sort();
+  return keys;
+}
+
+const labelHashCache = new WeakMap<object, number>();
+
+function labelHash(s: Sample): number {
+  let h = 0;
   if (s.label) {
-    const keys = Object.keys(s.label);
-    if (keys.length > 1) keys.sort();
-    for (const k of keys) key += '|' + JSON.stringify(k) + JSON.stringify(s.label[k]);
+    let lh = labelHashCache.get(s.label);
+    if (lh === undefined) {
+      lh = 0x811c9dc5;
+      for (const k of sortedKeys(s.label)) {
+        lh = hashString(lh, k);
+        for (const v of s.label[k]!) lh = hashString(lh, v);
+      }
+      labelHashCache.set(s.label, lh);
+    }
+    h = lh;
   }
   if (s.numLabel) {
-    const keys = Object.keys(s.numLabel);
-    if (keys.length > 1) keys.sort();
-    for (const k of keys) key += '#' + JSON.stringify(k) + s.numLabel[k]!.join(',') + JSON.stringify(s.numUnit?.[k] ?? []);
+    let nh = 0x01234567;
+    for (const k of sortedKeys(s.numLabel)) {
+      nh = hashString(nh, k);
+      for (const v of s.numLabel[k]!) nh = hashNumber(nh, v);
+      for (const u of s.numUnit?.[k] ?? []) nh = hashString(nh, u);
+    }
+    h = Math.imul(h ^ nh, 0x01000193);
   }
-  return key;
+  return h;
+}
+
+function sameLists<T>(a: Record<string, T[]> | null | undefined, b: Record<string, T[]> | null | undefined): boolean {
+  const ak = a ? Object.keys(a) : [];
+  const bk = b ? Object.keys(b) : [];
+  if (ak.length !== bk.length) return false;
+  for (const k of ak) {
+    const x = a![k]!;
+    const y = b?.[k];
+    if (!y || x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  }
+  return true;
+}
+
+/** Same labels, numeric labels and units (a missing unit list equals an empty one). */
+function sameLabels(a: Sample, b: Sample): boolean {
+  if (a.label !== b.label && !sameLists(a.label, b.label)) return false;
+  if (!sameLists(a.numLabel, b.numLabel)) return false;
+  const units = (s: Sample): Record<string, string[]> =>
+    Object.fromEntries(Object.keys(s.numLabel ?? {}).map((k) => [k, s.numUnit?.[k] ?? []]));
+  return !a.numLabel || sameLists(units(a), units(b));
 }
 
 interface MapInfo {
@@ -389,15 +439,19 @@ class Merger {
   private readonly mappingByKey = new Map<string, Mapping>();
   private readonly locationByKey = new Map<string, Location>();
   private readonly functionByKey = new Map<string, Func>();
-  private readonly sampleByKey = new Map<string, number>();
   // Per-source tables, reset for each source profile.
   private mappingsById = new Map<number, MapInfo>();
   private locationsById = new Map<number, Location>();
   private functionsById = new Map<number, Func>();
 
+  // Per-source location lookup by (usually dense) id: an array is much cheaper than a Map
+  // on the hot path (one lookup per frame of every sample).
+  private locationsByDenseId: (Location | undefined)[] = [];
+
   startSource(): void {
     this.mappingsById = new Map();
     this.locationsById = new Map();
+    this.locationsByDenseId = [];
     this.functionsById = new Map();
   }
 
@@ -435,8 +489,15 @@ class Merger {
   }
 
   private mapLocation(src: Location): Location {
-    const known = this.locationsById.get(src.id);
+    const dense = src.id < 1 << 22;
+    const known = dense ? this.locationsByDenseId[src.id] : this.locationsById.get(src.id);
     if (known) return known;
+    const l = this.mapNewLocation(src);
+    if (dense) this.locationsByDenseId[src.id] = l;
+    return l;
+  }
+
+  private mapNewLocation(src: Location): Location {
     const mi = this.mapMapping(src.mapping);
     const line: Line[] = src.line.map((ln) => ({ function: this.mapFunction(ln.function), line: ln.line, column: ln.column }));
     const l: Location = {
@@ -458,18 +519,47 @@ class Merger {
     return l;
   }
 
+  private buckets = new Map<number, number | number[]>();
+
+  private matches(cand: number, locs: Location[], src: Sample): boolean {
+    const c = this.samples[cand]!;
+    if (c.location.length !== locs.length) return false;
+    for (let i = 0; i < locs.length; i++) if (c.location[i] !== locs[i]) return false;
+    return sameLabels(c, src);
+  }
+  private scratch: Location[] = [];
+
   mapSample(src: Sample, row: Row): void {
-    const locs = src.location.map((l) => this.mapLocation(l));
-    const k = sampleKey(
-      locs.map((l) => l.id),
-      src,
-    );
-    const idx = this.sampleByKey.get(k);
-    if (idx !== undefined) {
+    const n = src.location.length;
+    const locs = this.scratch;
+    locs.length = n;
+    let h = 0x811c9dc5 ^ n;
+    for (let i = 0; i < n; i++) {
+      const l = this.mapLocation(src.location[i]!);
+      locs[i] = l;
+      h = hashNumber(h, l.id);
+    }
+    if (src.label || src.numLabel) h = Math.imul(h ^ labelHash(src), 0x01000193);
+    const found = this.buckets.get(h);
+    let idx = -1;
+    if (found !== undefined) {
+      if (typeof found === 'number') {
+        if (this.matches(found, locs, src)) idx = found;
+      } else {
+        for (const cand of found) {
+          if (this.matches(cand, locs, src)) {
+            idx = cand;
+            break;
+          }
+        }
+      }
+    }
+    if (idx >= 0) {
       const acc = this.rows[idx]!;
       if (typeof acc[0] === 'bigint') {
         const a = acc as bigint[];
-        (row as bigint[]).forEach((v, i) => (a[i] = a[i]! + v));
+        const r = row as bigint[];
+        for (let i = 0; i < r.length; i++) a[i] = a[i]! + r[i]!;
       } else {
         const a = acc as number[];
         const r = row as number[];
@@ -477,16 +567,19 @@ class Merger {
       }
       return;
     }
-    this.sampleByKey.set(k, this.samples.length);
+    const id = this.samples.length;
+    if (found === undefined) this.buckets.set(h, id);
+    else if (typeof found === 'number') this.buckets.set(h, [found, id]);
+    else found.push(id);
     this.samples.push({
-      location: locs,
+      location: locs.slice(),
       value: [],
       // Label maps are shared, not copied: profiles are never mutated after decoding.
       label: src.label,
       numLabel: src.numLabel,
       numUnit: src.numUnit,
     });
-    this.rows.push([...row] as Row);
+    this.rows.push(row.slice() as Row);
   }
 }
 
@@ -609,10 +702,37 @@ export function combineProfiles(ps: Profile[]): Profile {
  * mode base samples carry `pprof::base=true` so totals and percentages refer to the base.
  */
 export function diffProfiles(newer: Profile, base: Profile, opts: CombineOptions): Profile {
-  let b = base;
-  let src = newer;
-  if (opts.mode === 'diff_base') b = setLabel(b, DIFF_BASE_LABEL, ['true']);
-  if (opts.normalize) src = normalize(src, b);
-  b = scale(b, -1);
-  return combineProfiles([src, b]);
+  const src = opts.normalize ? normalize(newer, base) : newer;
+  return combineProfiles([src, negatedBase(base, opts.mode === 'diff_base')]);
+}
+
+const BASE_LABEL_ONLY: Record<string, string[]> = { [DIFF_BASE_LABEL]: ['true'] };
+
+/**
+ * pprof's SetLabel("pprof::base", "true") (diff_base only) then Scale(-1), in one pass:
+ * values negated, all-zero samples dropped, unlabelled samples sharing one label map.
+ */
+export function negatedBase(base: Profile, label: boolean): Profile {
+  const withLabel = (s: Sample): Sample =>
+    label ? { ...s, label: s.label ? { ...s.label, [DIFF_BASE_LABEL]: ['true'] } : BASE_LABEL_ONLY } : { ...s };
+  if (base.exactValues) {
+    const b = label ? setLabel(base, DIFF_BASE_LABEL, ['true']) : base;
+    return scale(b, -1);
+  }
+  const samples: Sample[] = [];
+  for (const s of base.sample) {
+    const v = s.value;
+    let zero = true;
+    const nv = new Array<number>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i]!;
+      nv[i] = x === 0 ? 0 : -x;
+      if (x !== 0) zero = false;
+    }
+    if (zero) continue;
+    const out = withLabel(s);
+    out.value = nv;
+    samples.push(out);
+  }
+  return { ...base, sample: samples, exactValues: null };
 }

@@ -6,7 +6,6 @@ import {
   compatibilizeSampleTypes,
   diffProfiles,
   normalize as normalizeProfile,
-  scale,
   scaleProfiles,
   type DiffMode,
 } from '../analysis/merge.js';
@@ -80,9 +79,10 @@ export interface DiffSides {
 
 export function diffSides(newer: Profile, base: Profile, opts: DiffOptions): DiffSides {
   const src = opts.normalize ? normalizeProfile(newer, base) : newer;
-  // Negated like pprof before scaling so ScaleN's zero-dropping sees the same values.
-  const [n, b] = scaleProfiles(compatibilizeSampleTypes([src, scale(base, -1)])) as [Profile, Profile];
-  return { newer: n, base: scale(b, -1) };
+  // pprof negates the base before this step; negation commutes with unit scaling and
+  // does not change which samples round to zero, so the base can stay positive here.
+  const [n, b] = scaleProfiles(compatibilizeSampleTypes([src, base])) as [Profile, Profile];
+  return { newer: n, base: b };
 }
 
 /** Sample index as pprof's -sample_index resolves it (QueryError for an unknown type). */
