@@ -113,3 +113,18 @@ describe('helpers', () => {
     expect(f.filter((x) => !x.read).length).toBeGreaterThanOrEqual(4);
   });
 });
+
+describe('decodeProfileDetailed reports the format', () => {
+  it('proto, gzipped', async () => {
+    const { decodeProfileDetailed } = await import('../../server/src/decode/index.js');
+    const d = decodeProfileDetailed(readFileSync('/work/shared/corpus/google-pprof/internal/report/testdata/sample.cpu'));
+    expect([d.format, d.gzipped, d.profile.sample.length]).toEqual(['proto', true, 76]);
+    expect(d.rawBytes).toBeGreaterThan(1836);
+  });
+  it('legacy text formats', async () => {
+    const { decodeProfileDetailed } = await import('../../server/src/decode/index.js');
+    expect(decodeProfileDetailed(readFileSync(join(GO_TEXT, 'goroutine.txt'))).format).toBe('legacy-count');
+    expect(decodeProfileDetailed(readFileSync(join(GO_TEXT, 'heap.txt'))).format).toBe('legacy-heap');
+    expect(decodeProfileDetailed(readFileSync(join(GO_TEXT, 'mutex.txt'))).format).toBe('legacy-contention');
+  });
+});

@@ -1,11 +1,11 @@
 // Entry point of the decode layer: bytes in, Profile out.
 // Order follows pprof's profile.ParseData: inflate gzip, try profile.proto, and only
 // if that fails (for a reason other than "concatenated profiles") try legacy formats.
-import type { Profile } from '../model/profile.js';
+import type { Profile, ProfileFormat } from '../model/profile.js';
 import { ProfileDecodeError } from './errors.js';
 import { decodeProtoFast } from './fast-decoder.js';
 import { DEFAULT_MAX_INFLATED_BYTES, gunzipCapped, gunzipCappedAsync, isGzip } from './gunzip.js';
-import { decodeLegacy, detectLegacy } from './legacy.js';
+import { decodeLegacy, detectLegacy, type LegacyKind } from './legacy.js';
 
 export { ProfileDecodeError } from './errors.js';
 export type { DecodeErrorKind } from './errors.js';
@@ -21,27 +21,56 @@ function checkNotEmpty(bytes: Uint8Array): void {
   if (bytes.length === 0) throw new ProfileDecodeError('empty', 'parsing profile: empty input file');
 }
 
-/** Decodes raw (already inflated) bytes: profile.proto first, then legacy formats. */
-export function decodeUncompressed(raw: Uint8Array): Profile {
+/** A decoded profile with where it came from (for metadata). */
+export interface DecodedProfile {
+  profile: Profile;
+  format: ProfileFormat;
+  /** Whether the input was gzip-compressed. */
+  gzipped: boolean;
+  /** Size of the (inflated) profile data in bytes. */
+  rawBytes: number;
+}
+
+const LEGACY_FORMAT: Record<'count-text' | 'heap-text' | 'contention-text', ProfileFormat> = {
+  'count-text': 'legacy-count',
+  'heap-text': 'legacy-heap',
+  'contention-text': 'legacy-contention',
+};
+
+function decodeRaw(raw: Uint8Array): { profile: Profile; format: ProfileFormat } {
   checkNotEmpty(raw);
   try {
-    return decodeProtoFast(raw);
+    return { profile: decodeProtoFast(raw), format: 'proto' };
   } catch (err) {
     if (!(err instanceof ProfileDecodeError)) throw err;
     if (/concatenated profiles/.test(err.message)) throw err;
-    const legacy = detectLegacy(raw);
-    if (legacy) return decodeLegacy(raw, legacy);
+    const legacy: LegacyKind | null = detectLegacy(raw);
+    if (legacy) {
+      // decodeLegacy throws 'unsupported' for every kind it does not read.
+      const profile = decodeLegacy(raw, legacy);
+      return { profile, format: LEGACY_FORMAT[legacy as keyof typeof LEGACY_FORMAT] };
+    }
     if (looksLikeProto(raw)) throw err;
     throw new ProfileDecodeError('not-a-profile', `not a profile: the data is neither gzip, a profile.proto message nor a known legacy profile format (it starts with ${describeStart(raw)})`);
   }
 }
 
-export function decodeProfile(bytes: Uint8Array, opts: DecodeOptions = {}): Profile {
+/** Decodes raw (already inflated) bytes: profile.proto first, then legacy formats. */
+export function decodeUncompressed(raw: Uint8Array): Profile {
+  return decodeRaw(raw).profile;
+}
+
+/** decodeProfile plus the detected format and sizes. */
+export function decodeProfileDetailed(bytes: Uint8Array, opts: DecodeOptions = {}): DecodedProfile {
   checkNotEmpty(bytes);
-  const cap = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
-  const raw = isGzip(bytes) ? gunzipCapped(bytes, cap) : bytes;
+  const gzipped = isGzip(bytes);
+  const raw = gzipped ? gunzipCapped(bytes, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES) : bytes;
   if (raw.length === 0) throw new ProfileDecodeError('empty', 'parsing profile: empty input file (the gzip data inflates to nothing)');
-  return decodeUncompressed(raw);
+  return { ...decodeRaw(raw), gzipped, rawBytes: raw.length };
+}
+
+export function decodeProfile(bytes: Uint8Array, opts: DecodeOptions = {}): Profile {
+  return decodeProfileDetailed(bytes, opts).profile;
 }
 
 /** Same as decodeProfile, but inflates on the libuv thread pool so the event loop stays free. */
