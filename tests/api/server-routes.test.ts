@@ -85,6 +85,13 @@ describe('upload and ids', () => {
     expect(meta.body.kind).toBe(profileMeta(engineProfile(bytes)).kind);
   });
 
+  it('cleans display names (no control characters, at most 200 chars)', async () => {
+    const bytes = sample('contention/mutex.pb.gz');
+    const id = await uploadOk(base, bytes, `a\u0000b\nc${'x'.repeat(300)}`);
+    const meta = await getJson<{ name: string }>(`${base}/api/profiles/${id}`);
+    expect(meta.body.name).toBe(`a b c${'x'.repeat(195)}`);
+  });
+
   it('rejects multipart without a profile field, or with an unknown file field', async () => {
     const fd = new FormData();
     fd.append('name', 'x');

@@ -18,6 +18,11 @@ export interface Runtime {
   meta(info: StoredProfileInfo): Promise<ProfileMeta>;
 }
 
+/** Display names are user input: no control characters, at most 200 characters. */
+export function cleanName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200);
+}
+
 export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: ServerConfig, mainCacheBytes: number): Runtime {
   // Feature routes that need the decoded Profile itself get it on this thread, cached too.
   const local = new AnalysisCore(store, config, mainCacheBytes);
@@ -31,7 +36,7 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
     const res = await analyzer.run({ op: 'ingest', id, bytes }, size);
     if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
     const back = res.bytes ?? bytes;
-    const info: StoredProfileInfo = { id, name: name || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date().toISOString() };
+    const info: StoredProfileInfo = { id, name: cleanName(name) || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date().toISOString() };
     const stored = await store.put(back, info);
     return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };
   }
