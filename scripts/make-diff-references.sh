@@ -33,7 +33,11 @@ add go.goroutine.1.22-1.24 $GV/1.22/goroutine.pb.gz $GV/1.24/goroutine.pb.gz ""
 add synthetic.cpu-long_name_funcs $SYN/cpu.pb.gz $SYN/long_name_funcs.pb.gz ""
 add synthetic.long_name_funcs-cpu $SYN/long_name_funcs.pb.gz $SYN/cpu.pb.gz ""
 add mismatch.synthetic.heap-heap_alloc $SYN/heap.pb.gz $SYN/heap_alloc.pb.gz ""
-# Refused pairs (pprof errors; we must answer 400).
+# Refused pairs (pprof errors; we must answer 400). A CPU profile whose period type was
+# changed to wall/nanoseconds stands for "period types differ".
+mkdir -p "$OUT/fixtures"
+npx --no-install tsx scripts/make-diff-fixture.ts $GV/1.22/cpu.pb.gz "$OUT/fixtures/cpu.1.22.period_wall.pb.gz" wall nanoseconds
+add mismatch.period.cpu-wall "$OUT/fixtures/cpu.1.22.period_wall.pb.gz" $GV/1.24/cpu.pb.gz ""
 add mismatch.cpu-heap $GV/1.24/heap.pb.gz $GV/1.24/cpu.pb.gz ""
 add go.mutex-vs-block.1.24 $GV/1.24/block.pb.gz $GV/1.24/mutex.pb.gz ""
 

@@ -53,10 +53,34 @@ describe('diffProfiles equals the profile pprof merges', () => {
 describe('refused pairs', () => {
   for (const c of cases.filter((k) => k.error)) {
     it(`${c.name}: pprof says "${c.error}"; we refuse too`, () => {
+      const reason = c.error!.startsWith('period type') ? /^period type: incompatible types: cpu\/nanoseconds wall\/nanoseconds$/ : /^profiles have no sample type in common/;
       expect(() => diffProfiles(load(c.newer), load(c.base), { mode: 'diff_base' })).toThrow(IncompatibleProfilesError);
-      expect(() => diffProfiles(load(c.newer), load(c.base), { mode: 'base' })).toThrow(/no sample type in common/);
+      expect(() => diffProfiles(load(c.newer), load(c.base), { mode: 'base' })).toThrow(reason);
     });
   }
+});
+
+describe('unit conversion between profiles (measurement.ScaleProfiles)', () => {
+  it('a profile in microseconds is converted to the finer nanoseconds before merging', () => {
+    const c = cases.find((k) => k.name.startsWith('go.cpu'))!;
+    const p = load(c.newer);
+    const ci = p.sampleType.findIndex((t) => t.unit === 'nanoseconds');
+    // The same profile expressed in microseconds (values divided by 1000, exact here: CPU
+    // samples are multiples of the 10ms period).
+    const us: Profile = {
+      ...p,
+      sampleType: p.sampleType.map((t, i) => (i === ci ? { ...t, unit: 'microseconds' } : t)),
+      sample: p.sample.map((s) => ({ ...s, value: s.value.map((v, i) => (i === ci ? v / 1000 : v)) })),
+    };
+    expect(us.sample.every((s) => Number.isInteger(s.value[ci]!))).toBe(true);
+    const d = diffProfiles(p, us, { mode: 'base' });
+    // Equal after conversion: everything cancels, and the result is in nanoseconds.
+    expect(d.sample.length).toBe(0);
+    expect(d.sampleType[ci]!.unit).toBe('nanoseconds');
+    const reversed = diffProfiles(us, p, { mode: 'base' });
+    expect(reversed.sample.length).toBe(0);
+    expect(reversed.sampleType[ci]!.unit).toBe('nanoseconds');
+  });
 });
 
 describe('merge basics on a real profile', () => {
