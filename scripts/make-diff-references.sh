@@ -30,6 +30,11 @@ add go.allocs.1.19-1.26 $GV/1.19/allocs.pb.gz $GV/1.26/allocs.pb.gz "alloc_space
 add go.mutex.1.22-1.26 $GV/1.22/mutex.pb.gz $GV/1.26/mutex.pb.gz "contentions delay"
 add go.block.1.19-1.24 $GV/1.19/block.pb.gz $GV/1.24/block.pb.gz "contentions delay"
 add go.goroutine.1.22-1.24 $GV/1.22/goroutine.pb.gz $GV/1.24/goroutine.pb.gz ""
+# Legacy (gperftools contention text) pairs, unsymbolized: compared at -addresses granularity
+# (a case name ending in .addresses adds -addresses to every run).
+GP=$CORPUS/google-pprof
+add cppbench.contention-small.addresses $GP/internal/driver/testdata/cppbench.small.contention $GP/profile/testdata/cppbench.contention "contentions delay"
+add cppbench.small-full.addresses $GP/profile/testdata/cppbench.contention $GP/internal/driver/testdata/cppbench.small.contention ""
 add synthetic.cpu-long_name_funcs $SYN/cpu.pb.gz $SYN/long_name_funcs.pb.gz ""
 add synthetic.long_name_funcs-cpu $SYN/long_name_funcs.pb.gz $SYN/cpu.pb.gz ""
 add mismatch.synthetic.heap-heap_alloc $SYN/heap.pb.gz $SYN/heap_alloc.pb.gz ""
@@ -41,9 +46,11 @@ add mismatch.period.cpu-wall "$OUT/fixtures/cpu.1.22.period_wall.pb.gz" $GV/1.24
 add mismatch.cpu-heap $GV/1.24/heap.pb.gz $GV/1.24/cpu.pb.gz ""
 add go.mutex-vs-block.1.24 $GV/1.24/block.pb.gz $GV/1.24/mutex.pb.gz ""
 
-pp() { "$GO" tool pprof -symbolize=none "$@"; }
 for entry in "${PAIRS[@]}"; do
   IFS='|' read -r name base new types <<<"$entry"
+  flags=()
+  case "$name" in *.addresses) flags=(-addresses) ;; esac
+  pp() { "$GO" tool pprof -symbolize=none "${flags[@]}" "$@"; }
   echo "$base $new" >"$OUT/$name.pair.txt"
   if ! pp -top -diff_base="$base" "$new" >"$OUT/$name.diff_base.top.txt" 2>"$OUT/$name.err.txt"; then
     rm -f "$OUT/$name.diff_base.top.txt"

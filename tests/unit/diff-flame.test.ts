@@ -42,7 +42,8 @@ function collect(n: DiffFlameNode, ancestors: Set<string>, flat: Map<string, num
   }
 }
 
-const cases = diffCases().filter((c) => !c.error);
+// The tree's frames are function names, so compare with pprof's functions granularity.
+const cases = diffCases().filter((c) => !c.error && !c.name.endsWith('.addresses'));
 
 describe('differential flame tree agrees with pprof -diff_base', () => {
   for (const c of cases) {

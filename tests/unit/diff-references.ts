@@ -68,11 +68,13 @@ export function refPath(c: DiffCase, suffix: string): string {
 }
 
 /** What pprof flags a reference file name stands for. */
-export function optionsFor(suffix: string): { q: Query; opts: DiffOptions & TopOptions } | null {
+export function optionsFor(suffix: string, caseName = ''): { q: Query; opts: DiffOptions & TopOptions } | null {
   const m = /^(diff_base|base)(\.normalize)?(?:\.(nodefraction0|cum)|\.si_([a-z_]+?)(?:\.(hide_runtime|focus_main))?(\.exact)?)?\.top\.txt$/.exec(suffix);
   if (!m) return null;
   const opts: DiffOptions & TopOptions = { mode: m[1] as DiffOptions['mode'], normalize: !!m[2] };
   const q: Query = {};
+  // Cases named *.addresses were run with -addresses (scripts/make-diff-references.sh).
+  if (caseName.endsWith('.addresses')) q.granularity = 'addresses';
   if (m[3] === 'nodefraction0') opts.nodeFraction = 0;
   if (m[3] === 'cum') opts.sort = 'cum';
   if (m[4]) q.sampleIndex = m[4];

@@ -2,12 +2,14 @@
 // `-base` (with -normalize, -cum, -nodefraction=0, -unit and every -sample_index), and
 // the per-row base/new values against each side on its own.
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import type { Profile } from '../../server/src/model/profile.js';
-import { computeDiffTop } from '../../server/src/report/diff.js';
+import type { Query } from '../../server/src/model/query.js';
+import { computeDiffTop, type DiffOptions } from '../../server/src/report/diff.js';
 import { formatTopText } from '../../server/src/report/index.js';
-import { diffCases, optionsFor, refPath } from './diff-references.js';
+import { diffCases, optionsFor, refPath, ROOT } from './diff-references.js';
 
 function load(path: string): Profile {
   return decodeProfile(new Uint8Array(readFileSync(path)));
@@ -18,7 +20,7 @@ const cases = diffCases().filter((c) => !c.error);
 describe('computeDiffTop prints exactly what go tool pprof prints', () => {
   for (const c of cases) {
     for (const out of c.outputs) {
-      const o = optionsFor(out);
+      const o = optionsFor(out, c.name);
       if (!o) continue;
       it(`${c.name} ${out}`, () => {
         const want = readFileSync(refPath(c, out), 'utf8');
@@ -42,4 +44,29 @@ describe('rows carry both sides', () => {
     // diff_base percentages are relative to the base total.
     expect(r.total).toBe(r.baseTotal);
   });
+});
+
+// The research corpus's own pprof outputs for diffs (generated/cli/diff__*, made with a
+// newer google/pprof; these have no Time line). -drop_negative is not supported here.
+const CORPUS = resolve(ROOT, '../shared/corpus/google-pprof');
+const SMALL = join(CORPUS, 'internal/driver/testdata/cppbench.small.contention');
+const FULL = join(CORPUS, 'profile/testdata/cppbench.contention');
+const SYN = join(CORPUS, 'generated/synthetic');
+const GOLDENS: [string, string, string, DiffOptions, Query][] = [
+  ['diff__cppbench.contention.base_small.top.addresses.txt', FULL, SMALL, { mode: 'base' }, { granularity: 'addresses' }],
+  ['diff__cppbench.contention.diff_base_small.top.addresses.txt', FULL, SMALL, { mode: 'diff_base' }, { granularity: 'addresses' }],
+  ['diff__cppbench.contention.diff_base_small.normalize.top.addresses.txt', FULL, SMALL, { mode: 'diff_base', normalize: true }, { granularity: 'addresses' }],
+  ['diff__cppbench.small.contention.diff_base_full.top.addresses.txt', SMALL, FULL, { mode: 'diff_base' }, { granularity: 'addresses' }],
+  ['diff__synthetic.cpu.diff_base_long_name_funcs.top.txt', join(SYN, 'cpu.pb.gz'), join(SYN, 'long_name_funcs.pb.gz'), { mode: 'diff_base' }, {}],
+  ['diff__synthetic.long_name_funcs.base_cpu.top.txt', join(SYN, 'long_name_funcs.pb.gz'), join(SYN, 'cpu.pb.gz'), { mode: 'base' }, {}],
+  ['diff__synthetic.long_name_funcs.diff_base_cpu.top.txt', join(SYN, 'long_name_funcs.pb.gz'), join(SYN, 'cpu.pb.gz'), { mode: 'diff_base' }, {}],
+];
+
+describe('corpus diff goldens (generated/cli/diff__*)', () => {
+  for (const [file, newer, base, opts, q] of GOLDENS) {
+    it(file, () => {
+      const want = readFileSync(join(CORPUS, 'generated/cli', file), 'utf8');
+      expect(formatTopText(computeDiffTop(load(newer), load(base), q, opts)).split('\n')).toEqual(want.split('\n'));
+    });
+  }
 });
