@@ -3,11 +3,21 @@
 // matched against the id pattern and static files are served by express.static from one root.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type Response } from 'express';
 import { isValidId } from '../store/id.js';
 
+/**
+ * dist/web: PPROF_LENS_WEB if set, else under the working directory, else next to this
+ * module (bundle: dist/cli.mjs or dist/chunks/*.mjs; sources: server/src/http/ui.ts).
+ */
 export function defaultWebRoot(): string {
-  return resolve(process.env.PPROF_LENS_WEB ?? 'dist/web');
+  if (process.env.PPROF_LENS_WEB) return resolve(process.env.PPROF_LENS_WEB);
+  const candidates = [
+    resolve('dist/web'),
+    ...['./web', '../web', '../../../dist/web'].map((rel) => fileURLToPath(new URL(rel, import.meta.url))),
+  ];
+  return candidates.find((d) => existsSync(join(d, 'index.html'))) ?? candidates[0];
 }
 
 const NOT_BUILT =
