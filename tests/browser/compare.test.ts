@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/src/http/server.js';
 import type { DiffTopReport } from '../../server/src/report/diff.js';
-import { ROOT } from '../unit/diff-references.js';
+import { diffCases, refPath, ROOT } from '../unit/diff-references.js';
 
 const SHOTS = join(ROOT, 'tests/.screenshots');
 const FILES = {
@@ -73,10 +73,18 @@ describe('Compare tab', () => {
     const api = (await (await fetch(`${server.url}/api/profiles/${ids.after}/diff?base=${ids.before}&nodeFraction=0`)).json()) as DiffTopReport;
     const rows = await page.$$eval('.compare-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     expect(rows.length).toBe(api.rows.length);
-    // pprof order by default: the first row is pprof's first row, with pprof's flat% of the delta.
-    expect(rows[0]![9]).toContain(api.rows[0]!.name);
-    // Cells show the API numbers in the report's unit (pprof's flat% of the delta in column 4).
-    expect(rows[0]![3]).toMatch(/%$/);
+    // Every row, in pprof order, shows what `go tool pprof -top -nodefraction=0 -diff_base`
+    // prints: Δ flat, flat%, Δ cum, cum% and the name (reference made by the script).
+    const c = diffCases().find((k) => k.name === 'before-after.cpu')!;
+    const text = readFileSync(refPath(c, 'diff_base.nodefraction0.top.txt'), 'utf8').split('\n');
+    const start = text.findIndex((l) => /^\s+flat\s+flat%/.test(l)) + 1;
+    const pprofRows = text.slice(start).filter((l) => l.trim()).map((l) => {
+      const [flat, flatPct, , cum, cumPct, ...name] = l.trim().split(/\s+/);
+      return [flat, flatPct, cum, cumPct, name.join(' ')];
+    });
+    expect(rows.length).toBe(pprofRows.length);
+    const shown = rows.map((r) => [r[2]!.replace(/^\+/, ''), r[3], r[6]!.replace(/^\+/, ''), r[7], r[9]!.replace(/ (new|gone)$/, '')]);
+    expect(shown).toEqual(pprofRows);
     // Vanished and appeared functions are marked.
     const gone = api.rows.filter((r) => r.newCum === 0 && r.baseCum !== 0).length;
     const fresh = api.rows.filter((r) => r.baseCum === 0 && r.newCum !== 0).length;
