@@ -259,6 +259,7 @@ describe('mutated legacy text never crashes the decoder', () => {
       'tests/fixtures/decode/go-text/goroutine.txt',
       '/work/shared/corpus/google-pprof/profile/testdata/cppbench.contention',
       '/work/shared/corpus/google-pprof/profile/testdata/cppbench.heap',
+      '/work/shared/corpus/google-pprof/profile/testdata/cppbench.thread',
     ].map((f) => readFileSync(f, 'latin1'));
     const alphabet = ' 0123456789abcdefx@:[]-=\n#/';
     let seed = 777;
@@ -272,6 +273,31 @@ describe('mutated legacy text never crashes the decoder', () => {
       for (let e = 0; e < 1 + rand(5); e++) t[rand(t.length)] = alphabet[rand(alphabet.length)];
       try {
         decodeProfile(Buffer.from(t.join(''), 'latin1'));
+        read++;
+      } catch (err) {
+        if (!(err instanceof ProfileDecodeError)) throw new Error(`edit ${i} crashed: ${String(err)}`);
+      }
+    }
+    expect(read).toBeGreaterThan(0);
+  });
+});
+
+describe('mutated binary CPU profiles never crash the decoder', () => {
+  it('2000 seeded byte edits of gobench.cpu', async () => {
+    const { readFileSync } = await import('node:fs');
+    const base = readFileSync('/work/shared/corpus/google-pprof/profile/testdata/gobench.cpu');
+    let seed = 99;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return seed % n;
+    };
+    let read = 0;
+    for (let i = 0; i < 2000; i++) {
+      const b = Uint8Array.from(base);
+      // Keep the 40-byte header so the file is still recognised as a CPU profile.
+      for (let e = 0; e < 1 + rand(4); e++) b[40 + rand(b.length - 40)] = rand(256);
+      try {
+        decodeProfile(b.subarray(0, rand(8) === 0 ? 40 + rand(b.length - 40) : b.length));
         read++;
       } catch (err) {
         if (!(err instanceof ProfileDecodeError)) throw new Error(`edit ${i} crashed: ${String(err)}`);

@@ -22,16 +22,21 @@ function rejection(bytes: Uint8Array): ProfileDecodeError {
 }
 
 describe('legacy formats read, checked against the corpus goldens', () => {
-  for (const name of ['go.godoc.thread', 'gobench.heap', 'cppbench.heap', 'cppbench.growth', 'cppbench.contention']) {
+  for (const name of [
+    'go.godoc.thread', 'gobench.heap', 'cppbench.heap', 'cppbench.growth', 'cppbench.contention',
+    'cppbench.cpu', 'go.crc32.cpu', 'gobench.cpu', 'cppbench.thread', 'cppbench.thread.all', 'cppbench.thread.none',
+  ]) {
     it(name, () => {
       const p = decodeProfile(readFileSync(join(CORPUS, 'profile/testdata', name)));
       expect(formatProfileString(p)).toBe(readFileSync(join(CORPUS, 'profile/testdata', name + '.string'), 'utf8'));
     });
   }
-  it('cppbench.small.contention (golden from go tool pprof -raw)', () => {
-    const p = decodeProfile(readFileSync(join(CORPUS, 'internal/driver/testdata/cppbench.small.contention')));
-    expect(formatProfileString(p)).toBe(readFileSync(join(GO_TEXT, 'cppbench.small.contention.raw.txt'), 'utf8'));
-  });
+  for (const name of ['cppbench.small.contention', 'cppbench.cpu']) {
+    it(`internal/driver/testdata/${name} (golden from go tool pprof -raw)`, () => {
+      const p = decodeProfile(readFileSync(join(CORPUS, 'internal/driver/testdata', name)));
+      expect(formatProfileString(p)).toBe(readFileSync(join(GO_TEXT, name + '.raw.txt'), 'utf8'));
+    });
+  }
 });
 
 describe('Go runtime ?debug=1 text profiles (golden from go tool pprof -raw)', () => {
@@ -51,14 +56,7 @@ describe('Go runtime ?debug=1 text profiles (golden from go tool pprof -raw)', (
 
 describe('legacy formats refused with a message naming them', () => {
   const cases: [string, RegExp][] = [
-    ['profile/testdata/cppbench.cpu', /legacy gperftools\/Go CPU profile \(binary\) is not supported; convert it with `go tool pprof -proto/],
-    ['profile/testdata/go.crc32.cpu', /legacy gperftools\/Go CPU profile \(binary\)/],
-    ['profile/testdata/gobench.cpu', /legacy gperftools\/Go CPU profile \(binary\)/],
-    ['internal/driver/testdata/cppbench.cpu', /legacy gperftools\/Go CPU profile \(binary\)/],
-    ['profile/testdata/java.cpu', /legacy Java CPU profile \(profilez binary\) is not supported/],
-    ['profile/testdata/cppbench.thread', /legacy threadz profile \(text\) is not supported/],
-    ['profile/testdata/cppbench.thread.all', /legacy threadz profile/],
-    ['profile/testdata/cppbench.thread.none', /legacy threadz profile/],
+    ['profile/testdata/java.cpu', /legacy Java CPU profile \(profilez binary\) is not supported; convert it with `go tool pprof -proto/],
     ['profile/testdata/java.contention', /legacy Java profile \(text\) is not supported/],
     ['profile/testdata/java.heap', /legacy Java profile \(text\) is not supported/],
   ];
@@ -78,7 +76,13 @@ describe('legacy formats refused with a message naming them', () => {
   });
 });
 
-describe('malformed legacy text', () => {
+describe('malformed legacy input', () => {
+  it('a binary CPU profile whose record runs past the end', () => {
+    const b = readFileSync(join(CORPUS, 'profile/testdata/gobench.cpu'));
+    const err = rejection(b.subarray(0, 203));
+    expect(err.kind).toBe('malformed');
+    expect(err.message).toMatch(/legacy CPU profile: a sample record runs past the end/);
+  });
   const enc = (s: string) => new TextEncoder().encode(s);
   it('count profile with a bad sample line', () => {
     const err = rejection(enc('goroutine profile: total 2\n2 @ zzz\n'));
@@ -110,7 +114,7 @@ describe('helpers', () => {
   it('describeSupportedFormats lists read and refused formats', () => {
     const f = describeSupportedFormats();
     expect(f.filter((x) => x.read).map((x) => x.format)).toContain('legacy Go count profile (text)');
-    expect(f.filter((x) => !x.read).length).toBeGreaterThanOrEqual(4);
+    expect(f.filter((x) => !x.read).map((x) => x.format)).toEqual(['legacy Java CPU profile (profilez binary)', 'legacy Java profile (text)']);
   });
 });
 
@@ -126,5 +130,7 @@ describe('decodeProfileDetailed reports the format', () => {
     expect(decodeProfileDetailed(readFileSync(join(GO_TEXT, 'goroutine.txt'))).format).toBe('legacy-count');
     expect(decodeProfileDetailed(readFileSync(join(GO_TEXT, 'heap.txt'))).format).toBe('legacy-heap');
     expect(decodeProfileDetailed(readFileSync(join(GO_TEXT, 'mutex.txt'))).format).toBe('legacy-contention');
+    expect(decodeProfileDetailed(readFileSync(join(CORPUS, 'profile/testdata/gobench.cpu'))).format).toBe('legacy-cpu');
+    expect(decodeProfileDetailed(readFileSync(join(CORPUS, 'profile/testdata/cppbench.thread'))).format).toBe('legacy-threadz');
   });
 });

@@ -31,10 +31,12 @@ export interface DecodedProfile {
   rawBytes: number;
 }
 
-const LEGACY_FORMAT: Record<'count-text' | 'heap-text' | 'contention-text', ProfileFormat> = {
+const LEGACY_FORMAT: Partial<Record<LegacyKind, ProfileFormat>> = {
   'count-text': 'legacy-count',
   'heap-text': 'legacy-heap',
   'contention-text': 'legacy-contention',
+  'threadz-text': 'legacy-threadz',
+  'cpu-binary': 'legacy-cpu',
 };
 
 function decodeRaw(raw: Uint8Array): { profile: Profile; format: ProfileFormat } {
@@ -48,7 +50,7 @@ function decodeRaw(raw: Uint8Array): { profile: Profile; format: ProfileFormat }
     if (legacy) {
       // decodeLegacy throws 'unsupported' for every kind it does not read.
       const profile = decodeLegacy(raw, legacy);
-      return { profile, format: LEGACY_FORMAT[legacy as keyof typeof LEGACY_FORMAT] };
+      return { profile, format: LEGACY_FORMAT[legacy] ?? 'proto' };
     }
     if (looksLikeProto(raw)) throw err;
     throw new ProfileDecodeError('not-a-profile', `not a profile: the data is neither gzip, a profile.proto message nor a known legacy profile format (it starts with ${describeStart(raw)})`);

@@ -13,7 +13,7 @@ type TextKind = 'count-text' | 'heap-text' | 'contention-text';
 const U64 = (1n << 64n) - 1n;
 
 /** Line scanner with the semantics of Go's bufio.Scanner (ScanLines). */
-class Lines {
+export class Lines {
   private readonly lines: string[];
   private i = -1;
   text = '';
@@ -64,7 +64,7 @@ function hexAddresses(s: string, what: string): bigint[] {
 }
 
 /** Shared state of a legacy profile under construction. */
-class Builder {
+export class Builder {
   sampleType: ValueType[] = [];
   periodType: ValueType | null = null;
   period = 0n;
@@ -72,24 +72,27 @@ class Builder {
   samples: Sample[] = [];
   private locs = new Map<bigint, Location>();
 
-  /** Stack addresses point after each call: pprof moves every frame back by one. */
-  stack(addrs: bigint[]): Location[] {
-    const out: Location[] = [];
-    for (const raw of addrs) {
-      const addr = BigInt.asUintN(64, raw - 1n);
-      let loc = this.locs.get(addr);
-      if (!loc) {
-        loc = { id: 0, mapping: null, address: addr, line: [], isFolded: false };
-        this.locs.set(addr, loc);
-      }
-      out.push(loc);
+  /** The one location of an address (pprof keys legacy locations by address). */
+  location(addr: bigint): Location {
+    let loc = this.locs.get(addr);
+    if (!loc) {
+      loc = { id: 0, mapping: null, address: addr, line: [], isFolded: false };
+      this.locs.set(addr, loc);
     }
-    return out;
+    return loc;
   }
 
-  finish(lines: Lines, dropFrames: string, keepFrames: string): Profile {
-    // Skip to the memory map section, if any (parseAdditionalSections).
-    while (!isMemoryMapSentinel(lines.text) && lines.scan()) { /* skip */ }
+  /** Stack addresses point after each call: pprof moves every frame back by one. */
+  stack(addrs: bigint[]): Location[] {
+    return addrs.map((raw) => this.location(BigInt.asUintN(64, raw - 1n)));
+  }
+
+  /**
+   * Mappings from the memory-map text, then pprof's id renumbering. Text formats first
+   * skip to the memory-map sentinel line; the binary CPU format's trailer is all map.
+   */
+  finish(lines: Lines, dropFrames: string, keepFrames: string, seekSentinel = true): Profile {
+    if (seekSentinel) while (!isMemoryMapSentinel(lines.text) && lines.scan()) { /* skip */ }
     const mappings = massageMappings(parseProcMaps(lines));
     // remapLocationIDs: ids in order of first use by a sample; unused locations vanish.
     const locList: Location[] = [];
@@ -242,6 +245,22 @@ function remapMappingIDs(ms: Mapping[], locs: Location[]): Mapping[] {
   }
   mappings.forEach((m, i) => (m.id = i + 1));
   return mappings;
+}
+
+/**
+ * The leaf may appear twice, from the signal context and from unwinding (the latter
+ * already moved back by one): drop the copy. pprof does this after numbering the
+ * locations, so the dropped location keeps its id and stays in the table.
+ */
+export function cleanupDuplicateLocations(p: Profile): Profile {
+  for (const s of p.sample) {
+    if (s.location.length > 1 && s.location[0].address === BigInt.asUintN(64, s.location[1].address + 1n)) s.location.splice(1, 1);
+  }
+  return p;
+}
+
+export function legacyFrameInfo(st: ValueType[]): [string, string] {
+  return frameInfo(st);
 }
 
 // ---- drop_frames set by pprof for legacy profiles (addLegacyFrameInfo) ----
@@ -432,11 +451,69 @@ function readContention(lines: Lines): Profile {
   return b.finish(lines, ...frameInfo(b.sampleType));
 }
 
-export function readLegacyText(bytes: Uint8Array, kind: TextKind): Profile {
+// ---- threadz profiles ----
+
+const threadzStartRE = /--- threadz \d+ ---/;
+const threadStartRE = /--- Thread ([0-9A-Fa-f]+) \(name: (.*)\/(\d+)\) stack: ---/;
+
+/** One thread's stack; returns the line after it and the addresses (null: "same as previous"). */
+function threadSample(lines: Lines): { next: string; addrs: bigint[] | null } {
+  let line = '';
+  let same = false;
+  const addrs: bigint[] = [];
+  while (lines.scan()) {
+    line = lines.text.trim();
+    if (line === '') continue;
+    if (line.startsWith('---')) break;
+    if (line.includes('same as previous thread')) {
+      same = true;
+      continue;
+    }
+    addrs.push(...hexAddresses(line, 'threadz profile'));
+  }
+  return { next: line, addrs: same ? null : addrs };
+}
+
+function readThreadz(lines: Lines): Profile {
+  const what = 'threadz profile';
+  while (lines.scan() && isSpaceOrComment(lines.text)) { /* skip leading comments */ }
+  let line = lines.text;
+  if (threadzStartRE.test(line)) {
+    while (lines.scan()) {
+      line = lines.text;
+      if (isMemoryMapSentinel(line) || line.startsWith('-')) break;
+    }
+  } else if (!threadStartRE.test(line)) {
+    throw malformed(what, 'missing "--- threadz" header');
+  }
+  const b = new Builder();
+  b.sampleType = [{ type: 'thread', unit: 'count' }];
+  b.periodType = { type: 'thread', unit: 'count' };
+  b.period = 1n;
+  while (!isMemoryMapSentinel(line)) {
+    if (line.startsWith('---- no stack trace for')) break;
+    if (!threadStartRE.test(line)) throw malformed(what, `expected a "--- Thread ..." line, got ${JSON.stringify(line.slice(0, 80))}`);
+    const t = threadSample(lines);
+    line = t.next;
+    if (t.addrs === null || t.addrs.length === 0) {
+      // "same as previous thread": one more thread with the last stack.
+      const last = b.samples[b.samples.length - 1];
+      if (last) last.value[0]++;
+      continue;
+    }
+    const addrs = t.addrs;
+    const locs = addrs.map((a, i) => b.location(i > 0 ? BigInt.asUintN(64, a - 1n) : a));
+    b.samples.push({ location: locs, value: [1], label: null, numLabel: null, numUnit: null });
+  }
+  return cleanupDuplicateLocations(b.finish(lines, ...frameInfo(b.sampleType)));
+}
+
+export function readLegacyText(bytes: Uint8Array, kind: TextKind | 'threadz-text'): Profile {
   const lines = new Lines(new TextDecoder('utf-8').decode(bytes));
   switch (kind) {
     case 'count-text': return readCount(lines);
     case 'heap-text': return readHeap(lines);
     case 'contention-text': return readContention(lines);
+    case 'threadz-text': return readThreadz(lines);
   }
 }

@@ -1,10 +1,12 @@
 // Legacy (pre-profile.proto) profile formats: detection, and reading of the text
-// formats Go's runtime/pprof still writes with ?debug=1. Formats we recognise but do
-// not read are refused with kind 'unsupported' and a message naming the format, so a
-// user knows to convert the file with `go tool pprof -proto` rather than guess.
+// formats Go's runtime/pprof still writes with ?debug=1, the old binary CPU format and
+// gperftools' threadz. Formats we recognise but do not read (Java's) are refused with
+// kind 'unsupported' and a message naming the format, so a user knows to convert the
+// file with `go tool pprof -proto` rather than guess.
 import type { Profile } from '../model/profile.js';
 import { ProfileDecodeError } from './errors.js';
 import { readLegacyText } from './legacy-text.js';
+import { readLegacyCpu } from './legacy-cpu.js';
 
 export type LegacyKind =
   | 'cpu-binary'        // gperftools / old Go CPU profile (binary words)
@@ -39,10 +41,10 @@ export function describeSupportedFormats(): FormatSupport[] {
     { format: FORMAT_NAMES['count-text'], example: '/debug/pprof/goroutine?debug=1, threadcreate?debug=1', read: true, note: 'unsymbolized: frames show as addresses' },
     { format: FORMAT_NAMES['heap-text'] + ', Go and gperftools', example: '/debug/pprof/heap?debug=1, gperftools heapz / growthz', read: true, note: 'values un-sampled like pprof; unsymbolized' },
     { format: FORMAT_NAMES['contention-text'] + ', C++ contentionz and Go', example: '/debug/pprof/mutex?debug=1, block?debug=1', read: true, note: 'delays converted with cycles/second like pprof; unsymbolized' },
-    { format: FORMAT_NAMES['threadz-text'], example: '--- threadz 1 ---', read: false, note: 'refused; convert with `go tool pprof -proto`' },
-    { format: FORMAT_NAMES['cpu-binary'], example: 'Go before 1.9 CPU profiles, gperftools CPU profiler', read: false, note: 'refused; convert with `go tool pprof -proto`' },
-    { format: FORMAT_NAMES['java-cpu-binary'], example: 'Java profilez', read: false, note: 'refused' },
-    { format: FORMAT_NAMES['java-text'], example: '--- heapz 1 --- / --- contentionz 1 --- with format = java', read: false, note: 'refused' },
+    { format: FORMAT_NAMES['threadz-text'], example: '--- threadz 1 --- (gperftools)', read: true, note: 'unsymbolized' },
+    { format: FORMAT_NAMES['cpu-binary'], example: 'Go before 1.9 CPU profiles, gperftools CPU profiler', read: true, note: 'signal-handler frame stripped like pprof; unsymbolized' },
+    { format: FORMAT_NAMES['java-cpu-binary'], example: 'Java profilez', read: false, note: 'refused; convert it with `go tool pprof -proto`' },
+    { format: FORMAT_NAMES['java-text'], example: '--- heapz 1 --- / --- contentionz 1 --- with format = java', read: false, note: 'refused; convert it with `go tool pprof -proto`' },
   ];
 }
 
@@ -99,7 +101,10 @@ export function decodeLegacy(b: Uint8Array, kind: LegacyKind): Profile {
     case 'count-text':
     case 'heap-text':
     case 'contention-text':
+    case 'threadz-text':
       return readLegacyText(b, kind);
+    case 'cpu-binary':
+      return readLegacyCpu(b);
     default:
       throw new ProfileDecodeError('unsupported', `${FORMAT_NAMES[kind]} is not supported; convert it with \`go tool pprof -proto <file> > profile.pb.gz\``);
   }
