@@ -540,6 +540,8 @@ class Merger {
       h = hashNumber(h, l.id);
     }
     if (src.label || src.numLabel) h = Math.imul(h ^ labelHash(src), 0x01000193);
+    // 30 bits keep the key a small integer (no boxed number per lookup).
+    h &= 0x3fffffff;
     const found = this.buckets.get(h);
     let idx = -1;
     if (found !== undefined) {
