@@ -279,7 +279,8 @@ export class CompareView {
         return;
       }
     }
-    this.status.textContent = '';
+    const warnings = [...new Set([...(this.top?.warnings ?? []), ...(this.graph?.warnings ?? [])])];
+    this.status.textContent = warnings.join(' · ');
     this.flameHost.hidden = false;
     this.renderSummary(cs);
     this.renderLegend(cs);
