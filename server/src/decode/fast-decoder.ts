@@ -459,6 +459,10 @@ class ProtoDecoder {
     const lastIdx: number[] = [];
     let lastN = -1;
     let lastUnit: Record<string, string[]> | null = null;
+    const unitNums: number[] = [];
+    // Shared single-label maps by value, per label layout (key and unit).
+    const singleMaps = new Map<string, Map<number, Record<string, number[]>>>();
+    let lastSingles: Map<number, Record<string, number[]>> | null = null;
     {
       const d = this.sampleR.data;
       for (let k = 0; k < nSamples; k++) {
@@ -547,10 +551,7 @@ class ProtoDecoder {
               if (prev === undefined) label[keyS] = [sv];
               else prev.push(sv);
             } else if (num !== 0 || unit !== 0) {
-              numLabel ??= {};
-              const prevNum = numLabel[keyS];
-              if (prevNum === undefined) numLabel[keyS] = [num];
-              else prevNum.push(num);
+              unitNums[nUnits] = num;
               const unitS = this.str(unit, unitW, 'label num_unit');
               unitIdx[2 * nUnits] = key;
               unitIdx[2 * nUnits + 1] = unit;
@@ -566,8 +567,9 @@ class ProtoDecoder {
           // samples share one read-only map per distinct layout instead of two objects each.
           let same = nUnits === lastN;
           for (let i = 0; same && i < 2 * nUnits; i++) same = unitIdx[i] === lastIdx[i];
-          if (same) numUnit = lastUnit;
-          else {
+          if (same) {
+            numUnit = lastUnit;
+          } else {
             const unitSig = unitIdx.slice(0, 2 * nUnits).join(',');
             numUnit = unitMaps.get(unitSig) ?? null;
             if (numUnit === null) {
@@ -582,6 +584,28 @@ class ProtoDecoder {
             lastN = nUnits;
             for (let i = 0; i < 2 * nUnits; i++) lastIdx[i] = unitIdx[i];
             lastUnit = numUnit;
+            lastSingles = null;
+            if (nUnits === 1) {
+              lastSingles = singleMaps.get(unitSig) ?? null;
+              if (lastSingles === null) singleMaps.set(unitSig, (lastSingles = new Map()));
+            }
+          }
+          if (nUnits === 1 && lastSingles !== null) {
+            // One numeric label (Go heap profiles: bytes=<object size>): its few distinct
+            // values repeat across samples, so samples share one read-only map per value.
+            const v = unitNums[0];
+            numLabel = lastSingles.get(v) ?? null;
+            if (numLabel === null) {
+              numLabel = { [unitKeys[0]]: [v] };
+              if (lastSingles.size < 65536) lastSingles.set(v, numLabel);
+            }
+          } else {
+            numLabel = {};
+            for (let i = 0; i < nUnits; i++) {
+              const prevNum = numLabel[unitKeys[i]];
+              if (prevNum === undefined) numLabel[unitKeys[i]] = [unitNums[i]];
+              else prevNum.push(unitNums[i]);
+            }
           }
         }
         const vals = value ?? [];

@@ -54,8 +54,9 @@ export interface Sample {
   label: Record<string, string[]> | null;
   /**
    * Numeric labels, key -> values; numUnit holds the matching units ("" when unset).
-   * The decoder shares one numUnit map between samples with the same label layout:
-   * treat it as read-only (copy before changing it).
+   * The decoder shares one numUnit map between samples with the same label layout, and
+   * one numLabel map between samples whose single numeric label is equal: treat both as
+   * read-only (copy before changing them).
    */
   numLabel: Record<string, number[]> | null;
   numUnit: Record<string, string[]> | null;
