@@ -7,12 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO="$(bash scripts/ensure-go.sh)"
-OUT=tests/.references/diff
+FINAL=tests/.references/diff
+# Written to a private directory, then swapped in, so readers never see a half-made set.
+OUT="$FINAL.tmp.$$"
 rm -rf "$OUT" && mkdir -p "$OUT"
 export TZ=UTC
 export HOME="$(mktemp -d)"  # pprof may save fetched profiles under $HOME/pprof
 export PPROF_TMPDIR="$HOME"
-trap 'rm -rf "$HOME"' EXIT
+trap 'rm -rf "$HOME" "${OUT:-}"' EXIT
 CORPUS=/work/shared/corpus
 GV=$CORPUS/go-versions
 SYN=$CORPUS/google-pprof/generated/synthetic
@@ -74,4 +76,7 @@ for entry in "${PAIRS[@]}"; do
     pp -top -nodefraction=0 $u -sample_index="$t" -focus='^main\.' -diff_base="$base" "$new" >"$OUT/$name.diff_base.si_$t.focus_main.exact.top.txt" 2>/dev/null
   done
 done
-echo "references in $OUT: $(ls "$OUT" | wc -l) files" >&2
+# Pair files record input paths; fixtures made here move with the directory.
+sed -i "s#$OUT/#$FINAL/#g" "$OUT"/*.pair.txt
+rm -rf "$FINAL" && mv "$OUT" "$FINAL"
+echo "references in $FINAL: $(ls "$FINAL" | wc -l) files" >&2

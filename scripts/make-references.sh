@@ -71,3 +71,6 @@ const entries = cases.map((c) => {
 fs.writeFileSync(out + "/manifest.json", JSON.stringify({ goVersion, tz: "UTC", cases: entries }, null, 1));
 console.log("references: " + entries.length + " cases, " + entries.filter((e) => e.rc !== 0).length + " with non-zero exit");
 ' "$OUT" "$("$GO" version)"
+
+# Comparison (-diff_base/-base) references for the compare tests (scripts/make-diff-references.sh).
+bash "$ROOT/scripts/make-diff-references.sh"

@@ -1,7 +1,7 @@
 // Locates (and on first use generates) the `go tool pprof` comparison references
 // written by scripts/make-diff-references.sh.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Query, TopOptions } from '../../server/src/model/query.js';
@@ -29,9 +29,31 @@ function referencesFresh(): boolean {
   return true;
 }
 
+/**
+ * Test files run in parallel processes: the first to find the references missing or stale
+ * makes them while holding a lock directory; the others wait, then re-check.
+ */
 export function ensureDiffReferences(): void {
   if (referencesFresh()) return;
-  execFileSync('bash', [SCRIPT], { stdio: 'inherit' });
+  const lock = `${REF_DIR}.lock`;
+  mkdirSync(dirname(REF_DIR), { recursive: true });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is stale after 5 minutes.
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (!referencesFresh()) execFileSync('bash', [SCRIPT], { stdio: 'inherit' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface DiffCase {
