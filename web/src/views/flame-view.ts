@@ -9,7 +9,8 @@ import { fmtAuto, fmtPct1 } from '../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../registry.js';
 import { apiParams, quoteMeta, searchRegExp } from '../state.js';
 import { effectiveTheme, onThemeChange } from '../theme.js';
-import { FlameCanvas, frameColor, packageOf, pathOf, type FlameHover } from './flamegraph.js';
+import { frameColor, packageOf, pathOf, type FlameHover } from './flamegraph.js';
+import { D3Flame } from './flamegraph-d3.js';
 
 /** Timings exposed for the browser test and bench (window.pprofLensDebug). */
 export interface FlameTimings {
@@ -81,7 +82,7 @@ export class FlameView {
   private tooltip = h('div.tooltip', { role: 'tooltip', hidden: true });
   private sourceBtn = h('button.btn', { type: 'button', title: 'Annotated source of the zoomed frame' }, 'Source of zoomed');
   private menu = h('div.menu', { role: 'menu', hidden: true });
-  private canvas: FlameCanvas;
+  private canvas: D3Flame;
   private data: FlameGraph | null = null;
   private key = '';
   private loading: AbortController | null = null;
@@ -101,7 +102,7 @@ export class FlameView {
     );
     this.root.append(toolbar, h('div.crumb-row', null, this.crumbs, this.legend), this.status, this.scroller, this.tooltip, this.menu);
     el.appendChild(this.root);
-    this.canvas = new FlameCanvas(this.scroller, {
+    this.canvas = new D3Flame(this.scroller, {
       onZoom: (path) => {
         this.zoomClickAt = performance.now();
         const cur = this.ctx.state().zoom;
@@ -200,6 +201,7 @@ export class FlameView {
       this.status.textContent = '';
       this.renderLegend();
       await this.zoomTo(s.zoom);
+      // zoomTo waited for the next animation frame, so the first picture is on screen.
       if (!flameTimings.firstDrawAt) flameTimings.firstDrawAt = performance.now();
       this.el.dataset.ready = 'true';
       this.el.dispatchEvent(new CustomEvent('flameready', { bubbles: true }));
@@ -243,6 +245,8 @@ export class FlameView {
     let { node, matched } = this.canvas.find(path);
     this.canvas.setFocus(node);
     this.finishDraw();
+    // Count until the next animation frame: style, layout and paint of the redrawn chart.
+    await new Promise<void>((r) => requestAnimationFrame(() => r()));
     flameTimings.zoomRedrawMs = performance.now() - t0;
     // Load hidden detail: where the path goes beyond what we have, or where the
     // zoomed frame still has pruned descendants, fetch that subtree at full detail.

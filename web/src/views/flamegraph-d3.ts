@@ -1,0 +1,264 @@
+// Flame graph drawn by d3-flame-graph 5 (SVG) on d3 7. The server prunes the tree
+// (minFraction ≈ half a pixel) and minFrameSize(1.5) keeps the DOM to the frames a
+// user can see, so a first draw and a zoom stay well under the targets
+// (bench/results-web.md). Children the server left out show as a grey "+N small"
+// frame; zooming into its parent fetches that subtree at full detail (flame-view.ts).
+import flamegraph, { type FlameDatum, type FlameGraphChart, type FlameTooltip } from 'd3-flame-graph';
+import type { HierarchyNode } from 'd3-hierarchy';
+import { select } from 'd3-selection';
+import type { FlameNode } from '../../../server/src/model/views.js';
+import { frameColor, packageOf, pathOf, type FlameCallbacks } from './flamegraph.js';
+
+export const ROW = 18;
+const MIN_FRAME_PX = 1.5;
+
+/** A tree node as the chart sees it: our FlameNode plus the pruned-remainder marker. */
+interface ChartNode extends FlameNode {
+  /** A pseudo frame standing for the children the server pruned away. */
+  prunedOf?: FlameNode;
+  hide?: boolean;
+  fade?: boolean;
+}
+
+type Datum = FlameDatum<ChartNode>;
+
+/** Add "+N small" pseudo children where the server pruned (kept out of the real data). */
+function withPseudo(n: FlameNode): ChartNode {
+  const kids: ChartNode[] = n.children.map(withPseudo);
+  if ((n.prunedCount ?? 0) > 0 && Math.abs(n.prunedValue ?? 0) > 0) {
+    kids.push({ name: `+${n.prunedCount} small`, value: Math.abs(n.prunedValue ?? 0), self: Math.abs(n.prunedValue ?? 0), children: [], prunedOf: n });
+  }
+  // A plain object: d3-flame-graph tells raw data from hierarchies by constructor name.
+  const out: ChartNode & { source: FlameNode } = { name: n.name, value: n.value, self: n.self, file: n.file, inline: n.inline, prunedValue: n.prunedValue, prunedCount: n.prunedCount, source: n, children: kids };
+  return out;
+}
+
+function sourceOf(d: ChartNode): FlameNode {
+  return (d as ChartNode & { source?: FlameNode }).source ?? d;
+}
+
+export class D3Flame {
+  private holder: HTMLDivElement;
+  private chart: FlameGraphChart<ChartNode>;
+  private data: FlameNode | null = null;
+  private root: Datum | null = null;
+  private focus: Datum | null = null;
+  private match: ((name: string) => boolean) | null = null;
+  private programmatic = false;
+  private width = 0;
+  icicle = false;
+  dark = false;
+  lastDraw = { frames: 0, ms: 0 };
+
+  constructor(private host: HTMLElement, private cb: FlameCallbacks) {
+    this.holder = document.createElement('div');
+    this.holder.className = 'flame-chart';
+    host.appendChild(this.holder);
+    const tip = ((_sel: unknown) => undefined) as unknown as FlameTooltip<ChartNode>;
+    tip.show = (event, d) => this.hover(d, event);
+    tip.hide = () => this.cb.onHover(null);
+    this.chart = flamegraph<ChartNode>()
+      .cellHeight(ROW)
+      .transitionDuration(0)
+      .minFrameSize(MIN_FRAME_PX)
+      .sort(false)
+      .tooltip(tip)
+      .setColorMapper((d) => this.color(d))
+      .onClick((d) => {
+        if (this.programmatic) return;
+        // A pruned pseudo frame stands for its parent's hidden children: zoom to the parent.
+        const target = d.data.prunedOf && d.parent ? d.parent : d;
+        this.cb.onZoom(pathOf(target as unknown as HierarchyNode<FlameNode>));
+      });
+    // Tooltips follow the mouse; d3-flame-graph only reports mouseover.
+    this.holder.addEventListener('mousemove', (e) => {
+      const g = (e.target as Element | null)?.closest?.('g.frame') as (SVGGElement & { __data__?: Datum }) | null;
+      const d = g?.__data__;
+      if (d) this.hover(d, e);
+    });
+    this.holder.addEventListener('mouseleave', () => this.cb.onHover(null));
+    this.holder.addEventListener('contextmenu', (e) => {
+      const g = (e.target as Element | null)?.closest?.('g.frame') as (SVGGElement & { __data__?: Datum }) | null;
+      const d = g?.__data__;
+      if (!d || d.data.prunedOf || !d.parent) return;
+      e.preventDefault();
+      this.cb.onMenu(d as unknown as HierarchyNode<FlameNode>, e.clientX, e.clientY);
+    });
+    // The canvas renderer's test hook, kept for the same tests.
+    (this.holder as HTMLElement & { pprofFrames?: () => unknown }).pprofFrames = () => this.frames();
+    this.holder.classList.add('flame-canvas');
+    new ResizeObserver((entries) => {
+      const w = entries[0]?.contentRect.width ?? 0;
+      if (w > 0) this.hostWidth = w;
+    }).observe(this.host);
+  }
+
+  /** Hovering a "+N small" frame describes its parent's pruned children. */
+  private hover(d: Datum, e: MouseEvent): void {
+    const pruned = !!d.data.prunedOf && !!d.parent;
+    const node = (pruned ? d.parent : d) as unknown as HierarchyNode<FlameNode>;
+    this.cb.onHover({ node, pruned, clientX: e.clientX, clientY: e.clientY });
+  }
+
+  private color(d: Datum): string {
+    if (d.data.prunedOf) return this.dark ? '#3a3a3a' : '#dcdcdc';
+    if (!d.parent) return this.dark ? '#555' : '#c8c8c8';
+    if (this.match && this.match(d.data.name)) return this.dark ? '#c2185b' : '#ff6ec7';
+    return frameColor(packageOf(d.data.name), this.dark);
+  }
+
+  private hostWidth = 0;
+
+  /** The host's content width, cached (reading layout after SVG changes forces a costly reflow). */
+  private chartWidth(): number {
+    if (!this.hostWidth) {
+      const cs = getComputedStyle(this.host);
+      this.hostWidth = this.host.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    }
+    return Math.max(200, Math.floor(this.hostWidth));
+  }
+
+  /** Replace the tree (new data from the server). */
+  setTree(data: FlameNode): void {
+    this.data = data;
+    this.render(withPseudo(data));
+    this.focus = this.root;
+  }
+
+  private attached = false;
+
+  private render(chartData: ChartNode): void {
+    const w = this.chartWidth();
+    this.chart.inverted(this.icicle);
+    if (this.attached && w === this.width) {
+      // Same chart, new data: d3-flame-graph joins frames by id and only touches what changed.
+      this.chart.update(chartData);
+    } else {
+      this.width = w;
+      select(this.holder).selectAll('*').remove();
+      this.chart.width(w);
+      const sel = select(this.holder).datum(chartData) as unknown as Parameters<FlameGraphChart<ChartNode>>[0];
+      this.chart(sel);
+      this.attached = true;
+    }
+    this.root = (select(this.holder).datum() as unknown as Datum) ?? null;
+  }
+
+  get rootNode(): HierarchyNode<FlameNode> | null {
+    return this.root as unknown as HierarchyNode<FlameNode> | null;
+  }
+
+  get focusNode(): HierarchyNode<FlameNode> | null {
+    return this.focus as unknown as HierarchyNode<FlameNode> | null;
+  }
+
+  /** Replace the children of `node` by those of `sub` (same frame at full detail), keep the zoom. */
+  graft(node: HierarchyNode<FlameNode>, sub: FlameNode): void {
+    const target = sourceOf(node.data as ChartNode);
+    target.children = sub.children;
+    target.prunedValue = sub.prunedValue;
+    target.prunedCount = sub.prunedCount;
+    const path = pathOf((this.focus ?? node) as unknown as HierarchyNode<FlameNode>);
+    if (!this.data) return;
+    const chartData = withPseudo(this.data);
+    // Mark the zoom in the new data (as d3-flame-graph's zoom does) so the first update
+    // already draws the zoomed picture instead of the whole tree.
+    let cur: ChartNode = chartData;
+    for (const name of path) {
+      const kids = cur.children as ChartNode[];
+      const next = kids.find((c) => c.name === name && !c.prunedOf);
+      if (!next) break;
+      cur.fade = true;
+      for (const c of kids) if (c !== next) c.hide = true;
+      cur = next;
+    }
+    this.render(chartData);
+    this.focus = this.find(path).node as unknown as Datum;
+  }
+
+  /** Walk a path of names from the root; stops at the deepest frame found. */
+  find(path: string[]): { node: HierarchyNode<FlameNode>; matched: number } {
+    let node = this.root!;
+    let matched = 0;
+    for (const name of path) {
+      const next = node.children?.find((c) => c.data.name === name && !c.data.prunedOf);
+      if (!next) break;
+      node = next as Datum;
+      matched++;
+    }
+    return { node: node as unknown as HierarchyNode<FlameNode>, matched };
+  }
+
+  hasPruned(node: HierarchyNode<FlameNode>): boolean {
+    let found = false;
+    const visit = (n: FlameNode) => {
+      if (found) return;
+      if ((n.prunedCount ?? 0) > 0) found = true;
+      for (const c of n.children) visit(c);
+    };
+    visit(sourceOf(node.data as ChartNode));
+    return found;
+  }
+
+  setFocus(node: HierarchyNode<FlameNode>): void {
+    this.focus = node as unknown as Datum;
+  }
+
+  setMatch(fn: ((name: string) => boolean) | null): void {
+    this.match = fn;
+  }
+
+  /** Sum of the values of the topmost frames matching (nested matches counted once). */
+  matchedValue(): number {
+    if (!this.data || !this.match) return 0;
+    let sum = 0;
+    const visit = (n: FlameNode, isRoot: boolean) => {
+      if (!isRoot && this.match!(n.name)) {
+        sum += Math.abs(n.value);
+        return;
+      }
+      for (const c of n.children) visit(c, false);
+    };
+    visit(this.data, true);
+    return sum;
+  }
+
+  /** Apply zoom, orientation, search and width, and redraw. */
+  draw(): void {
+    const t0 = performance.now();
+    if (!this.root) return;
+    const w = this.chartWidth();
+    if (w !== this.width) {
+      // d3-flame-graph keeps the width it was created with: rebuild at the new width.
+      const path = pathOf((this.focus ?? this.root) as unknown as HierarchyNode<FlameNode>);
+      this.attached = false;
+      if (this.data) this.render(withPseudo(this.data));
+      this.focus = this.find(path).node as unknown as Datum;
+    }
+    this.chart.inverted(this.icicle);
+    this.programmatic = true;
+    try {
+      // zoomTo re-lays out and repaints; colours (search matches) come from setColorMapper.
+      this.chart.zoomTo(this.focus ?? this.root);
+    } finally {
+      this.programmatic = false;
+    }
+    const frames = this.holder.querySelectorAll('g.frame').length;
+    this.lastDraw = { frames, ms: performance.now() - t0 };
+    this.holder.dataset.frames = String(frames);
+  }
+
+  /** Frames on screen, in CSS pixels relative to the chart (tests use this). */
+  frames(): { name: string; x: number; y: number; w: number; h: number; pruned: boolean }[] {
+    const out: { name: string; x: number; y: number; w: number; h: number; pruned: boolean }[] = [];
+    const base = this.holder.getBoundingClientRect();
+    for (const g of this.holder.querySelectorAll<SVGGElement & { __data__?: Datum }>('g.frame')) {
+      const d = g.__data__;
+      if (!d) continue;
+      const r = g.querySelector('rect')!.getBoundingClientRect();
+      if (r.width <= 0) continue;
+      out.push({ name: d.parent ? d.data.name : 'root', x: r.left - base.left, y: r.top - base.top, w: r.width, h: r.height, pruned: !!d.data.prunedOf });
+    }
+    return out;
+  }
+}
