@@ -160,19 +160,66 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
   return { flat, cum, flatX, cumX };
 }
 
-export interface InEdge {
-  weight: number;
-  inline: boolean;
-}
-
 /**
- * In-edges of the nodes in `kept` (null = every node) as pprof's graph builds them
- * when only `kept` nodes exist: skipped nodes make residual edges, edges are added
- * once per sample per pair, never self edges; an edge is inline only if every
- * contribution was an inlined line.
+ * Inline labels from in-edges, as pprof's graph has them when only the `kept` nodes
+ * exist (null = every node): an edge parent->child is added once per sample per pair,
+ * never a self edge; it is inline only if every contribution was an inlined line;
+ * edges with |weight| < edgeCutoff are trimmed before labelling. Returns per node
+ * 0 = no label, 1 = "(inline)", 2 = "(partial-inline)".
  */
-export function inEdges(w: Work, t: NodeTable, sv: SampleValues, kept: Uint8Array | null): Map<number, Map<number, InEdge & { stamp: number }>> {
-  const res = new Map<number, Map<number, InEdge & { stamp: number }>>();
+export function inlineLabels(w: Work, t: NodeTable, sv: SampleValues, kept: Uint8Array | null, edgeCutoff: number): Uint8Array {
+  const nNodes = t.infos.length;
+  // open-addressing hash of edges (parent, child)
+  let cap = 1 << 12;
+  let mask = cap - 1;
+  let slots = new Int32Array(cap).fill(-1);
+  let eParent = new Int32Array(1024);
+  let eChild = new Int32Array(1024);
+  let eWeight = new Float64Array(1024);
+  let eInline = new Uint8Array(1024);
+  let eStamp = new Int32Array(1024);
+  let n = 0;
+  const hash = (a: number, b: number): number => (Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca77)) >>> 0;
+  const growEdges = (): void => {
+    const c = eParent.length * 2;
+    const np = new Int32Array(c);
+    np.set(eParent);
+    eParent = np;
+    const nc = new Int32Array(c);
+    nc.set(eChild);
+    eChild = nc;
+    const nw = new Float64Array(c);
+    nw.set(eWeight);
+    eWeight = nw;
+    const ni = new Uint8Array(c);
+    ni.set(eInline);
+    eInline = ni;
+    const ns = new Int32Array(c);
+    ns.set(eStamp);
+    eStamp = ns;
+  };
+  const rehash = (): void => {
+    cap <<= 1;
+    mask = cap - 1;
+    slots = new Int32Array(cap).fill(-1);
+    for (let e = 0; e < n; e++) {
+      let h = hash(eParent[e], eChild[e]) & mask;
+      while (slots[h] !== -1) h = (h + 1) & mask;
+      slots[h] = e;
+    }
+  };
+  // Only nodes that occur as an inlined (non-outermost) line can get a label: every
+  // in-edge of a node that is always an outermost line is a plain call edge.
+  const locNodes = t.locNodes;
+  const cand = new Uint8Array(nNodes);
+  let anyCand = false;
+  for (const ids of locNodes) {
+    for (let m = 0; m < ids.length - 1; m++) {
+      cand[ids[m]] = 1;
+      anyCand = true;
+    }
+  }
+  if (!anyCand) return new Uint8Array(nNodes);
   const ex = sv.exact;
   const { buf, start, end } = w;
   for (let k = 0; k < w.n; k++) {
@@ -181,32 +228,48 @@ export function inEdges(w: Work, t: NodeTable, sv: SampleValues, kept: Uint8Arra
     let parent = -1;
     const s0 = start[k];
     for (let j = end[k] - 1; j >= s0; j--) {
-      const ids = t.locNodes[buf[j]];
-      for (let m = ids.length - 1; m >= 0; m--) {
+      const ids = locNodes[buf[j]];
+      const last = ids.length - 1;
+      for (let m = last; m >= 0; m--) {
         const id = ids[m];
-        if (kept && !kept[id]) continue;
-        if (parent >= 0 && parent !== id) {
-          let im = res.get(id);
-          if (!im) {
-            im = new Map();
-            res.set(id, im);
+        if (kept !== null && kept[id] === 0) continue;
+        if (cand[id] === 1 && parent >= 0 && parent !== id) {
+          let h = hash(parent, id) & mask;
+          let e = slots[h];
+          while (e !== -1 && (eParent[e] !== parent || eChild[e] !== id)) {
+            h = (h + 1) & mask;
+            e = slots[h];
           }
-          const inline = m !== ids.length - 1;
-          const e = im.get(parent);
-          if (!e) im.set(parent, { weight: val, inline, stamp: k });
-          else if (e.stamp !== k) {
-            e.stamp = k;
-            e.weight += val;
-            if (!inline) e.inline = false;
-          } else if (!inline) {
-            // pprof's seenEdge skips repeated pairs in one sample entirely
+          const inline = m !== last ? 1 : 0;
+          if (e === -1) {
+            if (n === eParent.length) growEdges();
+            e = n++;
+            eParent[e] = parent;
+            eChild[e] = id;
+            eWeight[e] = val;
+            eInline[e] = inline;
+            eStamp[e] = k;
+            slots[h] = e;
+            if (n * 2 > cap) rehash();
+          } else if (eStamp[e] !== k) {
+            eStamp[e] = k;
+            eWeight[e] += val;
+            if (!inline) eInline[e] = 0;
           }
         }
         parent = id;
       }
     }
   }
-  return res;
+  // bit 1 = has inline in-edge, bit 2 = has non-inline in-edge
+  const bits = new Uint8Array(nNodes);
+  for (let e = 0; e < n; e++) {
+    if (Math.abs(eWeight[e]) < edgeCutoff) continue;
+    bits[eChild[e]] |= eInline[e] ? 1 : 2;
+  }
+  const out = new Uint8Array(nNodes);
+  for (let i = 0; i < nNodes; i++) out[i] = bits[i] & 1 ? (bits[i] & 2 ? 2 : 1) : 0;
+  return out;
 }
 
 /** pprof NodeInfo.PrintableName. */

@@ -68,8 +68,20 @@ function utf8Length(s: string): number {
   return n;
 }
 
-/** Go strings.ToLower for the unit names we meet (ASCII plus the micro sign). */
+const sniffCache = new Map<string, Unit | null>();
+
+/** pprof UnitType.sniffUnit, memoized per (type, unit string). */
 function sniffUnit(ut: UnitType, unit: string): Unit | null {
+  const key = ut.defaultUnit.canonical + '\u0000' + unit;
+  let r = sniffCache.get(key);
+  if (r === undefined) {
+    r = sniffUnitRaw(ut, unit);
+    sniffCache.set(key, r);
+  }
+  return r;
+}
+
+function sniffUnitRaw(ut: UnitType, unit: string): Unit | null {
   let u = unit.toLowerCase();
   // pprof trims one trailing "s" when the string is longer than 2 BYTES.
   if (utf8Length(u) > 2 && u.endsWith('s')) u = u.slice(0, -1);
@@ -90,24 +102,52 @@ function autoScale(ut: UnitType, value: number): [number, string] | null {
   return [value / f, unit];
 }
 
+interface Resolved {
+  ut: UnitType | null;
+  from: Unit | null;
+  /** null with ut set: "minimum"/"auto" (autoscale) */
+  to: Unit | null;
+  auto: boolean;
+}
+
+const resolveCache = new Map<string, Map<string, Resolved>>();
+
+function resolveUnits(fromUnit: string, toUnit: string): Resolved {
+  let inner = resolveCache.get(fromUnit);
+  if (!inner) {
+    inner = new Map();
+    resolveCache.set(fromUnit, inner);
+  }
+  let r = inner.get(toUnit);
+  if (!r) {
+    r = { ut: null, from: null, to: null, auto: false };
+    for (const ut of UNIT_TYPES) {
+      const from = sniffUnit(ut, fromUnit);
+      if (!from) continue;
+      const auto = toUnit === 'minimum' || toUnit === 'auto';
+      r = { ut, from, to: auto ? null : (sniffUnit(ut, toUnit) ?? ut.defaultUnit), auto };
+      break;
+    }
+    inner.set(toUnit, r);
+  }
+  return r;
+}
+
 /** measurement.Scale: value in fromUnit expressed in toUnit ("minimum"/"auto" pick a unit). */
 export function scale(value: number, fromUnit: string, toUnit: string): [number, string] {
   if (value < 0) {
     const [v, u] = scale(-value, fromUnit, toUnit);
     return [-v, u];
   }
-  for (const ut of UNIT_TYPES) {
-    const from = sniffUnit(ut, fromUnit);
-    if (!from) continue;
-    const v = value * from.factor;
-    if (toUnit === 'minimum' || toUnit === 'auto') {
-      const a = autoScale(ut, v);
+  const r = resolveUnits(fromUnit, toUnit);
+  if (r.ut && r.from) {
+    const v = value * r.from.factor;
+    if (r.auto) {
+      const a = autoScale(r.ut, v);
       if (a) return a;
-      return [v / ut.defaultUnit.factor, ut.defaultUnit.canonical];
+      return [v / r.ut.defaultUnit.factor, r.ut.defaultUnit.canonical];
     }
-    const to = sniffUnit(ut, toUnit);
-    if (!to) return [v / ut.defaultUnit.factor, ut.defaultUnit.canonical];
-    return [v / to.factor, to.canonical];
+    return [v / r.to!.factor, r.to!.canonical];
   }
   switch (toUnit) {
     case 'count':
@@ -222,12 +262,35 @@ export function goFixed(v: number, prec = 2): string {
   return (neg ? '-' : '') + fixedFromDigits(r, prec);
 }
 
+/**
+ * `a` rounded to `prec` significant digits as {digits, dp}. JS toExponential rounds the
+ * exact binary value correctly except that it breaks exact ties upwards, so only values
+ * whose next digit is (nearly) a 5 take the exact BigInt path.
+ */
+function gDigits(a: number, prec: number): { digits: string; dp: number } {
+  if (a === 0 || !(a > 1e-300 && a < 1e300)) return roundDigits(exactDecimal(a), prec);
+  const e = a.toExponential(prec + 3); // d.ddddde±x: 3 guard digits
+  const mant = e.slice(0, e.indexOf('e')).replace('.', '');
+  const guard = mant.slice(prec);
+  if (guard.startsWith('5') || guard.startsWith('49') || guard === '999' || guard === '000') {
+    return roundDigits(exactDecimal(a), prec);
+  }
+  const x = a.toExponential(prec - 1);
+  const ei = x.indexOf('e');
+  let digits = x.slice(0, ei).replace('.', '');
+  const exp = Number(x.slice(ei + 1));
+  let end = digits.length;
+  while (end > 0 && digits.charCodeAt(end - 1) === 48) end--;
+  digits = digits.slice(0, end);
+  return { digits, dp: exp + 1 };
+}
+
 /** Go strconv.FormatFloat(v, 'g', prec, 64) for v >= 0 (as fmt %.<prec>g prints it). */
 export function goG(v: number, prec = 2): string {
   if (!Number.isFinite(v)) return v > 0 ? '+Inf' : 'NaN';
   const neg = v < 0;
   const a = Math.abs(v);
-  const r = roundDigits(exactDecimal(a), prec);
+  const r = gDigits(a, prec);
   const nd = r.digits.length;
   let eprec = prec;
   if (eprec > nd && nd >= r.dp) eprec = nd;

@@ -3,7 +3,7 @@
 import type { Profile } from '../model/profile.js';
 import type { Query, TopOptions } from '../model/query.js';
 import type { InlineLabel, TopReport, TopRow } from '../model/views.js';
-import { inEdges, nodeInfoString, printableName, type NodeInfo } from '../analysis/graph.js';
+import { inlineLabels, nodeInfoString, printableName, type NodeInfo } from '../analysis/graph.js';
 import { percentage, scaledLabel, selectOutputUnit } from './format.js';
 import { activeFilterLines, profileLabels } from './legend.js';
 import { graphFor, prepareQuery } from './pipeline.js';
@@ -52,40 +52,43 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
     droppedNodes = present.length - nodes.length;
     if (droppedNodes > 0) rebuilt = true;
   }
-  const names = new Map<number, string>();
+  const names: (string | undefined)[] = new Array(infos.length);
   const nameOf = (i: number): string => {
-    let s = names.get(i);
+    let s = names[i];
     if (s === undefined) {
       s = printableName(infos[i]);
-      names.set(i, s);
+      names[i] = s;
     }
     return s;
   };
+  // Sort keys: |primary| desc, printable name asc, |secondary| desc, fmt.Sprint(NodeInfo) asc.
+  const prim = cumSort ? cum : flat;
+  const sec = cumSort ? flat : cum;
+  const primX = cumSort ? cumX : flatX;
+  const secX = cumSort ? flatX : cumX;
   const cmpAbs = (a: number, b: number, arr: Float64Array, arrX: BigInt64Array | null): number => {
-    if (arrX) {
-      const x = absBig(arrX[a]);
-      const y = absBig(arrX[b]);
-      return x === y ? 0 : x > y ? -1 : 1;
-    }
     const x = Math.abs(arr[a]);
     const y = Math.abs(arr[b]);
-    return x === y ? 0 : x > y ? -1 : 1;
+    if (x !== y) return x > y ? -1 : 1;
+    if (arrX) {
+      const bx = absBig(arrX[a]);
+      const by = absBig(arrX[b]);
+      if (bx !== by) return bx > by ? -1 : 1;
+    }
+    return 0;
   };
-  const cmpName = (a: number, b: number): number => {
+  const order = (a: number, b: number): number => {
+    const c1 = cmpAbs(a, b, prim, primX);
+    if (c1 !== 0) return c1;
     const x = nameOf(a);
     const y = nameOf(b);
-    return x === y ? 0 : x < y ? -1 : 1;
+    if (x !== y) return x < y ? -1 : 1;
+    const c3 = cmpAbs(a, b, sec, secX);
+    if (c3 !== 0) return c3;
+    const ia = nodeInfoString(infos[a]);
+    const ib = nodeInfoString(infos[b]);
+    return ia === ib ? 0 : ia < ib ? -1 : 1;
   };
-  const cmpInfo = (a: number, b: number): number => {
-    const x = nodeInfoString(infos[a]);
-    const y = nodeInfoString(infos[b]);
-    return x === y ? 0 : x < y ? -1 : 1;
-  };
-  const order = cumSort
-    ? (a: number, b: number): number =>
-        cmpAbs(a, b, cum, cumX) || cmpName(a, b) || cmpAbs(a, b, flat, flatX) || cmpInfo(a, b)
-    : (a: number, b: number): number =>
-        cmpAbs(a, b, flat, flatX) || cmpName(a, b) || cmpAbs(a, b, cum, cumX) || cmpInfo(a, b);
   nodes = nodes.slice().sort(order);
   const origCount = nodes.length;
   if (nodeCount > 0 && nodeCount < nodes.length) {
@@ -99,19 +102,9 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
     kept = new Uint8Array(infos.length);
     for (const i of nodes) kept[i] = 1;
   }
-  const edges = inEdges(pr.work, table, pr.sv, kept);
-  const inlineOf = (i: number): InlineLabel => {
-    const m = edges.get(i);
-    if (!m) return '';
-    let inl = false;
-    let non = false;
-    for (const e of m.values()) {
-      if (Math.abs(e.weight) < edgeCutoff) continue;
-      if (e.inline) inl = true;
-      else non = true;
-    }
-    return inl ? (non ? '(partial-inline)' : '(inline)') : '';
-  };
+  const labels = inlineLabels(pr.work, table, pr.sv, kept, edgeCutoff);
+  const LABELS: InlineLabel[] = ['', '(inline)', '(partial-inline)'];
+  const inlineOf = (i: number): InlineLabel => LABELS[labels[i]];
 
   const rows: TopRow[] = nodes.map((i) => {
     const info: NodeInfo = infos[i];
