@@ -36,6 +36,15 @@ for (const [name, newer, base, runs] of pairs) {
   console.log(`-- ${name}`);
   time('merge (-diff_base)', runs, () => diffProfiles(newer, base, { mode: 'diff_base' }));
   time('merge (-base)', runs, () => diffProfiles(newer, base, { mode: 'base' }));
-  time('differential top (GET /diff)', runs, () => computeDiffTop(newer, base, {}, { mode: 'diff_base', nodeFraction: 0 }));
-  time('differential flame tree (GET /diff/flamegraph)', runs, () => computeDiffFlameGraph(newer, base, {}, { mode: 'diff_base' }));
+  // A shallow copy is a new profile identity: nothing memoized, like a first request.
+  time('differential top, first request (GET /diff)', runs, () => computeDiffTop({ ...newer }, base, {}, { mode: 'diff_base', nodeFraction: 0 }));
+  time('differential flame tree, first request', runs, () => computeDiffFlameGraph({ ...newer }, base, {}, { mode: 'diff_base' }));
+  time('differential flame tree, repeated', runs, () => computeDiffFlameGraph(newer, base, {}, { mode: 'diff_base' }));
 }
+
+// A second request on the same pair (another sample type or filter) reuses the merge.
+console.log('-- repeated requests on the largeheap pair (merge memoized per pair)');
+const [, lnew, lbase] = pairs[1]!;
+computeDiffTop(lnew, lbase, {}, { mode: 'diff_base', nodeFraction: 0 });
+time('differential top, si=inuse_space (after a first request)', 3, () => computeDiffTop(lnew, lbase, { sampleIndex: 'inuse_space' }, { mode: 'diff_base', nodeFraction: 0 }));
+time('differential top, focus=main (after a first request)', 3, () => computeDiffTop(lnew, lbase, { focus: 'main' }, { mode: 'diff_base', nodeFraction: 0 }));

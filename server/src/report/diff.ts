@@ -85,6 +85,22 @@ export function diffSides(newer: Profile, base: Profile, opts: DiffOptions): Dif
   return { newer: n, base: b };
 }
 
+// Merging a large pair costs seconds; a user changing the sample type or a filter reuses it.
+// Keyed weakly on the (cached, immutable) decoded profiles; a few pairs per new profile.
+const MEMO_PER_PROFILE = 4;
+const memoByNewer = new WeakMap<Profile, { base: WeakRef<Profile>; key: string; value: unknown }[]>();
+
+function memo<T>(newer: Profile, base: Profile, key: string, make: () => T): T {
+  let list = memoByNewer.get(newer);
+  if (!list) memoByNewer.set(newer, (list = []));
+  const hit = list.find((e) => e.key === key && e.base.deref() === base);
+  if (hit) return hit.value as T;
+  const value = make();
+  list.unshift({ base: new WeakRef(base), key, value });
+  if (list.length > MEMO_PER_PROFILE) list.length = MEMO_PER_PROFILE;
+  return value;
+}
+
 /** Sample index as pprof's -sample_index resolves it (QueryError for an unknown type). */
 export function sampleIndexOf(p: Profile, si?: string): number {
   return resolveSampleIndex(p, si);
@@ -105,9 +121,9 @@ function rowKey(r: TopRow): string {
  * `go tool pprof -top -diff_base=BASE NEW` (mode diff_base) or `-base=BASE NEW` (mode base).
  */
 export function computeDiffTop(newer: Profile, base: Profile, q: Query, opts: DiffOptions & TopOptions): DiffTopReport {
-  const merged = prepareProfile(diffProfiles(newer, base, opts));
+  const merged = memo(newer, base, `merged:${opts.mode}:${!!opts.normalize}`, () => prepareProfile(diffProfiles(newer, base, opts)));
   const report = computeTop(merged, q, opts);
-  const sides = diffSides(newer, base, opts);
+  const sides = memo(newer, base, `sides:${!!opts.normalize}`, () => diffSides(newer, base, opts));
   // Each side on its own, untrimmed, gives every row's base and new values.
   const all: TopOptions = { ...opts, nodeCount: 0, nodeFraction: 0, trim: false };
   const newTop = computeTop(prepareProfile(sides.newer), q, all);
@@ -240,7 +256,7 @@ export function computeDiffFlameGraph(
   q: Query,
   opts: DiffOptions & { minFraction?: number; path?: string[] },
 ): DiffFlameGraph {
-  const sides = diffSides(prepareProfile(newer), prepareProfile(base), opts);
+  const sides = memo(newer, base, `psides:${!!opts.normalize}`, () => diffSides(prepareProfile(newer), prepareProfile(base), opts));
   const idx = sampleIndexOf(sides.newer, q.sampleIndex);
   const root = newNode('root');
   const warnings = [...new Set([...addSide(root, sides.newer, q, idx, 'new'), ...addSide(root, sides.base, q, idx, 'base')])];
