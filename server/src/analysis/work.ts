@@ -26,25 +26,32 @@ function compile(p: Profile): Compiled {
   const n = p.sample.length;
   const start = new Int32Array(n);
   const end = new Int32Array(n);
+  // Dense lookup by location id when ids are small (the usual 1..n), else the Map.
+  let maxId = 0;
+  for (const l of locs) if (l.id > maxId) maxId = l.id;
+  const byId = maxId <= 4 * locs.length + 1024 ? new Int32Array(maxId + 1).fill(-1) : null;
+  if (byId) {
+    for (let i = 0; i < locs.length; i++) {
+      const id = locs[i].id;
+      // duplicate ids (not in valid profiles) fall back to the Map
+      byId[id] = byId[id] === -1 ? i : -2;
+    }
+  }
   let off = 0;
-  let prev: Location | null = null;
-  let prevIdx = -1;
   for (let i = 0; i < n; i++) {
     const sl = p.sample[i].location;
     start[i] = off;
     for (let j = 0; j < sl.length; j++) {
       const l = sl[j];
-      let li: number | undefined;
-      if (l === prev) li = prevIdx;
-      else {
-        li = index.get(l);
-        if (li === undefined) {
-          li = locs.length;
+      let li = byId !== null && l.id <= maxId ? byId[l.id] : -1;
+      if (li < 0 || locs[li] !== l) {
+        let m = index.get(l);
+        if (m === undefined) {
+          m = locs.length;
           locs.push(l);
-          index.set(l, li);
+          index.set(l, m);
         }
-        prev = l;
-        prevIdx = li;
+        li = m;
       }
       buf[off++] = li;
     }

@@ -371,7 +371,11 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export function formatGoTime(nanos: bigint, timeZone?: string, layout: 'go123' | 'iso' = 'go123'): string {
   const ms = Number(nanos / 1000000n);
   const d = new Date(ms);
-  const tz = timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Building an Intl formatter costs tens of ms: skip it for UTC, and for an unset TZ
+  // when the local offset is zero.
+  const envTz = typeof process !== 'undefined' ? process.env?.TZ : undefined;
+  const utcLocal = timeZone === undefined && (envTz === undefined || envTz === '' || envTz === 'UTC') && d.getTimezoneOffset() === 0;
+  const tz = timeZone ?? (utcLocal ? 'UTC' : Intl.DateTimeFormat().resolvedOptions().timeZone);
   if (tz === 'UTC' || tz === 'Etc/UTC') {
     // Fast path (Intl formatter construction costs tens of ms).
     const p2 = (x: number): string => String(x).padStart(2, '0');
