@@ -260,6 +260,8 @@ describe('mutated legacy text never crashes the decoder', () => {
       '/work/shared/corpus/google-pprof/profile/testdata/cppbench.contention',
       '/work/shared/corpus/google-pprof/profile/testdata/cppbench.heap',
       '/work/shared/corpus/google-pprof/profile/testdata/cppbench.thread',
+      '/work/shared/corpus/google-pprof/profile/testdata/java.heap',
+      '/work/shared/corpus/google-pprof/profile/testdata/java.contention',
     ].map((f) => readFileSync(f, 'latin1'));
     const alphabet = ' 0123456789abcdefx@:[]-=\n#/';
     let seed = 777;
@@ -283,9 +285,12 @@ describe('mutated legacy text never crashes the decoder', () => {
 });
 
 describe('mutated binary CPU profiles never crash the decoder', () => {
-  it('2000 seeded byte edits of gobench.cpu', async () => {
+  it.each([
+    ['gobench.cpu', 40],
+    ['java.cpu', 20],
+  ])('2000 seeded byte edits of %s', async (name, headerBytes) => {
     const { readFileSync } = await import('node:fs');
-    const base = readFileSync('/work/shared/corpus/google-pprof/profile/testdata/gobench.cpu');
+    const base = readFileSync('/work/shared/corpus/google-pprof/profile/testdata/' + name);
     let seed = 99;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) >>> 0;
@@ -294,10 +299,10 @@ describe('mutated binary CPU profiles never crash the decoder', () => {
     let read = 0;
     for (let i = 0; i < 2000; i++) {
       const b = Uint8Array.from(base);
-      // Keep the 40-byte header so the file is still recognised as a CPU profile.
-      for (let e = 0; e < 1 + rand(4); e++) b[40 + rand(b.length - 40)] = rand(256);
+      // Keep the header so the file is still recognised as a CPU profile.
+      for (let e = 0; e < 1 + rand(4); e++) b[headerBytes + rand(b.length - headerBytes)] = rand(256);
       try {
-        decodeProfile(b.subarray(0, rand(8) === 0 ? 40 + rand(b.length - 40) : b.length));
+        decodeProfile(b.subarray(0, rand(8) === 0 ? headerBytes + rand(b.length - headerBytes) : b.length));
         read++;
       } catch (err) {
         if (!(err instanceof ProfileDecodeError)) throw new Error(`edit ${i} crashed: ${String(err)}`);

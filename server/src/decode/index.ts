@@ -37,6 +37,7 @@ const LEGACY_FORMAT: Partial<Record<LegacyKind, ProfileFormat>> = {
   'contention-text': 'legacy-contention',
   'threadz-text': 'legacy-threadz',
   'cpu-binary': 'legacy-cpu',
+  'java-cpu-binary': 'legacy-cpu',
 };
 
 function decodeRaw(raw: Uint8Array): { profile: Profile; format: ProfileFormat } {
@@ -50,7 +51,8 @@ function decodeRaw(raw: Uint8Array): { profile: Profile; format: ProfileFormat }
     if (legacy) {
       // decodeLegacy throws 'unsupported' for every kind it does not read.
       const profile = decodeLegacy(raw, legacy);
-      return { profile, format: LEGACY_FORMAT[legacy] ?? 'proto' };
+      const javaKind = profile.sampleType[0]?.type === 'contentions' ? 'legacy-contention' : 'legacy-heap';
+      return { profile, format: LEGACY_FORMAT[legacy] ?? javaKind };
     }
     if (looksLikeProto(raw)) throw err;
     throw new ProfileDecodeError('not-a-profile', `not a profile: the data is neither gzip, a profile.proto message nor a known legacy profile format (it starts with ${describeStart(raw)})`);

@@ -7,17 +7,18 @@
 import type { Profile } from '../model/profile.js';
 import { ProfileDecodeError } from './errors.js';
 import { Builder, Lines, cleanupDuplicateLocations, legacyFrameInfo } from './legacy-text.js';
+import { finishJavaCpu } from './legacy-java.js';
 
-type WordReader = { size: 4 | 8; little: boolean };
+type WordReader = { size: 4 | 8; little: boolean; java: boolean };
 
-const ORDERS: WordReader[] = [
+const ORDERS: { size: 4 | 8; little: boolean }[] = [
   { size: 4, little: true },
   { size: 4, little: false },
   { size: 8, little: true },
   { size: 8, little: false },
 ];
 
-function word(view: DataView, off: number, w: WordReader): bigint {
+function word(view: DataView, off: number, w: { size: 4 | 8; little: boolean }): bigint {
   return w.size === 4 ? BigInt(view.getUint32(off, w.little)) : view.getBigUint64(off, w.little);
 }
 
@@ -27,7 +28,8 @@ export function cpuHeaderLayout(b: Uint8Array): WordReader | null {
   for (const w of ORDERS) {
     if (b.length < 5 * w.size) continue;
     const h = [0, 1, 2, 3, 4].map((i) => word(view, i * w.size, w));
-    if (h[0] === 0n && h[1] === 3n && h[2] === 0n && h[3] > 0n && h[4] === 0n) return w;
+    // The third word is 0 for C++/Go, 1 for Java.
+    if (h[0] === 0n && h[1] === 3n && (h[2] === 0n || h[2] === 1n) && h[3] > 0n && h[4] === 0n) return { ...w, java: h[2] === 1n };
   }
   return null;
 }
@@ -62,7 +64,8 @@ export function readLegacyCpu(b: Uint8Array): Profile {
     for (let i = 0; i < n; i++) addrs.push(word(view, off + i * size, w));
     off += n * size;
     if (count === 0n && n === 1 && addrs[0] === 0n) break; // end-of-data marker
-    const locs = addrs.map((a, i) => bld.location(i > 0 ? BigInt.asUintN(64, a - 1n) : a));
+    // Non-leaf addresses point after the call (not for Java, whose "addresses" are symbol ids).
+    const locs = addrs.map((a, i) => bld.location(i > 0 && !w.java ? BigInt.asUintN(64, a - 1n) : a));
     const c = BigInt.asIntN(64, count);
     const values = [c, BigInt.asIntN(64, c * BigInt.asIntN(64, period))];
     if (values.some((v) => v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER))) {
@@ -70,6 +73,8 @@ export function readLegacyCpu(b: Uint8Array): Profile {
     }
     bld.samples.push({ location: locs, value: values.map(Number), label: null, numLabel: null, numUnit: null });
   }
+
+  if (w.java) return finishJavaCpu(bld, b.subarray(off));
 
   // A second frame common to almost every sample was pushed by the signal handler:
   // strip it (up to two such frames), allowing one different sample per 32.

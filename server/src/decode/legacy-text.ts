@@ -5,7 +5,7 @@
 // frame address is decremented by one (it points after the call), values of sampled
 // heap profiles are un-sampled, and an optional memory-map section supplies mappings.
 // The results are checked against the corpus `.string` goldens (= `pprof -raw`).
-import type { Location, Mapping, Profile, Sample, ValueType } from '../model/profile.js';
+import type { Func, Location, Mapping, Profile, Sample, ValueType } from '../model/profile.js';
 import { ProfileDecodeError } from './errors.js';
 
 type TextKind = 'count-text' | 'heap-text' | 'contention-text';
@@ -82,6 +82,11 @@ export class Builder {
     return loc;
   }
 
+  /** The address -> location table built so far. */
+  locationsByAddress(): Map<bigint, Location> {
+    return this.locs;
+  }
+
   /** Stack addresses point after each call: pprof moves every frame back by one. */
   stack(addrs: bigint[]): Location[] {
     return addrs.map((raw) => this.location(BigInt.asUintN(64, raw - 1n)));
@@ -105,6 +110,17 @@ export class Builder {
         locList.push(l);
       }
     }
+    // remapFunctionIDs: ids in order of first use by a location (Java profiles name frames).
+    const fnList: Func[] = [];
+    const seenFn = new Set<Func>();
+    for (const l of locList) {
+      for (const ln of l.line) {
+        if (seenFn.has(ln.function)) continue;
+        seenFn.add(ln.function);
+        ln.function.id = fnList.length + 1;
+        fnList.push(ln.function);
+      }
+    }
     const finalMappings = remapMappingIDs(mappings, locList);
     return {
       sampleType: this.sampleType,
@@ -112,7 +128,7 @@ export class Builder {
       sample: this.samples,
       mapping: finalMappings,
       location: locList,
-      function: [],
+      function: fnList,
       dropFrames,
       keepFrames,
       timeNanos: 0n,
@@ -328,7 +344,7 @@ const growthHeaderRE = /heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ gr
 const fragmentationHeaderRE = /heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ fragmentationz?/;
 
 /** Estimate of the unsampled count and size (heap v2 Poisson sampling, pprof's scaleHeapSample). */
-function scaleHeapSample(count: number, size: number, rate: number): [number, number] {
+export function scaleHeapSample(count: number, size: number, rate: number): [number, number] {
   if (count === 0 || size === 0) return [0, 0];
   if (rate <= 1) return [count, size];
   const avgSize = size / count;

@@ -4,9 +4,9 @@
 // kind 'unsupported' and a message naming the format, so a user knows to convert the
 // file with `go tool pprof -proto` rather than guess.
 import type { Profile } from '../model/profile.js';
-import { ProfileDecodeError } from './errors.js';
 import { readLegacyText } from './legacy-text.js';
 import { readLegacyCpu } from './legacy-cpu.js';
+import { readJavaText } from './legacy-java.js';
 
 export type LegacyKind =
   | 'cpu-binary'        // gperftools / old Go CPU profile (binary words)
@@ -43,8 +43,8 @@ export function describeSupportedFormats(): FormatSupport[] {
     { format: FORMAT_NAMES['contention-text'] + ', C++ contentionz and Go', example: '/debug/pprof/mutex?debug=1, block?debug=1', read: true, note: 'delays converted with cycles/second like pprof; unsymbolized' },
     { format: FORMAT_NAMES['threadz-text'], example: '--- threadz 1 --- (gperftools)', read: true, note: 'unsymbolized' },
     { format: FORMAT_NAMES['cpu-binary'], example: 'Go before 1.9 CPU profiles, gperftools CPU profiler', read: true, note: 'signal-handler frame stripped like pprof; unsymbolized' },
-    { format: FORMAT_NAMES['java-cpu-binary'], example: 'Java profilez', read: false, note: 'refused; convert it with `go tool pprof -proto`' },
-    { format: FORMAT_NAMES['java-text'], example: '--- heapz 1 --- / --- contentionz 1 --- with format = java', read: false, note: 'refused; convert it with `go tool pprof -proto`' },
+    { format: FORMAT_NAMES['java-cpu-binary'], example: 'Java profilez', read: true, note: 'symbolized frames become functions' },
+    { format: FORMAT_NAMES['java-text'], example: '--- heapz 1 --- / --- contentionz 1 --- with format = java', read: true, note: 'symbolized frames become functions; heap values un-sampled' },
   ];
 }
 
@@ -86,7 +86,9 @@ export function detectLegacy(b: Uint8Array): LegacyKind | null {
   if (/^\w+ profile: total \d+\s*$/.test(line)) return 'count-text';
   if (/^--- threadz \d+ ---/.test(line) || /^--- Thread [0-9a-fA-F]+ \(name: .*\/\d+\) stack: ---/.test(line)) return 'threadz-text';
   if (line.startsWith('--- contention') || line.startsWith('--- mutex:')) {
-    return /^\s*format\s*=\s*java\s*$/m.test(firstLines(b)) ? 'java-text' : 'contention-text';
+    // pprof's C++/Go contention parser gives up on "format"/"resolution" attributes and
+    // the Java parser takes the file.
+    return /^\s*(format|resolution)\s*=/m.test(firstLines(b)) ? 'java-text' : 'contention-text';
   }
   if (line.startsWith('--- heapz') || line.startsWith('--- heap')) return 'java-text';
   return null;
@@ -104,9 +106,10 @@ export function decodeLegacy(b: Uint8Array, kind: LegacyKind): Profile {
     case 'threadz-text':
       return readLegacyText(b, kind);
     case 'cpu-binary':
+    case 'java-cpu-binary':
       return readLegacyCpu(b);
-    default:
-      throw new ProfileDecodeError('unsupported', `${FORMAT_NAMES[kind]} is not supported; convert it with \`go tool pprof -proto <file> > profile.pb.gz\``);
+    case 'java-text':
+      return readJavaText(b);
   }
 }
 
