@@ -58,14 +58,14 @@ export class CompareView {
   private root = h('div.compare-view');
   private baseSelect = h('select.compare-base', { 'aria-label': 'Base profile' });
   private uploadInput = h('input', { type: 'file', 'aria-label': 'Upload a base profile', hidden: true });
-  private uploadBtn = h('button', { type: 'button' }, 'Upload base…');
+  private uploadBtn = h('button.btn', { type: 'button' }, 'Upload base…');
   private modeSelect = h('select.compare-mode', { 'aria-label': 'Comparison mode' });
-  private normToggle = h('button.compare-norm', { type: 'button', 'aria-pressed': 'false' });
+  private normToggle = h('button.btn.compare-norm', { type: 'button', 'aria-pressed': 'false' });
   private paletteSelect = h('select.compare-palette', { 'aria-label': 'Colours' });
-  private swapBtn = h('button.compare-swap', { type: 'button', title: 'Open the base profile and compare it against this one' }, 'Swap new ⇄ base');
+  private swapBtn = h('button.btn.compare-swap', { type: 'button', title: 'Open the base profile and compare it against this one' }, 'Swap new ⇄ base');
   private liveUrl = h('input.compare-live-url', { type: 'url', placeholder: 'http://127.0.0.1:6060', 'aria-label': 'Live service address', spellcheck: 'false' });
   private liveSeconds = h('input.compare-live-seconds', { type: 'number', min: '1', max: '300', value: '10', 'aria-label': 'CPU capture seconds' });
-  private liveBtn = h('button', { type: 'button' }, 'Capture as base');
+  private liveBtn = h('button.btn', { type: 'button' }, 'Capture as base');
   private status = h('div.compare-status', { role: 'status' });
   private summary = h('div.compare-summary');
   private legend = h('div.compare-legend');
@@ -333,6 +333,9 @@ export class CompareView {
 
   private renderLegend(cs: CompareState): void {
     const p = PALETTES[cs.palette];
+    // Text colours of the table and summary follow the chosen palette too.
+    this.root.style.setProperty('--cmp-grow', `rgb(${p.grow.join(', ')})`);
+    this.root.style.setProperty('--cmp-shrink', `rgb(${p.shrink.join(', ')})`);
     const dark = effectiveTheme() === 'dark';
     clear(this.legend);
     const bar = h('div.legend-bar', { 'aria-hidden': 'true' });
@@ -367,7 +370,7 @@ export class CompareView {
     this.flame.draw();
     clear(this.crumbs);
     if (cs.zoom.length) {
-      const reset = h('button', { type: 'button' }, 'Reset zoom');
+      const reset = h('button.btn', { type: 'button' }, 'Reset zoom');
       reset.addEventListener('click', () => this.set({ cz: '' }));
       this.crumbs.append(reset, ` ${cs.zoom.join(' › ')}`);
     }
