@@ -329,6 +329,17 @@ export class CompareView {
       ),
       h('p.compare-what', null, what, ' ', pctOf),
     );
+    // allocs, block and mutex counters (and heap alloc_*) grow for the life of a process.
+    const cumulative = ['allocs', 'heap', 'block', 'mutex'].includes(this.ctx.meta.kind);
+    if (cumulative && cs.mode === 'diff_base') {
+      this.summary.append(
+        h(
+          'p.compare-hint',
+          null,
+          `Tip: ${this.ctx.meta.kind} counters are cumulative since the process started. For two snapshots of the same process, "Subtract base (-base)" shows what happened between them.`,
+        ),
+      );
+    }
   }
 
   private renderLegend(cs: CompareState): void {
