@@ -28,9 +28,11 @@ export interface GraphOptions {
 /** Node table for one Work: per location, node ids innermost line first. */
 export interface NodeTable {
   infos: NodeInfo[];
-  /** Per dense location index: node ids (innermost first); -1 for none. */
+  /** Per dense location index: node ids (innermost first). */
   locNodes: Int32Array[];
-  /** Per location: whether node slot j is an inlined (non-outermost) line; same as j != length-1. */
+  /** The same flattened: location li's ids are flat[off[li]] .. flat[off[li+1]-1]. */
+  flat: Int32Array;
+  off: Int32Array;
 }
 
 const EMPTY_LINE: Line = { function: null as unknown as Line['function'], line: 0, column: 0 };
@@ -102,7 +104,11 @@ export function buildNodeTable(w: Work, o: GraphOptions): NodeTable {
     }
     locNodes[i] = ids;
   }
-  return { infos, locNodes };
+  const off = new Int32Array(locNodes.length + 1);
+  for (let i = 0; i < locNodes.length; i++) off[i + 1] = off[i] + locNodes[i].length;
+  const flat = new Int32Array(off[locNodes.length]);
+  for (let i = 0; i < locNodes.length; i++) flat.set(locNodes[i], off[i]);
+  return { infos, locNodes, flat, off };
 }
 
 /** Node values for the chosen sample type. Exact (BigInt64) arrays are set when the profile needs them. */
@@ -127,7 +133,7 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
   const flatX = ex ? new BigInt64Array(n) : null;
   const cumX = ex ? new BigInt64Array(n) : null;
   const stamp = new Int32Array(n).fill(-1);
-  const { locNodes } = t;
+  const { flat: nodesFlat, off } = t;
   const { buf, start, end } = w;
   for (let k = 0; k < w.n; k++) {
     const val = sv.v[k];
@@ -135,9 +141,10 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
     let last = -1;
     const s0 = start[k];
     for (let j = end[k] - 1; j >= s0; j--) {
-      const ids = locNodes[buf[j]];
-      for (let m = ids.length - 1; m >= 0; m--) {
-        const id = ids[m];
+      const li = buf[j];
+      const lo = off[li];
+      for (let m = off[li + 1] - 1; m >= lo; m--) {
+        const id = nodesFlat[m];
         if (stamp[id] !== k) {
           stamp[id] = k;
           cum[id] += val;
@@ -220,18 +227,34 @@ export function inlineLabels(w: Work, t: NodeTable, sv: SampleValues, kept: Uint
     }
   }
   if (!anyCand) return new Uint8Array(nNodes);
+  // locations holding a candidate node: samples without one add no labelled edge
+  const candLoc = new Uint8Array(locNodes.length);
+  for (let li = 0; li < locNodes.length; li++) {
+    for (const id of locNodes[li]) if (cand[id] === 1 && (kept === null || kept[id] === 1)) candLoc[li] = 1;
+  }
   const ex = sv.exact;
   const { buf, start, end } = w;
+  const { flat: nodesFlat, off } = t;
   for (let k = 0; k < w.n; k++) {
     const val = sv.v[k];
     if (val === 0 && (!ex || ex[k] === 0n)) continue;
-    let parent = -1;
     const s0 = start[k];
-    for (let j = end[k] - 1; j >= s0; j--) {
-      const ids = locNodes[buf[j]];
-      const last = ids.length - 1;
-      for (let m = last; m >= 0; m--) {
-        const id = ids[m];
+    const e0 = end[k];
+    let has = false;
+    for (let j = s0; j < e0; j++) {
+      if (candLoc[buf[j]] === 1) {
+        has = true;
+        break;
+      }
+    }
+    if (!has) continue;
+    let parent = -1;
+    for (let j = e0 - 1; j >= s0; j--) {
+      const li = buf[j];
+      const lo = off[li];
+      const last = off[li + 1] - 1;
+      for (let m = last; m >= lo; m--) {
+        const id = nodesFlat[m];
         if (kept !== null && kept[id] === 0) continue;
         if (cand[id] === 1 && parent >= 0 && parent !== id) {
           let h = hash(parent, id) & mask;
