@@ -336,7 +336,11 @@ export class CompareView {
         h(
           'p.compare-hint',
           null,
-          `Tip: ${this.ctx.meta.kind} counters are cumulative since the process started. For two snapshots of the same process, "Subtract base (-base)" shows what happened between them.`,
+          `Tip: ${
+            this.ctx.meta.kind === 'heap' || this.ctx.meta.kind === 'allocs'
+              ? 'alloc_space and alloc_objects are cumulative since the process started (inuse_* are a snapshot)'
+              : 'contentions and delay are cumulative since the process started'
+          }. For two snapshots of the same process, "Subtract base (-base)" shows what happened between them.`,
         ),
       );
     }
