@@ -2,11 +2,12 @@
 // (the corpus `.string` goldens, and `go tool pprof -raw` output produced by
 // tests/fixtures/decode/go-text/make.sh for real Go ?debug=1 profiles); the ones we do
 // not read must be refused with kind 'unsupported' naming the format.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeProfile, describeSupportedFormats, ProfileDecodeError } from '../../server/src/decode/index.js';
 import { formatProfileString, goDuration } from '../../server/src/decode/profile-string.js';
+import { topText } from '../../server/src/cli/top.js';
 
 const CORPUS = '/work/shared/corpus/google-pprof';
 const GO_TEXT = join(import.meta.dirname, '..', 'fixtures', 'decode', 'go-text');
@@ -143,4 +144,21 @@ describe('decodeProfileDetailed reports the format', () => {
     expect(decodeProfileDetailed(readFileSync(join(CORPUS, 'profile/testdata/java.cpu'))).format).toBe('legacy-cpu');
     expect(decodeProfileDetailed(readFileSync(join(CORPUS, 'profile/testdata/java.contention'))).format).toBe('legacy-contention');
   });
+});
+
+describe('legacy profiles through the engine equal go tool pprof -top (generated/cli/profile__*)', () => {
+  // End-to-end check of the legacy readers: pprof's own -top output for every legacy
+  // file of profile/testdata (made by the research with -symbolize=none), reproduced by
+  // our CLI on top of the decoded profile.
+  const SUFFIX: Record<string, string[]> = { '': [], '.cum': ['-cum'], '.addresses': ['-addresses'] };
+  const goldens = readdirSync(join(CORPUS, 'generated/cli'))
+    .map((f) => /^profile__(.*)\.top(\.cum|\.addresses)?\.txt$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null);
+  it('finds the 42 goldens', () => expect(goldens.length).toBe(42));
+  for (const m of goldens) {
+    it(m[0], () => {
+      const ours = topText(['-top', ...SUFFIX[m[2] ?? ''], join(CORPUS, 'profile/testdata', m[1])]);
+      expect(ours).toBe(readFileSync(join(CORPUS, 'generated/cli', m[0]), 'utf8'));
+    });
+  }
 });
