@@ -49,6 +49,12 @@ describe('Go runtime ?debug=1 text profiles (golden from go tool pprof -raw)', (
       expect(formatProfileString(p)).toBe(readFileSync(join(GO_TEXT, name + '.raw.txt'), 'utf8'));
     });
   }
+  for (const name of ['goroutine', 'threadcreate', 'heap', 'allocs', 'mutex', 'block']) {
+    it(`${name}: -top through the engine equals go tool pprof -top`, () => {
+      expect(topText(['-top', join(GO_TEXT, name + '.txt')])).toBe(readFileSync(join(GO_TEXT, name + '.top.txt'), 'utf8'));
+      expect(topText(['-top', '-addresses', join(GO_TEXT, name + '.txt')])).toBe(readFileSync(join(GO_TEXT, name + '.top.addresses.txt'), 'utf8'));
+    });
+  }
   it('sets the drop_frames pprof sets for legacy heap profiles', () => {
     const p = decodeProfile(readFileSync(join(GO_TEXT, 'heap.txt')));
     expect(p.dropFrames).toMatch(/^calloc\|cfree\|malloc\|/);
