@@ -98,6 +98,11 @@ describe('fast decoder equals the reference on crafted edge cases', () => {
       locations: [{ id: 77777, mapping: 1, address: 0xffffffffffffffffn, lines: [{ fn: 1000, line: -3 }] }],
       samples: [{ loc: [77777, 77777], val: [1, 1] }],
     }),
+    'ids between 2^49 and 2^53 (8-byte varints)': miniProfile({
+      functions: [{ id: 2 ** 50 + 1, name: 5 }],
+      locations: [{ id: 2 ** 52 + 3, lines: [{ fn: 2 ** 50 + 1 }] }],
+      samples: [{ loc: [2 ** 52 + 3], val: [1, 1] }],
+    }),
     'unknown mapping id on a location': miniProfile({ locations: [{ id: 1, mapping: 42, lines: [{ fn: 1 }] }] }),
     'time_nanos beyond 2^53': miniProfile({ timeNanos: 1763700000123456789n }),
   };

@@ -489,7 +489,7 @@ class ProtoDecoder {
               else k = location.length;
               while (r.pos < pend) {
                 const lid = r.uint64();
-                const loc = lid <= nLoc ? locDense[lid] : r.wide === null ? locSparse.get(lid) : undefined;
+                const loc = lid <= nLoc ? locDense[lid] : lid <= SAFE ? locSparse.get(lid) : undefined;
                 if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
                 location[k++] = loc;
               }
@@ -497,7 +497,7 @@ class ProtoDecoder {
             } else if (wt === WIRE_VARINT) {
               location ??= [];
               const lid = r.uint64();
-              const loc = lid <= nLoc ? locDense[lid] : r.wide === null ? locSparse.get(lid) : undefined;
+              const loc = lid <= nLoc ? locDense[lid] : lid <= SAFE ? locSparse.get(lid) : undefined;
               if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
               location.push(loc);
             } else throw wireTypeError('sample location_id', wt, tagPos);
