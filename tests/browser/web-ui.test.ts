@@ -134,7 +134,7 @@ describe('web UI', () => {
     // Back undoes the zoom, forward redoes it.
     await page.goBack();
     await page.waitForFunction(() => !new URL(location.href).searchParams.has('z'));
-    expect(await page.locator('.crumb.current').innerText()).toBe('all');
+    expect(await page.locator('.crumb.current').innerText()).toBe('root');
     await page.goForward();
     await page.waitForFunction(() => new URL(location.href).searchParams.has('z'));
     expect(await page.locator('.crumb.current').innerText()).toBe('main.walk');

@@ -270,6 +270,8 @@ export class FlameView {
       ({ node, matched } = this.canvas.find(path));
       this.canvas.setFocus(node);
       this.finishDraw();
+      // The zoomed frame itself is now at full detail; deeper levels load when zoomed into.
+      if (matched === path.length) break;
     }
     if (seq !== this.zoomSeq) return;
     this.status.textContent = '';
@@ -313,7 +315,7 @@ export class FlameView {
     clear(this.crumbs);
     const focus = this.canvas.focusNode;
     if (!focus || !focus.parent) {
-      this.crumbs.append(h('span.crumb.current', null, 'all'));
+      this.crumbs.append(h('span.crumb.current', null, 'root'));
       this.resetBtn.disabled = true;
       this.sourceBtn.disabled = true;
       return;
@@ -332,7 +334,7 @@ export class FlameView {
         this.crumbs.append(h('span.crumb.current', { title: n.data.name }, n.data.name));
         return;
       }
-      const b = h('button.crumb', { type: 'button', title: n.data.name }, n.parent ? n.data.name : 'all');
+      const b = h('button.crumb', { type: 'button', title: n.data.name }, n.parent ? n.data.name : 'root');
       b.addEventListener('click', () => this.ctx.setState({ zoom: pathOf(n) }));
       this.crumbs.append(b);
     });
@@ -345,7 +347,7 @@ export class FlameView {
     // Packages weighted by self value: what the colours mostly mean on screen.
     const weight = new Map<string, number>();
     root.each((n) => {
-      if (!n.parent) return;
+      if (!n.parent || (n.data as FlameNode & { prunedOf?: unknown }).prunedOf) return;
       const pkg = packageOf(n.data.name) || '(none)';
       weight.set(pkg, (weight.get(pkg) ?? 0) + Math.abs(n.data.self) + Math.abs(n.data.prunedValue ?? 0));
     });
@@ -416,7 +418,7 @@ export class FlameView {
         h('div.tt-hint', null, 'Click to load them at full detail'),
       );
     } else {
-      const rows: HTMLElement[] = [h('div.tt-name', null, hv.node.parent ? d.name : 'all')];
+      const rows: HTMLElement[] = [h('div.tt-name', null, hv.node.parent ? d.name : 'root')];
       if (d.file) rows.push(h('div.tt-file', null, d.file));
       if (d.inline) rows.push(h('div.tt-file', null, '(inlined)'));
       rows.push(h('div.tt-row', null, h('b', null, fmtAuto(d.value, unit)), ` · ${fmtPct1(d.value, total)} of total`));

@@ -29,7 +29,9 @@ function withPseudo(n: FlameNode): ChartNode {
     kids.push({ name: `+${n.prunedCount} small`, value: Math.abs(n.prunedValue ?? 0), self: Math.abs(n.prunedValue ?? 0), children: [], prunedOf: n });
   }
   // A plain object: d3-flame-graph tells raw data from hierarchies by constructor name.
-  const out: ChartNode & { source: FlameNode } = { name: n.name, value: n.value, self: n.self, file: n.file, inline: n.inline, prunedValue: n.prunedValue, prunedCount: n.prunedCount, source: n, children: kids };
+  const out: ChartNode & { source: FlameNode; full?: boolean } = { name: n.name, value: n.value, self: n.self, file: n.file, inline: n.inline, prunedValue: n.prunedValue, prunedCount: n.prunedCount, source: n, children: kids };
+  // "Loaded at full detail" travels with the copy, so the view does not fetch it again.
+  if ((n as FlameNode & { full?: boolean }).full) out.full = true;
   return out;
 }
 
@@ -158,6 +160,7 @@ export class D3Flame {
     target.children = sub.children;
     target.prunedValue = sub.prunedValue;
     target.prunedCount = sub.prunedCount;
+    (target as FlameNode & { full?: boolean }).full = true;
     const path = pathOf((this.focus ?? node) as unknown as HierarchyNode<FlameNode>);
     if (!this.data) return;
     const chartData = withPseudo(this.data);
