@@ -68,36 +68,39 @@ export function buildNodeTable(w: Work, o: GraphOptions): NodeTable {
     if (lines.length === 0) lines = [EMPTY_LINE];
     const objfile = loc.mapping && loc.mapping.file !== '' ? loc.mapping.file : '';
     const address = keepAddr ? loc.address : 0n;
+    const addrKey = address === 0n ? '' : address.toString(16);
     const ids = new Int32Array(lines.length);
     for (let j = 0; j < lines.length; j++) {
       const ln = lines[j];
-      let info: NodeInfo;
       const fn = ln.function;
+      let key: string;
+      let name = '';
+      let file = '';
+      let lineno = 0;
+      let columnno = 0;
+      let withObj = false;
       if (!fn) {
-        info = { name: '', address: loc.address, file: '', startLine: 0, lineno: 0, columnno: 0, objfile };
-        if (!keepAddr) info.address = 0n;
+        withObj = true;
+        // same shape as a nameless line's key: pprof merges equal NodeInfos
+        key = `${addrKey}\u0000\u0000\u00000\u00000\u00000\u0000${objfile}`;
       } else {
-        const name = keepFn ? fn.name : '';
-        const file = keepFile && fn.filename !== '' ? cleanFile(fn.filename) : '';
-        info = {
-          name,
-          address,
-          file,
-          startLine: 0,
-          lineno: keepLine ? ln.line : 0,
-          columnno: keepCol ? ln.column : 0,
-          objfile: '',
-        };
-        if (o.objNames || name === '') {
-          info.objfile = objfile;
-          info.startLine = fn.startLine;
-        }
+        name = keepFn ? fn.name : '';
+        file = keepFile && fn.filename !== '' ? cleanFile(fn.filename) : '';
+        lineno = keepLine ? ln.line : 0;
+        columnno = keepCol ? ln.column : 0;
+        withObj = !!o.objNames || name === '';
+        key = withObj
+          ? `${addrKey}\u0000${name}\u0000${file}\u0000${lineno}\u0000${columnno}\u0000${fn.startLine}\u0000${objfile}`
+          : `${addrKey}\u0000${name}\u0000${file}\u0000${lineno}\u0000${columnno}`;
       }
-      const key = `${info.address}\u0000${info.name}\u0000${info.file}\u0000${info.startLine}\u0000${info.lineno}\u0000${info.columnno}\u0000${info.objfile}`;
       let id = index.get(key);
       if (id === undefined) {
         id = infos.length;
-        infos.push(info);
+        infos.push(
+          fn
+            ? { name, address, file, startLine: withObj ? fn.startLine : 0, lineno, columnno, objfile: withObj ? objfile : '' }
+            : { name: '', address, file: '', startLine: 0, lineno: 0, columnno: 0, objfile },
+        );
         index.set(key, id);
       }
       ids[j] = id;
