@@ -2,7 +2,7 @@
 // Node ESM (+ lazily loaded chunks in dist/chunks), dependencies left external (resolved from node_modules at run time).
 // Needs the generated protobuf code: run `npm run gen:proto` first.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -11,6 +11,8 @@ if (!existsSync(path.join(root, 'server/src/decode/generated/profile.pb.js'))) {
   console.error('server/src/decode/generated is missing: run `npm run gen:proto` first');
   process.exit(1);
 }
+// Stale hashed chunks from earlier builds would pile up.
+rmSync(path.join(root, 'dist/chunks'), { recursive: true, force: true });
 await build({
   entryPoints: [path.join(root, 'server/src/cli/main.ts')],
   // Code splitting keeps `serve`/`capture` (Express, undici, the AWS SDK) in lazily
@@ -29,6 +31,8 @@ await build({
   logLevel: 'warning',
 });
 // Analysis worker threads (server/src/http/analysis/pool.ts looks for dist/analysis-worker.mjs).
+// Stale hashed chunks from earlier builds would pile up.
+rmSync(path.join(root, 'dist/chunks'), { recursive: true, force: true });
 await build({
   entryPoints: [path.join(root, 'server/src/http/analysis/worker.ts')],
   outfile: path.join(root, 'dist/analysis-worker.mjs'),
