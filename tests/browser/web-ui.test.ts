@@ -341,6 +341,9 @@ describe('web UI', () => {
     await page.locator('.top-body .top-row', { hasText: '<script>' }).click();
     await page.getByRole('button', { name: 'Show source' }).click();
     await page.waitForSelector('.source-view[data-ready=true]');
+    // No source for this profile: the page says which paths were tried and how to supply sources.
+    expect(await page.locator('.missing').innerText()).toMatch(/Source not found[\s\S]*Paths tried/);
+    expect(await page.locator('.missing li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SHOTS, 'web-xss-top-source.png') });
     // Nothing was parsed as markup: no injected elements, no dialogs, no errors.
     expect(await page.locator('#app img, #app script, #app svg:not(.d3-flame-graph), #app i, #app b:has-text("key")').count()).toBe(0);

@@ -183,7 +183,7 @@ export class SourceView {
       hot.push({ el: row, v: Math.abs(l.flat) * 2 + Math.abs(l.cum) });
     }
     if (l.escapeMarker) {
-      const a = h('a.escape-marker', { href: '/concepts/escape-analysis', title: 'Escape analysis: a value here moves to the heap' }, 'heap ↗');
+      const a = h('a.escape-marker', { href: '/concepts/escape-analysis', 'data-nav': '', title: 'Escape analysis: a value here moves to the heap' }, 'heap ↗');
       text.append(' ', a);
     }
     if (l.escape?.length) {
