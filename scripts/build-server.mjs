@@ -31,8 +31,6 @@ await build({
   logLevel: 'warning',
 });
 // Analysis worker threads (server/src/http/analysis/pool.ts looks for dist/analysis-worker.mjs).
-// Stale hashed chunks from earlier builds would pile up.
-rmSync(path.join(root, 'dist/chunks'), { recursive: true, force: true });
 await build({
   entryPoints: [path.join(root, 'server/src/http/analysis/worker.ts')],
   outfile: path.join(root, 'dist/analysis-worker.mjs'),
