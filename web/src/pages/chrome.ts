@@ -31,6 +31,7 @@ const SHORTCUTS: [string, string][] = [
   ['Esc', 'Reset the flame graph zoom; close this dialog; leave a text field'],
   ['?', 'Show these shortcuts'],
   ['Click', 'Zoom into a frame (click the zoomed frame again to go up one level)'],
+  ['Right click', 'Frame actions: show source, zoom, focus / ignore / hide'],
   ['Back / Forward', 'Undo / redo view changes: every change is in the URL'],
 ];
 
