@@ -6,7 +6,8 @@ import type { Line, Location, Profile } from '../model/profile.js';
 
 interface Compiled {
   locs: Location[];
-  index: Map<Location, number>;
+  /** Location -> dense index; built lazily unless ids are unusable. */
+  index: Map<Location, number> | null;
   buf: Int32Array;
   start: Int32Array;
   end: Int32Array;
@@ -18,8 +19,14 @@ function compile(p: Profile): Compiled {
   let c = compiledCache.get(p);
   if (c) return c;
   const locs: Location[] = p.location.slice();
-  const index = new Map<Location, number>();
-  for (let i = 0; i < locs.length; i++) index.set(locs[i], i);
+  let index: Map<Location, number> | null = null;
+  const getIndex = (): Map<Location, number> => {
+    if (!index) {
+      index = new Map();
+      for (let i = 0; i < locs.length; i++) if (!index.has(locs[i])) index.set(locs[i], i);
+    }
+    return index;
+  };
   let total = 0;
   for (const s of p.sample) total += s.location.length;
   const buf = new Int32Array(total);
@@ -45,11 +52,12 @@ function compile(p: Profile): Compiled {
       const l = sl[j];
       let li = byId !== null && l.id <= maxId ? byId[l.id] : -1;
       if (li < 0 || locs[li] !== l) {
-        let m = index.get(l);
+        const ix = getIndex();
+        let m = ix.get(l);
         if (m === undefined) {
           m = locs.length;
           locs.push(l);
-          index.set(l, m);
+          ix.set(l, m);
         }
         li = m;
       }
@@ -57,7 +65,7 @@ function compile(p: Profile): Compiled {
     }
     end[i] = off;
   }
-  c = { locs, index, buf, start, end };
+  c = { locs, index: index as Map<Location, number> | null, buf, start, end };
   compiledCache.set(p, c);
   return c;
 }
@@ -101,5 +109,11 @@ export function keepSamples(w: Work, keep: Uint8Array): void {
 
 /** Dense index of a location of p (for callers mapping Profile locations to Work). */
 export function locationIndex(p: Profile): Map<Location, number> {
-  return compile(p).index;
+  const c = compile(p);
+  if (!c.index) {
+    const m = new Map<Location, number>();
+    for (let i = 0; i < c.locs.length; i++) if (!m.has(c.locs[i])) m.set(c.locs[i], i);
+    c.index = m;
+  }
+  return c.index;
 }
