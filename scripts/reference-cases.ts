@@ -106,6 +106,11 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
     if (hot.length) out.push({ slug, name: 'list_nosource', mode: 'list', input, args: [], list: `^${quoteMeta(hot[0])}$` });
     if (hot.length) out.push({ slug, name: 'list_trim', mode: 'list', input, args: ['-trim_path=example.com', '-source_path=.'], list: `^${quoteMeta(hot[0])}$` });
   }
+  if (opts.heavy) {
+    // go tool pprof needs seconds per run on the largest inputs: keep a core subset.
+    const core = /^(top|nf0|cum|lines|addresses|files|noinlines|nodecount10|si_(?!0$).*|hide_runtime|focus_main|show_from_hot|tagfocus_range|list_0)$/;
+    return out.filter((c) => core.test(c.name));
+  }
   return out;
 }
 
