@@ -5,7 +5,7 @@ import { isValidAttachmentKey, isValidId, profileId } from '../store/id.js';
 import type { ProfileStore } from '../store/types.js';
 import type { Analyzer } from './analysis/pool.js';
 import { AnalysisCore } from './analysis/core.js';
-import { NotFoundError, type AppContext, type ServerConfig, type StoredProfileInfo } from './context.js';
+import { NotFoundError, type AppContext, type FeatureTask, type ServerConfig, type StoredProfileInfo } from './context.js';
 import { HttpError } from './errors.js';
 
 export interface Runtime {
@@ -24,7 +24,8 @@ export function cleanName(name: string): string {
 }
 
 export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: ServerConfig, mainCacheBytes: number): Runtime {
-  // Feature routes that need the decoded Profile itself get it on this thread, cached too.
+  // Feature routes that need the decoded Profile itself get it on this thread, cached too;
+  // their heavy work goes through ctx.analyze (the analyzer) instead.
   const local = new AnalysisCore(store, config, mainCacheBytes);
   const storing = new Map<string, Promise<{ info: StoredProfileInfo; created: boolean }>>();
 
@@ -62,6 +63,20 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
       }
       // A private copy: the bytes are moved to a worker and the caller may reuse its buffer.
       return (await storeWithId(profileId(bytes), bytes.slice(), name)).info;
+    },
+    async analyze(task: FeatureTask): Promise<string> {
+      // Route by the stored size of the larger profile: a large pair stays on the worker
+      // that holds it (and its memoised merge) instead of being decoded again elsewhere.
+      const ids = task.op === 'diffTop' || task.op === 'diffFlame' ? [task.id, task.baseId] : [task.id];
+      let size = 0;
+      for (const id of ids) {
+        const info = isValidId(id) ? await store.info(id) : null;
+        if (!info) throw new NotFoundError(`no profile with id ${id}`);
+        size = Math.max(size, info.size);
+      }
+      const out = await analyzer.run(task, size);
+      if (!('json' in out)) throw new Error('analysis worker returned no view');
+      return out.json;
     },
     profileInfo(id: string) {
       return store.info(id);

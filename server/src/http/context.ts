@@ -1,6 +1,9 @@
 // What every route module receives: access to stored profiles and the server's
 // configuration. Routers are built as `fooRouter(ctx)` and mounted in app.ts.
 import type { Profile } from '../model/profile.js';
+import type { FeatureTask } from './analysis/protocol.js';
+
+export type { FeatureTask };
 
 export interface StoredProfileInfo {
   id: string;
@@ -26,8 +29,18 @@ export interface ServerConfig {
 
 export interface AppContext {
   config: ServerConfig;
-  /** Decoded profile by id (cached); rejects with a 404-mapped error when unknown. */
+  /**
+   * Decoded profile by id (cached); rejects with a 404-mapped error when unknown. Decodes
+   * and computes on the HTTP thread: prefer `analyze` for anything heavy.
+   */
   loadProfile(id: string): Promise<Profile>;
+  /**
+   * Runs a feature analysis (insights, comparison, file names) where decoded profiles are
+   * cached -- an analysis worker thread, or this thread with `--workers 0` -- and resolves
+   * to the view's JSON text. Unknown ids reject with a NotFoundError (404). Optional so
+   * hand-built contexts (tests) may leave it out; routes then fall back to loadProfile.
+   */
+  analyze?(task: FeatureTask): Promise<string>;
   /** Stores raw bytes (validated by decoding first); returns the content-derived id. */
   storeProfile(bytes: Uint8Array, name: string): Promise<StoredProfileInfo>;
   /** Metadata of a stored profile, or null. */

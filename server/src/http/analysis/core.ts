@@ -1,5 +1,6 @@
 // The analysis work itself: decode (once per profile, cached by byte budget) and compute
-// view models. Runs inside each worker thread, and on the HTTP thread for ctx.loadProfile.
+// view models (core views and the feature routes' insights/diff views). Runs inside each
+// worker thread, and on the HTTP thread for ctx.loadProfile and with --workers 0.
 import { decodeProfile } from '../../decode/index.js';
 import type { Profile } from '../../model/profile.js';
 import {
@@ -12,6 +13,7 @@ import {
 import type { ProfileStore } from '../../store/types.js';
 import { NotFoundError, type ServerConfig } from '../context.js';
 import { annotateSourceListing, sourceReaderFor } from '../source-hook.js';
+import { diffFlameBody, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
 import { ByteLru } from './lru.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
 
@@ -92,6 +94,18 @@ export class AnalysisCore {
         const listing = computeSourceListing(p, task.query, task.fn, reader);
         return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
       }
+      case 'insights':
+        return { json: toJson(insightsBody(task.id, await this.load(task.id), task.si)) };
+      case 'diffTop': {
+        const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);
+        return { json: toJson(diffTopBody(task.id, task.baseId, newer, base, task.query, task.opts)) };
+      }
+      case 'diffFlame': {
+        const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);
+        return { json: toJson(diffFlameBody(task.id, task.baseId, newer, base, task.query, task.opts)) };
+      }
+      case 'files':
+        return { json: toJson(profileFiles(await this.load(task.id))) };
     }
   }
 }

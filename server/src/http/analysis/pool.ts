@@ -110,7 +110,12 @@ export class WorkerPool implements Analyzer {
     return slot;
   }
 
-  private pick(id: string, sizeHint: number): number {
+  /**
+   * `partner`: the other profile of a two-profile task (a comparison's base). A pair whose
+   * new profile has no worker yet goes to the worker already holding the base, so only the
+   * new one is decoded there; afterwards the pair sticks to the new profile's worker.
+   */
+  private pick(id: string, sizeHint: number, partner?: string): number {
     const load = (i: number) => this.slots[i].pending.size;
     // Least busy worker; ties go to the one holding fewer profiles, spreading them out.
     const held = new Array<number>(this.slots.length).fill(0);
@@ -119,16 +124,25 @@ export class WorkerPool implements Analyzer {
     for (let i = 1; i < this.slots.length; i++) {
       if (load(i) < load(best) || (load(i) === load(best) && held[i] < held[best])) best = i;
     }
-    const a = this.assigned.get(id);
-    if (a !== undefined && (load(a) === 0 || sizeHint > MOVE_MAX_BYTES || load(best) > 0)) return a;
-    if (this.assigned.size >= MAX_ASSIGNMENTS) this.assigned.clear();
-    this.assigned.set(id, best);
+    const own = this.assigned.get(id);
+    const a = own ?? (partner === undefined ? undefined : this.assigned.get(partner));
+    if (a !== undefined && (load(a) === 0 || sizeHint > MOVE_MAX_BYTES || load(best) > 0)) {
+      if (own === undefined) this.assign(id, a);
+      return a;
+    }
+    this.assign(id, best);
     return best;
+  }
+
+  private assign(id: string, worker: number): void {
+    if (this.assigned.size >= MAX_ASSIGNMENTS) this.assigned.clear();
+    this.assigned.set(id, worker);
   }
 
   run(task: AnalysisTask, sizeHint = 0): Promise<AnalysisResult> {
     if (this.closed) return Promise.reject(new Error('analysis pool is closed'));
-    const slot = this.slots[this.pick(task.id, sizeHint)];
+    const partner = task.op === 'diffTop' || task.op === 'diffFlame' ? task.baseId : undefined;
+    const slot = this.slots[this.pick(task.id, sizeHint, partner)];
     const seq = ++this.seq;
     return new Promise<AnalysisResult>((resolve, reject) => {
       slot.pending.set(seq, { resolve, reject });

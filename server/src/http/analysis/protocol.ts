@@ -3,7 +3,11 @@ import type { Query, TopOptions } from '../../model/query.js';
 import { QueryError } from '../../model/query.js';
 import type { ProfileMeta } from '../../model/views.js';
 import { ProfileDecodeError, type DecodeErrorKind } from '../../decode/errors.js';
+import { IncompatibleProfilesError } from '../../analysis/merge.js';
+import { InsightsQueryError } from '../../insights/engine.js';
+import type { DiffOptions } from '../../report/diff.js';
 import { NotFoundError, type ServerConfig } from '../context.js';
+import { HttpError } from '../errors.js';
 import type { StoreConfig } from '../../store/types.js';
 
 export type AnalysisTask =
@@ -11,7 +15,24 @@ export type AnalysisTask =
   | { op: 'meta'; id: string }
   | { op: 'top'; id: string; query: Query; opts: TopOptions }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
-  | { op: 'source'; id: string; query: Query; fn: string };
+  | { op: 'source'; id: string; query: Query; fn: string }
+  | FeatureTask;
+
+/**
+ * Work of the feature routes (ctx.analyze), run where the profiles are cached. Results are
+ * `{ json }` like the core views. Two-profile tasks are routed by `id` (the new profile);
+ * the worker loads `baseId` through the same store and keeps both in its LRU, so the
+ * merged pair stays memoised there for the next request on that pair.
+ */
+export type FeatureTask =
+  /** InsightsReport of a profile and sample type. */
+  | { op: 'insights'; id: string; si?: string }
+  /** DiffTopReport of `id` against `baseId`. */
+  | { op: 'diffTop'; id: string; baseId: string; query: Query; opts: DiffOptions & TopOptions }
+  /** DiffFlameGraph of `id` against `baseId`. */
+  | { op: 'diffFlame'; id: string; baseId: string; query: Query; opts: DiffOptions & { minFraction?: number; path?: string[] } }
+  /** The distinct, non-empty source file names of the profile's functions (first appearance order). */
+  | { op: 'files'; id: string };
 
 /** ingest: the profile's metadata (and the bytes handed back); others: the view as JSON text. */
 export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string };
@@ -20,6 +41,8 @@ export interface WireError {
   name: string;
   message: string;
   kind?: DecodeErrorKind;
+  /** HttpError's status. */
+  status?: number;
 }
 
 export interface WorkerInit {
@@ -33,6 +56,7 @@ export type FromWorker = { seq: number; ok: true; result: AnalysisResult } | { s
 
 export function toWire(err: unknown): WireError {
   if (err instanceof ProfileDecodeError) return { name: 'ProfileDecodeError', message: err.message, kind: err.kind };
+  if (err instanceof HttpError) return { name: 'HttpError', message: err.message, status: err.status };
   if (err instanceof Error) return { name: err.name, message: err.message };
   return { name: 'Error', message: String(err) };
 }
@@ -45,6 +69,13 @@ export function fromWire(w: WireError): Error {
       return new QueryError(w.message);
     case 'NotFoundError':
       return new NotFoundError(w.message);
+    case 'HttpError':
+      return new HttpError(w.status ?? 500, w.message);
+    // Feature errors the routes turn into their own 400 messages.
+    case 'IncompatibleProfilesError':
+      return new IncompatibleProfilesError(w.message);
+    case 'InsightsQueryError':
+      return new InsightsQueryError(w.message);
     default: {
       const e = new Error(w.message);
       e.name = w.name;

@@ -2,9 +2,9 @@
 // base profile (`go tool pprof -diff_base=BASE NEW` / `-base=BASE NEW`).
 import { Router, type Request, type Response } from 'express';
 import { IncompatibleProfilesError, type DiffMode } from '../../analysis/merge.js';
-import type { Profile } from '../../model/profile.js';
-import { computeDiffFlameGraph, computeDiffTop, type DiffOptions } from '../../report/diff.js';
-import type { AppContext } from '../context.js';
+import type { DiffOptions } from '../../report/diff.js';
+import { diffFlameBody, diffTopBody } from '../analysis/feature-ops.js';
+import type { AppContext, FeatureTask } from '../context.js';
 import { HttpError } from '../errors.js';
 import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
 
@@ -29,17 +29,31 @@ function diffOptions(q: Raw): DiffOptions {
   return { mode: mode as DiffMode, normalize: norm === '1' || norm === 'true' || norm === '' };
 }
 
-async function loadPair(ctx: AppContext, id: string, q: Raw): Promise<{ newer: Profile; base: Profile; baseId: string }> {
+function baseOf(q: Raw): string {
   const baseId = one(q, 'base');
   if (!baseId) throw new HttpError(400, 'query parameter "base" is required: the id of the profile to compare against');
-  const [newer, base] = await Promise.all([ctx.loadProfile(id), ctx.loadProfile(baseId)]);
-  return { newer, base, baseId };
+  return baseId;
+}
+
+/**
+ * The comparison's JSON body. Merging a large pair takes seconds, so it runs in the analysis
+ * pool (which keeps both profiles and the memoised merge cached); a context without one
+ * (hand-built in tests) computes here from loadProfile.
+ */
+async function diffJson(ctx: AppContext, task: Extract<FeatureTask, { op: 'diffTop' | 'diffFlame' }>): Promise<string> {
+  if (ctx.analyze) return ctx.analyze(task);
+  const [newer, base] = await Promise.all([ctx.loadProfile(task.id), ctx.loadProfile(task.baseId)]);
+  const body =
+    task.op === 'diffTop'
+      ? diffTopBody(task.id, task.baseId, newer, base, task.query, task.opts)
+      : diffFlameBody(task.id, task.baseId, newer, base, task.query, task.opts);
+  return JSON.stringify(body);
 }
 
 /** pprof's refusal, said so a person knows which two profiles did not fit and why. */
-function explain<T>(id: string, baseId: string, f: () => T): T {
+async function explain<T>(id: string, baseId: string, f: () => Promise<T>): Promise<T> {
   try {
-    return f();
+    return await f();
   } catch (e) {
     if (e instanceof IncompatibleProfilesError) {
       throw new HttpError(400, `cannot compare profile ${id} with base ${baseId}: they are not the same kind of profile (${e.message})`);
@@ -58,9 +72,10 @@ export function diffRouter(ctx: AppContext): Router {
     // The issue's contract: rows as `go tool pprof -top -diff_base`, i.e. pprof's default
     // node fraction unless the caller asks (nodeFraction=0 lists every function).
     const top = { ...parseTopOptions(q), nodeFraction: q.nodeFraction === undefined ? 0.005 : parseTopOptions(q).nodeFraction };
-    const { newer, base, baseId } = await loadPair(ctx, req.params.id, q);
-    const report = explain(req.params.id, baseId, () => computeDiffTop(newer, base, query, { ...top, ...opts }));
-    res.json({ id: req.params.id, base: baseId, ...report });
+    const baseId = baseOf(q);
+    const id = req.params.id;
+    const json = await explain(id, baseId, () => diffJson(ctx, { op: 'diffTop', id, baseId, query, opts: { ...top, ...opts } }));
+    res.type('application/json').send(json);
   });
 
   r.get('/api/profiles/:id/diff/flamegraph', async (req: Request<{ id: string }>, res: Response) => {
@@ -68,9 +83,10 @@ export function diffRouter(ctx: AppContext): Router {
     const opts = diffOptions(q);
     const query = parseQuery(q);
     const flame = parseFlameOptions(q);
-    const { newer, base, baseId } = await loadPair(ctx, req.params.id, q);
-    const graph = explain(req.params.id, baseId, () => computeDiffFlameGraph(newer, base, query, { ...flame, ...opts }));
-    res.json({ id: req.params.id, base: baseId, ...graph });
+    const baseId = baseOf(q);
+    const id = req.params.id;
+    const json = await explain(id, baseId, () => diffJson(ctx, { op: 'diffFlame', id, baseId, query, opts: { ...flame, ...opts } }));
+    res.type('application/json').send(json);
   });
 
   return r;

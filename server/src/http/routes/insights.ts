@@ -2,10 +2,9 @@
 // pages the findings link to.
 import { Router, type Request, type Response } from 'express';
 import { getConcept, listConcepts } from '../../insights/concepts/index.js';
-import { computeInsights, InsightsQueryError } from '../../insights/engine.js';
+import { InsightsQueryError } from '../../insights/engine.js';
 import type { AppContext } from '../context.js';
-import type { Profile } from '../../model/profile.js';
-import type { InsightsReport } from '../../insights/types.js';
+import { insightsBody } from '../analysis/feature-ops.js';
 import { HttpError } from '../errors.js';
 
 function oneParam(q: Record<string, unknown>, key: string): string | undefined {
@@ -16,18 +15,13 @@ function oneParam(q: Record<string, unknown>, key: string): string | undefined {
 }
 
 /**
- * Reports per decoded profile and sample type. The context caches decoded profiles, so a
- * WeakMap keyed by the Profile object lives exactly as long as that cache entry.
+ * The findings' JSON body, computed in the analysis pool where the profile is cached (the
+ * large heap takes ~0.5 s); reports are cached per decoded profile and sample type there.
+ * A context without an analyzer (hand-built in tests) computes here from loadProfile.
  */
-const reports = new WeakMap<Profile, Map<string, InsightsReport>>();
-
-function cachedInsights(p: Profile, si: string | undefined): InsightsReport {
-  let m = reports.get(p);
-  if (!m) reports.set(p, (m = new Map()));
-  const key = si ?? '';
-  let r = m.get(key);
-  if (!r) m.set(key, (r = computeInsights(p, si)));
-  return r;
+async function insightsJson(ctx: AppContext, id: string, si: string | undefined): Promise<string> {
+  if (ctx.analyze) return ctx.analyze({ op: 'insights', id, si });
+  return JSON.stringify(insightsBody(id, await ctx.loadProfile(id), si));
 }
 
 export function insightsRouter(ctx: AppContext): Router {
@@ -35,9 +29,8 @@ export function insightsRouter(ctx: AppContext): Router {
 
   r.get('/api/profiles/:id/insights', async (req: Request<{ id: string }>, res: Response) => {
     const si = oneParam(req.query as Record<string, unknown>, 'si');
-    const profile = await ctx.loadProfile(req.params.id);
     try {
-      res.json({ id: req.params.id, ...cachedInsights(profile, si) });
+      res.type('application/json').send(await insightsJson(ctx, req.params.id, si));
     } catch (e) {
       if (e instanceof InsightsQueryError) throw new HttpError(400, e.message);
       throw e;

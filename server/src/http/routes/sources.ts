@@ -10,6 +10,7 @@ import { Router, type Request, type Response } from 'express';
 import { NotFoundError, type AppContext, type StoredProfileInfo } from '../context.js';
 import { HttpError } from '../errors.js';
 import { registerUploadHook } from '../upload-hooks.js';
+import { profileFiles } from '../analysis/feature-ops.js';
 import {
   ArchiveError,
   ESCAPE_ATTACHMENT,
@@ -109,17 +110,25 @@ function summary(report: EscapeReport): { decisions: number; files: string[] } {
   return { decisions: report.count, files: [...report.files.keys()].sort() };
 }
 
+/**
+ * The profile's source file names. Decoding a large profile takes seconds, so the analysis
+ * pool answers where the profile is cached; a context without one decodes here.
+ */
+async function profileFileNames(ctx: AppContext, id: string): Promise<string[]> {
+  if (ctx.analyze) return JSON.parse(await ctx.analyze({ op: 'files', id })) as string[];
+  return profileFiles(await ctx.loadProfile(id));
+}
+
 /** Bundled samples' decisions restricted to the files of this profile (exact names). */
 async function bundledFor(ctx: AppContext, id: string): Promise<EscapeReport | null> {
   const all = bundledEscapeReport();
   if (!all) return null;
-  const p = await ctx.loadProfile(id);
   const files = new Map<string, Map<number, import('../../source/escape.js').EscapeDecision[]>>();
   let count = 0;
-  for (const fn of p.function) {
-    const byLine = all.files.get(fn.filename);
-    if (byLine && !files.has(fn.filename)) {
-      files.set(fn.filename, byLine);
+  for (const name of await profileFileNames(ctx, id)) {
+    const byLine = all.files.get(name);
+    if (byLine && !files.has(name)) {
+      files.set(name, byLine);
       for (const ds of byLine.values()) count += ds.length;
     }
   }
@@ -181,8 +190,7 @@ export function sourcesRouter(ctx: AppContext): Router {
   r.post('/api/profiles/:id/escape/run', async (req: Request<{ id: string }>, res: Response) => {
     const info = await infoOr404(ctx, req.params.id);
     if (ctx.config.shared) throw new HttpError(403, 'running the Go compiler is disabled on a shared server; POST -m=2 output to /api/profiles/:id/escape instead');
-    const p = await ctx.loadProfile(info.id);
-    const files = [...new Set(p.function.map((f) => f.filename).filter(Boolean))];
+    const files = await profileFileNames(ctx, info.id);
     try {
       const out = await runEscapeAnalysis(ctx.config.sourcePaths, files);
       await ctx.putAttachment(info.id, ESCAPE_ATTACHMENT, new TextEncoder().encode(out.text));
