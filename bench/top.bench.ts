@@ -25,10 +25,10 @@ function findGo(): string | null {
 const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
 /** Runs a command, returns wall ms and peak RSS in MB. */
-function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; rssMB: number; ok: boolean }> {
+function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; cpuMs: number; rssMB: number; ok: boolean }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const full = GNU_TIME ? [GNU_TIME, ['-f', '%M', cmd, ...args]] : [cmd, args];
+    const full = GNU_TIME ? [GNU_TIME, ['-f', '%M %U %S', cmd, ...args]] : [cmd, args];
     const child = spawn(full[0] as string, full[1] as string[], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let peakKB = 0;
@@ -47,11 +47,14 @@ function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
     child.on('close', (code) => {
       if (poll) clearInterval(poll);
       const ms = performance.now() - t0;
+      let cpuMs = NaN;
       if (GNU_TIME) {
         const lines = stderr.trim().split('\n');
-        peakKB = Number(lines[lines.length - 1]) || 0;
+        const [kb, u, sy] = lines[lines.length - 1].split(' ').map(Number);
+        peakKB = kb || 0;
+        cpuMs = (u + sy) * 1000;
       }
-      resolve({ ms, rssMB: peakKB / 1024, ok: code === 0 });
+      resolve({ ms, cpuMs, rssMB: peakKB / 1024, ok: code === 0 });
     });
   });
 }
@@ -70,11 +73,11 @@ async function main(): Promise<void> {
     spawnSync('node', [path.join(root, 'scripts/build-server.mjs')], { stdio: 'inherit' });
   }
   console.log(`runs per row: ${RUNS} (median), peak RSS via ${GNU_TIME ? 'GNU time %M' : '/proc VmHWM polling'}`);
-  console.log('| input | ours ms | ours peak MB | go tool pprof ms | go peak MB | speed-up |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('| input | ours wall ms | ours CPU ms | ours peak MB | go wall ms | go CPU ms | go peak MB | wall speed-up | CPU ratio |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const f of inputs) {
-    const ours: { ms: number; rssMB: number }[] = [];
-    const theirs: { ms: number; rssMB: number }[] = [];
+    const ours: { ms: number; cpuMs: number; rssMB: number }[] = [];
+    const theirs: { ms: number; cpuMs: number; rssMB: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
       // interleave so machine load affects both alike
       ours.push(await measure('node', [bin, 'top', f], env));
@@ -82,8 +85,10 @@ async function main(): Promise<void> {
     }
     const om = median(ours.map((r) => r.ms));
     const gm = go ? median(theirs.map((r) => r.ms)) : NaN;
+    const oc = median(ours.map((r) => r.cpuMs));
+    const gc = go ? median(theirs.map((r) => r.cpuMs)) : NaN;
     console.log(
-      `| ${path.relative(root, f)} | ${om.toFixed(0)} | ${Math.max(...ours.map((r) => r.rssMB)).toFixed(0)} | ${go ? gm.toFixed(0) : 'n/a'} | ${go ? Math.max(...theirs.map((r) => r.rssMB)).toFixed(0) : 'n/a'} | ${go ? (gm / om).toFixed(1) + 'x' : 'n/a'} |`,
+      `| ${path.relative(root, f)} | ${om.toFixed(0)} | ${oc.toFixed(0)} | ${Math.max(...ours.map((r) => r.rssMB)).toFixed(0)} | ${go ? gm.toFixed(0) : 'n/a'} | ${go ? gc.toFixed(0) : 'n/a'} | ${go ? Math.max(...theirs.map((r) => r.rssMB)).toFixed(0) : 'n/a'} | ${go ? (gm / om).toFixed(1) + 'x' : 'n/a'} | ${go ? (gc / oc).toFixed(1) + 'x' : 'n/a'} |`,
     );
   }
 
