@@ -72,5 +72,18 @@ fs.writeFileSync(out + "/manifest.json", JSON.stringify({ goVersion, tz: "UTC", 
 console.log("references: " + entries.length + " cases, " + entries.filter((e) => e.rc !== 0).length + " with non-zero exit");
 ' "$OUT" "$("$GO" version)"
 
+# The Time: header in other zones (Go reads tzdata abbreviations: CET, IST, ACDT, +04).
+TZDIR_OUT="$OUT/engine-tz"
+mkdir -p "$TZDIR_OUT"
+TZ_INPUT=$(find samples -name 'cpu.pb.gz' | sort | head -1)
+if [ -n "$TZ_INPUT" ]; then
+  : >"$TZDIR_OUT/cases.tsv"
+  for zone in America/New_York Europe/Berlin Asia/Kolkata Asia/Dubai Australia/Adelaide Europe/London Pacific/Chatham; do
+    f="$TZDIR_OUT/$(echo "$zone" | tr '/' '_').txt"
+    env -i PATH="$PATH" HOME="$TMPHOME" TZ="$zone" "$GO" tool pprof -top -symbolize=none -nodecount=3 "$TZ_INPUT" >"$f" 2>/dev/null
+    printf '%s\t%s\t%s\n' "$zone" "$TZ_INPUT" "$f" >>"$TZDIR_OUT/cases.tsv"
+  done
+fi
+
 # Comparison (-diff_base/-base) references for the compare tests (scripts/make-diff-references.sh).
 bash "$ROOT/scripts/make-diff-references.sh"

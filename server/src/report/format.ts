@@ -368,7 +368,13 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  * as "Jan 2, 2006 at 3:04pm (MST)"; newer google/pprof uses "2006-01-02 15:04:05 MST"
  * (layout 'iso'). The zone is TZ's (the local zone), as in pprof.
  */
-export function formatGoTime(nanos: bigint, timeZone?: string, layout: 'go123' | 'iso' = 'go123'): string {
+export function formatGoTime(
+  nanos: bigint,
+  timeZone?: string,
+  layout: 'go123' | 'iso' = 'go123',
+  /** Zone abbreviation as Go prints it (server: from tzdata); default: derived from Intl. */
+  abbreviation?: (unixSec: number, offsetSec: number) => string | null,
+): string {
   const ms = Number(nanos / 1000000n);
   const d = new Date(ms);
   // Building an Intl formatter costs tens of ms: skip it for UTC, and for an unset TZ
@@ -383,20 +389,33 @@ export function formatGoTime(nanos: bigint, timeZone?: string, layout: 'go123' |
     if (layout === 'iso') return `${Y}-${p2(M)}-${p2(D)} ${p2(h)}:${p2(m)}:${p2(s)} UTC`;
     return `${MONTHS[M - 1]} ${D}, ${Y} at ${h % 12 === 0 ? 12 : h % 12}:${p2(m)}${h < 12 ? 'am' : 'pm'} (UTC)`;
   }
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  }).formatToParts(d);
+  let fmt: Intl.DateTimeFormat;
+  try {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+  } catch {
+    // an unknown zone: Go falls back to UTC
+    return formatGoTime(nanos, 'UTC', layout);
+  }
+  const parts = fmt.formatToParts(d);
   const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
   let zone = get('timeZoneName');
   if (tz === 'UTC' || tz === 'Etc/UTC') zone = 'UTC';
+  if (abbreviation) {
+    const local = Date.UTC(Number(get('year')), Number(get('month')) - 1, Number(get('day')), Number(get('hour')), Number(get('minute')), Number(get('second')));
+    const offsetSec = Math.round((local - Math.floor(ms / 1000) * 1000) / 1000);
+    const a = abbreviation(Math.floor(ms / 1000), offsetSec);
+    if (a) zone = a;
+  }
   // Go prints numeric abbreviations like "+03" where no letters exist; Intl gives "GMT+3".
   const m = /^GMT([+-])(\d{1,2})(?::(\d{2}))?$/.exec(zone);
   if (m) zone = m[1] + m[2].padStart(2, '0') + (m[3] && m[3] !== '00' ? m[3] : '');

@@ -2,6 +2,7 @@
 import type { Profile } from '../model/profile.js';
 import { baseName } from '../analysis/paths.js';
 import { formatGoTime, label, percentage, scale } from './format.js';
+import { zoneAbbreviation } from './tzabbr.js';
 
 export function profileLabels(p: Profile, sampleType: string, sampleUnit: string, total: number, fmt: (v: number) => string): string[] {
   const out: string[] = [];
@@ -12,7 +13,11 @@ export function profileLabels(p: Profile, sampleType: string, sampleUnit: string
   for (const c of p.comments) if (!c.startsWith('#')) out.push(c);
   if (sampleType !== '') out.push('Type: ' + sampleType);
   if (p.docUrl !== '') out.push('Doc: ' + p.docUrl);
-  if (p.timeNanos !== 0n) out.push('Time: ' + formatGoTime(p.timeNanos, process.env.TZ || undefined));
+  if (p.timeNanos !== 0n) {
+    const env = process.env.TZ;
+    const tz = env ? env.replace(/^:/, '') : undefined;
+    out.push('Time: ' + formatGoTime(p.timeNanos, tz, 'go123', (sec, offset) => zoneAbbreviation(tz, sec, offset)));
+  }
   if (p.durationNanos !== 0n) {
     const dur = Number(p.durationNanos);
     const duration = label(dur, 'nanoseconds');
