@@ -24,8 +24,10 @@ const NOT_BUILT =
   '<!doctype html><html><head><meta charset="utf-8"><title>pprof-lens</title></head>' +
   '<body><h1>pprof-lens</h1><p>The web UI is not built. Run <code>npm run build:web</code>; the API is at /api/profiles.</p></body></html>';
 
-export function uiRouter(webRoot: string): Router {
+export function uiRouter(webRootArg: string): Router {
   const r = Router();
+  // sendFile needs an absolute path; `serve --web dist/web` gives a relative one.
+  const webRoot = resolve(webRootArg);
   const index = join(webRoot, 'index.html');
   const sendShell = (res: Response, status: number) => {
     if (existsSync(index)) res.status(status).sendFile(index, { dotfiles: 'deny' });
