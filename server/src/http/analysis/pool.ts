@@ -1,8 +1,8 @@
 // Runs analysis off the HTTP thread so one large profile does not stall other requests.
 // Each worker keeps its own LRU of decoded profiles; a profile id sticks to the worker that
 // decoded it. A small profile whose worker is busy moves to an idle worker instead (it
-// decodes again there, cheaply) so a second user's small request is not queued behind a
-// long analysis.
+// decodes again there, cheaply), or, when every worker is busy, to one extra worker kept
+// for small profiles, so a second user's small request is not queued behind a long analysis.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -67,13 +67,24 @@ export class WorkerPool implements Analyzer {
   private assigned = new Map<string, number>();
   private closed = false;
 
+  /**
+   * Index of the small-request lane: one extra worker that only takes small profiles' tasks,
+   * and only when their worker is busy. With every regular worker analysing a large profile
+   * (a comparison on one, insights of another), a second user's small request would
+   * otherwise queue behind seconds of work. Null when disabled.
+   */
+  private lane: number | null;
+
   constructor(
     private init: WorkerInit,
     readonly workers: number,
     private entry: URL,
     private heapMb = DEFAULT_WORKER_HEAP_MB,
+    smallLane = true,
   ) {
-    for (let i = 0; i < workers; i++) this.slots.push(this.spawn(i));
+    this.lane = smallLane ? workers : null;
+    const threads = workers + (smallLane ? 1 : 0);
+    for (let i = 0; i < threads; i++) this.slots.push(this.spawn(i));
   }
 
   private spawn(index: number): Slot {
@@ -117,21 +128,22 @@ export class WorkerPool implements Analyzer {
    */
   private pick(id: string, sizeHint: number, partner?: string): number {
     const load = (i: number) => this.slots[i].pending.size;
-    // Least busy worker; ties go to the one holding fewer profiles, spreading them out.
-    const held = new Array<number>(this.slots.length).fill(0);
+    // Least busy regular worker; ties go to the one holding fewer profiles, spreading them out.
+    const held = new Array<number>(this.workers).fill(0);
     for (const w of this.assigned.values()) held[w]++;
     let best = 0;
-    for (let i = 1; i < this.slots.length; i++) {
+    for (let i = 1; i < this.workers; i++) {
       if (load(i) < load(best) || (load(i) === load(best) && held[i] < held[best])) best = i;
     }
+    const small = sizeHint <= MOVE_MAX_BYTES;
     const own = this.assigned.get(id);
-    const a = own ?? (partner === undefined ? undefined : this.assigned.get(partner));
-    if (a !== undefined && (load(a) === 0 || sizeHint > MOVE_MAX_BYTES || load(best) > 0)) {
-      if (own === undefined) this.assign(id, a);
-      return a;
-    }
-    this.assign(id, best);
-    return best;
+    const holder = own ?? (partner === undefined ? undefined : this.assigned.get(partner));
+    const target = holder !== undefined && (load(holder) === 0 || !small || load(best) > 0) ? holder : best;
+    // Every regular worker that could take it is busy: a small task goes to the lane (it
+    // decodes there, cheaply; the lane is never a profile's assigned worker).
+    if (small && this.lane !== null && load(target) > 0 && load(this.lane) < load(target)) return this.lane;
+    if (own !== target) this.assign(id, target);
+    return target;
   }
 
   private assign(id: string, worker: number): void {

@@ -1,0 +1,165 @@
+// Feature routes (comparison, insights) compute in the analysis worker pool, not on the HTTP
+// thread: their answers through the workers equal pprof's / the engine's, their errors keep
+// their status and message across the worker boundary, and while a first large comparison
+// and a large insights analysis run, another user's small request stays fast.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeProfile } from '../../server/src/decode/index.js';
+import { computeInsights } from '../../server/src/insights/engine.js';
+import type { DiffTopReport } from '../../server/src/report/diff.js';
+import { formatTopText, prepareProfile } from '../../server/src/report/index.js';
+import type { RunningServer } from '../../server/src/http/server.js';
+import { diffCases, refPath } from '../unit/diff-references.js';
+import { getJson, sample, startTestServer, tempDir, uploadOk } from './server-helpers.js';
+
+let t: ReturnType<typeof tempDir>;
+let srv: RunningServer;
+let heapId: string;
+let heap2Id: string;
+let cpuId: string;
+
+/** The same profile as different bytes (gzip header mtime), so a new id: a second large profile. */
+function variant(bytes: Uint8Array, i: number): Uint8Array {
+  const out = bytes.slice();
+  if (out[0] !== 0x1f || out[1] !== 0x8b) throw new Error('expected a gzip file');
+  out[4] = (out[4]! + i) & 0xff;
+  return out;
+}
+
+beforeAll(async () => {
+  t = tempDir();
+  srv = await startTestServer(t.dir, { workers: 2 });
+  const large = sample('largeheap/heap.pb.gz');
+  heapId = await uploadOk(srv.url, large);
+  heap2Id = await uploadOk(srv.url, variant(large, 1));
+  cpuId = await uploadOk(srv.url, sample('cpu/cpu.pb.gz'));
+  // Warm both workers (JIT) on small work so the timings are about scheduling.
+  for (let i = 0; i < 3; i++) await getJson(`${srv.url}/api/profiles/${cpuId}/top?n=5&i=${i}`);
+});
+
+afterAll(async () => {
+  await srv?.close();
+  t?.remove();
+});
+
+async function timed(url: string): Promise<{ status: number; ms: number; end: number }> {
+  const t0 = performance.now();
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  const end = performance.now();
+  return { status: res.status, ms: end - t0, end };
+}
+
+describe('feature routes through the worker pool', () => {
+  const cases = diffCases().filter((c) => !c.error && c.name.startsWith('before-after'));
+  const refused = diffCases().find((c) => c.error);
+
+  it('comparisons equal go tool pprof -top -diff_base / -base (every line)', async () => {
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      const id = await uploadOk(srv.url, new Uint8Array(readFileSync(c.newer)));
+      const base = await uploadOk(srv.url, new Uint8Array(readFileSync(c.base)));
+      for (const [suffix, extra] of [['diff_base.top.txt', ''], ['base.top.txt', '&mode=base']] as const) {
+        const r = await getJson<DiffTopReport & { id: string; base: string }>(`${srv.url}/api/profiles/${id}/diff?base=${base}${extra}`);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        expect(r.body.id).toBe(id);
+        expect(r.body.base).toBe(base);
+        expect(formatTopText(r.body).split('\n')).toEqual(readFileSync(refPath(c, suffix), 'utf8').split('\n'));
+      }
+      const fg = await getJson<{ root: { value: number; base: number }; newTotal: number; baseTotal: number }>(
+        `${srv.url}/api/profiles/${id}/diff/flamegraph?base=${base}`,
+      );
+      expect(fg.status).toBe(200);
+      expect(fg.body.root.value).toBe(fg.body.newTotal);
+      expect(fg.body.root.base).toBe(fg.body.baseTotal);
+    }
+  });
+
+  it('keeps 4xx errors and their messages across the worker boundary', async () => {
+    expect(refused).toBeDefined();
+    const id = await uploadOk(srv.url, new Uint8Array(readFileSync(refused!.newer)));
+    const base = await uploadOk(srv.url, new Uint8Array(readFileSync(refused!.base)));
+    for (const path of ['diff', 'diff/flamegraph']) {
+      const r = await getJson<{ error: string }>(`${srv.url}/api/profiles/${id}/${path}?base=${base}`);
+      expect(r.status).toBe(400);
+      expect(r.body.error).toMatch(new RegExp(`^cannot compare profile ${id} with base ${base}: they are not the same kind of profile \\(`));
+    }
+    const unknown = '0'.repeat(64);
+    let r = await getJson<{ error: string }>(`${srv.url}/api/profiles/${cpuId}/diff?base=${unknown}`);
+    expect(r.status).toBe(404);
+    expect(r.body.error).toContain(unknown);
+    r = await getJson<{ error: string }>(`${srv.url}/api/profiles/${cpuId}/diff?base=${cpuId}&si=no_such_type`);
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatch(/no_such_type/);
+    r = await getJson<{ error: string }>(`${srv.url}/api/profiles/${cpuId}/insights?si=nope`);
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatch(/unknown sample type "nope"/);
+    r = await getJson<{ error: string }>(`${srv.url}/api/profiles/${unknown}/insights`);
+    expect(r.status).toBe(404);
+  });
+
+  it('insights equal the engine on the decoded profile', async () => {
+    const want = computeInsights(prepareProfile(decodeProfile(sample('cpu/cpu.pb.gz'))));
+    const r = await getJson<Record<string, unknown>>(`${srv.url}/api/profiles/${cpuId}/insights`);
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(JSON.parse(JSON.stringify({ id: cpuId, ...want })));
+  });
+});
+
+type Timed = { status: number; ms: number; end: number };
+
+/** Starts the heavy requests, issues small requests one after another until they finish. */
+async function smallDuring(heavyUrls: string[], smallUrl: string): Promise<{ heavy: Timed[]; small: Timed[]; heavyMs: number }> {
+  const t0 = performance.now();
+  const heavy = Promise.all(heavyUrls.map((u) => timed(u)));
+  let done = false;
+  void heavy.then(() => (done = true));
+  await new Promise((r) => setTimeout(r, 30));
+  const small: Timed[] = [];
+  while (!done && small.length < 200) {
+    small.push(await timed(`${smallUrl}&i=${small.length}`));
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  const h = await heavy;
+  return { heavy: h, small, heavyMs: Math.max(...h.map((x) => x.end)) - t0 };
+}
+
+function check(label: string, r: { heavy: Timed[]; small: Timed[]; heavyMs: number }): void {
+  for (const h of r.heavy) expect(h.status).toBe(200);
+  for (const s of r.small) expect(s.status).toBe(200);
+  const ms = r.small.map((s) => s.ms).sort((a, b) => a - b);
+  console.log(
+    `${label}: heavy ${r.heavy.map((h) => h.ms.toFixed(0)).join(' / ')} ms; ${r.small.length} small requests meanwhile: ` +
+      `median ${ms[ms.length >> 1]!.toFixed(0)} ms, max ${ms[ms.length - 1]!.toFixed(0)} ms`,
+  );
+  // The small requests really overlapped the heavy work (on the HTTP thread, a first large
+  // comparison held every request for seconds), and none waited for it.
+  expect(r.small.length).toBeGreaterThanOrEqual(3);
+  expect(r.small[0]!.end).toBeLessThan(Math.max(...r.heavy.map((h) => h.end)));
+  expect(ms[ms.length >> 1]!).toBeLessThan(200);
+  expect(ms[ms.length - 1]!).toBeLessThan(Math.max(250, r.heavyMs / 4));
+}
+
+it('a small request stays fast while a first large comparison and a large insights analysis run', async () => {
+  // A first comparison of the two large profiles (the base is decoded next to the new one and
+  // the pair merged: seconds of work) and insights of the new one at an uncached sample type.
+  const r = await smallDuring(
+    [`${srv.url}/api/profiles/${heap2Id}/diff?base=${heapId}`, `${srv.url}/api/profiles/${heap2Id}/insights?si=alloc_space`],
+    `${srv.url}/api/profiles/${cpuId}/top?n=5`,
+  );
+  check('diff + insights of one large profile', r);
+});
+
+it('... and while every regular worker analyses a large profile (the small-request lane)', async () => {
+  // Each large profile sits on its own worker: a comparison (-base: a new merge) on one, the
+  // comparison the other way round (a decode and a merge) plus insights on the other.
+  const r = await smallDuring(
+    [
+      `${srv.url}/api/profiles/${heap2Id}/diff?base=${heapId}&mode=base`,
+      `${srv.url}/api/profiles/${heapId}/diff?base=${heap2Id}`,
+      `${srv.url}/api/profiles/${heapId}/insights?si=inuse_space`,
+    ],
+    `${srv.url}/api/profiles/${cpuId}/top?n=5`,
+  );
+  check('large work on every worker', r);
+});
