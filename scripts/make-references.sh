@@ -25,8 +25,12 @@ for f in "$SHARED"/go-versions/*/*.pb.gz \
   "$SHARED"/google-pprof/internal/report/testdata/sample.cpu \
   "$SHARED"/google-pprof/internal/driver/testdata/*.crash \
   "$SHARED"/google-pprof/internal/driver/testdata/cppbench.cpu_no_samples_type \
-  "$SHARED"/google-pprof/generated/synthetic/*.pb.gz; do
-  case "$f" in *.mangled.pb.gz) continue ;; esac
+  "$SHARED"/google-pprof/generated/synthetic/*.pb.gz \
+  "$SHARED"/google-pprof/profile/testdata/* \
+  "$SHARED"/google-pprof/internal/driver/testdata/cppbench.cpu \
+  "$SHARED"/google-pprof/internal/driver/testdata/cppbench.small.contention; do
+  # legacy formats are included; reference-cases.ts skips any our decoder cannot read
+  case "$f" in *.mangled.pb.gz | *.string) continue ;; esac
   [ -f "$f" ] && inputs+=("$f")
 done
 
