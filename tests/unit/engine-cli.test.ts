@@ -41,6 +41,12 @@ describe('pprof-lens top/list errors', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no matches found for regexp: zzz_nothing/);
   });
+  it('--help lists the flags and exits 0', () => {
+    const r = run('top', '--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/usage: pprof-lens top \[flags\] FILE/);
+    expect(r.stdout).toMatch(/-sample_index/);
+  });
   it('flag forms are equivalent', () => {
     const a = run('top', '-nodecount=3', '-cum', CPU).stdout;
     const b = run('top', '--nodecount', '3', '--cum', CPU).stdout;

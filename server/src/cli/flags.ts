@@ -41,6 +41,29 @@ const BOOL_FLAGS = ['cum', 'flat', 'noinlines', 'trim', 'relative_percentages', 
 /** Accepted and ignored: they do not change text output here. */
 const IGNORED_STRING = ['symbolize', 'output'];
 
+/** Help text listing the flags `top` and `list` accept (pprof's names and meanings). */
+export const FLAGS_HELP = `flags (as go tool pprof; -flag=value, -flag value and --flag all work):
+  -sample_index=NAME|N   sample type (default: default_sample_type, else the last)
+  -inuse_space -inuse_objects -alloc_space -alloc_objects -total_delay -contentions
+  -functions -filefunctions -files -lines -addresses   granularity (default functions)
+  -noinlines             attribute inlined frames to their caller
+  -flat | -cum           sort order (default flat)
+  -nodecount=N -nodefraction=F -edgefraction=F -trim=false
+  -unit=minimum|auto|UNIT  output unit (default minimum)
+  -focus -ignore -hide -show -show_from -prune_from=REGEXP
+  -tagfocus -tagignore=[KEY=]VALUE|RANGE   -tagshow -taghide=REGEXP
+  -relative_percentages  percentages of the filtered total
+  -compact_labels        leave out the profile header lines
+  -source_path=DIRS -trim_path=PREFIXES   (list) where to find source files
+`;
+
+export class HelpRequested extends Error {
+  constructor() {
+    super('help');
+    this.name = 'HelpRequested';
+  }
+}
+
 export interface ParsedFlags {
   query: Query;
   top: TopOptions;
@@ -68,6 +91,7 @@ export function parseFlags(args: string[]): ParsedFlags {
       out.positional.push(a);
       continue;
     }
+    if (a === '-h' || a === '-help' || a === '--help') throw new HelpRequested();
     const body = a.replace(/^--?/, '');
     const eq = body.indexOf('=');
     const name = eq >= 0 ? body.slice(0, eq) : body;

@@ -1,6 +1,6 @@
 // `pprof-lens list REGEX FILE` = `go tool pprof -list=REGEX -symbolize=none FILE`.
 import { computeSourceListing, formatListText } from '../report/index.js';
-import { parseFlags, UsageError } from './flags.js';
+import { FLAGS_HELP, HelpRequested, parseFlags, UsageError } from './flags.js';
 import { loadProfile } from './load.js';
 import { localSourceReader } from './source-reader.js';
 import type { CliIO } from './top.js';
@@ -25,6 +25,11 @@ export function listText(args: string[], io?: CliIO): string {
 }
 
 export function runList(args: string[], io: CliIO): number {
-  io.out(listText(args, io));
+  try {
+    io.out(listText(args, io));
+  } catch (e) {
+    if (!(e instanceof HelpRequested)) throw e;
+    io.out('usage: pprof-lens list [flags] REGEX FILE\n' + FLAGS_HELP);
+  }
   return 0;
 }

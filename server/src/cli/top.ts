@@ -1,6 +1,6 @@
 // `pprof-lens top [flags] FILE` = `go tool pprof -top -symbolize=none [flags] FILE`.
 import { computeTop, formatTopText } from '../report/index.js';
-import { parseFlags, UsageError } from './flags.js';
+import { FLAGS_HELP, HelpRequested, parseFlags, UsageError } from './flags.js';
 import { loadProfile } from './load.js';
 
 export interface CliIO {
@@ -19,6 +19,11 @@ export function topText(args: string[], io?: CliIO): string {
 }
 
 export function runTop(args: string[], io: CliIO): number {
-  io.out(topText(args, io));
+  try {
+    io.out(topText(args, io));
+  } catch (e) {
+    if (!(e instanceof HelpRequested)) throw e;
+    io.out('usage: pprof-lens top [flags] FILE\n' + FLAGS_HELP);
+  }
   return 0;
 }
