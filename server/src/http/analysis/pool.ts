@@ -36,6 +36,8 @@ export class InProcessAnalyzer implements Analyzer {
  * decode twice. Bigger ones (the 772 KB largeheap decodes to ~145 MB) wait for their worker.
  */
 const MOVE_MAX_BYTES = 256 * 1024;
+/** Decoded-profile budget of the small-request lane: it only ever holds small profiles. */
+const LANE_CACHE_BYTES = 64 * 1024 * 1024;
 const MAX_ASSIGNMENTS = 10_000;
 export const DEFAULT_WORKER_HEAP_MB = 6144;
 
@@ -90,8 +92,9 @@ export class WorkerPool implements Analyzer {
   private spawn(index: number): Slot {
     // A heap limit per worker: a profile too big to decode kills that worker (and is
     // answered 413), not the whole server.
+    const init = index === this.lane ? { ...this.init, cacheBytes: Math.min(this.init.cacheBytes, LANE_CACHE_BYTES) } : this.init;
     const worker = new Worker(this.entry, {
-      workerData: this.init,
+      workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
     });
     const slot: Slot = { worker, pending: new Map() };
