@@ -58,6 +58,8 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
   add('noinlines', ['-noinlines']);
   add('lines_noinlines', ['-lines', '-noinlines']);
   add('cum', ['-cum']);
+  if (p.sampleType.length > 1) add('mean', ['-mean']);
+  if (p.sampleType.some((t) => t.type === 'delay')) add('mean_delay', ['-mean_delay']);
   add('nodecount10', ['-nodecount=10']);
   add('unit_auto', ['-unit=auto']);
   add('unit_ms', ['-unit=ms']);

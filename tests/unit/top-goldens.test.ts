@@ -2,7 +2,13 @@
 // internal/driver/testdata/pprof.*.text (synthetic inputs in generated/synthetic) and
 // generated/cli/*.top*.txt (real proto profiles), reproduced by our CLI + engine.
 //
-// Known difference, decided in favour of go tool pprof (Go 1.23), which is our reference:
+// Known differences, decided in favour of go tool pprof (Go 1.23), which is our reference:
+// - generated/cli/profile__cppbench.contention.top.mean_delay.txt shows addresses-granularity
+//   rows ("0000000000bccc96 [cppbench_server_main]", "Dropped 17 nodes"), but Go 1.23's
+//   `go tool pprof -top -mean_delay` on the same file prints function-granularity rows
+//   ("[cppbench_server_main]", "[libpthread-2.15.so]"), as we do; that golden is not compared
+//   here, and the recorded references (top-references.test.ts) hold Go 1.23's -mean_delay output.
+// - 
 // the corpus goldens come from a newer google/pprof whose Time: header reads
 // "2017-09-29 20:57:59 UTC", while Go 1.23's embedded pprof prints
 // "Sep 29, 2017 at 8:57pm (UTC)". We print Go 1.23's layout; for these goldens the
@@ -55,6 +61,8 @@ const SUFFIX: Record<string, string[]> = {
   '.unit_ms': ['-unit=ms'],
   '.unit_auto': ['-unit=auto'],
   '.compact': ['-compact_labels'],
+  '.mean': ['-mean'],
+  '.mean_delay': ['-mean_delay'],
   '.focus_mapassign': ['-focus=mapassign'],
   '.focus_mapassign.rel': ['-focus=mapassign', '-relative_percentages'],
   '.ignore_mapiternext': ['-ignore=mapiternext'],
@@ -64,7 +72,7 @@ const SUFFIX: Record<string, string[]> = {
   '.prune_from_mapassign': ['-prune_from=mapassign'],
 };
 // Every real-profile top golden whose input our decoder reads (proto and legacy) and
-// whose flags we support (-mean and -divide_by are not implemented: skipped).
+// whose flags we support (-divide_by is not implemented: skipped).
 const ORIGIN_DIR: Record<string, string> = {
   profile: 'profile/testdata',
   internal_driver: 'internal/driver/testdata',
@@ -79,7 +87,7 @@ if (existsSync(CLI_DIR)) {
     const m = /^([a-z_]+)__(.+?)\.top(.*)\.txt$/.exec(g);
     if (!m || !ORIGIN_DIR[m[1]]) continue;
     const flags = SUFFIX[m[3]];
-    if (!flags) {
+    if (!flags || g === 'profile__cppbench.contention.top.mean_delay.txt') {
       skipped.push(g);
       continue;
     }
@@ -112,8 +120,8 @@ describe('google/pprof driver text goldens', () => {
 describe('google/pprof generated/cli top goldens', () => {
   it('found goldens', () => {
     expect(cliGoldens.length).toBeGreaterThan(100);
-    // only -mean / -mean_delay / -divide_by cases are left out
-    expect(skipped.filter((g) => !/\.top\.(mean|mean_delay|divide_by_2)\.txt$/.test(g))).toEqual([]);
+    // only -divide_by cases and the one disagreeing golden (see the header) are left out
+    expect(skipped.filter((g) => !/\.top\.divide_by_2\.txt$/.test(g))).toEqual(['profile__cppbench.contention.top.mean_delay.txt']);
   });
   for (const [g, input, flags] of cliGoldens) {
     it(`${g} ${flags.join(' ')}`, () => compare(input, flags, g));

@@ -118,6 +118,11 @@ export function buildNodeTable(w: Work, o: GraphOptions): NodeTable {
 export interface NodeValues {
   flat: Float64Array;
   cum: Float64Array;
+  /** Summed -mean divisors (null without -mean): shown value = trunc(flat / flatDiv). */
+  flatDiv: Float64Array | null;
+  cumDiv: Float64Array | null;
+  flatDivX: BigInt64Array | null;
+  cumDivX: BigInt64Array | null;
   flatX: BigInt64Array | null;
   cumX: BigInt64Array | null;
 }
@@ -126,6 +131,10 @@ export interface NodeValues {
 export interface SampleValues {
   v: Float64Array;
   exact: BigInt64Array | null;
+  /** pprof -mean divisor per sample (value[0]); null without -mean. */
+  div: Float64Array | null;
+  /** The divisors exactly, with `exact`. */
+  divExact: BigInt64Array | null;
 }
 
 export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues {
@@ -138,9 +147,16 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
   const stamp = new Int32Array(n).fill(-1);
   const { flat: nodesFlat, off } = t;
   const { buf, start, end } = w;
+  const div = sv.div;
+  const flatDiv = div ? new Float64Array(n) : null;
+  const cumDiv = div ? new Float64Array(n) : null;
+  const divX = ex ? sv.divExact : null;
+  const flatDivX = divX ? new BigInt64Array(n) : null;
+  const cumDivX = divX ? new BigInt64Array(n) : null;
   for (let k = 0; k < w.n; k++) {
     const val = sv.v[k];
-    if (val === 0 && (!ex || ex[k] === 0n)) continue;
+    const dv = div ? div[k] : 0;
+    if (val === 0 && dv === 0 && (!ex || ex[k] === 0n)) continue;
     let last = -1;
     const s0 = start[k];
     for (let j = end[k] - 1; j >= s0; j--) {
@@ -152,6 +168,8 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
           stamp[id] = k;
           cum[id] += val;
           if (cumX) cumX[id] += ex![k];
+          if (cumDiv) cumDiv[id] += dv;
+          if (cumDivX) cumDivX[id] += divX![k];
         }
         last = id;
       }
@@ -159,6 +177,8 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
     if (last >= 0) {
       flat[last] += val;
       if (flatX) flatX[last] += ex![k];
+      if (flatDiv) flatDiv[last] += dv;
+      if (flatDivX) flatDivX[last] += divX![k];
     }
   }
   if (flatX && cumX) {
@@ -167,7 +187,7 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
       cum[i] = Number(cumX[i]);
     }
   }
-  return { flat, cum, flatX, cumX };
+  return { flat, cum, flatX, cumX, flatDiv, cumDiv, flatDivX, cumDivX };
 }
 
 /**
@@ -240,7 +260,7 @@ export function inlineLabels(w: Work, t: NodeTable, sv: SampleValues, kept: Uint
   const { flat: nodesFlat, off } = t;
   for (let k = 0; k < w.n; k++) {
     const val = sv.v[k];
-    if (val === 0 && (!ex || ex[k] === 0n)) continue;
+    if (val === 0 && (!sv.div || sv.div[k] === 0) && (!ex || ex[k] === 0n)) continue;
     const s0 = start[k];
     const e0 = end[k];
     let has = false;

@@ -37,7 +37,7 @@ const LEGACY_SI: Record<string, string> = {
   contentions: 'contentions',
 };
 const GRANS: Granularity[] = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
-const BOOL_FLAGS = ['cum', 'flat', 'noinlines', 'trim', 'relative_percentages', 'compact_labels', 'top', 'text', ...GRANS, ...Object.keys(LEGACY_SI)];
+const BOOL_FLAGS = ['cum', 'flat', 'noinlines', 'trim', 'relative_percentages', 'compact_labels', 'mean', 'mean_delay', 'top', 'text', ...GRANS, ...Object.keys(LEGACY_SI)];
 /** Accepted and ignored: they do not change text output here. */
 const IGNORED_STRING = ['symbolize', 'output'];
 
@@ -53,6 +53,7 @@ export const FLAGS_HELP = `flags (as go tool pprof; -flag=value, -flag value and
   -focus -ignore -hide -show -show_from -prune_from=REGEXP
   -tagfocus -tagignore=[KEY=]VALUE|RANGE   -tagshow -taghide=REGEXP
   -relative_percentages  percentages of the filtered total
+  -mean, -mean_delay     values divided by the first sample value (count)
   -compact_labels        leave out the profile header lines
   -source_path=DIRS -trim_path=PREFIXES   (list) where to find source files
 `;
@@ -129,6 +130,14 @@ export function parseFlags(args: string[]): ParsedFlags {
       } else if (name === 'noinlines') out.query.noInlines = b;
       else if (name === 'trim') out.top.trim = b;
       else if (name === 'compact_labels') out.top.compactLabels = b;
+      else if (name === 'mean') out.query.mean = b;
+      else if (name === 'mean_delay') {
+        // pprof's legacy flag: -mean with the delay sample type
+        if (b) {
+          out.query.mean = true;
+          out.query.sampleIndex = 'delay';
+        }
+      }
       else if (name in LEGACY_SI) {
         if (b) out.query.sampleIndex = LEGACY_SI[name];
       }

@@ -25,6 +25,8 @@ export interface Query {
   tagHide?: string;
   /** Percentages relative to the filtered total instead of the whole profile. */
   relativePercentages?: boolean;
+  /** pprof -mean: values divided by the first sample value (e.g. delay per contention); type shown as mean_<type>. */
+  mean?: boolean;
 }
 
 export interface TopOptions {

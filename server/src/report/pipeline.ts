@@ -27,31 +27,57 @@ function hasBaseLabel(s: Profile['sample'][number]): boolean {
 }
 
 /** pprof computeTotal over the given samples: sum of |v|, only the pprof::base=true samples when any exist. */
-export function computeTotal(p: Profile, idx: number, samples: Int32Array | null): { total: number; totalX: bigint | null } {
+export function computeTotal(
+  p: Profile,
+  idx: number,
+  samples: Int32Array | null,
+  mean = false,
+): { total: number; totalX: bigint | null } {
   const n = samples ? samples.length : p.sample.length;
   if (p.exactValues) {
     let total = 0n;
     let diff = 0n;
+    let div = 0n;
+    let diffDiv = 0n;
     for (let k = 0; k < n; k++) {
       const i = samples ? samples[k] : k;
       let v = p.exactValues[i][idx];
       if (v < 0n) v = -v;
+      const d = mean ? p.exactValues[i][0] : 0n;
       total = BigInt.asIntN(64, total + v);
-      if (hasBaseLabel(p.sample[i])) diff = BigInt.asIntN(64, diff + v);
+      div = BigInt.asIntN(64, div + d);
+      if (hasBaseLabel(p.sample[i])) {
+        diff = BigInt.asIntN(64, diff + v);
+        diffDiv = BigInt.asIntN(64, diffDiv + d);
+      }
     }
-    const t = diff > 0n ? diff : total;
+    let t = diff > 0n ? diff : total;
+    const dv = diff > 0n ? diffDiv : div;
+    if (dv !== 0n) t = t / dv;
     return { total: Number(t), totalX: t };
   }
   let total = 0;
   let diff = 0;
+  let div = 0;
+  let diffDiv = 0;
   for (let k = 0; k < n; k++) {
     const i = samples ? samples[k] : k;
     const s = p.sample[i];
     const v = Math.abs(s.value[idx]);
+    const d = mean ? s.value[0] : 0;
     total += v;
-    if (s.label !== null && hasBaseLabel(s)) diff += v;
+    div += d;
+    if (s.label !== null && hasBaseLabel(s)) {
+      diff += v;
+      diffDiv += d;
+    }
   }
-  return { total: diff > 0 ? diff : total, totalX: null };
+  if (diff > 0) {
+    total = diff;
+    div = diffDiv;
+  }
+  // pprof: integer division of the totals
+  return { total: div !== 0 ? Math.trunc(total / div) : total, totalX: null };
 }
 
 export function prepareQuery(raw: Profile, q: Query): Prepared {
@@ -59,9 +85,9 @@ export function prepareQuery(raw: Profile, q: Query): Prepared {
   const idx = sampleIndexByName(p, q.sampleIndex);
   const work = makeWork(p);
   const filters = compileFilters(work, q);
-  let t = q.relativePercentages ? null : computeTotal(p, idx, null);
+  let t = q.relativePercentages ? null : computeTotal(p, idx, null, !!q.mean);
   const warnings = applyFilters(work, filters);
-  if (!t) t = computeTotal(p, idx, work.sampleIdx.subarray(0, work.n));
+  if (!t) t = computeTotal(p, idx, work.sampleIdx.subarray(0, work.n), !!q.mean);
   const n = work.n;
   const v = new Float64Array(n);
   let exact: BigInt64Array | null = null;
@@ -73,6 +99,18 @@ export function prepareQuery(raw: Profile, q: Query): Prepared {
     }
   } else {
     for (let k = 0; k < n; k++) v[k] = p.sample[work.sampleIdx[k]].value[idx];
+  }
+  let div: Float64Array | null = null;
+  let divExact: BigInt64Array | null = null;
+  if (q.mean) {
+    div = new Float64Array(n);
+    if (p.exactValues) {
+      divExact = new BigInt64Array(n);
+      for (let k = 0; k < n; k++) {
+        divExact[k] = p.exactValues[work.sampleIdx[k]][0];
+        div[k] = Number(divExact[k]);
+      }
+    } else for (let k = 0; k < n; k++) div[k] = p.sample[work.sampleIdx[k]].value[0];
   }
   const activeFilters: string[] = [];
   const add = (k: string, val: string | undefined): void => {
@@ -87,7 +125,7 @@ export function prepareQuery(raw: Profile, q: Query): Prepared {
   add('tagignore', q.tagIgnore);
   add('tagshow', q.tagShow);
   add('taghide', q.tagHide);
-  return { p, idx, total: t.total, totalX: t.totalX, work, sv: { v, exact }, warnings, activeFilters };
+  return { p, idx, total: t.total, totalX: t.totalX, work, sv: { v, exact, div, divExact }, warnings, activeFilters };
 }
 
 export interface Graphed {

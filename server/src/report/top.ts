@@ -106,12 +106,20 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
   const LABELS: InlineLabel[] = ['', '(inline)', '(partial-inline)'];
   const inlineOf = (i: number): InlineLabel => LABELS[labels[i]];
 
+  // pprof -mean: shown values are FlatValue()/CumValue() = trunc(sum / summed divisor);
+  // sorting and cutoffs above used the raw sums, as pprof does.
+  const { flatDiv, cumDiv, flatDivX, cumDivX } = values;
+  const shownX = (arr: BigInt64Array, d: BigInt64Array | null, i: number): bigint => (d && d[i] !== 0n ? arr[i] / d[i] : arr[i]);
+  const shown = (arr: Float64Array, d: Float64Array | null, i: number): number =>
+    d && d[i] !== 0 ? Math.trunc(arr[i] / d[i]) : arr[i];
+  const flatShown = (i: number): number => (flatX ? Number(shownX(flatX, flatDivX, i)) : shown(flat, flatDiv, i));
+  const cumShown = (i: number): number => (cumX ? Number(shownX(cumX, cumDivX, i)) : shown(cum, cumDiv, i));
   const rows: TopRow[] = nodes.map((i) => {
     const info: NodeInfo = infos[i];
     return {
       name: nameOf(i),
-      flat: flat[i],
-      cum: cum[i],
+      flat: flatShown(i),
+      cum: cumShown(i),
       inline: inlineOf(i),
       function: info.name,
       file: info.file,
@@ -123,14 +131,15 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
   let shownFlat = 0;
   let shownFlatX = 0n;
   for (const i of nodes) {
-    shownFlat += flat[i];
-    if (flatX) shownFlatX = BigInt.asIntN(64, shownFlatX + flatX[i]);
+    shownFlat += shown(flat, flatDiv, i);
+    if (flatX) shownFlatX = BigInt.asIntN(64, shownFlatX + shownX(flatX, flatDivX, i));
   }
   if (flatX) shownFlat = Number(shownFlatX);
 
   const unit = selectOutputUnit(opts.unit ?? 'minimum', st.unit, rows, pr.total);
   const fmt = (v: number): string => scaledLabel(v, st.unit, unit);
-  const legend = opts.compactLabels ? [] : profileLabels(pr.p, st.type, st.unit, pr.total, fmt);
+  const typeName = q.mean ? 'mean_' + st.type : st.type;
+  const legend = opts.compactLabels ? [] : profileLabels(pr.p, typeName, st.unit, pr.total, fmt);
   legend.push(...activeFilterLines(pr.activeFilters));
   legend.push(
     `Showing nodes accounting for ${fmt(shownFlat)}, ${percentage(shownFlat, pr.total).trim()} of ${fmt(pr.total)} total`,
@@ -144,7 +153,7 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
   }
 
   const report: TopReport & { exact?: TopExact } = {
-    sampleType: { ...st },
+    sampleType: { type: typeName, unit: st.unit },
     total: pr.total,
     unit,
     legend,
@@ -157,8 +166,8 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
   if (flatX && cumX && pr.totalX !== null) {
     report.exact = {
       total: pr.totalX.toString(),
-      flat: nodes.map((i) => flatX[i].toString()),
-      cum: nodes.map((i) => cumX[i].toString()),
+      flat: nodes.map((i) => shownX(flatX, flatDivX, i).toString()),
+      cum: nodes.map((i) => shownX(cumX, cumDivX, i).toString()),
     };
   }
   return report;
