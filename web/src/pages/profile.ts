@@ -1,6 +1,7 @@
 // The profile page /p/:id: header (type, time, duration, total, sample type picker),
 // tabs (Flame graph, Top, Source + registered views), refine bar (filters and
 // granularity), registered side panels. All state is in the URL query.
+import { explainSampleType } from '../../../server/src/insights/explain.js';
 import { GRANULARITIES } from '../../../server/src/model/query.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
@@ -15,6 +16,7 @@ import {
 } from '../registry.js';
 import { apiParams, mergeState, parseState, quoteMeta, stateToQuery } from '../state.js';
 import { FlameView, prefetchFlame } from '../views/flame-view.js';
+import { attachExplain } from '../views/explain-tip.js';
 import { SourceView } from '../views/source-view.js';
 import { TopView } from '../views/top-view.js';
 import { topBar } from './chrome.js';
@@ -99,13 +101,38 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   };
 
   // ---- header ----
-  const siSelect = h('select.si', { 'aria-label': 'Sample type', title: 'Sample type' });
+  const siSelect = h('select.si', { 'aria-label': 'Sample type' });
   // Default first, then the others in profile order.
   const ordered = [...meta.sampleTypes].sort((a, b) => Number(b.type === meta.defaultSampleType) - Number(a.type === meta.defaultSampleType));
   for (const t of ordered) {
-    siSelect.append(h('option', { value: t.type }, `${t.type} (${t.unit})${t.type === meta.defaultSampleType ? ' · default' : ''}`));
+    // The option's title is the native fallback where an open <select> list shows titles.
+    const what = explainSampleType(meta.kind, t.type);
+    siSelect.append(h('option', { value: t.type, title: what || null }, `${t.type} (${t.unit})${t.type === meta.defaultSampleType ? ' · default' : ''}`));
   }
-  siSelect.addEventListener('change', () => ctx.setState({ si: siSelect.value === meta.defaultSampleType ? '' : siSelect.value, zoom: [] }));
+  // Hover/focus on the picker: what the selected type means for this kind of profile,
+  // and the other types next to it (alloc_space vs inuse_space ...).
+  const siExplain = attachExplain(siSelect, 'sample-type', () => {
+    const cur = meta.sampleTypes.find((t) => t.type === siSelect.value) ?? sampleTypeOf(state);
+    const text = explainSampleType(meta.kind, cur.type);
+    const more = ordered.filter((t) => t !== cur).map((t) => ({ term: t.type, text: explainSampleType(meta.kind, t.type) })).filter((m) => m.text);
+    if (!text && !more.length) return null;
+    return {
+      term: `${cur.type} (${cur.unit})`,
+      kind: meta.kind,
+      text: text || 'No built-in explanation for this sample type.',
+      more,
+      moreTitle: 'Other sample types in this profile',
+    };
+  });
+  siSelect.addEventListener('change', () => {
+    ctx.setState({ si: siSelect.value === meta.defaultSampleType ? '' : siSelect.value, zoom: [] });
+    siExplain.refresh();
+  });
+  const siHelp = h('a.si-help', { href: '/concepts/reading-pprof', 'data-nav': '', 'aria-label': 'What sample types, flat and cum mean: Reading pprof output' }, '?');
+  attachExplain(siHelp, 'sample-type-help', () => ({
+    term: 'Reading pprof output',
+    text: 'Sample types, flat and cum, and how to read the flame graph and top table: the concept page.',
+  }));
   const totalEl = h('span.fact-value', { 'data-testid': 'total' }, '…');
   const fact = (label: string, value: string | HTMLElement) => h('div.fact', null, h('span.fact-label', null, label), typeof value === 'string' ? h('span.fact-value', null, value) : value);
   const facts = h('div.facts');
@@ -139,7 +166,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   const header = h(
     'header.profile-head',
     null,
-    h('div.title-row', null, h('h1.profile-name', { title: meta.name }, meta.name || id), h('label.si-label', null, h('span', null, 'Sample'), siSelect), h('div.spacer'), copyBtn, rawLink),
+    h('div.title-row', null, h('h1.profile-name', { title: meta.name }, meta.name || id), h('label.si-label', null, h('span', null, 'Sample'), siSelect), siHelp, h('div.spacer'), copyBtn, rawLink),
     facts,
   );
   if (meta.comments.length) header.append(h('div.comments', null, meta.comments.join(' · ')));
@@ -244,7 +271,10 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   const render = (prev: ProfileState | null) => {
     // Header controls follow the state (also after back/forward).
     const st = sampleTypeOf(state);
-    siSelect.value = st.type;
+    if (siSelect.value !== st.type) {
+      siSelect.value = st.type;
+      siExplain.refresh();
+    }
     for (const [key, input] of filterInputs) if (document.activeElement !== input) input.value = String(state[key] ?? '');
     gSelect.value = state.granularity;
     const anyFilter = !!(state.focus || state.ignore || state.hide || state.show || state.showFrom || state.granularity);

@@ -2,6 +2,7 @@
 // tooltip and package legend. Data comes pruned from the server (minFraction); zooming
 // into a frame whose small children were pruned fetches that subtree (API `path`).
 import type { HierarchyNode } from 'd3-hierarchy';
+import { explainSampleType } from '../../../server/src/insights/explain.js';
 import type { FlameGraph, FlameNode } from '../../../server/src/model/views.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
@@ -427,6 +428,9 @@ export class FlameView {
       }
       if (hv.node.parent && hv.node.parent.parent) rows.push(h('div.tt-row', null, `${fmtPct1(d.value, hv.node.parent.data.value)} of caller`));
       rows.push(h('div.tt-row.muted', null, `self ${fmtAuto(d.self, unit)}`));
+      // What a frame's width stands for in this profile (CPU time, bytes still in use, ...).
+      const what = explainSampleType(this.ctx.meta.kind, this.data.sampleType.type);
+      if (what) rows.push(h('div.tt-explain', null, h('span.tt-explain-label', null, `Width · ${this.data.sampleType.type}: `), h('span.tt-explain-text', null, what)));
       tip.append(...rows);
     }
     tip.hidden = false;

@@ -1,12 +1,14 @@
 // The Top tab: pprof's -top table (flat, flat%, sum%, cum, cum%, name) from the API,
 // formatted in the report's single unit, sortable, filterable and virtualised so
 // 10,000+ rows scroll smoothly (only the visible rows exist in the DOM).
+import { explainColumn } from '../../../server/src/insights/explain.js';
 import type { TopReport, TopRow } from '../../../server/src/model/views.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtIn, fmtPct } from '../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../registry.js';
 import { apiParams, quoteMeta, searchRegExp } from '../state.js';
+import { attachExplain, hideExplain } from './explain-tip.js';
 
 const ROW_H = 24;
 const OVERSCAN = 12;
@@ -108,15 +110,29 @@ export class TopView {
   }
 
   private renderHead(s: ProfileState): void {
+    // Sorting re-renders the header: keep keyboard focus on the same column.
+    const focused = (document.activeElement as HTMLElement | null)?.closest?.('.top-head') ? (document.activeElement as HTMLElement).dataset.col : undefined;
+    hideExplain();
     clear(this.head);
+    const kind = this.ctx.meta.kind;
     const col = (label: string, cls: string, sort?: 'flat' | 'cum' | 'name') => {
-      if (!sort) return h('div', { class: `cell ${cls}`, role: 'columnheader' }, label);
-      const active = s.sort === sort;
-      const b = h('button', { type: 'button', class: `cell ${cls} sort${active ? ' active' : ''}`, role: 'columnheader', 'aria-sort': active ? (sort === 'name' ? 'ascending' : 'descending') : 'none', title: `Sort by ${label}` }, label + (active ? (sort === 'name' ? ' ▴' : ' ▾') : ''));
-      b.addEventListener('click', () => this.ctx.setState({ sort }));
-      return b;
+      let el: HTMLElement;
+      if (!sort) {
+        // Focusable so keyboard users can read the explanation too.
+        el = h('div', { class: `cell ${cls}`, role: 'columnheader', tabindex: 0, 'data-col': label }, label);
+      } else {
+        const active = s.sort === sort;
+        el = h('button', { type: 'button', class: `cell ${cls} sort${active ? ' active' : ''}`, role: 'columnheader', 'aria-sort': active ? (sort === 'name' ? 'ascending' : 'descending') : 'none', 'data-col': label }, label + (active ? (sort === 'name' ? ' ▴' : ' ▾') : ''));
+        el.addEventListener('click', () => this.ctx.setState({ sort }));
+      }
+      attachExplain(el, `top-${label}`, () => {
+        const text = explainColumn(kind, label);
+        return text ? { term: label, kind, text, note: sort ? (s.sort === sort ? `Sorted by ${label}` : `Click to sort by ${label}`) : undefined } : null;
+      });
+      return el;
     };
     this.head.append(col('flat', 'num', 'flat'), col('flat%', 'num'), col('sum%', 'num'), col('cum', 'num', 'cum'), col('cum%', 'num'), col('name', 'name', 'name'));
+    if (focused) this.head.querySelector<HTMLElement>(`[data-col="${CSS.escape(focused)}"]`)?.focus();
   }
 
   private renderRows(force = false): void {

@@ -38,7 +38,7 @@ export class CaptureSection {
       spellcheck: 'false',
       autocomplete: 'url',
     });
-    const listBtn = h('button.capture-list-btn', { type: 'submit' }, 'Show profiles');
+    const listBtn = h('button.btn.primary.capture-list-btn', { type: 'submit' }, 'Show profiles');
     const form = h('form.capture-form', null, this.url, listBtn);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -99,16 +99,16 @@ export class CaptureSection {
       const actions = h('td.capture-actions');
       if (p.kind === 'cpu') {
         const secs = numberInput('capture-seconds', 30, 1, 600, 'CPU profile seconds');
-        const go = h('button.capture-cpu', { type: 'button' }, 'Capture CPU');
+        const go = h('button.btn.capture-cpu', { type: 'button' }, 'Capture CPU');
         go.addEventListener('click', () => void this.start({ url: base, profile: 'profile', seconds: Number(secs.value) }, 'CPU profile'));
         actions.append(go, ' for ', secs, ' s');
       } else if (p.kind === 'snapshot') {
         const gc = h('input.capture-gc', { type: 'checkbox', 'aria-label': 'run GC first' });
-        const snap = h('button.capture-snapshot', { type: 'button', 'data-profile': p.name }, 'Snapshot');
+        const snap = h('button.btn.capture-snapshot', { type: 'button', 'data-profile': p.name }, 'Snapshot');
         snap.addEventListener('click', () => void this.start({ url: base, profile: p.name, gc: p.name === 'heap' && gc.checked ? true : undefined }, `${p.name} snapshot`));
         const interval = numberInput('capture-interval', 10, 1, 3600, 'seconds between snapshots');
         const count = numberInput('capture-count', 6, 2, 120, 'number of snapshots');
-        const watch = h('button.capture-watch', { type: 'button', 'data-profile': p.name }, 'Watch');
+        const watch = h('button.btn.capture-watch', { type: 'button', 'data-profile': p.name }, 'Watch');
         watch.addEventListener('click', () =>
           void this.startWatch({
             url: base,
@@ -163,7 +163,7 @@ export class CaptureSection {
     clear(this.progress);
     const bar = h('progress.capture-bar', { max: 1, value: 0, 'aria-label': `${what} progress` });
     const left = h('span.capture-left');
-    const cancel = h('button.capture-cancel', { type: 'button' }, 'Cancel');
+    const cancel = h('button.btn.capture-cancel', { type: 'button' }, 'Cancel');
     cancel.addEventListener('click', () => {
       cancel.disabled = true;
       captureApi.cancel(first.cid).catch((e: Error) => this.setStatus(e.message, true));

@@ -67,7 +67,7 @@ export class WatchPage {
       h('progress.capture-bar', { max: 1, value: s.progress, 'aria-label': 'watch progress' }),
     );
     if (s.state === 'running') {
-      const cancel = h('button.capture-cancel', { type: 'button' }, 'Stop watching');
+      const cancel = h('button.btn.capture-cancel', { type: 'button' }, 'Stop watching');
       cancel.addEventListener('click', () => {
         cancel.disabled = true;
         void captureApi.cancel(s.cid).then((x) => this.render(x));

@@ -2,6 +2,7 @@
 // which is stored too), then see the differential flame graph and the differential top
 // table (base, new, delta for flat and cum) as `go tool pprof -diff_base` / `-base`
 // computes them. All state (base, mode, normalisation, palette, zoom, sort) is in the URL.
+import { explainColumn } from '../../../../server/src/insights/explain.js';
 import type { DiffFlameGraph, DiffFlameNode, DiffTopReport, DiffTopRow } from '../../../../server/src/report/diff.js';
 import { api, getJson, uploadProfile, type StoredProfile } from '../../api.js';
 import { clear, h } from '../../dom.js';
@@ -10,6 +11,7 @@ import type { ProfilePageContext, ProfileState } from '../../registry.js';
 import { effectiveTheme, onThemeChange } from '../../theme.js';
 import { changeColor, changeText, PALETTES, type Palette } from './colors.js';
 import { DiffFlameCanvas } from './diff-flame.js';
+import { attachExplain, hideExplain } from '../explain-tip.js';
 
 type DiffTop = DiffTopReport & { id: string; base: string };
 type DiffFlame = DiffFlameGraph & { id: string; base: string };
@@ -412,6 +414,7 @@ export class CompareView {
 
   private renderTable(cs: CompareState): void {
     const t = this.top!;
+    hideExplain(); // its anchor may be a header about to be replaced
     clear(this.tableHost);
     const desc = !cs.sort.startsWith('-');
     const sortId = cs.sort.replace(/^-/, '');
@@ -426,12 +429,34 @@ export class CompareView {
       });
     }
     const head = h('tr');
+    const kind = this.ctx.meta.kind;
+    // Hover/focus explains the column: what it is in the comparison, then what the
+    // underlying pprof column (flat, cum, name) means for this kind of profile.
+    const explain = (el: HTMLElement, label: string, title: string, id: string | null) => {
+      const base = /^(?:base |new |Δ )?(flat|cum|name)$/.exec(label)?.[1];
+      attachExplain(el, `cmp-${label}`, () => {
+        const under = base ? explainColumn(kind, base) : '';
+        return {
+          term: label,
+          kind,
+          text: `${title[0]!.toUpperCase()}${title.slice(1)}.`,
+          more: under ? [{ term: base!, text: under }] : undefined,
+          moreTitle: 'In pprof terms',
+          note: id ? `Click to sort by ${SORTS[id]!.label}` : undefined,
+        };
+      });
+    };
     const col = (label: string, id: string | null, title: string) => {
-      if (!id) return h('th', { title }, label);
+      if (!id) {
+        const th = h('th', { tabindex: 0 }, label);
+        explain(th, label, title, null);
+        return th;
+      }
       const active = sortId === id;
-      const b = h('button', { type: 'button', class: `sort${active ? ' active' : ''}`, title: `Sort by ${SORTS[id]!.label}` }, label + (active ? (desc ? ' ▾' : ' ▴') : ''));
+      const b = h('button', { type: 'button', class: `sort${active ? ' active' : ''}` }, label + (active ? (desc ? ' ▾' : ' ▴') : ''));
       b.addEventListener('click', () => this.set({ csort: id === 'pprof' ? '' : active ? (desc ? `-${id}` : id) : id }, true));
-      return h('th', { title, 'aria-sort': active ? (desc ? 'descending' : 'ascending') : 'none' }, b);
+      explain(b, label, title, id);
+      return h('th', { 'aria-sort': active ? (desc ? 'descending' : 'ascending') : 'none' }, b);
     };
     head.append(
       col('base flat', null, 'flat in the base profile'),
