@@ -166,7 +166,7 @@ export function computeFlameGraph(
     for (let k = start[i]; k < start[i + 1]; k++) ch.push(kids[k]);
     ch.sort((a, b) => Math.abs(t.value[b]) - Math.abs(t.value[a]));
     for (const c of ch) {
-      if (Math.abs(t.value[c]) < threshold || t.value[c] === 0) {
+      if (Math.abs(t.value[c]) < threshold) {
         pv += t.value[c];
         pc++;
         dropped += countSubtree(c);
