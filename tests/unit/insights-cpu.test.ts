@@ -1,15 +1,15 @@
 // CPU rules on real CPU profiles of tests/fixtures/insights/cpuwork (one runtime pattern
-// per mode, built and run by scripts/make-insights-references.sh when missing). Each
+// per mode, made by scripts/make-insights-fixtures.sh and committed: CPU shares vary
+// between runs, so the tests read one fixed run of the real program). Each
 // pattern rule fires on its own mode and on no other (the other modes are its negatives);
 // the tuned mode, doing the same work the cheap way, gets no findings at all.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { A_BOXING, A_CONCAT, A_MAP_GROW, PROF_OVERHEAD } from '../../server/src/insights/patterns.js';
 import { ROOT, insights, pprofFocusedPct } from './insights-helpers.js';
 
-const DIR = join(ROOT, 'tests/.references/insights');
+const DIR = join(ROOT, 'tests/fixtures/insights/cpuwork/profiles');
 const MODES = ['sprintf', 'boxing', 'mapgrow', 'concat', 'lock', 'tuned'];
 const file = (m: string) => join(DIR, `${m}.cpu.pb.gz`);
 
@@ -26,8 +26,8 @@ const PATTERN_RULES = ['cpu.slice-growth', 'cpu.map-growth', 'cpu.string-concat'
 
 beforeAll(() => {
   const missing = MODES.filter((m) => !existsSync(file(m)));
-  if (missing.length) execFileSync('bash', [join(ROOT, 'scripts/make-insights-references.sh'), ...missing], { stdio: 'inherit' });
-}, 180_000);
+  if (missing.length) throw new Error(`missing CPU fixtures ${missing.join(', ')}: run scripts/make-insights-fixtures.sh`);
+});
 
 describe.each(MODES)('cpuwork %s', (mode) => {
   it('fires exactly its own pattern rule, at the user function', () => {

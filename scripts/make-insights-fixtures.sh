@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # CPU profiles for the insights rule tests: builds tests/fixtures/insights/cpuwork (one
 # program, one runtime pattern per mode) with -trimpath and runs each mode for ~2s with
-# the CPU profiler on. Output: tests/.references/insights/<mode>.cpu.pb.gz (git-ignored).
-# Usage: scripts/make-insights-references.sh [mode ...]   (default: all)
+# the CPU profiler on. Output: tests/fixtures/insights/cpuwork/profiles/<mode>.cpu.pb.gz,
+# committed like samples/: CPU shares vary from run to run, so tests read one fixed run.
+# Usage: scripts/make-insights-fixtures.sh [mode ...]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=$(bash scripts/ensure-go.sh)
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local GOWORK=off GOMAXPROCS=${GOMAXPROCS:-2}
-OUT=tests/.references/insights
+OUT=tests/fixtures/insights/cpuwork/profiles
 mkdir -p "$OUT"
 BIN=$(mktemp -d)
 trap 'rm -rf "$BIN"' EXIT
