@@ -18,6 +18,20 @@ const compiledCache = new WeakMap<Profile, Compiled>();
 function compile(p: Profile): Compiled {
   let c = compiledCache.get(p);
   if (c) return c;
+  const cols = p.columns;
+  if (cols) {
+    // The fast decoder already holds the stacks flat, as indices into p.location (each
+    // location once, ids unique), so nothing is walked and the per-sample objects stay unbuilt.
+    c = {
+      locs: p.location.slice(),
+      index: null,
+      buf: cols.stack,
+      start: cols.stackStart.subarray(0, cols.n),
+      end: cols.stackStart.subarray(1, cols.n + 1),
+    };
+    compiledCache.set(p, c);
+    return c;
+  }
   const locs: Location[] = p.location.slice();
   let index: Map<Location, number> | null = null;
   const getIndex = (): Map<Location, number> => {
@@ -88,7 +102,7 @@ export interface Work {
 export function makeWork(p: Profile): Work {
   const c = compile(p);
   const lines = c.locs.map((l) => l.line);
-  const n = p.sample.length;
+  const n = c.start.length;
   const sampleIdx = new Int32Array(n);
   for (let i = 0; i < n; i++) sampleIdx[i] = i;
   return { p, locs: c.locs, lines, n, sampleIdx, buf: c.buf, start: c.start.slice(), end: c.end.slice() };

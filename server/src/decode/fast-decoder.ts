@@ -2,10 +2,13 @@
 // format directly in two passes -- first the top-level message (string table, header
 // scalars, and the byte ranges of every sub-message), then functions, mappings,
 // locations and samples in dependency order -- so ids resolve to objects as they are
-// read and no intermediate message objects are built. It produces the same model as
+// read and no intermediate message objects are built. Samples are recorded column-wise
+// (Profile.columns; decode/columns.ts builds the Sample objects on first read of
+// profile.sample). It produces the same model as
 // the protobufjs reference decoder (tests compare the two on every corpus profile)
 // and enforces pprof's validity rules (profile/encode.go postDecode, profile.go CheckValid).
-import type { Func, Line, Location, Mapping, Profile, Sample, ValueType } from '../model/profile.js';
+import type { Func, Line, Location, Mapping, Profile, SampleColumns, ValueType } from '../model/profile.js';
+import { attachColumns } from './columns.js';
 import { ProfileDecodeError } from './errors.js';
 import { finishProfile } from './finish.js';
 import { WireReader, truncatedAt } from './wire.js';
@@ -20,13 +23,6 @@ function growInts(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
   const b = new Float64Array(a.length * 2);
   b.set(a);
   return b;
-}
-
-/** Number of varints in buf[start, end): one byte without the continuation bit ends each. */
-function countVarints(buf: Uint8Array, start: number, end: number): number {
-  let n = 0;
-  for (let i = start; i < end; i++) if (buf[i] < 0x80) n++;
-  return n;
 }
 
 /** Growable list of [start, end) byte ranges. */
@@ -115,8 +111,11 @@ class ProtoDecoder {
   locList: Location[] = [];
   locDense: (Location | undefined)[] = [];
   locSparse = new Map<number, Location>();
+  // Location id -> index in locList (dense ids in the array, others in the Map).
+  locIdxDense = new Int32Array(0);
+  locIdxSparse = new Map<number, number>();
   sampleType: ValueType[] = [];
-  samples: Sample[] = [];
+  columns: SampleColumns | null = null;
   sawWide = false;
   absSum = new Float64Array(0);
 
@@ -351,6 +350,8 @@ class ProtoDecoder {
     const locList: Location[] = (this.locList = new Array(nLoc));
     const locDense: (Location | undefined)[] = (this.locDense = new Array(nLoc + 1));
     const locSparse = this.locSparse;
+    const locIdxDense = (this.locIdxDense = new Int32Array(nLoc + 1).fill(-1));
+    const locIdxSparse = this.locIdxSparse;
     // Function ids of the current location's lines, resolved once the location id is known.
     let lineFuncIds: Float64Array<ArrayBuffer> = new Float64Array(16);
     const lineScratch: Line[] = [];
@@ -420,9 +421,11 @@ class ProtoDecoder {
         if (id <= nLoc) {
           if (locDense[id] !== undefined) throw malformed(`multiple locations with the same id ${id}`);
           locDense[id] = loc;
+          locIdxDense[id] = k;
         } else {
           if (locSparse.has(id)) throw malformed(`multiple locations with the same id ${id}`);
           locSparse.set(id, loc);
+          locIdxSparse.set(id, k);
         }
         locList[k] = loc;
       }
@@ -437,186 +440,334 @@ class ProtoDecoder {
     if (this.sampleR.length > 0 && n === 0) throw malformed('missing sample type information (the profile has samples but no sample_type)');
   }
 
+  // Label state of the sample being decoded, and what is shared between samples
+  // (see readLabel/finishNumLabels). Kept out of decodeSamples so that function stays
+  // small: code paths it has not yet run (first label, first multi-byte value) would
+  // otherwise deoptimise it mid-decode, seen with --trace-deopt.
+  curLabel: Record<string, string[]> | null = null;
+  nUnits = 0;
+  readonly unitMaps = new Map<string, Record<string, string[]>>();
+  readonly unitKeys: string[] = [];
+  readonly unitVals: string[] = [];
+  // (key, unit) string indices of the current sample's numeric labels, and of the
+  // previous layout: consecutive samples usually share it, so no lookup is needed.
+  readonly unitIdx: number[] = [];
+  readonly lastIdx: number[] = [];
+  lastN = -1;
+  lastUnit: Record<string, string[]> | null = null;
+  readonly unitNums: number[] = [];
+  // Shared single-label maps by value, per label layout (key and unit).
+  readonly singleMaps = new Map<string, Map<number, Record<string, number[]>>>();
+  lastSingles: Map<number, Record<string, number[]>> | null = null;
+  curNumLabel: Record<string, number[]> | null = null;
+  curNumUnit: Record<string, string[]> | null = null;
+
+  /** One Label message in [r.pos, lend): a string label goes to curLabel, a numeric one to the unit lists. */
+  readLabel(lend: number): void {
+    const r = this.r;
+    let key = 0, keyW: bigint | null = null;
+    let sx = 0, sW: bigint | null = null;
+    let num = 0;
+    let unit = 0, unitW: bigint | null = null; // num_unit string index
+    while (r.pos < lend) {
+      const ltagPos = r.pos;
+      const ltag = r.uint32();
+      const lf = ltag >>> 3;
+      const lwt = ltag & 7;
+      if (lf >= 1 && lf <= 4) {
+        if (lwt !== WIRE_VARINT) throw wireTypeError(`label field ${lf}`, lwt, ltagPos);
+        const v = r.int64();
+        if (lf === 1) { key = v; keyW = r.wide; }
+        else if (lf === 2) { sx = v; sW = r.wide; }
+        else if (lf === 3) num = v;
+        else { unit = v; unitW = r.wide; }
+      } else r.skip(lwt, lend);
+    }
+    if (r.pos !== lend) throw truncatedAt(lend);
+    const keyS = this.str(key, keyW, 'label key');
+    if (sx !== 0) {
+      const label = (this.curLabel ??= {});
+      // A literal [v] is allocated at its exact size; [] then push() would reserve 16 slots.
+      const sv = this.str(sx, sW, 'label value');
+      const prev = label[keyS];
+      if (prev === undefined) label[keyS] = [sv];
+      else prev.push(sv);
+    } else if (num !== 0 || unit !== 0) {
+      const nUnits = this.nUnits;
+      this.unitNums[nUnits] = num;
+      const unitS = this.str(unit, unitW, 'label num_unit');
+      this.unitIdx[2 * nUnits] = key;
+      this.unitIdx[2 * nUnits + 1] = unit;
+      this.unitKeys[nUnits] = keyS;
+      this.unitVals[nUnits] = unitS;
+      this.nUnits = nUnits + 1;
+    }
+  }
+
+  /** Sets curNumLabel/curNumUnit from the nUnits numeric labels just read. */
+  finishNumLabels(): void {
+    const nUnits = this.nUnits;
+    const unitIdx = this.unitIdx, lastIdx = this.lastIdx, unitKeys = this.unitKeys, unitVals = this.unitVals, unitNums = this.unitNums;
+    let numUnit: Record<string, string[]> | null;
+    let numLabel: Record<string, number[]> | null;
+    // The key -> units map depends only on the label keys and units, which repeat
+    // across samples (Go heap profiles: {bytes: ["bytes"]} on every sample), so
+    // samples share one read-only map per distinct layout instead of two objects each.
+    let same = nUnits === this.lastN;
+    for (let i = 0; same && i < 2 * nUnits; i++) same = unitIdx[i] === lastIdx[i];
+    if (same) {
+      numUnit = this.lastUnit;
+    } else {
+      const unitSig = unitIdx.slice(0, 2 * nUnits).join(',');
+      numUnit = this.unitMaps.get(unitSig) ?? null;
+      if (numUnit === null) {
+        numUnit = {};
+        for (let i = 0; i < nUnits; i++) {
+          const prevUnit = numUnit[unitKeys[i]];
+          if (prevUnit === undefined) numUnit[unitKeys[i]] = [unitVals[i]];
+          else prevUnit.push(unitVals[i]);
+        }
+        if (this.unitMaps.size < 4096) this.unitMaps.set(unitSig, numUnit);
+      }
+      this.lastN = nUnits;
+      for (let i = 0; i < 2 * nUnits; i++) lastIdx[i] = unitIdx[i];
+      this.lastUnit = numUnit;
+      this.lastSingles = null;
+      if (nUnits === 1) {
+        this.lastSingles = this.singleMaps.get(unitSig) ?? null;
+        if (this.lastSingles === null) this.singleMaps.set(unitSig, (this.lastSingles = new Map()));
+      }
+    }
+    const lastSingles = this.lastSingles;
+    if (nUnits === 1 && lastSingles !== null) {
+      // One numeric label (Go heap profiles: bytes=<object size>): its few distinct
+      // values repeat across samples, so samples share one read-only map per value.
+      const v = unitNums[0];
+      numLabel = lastSingles.get(v) ?? null;
+      if (numLabel === null) {
+        numLabel = { [unitKeys[0]]: [v] };
+        if (lastSingles.size < 65536) lastSingles.set(v, numLabel);
+      }
+    } else {
+      numLabel = {};
+      for (let i = 0; i < nUnits; i++) {
+        const prevNum = numLabel[unitKeys[i]];
+        if (prevNum === undefined) numLabel[unitKeys[i]] = [unitNums[i]];
+        else prevNum.push(unitNums[i]);
+      }
+    }
+    this.curNumLabel = numLabel;
+    this.curNumUnit = numUnit;
+  }
+
+  /**
+   * Capacity for the stack column: every location id takes at least one byte, so a
+   * sample whose first field is its packed location ids (as Go and pprof write them)
+   * adds that field's length; any other sample adds its whole size. An estimate, not a
+   * guarantee (a sample may repeat the field): decodeSamples still grows when needed.
+   * Its own function: a loop OSR-compiled inside decodeSamples would leave the code
+   * after it without type feedback there.
+   */
+  stackBound(): number {
+    const d = this.sampleR.data;
+    const buf = this.buf;
+    const n = this.sampleR.length;
+    let total = 0;
+    for (let k = 0; k < n; k++) {
+      const start = d[2 * k];
+      const size = d[2 * k + 1] - start;
+      let len = size;
+      if (size >= 3 && buf[start] === 0x0a) {
+        const b1 = buf[start + 1];
+        if (b1 < 0x80) len = b1;
+        else if (buf[start + 2] < 0x80) len = (b1 & 0x7f) | (buf[start + 2] << 7);
+      }
+      total += len < size ? len : size;
+    }
+    return total;
+  }
+
+  /** Error for a location id that names no location (re-reads it for the exact id). */
+  nilLocation(pos: number): ProfileDecodeError {
+    const r = this.r;
+    r.pos = pos;
+    const lid = r.uint64();
+    return malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
+  }
+
+  /**
+   * Samples, column-wise (see decode/columns.ts): stacks as location indices and values
+   * into typed arrays, with no per-sample objects. Varints of up to 4 bytes (location
+   * ids and most values) are decoded without data-dependent branches, so a profile
+   * whose first multi-byte value comes late does not deoptimise this loop there.
+   */
   decodeSamples(): void {
     const r = this.r;
+    const buf = this.buf;
+    const fastLimit = buf.length - 10;
     const nTypes = this.sampleType.length;
     const nSamples = this.sampleR.length;
     const nLoc = this.locationR.length;
-    const locDense = this.locDense, locSparse = this.locSparse;
-    const samples: Sample[] = (this.samples = new Array(nSamples));
+    const locIdxDense = this.locIdxDense, locIdxSparse = this.locIdxSparse;
+    const d = this.sampleR.data;
+    // Sized from stackBound() the buffer does not grow mid-loop in usual profiles (a
+    // first growth late in a decode deoptimised this function).
+    let stack = new Int32Array(Math.max(64, this.stackBound()));
+    let nStack = 0;
+    const stackStart = new Int32Array(nSamples + 1);
+    const values = new Float64Array(nSamples * nTypes);
+    let labelCol: (Record<string, string[]> | null)[] | null = null;
+    let numLabelCol: (Record<string, number[]> | null)[] | null = null;
+    let numUnitCol: (Record<string, string[]> | null)[] | null = null;
     // Doubles are exact unless some value, or some type's sum of |values|, passes 2^53.
     // The float sum is a conservative trigger (its rounding error is far below 2^52);
     // finishProfile then decides exactly from BigInt values.
     const absSum = (this.absSum = new Float64Array(nTypes));
     let sawWide = false;
-    const buf = this.buf;
-    const unitMaps = new Map<string, Record<string, string[]>>();
-    const unitKeys: string[] = [];
-    const unitVals: string[] = [];
-    // (key, unit) string indices of the current sample's numeric labels, and of the
-    // previous layout: consecutive samples usually share it, so no lookup is needed.
-    const unitIdx: number[] = [];
-    const lastIdx: number[] = [];
-    let lastN = -1;
-    let lastUnit: Record<string, string[]> | null = null;
-    const unitNums: number[] = [];
-    // Shared single-label maps by value, per label layout (key and unit).
-    const singleMaps = new Map<string, Map<number, Record<string, number[]>>>();
-    let lastSingles: Map<number, Record<string, number[]>> | null = null;
-    {
-      const d = this.sampleR.data;
-      for (let k = 0; k < nSamples; k++) {
-        const end = d[2 * k + 1];
-        r.pos = d[2 * k];
-        let location: Location[] | null = null;
-        let value: number[] | null = null;
-        let label: Record<string, string[]> | null = null;
-        let numLabel: Record<string, number[]> | null = null;
-        let numUnit: Record<string, string[]> | null = null;
-        let nUnits = 0;
-        while (r.pos < end) {
-          const tagPos = r.pos;
-          const tag = r.uint32();
-          const field = tag >>> 3;
-          const wt = tag & 7;
-          if (field === 1) {
-            if (wt === WIRE_LEN) {
-              const pend = r.lengthEnd(end);
-              // Size the array exactly (one terminating byte per varint): a grown array
-              // would keep spare capacity for every one of the (possibly 100k+) samples.
-              let k = 0;
-              if (location === null) location = new Array<Location>(countVarints(buf, r.pos, pend));
-              else k = location.length;
-              while (r.pos < pend) {
-                const lid = r.uint64();
-                const loc = lid <= nLoc ? locDense[lid] : lid <= SAFE ? locSparse.get(lid) : undefined;
-                if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
-                location[k++] = loc;
+    for (let k = 0; k < nSamples; k++) {
+      const end = d[2 * k + 1];
+      r.pos = d[2 * k];
+      stackStart[k] = nStack;
+      const v0 = k * nTypes;
+      let nVals = 0;
+      this.curLabel = null;
+      this.nUnits = 0;
+      while (r.pos < end) {
+        // One-byte tags and lengths (nearly all) are read inline: the calls cost most
+        // before this loop is optimised, which a one-shot CLI decode mostly is not.
+        const tagPos = r.pos;
+        let tag = buf[tagPos];
+        if (tag < 0x80) r.pos = tagPos + 1;
+        else tag = r.uint32();
+        const field = tag >>> 3;
+        const wt = tag & 7;
+        if (field === 1 && wt === WIRE_LEN) {
+          const lp = r.pos;
+          const lb = lp < end ? buf[lp] : 0x80;
+          let pend: number;
+          if (lb < 0x80 && lp + 1 + lb <= end) {
+            pend = lp + 1 + lb;
+            r.pos = lp + 1;
+          } else pend = r.lengthEnd(end);
+          // One terminating byte per varint bounds the ids in this run.
+          const need = nStack + (pend - r.pos);
+          if (need > stack.length) {
+            const next = new Int32Array(Math.max(need, stack.length * 2));
+            next.set(stack.subarray(0, nStack));
+            stack = next;
+          }
+          let pos = r.pos;
+          while (pos < pend) {
+            const vpos = pos;
+            let lid: number;
+            const b = buf[pos];
+            if (b < 0x80) {
+              lid = b;
+              pos++;
+            } else if (pos <= fastLimit) {
+              const b0 = buf[pos], b1 = buf[pos + 1], b2 = buf[pos + 2], b3 = buf[pos + 3];
+              const c0 = b0 >>> 7, c1 = c0 & (b1 >>> 7), c2 = c1 & (b2 >>> 7);
+              if ((c2 & (b3 >>> 7)) === 0) {
+                lid = (b0 & 0x7f) | (((b1 & 0x7f) << 7) & -c0) | (((b2 & 0x7f) << 14) & -c1) | (((b3 & 0x7f) << 21) & -c2);
+                pos += 1 + c0 + c1 + c2;
+              } else {
+                r.pos = pos;
+                lid = r.uint64();
+                pos = r.pos;
               }
-              if (r.pos !== pend) throw truncatedAt(pend);
-            } else if (wt === WIRE_VARINT) {
-              location ??= [];
-              const lid = r.uint64();
-              const loc = lid <= nLoc ? locDense[lid] : lid <= SAFE ? locSparse.get(lid) : undefined;
-              if (loc === undefined) throw malformed(`sample has nil location (location id ${r.wide ?? lid} not found)`);
-              location.push(loc);
-            } else throw wireTypeError('sample location_id', wt, tagPos);
-          } else if (field === 2) {
-            if (wt === WIRE_LEN) {
-              const pend = r.lengthEnd(end);
-              let k = 0;
-              if (value === null) value = new Array<number>(countVarints(buf, r.pos, pend));
-              else k = value.length;
-              while (r.pos < pend) {
-                // Inline fast path for one-byte values, the most common in count profiles.
-                const b = buf[r.pos];
-                if (b < 0x80) { r.pos++; value[k++] = b; continue; }
-                value[k++] = r.int64();
+            } else {
+              r.pos = pos;
+              lid = r.uint64();
+              pos = r.pos;
+            }
+            const li = lid <= nLoc ? locIdxDense[lid] : lid <= SAFE ? locIdxSparse.get(lid) ?? -1 : -1;
+            if (li < 0) throw this.nilLocation(vpos);
+            stack[nStack++] = li;
+          }
+          if (pos !== pend) throw truncatedAt(pend);
+          r.pos = pos;
+        } else if (field === 2 && wt === WIRE_LEN) {
+          const lp = r.pos;
+          const lb = lp < end ? buf[lp] : 0x80;
+          let pend: number;
+          if (lb < 0x80 && lp + 1 + lb <= end) {
+            pend = lp + 1 + lb;
+            r.pos = lp + 1;
+          } else pend = r.lengthEnd(end);
+          let pos = r.pos;
+          while (pos < pend) {
+            let v: number;
+            if (pos <= fastLimit) {
+              const b0 = buf[pos], b1 = buf[pos + 1], b2 = buf[pos + 2], b3 = buf[pos + 3];
+              const c0 = b0 >>> 7, c1 = c0 & (b1 >>> 7), c2 = c1 & (b2 >>> 7);
+              if ((c2 & (b3 >>> 7)) === 0) {
+                v = (b0 & 0x7f) | (((b1 & 0x7f) << 7) & -c0) | (((b2 & 0x7f) << 14) & -c1) | (((b3 & 0x7f) << 21) & -c2);
+                pos += 1 + c0 + c1 + c2;
+              } else {
+                r.pos = pos;
+                v = r.int64();
                 if (r.wide !== null) sawWide = true;
+                pos = r.pos;
               }
-              if (r.pos !== pend) throw truncatedAt(pend);
-            } else if (wt === WIRE_VARINT) {
-              value ??= [];
-              value.push(r.int64());
+            } else {
+              r.pos = pos;
+              v = r.int64();
               if (r.wide !== null) sawWide = true;
-            } else throw wireTypeError('sample value', wt, tagPos);
-          } else if (field === 3) {
-            if (wt !== WIRE_LEN) throw wireTypeError('sample label', wt, tagPos);
-            const lend = r.lengthEnd(end);
-            let key = 0, keyW: bigint | null = null;
-            let sx = 0, sW: bigint | null = null;
-            let num = 0;
-            let unit = 0, unitW: bigint | null = null; // num_unit string index
-            while (r.pos < lend) {
-              const ltagPos = r.pos;
-              const ltag = r.uint32();
-              const lf = ltag >>> 3;
-              const lwt = ltag & 7;
-              if (lf >= 1 && lf <= 4) {
-                if (lwt !== WIRE_VARINT) throw wireTypeError(`label field ${lf}`, lwt, ltagPos);
-                const v = r.int64();
-                if (lf === 1) { key = v; keyW = r.wide; }
-                else if (lf === 2) { sx = v; sW = r.wide; }
-                else if (lf === 3) num = v;
-                else { unit = v; unitW = r.wide; }
-              } else r.skip(lwt, lend);
+              pos = r.pos;
             }
-            if (r.pos !== lend) throw truncatedAt(lend);
-            const keyS = this.str(key, keyW, 'label key');
-            if (sx !== 0) {
-              label ??= {};
-              // A literal [v] is allocated at its exact size; [] then push() would reserve 16 slots.
-              const sv = this.str(sx, sW, 'label value');
-              const prev = label[keyS];
-              if (prev === undefined) label[keyS] = [sv];
-              else prev.push(sv);
-            } else if (num !== 0 || unit !== 0) {
-              unitNums[nUnits] = num;
-              const unitS = this.str(unit, unitW, 'label num_unit');
-              unitIdx[2 * nUnits] = key;
-              unitIdx[2 * nUnits + 1] = unit;
-              unitKeys[nUnits] = keyS;
-              unitVals[nUnits++] = unitS;
-            }
-          } else r.skip(wt, end);
-        }
-        if (r.pos !== end) throw truncatedAt(end);
-        if (nUnits > 0) {
-          // The key -> units map depends only on the label keys and units, which repeat
-          // across samples (Go heap profiles: {bytes: ["bytes"]} on every sample), so
-          // samples share one read-only map per distinct layout instead of two objects each.
-          let same = nUnits === lastN;
-          for (let i = 0; same && i < 2 * nUnits; i++) same = unitIdx[i] === lastIdx[i];
-          if (same) {
-            numUnit = lastUnit;
-          } else {
-            const unitSig = unitIdx.slice(0, 2 * nUnits).join(',');
-            numUnit = unitMaps.get(unitSig) ?? null;
-            if (numUnit === null) {
-              numUnit = {};
-              for (let i = 0; i < nUnits; i++) {
-                const prevUnit = numUnit[unitKeys[i]];
-                if (prevUnit === undefined) numUnit[unitKeys[i]] = [unitVals[i]];
-                else prevUnit.push(unitVals[i]);
-              }
-              if (unitMaps.size < 4096) unitMaps.set(unitSig, numUnit);
-            }
-            lastN = nUnits;
-            for (let i = 0; i < 2 * nUnits; i++) lastIdx[i] = unitIdx[i];
-            lastUnit = numUnit;
-            lastSingles = null;
-            if (nUnits === 1) {
-              lastSingles = singleMaps.get(unitSig) ?? null;
-              if (lastSingles === null) singleMaps.set(unitSig, (lastSingles = new Map()));
-            }
+            if (nVals < nTypes) values[v0 + nVals] = v;
+            nVals++;
           }
-          if (nUnits === 1 && lastSingles !== null) {
-            // One numeric label (Go heap profiles: bytes=<object size>): its few distinct
-            // values repeat across samples, so samples share one read-only map per value.
-            const v = unitNums[0];
-            numLabel = lastSingles.get(v) ?? null;
-            if (numLabel === null) {
-              numLabel = { [unitKeys[0]]: [v] };
-              if (lastSingles.size < 65536) lastSingles.set(v, numLabel);
-            }
-          } else {
-            numLabel = {};
-            for (let i = 0; i < nUnits; i++) {
-              const prevNum = numLabel[unitKeys[i]];
-              if (prevNum === undefined) numLabel[unitKeys[i]] = [unitNums[i]];
-              else prevNum.push(unitNums[i]);
-            }
+          if (pos !== pend) throw truncatedAt(pend);
+          r.pos = pos;
+        } else if (field === 1) {
+          if (wt !== WIRE_VARINT) throw wireTypeError('sample location_id', wt, tagPos);
+          const vpos = r.pos;
+          const lid = r.uint64();
+          const li = lid <= nLoc ? locIdxDense[lid] : lid <= SAFE ? locIdxSparse.get(lid) ?? -1 : -1;
+          if (li < 0) throw this.nilLocation(vpos);
+          if (nStack === stack.length) {
+            const next = new Int32Array(stack.length * 2);
+            next.set(stack);
+            stack = next;
           }
-        }
-        const vals = value ?? [];
-        if (vals.length !== nTypes) {
-          throw malformed(`sample ${k} has ${vals.length} values, want ${nTypes} (one per sample type)`);
-        }
-        for (let i = 0; i < nTypes; i++) absSum[i] += Math.abs(vals[i]);
-        samples[k] = { location: location ?? [], value: vals, label, numLabel, numUnit };
+          stack[nStack++] = li;
+        } else if (field === 2) {
+          if (wt !== WIRE_VARINT) throw wireTypeError('sample value', wt, tagPos);
+          const v = r.int64();
+          if (r.wide !== null) sawWide = true;
+          if (nVals < nTypes) values[v0 + nVals] = v;
+          nVals++;
+        } else if (field === 3) {
+          if (wt !== WIRE_LEN) throw wireTypeError('sample label', wt, tagPos);
+          this.readLabel(r.lengthEnd(end));
+        } else r.skip(wt, end);
+      }
+      if (r.pos !== end) throw truncatedAt(end);
+      if (nVals !== nTypes) {
+        throw malformed(`sample ${k} has ${nVals} values, want ${nTypes} (one per sample type)`);
+      }
+      for (let i = 0; i < nTypes; i++) absSum[i] += Math.abs(values[v0 + i]);
+      if (this.curLabel !== null) (labelCol ??= new Array<Record<string, string[]> | null>(nSamples).fill(null))[k] = this.curLabel;
+      if (this.nUnits > 0) {
+        this.finishNumLabels();
+        (numLabelCol ??= new Array<Record<string, number[]> | null>(nSamples).fill(null))[k] = this.curNumLabel;
+        (numUnitCol ??= new Array<Record<string, string[]> | null>(nSamples).fill(null))[k] = this.curNumUnit;
       }
     }
+    stackStart[nSamples] = nStack;
     this.sawWide = sawWide;
+    this.columns = {
+      n: nSamples,
+      nTypes,
+      // A view when the estimate was close; else an exact-size copy.
+      stack: 4 * nStack >= 3 * stack.length ? stack.subarray(0, nStack) : stack.slice(0, nStack),
+      stackStart,
+      values,
+      label: labelCol,
+      numLabel: numLabelCol,
+      numUnit: numUnitCol,
+    };
   }
 
   profile(): Profile {
@@ -629,7 +780,7 @@ class ProtoDecoder {
     const profile: Profile = {
       sampleType: this.sampleType,
       defaultSampleType: this.strBig(this.defaultSampleTypeX, 'default_sample_type'),
-      sample: this.samples,
+      sample: [],
       mapping: this.mappingList,
       location: this.locList,
       function: this.funcList,
@@ -643,6 +794,7 @@ class ProtoDecoder {
       docUrl: this.strBig(this.docUrlX, 'doc_url'),
       exactValues: null,
     };
+    attachColumns(profile, this.columns as SampleColumns);
     let needExact = this.sawWide;
     for (let i = 0; i < this.absSum.length; i++) if (this.absSum[i] > 2 ** 52) needExact = true;
     if (needExact) return finishProfile(profile, exactSampleValues(this.buf, this.sampleR, this.sampleType.length));

@@ -62,6 +62,23 @@ export interface Sample {
   numUnit: Record<string, string[]> | null;
 }
 
+/**
+ * Samples stored column-wise (the fast decoder's form): sample k's stack is
+ * stack[stackStart[k] .. stackStart[k+1]), indices into Profile.location, leaf first;
+ * its values are values[k*nTypes .. (k+1)*nTypes) (the numbers Sample.value holds).
+ * label/numLabel/numUnit hold each sample's maps, or are null when no sample has any.
+ */
+export interface SampleColumns {
+  n: number;
+  nTypes: number;
+  stack: Int32Array;
+  stackStart: Int32Array;
+  values: Float64Array;
+  label: (Record<string, string[]> | null)[] | null;
+  numLabel: (Record<string, number[]> | null)[] | null;
+  numUnit: (Record<string, string[]> | null)[] | null;
+}
+
 export interface Profile {
   sampleType: ValueType[];
   /** The type name from default_sample_type, "" when unset. */
@@ -84,6 +101,14 @@ export interface Profile {
    * these (BigInt arithmetic) instead of `value` then, so no total silently rounds.
    */
   exactValues: bigint[][] | null;
+  /**
+   * Optional, additive: the same samples column-wise, describing `sample` and `location`
+   * exactly. Set only by the fast decoder, as a non-enumerable property, so a profile
+   * made by spreading another ({ ...p, sample }) never inherits stale columns; readers
+   * that find it may skip the per-sample objects (which the decoder then builds lazily).
+   * Treat it as read-only; assigning `sample` on such a profile removes it.
+   */
+  columns?: SampleColumns;
 }
 
 /** Where the decoded profile came from; reported in metadata and errors. */

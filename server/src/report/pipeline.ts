@@ -22,7 +22,11 @@ export interface Prepared {
 }
 
 function hasBaseLabel(s: Profile['sample'][number]): boolean {
-  const v = s.label?.['pprof::base'];
+  return isBase(s.label);
+}
+
+function isBase(label: Record<string, string[]> | null): boolean {
+  const v = label?.['pprof::base'];
   return !!v && v.includes('true');
 }
 
@@ -33,7 +37,7 @@ export function computeTotal(
   samples: Int32Array | null,
   mean = false,
 ): { total: number; totalX: bigint | null } {
-  const n = samples ? samples.length : p.sample.length;
+  const n = samples ? samples.length : p.columns ? p.columns.n : p.sample.length;
   if (p.exactValues) {
     let total = 0n;
     let diff = 0n;
@@ -46,7 +50,8 @@ export function computeTotal(
       const d = mean ? p.exactValues[i][0] : 0n;
       total = BigInt.asIntN(64, total + v);
       div = BigInt.asIntN(64, div + d);
-      if (hasBaseLabel(p.sample[i])) {
+      const base = p.columns ? isBase(p.columns.label === null ? null : p.columns.label[i]) : hasBaseLabel(p.sample[i]);
+      if (base) {
         diff = BigInt.asIntN(64, diff + v);
         diffDiv = BigInt.asIntN(64, diffDiv + d);
       }
@@ -60,7 +65,22 @@ export function computeTotal(
   let diff = 0;
   let div = 0;
   let diffDiv = 0;
-  for (let k = 0; k < n; k++) {
+  const cols = p.columns;
+  if (cols) {
+    // Column-wise profile (fast decoder): same sums without building Sample objects.
+    const { values, nTypes, label } = cols;
+    for (let k = 0; k < n; k++) {
+      const i = samples ? samples[k] : k;
+      const v = Math.abs(values[i * nTypes + idx]);
+      const d = mean ? values[i * nTypes] : 0;
+      total += v;
+      div += d;
+      if (label !== null && isBase(label[i])) {
+        diff += v;
+        diffDiv += d;
+      }
+    }
+  } else for (let k = 0; k < n; k++) {
     const i = samples ? samples[k] : k;
     const s = p.sample[i];
     const v = Math.abs(s.value[idx]);
@@ -97,6 +117,9 @@ export function prepareQuery(raw: Profile, q: Query): Prepared {
       exact[k] = p.exactValues[work.sampleIdx[k]][idx];
       v[k] = Number(exact[k]);
     }
+  } else if (p.columns) {
+    const { values, nTypes } = p.columns;
+    for (let k = 0; k < n; k++) v[k] = values[work.sampleIdx[k] * nTypes + idx];
   } else {
     for (let k = 0; k < n; k++) v[k] = p.sample[work.sampleIdx[k]].value[idx];
   }
@@ -110,6 +133,9 @@ export function prepareQuery(raw: Profile, q: Query): Prepared {
         divExact[k] = p.exactValues[work.sampleIdx[k]][0];
         div[k] = Number(divExact[k]);
       }
+    } else if (p.columns) {
+      const { values, nTypes } = p.columns;
+      for (let k = 0; k < n; k++) div[k] = values[work.sampleIdx[k] * nTypes];
     } else for (let k = 0; k < n; k++) div[k] = p.sample[work.sampleIdx[k]].value[0];
   }
   const activeFilters: string[] = [];
