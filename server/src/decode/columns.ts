@@ -31,28 +31,23 @@ function materialize(locs: readonly Location[], c: SampleColumns): Sample[] {
 
 /**
  * Gives `p` its columns (non-enumerable, so `{ ...p }` copies and structured clones never
- * carry them over to a profile whose samples may differ) and a `sample` property that
- * builds the Sample array on first read and then becomes a plain data property. Assigning
- * `p.sample` replaces the array and drops the columns, which no longer describe it.
+ * carry them over to a profile whose samples may differ) and a `sample` accessor that
+ * builds the Sample array on first read. It stays an accessor afterwards so that assigning
+ * `p.sample`, at any time, replaces the array and drops the columns, which no longer
+ * describe it.
  */
 export function attachColumns(p: Profile, c: SampleColumns): Profile {
   Object.defineProperty(p, 'columns', { value: c, enumerable: false, configurable: true, writable: true });
   const locs = p.location; // the array the stack indices refer to, as decoded
-  const setSamples = (self: Profile, samples: Sample[]): void => {
-    Object.defineProperty(self, 'sample', { value: samples, enumerable: true, configurable: true, writable: true });
-  };
   let built: Sample[] | null = null;
   Object.defineProperty(p, 'sample', {
     enumerable: true,
     configurable: true,
-    get(this: Profile): Sample[] {
-      built ??= materialize(locs, c);
-      // Later reads then see a plain property (impossible if the profile was frozen).
-      if (Object.isExtensible(this)) setSamples(this, built);
-      return built;
+    get(): Sample[] {
+      return (built ??= materialize(locs, c));
     },
     set(this: Profile, samples: Sample[]): void {
-      setSamples(this, samples);
+      Object.defineProperty(this, 'sample', { value: samples, enumerable: true, configurable: true, writable: true });
       delete this.columns;
     },
   });

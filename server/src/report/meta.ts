@@ -48,7 +48,8 @@ export function profileMeta(p: Profile): ProfileMeta {
     period: p.period.toString(),
     timeNanos: p.timeNanos.toString(),
     durationNanos: p.durationNanos.toString(),
-    sampleCount: p.sample.length,
+    // The count alone need not build the decoder's lazy per-sample objects.
+    sampleCount: p.columns?.n ?? p.sample.length,
     comments: p.comments.slice(),
     dropFrames: p.dropFrames,
     keepFrames: p.keepFrames,
