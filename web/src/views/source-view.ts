@@ -8,11 +8,19 @@ import { fmtIn, fmtPct } from '../fmt.js';
 import { registeredSourceTools, type ProfilePageContext, type ProfileState } from '../registry.js';
 import { apiParams } from '../state.js';
 
-/** Optional fields the source engineer adds to lines (escape analysis). */
+/** Optional fields the source engineer adds to lines (server/src/source/annotate.ts). */
 interface EscapeNote {
+  col?: number;
   kind: string;
   message: string;
+  /** -m=2 explanation: a head line, then flow/from steps; '' separates blocks. */
+  chain?: string[];
 }
+
+/** Decisions that put a value on the heap: the "why" for an allocating line. */
+const ESCAPING = new Set(['escapes', 'moved-to-heap']);
+/** Inlining and similar notes: context, not a reason; kept to one line. */
+const MINOR = new Set(['can-inline', 'cannot-inline', 'inlining-call', 'devirtualized', 'other']);
 type AnnotatedLine = SourceLine & { escape?: EscapeNote[]; escapeMarker?: boolean };
 
 const CONTEXT = 3;
@@ -183,14 +191,38 @@ export class SourceView {
       hot.push({ el: row, v: Math.abs(l.flat) * 2 + Math.abs(l.cum) });
     }
     if (l.escapeMarker) {
-      const a = h('a.escape-marker', { href: '/concepts/escape-analysis', 'data-nav': '', title: 'Escape analysis: a value here moves to the heap' }, 'heap ↗');
+      // Pair the bytes with the compiler's reason: stripe the row, and a badge linking the concept.
+      row.classList.add('escape-hit');
+      const a = h(
+        'a.escape-marker',
+        { href: '/concepts/escape-analysis', 'data-nav': '', title: 'The compiler moved a value on this line to the heap, so these bytes are heap allocations. Open: escape analysis' },
+        'heap · escape analysis ↗',
+      );
       text.append(' ', a);
     }
     if (l.escape?.length) {
       const notes = h('div.escape-notes');
-      for (const n of l.escape) notes.append(h('div.escape-note', null, h('span.kind', null, n.kind), ' ', n.message));
+      for (const n of l.escape) notes.append(this.renderNote(n, !!l.escapeMarker));
       text.append(notes);
     }
     return row;
+  }
+
+  /** One compiler decision; on an allocating line its -m=2 chain opens on demand. */
+  private renderNote(n: EscapeNote, hit: boolean): HTMLElement {
+    const where = n.col ? `column ${n.col}: ` : '';
+    const note = h('div.escape-note', { 'data-kind': n.kind }, h('span.kind', null, n.kind), ' ', h('span.msg', { title: `${where}${n.message}` }, n.message));
+    if (hit && ESCAPING.has(n.kind)) note.classList.add('reason');
+    else if (MINOR.has(n.kind)) note.classList.add('minor');
+    if (n.chain?.length) {
+      const steps = h('div.chain-steps');
+      for (const step of n.chain) {
+        const cls = step === '' ? 'sep' : /^flow:/.test(step) ? 'flow' : /^from /.test(step) ? 'from' : 'head';
+        steps.append(h(`div.step.${cls}`, null, step));
+      }
+      const n2 = n.chain.filter((x) => /^(flow:|from )/.test(x)).length;
+      note.append(h('details.escape-chain', null, h('summary', null, `compiler's reasoning (-m=2, ${n2} step${n2 === 1 ? '' : 's'})`), steps));
+    }
+    return note;
   }
 }
