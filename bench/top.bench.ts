@@ -1,7 +1,7 @@
 // `pprof-lens top FILE` end to end (node process: start, read, decode, report, print)
 // against `go tool pprof -top -symbolize=none FILE` in the same run, with peak RSS of
 // each (GNU time %M, else /proc polling). Also the engine alone, in process, on a
-// decoded profile (top and flame graph). Prints figures; results in bench/results-engine.md.
+// decoded profile (top and flame graph). Prints figures; results in bench/RESULTS.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,7 @@
 // Flame graph drawn by d3-flame-graph 5 (SVG) on d3 7. The server prunes the tree
 // (minFraction ≈ half a pixel) and minFrameSize(1.5) keeps the DOM to the frames a
 // user can see, so a first draw and a zoom stay well under the targets
-// (bench/results-web.md). Children the server left out show as a grey "+N small"
+// (bench/RESULTS.md). Children the server left out show as a grey "+N small"
 // frame; zooming into its parent fetches that subtree at full detail (flame-view.ts).
 import flamegraph, { type FlameDatum, type FlameGraphChart, type FlameTooltip } from 'd3-flame-graph';
 import type { HierarchyNode } from 'd3-hierarchy';
