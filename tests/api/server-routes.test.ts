@@ -349,12 +349,43 @@ describe('limits', () => {
   });
 });
 
+/**
+ * A valid profile that is small gzipped but large once decoded: `n` functions with
+ * distinct long names, one location and one sample each (~`n * nameLen` bytes of strings
+ * plus the objects around them).
+ */
+function bigWhenDecoded(n: number, nameLen: number): Buffer {
+  const varint = (v: number): Buffer => {
+    const b: number[] = [];
+    while (v >= 0x80) {
+      b.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    b.push(v);
+    return Buffer.from(b);
+  };
+  const len = (f: number, payload: Buffer): Buffer => Buffer.concat([varint((f << 3) | 2), varint(payload.length), payload]);
+  const int = (f: number, v: number): Buffer => Buffer.concat([varint(f << 3), varint(v)]);
+  const parts: Buffer[] = [len(1, Buffer.concat([int(1, 1), int(2, 2)]))]; // sample_type samples/count
+  for (const str of ['', 'samples', 'count']) parts.push(len(6, Buffer.from(str)));
+  const pad = 'x'.repeat(nameLen);
+  for (let i = 1; i <= n; i++) {
+    parts.push(len(6, Buffer.from(`main.f${i}${pad}`)));
+    parts.push(len(5, Buffer.concat([int(1, i), int(2, i + 2)]))); // function id, name
+    parts.push(len(4, Buffer.concat([int(1, i), len(4, int(1, i))]))); // location id, line{function_id}
+    parts.push(len(2, Buffer.concat([len(1, varint(i)), len(2, varint(1))]))); // sample: location, value 1
+  }
+  return gzipSync(Buffer.concat(parts));
+}
+
 describe('a profile too big for an analysis worker', () => {
   it('is a 413; the worker is replaced and the server keeps serving', async () => {
     const t = tempDir();
     const s = await startTestServer(t.dir, { workers: 1, workerHeapMb: 40 });
     try {
-      const res = await upload(s.url, sample(HEAP));
+      // ~60 MB of distinct names alone: well past the 40 MB worker heap, whatever the decoder's layout.
+      const big = bigWhenDecoded(250_000, 240);
+      const res = await upload(s.url, big);
       expect(res.status).toBe(413);
       expect(((await res.json()) as { error: string }).error).toMatch(/out of memory/);
       expect(await uploadOk(s.url, cpuBytes)).toBe(cpuId);
@@ -364,6 +395,12 @@ describe('a profile too big for an analysis worker', () => {
       await s.close();
       t.remove();
     }
+  });
+
+  it('the same profile decodes fine where memory allows (the 413 is the heap limit, not bad input)', () => {
+    const p = decodeProfile(bigWhenDecoded(2_000, 240));
+    expect(p.function).toHaveLength(2_000);
+    expect(p.sample).toHaveLength(2_000);
   });
 });
 
