@@ -3,6 +3,7 @@
 // Scale/ScaleN, Merge (Compact-style keying of samples, locations, functions and
 // mappings) and the `pprof::base=true` label. Pure functions: inputs are never mutated.
 import type { Func, Line, Location, Mapping, Profile, Sample, ValueType } from '../model/profile.js';
+import { sameUnitFamily, scale as measurementScale } from '../report/format.js';
 
 /** Label pprof puts on every diff-base sample; the report total counts only those. */
 export const DIFF_BASE_LABEL = 'pprof::base';
@@ -108,83 +109,18 @@ export function scale(p: Profile, ratio: number): Profile {
   return scaleN(p, p.sampleType.map(() => ratio));
 }
 
-// ---------------------------------------------------------------------------
-// Units (internal/measurement): enough of the tables to convert between profiles.
-
-interface UnitDef {
-  canonical: string;
-  aliases: string[];
-  factor: number;
-}
-interface UnitType {
-  defaultUnit: string;
-  units: UnitDef[];
-}
-
-const UNIT_TYPES: UnitType[] = [
-  {
-    defaultUnit: 'B',
-    units: [
-      { canonical: 'B', aliases: ['b', 'byte'], factor: 1 },
-      { canonical: 'kB', aliases: ['kb', 'kbyte', 'kilobyte'], factor: 1024 },
-      { canonical: 'MB', aliases: ['mb', 'mbyte', 'megabyte'], factor: 1024 ** 2 },
-      { canonical: 'GB', aliases: ['gb', 'gbyte', 'gigabyte'], factor: 1024 ** 3 },
-      { canonical: 'TB', aliases: ['tb', 'tbyte', 'terabyte'], factor: 1024 ** 4 },
-      { canonical: 'PB', aliases: ['pb', 'pbyte', 'petabyte'], factor: 1024 ** 5 },
-    ],
-  },
-  {
-    defaultUnit: 's',
-    units: [
-      { canonical: 'ns', aliases: ['ns', 'nanosecond'], factor: 1 },
-      { canonical: 'us', aliases: ['μs', 'us', 'microsecond'], factor: 1e3 },
-      { canonical: 'ms', aliases: ['ms', 'millisecond'], factor: 1e6 },
-      { canonical: 's', aliases: ['s', 'sec', 'second'], factor: 1e9 },
-      { canonical: 'hrs', aliases: ['hour', 'hr'], factor: 3.6e12 },
-    ],
-  },
-  {
-    defaultUnit: 'GCU',
-    units: [
-      { canonical: 'n*GCU', aliases: ['nanogcu'], factor: 1e-9 },
-      { canonical: 'u*GCU', aliases: ['microgcu'], factor: 1e-6 },
-      { canonical: 'm*GCU', aliases: ['milligcu'], factor: 1e-3 },
-      { canonical: 'GCU', aliases: ['gcu'], factor: 1 },
-      { canonical: 'k*GCU', aliases: ['kilogcu'], factor: 1e3 },
-      { canonical: 'M*GCU', aliases: ['megagcu'], factor: 1e6 },
-      { canonical: 'G*GCU', aliases: ['gigagcu'], factor: 1e9 },
-      { canonical: 'T*GCU', aliases: ['teragcu'], factor: 1e12 },
-      { canonical: 'P*GCU', aliases: ['petagcu'], factor: 1e15 },
-    ],
-  },
-];
-
-const utf8 = new TextEncoder();
-
-/** measurement's sniffUnit: lower-case, strip one trailing "s" when longer than 2 bytes. */
-function sniffUnit(ut: UnitType, unit: string): UnitDef | null {
-  let u = unit.toLowerCase();
-  if (utf8.encode(u).length > 2) u = u.replace(/s$/, '');
-  for (const d of ut.units) if (d.aliases.includes(u)) return d;
-  return null;
-}
+// Units: pprof's measurement tables live in report/format.ts.
 
 /** measurement.Scale(1, from, to) for a known pair, else 1 (pprof leaves unknown units alone). */
 function unitRatio(from: string, to: string): number {
-  for (const ut of UNIT_TYPES) {
-    const f = sniffUnit(ut, from);
-    if (!f) continue;
-    const t = sniffUnit(ut, to) ?? ut.units.find((d) => d.canonical === ut.defaultUnit)!;
-    return f.factor / t.factor;
-  }
-  return 1;
+  return measurementScale(1, from, to)[0];
 }
 
 function compatibleValueTypes(a: ValueType | null, b: ValueType | null): boolean {
   if (!a || !b) return true;
   if (a.type.replace(/s$/, '') !== b.type.replace(/s$/, '')) return false;
   if (a.unit === b.unit) return true;
-  return UNIT_TYPES.some((ut) => sniffUnit(ut, a.unit) !== null && sniffUnit(ut, b.unit) !== null);
+  return sameUnitFamily(a.unit, b.unit);
 }
 
 function fmtType(t: ValueType | null): string {

@@ -161,6 +161,11 @@ export function scale(value: number, fromUnit: string, toUnit: string): [number,
   }
 }
 
+/** True when both units belong to one of pprof's unit families (bytes, time, GCU). */
+export function sameUnitFamily(a: string, b: string): boolean {
+  return UNIT_TYPES.some((ut) => sniffUnit(ut, a) !== null && sniffUnit(ut, b) !== null);
+}
+
 /** True when `unit` names a unit pprof knows (bytes, time, GCU families). */
 export function isKnownUnit(unit: string): boolean {
   return UNIT_TYPES.some((ut) => sniffUnit(ut, unit) !== null);
