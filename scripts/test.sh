@@ -10,4 +10,13 @@ bash scripts/ensure-chromium.sh
 npm run --silent build
 bash scripts/make-references.sh
 npx tsc --noEmit -p tsconfig.json
-npx vitest run "$@"
+mkdir -p tests/.tmp
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=tests/.tmp/vitest.json "$@" || status=$?
+# One plain closing line that any CI reads, whatever the runner prints above it.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync("tests/.tmp/vitest.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' || true
+exit "$status"
