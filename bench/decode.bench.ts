@@ -12,13 +12,14 @@ import { gunzip, gunzipSync } from 'node:zlib';
 import { decodeProfile } from '../server/src/decode/index.js';
 import { decodeProtoFast } from '../server/src/decode/fast-decoder.js';
 import { decodeProtoReference } from '../server/src/decode/reference-decoder.js';
+import { SHARED_DIR } from '../tests/shared-dir.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const ROOT = join(import.meta.dirname, '..');
 const INPUTS = [
-  '/work/shared/corpus/google-pprof/internal/proftest/testdata/large.cpu',
+  SHARED_DIR + '/corpus/google-pprof/internal/proftest/testdata/large.cpu',
   join(ROOT, 'samples/largeheap/heap.pb.gz'),
 ].filter(existsSync);
 const RUNS = Number(process.argv[2] ?? 7);
@@ -79,7 +80,7 @@ for (const file of INPUTS) {
   // The first decode in the process runs before V8 has optimised the decoder.
   const first = measure(1, () => decodeProtoFast(raw));
   const p = decodeProtoFast(raw);
-  console.log(`\n### ${file.replace(ROOT + '/', '').replace('/work/shared/corpus/', 'corpus/')}`);
+  console.log(`\n### ${file.replace(ROOT + '/', '').replace(SHARED_DIR + '/corpus/', 'corpus/')}`);
   console.log(`${(gz.length / 1e6).toFixed(2)} MB gzip -> ${(raw.length / 1e6).toFixed(2)} MB profile.proto; ${p.sample.length} samples, ${p.location.length} locations, ${p.function.length} functions\n`);
   console.log('| step | median ms | best ms | median CPU ms | MB/s (median) | MB/s (best) |');
   console.log('|---|---:|---:|---:|---:|---:|');

@@ -15,7 +15,7 @@ export TZ=UTC
 export HOME="$(mktemp -d)"  # pprof may save fetched profiles under $HOME/pprof
 export PPROF_TMPDIR="$HOME"
 trap 'rm -rf "$HOME" "${OUT:-}"' EXIT
-CORPUS=/work/shared/corpus
+CORPUS="$(cd .. && pwd)/shared/corpus"  # shared/ beside the repository
 GV=$CORPUS/go-versions
 SYN=$CORPUS/google-pprof/generated/synthetic
 

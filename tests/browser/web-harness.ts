@@ -32,7 +32,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** vite build into a private directory (other engineers may be rebuilding dist/web meanwhile). */
+/** vite build into a private directory (a concurrent build may be replacing dist/web meanwhile). */
 export function buildWeb(outDir: string): void {
   execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
     cwd: ROOT,

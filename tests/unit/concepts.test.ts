@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { CONCEPTS, getConcept, listConcepts } from '../../server/src/insights/concepts/index.js';
 import { EXPLAINED_SAMPLE_TYPES, explainColumn, explainSampleType } from '../../server/src/insights/explain.js';
 import { ROOT } from './insights-helpers.js';
+import { SHARED_DIR } from '../shared-dir.js';
 
-const SEEDS = '/work/shared/seeds';
+const SEEDS = SHARED_DIR + '/seeds';
 
 /** Slugs the issue asks for (one per seed topic). */
 const REQUIRED = [

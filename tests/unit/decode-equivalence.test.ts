@@ -11,9 +11,10 @@ import { decodeProtoReference } from '../../server/src/decode/reference-decoder.
 import { decodeProfile } from '../../server/src/decode/index.js';
 import { miniProfile } from '../fixtures/decode/pb.js';
 import { profileDifference } from '../fixtures/decode/compare.js';
+import { SHARED_DIR } from '../shared-dir.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CORPUS = '/work/shared/corpus';
+const CORPUS = SHARED_DIR + '/corpus';
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;

@@ -5,8 +5,9 @@ import { createGzip, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_INFLATED_BYTES, decodeProfile, decodeProfileAsync, ProfileDecodeError } from '../../server/src/decode/index.js';
 import { miniProfile } from '../fixtures/decode/pb.js';
+import { SHARED_DIR } from '../shared-dir.js';
 
-const SAMPLE_CPU = '/work/shared/corpus/google-pprof/internal/report/testdata/sample.cpu';
+const SAMPLE_CPU = SHARED_DIR + '/corpus/google-pprof/internal/report/testdata/sample.cpu';
 
 /** 1 GiB of zeros, gzipped by streaming 1 MiB chunks so the test never holds 1 GiB. */
 async function makeBomb(): Promise<Buffer> {

@@ -1,5 +1,5 @@
 /*
- * Web UI extension points (owned by the web engineer).
+ * Web UI extension points.
  *
  * Features add UI without touching the core pages. Each feature lives in its own
  * module (put yours under web/src/features/<area>/) and registers itself at import

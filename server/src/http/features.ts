@@ -1,4 +1,4 @@
-// Feature routers (insights, sources, capture, diff). Each feature engineer adds one import
+// Feature routers (insights, sources, capture, diff). Each feature adds one import
 // and one line to the list below. They are mounted after the core profile routes, so a
 // feature cannot shadow a core route; give feature routes their own path segments
 // (e.g. /api/profiles/:id/insights).

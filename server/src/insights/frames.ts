@@ -1,6 +1,6 @@
 // Frame names and the sample walk every rule uses: normalised function names,
 // runtime / standard-library / user classification, and per-sample stacks.
-// Name sets follow /work/shared/research/concepts.md (Go 1.19 .. current).
+// Name sets follow the research notes (shared/research/concepts.md) (Go 1.19 .. current).
 import type { Profile } from '../model/profile.js';
 import { PROF_OVERHEAD } from './patterns.js';
 

@@ -1,4 +1,5 @@
-// Engine entry points (contract: /work/team/API.md). Pure functions over a decoded Profile.
+// Engine entry points: pure functions over a decoded Profile, the contract the server,
+// insights and compare code build on.
 import type { Profile } from '../model/profile.js';
 import { removeUninteresting } from '../analysis/prune.js';
 import { sampleIndexByName } from '../analysis/sampleindex.js';

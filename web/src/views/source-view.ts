@@ -8,7 +8,7 @@ import { fmtIn, fmtPct } from '../fmt.js';
 import { registeredSourceTools, type ProfilePageContext, type ProfileState } from '../registry.js';
 import { apiParams } from '../state.js';
 
-/** Optional fields the source engineer adds to lines (server/src/source/annotate.ts). */
+/** Optional fields the source layer adds to lines (server/src/source/annotate.ts). */
 interface EscapeNote {
   col?: number;
   kind: string;
