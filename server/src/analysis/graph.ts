@@ -5,6 +5,7 @@ import type { Granularity } from '../model/query.js';
 import type { Line, Location } from '../model/profile.js';
 import { baseName, cleanPath, trimPath } from './paths.js';
 import type { Work } from './work.js';
+import { doubled } from './columns.js';
 
 export interface NodeInfo {
   name: string;
@@ -211,22 +212,11 @@ export function inlineLabels(w: Work, t: NodeTable, sv: SampleValues, kept: Uint
   let n = 0;
   const hash = (a: number, b: number): number => (Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca77)) >>> 0;
   const growEdges = (): void => {
-    const c = eParent.length * 2;
-    const np = new Int32Array(c);
-    np.set(eParent);
-    eParent = np;
-    const nc = new Int32Array(c);
-    nc.set(eChild);
-    eChild = nc;
-    const nw = new Float64Array(c);
-    nw.set(eWeight);
-    eWeight = nw;
-    const ni = new Uint8Array(c);
-    ni.set(eInline);
-    eInline = ni;
-    const ns = new Int32Array(c);
-    ns.set(eStamp);
-    eStamp = ns;
+    eParent = doubled(eParent);
+    eChild = doubled(eChild);
+    eWeight = doubled(eWeight);
+    eInline = doubled(eInline);
+    eStamp = doubled(eStamp);
   };
   const rehash = (): void => {
     cap <<= 1;

@@ -6,6 +6,7 @@ import { QueryError, type Query } from '../model/query.js';
 import type { FlameGraph, FlameNode } from '../model/views.js';
 import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
 import { prepareQuery } from './pipeline.js';
+import { doubled } from '../analysis/columns.js';
 
 export const DEFAULT_MIN_FRACTION = 0.001;
 
@@ -18,19 +19,10 @@ interface Tree {
 }
 
 function grow(t: Tree): void {
-  const cap = t.parent.length * 2;
-  const np = new Int32Array(cap);
-  np.set(t.parent);
-  const nk = new Int32Array(cap);
-  nk.set(t.key);
-  const nv = new Float64Array(cap);
-  nv.set(t.value);
-  const ns = new Float64Array(cap);
-  ns.set(t.self);
-  t.parent = np;
-  t.key = nk;
-  t.value = nv;
-  t.self = ns;
+  t.parent = doubled(t.parent);
+  t.key = doubled(t.key);
+  t.value = doubled(t.value);
+  t.self = doubled(t.self);
 }
 
 function frameName(info: NodeInfo, gran: string): string {
