@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
 import { listText } from '../../server/src/cli/list.js';
 import { topText } from '../../server/src/cli/top.js';
 
@@ -54,4 +55,46 @@ export function firstDiff(ours: string, theirs: string): string | null {
     if (a[i] !== b[i]) return `line ${i + 1}:\n  ours:  ${JSON.stringify(a[i])}\n  pprof: ${JSON.stringify(b[i])}`;
   }
   return null;
+}
+
+/**
+ * Every recorded case of one mode must be reproduced line for line by our CLI parser and
+ * engine (headers included), failing when the references are missing or too few.
+ */
+export function describeReferenceCases(mode: RefCase['mode'], minCases: number): void {
+  let cases: RefCase[] = [];
+  let loadError: Error | null = null;
+  try {
+    cases = loadManifest().cases.filter((c) => c.mode === mode);
+  } catch (e) {
+    loadError = e as Error;
+  }
+  describe(`${mode} matches go tool pprof -${mode}`, () => {
+    it('has references', () => {
+      if (loadError) throw loadError;
+      expect(cases.length).toBeGreaterThan(minCases);
+    });
+    const bySlug = new Map<string, RefCase[]>();
+    for (const c of cases) bySlug.set(c.slug, [...(bySlug.get(c.slug) ?? []), c]);
+    for (const [slug, list] of bySlug) {
+      describe(slug, () => {
+        for (const c of list) {
+          it(`${c.name} ${c.args.join(' ')}`, () => {
+            const expected = readFileSync(path.join(ROOT, c.expected), 'utf8');
+            const r = runOurs(c);
+            if (c.rc !== 0) {
+              expect(r.error, 'pprof failed, so must we').toBeTruthy();
+              return;
+            }
+            expect(r.error).toBeUndefined();
+            const d = firstDiff(r.out, expected);
+            expect(d, d ?? '').toBeNull();
+            // pprof's "<Option> expression matched no samples" warnings (stderr) must match too.
+            const goWarn = c.stderr.split('\n').filter((l) => l.endsWith('expression matched no samples'));
+            expect(r.warnings.filter((l) => l.endsWith('expression matched no samples'))).toEqual(goWarn);
+          });
+        }
+      });
+    }
+  });
 }
