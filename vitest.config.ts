@@ -1,13 +1,39 @@
 import { defineConfig } from 'vitest/config';
 
-// One run covers unit, API and browser tests; browser tests share one Chromium and
-// need the built web bundle, which scripts/test.sh builds first.
+// `vitest run` (npm test) runs every project. `npm run test:unit` runs the "unit" project
+// alone: pure tests that need no Go, Chromium, Ceph or root. Unit-level tests that compare
+// with `go tool pprof` (tests/.references, made by scripts/make-references.sh) or run the
+// Go toolchain are the "reference" project, listed here.
+const REFERENCE = [
+  'tests/unit/diff-flame.test.ts',
+  'tests/unit/diff-merge.test.ts',
+  'tests/unit/diff-top.test.ts',
+  'tests/unit/encode-pprof.test.ts',
+  'tests/unit/engine-exact.test.ts',
+  'tests/unit/engine-tz.test.ts',
+  'tests/unit/format.test.ts',
+  'tests/unit/insights-cpu.test.ts',
+  'tests/unit/insights-rules.test.ts',
+  'tests/unit/insights-samples.test.ts',
+  'tests/unit/list-references.test.ts',
+  'tests/unit/source-escape.test.ts',
+  'tests/unit/source-reader.test.ts',
+  'tests/unit/top-references.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], exclude: REFERENCE } },
+      { extends: true, test: { name: 'reference', include: REFERENCE } },
+      // API and browser tests start servers; browser tests share one Chromium and need the
+      // built web bundle, which scripts/test.sh builds first.
+      { extends: true, test: { name: 'api', include: ['tests/api/**/*.test.ts'] } },
+      { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'] } },
+    ],
   },
 });

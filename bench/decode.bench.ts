@@ -8,18 +8,18 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { gunzip, gunzipSync } from 'node:zlib';
+import { gunzip, gunzipSync, gzipSync } from 'node:zlib';
 import { decodeProfile } from '../server/src/decode/index.js';
 import { decodeProtoFast } from '../server/src/decode/fast-decoder.js';
-import { decodeProtoReference } from '../server/src/decode/reference-decoder.js';
-import { SHARED_DIR } from '../tests/shared-dir.js';
+import { decodeProtoReference } from '../tests/fixtures/decode/reference-decoder.js';
+import { CORPUS_DIR } from '../tests/corpus.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const ROOT = join(import.meta.dirname, '..');
 const INPUTS = [
-  SHARED_DIR + '/corpus/google-pprof/internal/proftest/testdata/large.cpu',
+  CORPUS_DIR + '/google-pprof/internal/proftest/testdata/large.cpu',
   join(ROOT, 'samples/largeheap/heap.pb.gz'),
 ].filter(existsSync);
 const RUNS = Number(process.argv[2] ?? 7);
@@ -80,7 +80,7 @@ for (const file of INPUTS) {
   // The first decode in the process runs before V8 has optimised the decoder.
   const first = measure(1, () => decodeProtoFast(raw));
   const p = decodeProtoFast(raw);
-  console.log(`\n### ${file.replace(ROOT + '/', '').replace(SHARED_DIR + '/corpus/', 'corpus/')}`);
+  console.log(`\n### ${file.replace(ROOT + '/', '').replace(CORPUS_DIR + '/', 'corpus/')}`);
   console.log(`${(gz.length / 1e6).toFixed(2)} MB gzip -> ${(raw.length / 1e6).toFixed(2)} MB profile.proto; ${p.sample.length} samples, ${p.location.length} locations, ${p.function.length} functions\n`);
   console.log('| step | median ms | best ms | median CPU ms | MB/s (median) | MB/s (best) |');
   console.log('|---|---:|---:|---:|---:|---:|');
@@ -95,5 +95,22 @@ for (const file of INPUTS) {
   const fastMem = retained(() => decodeProtoFast(raw));
   const refMem = retained(() => decodeProtoReference(raw));
   console.log(`\nretained by the decoded profile: hand-written ${(fastMem / 1e6).toFixed(1)} MB, protobufjs reference ${(refMem / 1e6).toFixed(1)} MB`);
+}
+
+// A gzip bomb (1 GiB of zeros, ~1 MB compressed) against the server's 256 MiB cap: the
+// refusal stops at the cap instead of inflating it all.
+{
+  const bomb = gzipSync(Buffer.alloc(1 << 30), { level: 9 });
+  const refuse = measure(3, () => {
+    try {
+      decodeProfile(bomb, { maxInflatedBytes: 256 << 20 });
+    } catch {
+      // too-large, as tests/unit/decode-gzip.test.ts checks
+    }
+  });
+  console.log(`\n### gzip bomb (${(bomb.length / 1e6).toFixed(2)} MB -> 1 GiB), refused at a 256 MiB cap\n`);
+  console.log('| step | median ms | best ms | median CPU ms | MB/s (median) | MB/s (best) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log(row('decodeProfile refusing the bomb', 256 << 20, refuse));
 }
 console.log(`\nload average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);

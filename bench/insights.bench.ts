@@ -3,15 +3,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { decodeProfile } from '../server/src/decode/index.js';
 import { computeInsights } from '../server/src/insights/engine.js';
-import { SHARED_DIR } from '../tests/shared-dir.js';
+import { CORPUS_DIR } from '../tests/corpus.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FILES = [
   'samples/largeheap/heap.pb.gz',
-  SHARED_DIR + '/corpus/go-versions/1.26/cpu.pb.gz',
-  SHARED_DIR + '/corpus/go-versions/1.26/allocs.pb.gz',
-  SHARED_DIR + '/corpus/go-versions/1.26/goroutine.pb.gz',
-  SHARED_DIR + '/corpus/go-versions/1.26/mutex.pb.gz',
+  CORPUS_DIR + '/go-versions/1.26/cpu.pb.gz',
+  CORPUS_DIR + '/go-versions/1.26/allocs.pb.gz',
+  CORPUS_DIR + '/go-versions/1.26/goroutine.pb.gz',
+  CORPUS_DIR + '/go-versions/1.26/mutex.pb.gz',
 ];
 
 function median(xs: number[]): number {

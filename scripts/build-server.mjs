@@ -1,16 +1,11 @@
 // Bundles the server CLI (server/src/cli/main.ts) into dist/cli.mjs with esbuild:
 // Node ESM (+ lazily loaded chunks in dist/chunks), dependencies left external (resolved from node_modules at run time).
-// Needs the generated protobuf code: run `npm run gen:proto` first.
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-if (!existsSync(path.join(root, 'server/src/decode/generated/profile.pb.js'))) {
-  console.error('server/src/decode/generated is missing: run `npm run gen:proto` first');
-  process.exit(1);
-}
 // Stale hashed chunks from earlier builds would pile up.
 rmSync(path.join(root, 'dist/chunks'), { recursive: true, force: true });
 await build({

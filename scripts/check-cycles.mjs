@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DIRS = ['server/src', 'web/src', 'contract', 'tests', 'bench', 'scripts'];
-const SKIP = new Set(['node_modules', 'generated', '.references', '.tmp', '.screenshots', 'fixtures']);
+const SKIP = new Set(['node_modules', 'generated', '.references', '.tmp', '.screenshots', 'corpus']);
 
 function walk(dir, out) {
   if (!existsSync(dir)) return out;

@@ -15,7 +15,7 @@ export TZ=UTC
 export HOME="$(mktemp -d)"  # pprof may save fetched profiles under $HOME/pprof
 export PPROF_TMPDIR="$HOME"
 trap 'rm -rf "$HOME" "${OUT:-}"' EXIT
-CORPUS="$(cd .. && pwd)/shared/corpus"  # shared/ beside the repository
+CORPUS="$(pwd)/tests/fixtures/corpus"
 GV=$CORPUS/go-versions
 SYN=$CORPUS/google-pprof/generated/synthetic
 

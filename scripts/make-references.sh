@@ -2,14 +2,14 @@
 # Records `go tool pprof` outputs as the engine's correctness bar:
 # tests/.references/<slug>/<case>.txt plus tests/.references/manifest.json
 # (one entry per case: the arguments, the input, go's exit code).
-# Inputs: samples/**/*.pb.gz and the proto profiles of ../shared/corpus.
+# Inputs: samples/**/*.pb.gz and the profiles of tests/fixtures/corpus (see its README).
 # Environment is pinned: TZ=UTC, HOME = an empty temp dir, -symbolize=none.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 GO=$(bash scripts/ensure-go.sh)
 OUT=tests/.references
-SHARED=../shared/corpus
+CORPUS=tests/fixtures/corpus
 TMPHOME=$(mktemp -d)
 trap 'rm -rf "$TMPHOME"' EXIT
 mkdir -p "$OUT"
@@ -20,15 +20,15 @@ rm -rf "$OUT"/samples-* "$OUT"/corpus-* "$OUT"/engine-* "$OUT"/manifest.json "$O
 npx --no-install tsx scripts/make-engine-inputs.ts "$OUT/inputs" >&2
 inputs=("$OUT/inputs/exact.pb.gz" "$OUT/inputs/diffbase.pb.gz")
 while IFS= read -r f; do inputs+=("$f"); done < <(find samples -name '*.pb.gz' | sort)
-for f in "$SHARED"/go-versions/*/*.pb.gz \
-  "$SHARED"/google-pprof/internal/proftest/testdata/large.cpu \
-  "$SHARED"/google-pprof/internal/report/testdata/sample.cpu \
-  "$SHARED"/google-pprof/internal/driver/testdata/*.crash \
-  "$SHARED"/google-pprof/internal/driver/testdata/cppbench.cpu_no_samples_type \
-  "$SHARED"/google-pprof/generated/synthetic/*.pb.gz \
-  "$SHARED"/google-pprof/profile/testdata/* \
-  "$SHARED"/google-pprof/internal/driver/testdata/cppbench.cpu \
-  "$SHARED"/google-pprof/internal/driver/testdata/cppbench.small.contention; do
+for f in "$CORPUS"/go-versions/*/*.pb.gz \
+  "$CORPUS"/google-pprof/internal/proftest/testdata/large.cpu \
+  "$CORPUS"/google-pprof/internal/report/testdata/sample.cpu \
+  "$CORPUS"/google-pprof/internal/driver/testdata/*.crash \
+  "$CORPUS"/google-pprof/internal/driver/testdata/cppbench.cpu_no_samples_type \
+  "$CORPUS"/google-pprof/generated/synthetic/*.pb.gz \
+  "$CORPUS"/google-pprof/profile/testdata/* \
+  "$CORPUS"/google-pprof/internal/driver/testdata/cppbench.cpu \
+  "$CORPUS"/google-pprof/internal/driver/testdata/cppbench.small.contention; do
   # legacy formats are included; reference-cases.ts skips any our decoder cannot read
   case "$f" in *.mangled.pb.gz | *.string) continue ;; esac
   [ -f "$f" ] && inputs+=("$f")

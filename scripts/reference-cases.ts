@@ -126,7 +126,7 @@ for (const input of inputs) {
     continue;
   }
   const slug = input
-    .replace(/^\.\.\/shared\/corpus\//, 'corpus/')
+    .replace(/^tests\/fixtures\/corpus\//, 'corpus/')
     .replace(/^tests\/\.references\/inputs\//, 'engine/')
     .replace(/\.pb\.gz$/, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-');

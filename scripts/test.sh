@@ -10,7 +10,7 @@ bash scripts/ensure-chromium.sh
 npm run --silent build
 bash scripts/make-references.sh
 npm run --silent typecheck
-node scripts/check-cycles.mjs
+npm run --silent lint
 mkdir -p tests/.tmp
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=tests/.tmp/vitest.json "$@" || status=$?

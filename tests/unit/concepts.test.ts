@@ -2,14 +2,19 @@
 // words (no 8-word run shared with a seed), with examples, signals and next steps;
 // plus the hover explanations for columns and sample types.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CONCEPTS, getConcept, listConcepts } from '../../server/src/insights/concepts/index.js';
 import { EXPLAINED_SAMPLE_TYPES, explainColumn, explainSampleType } from '../../contract/explain.js';
 import { ROOT } from './insights-helpers.js';
-import { SHARED_DIR } from '../shared-dir.js';
 
-const SEEDS = SHARED_DIR + '/seeds';
+/**
+ * The seed documents the concept pages were written from are research material, not part
+ * of the product: they sit in shared/ beside a working copy (never in the repository), or
+ * where PPROF_LENS_SEEDS points (.ci/run). The originality check runs only where they are
+ * and reports itself skipped elsewhere.
+ */
+const SEEDS = process.env.PPROF_LENS_SEEDS || resolve(ROOT, '..', 'shared', 'seeds');
 
 /** Slugs the issue asks for (one per seed topic). */
 const REQUIRED = [
@@ -60,7 +65,8 @@ describe('concept library', () => {
     for (const r of c.related) expect(getConcept(r), `${slug} -> ${r}`).not.toBeNull();
   });
 
-  it('is written in our own words: no run of 8 words is shared with a seed document', () => {
+  it('is written in our own words: no run of 8 words is shared with a seed document', (ctx) => {
+    ctx.skip(!existsSync(SEEDS), `the seed documents are not beside this working copy (${SEEDS}); the check needs them`);
     const seedShingles = new Set<string>();
     for (const f of readdirSync(SEEDS)) for (const s of shingles(words(readFileSync(join(SEEDS, f), 'utf8')), 8)) seedShingles.add(s);
     expect(seedShingles.size).toBeGreaterThan(1000);

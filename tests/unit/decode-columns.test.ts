@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { decodeProfile } from '../../server/src/decode/index.js';
-import { decodeProtoReference } from '../../server/src/decode/reference-decoder.js';
+import { decodeProtoReference } from '../fixtures/decode/reference-decoder.js';
 import { computeFlameGraph, computeTop, profileMeta } from '../../server/src/report/index.js';
 import type { Profile } from '../../server/src/model/profile.js';
 

@@ -7,14 +7,14 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeProtoFast } from '../../server/src/decode/fast-decoder.js';
-import { decodeProtoReference } from '../../server/src/decode/reference-decoder.js';
+import { decodeProtoReference } from '../fixtures/decode/reference-decoder.js';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import { miniProfile } from '../fixtures/decode/pb.js';
 import { profileDifference } from '../fixtures/decode/compare.js';
-import { SHARED_DIR } from '../shared-dir.js';
+import { CORPUS_DIR } from '../corpus.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CORPUS = SHARED_DIR + '/corpus';
+const CORPUS = CORPUS_DIR;
 
 function walk(dir: string, out: string[] = []): string[] {
   if (!existsSync(dir)) return out;

@@ -2,10 +2,10 @@
 // each case breaks exactly one rule of an otherwise valid profile built by miniProfile.
 import { describe, expect, it } from 'vitest';
 import { decodeProfile, ProfileDecodeError } from '../../server/src/decode/index.js';
-import { decodeProtoReference } from '../../server/src/decode/reference-decoder.js';
+import { decodeProtoReference } from '../fixtures/decode/reference-decoder.js';
 import type { DecodeErrorKind } from '../../server/src/decode/errors.js';
 import { Pb, miniProfile } from '../fixtures/decode/pb.js';
-import { SHARED_DIR } from '../shared-dir.js';
+import { CORPUS_DIR } from '../corpus.js';
 
 function decodeError(bytes: Uint8Array): ProfileDecodeError {
   try {
@@ -227,7 +227,7 @@ describe('mutated real profiles never crash the decoder', () => {
   it('3000 seeded byte mutations of sample.cpu decode or fail with ProfileDecodeError', async () => {
     const { readFileSync } = await import('node:fs');
     const { gunzipSync } = await import('node:zlib');
-    const base = gunzipSync(readFileSync(SHARED_DIR + '/corpus/google-pprof/internal/report/testdata/sample.cpu'));
+    const base = gunzipSync(readFileSync(CORPUS_DIR + '/google-pprof/internal/report/testdata/sample.cpu'));
     let seed = 12345;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) >>> 0;
@@ -258,11 +258,11 @@ describe('mutated legacy text never crashes the decoder', () => {
       'tests/fixtures/decode/go-text/heap.txt',
       'tests/fixtures/decode/go-text/mutex.txt',
       'tests/fixtures/decode/go-text/goroutine.txt',
-      SHARED_DIR + '/corpus/google-pprof/profile/testdata/cppbench.contention',
-      SHARED_DIR + '/corpus/google-pprof/profile/testdata/cppbench.heap',
-      SHARED_DIR + '/corpus/google-pprof/profile/testdata/cppbench.thread',
-      SHARED_DIR + '/corpus/google-pprof/profile/testdata/java.heap',
-      SHARED_DIR + '/corpus/google-pprof/profile/testdata/java.contention',
+      CORPUS_DIR + '/google-pprof/profile/testdata/cppbench.contention',
+      CORPUS_DIR + '/google-pprof/profile/testdata/cppbench.heap',
+      CORPUS_DIR + '/google-pprof/profile/testdata/cppbench.thread',
+      CORPUS_DIR + '/google-pprof/profile/testdata/java.heap',
+      CORPUS_DIR + '/google-pprof/profile/testdata/java.contention',
     ].map((f) => readFileSync(f, 'latin1'));
     const alphabet = ' 0123456789abcdefx@:[]-=\n#/';
     let seed = 777;
@@ -291,7 +291,7 @@ describe('mutated binary CPU profiles never crash the decoder', () => {
     ['java.cpu', 20],
   ])('2000 seeded byte edits of %s', async (name, headerBytes) => {
     const { readFileSync } = await import('node:fs');
-    const base = readFileSync(SHARED_DIR + '/corpus/google-pprof/profile/testdata/' + name);
+    const base = readFileSync(CORPUS_DIR + '/google-pprof/profile/testdata/' + name);
     let seed = 99;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) >>> 0;

@@ -3,11 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { createGzip, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_INFLATED_BYTES, decodeProfile, decodeProfileAsync, ProfileDecodeError } from '../../server/src/decode/index.js';
+import { DEFAULT_MAX_INFLATED_BYTES, decodeProfile, ProfileDecodeError } from '../../server/src/decode/index.js';
 import { miniProfile } from '../fixtures/decode/pb.js';
-import { SHARED_DIR } from '../shared-dir.js';
+import { CORPUS_DIR } from '../corpus.js';
 
-const SAMPLE_CPU = SHARED_DIR + '/corpus/google-pprof/internal/report/testdata/sample.cpu';
+const SAMPLE_CPU = CORPUS_DIR + '/google-pprof/internal/report/testdata/sample.cpu';
 
 /** 1 GiB of zeros, gzipped by streaming 1 MiB chunks so the test never holds 1 GiB. */
 async function makeBomb(): Promise<Buffer> {
@@ -54,32 +54,12 @@ describe('gzip', () => {
     expect(bomb.length).toBeGreaterThan(500_000);
   });
 
-  it('a gzip bomb is refused with too-large, quickly and without inflating it all', () => {
+  // How quickly the refusal comes (it stops at the cap) is measured in bench/decode.bench.ts.
+  it('a gzip bomb is refused with too-large, without inflating it all', () => {
     const cap = 64 << 20;
-    const t0 = performance.now();
     const err = rejection(() => decodeProfile(bomb, { maxInflatedBytes: cap }));
-    const ms = performance.now() - t0;
     expect(err.kind).toBe('too-large');
     expect(err.message).toMatch(/exceeds the limit of 67108864 bytes \(64 MiB\)/);
-    // Inflating all 1 GiB takes several seconds here; stopping at 64 MiB takes well under one.
-    expect(ms).toBeLessThan(3000);
-  });
-
-  it('the async variant refuses the bomb too, and leaves the event loop free', async () => {
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 5);
-    const t0 = performance.now();
-    await expect(decodeProfileAsync(bomb, { maxInflatedBytes: 256 << 20 })).rejects.toMatchObject({ kind: 'too-large' });
-    clearInterval(timer);
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(5000);
-    // The timer kept firing while zlib worked on the thread pool.
-    expect(ticks).toBeGreaterThan(2);
-  });
-
-  it('the async variant decodes normal input like the sync one', async () => {
-    const bytes = readFileSync(SAMPLE_CPU);
-    expect(await decodeProfileAsync(bytes)).toStrictEqual(decodeProfile(bytes));
   });
 
   it('a cap smaller than the profile refuses it', () => {

@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { decodeProfile, describeSupportedFormats, ProfileDecodeError } from '../../server/src/decode/index.js';
 import { formatProfileString, goDuration } from '../../server/src/decode/profile-string.js';
 import { topText } from '../../server/src/cli/top.js';
-import { SHARED_DIR } from '../shared-dir.js';
+import { CORPUS_DIR } from '../corpus.js';
 
-const CORPUS = SHARED_DIR + '/corpus/google-pprof';
+const CORPUS = CORPUS_DIR + '/google-pprof';
 const GO_TEXT = join(import.meta.dirname, '..', 'fixtures', 'decode', 'go-text');
 
 function rejection(bytes: Uint8Array): ProfileDecodeError {
@@ -136,7 +136,7 @@ describe('helpers', () => {
 describe('decodeProfileDetailed reports the format', () => {
   it('proto, gzipped', async () => {
     const { decodeProfileDetailed } = await import('../../server/src/decode/index.js');
-    const d = decodeProfileDetailed(readFileSync(SHARED_DIR + '/corpus/google-pprof/internal/report/testdata/sample.cpu'));
+    const d = decodeProfileDetailed(readFileSync(CORPUS_DIR + '/google-pprof/internal/report/testdata/sample.cpu'));
     expect([d.format, d.gzipped, d.profile.sample.length]).toEqual(['proto', true, 76]);
     expect(d.rawBytes).toBeGreaterThan(1836);
   });

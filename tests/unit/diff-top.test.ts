@@ -49,7 +49,7 @@ describe('rows carry both sides', () => {
 
 // The research corpus's own pprof outputs for diffs (generated/cli/diff__*, made with a
 // newer google/pprof; these have no Time line). -drop_negative is not supported here.
-const CORPUS = resolve(ROOT, '../shared/corpus/google-pprof');
+const CORPUS = resolve(ROOT, 'tests/fixtures/corpus/google-pprof');
 const SMALL = join(CORPUS, 'internal/driver/testdata/cppbench.small.contention');
 const FULL = join(CORPUS, 'profile/testdata/cppbench.contention');
 const SYN = join(CORPUS, 'generated/synthetic');

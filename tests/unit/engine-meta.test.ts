@@ -8,7 +8,7 @@ import { profileMeta, resolveSampleIndex } from '../../server/src/report/index.j
 import { QueryError } from '../../server/src/model/query.js';
 import { ROOT } from './engine-references.js';
 
-const GOV = path.resolve(ROOT, '../shared/corpus/go-versions');
+const GOV = path.resolve(ROOT, 'tests/fixtures/corpus/go-versions');
 const KINDS = ['cpu', 'heap', 'allocs', 'goroutine', 'mutex', 'block', 'threadcreate'];
 
 function files(): string[] {

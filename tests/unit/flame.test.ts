@@ -11,8 +11,8 @@ import { ROOT } from './engine-references.js';
 
 const CPU = path.join(ROOT, 'samples/cpu/cpu.pb.gz');
 const HEAP = path.join(ROOT, 'samples/largeheap/heap.pb.gz');
-const LARGE = path.resolve(ROOT, '../shared/corpus/google-pprof/internal/proftest/testdata/large.cpu');
-const UNSYM = path.resolve(ROOT, '../shared/corpus/google-pprof/internal/driver/testdata/cppbench.cpu_no_samples_type');
+const LARGE = path.resolve(ROOT, 'tests/fixtures/corpus/google-pprof/internal/proftest/testdata/large.cpu');
+const UNSYM = path.resolve(ROOT, 'tests/fixtures/corpus/google-pprof/internal/driver/testdata/cppbench.cpu_no_samples_type');
 
 const load = (f: string): Profile => decodeProfile(readFileSync(f));
 

@@ -7,12 +7,12 @@ import { decodeProfile } from '../../server/src/decode/index.js';
 import { computeInsights } from '../../server/src/insights/engine.js';
 import type { Finding, InsightsReport } from '../../contract/insights.js';
 import type { Profile } from '../../server/src/model/profile.js';
-import { SHARED_DIR } from '../shared-dir.js';
+import { CORPUS_DIR } from '../corpus.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
-export const GO_VERSIONS_DIR = SHARED_DIR + '/corpus/go-versions';
+export const GO_VERSIONS_DIR = CORPUS_DIR + '/go-versions';
 export const GO_VERSIONS = ['1.19', '1.22', '1.24', '1.26'];
-export const GOOGLE_CORPUS = SHARED_DIR + '/corpus/google-pprof';
+export const GOOGLE_CORPUS = CORPUS_DIR + '/google-pprof';
 
 export function load(file: string): Profile {
   return decodeProfile(readFileSync(file));

@@ -36,7 +36,10 @@ beforeAll(async () => {
 });
 
 afterAll(() => {
-  for (const s of [v4, v6, redirector, hang]) s.closeAllConnections(), s.close();
+  for (const s of [v4, v6, redirector, hang]) {
+    s.closeAllConnections();
+    s.close();
+  }
 });
 
 async function get(url: string, policy = makePolicy(false, []), extra: Partial<Parameters<typeof guardedGet>[1]> = {}) {

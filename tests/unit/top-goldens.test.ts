@@ -1,4 +1,4 @@
-// google/pprof's own text goldens (shared/corpus/google-pprof, see its README):
+// google/pprof's own text goldens (tests/fixtures/corpus/google-pprof, see its README):
 // internal/driver/testdata/pprof.*.text (synthetic inputs in generated/synthetic) and
 // generated/cli/*.top*.txt (real proto profiles), reproduced by our CLI + engine.
 //
@@ -22,7 +22,7 @@ import { formatGoTime } from '../../server/src/report/go-time.js';
 import { firstDiff, ROOT } from './engine-references.js';
 
 process.env.TZ = 'UTC';
-const CORPUS = path.resolve(ROOT, '../shared/corpus/google-pprof');
+const CORPUS = path.resolve(ROOT, 'tests/fixtures/corpus/google-pprof');
 const BASE = ['-compact_labels', '-nodecount=20', '-nodefraction=0.05', '-edgefraction=0.01', '-unit=minimum', '-trim'];
 const SYN = 'generated/synthetic';
 const DRV = 'internal/driver/testdata';
@@ -110,7 +110,7 @@ function compare(input: string, flags: string[], golden: string): void {
 
 describe('google/pprof driver text goldens', () => {
   it('corpus is present', () => {
-    expect(existsSync(CORPUS), `missing ${CORPUS} (shared/ must sit beside the repo)`).toBe(true);
+    expect(existsSync(CORPUS), `missing ${CORPUS}`).toBe(true);
   });
   for (const [g, src, flags] of driverGoldens) {
     it(g, () => compare(`${SYN}/${src}.pb.gz`, [...BASE, ...flags], `${DRV}/${g}`));

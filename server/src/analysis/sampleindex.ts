@@ -1,8 +1,9 @@
-// pprof Profile.SampleIndexByName.
+// pprof Profile.SampleIndexByName: the one resolver of a sample type (name, `inuse_`-less
+// alias or index) to its index. The insights engine adds its heap default on top of it.
 import type { Profile } from '../model/profile.js';
 import { QueryError } from '../model/query.js';
 
-export function sampleIndexByName(p: Profile, si?: string): number {
+export function resolveSampleIndex(p: Profile, si?: string): number {
   const types = p.sampleType.map((t) => t.type);
   if (si === undefined || si === '') {
     if (p.defaultSampleType !== '') {

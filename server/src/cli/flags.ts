@@ -96,7 +96,7 @@ export function parseFlags(args: string[]): ParsedFlags {
     const body = a.replace(/^--?/, '');
     const eq = body.indexOf('=');
     const name = eq >= 0 ? body.slice(0, eq) : body;
-    let value: string | undefined = eq >= 0 ? body.slice(eq + 1) : undefined;
+    const value: string | undefined = eq >= 0 ? body.slice(eq + 1) : undefined;
     const takeValue = (): string => {
       if (value !== undefined) return value;
       if (i + 1 >= args.length) throw new UsageError(`flag needs an argument: -${name}`);

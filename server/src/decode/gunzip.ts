@@ -1,4 +1,4 @@
-import { gunzipSync, gunzip as gunzipCb } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { ProfileDecodeError } from './errors.js';
 
 /** Default cap on inflated size: a gzip bomb is refused before it fills memory. */
@@ -22,21 +22,11 @@ function inflateError(err: unknown, cap: number): ProfileDecodeError {
 }
 
 // node:zlib rather than pako: about 3x faster here, and maxOutputLength stops a bomb
-// without inflating it all (measured in shared/research/libraries.md section 3).
+// without inflating it all (bench/decode.bench.ts times the refusal).
 export function gunzipCapped(bytes: Uint8Array, cap = DEFAULT_MAX_INFLATED_BYTES): Uint8Array {
   try {
     return gunzipSync(bytes, { maxOutputLength: cap, chunkSize: 1 << 20 });
   } catch (err) {
     throw inflateError(err, cap);
   }
-}
-
-/** Async variant: does not block the event loop while inflating. */
-export function gunzipCappedAsync(bytes: Uint8Array, cap = DEFAULT_MAX_INFLATED_BYTES): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    gunzipCb(bytes, { maxOutputLength: cap, chunkSize: 1 << 20 }, (err, out) => {
-      if (err) reject(inflateError(err, cap));
-      else resolve(out);
-    });
-  });
 }

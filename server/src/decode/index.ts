@@ -4,7 +4,7 @@
 import type { Profile, ProfileFormat } from '../model/profile.js';
 import { ProfileDecodeError } from './errors.js';
 import { decodeProtoFast } from './fast-decoder.js';
-import { DEFAULT_MAX_INFLATED_BYTES, gunzipCapped, gunzipCappedAsync, isGzip } from './gunzip.js';
+import { DEFAULT_MAX_INFLATED_BYTES, gunzipCapped, isGzip } from './gunzip.js';
 import { decodeLegacy, detectLegacy, type LegacyKind } from './legacy.js';
 
 export { ProfileDecodeError } from './errors.js';
@@ -59,11 +59,6 @@ function decodeRaw(raw: Uint8Array): { profile: Profile; format: ProfileFormat }
   }
 }
 
-/** Decodes raw (already inflated) bytes: profile.proto first, then legacy formats. */
-export function decodeUncompressed(raw: Uint8Array): Profile {
-  return decodeRaw(raw).profile;
-}
-
 /** decodeProfile plus the detected format and sizes. */
 export function decodeProfileDetailed(bytes: Uint8Array, opts: DecodeOptions = {}): DecodedProfile {
   checkNotEmpty(bytes);
@@ -75,15 +70,6 @@ export function decodeProfileDetailed(bytes: Uint8Array, opts: DecodeOptions = {
 
 export function decodeProfile(bytes: Uint8Array, opts: DecodeOptions = {}): Profile {
   return decodeProfileDetailed(bytes, opts).profile;
-}
-
-/** Same as decodeProfile, but inflates on the libuv thread pool so the event loop stays free. */
-export async function decodeProfileAsync(bytes: Uint8Array, opts: DecodeOptions = {}): Promise<Profile> {
-  checkNotEmpty(bytes);
-  const cap = opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES;
-  const raw = isGzip(bytes) ? await gunzipCappedAsync(bytes, cap) : bytes;
-  if (raw.length === 0) throw new ProfileDecodeError('empty', 'parsing profile: empty input file (the gzip data inflates to nothing)');
-  return decodeUncompressed(raw);
 }
 
 /**

@@ -1,5 +1,7 @@
 // Entry point of the insights layer: decoded profile in, findings out. Pure.
+import { resolveSampleIndex } from '../analysis/sampleindex.js';
 import type { Profile } from '../model/profile.js';
+import { QueryError } from '../model/query.js';
 import type { Finding, InsightsReport, ProfileFamily } from '../../../contract/insights.js';
 import { guessGoVersion, looksLikeGo, stackSamples } from './frames.js';
 import { INSTRUMENTED } from './patterns.js';
@@ -27,22 +29,22 @@ export function profileFamily(p: Profile): ProfileFamily {
 }
 
 /**
- * Sample index the rules read: `si` by name (pprof's "inuse_"-less aliases too) or index;
- * otherwise alloc_space for heap profiles (rules look at allocation churn, so heap and
- * allocs profiles of one run agree), else the profile's default, else the last type.
+ * Sample index the rules read: `si` as pprof resolves it (resolveSampleIndex); without one,
+ * alloc_space for heap profiles (rules look at allocation churn, so heap and allocs
+ * profiles of one run agree), else pprof's default.
  */
 export function insightsSampleIndex(p: Profile, si?: string): number {
   const names = p.sampleType.map((t) => t.type);
   if (si !== undefined && si !== '') {
-    if (/^\d+$/.test(si) && Number(si) < names.length) return Number(si);
-    let i = names.indexOf(si);
-    if (i < 0) i = names.indexOf(`inuse_${si}`);
-    if (i < 0) throw new InsightsQueryError(`unknown sample type "${si}"; this profile has: ${names.join(', ')}`);
-    return i;
+    try {
+      return resolveSampleIndex(p, si);
+    } catch (e) {
+      if (e instanceof QueryError) throw new InsightsQueryError(`unknown sample type "${si}"; this profile has: ${names.join(', ')}`);
+      throw e;
+    }
   }
   if (profileFamily(p) === 'heap' && names.includes('alloc_space')) return names.indexOf('alloc_space');
-  if (p.defaultSampleType && names.includes(p.defaultSampleType)) return names.indexOf(p.defaultSampleType);
-  return names.length - 1;
+  return resolveSampleIndex(p, '');
 }
 
 /** The count column that goes with the value column (CPU samples, heap objects, contentions). */

@@ -43,9 +43,6 @@ function memo<T>(newer: Profile, base: Profile, key: string, make: () => T): T {
 }
 
 /** Sample index as pprof's -sample_index resolves it (QueryError for an unknown type). */
-export function sampleIndexOf(p: Profile, si?: string): number {
-  return resolveSampleIndex(p, si);
-}
 
 function absTotal(p: Profile, idx: number): number {
   let t = 0;
@@ -76,7 +73,7 @@ export function computeDiffTop(newer: Profile, base: Profile, q: Query, opts: Di
     const b = baseByKey.get(rowKey(r));
     return { ...r, newFlat: n?.flat ?? 0, newCum: n?.cum ?? 0, baseFlat: b?.flat ?? 0, baseCum: b?.cum ?? 0 };
   });
-  const idx = sampleIndexOf(merged, q.sampleIndex);
+  const idx = resolveSampleIndex(merged, q.sampleIndex);
   return {
     ...report,
     rows,
@@ -198,7 +195,7 @@ export function computeDiffFlameGraph(
   opts: DiffOptions & { minFraction?: number; path?: string[] },
 ): DiffFlameGraph {
   const sides = memo(newer, base, `psides:${!!opts.normalize}`, () => diffSides(prepareProfile(newer), prepareProfile(base), opts));
-  const idx = sampleIndexOf(sides.newer, q.sampleIndex);
+  const idx = resolveSampleIndex(sides.newer, q.sampleIndex);
   const root = newNode('root');
   const warnings = [...new Set([...addSide(root, sides.newer, q, idx, 'new'), ...addSide(root, sides.base, q, idx, 'base')])];
   let start = root;

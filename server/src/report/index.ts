@@ -2,7 +2,6 @@
 // insights and compare code build on.
 import type { Profile } from '../model/profile.js';
 import { removeUninteresting } from '../analysis/prune.js';
-import { sampleIndexByName } from '../analysis/sampleindex.js';
 
 /** pprof RemoveUninteresting (drop_frames/keep_frames); memoized, returns a new Profile when it prunes. */
 export function prepareProfile(p: Profile): Profile {
@@ -10,9 +9,7 @@ export function prepareProfile(p: Profile): Profile {
 }
 
 /** pprof's -sample_index resolution; throws QueryError for an unknown type. */
-export function resolveSampleIndex(p: Profile, si?: string): number {
-  return sampleIndexByName(p, si);
-}
+export { resolveSampleIndex } from '../analysis/sampleindex.js';
 
 export { profileMeta } from './meta.js';
 export { computeTop, formatTopText } from './top.js';

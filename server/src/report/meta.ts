@@ -2,7 +2,7 @@
 import type { Profile } from '../model/profile.js';
 import type { ProfileKind, ProfileMeta } from '../../../contract/views.js';
 import { baseName } from '../analysis/paths.js';
-import { sampleIndexByName } from '../analysis/sampleindex.js';
+import { resolveSampleIndex } from '../analysis/sampleindex.js';
 
 export function detectKind(p: Profile): ProfileKind {
   const types = p.sampleType.map((t) => t.type);
@@ -40,7 +40,7 @@ function contentionKind(p: Profile, delayIdx: number): ProfileKind {
 
 export function profileMeta(p: Profile): ProfileMeta {
   let def = '';
-  if (p.sampleType.length > 0) def = p.sampleType[sampleIndexByName(p, '')].type;
+  if (p.sampleType.length > 0) def = p.sampleType[resolveSampleIndex(p, '')].type;
   return {
     sampleTypes: p.sampleType.map((t) => ({ ...t })),
     defaultSampleType: def,

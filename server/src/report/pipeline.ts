@@ -5,7 +5,7 @@ import type { Granularity, Query } from '../../../contract/query.js';
 import { applyFilters, compileFilters } from '../analysis/filter.js';
 import { accumulate, buildNodeTable, type NodeTable, type NodeValues, type SampleValues } from '../analysis/graph.js';
 import { removeUninteresting } from '../analysis/prune.js';
-import { sampleIndexByName } from '../analysis/sampleindex.js';
+import { resolveSampleIndex } from '../analysis/sampleindex.js';
 import { makeWork, type Work } from '../analysis/work.js';
 
 export interface Prepared {
@@ -102,7 +102,7 @@ export function computeTotal(
 
 export function prepareQuery(raw: Profile, q: Query): Prepared {
   const p = removeUninteresting(raw);
-  const idx = sampleIndexByName(p, q.sampleIndex);
+  const idx = resolveSampleIndex(p, q.sampleIndex);
   const work = makeWork(p);
   const filters = compileFilters(work, q);
   let t = q.relativePercentages ? null : computeTotal(p, idx, null, !!q.mean);

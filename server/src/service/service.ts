@@ -11,6 +11,7 @@ import { HttpError, NotFoundError } from './errors.js';
 
 /** Display names are user input: no control characters, at most 200 characters. */
 export function cleanName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what it removes
   return name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200);
 }
 
