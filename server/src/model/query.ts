@@ -23,6 +23,14 @@ export interface Query {
   /** pprof -tagshow / -taghide: only remove label keys (no effect on values); listed in the legend. */
   tagShow?: string;
   tagHide?: string;
+  /**
+   * pprof -tagroot / -tagleaf: comma-separated label keys whose values become pseudo-frames
+   * at the root (first key outermost) or leaf (last key innermost) of every sample.
+   */
+  tagRoot?: string;
+  tagLeaf?: string;
+  /** Unit numeric label values are printed in for -tagroot/-tagleaf frames (pprof -unit; default "minimum"). */
+  labelUnit?: string;
   /** Percentages relative to the filtered total instead of the whole profile. */
   relativePercentages?: boolean;
   /** pprof -mean: values divided by the first sample value (e.g. delay per contention); type shown as mean_<type>. */

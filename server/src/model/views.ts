@@ -106,3 +106,33 @@ export interface SourceListing {
   unit: string;
   routines: SourceRoutine[];
 }
+
+/** One value of a label key in the tags report (pprof -tags). */
+export interface TagValue {
+  /** The value as pprof prints it: a string label, or a numeric label scaled (e.g. "1.50kB"). */
+  value: string;
+  /** Sum of the sample type's values of the samples carrying this value. */
+  weight: number;
+  /** Numeric labels: the smallest raw value printed as `value` (its bucket's lower end), else null. */
+  num: number | null;
+}
+
+export interface TagKey {
+  key: string;
+  /** True when the key holds numeric labels (e.g. heap `bytes`). */
+  numeric: boolean;
+  /** The numeric label's unit (pprof identifyNumLabelUnits), "" for string labels. */
+  unit: string;
+  total: number;
+  /** pprof's order: heaviest first, ties by value. */
+  values: TagValue[];
+}
+
+/** `go tool pprof -tags`: per label key, the weight of each value for the current sample type and filters. */
+export interface TagsReport {
+  sampleType: ValueType;
+  /** The output unit asked for ("minimum" unless -unit), as pprof scales each figure. */
+  outputUnit: string;
+  keys: TagKey[];
+  warnings: string[];
+}
