@@ -6,6 +6,7 @@ import type { Router } from 'express';
 import type { AppContext } from './context.js';
 import { captureRouter } from './routes/capture.js';
 import { diffRouter } from './routes/diff.js';
+import { goroutinesRouter } from './routes/goroutines.js';
 import { insightsRouter } from './routes/insights.js';
 import { sourcesRouter } from './routes/sources.js';
 
@@ -15,5 +16,6 @@ export function featureRouters(ctx: AppContext): Router[] {
     captureRouter(ctx),
     sourcesRouter(ctx),
     insightsRouter(ctx),
+    goroutinesRouter(ctx),
   ];
 }

@@ -13,7 +13,8 @@ import {
 import type { ProfileStore } from '../../store/types.js';
 import { NotFoundError, type ServerConfig } from '../context.js';
 import { annotateSourceListing, sourceReaderFor } from '../source-hook.js';
-import { diffFlameBody, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
+import { diffFlameBody, diffTopBody, goroutinesBody, insightsBody, profileFiles } from './feature-ops.js';
+import { computeTags } from '../../report/tags.js';
 import { ByteLru } from './lru.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
 
@@ -106,6 +107,12 @@ export class AnalysisCore {
       }
       case 'files':
         return { json: toJson(profileFiles(await this.load(task.id))) };
+      case 'tags':
+        return { json: toJson(computeTags(await this.load(task.id), task.query, { unit: task.unit })) };
+      case 'goroutines': {
+        const [p, base] = await Promise.all([this.load(task.id), task.baseId ? this.load(task.baseId) : undefined]);
+        return { json: toJson(goroutinesBody(task.id, p, task.filter, base, task.baseId)) };
+      }
     }
   }
 }

@@ -5,7 +5,7 @@ import type { AnalysisTask } from '../analysis/protocol.js';
 import type { Runtime } from '../app-context.js';
 import { NotFoundError, type StoredProfileInfo } from '../context.js';
 import { HttpError } from '../errors.js';
-import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
+import { parseFlameOptions, parseQuery, parseTopOptions, parseUnit } from '../query-params.js';
 import { readUpload } from '../upload.js';
 import { uploadHook } from '../upload-hooks.js';
 
@@ -66,6 +66,10 @@ export function profilesRouter(rt: Runtime): Router {
   r.get(
     '/api/profiles/:id/flamegraph',
     view((id, q) => ({ op: 'flame', id, query: parseQuery(q), ...parseFlameOptions(q) })),
+  );
+  r.get(
+    '/api/profiles/:id/tags',
+    view((id, q) => ({ op: 'tags', id, query: parseQuery(q), unit: parseUnit(q) })),
   );
   r.get(
     '/api/profiles/:id/source',
