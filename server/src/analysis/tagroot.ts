@@ -76,12 +76,15 @@ function build(p: Profile, rootKeys: string[], leafKeys: string[], outputUnit: s
   return { p: out, rootMatched, leafMatched };
 }
 
-/** pprof formatLabelValues: string values, then numeric ones scaled to the output unit. */
+/** pprof formatLabelValues: string values, then numeric ones scaled to the output unit when they carry units. */
 function labelValues(s: Sample, key: string, outputUnit: string): string[] {
   const values = [...(s.label?.[key] ?? [])];
   const nums = s.numLabel?.[key] ?? [];
-  const units = s.numUnit?.[key] ?? [];
+  // The decoder keeps "" for an unset unit where pprof keeps no unit list at all.
+  const raw = s.numUnit?.[key] ?? [];
+  const units = raw.some((u) => u !== '') ? raw : [];
   if (nums.length !== units.length && units.length !== 0) return values;
-  nums.forEach((n, i) => values.push(scaledLabel(n, units.length ? units[i] : '', outputUnit)));
+  // Without units pprof formats the raw number (ScaledLabel(v, "", "")), whatever -unit says.
+  nums.forEach((n, i) => values.push(units.length ? scaledLabel(n, units[i], outputUnit) : scaledLabel(n, '', '')));
   return values;
 }
