@@ -94,7 +94,7 @@ function goroutineDump(raw: Uint8Array): Profile | null {
   const head = new TextDecoder('utf-8', { fatal: false }).decode(raw.subarray(0, 65536));
   if (!looksLikeGoroutineDump(head)) return null;
   const d = parseGoroutineDump(new TextDecoder('utf-8', { fatal: false }).decode(raw));
-  if (d.goroutines.length === 0) return null;
+  if (!d.goroutines.some((g) => g.frames.length > 0)) return null;
   return rememberDump(dumpToProfile(d), d);
 }
 

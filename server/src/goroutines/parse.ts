@@ -47,7 +47,7 @@ export interface GoroutineDump {
   skippedLines: number;
 }
 
-const HEADER = /^goroutine (\d{1,19})(?: [a-z]+=0x[0-9a-f]+| [a-z]+=-?\d+)* \[([^\]]*)\](.*):$/;
+const HEADER = /^goroutine (\d{1,19})(?: [a-z]+=[^\s[]+)* \[([^\]]*)\](.*):$/;
 const FILE_LINE = /^\t(.*):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?$/;
 const CREATED = /^created by (.+?)(?: in goroutine (\d+))?$/;
 const WAIT = /^(\d+) minutes$/;
