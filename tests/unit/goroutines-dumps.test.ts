@@ -160,3 +160,11 @@ describe('hostile input', () => {
     expect(() => decodeProfile(Buffer.from('goroutine 1 [running]:\n'))).toThrow(ProfileDecodeError);
   });
 });
+
+describe('live capture of a dump', () => {
+  it('keeps debug=2 for the goroutine endpoint only', async () => {
+    const { resolveCapture } = await import('../../server/src/live/target-url.js');
+    expect(resolveCapture({ url: 'http://127.0.0.1:6060/debug/pprof/goroutine?debug=2' }).url.href).toBe('http://127.0.0.1:6060/debug/pprof/goroutine?debug=2');
+    expect(resolveCapture({ url: 'http://127.0.0.1:6060/debug/pprof/heap?debug=2' }).url.href).toBe('http://127.0.0.1:6060/debug/pprof/heap');
+  });
+});

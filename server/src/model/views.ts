@@ -113,8 +113,9 @@ export interface TagValue {
   value: string;
   /** Sum of the sample type's values of the samples carrying this value. */
   weight: number;
-  /** Numeric labels: the smallest raw value printed as `value` (its bucket's lower end), else null. */
+  /** Numeric labels: the smallest and largest raw values printed as `value` (the bucket), else null. */
   num: number | null;
+  numMax: number | null;
 }
 
 export interface TagKey {

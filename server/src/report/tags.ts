@@ -18,7 +18,7 @@ export function computeTags(raw: Profile, q: Query, opts: { unit?: string } = {}
   const kept = labelKeyFilter(pr.tagShow, pr.tagHide);
   interface Acc {
     numeric: boolean;
-    values: Map<string, { weight: number; num: number | null }>;
+    values: Map<string, { weight: number; num: number | null; numMax: number | null }>;
   }
   const byKey = new Map<string, Acc>();
   const acc = (key: string, numeric: boolean): Acc => {
@@ -41,7 +41,7 @@ export function computeTags(raw: Profile, q: Query, opts: { unit?: string } = {}
         for (const val of label[key]) {
           const e = a.values.get(val);
           if (e) e.weight += v;
-          else a.values.set(val, { weight: v, num: null });
+          else a.values.set(val, { weight: v, num: null, numMax: null });
         }
       }
     }
@@ -61,7 +61,8 @@ export function computeTags(raw: Profile, q: Query, opts: { unit?: string } = {}
           if (e) {
             e.weight += v;
             if (e.num === null || n < e.num) e.num = n;
-          } else a.values.set(t, { weight: v, num: n });
+            if (e.numMax === null || n > e.numMax) e.numMax = n;
+          } else a.values.set(t, { weight: v, num: n, numMax: n });
         }
       }
     }
@@ -72,7 +73,7 @@ export function computeTags(raw: Profile, q: Query, opts: { unit?: string } = {}
     const values: TagValue[] = [];
     for (const [value, e] of a.values) {
       total += e.weight;
-      values.push({ value, weight: e.weight, num: e.num });
+      values.push({ value, weight: e.weight, num: e.num, numMax: e.numMax });
     }
     values.sort((x, y) => {
       const ax = Math.abs(x.weight);
