@@ -48,6 +48,14 @@ describe('GET /api/profiles/:id/tags', () => {
     expect(body.keys.map((k) => k.key)).toEqual(['handler']);
     expect(body.keys[0].values.map((v) => v.value).sort()).toEqual(['checkout', 'report', 'search']);
   });
+  it('n keeps the heaviest values per key and says how many were left out', async () => {
+    const all = await getJson<TagsReport>(`${base}/api/profiles/${heapId}/tags`);
+    const { body } = await getJson<TagsReport>(`${base}/api/profiles/${heapId}/tags?n=3`);
+    expect(body.keys[0].values).toEqual(all.body.keys[0].values.slice(0, 3));
+    expect(body.keys[0].omitted).toBe(all.body.keys[0].values.length - 3);
+    expect(body.keys[0].total).toBe(all.body.keys[0].total);
+    expect((await getJson(`${base}/api/profiles/${heapId}/tags?n=0`)).status).toBe(400);
+  });
   it('400 on a bad tag filter', async () => {
     const r = await getJson<{ error: string }>(`${base}/api/profiles/${cpuId}/tags?tagFocus=handler=(`);
     expect(r.status).toBe(400);

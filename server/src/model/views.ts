@@ -127,6 +127,8 @@ export interface TagKey {
   total: number;
   /** pprof's order: heaviest first, ties by value. */
   values: TagValue[];
+  /** Values left out by a limit on values per key (the API's `n`); 0 when all are listed. */
+  omitted: number;
 }
 
 /** `go tool pprof -tags`: per label key, the weight of each value for the current sample type and filters. */

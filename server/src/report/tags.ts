@@ -10,7 +10,8 @@ import { percentage, scale, scaledLabel, goFixed } from './format.js';
 import { prepareQuery } from './pipeline.js';
 import { tabwrite } from './tabwriter.js';
 
-export function computeTags(raw: Profile, q: Query, opts: { unit?: string } = {}): TagsReport {
+/** opts.maxValues keeps the heaviest values of each key (0 or unset: all, as pprof prints them). */
+export function computeTags(raw: Profile, q: Query, opts: { unit?: string; maxValues?: number } = {}): TagsReport {
   const pr = prepareQuery(raw, q);
   const { p, idx, work } = pr;
   const outputUnit = opts.unit ?? 'minimum';
@@ -81,7 +82,10 @@ export function computeTags(raw: Profile, q: Query, opts: { unit?: string } = {}
       if (x.weight !== y.weight && ax !== ay) return ay - ax;
       return cmp(x.value, y.value);
     });
-    return { key, numeric: a.numeric, unit: a.numeric ? (units.get(key) ?? '') : '', total, values };
+    const max = opts.maxValues ?? 0;
+    const omitted = max > 0 && values.length > max ? values.length - max : 0;
+    if (omitted) values.length = max;
+    return { key, numeric: a.numeric, unit: a.numeric ? (units.get(key) ?? '') : '', total, values, omitted };
   });
   return { sampleType: p.sampleType[idx], outputUnit, keys, warnings: pr.warnings };
 }

@@ -108,7 +108,7 @@ export class AnalysisCore {
       case 'files':
         return { json: toJson(profileFiles(await this.load(task.id))) };
       case 'tags':
-        return { json: toJson(computeTags(await this.load(task.id), task.query, { unit: task.unit })) };
+        return { json: toJson(computeTags(await this.load(task.id), task.query, { unit: task.unit, maxValues: task.maxValues })) };
       case 'goroutines': {
         const [p, base] = await Promise.all([this.load(task.id), task.baseId ? this.load(task.baseId) : undefined]);
         return { json: toJson(goroutinesBody(task.id, p, task.filter, base, task.baseId)) };

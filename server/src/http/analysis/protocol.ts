@@ -16,7 +16,7 @@ export type AnalysisTask =
   | { op: 'top'; id: string; query: Query; opts: TopOptions }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
-  | { op: 'tags'; id: string; query: Query; unit?: string }
+  | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
   | FeatureTask;
 
 /**

@@ -69,7 +69,9 @@ export function profilesRouter(rt: Runtime): Router {
   );
   r.get(
     '/api/profiles/:id/tags',
-    view((id, q) => ({ op: 'tags', id, query: parseQuery(q), unit: parseUnit(q) })),
+    // n: at most that many values per key (heaviest first), so a label with a million
+    // distinct values costs what is shown; default: all, as pprof -tags prints them.
+    view((id, q) => ({ op: 'tags', id, query: parseQuery(q), unit: parseUnit(q), maxValues: positiveInt(q.n, 'n', 0, 100_000) })),
   );
   r.get(
     '/api/profiles/:id/source',

@@ -13,6 +13,8 @@ import { tagExpr, toggleKey } from './filters.js';
 
 /** Bars shown per string key before "n more". */
 const MAX_BARS = 25;
+/** Values fetched per key: the histogram's buckets (allocation sizes are a few dozen). */
+const MAX_FETCH = 500;
 
 export class LabelsPanel {
   private root = h('div.labels-panel');
@@ -69,7 +71,9 @@ export class LabelsPanel {
   private async load(key: string): Promise<void> {
     this.status.textContent = 'Reading labels…';
     try {
-      const r = await getJson<TagsReport>(`/api/profiles/${encodeURIComponent(this.ctx.profileId)}/tags?${key}`);
+      const q = new URLSearchParams(key);
+      q.set('n', String(MAX_FETCH));
+      const r = await getJson<TagsReport>(`/api/profiles/${encodeURIComponent(this.ctx.profileId)}/tags?${q}`);
       if (this.disposed || key !== this.loadedFor) return;
       this.render(r);
     } catch (e) {
@@ -131,7 +135,8 @@ export class LabelsPanel {
       list.append(h('li', null, row));
     }
     box.append(list);
-    if (k.values.length > MAX_BARS) box.append(h('p.muted', null, `${k.values.length - MAX_BARS} more values`));
+    const more = k.values.length - Math.min(MAX_BARS, k.values.length) + k.omitted;
+    if (more > 0) box.append(h('p.muted', null, `${more} more values`));
     return box;
   }
 
