@@ -168,3 +168,24 @@ describe('live capture of a dump', () => {
     expect(resolveCapture({ url: 'http://127.0.0.1:6060/debug/pprof/heap?debug=2' }).url.href).toBe('http://127.0.0.1:6060/debug/pprof/heap');
   });
 });
+
+describe('pprof-lens goroutines', () => {
+  it('prints the groups, filtered, and the change against a base', async () => {
+    const { main } = await import('../../server/src/cli/main.js');
+    const run = async (args: string[]) => {
+      let out = '';
+      let err = '';
+      const code = await main(args, { out: (s) => void (out += s), err: (s) => void (err += s) });
+      return { code, out, err };
+    };
+    const f = path.join(DIR, 'go1.22.debug2.txt');
+    const all = await run(['goroutines', f]);
+    expect(all.code).toBe(0);
+    expect(all.out).toBe(`58 of 58 goroutines in 14 groups\n${text('go1.22.debug2.groups.txt')}`);
+    const sel = await run(['goroutines', '-state=chan send', '-min_wait', '1', '-creator=^main\\.main$', f]);
+    expect(sel.out.split('\n')[0]).toBe('20 of 58 goroutines in 1 groups');
+    const cmp = await run(['goroutines', '-base', f, f]);
+    expect(cmp.out.split('\n').slice(1).filter(Boolean).every((l) => l.startsWith('+0\t'))).toBe(true);
+    expect((await run(['goroutines', '-min_wait=x', f])).code).toBe(2);
+  });
+});
