@@ -2,7 +2,10 @@
 // (function, file, line; arguments ignored) and same creating frame. Groups come sorted by
 // size with their wait-time spread, labels and a few ids. Filters select goroutines
 // before grouping; compare matches the groups of two dumps by the same signature.
+import type { GoroutineGroup, GroupDelta, GroupFrame, GroupsReport } from '../model/views.js';
 import type { GoFrame, Goroutine } from './parse.js';
+
+export type { GoroutineGroup, GroupDelta, GroupFrame, GroupsReport };
 
 export interface GoroutineFilter {
   /** Exact state, e.g. "chan receive". */
@@ -13,38 +16,6 @@ export interface GoroutineFilter {
   creator?: RegExp;
   /** `key=value` (value exact) or `key` (present). */
   label?: string;
-}
-
-export interface GroupFrame {
-  func: string;
-  file: string;
-  line: number;
-}
-
-export interface GoroutineGroup {
-  /** Stable within one dump: a hash-free signature index. */
-  key: string;
-  count: number;
-  state: string;
-  lockedToThread: number;
-  /** Minutes waited: smallest, largest, and count per distinct value (ascending). */
-  wait: { min: number; max: number; counts: [number, number][] };
-  /** Leaf first. */
-  frames: GroupFrame[];
-  createdBy: GroupFrame | null;
-  /** Label key -> value -> goroutines carrying it. */
-  labels: Record<string, Record<string, number>>;
-  /** The first ids (at most 10), ascending. */
-  ids: number[];
-}
-
-export interface GroupsReport {
-  total: number;
-  /** Goroutines left by the filters. */
-  matched: number;
-  states: Record<string, number>;
-  groups: GoroutineGroup[];
-  panic: string | null;
 }
 
 const frameOf = (f: GoFrame): GroupFrame => ({ func: f.func, file: f.file, line: f.line });
@@ -131,16 +102,6 @@ export function groupsReport(all: (Goroutine & { count?: number })[], f: Gorouti
   }
   for (const g of kept) matched += g.count ?? 1;
   return { total, matched, states, groups: groupGoroutines(kept), panic };
-}
-
-export interface GroupDelta {
-  key: string;
-  state: string;
-  frames: GroupFrame[];
-  createdBy: GroupFrame | null;
-  before: number;
-  after: number;
-  delta: number;
 }
 
 /** Groups of `after` against `before` by signature, largest growth first. */

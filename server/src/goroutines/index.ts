@@ -1,12 +1,14 @@
 // Goroutine dumps: text -> goroutines -> groups, and the dump behind a decoded profile.
 import type { Profile } from '../model/profile.js';
 import type { GoroutineDump, Goroutine, GoFrame } from './parse.js';
-import { compareGroups, groupsReport, type GoroutineFilter, type GroupDelta, type GroupsReport } from './group.js';
+import type { GoroutinesView } from '../model/views.js';
+import { compareGroups, groupsReport, type GoroutineFilter } from './group.js';
 
 export { parseGoroutineDump, looksLikeGoroutineDump } from './parse.js';
 export type { Goroutine, GoroutineDump, GoFrame } from './parse.js';
 export { dumpToProfile } from './to-profile.js';
-export type { GoroutineFilter, GoroutineGroup, GroupsReport, GroupDelta } from './group.js';
+export type { GoroutineFilter } from './group.js';
+export type { GoroutineGroup, GroupsReport, GroupDelta, GoroutinesView } from '../model/views.js';
 
 /** Profiles decoded from a text dump keep the parsed dump here (ids, arguments, wait times). */
 const dumps = new WeakMap<Profile, GoroutineDump>();
@@ -35,17 +37,13 @@ export function goroutinesOf(p: Profile): { goroutines: (Goroutine & { count?: n
   return { goroutines: out, panic: null, fromDump: false };
 }
 
-export interface GoroutinesView extends GroupsReport {
-  /** False for goroutine profiles, which carry no state, wait time, ids or creator. */
-  fromDump: boolean;
-  /** With a base profile: every group's count there and here, most grown first. */
-  compare?: GroupDelta[];
-}
+/** The groups of a profile's goroutines under a filter; the route adds the ids. */
+export type GoroutinesBody = Omit<GoroutinesView, 'id' | 'base'>;
 
-export function goroutinesView(p: Profile, f: GoroutineFilter, base?: Profile): GoroutinesView {
+export function goroutinesView(p: Profile, f: GoroutineFilter, base?: Profile): GoroutinesBody {
   const g = goroutinesOf(p);
   const r = groupsReport(g.goroutines, f, g.panic);
-  const view: GoroutinesView = { ...r, fromDump: g.fromDump };
+  const view: GoroutinesBody = { ...r, fromDump: g.fromDump };
   if (base) {
     const b = goroutinesOf(base);
     view.compare = compareGroups(groupsReport(b.goroutines, f, b.panic).groups, r.groups);

@@ -139,3 +139,58 @@ export interface TagsReport {
   keys: TagKey[];
   warnings: string[];
 }
+
+// ---- goroutine dumps (server/src/goroutines/) ----
+
+export interface GroupFrame {
+  func: string;
+  file: string;
+  line: number;
+}
+
+export interface GoroutineGroup {
+  /** The grouping signature: state, frames (function, file, line) and creator. */
+  key: string;
+  count: number;
+  state: string;
+  lockedToThread: number;
+  /** Minutes waited: smallest, largest, and count per distinct value (ascending). */
+  wait: { min: number; max: number; counts: [number, number][] };
+  /** Leaf first. */
+  frames: GroupFrame[];
+  createdBy: GroupFrame | null;
+  /** Label key -> value -> goroutines carrying it. */
+  labels: Record<string, Record<string, number>>;
+  /** The first ids (at most 10), ascending. */
+  ids: number[];
+}
+
+export interface GroupsReport {
+  total: number;
+  /** Goroutines left by the filters. */
+  matched: number;
+  states: Record<string, number>;
+  groups: GoroutineGroup[];
+  panic: string | null;
+}
+
+export interface GroupDelta {
+  key: string;
+  state: string;
+  frames: GroupFrame[];
+  createdBy: GroupFrame | null;
+  before: number;
+  after: number;
+  delta: number;
+}
+
+
+export interface GoroutinesView extends GroupsReport {
+  id: string;
+  /** The base profile's id when compared. */
+  base?: string;
+  /** False for goroutine profiles, which carry no state, wait time, ids or creator. */
+  fromDump: boolean;
+  /** With a base profile: every group's count there and here, most grown first. */
+  compare?: GroupDelta[];
+}
