@@ -189,3 +189,12 @@ describe('pprof-lens goroutines', () => {
     expect((await run(['goroutines', '-min_wait=x', f])).code).toBe(2);
   });
 });
+
+describe('crash messages', () => {
+  it('keeps nested panics and the signal line, not the goroutines', () => {
+    const t = 'panic: first [recovered]\n\tpanic: second\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x45a1b2]\n\ngoroutine 1 [running]:\nmain.main()\n\t/x/main.go:5 +0x1d\nexit status 2\n';
+    const d = parseGoroutineDump(t);
+    expect(d.panic).toBe('panic: first [recovered]\n\tpanic: second\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x45a1b2]');
+    expect(d.goroutines.map((g) => [g.id, g.frames[0].func])).toEqual([[1, 'main.main']]);
+  });
+});

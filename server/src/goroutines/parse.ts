@@ -131,6 +131,7 @@ export function parseLabelBlock(s: string): Record<string, string> {
 export function parseGoroutineDump(text: string): GoroutineDump {
   const goroutines: Goroutine[] = [];
   let panic: string | null = null;
+  let panicLines = 0;
   let skipped = 0;
   let cur: Goroutine | null = null;
   // A function line waits for its file line; `created by` lines too.
@@ -157,10 +158,11 @@ export function parseGoroutineDump(text: string): GoroutineDump {
       }
     }
     if (cur === null) {
-      if (panic === null && /^(panic|fatal error): /.test(line)) panic = line;
-      else if (panic !== null && goroutines.length === 0 && line !== '' && !line.startsWith('[signal') && !line.startsWith('\t')) {
-        if (/^(panic|fatal error): |^\s/.test(line)) panic += '\n' + line;
-      }
+      // The crash message and what follows it up to the first goroutine: nested panics
+      // ("\tpanic: ..."), "[recovered]", "[signal SIGSEGV ...]" (at most 64 lines).
+      if (panic === null) {
+        if (/^(panic|fatal error): /.test(line)) panic = line;
+      } else if (goroutines.length === 0 && line !== '' && panicLines++ < 64) panic += '\n' + line;
       continue;
     }
     if (line === '') {
