@@ -144,6 +144,16 @@ describe('Goroutines tab', () => {
     expect(Number(delta)).toBe(10);
     expect(param(page, 'gbase')).toBe(ids.before);
     await page.screenshot({ path: join(SHOTS, 'goroutines-compare.png') });
+    // a labelled dump (Go 1.27 headers): a label chip keeps only its goroutines
+    const labelled = await uploadBytes(H.base, readFileSync(join(ROOT, 'tests/fixtures/goroutines/go1.27-style.labels.txt')), 'labels.txt');
+    await page.goto(`${H.base}/p/${labelled}?v=goroutines`);
+    await page.click('.goroutine-labels .chip[data-label="tenant=acme"]');
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('glabel') === 'tenant=acme');
+    await page.waitForFunction(() => /^2 of 6 goroutines/.test(document.querySelector('.goroutines-summary')?.textContent ?? ''));
+    await page.goBack();
+    await page.waitForFunction(() => /^6 of 6 goroutines/.test(document.querySelector('.goroutines-summary')?.textContent ?? ''));
+    await page.goto(`${H.base}/p/${ids.before}?v=goroutines`);
+    await page.waitForSelector('.goroutine-group');
     // the flame graph tab draws the same goroutines
     await page.click('.tab[data-tab=flame]');
     await page.waitForSelector('.view[data-view=flame][data-ready=true]', { timeout: 15_000 });

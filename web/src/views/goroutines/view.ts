@@ -150,7 +150,15 @@ export class GoroutinesTab {
     const max = Math.max(1, ...v.groups.map((g) => g.count));
     v.groups.forEach((g, i) => {
       const leaf = g.frames[0];
-      const labels = Object.entries(g.labels).map(([k, vs]) => `${k}=${Object.keys(vs).join('|')}`).join(' ');
+      // each label value filters the groups to the goroutines carrying it
+      const labels = h('td.goroutine-labels');
+      for (const [k, vs] of Object.entries(g.labels)) {
+        for (const [val, n] of Object.entries(vs)) {
+          const b = h('button.chip', { type: 'button', 'data-label': `${k}=${val}`, title: `${n} goroutine${n === 1 ? '' : 's'}; click to keep only these` }, `${k}=${val}`);
+          b.addEventListener('click', () => this.apply({ [KEYS.label]: `${k}=${val}` }));
+          labels.append(b);
+        }
+      }
       const toggle = h('button.linkish', { type: 'button', 'aria-expanded': 'false', title: 'Show the whole stack' }, leaf ? leaf.func : '?');
       const flame = h('button.btn.small', { type: 'button', title: 'Find this stack in the flame graph' }, 'flame');
       flame.addEventListener('click', () => this.ctx.setState({ view: 'flame', search: leaf ? quoteMeta(leaf.func) : '' }));
@@ -162,7 +170,7 @@ export class GoroutinesTab {
         h('td', { title: g.wait.counts.map(([m, n]) => `${n} × ${m} min`).join(', ') }, waitText(g)),
         h('td', null, toggle, ' ', flame),
         h('td', null, g.createdBy ? g.createdBy.func : '—'),
-        h('td.muted', null, labels),
+        labels,
       );
       const stack = h('tr.goroutine-stack', { hidden: true }, h('td', { colspan: 6 }, this.stack(g)));
       toggle.addEventListener('click', () => {
