@@ -41,7 +41,7 @@ export interface Goroutine {
 
 export interface GoroutineDump {
   goroutines: Goroutine[];
-  /** `panic: ...` / `fatal error: ...` message lines, when the text is a crash. */
+  /** `panic: ...` / `fatal error: ...` / `SIGQUIT: quit` and the lines up to the first goroutine, when the text is a crash. */
   panic: string | null;
   /** Lines that looked like frames but belonged to no goroutine, and similar oddities. */
   skippedLines: number;
@@ -161,7 +161,7 @@ export function parseGoroutineDump(text: string): GoroutineDump {
       // The crash message and what follows it up to the first goroutine: nested panics
       // ("\tpanic: ..."), "[recovered]", "[signal SIGSEGV ...]" (at most 64 lines).
       if (panic === null) {
-        if (/^(panic|fatal error): /.test(line)) panic = line;
+        if (/^(panic|fatal error|SIG[A-Z]+): /.test(line)) panic = line;
       } else if (goroutines.length === 0 && line !== '' && panicLines++ < 64) panic += '\n' + line;
       continue;
     }
