@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import type { RunningServer } from '../../server/src/http/server.js';
-import type { FlameGraph, GoroutinesView, TagsReport } from '../../server/src/model/views.js';
+import type { FlameGraph, GoroutinesView, TagsReport } from '../../contract/views.js';
 import { computeTags } from '../../server/src/report/tags.js';
 import { ROOT, getJson, sample, startTestServer, tempDir, uploadOk } from './server-helpers.js';
 

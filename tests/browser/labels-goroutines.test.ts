@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TagsReport } from '../../server/src/model/views.js';
+import type { TagsReport } from '../../contract/views.js';
 import { ROOT, sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
 
 let H: Harness;

@@ -4,7 +4,7 @@
 // leaf (last key innermost). Done on the profile before any filter, as pprof does, so
 // focus/hide and every view see the pseudo-frames as ordinary functions.
 import type { Func, Location, Profile, Sample } from '../model/profile.js';
-import { scaledLabel } from '../report/format.js';
+import { scaledLabel } from '../../../contract/format.js';
 
 export interface LabelNodes {
   p: Profile;

@@ -2,7 +2,7 @@
 // (function, file, line; arguments ignored) and same creating frame. Groups come sorted by
 // size with their wait-time spread, labels and a few ids. Filters select goroutines
 // before grouping; compare matches the groups of two dumps by the same signature.
-import type { GoroutineGroup, GroupDelta, GroupFrame, GroupsReport } from '../model/views.js';
+import type { GoroutineGroup, GroupDelta, GroupFrame, GroupsReport } from '../../../contract/views.js';
 import type { GoFrame, Goroutine } from './parse.js';
 
 export type { GoroutineGroup, GroupDelta, GroupFrame, GroupsReport };

@@ -1,14 +1,14 @@
 // Goroutine dumps: text -> goroutines -> groups, and the dump behind a decoded profile.
 import type { Profile } from '../model/profile.js';
 import type { GoroutineDump, Goroutine, GoFrame } from './parse.js';
-import type { GoroutinesView } from '../model/views.js';
+import type { GoroutinesView } from '../../../contract/views.js';
 import { compareGroups, groupsReport, type GoroutineFilter } from './group.js';
 
 export { parseGoroutineDump, looksLikeGoroutineDump } from './parse.js';
 export type { Goroutine, GoroutineDump, GoFrame } from './parse.js';
 export { dumpToProfile } from './to-profile.js';
 export type { GoroutineFilter } from './group.js';
-export type { GoroutineGroup, GroupsReport, GroupDelta, GoroutinesView } from '../model/views.js';
+export type { GoroutineGroup, GroupsReport, GroupDelta, GoroutinesView } from '../../../contract/views.js';
 
 /** Profiles decoded from a text dump keep the parsed dump here (ids, arguments, wait times). */
 const dumps = new WeakMap<Profile, GoroutineDump>();

@@ -3,10 +3,10 @@
 // scaled label text (measurement.ScaledLabel with the output unit), so values that print
 // the same ("1.50kB") fall into one bucket, exactly as pprof groups them.
 import type { Profile } from '../model/profile.js';
-import type { Query } from '../model/query.js';
-import type { TagKey, TagsReport, TagValue } from '../model/views.js';
+import type { Query } from '../../../contract/query.js';
+import type { TagKey, TagsReport, TagValue } from '../../../contract/views.js';
 import { numLabelUnits } from '../analysis/tagfilter.js';
-import { percentage, scale, scaledLabel, goFixed } from './format.js';
+import { percentage, scale, scaledLabel, goFixed } from '../../../contract/format.js';
 import { prepareQuery } from './pipeline.js';
 import { tabwrite } from './tabwriter.js';
 

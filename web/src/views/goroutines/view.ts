@@ -2,7 +2,7 @@
 // first, with state, wait-time spread, creator and labels; filters by state, minimum wait,
 // creator and label; comparison with another stored dump. Filters live in the URL
 // (gstate, gwait, gcreator, glabel, gbase). The flame graph tab draws the same groups.
-import type { GoroutineGroup, GoroutinesView, GroupDelta } from '../../../../server/src/model/views.js';
+import type { GoroutineGroup, GoroutinesView, GroupDelta } from '../../../../contract/views.js';
 import { api, getJson } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';

@@ -1,6 +1,6 @@
 // Label filter expressions the Labels and allocation-size panels put in the URL, in
 // pprof's -tagfocus/-tagignore syntax (server/src/analysis/tagfilter.ts reads them).
-import type { TagKey, TagValue } from '../../../../server/src/model/views.js';
+import type { TagKey, TagValue } from '../../../../contract/views.js';
 import { quoteMeta } from '../../state.js';
 
 /**

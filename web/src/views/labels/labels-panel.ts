@@ -3,7 +3,7 @@
 // wait minutes) a histogram in value order. Click a value to focus on it (-tagfocus),
 // shift-click to drop it (-tagignore); "root"/"leaf" group the flame graph by the key
 // (-tagroot/-tagleaf). Everything goes through the URL.
-import type { TagKey, TagsReport } from '../../../../server/src/model/views.js';
+import type { TagKey, TagsReport } from '../../../../contract/views.js';
 import { getJson } from '../../api.js';
 import { clear, h, svg } from '../../dom.js';
 import { fmtIn, fmtPct } from '../../fmt.js';

@@ -2,7 +2,7 @@
 // size class an object was rounded up to) as bytes and objects per size, and which
 // functions allocate the large objects (above 32 KiB, pages of their own). Numbers are
 // pprof -tags and -top with -tagfocus=bytes=32769B: for the matching sample types.
-import type { TagKey, TagsReport, TopReport } from '../../../../server/src/model/views.js';
+import type { TagKey, TagsReport, TopReport } from '../../../../contract/views.js';
 import { getJson } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import { fmtIn, fmtPct } from '../../fmt.js';
