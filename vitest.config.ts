@@ -18,6 +18,7 @@ const REFERENCE = [
   'tests/unit/list-references.test.ts',
   'tests/unit/source-escape.test.ts',
   'tests/unit/source-reader.test.ts',
+  'tests/unit/tags-references.test.ts',
   'tests/unit/top-references.test.ts',
 ];
 
