@@ -7,13 +7,17 @@ import type { Analyzer } from './analysis/pool.js';
 import { AnalysisCore } from './analysis/core.js';
 import { NotFoundError, type AppContext, type FeatureTask, type ServerConfig, type StoredProfileInfo } from './context.js';
 import { HttpError } from './errors.js';
+import { isExpired } from './sharing/ownership.js';
 
 export interface Runtime {
   ctx: AppContext;
   store: ProfileStore;
   analyzer: Analyzer;
   /** Stores bytes whose id the caller already computed (uploads hash while streaming). */
-  storeWithId(id: string, bytes: Uint8Array, name: string): Promise<{ info: StoredProfileInfo; created: boolean }>;
+  /** `fields`: ownership and expiry of a new profile (ignored when the bytes are already stored). */
+  storeWithId(id: string, bytes: Uint8Array, name: string, fields?: OwnerFields): Promise<{ info: StoredProfileInfo; created: boolean }>;
+  /** Deletes bytes, metadata and attachments from the store and the profile from every cache. */
+  deleteProfile(id: string): Promise<boolean>;
   /** Decoded-profile metadata, computed where the profile is cached. */
   meta(info: StoredProfileInfo): Promise<ProfileMeta>;
 }
@@ -23,13 +27,16 @@ export function cleanName(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200);
 }
 
+/** Metadata a caller may set on a new profile besides its name. */
+export type OwnerFields = Pick<StoredProfileInfo, 'owner' | 'tokenHash' | 'expiresAt' | 'sanitisedFrom'>;
+
 export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: ServerConfig, mainCacheBytes: number): Runtime {
   // Feature routes that need the decoded Profile itself get it on this thread, cached too;
   // their heavy work goes through ctx.analyze (the analyzer) instead.
   const local = new AnalysisCore(store, config, mainCacheBytes);
   const storing = new Map<string, Promise<{ info: StoredProfileInfo; created: boolean }>>();
 
-  async function doStore(id: string, bytes: Uint8Array, name: string): Promise<{ info: StoredProfileInfo; created: boolean }> {
+  async function doStore(id: string, bytes: Uint8Array, name: string, fields: OwnerFields): Promise<{ info: StoredProfileInfo; created: boolean }> {
     const existing = await store.info(id);
     if (existing) return { info: existing, created: false };
     const size = bytes.byteLength;
@@ -37,15 +44,21 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
     const res = await analyzer.run({ op: 'ingest', id, bytes }, size);
     if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
     const back = res.bytes ?? bytes;
-    const info: StoredProfileInfo = { id, name: cleanName(name) || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date().toISOString() };
+    const now = Date.now();
+    const info: StoredProfileInfo = { id, name: cleanName(name) || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date(now).toISOString() };
+    if (fields.owner !== undefined) info.owner = fields.owner;
+    if (fields.tokenHash !== undefined) info.tokenHash = fields.tokenHash;
+    if (fields.sanitisedFrom !== undefined) info.sanitisedFrom = fields.sanitisedFrom;
+    // Every new profile gets an explicit expiry under --retention unless the caller chose one.
+    info.expiresAt = fields.expiresAt !== undefined ? fields.expiresAt : config.retentionMs ? new Date(now + config.retentionMs).toISOString() : null;
     const stored = await store.put(back, info);
     return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };
   }
 
-  function storeWithId(id: string, bytes: Uint8Array, name: string) {
+  function storeWithId(id: string, bytes: Uint8Array, name: string, fields: OwnerFields = {}) {
     let p = storing.get(id);
     if (!p) {
-      p = doStore(id, bytes, name).finally(() => storing.delete(id));
+      p = doStore(id, bytes, name, fields).finally(() => storing.delete(id));
       storing.set(id, p);
     }
     return p;
@@ -57,12 +70,12 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
       if (!isValidId(id)) throw new NotFoundError(`no profile with id ${id}`);
       return local.load(id);
     },
-    async storeProfile(bytes: Uint8Array, name: string): Promise<StoredProfileInfo> {
+    async storeProfile(bytes: Uint8Array, name: string, fields?: OwnerFields): Promise<StoredProfileInfo> {
       if (bytes.byteLength > config.maxUploadBytes) {
         throw new HttpError(413, `profile larger than the limit of ${config.maxUploadBytes} bytes`);
       }
       // A private copy: the bytes are moved to a worker and the caller may reuse its buffer.
-      return (await storeWithId(profileId(bytes), bytes.slice(), name)).info;
+      return (await storeWithId(profileId(bytes), bytes.slice(), name, fields)).info;
     },
     async analyze(task: FeatureTask): Promise<string> {
       // Route by the stored size of the larger profile: a large pair stays on the worker
@@ -78,8 +91,9 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
       if (!('json' in out)) throw new Error('analysis worker returned no view');
       return out.json;
     },
-    profileInfo(id: string) {
-      return store.info(id);
+    async profileInfo(id: string) {
+      const info = await store.info(id);
+      return info && !isExpired(info, config.retentionMs ?? 0) ? info : null;
     },
     async putAttachment(id: string, key: string, bytes: Uint8Array): Promise<void> {
       if (!(await store.info(id))) throw new NotFoundError(`no profile with id ${id}`);
@@ -92,11 +106,21 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
     },
   };
 
+  async function deleteProfile(id: string): Promise<boolean> {
+    if (!isValidId(id)) return false;
+    const found = await store.delete(id);
+    // After the store: a request racing the delete finds no bytes to decode again.
+    local.evict(id);
+    await analyzer.evict(id);
+    return found;
+  }
+
   return {
     ctx,
     store,
     analyzer,
     storeWithId,
+    deleteProfile,
     async meta(info) {
       const res = await analyzer.run({ op: 'meta', id: info.id }, info.size);
       if (!('meta' in res)) throw new Error('analysis worker returned no metadata');

@@ -4,10 +4,13 @@ import helmet from 'helmet';
 import type { Runtime } from './app-context.js';
 import { errorHandler } from './errors.js';
 import { featureRouters } from './features.js';
+import { manageRouter, ownerOnly } from './routes/manage.js';
 import { profilesRouter } from './routes/profiles.js';
+import { requestGuard } from './sharing/guard.js';
 import { uiRouter } from './ui.js';
 
-export function createApp(rt: Runtime, webRoot: string): Express {
+/** `listenHost`: the address the server binds (a loopback server answers only to loopback Host names). */
+export function createApp(rt: Runtime, webRoot: string, listenHost = ''): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -25,6 +28,9 @@ export function createApp(rt: Runtime, webRoot: string): Express {
       strictTransportSecurity: false,
     }),
   );
+  app.use(requestGuard(rt.ctx.config, listenHost));
+  app.use('/api/profiles/:id', ownerOnly(rt));
+  app.use(manageRouter(rt));
   app.use(profilesRouter(rt));
   for (const router of featureRouters(rt.ctx)) app.use(router);
   app.use('/api', (req: Request, res: Response) => {

@@ -13,6 +13,14 @@ export interface StoredProfileInfo {
   size: number;
   /** ISO 8601. */
   storedAt: string;
+  /** User name from `--auth-header` of the uploader; absent for anonymous uploads and preloads. */
+  owner?: string;
+  /** SHA-256 (hex) of the manage token handed to the uploader once; never sent to clients. */
+  tokenHash?: string;
+  /** ISO 8601 time after which the retention sweeper deletes it; null or absent = never. */
+  expiresAt?: string | null;
+  /** Id of the profile this one is a sanitised copy of. */
+  sanitisedFrom?: string;
 }
 
 export interface ServerConfig {
@@ -25,6 +33,14 @@ export interface ServerConfig {
   allowTargets: string[];
   maxUploadBytes: number;
   maxInflatedBytes: number;
+  /** `--auth-header NAME`: the request header an authenticating proxy sets to the user name. */
+  authHeader?: string;
+  /** `--public-url`: the origin links are built for (and requests must be addressed to). */
+  publicUrl?: string;
+  /** `--allowed-host`: further Host names requests may carry. */
+  allowedHosts?: string[];
+  /** `--retention`: new uploads expire this long after upload (ms); 0 = never. */
+  retentionMs?: number;
 }
 
 export interface AppContext {
@@ -42,7 +58,7 @@ export interface AppContext {
    */
   analyze?(task: FeatureTask): Promise<string>;
   /** Stores raw bytes (validated by decoding first); returns the content-derived id. */
-  storeProfile(bytes: Uint8Array, name: string): Promise<StoredProfileInfo>;
+  storeProfile(bytes: Uint8Array, name: string, fields?: Pick<StoredProfileInfo, 'owner' | 'tokenHash' | 'expiresAt' | 'sanitisedFrom'>): Promise<StoredProfileInfo>;
   /** Metadata of a stored profile, or null. */
   profileInfo(id: string): Promise<StoredProfileInfo | null>;
   /** Extra per-profile blobs (uploaded sources archive, -m=2 output, ...) by key. */

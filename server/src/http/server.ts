@@ -11,6 +11,7 @@ import { createApp } from './app.js';
 import { createRuntime, type Runtime } from './app-context.js';
 import type { ServerConfig, StoredProfileInfo } from './context.js';
 import { defaultWebRoot } from './ui.js';
+import { startSweeper } from './sharing/retention.js';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 /** Decoded profiles take ~18x their protobuf size, so this bounds memory per profile to ~5 GB. */
@@ -90,7 +91,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       const st = await stat(path);
       if (st.size > config.maxUploadBytes) throw new Error(`larger than the upload limit (${st.size} bytes)`);
       const buf = await readFile(path);
-      return await runtime.ctx.storeProfile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), name);
+      // Preloads belong to whoever runs the server: no owner, no expiry.
+      return await runtime.ctx.storeProfile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), name, { expiresAt: null });
     } catch (err) {
       log(`pprof-lens: skipping ${path}: ${(err as Error).message}`);
       return null;
@@ -106,8 +108,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     if (info) preloaded.push(info);
   }
 
-  const app = createApp(runtime, opts.webRoot ?? defaultWebRoot());
   const host = opts.host ?? '127.0.0.1';
+  const app = createApp(runtime, opts.webRoot ?? defaultWebRoot(), host);
   const server: Server = await new Promise((res, rej) => {
     const s = app.listen(opts.port ?? 8080, host, () => res(s));
     s.once('error', rej);
@@ -115,6 +117,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const stopSweeper = startSweeper(runtime, log);
   return {
     url: `http://${urlHost}:${port}`,
     port,
@@ -122,6 +125,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     runtime,
     preloaded,
     async close() {
+      stopSweeper();
       await new Promise<void>((res) => {
         server.close(() => res());
         server.closeAllConnections();

@@ -68,8 +68,16 @@ export class AnalysisCore {
     return p;
   }
 
+  /** Drops a profile's decoded copy; views derived from it are keyed by that object and go too. */
+  evict(id: string): boolean {
+    this.loading.delete(id);
+    return this.cache.delete(id);
+  }
+
   async run(task: AnalysisTask): Promise<AnalysisResult> {
     switch (task.op) {
+      case 'evict':
+        return { json: JSON.stringify(this.evict(task.id)) };
       case 'ingest': {
         const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes);
         return { meta: profileMeta(p), bytes: task.bytes };

@@ -14,6 +14,8 @@ import { fromWire, type AnalysisResult, type AnalysisTask, type FromWorker, type
 
 export interface Analyzer {
   run(task: AnalysisTask, sizeHint?: number): Promise<AnalysisResult>;
+  /** Removes a deleted profile from every cache (every worker's, not just its assigned one). */
+  evict(id: string): Promise<void>;
   close(): Promise<void>;
   readonly workers: number;
 }
@@ -27,6 +29,9 @@ export class InProcessAnalyzer implements Analyzer {
   }
   run(task: AnalysisTask): Promise<AnalysisResult> {
     return this.core.run(task);
+  }
+  async evict(id: string): Promise<void> {
+    this.core.evict(id);
   }
   async close(): Promise<void> {}
 }
@@ -157,7 +162,17 @@ export class WorkerPool implements Analyzer {
   run(task: AnalysisTask, sizeHint = 0): Promise<AnalysisResult> {
     if (this.closed) return Promise.reject(new Error('analysis pool is closed'));
     const partner = task.op === 'diffTop' || task.op === 'diffFlame' ? task.baseId : undefined;
-    const slot = this.slots[this.pick(task.id, sizeHint, partner)];
+    return this.send(this.slots[this.pick(task.id, sizeHint, partner)], task);
+  }
+
+  async evict(id: string): Promise<void> {
+    if (this.closed) return;
+    this.assigned.delete(id);
+    // Any worker may hold a copy (small profiles move between workers, the lane decodes too).
+    await Promise.all(this.slots.map((slot) => this.send(slot, { op: 'evict', id })));
+  }
+
+  private send(slot: Slot, task: AnalysisTask): Promise<AnalysisResult> {
     const seq = ++this.seq;
     return new Promise<AnalysisResult>((resolve, reject) => {
       slot.pending.set(seq, { resolve, reject });

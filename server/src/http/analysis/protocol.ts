@@ -16,6 +16,8 @@ export type AnalysisTask =
   | { op: 'top'; id: string; query: Query; opts: TopOptions }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
+  /** Forget a deleted profile: its decoded copy and everything derived from it. */
+  | { op: 'evict'; id: string }
   | FeatureTask;
 
 /**
