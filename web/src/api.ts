@@ -32,12 +32,17 @@ export interface StoredProfile {
   type: string;
   size: number;
   storedAt: string;
+  /** When the server deletes it; null = kept until deleted. */
+  expiresAt?: string | null;
+  owner?: string;
 }
 
 export interface ProfileList {
   profiles: StoredProfile[];
   total: number;
   page: number;
+  /** all: every profile; owner: the caller's own; none: no identity (--shared without a proxy). */
+  scope?: 'all' | 'owner' | 'none';
 }
 
 export const api = {
@@ -52,6 +57,10 @@ export const api = {
 export interface UploadResult {
   id: string;
   url: string;
+  owned?: boolean;
+  /** Shown once, for a new profile: proves ownership (kept in this browser, see sharing.ts). */
+  manageToken?: string;
+  expiresAt?: string | null;
 }
 
 /** POST raw bytes with upload progress (fetch has no upload progress, so XHR). */

@@ -2,7 +2,7 @@
 // port, print and try to open the link, as `go tool pprof -http` does).
 import { spawn } from 'node:child_process';
 import { storeConfigFromEnv } from '../store/index.js';
-import { DEFAULT_SHARED_RETENTION_MS, parseDuration } from '../http/sharing/duration.js';
+import { parseDuration } from '../http/sharing/duration.js';
 import { DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_UPLOAD_BYTES, startServer, type RunningServer, type StartOptions } from '../http/server.js';
 
 export interface ServeIO {
@@ -157,7 +157,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
         authHeader,
         publicUrl,
         allowedHosts,
-        retentionMs: retentionMs ?? (shared ? DEFAULT_SHARED_RETENTION_MS : 0),
+        retentionMs,
       },
       workers,
       cacheBytes,

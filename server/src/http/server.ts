@@ -12,6 +12,7 @@ import { createRuntime, type Runtime } from './app-context.js';
 import type { ServerConfig, StoredProfileInfo } from './context.js';
 import { defaultWebRoot } from './ui.js';
 import { startSweeper } from './sharing/retention.js';
+import { DEFAULT_SHARED_RETENTION_MS } from './sharing/duration.js';
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 /** Decoded profiles take ~18x their protobuf size, so this bounds memory per profile to ~5 GB. */
@@ -77,6 +78,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     maxInflatedBytes: DEFAULT_MAX_INFLATED_BYTES,
     ...opts.config,
   };
+  // A team server forgets uploads after 30 days unless told otherwise (--retention).
+  config.retentionMs ??= config.shared ? DEFAULT_SHARED_RETENTION_MS : 0;
   const store = openStore(opts.store);
   await store.init();
   const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism()));

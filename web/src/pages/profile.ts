@@ -20,6 +20,7 @@ import { attachExplain } from '../views/explain-tip.js';
 import { SourceView } from '../views/source-view.js';
 import { TopView } from '../views/top-view.js';
 import { topBar } from './chrome.js';
+import { manageControls } from '../sharing.js';
 
 interface Tab {
   id: string;
@@ -163,12 +164,27 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     window.setTimeout(() => (copyBtn.textContent = 'Copy link'), 1600);
   });
   const rawLink = h('a.btn', { href: `/api/profiles/${encodeURIComponent(id)}/raw`, download: `${id}.pb.gz`, title: 'Download the stored profile' }, 'Download');
+  const nameEl = h('h1.profile-name', { title: meta.name }, meta.name || id);
+  const manage = manageControls(
+    { id, name: meta.name, expiresAt: meta.expiresAt ?? null, canManage: !!meta.canManage },
+    (name) => {
+      nameEl.textContent = name;
+      nameEl.title = name;
+      document.title = `${name} · pprof-lens`;
+    },
+    () => {
+      history.pushState(null, '', '/');
+      dispatchEvent(new PopStateEvent('popstate'));
+    },
+  );
+  facts.append(fact('Expires', manage.expiry));
   const header = h(
     'header.profile-head',
     null,
-    h('div.title-row', null, h('h1.profile-name', { title: meta.name }, meta.name || id), h('label.si-label', null, h('span', null, 'Sample'), siSelect), siHelp, h('div.spacer'), copyBtn, rawLink),
+    h('div.title-row', null, nameEl, h('label.si-label', null, h('span', null, 'Sample'), siSelect), siHelp, h('div.spacer'), copyBtn, rawLink),
     facts,
   );
+  if (manage.controls) header.append(manage.controls);
   if (meta.comments.length) header.append(h('div.comments', null, meta.comments.join(' · ')));
 
   // ---- refine bar ----
