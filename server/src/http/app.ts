@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { Runtime } from './app-context.js';
 import { errorHandler } from './errors.js';
 import { featureRouters } from './features.js';
+import { exportRouter } from './routes/export.js';
 import { manageRouter, ownerOnly } from './routes/manage.js';
 import { profilesRouter } from './routes/profiles.js';
 import { requestGuard } from './sharing/guard.js';
@@ -32,6 +33,7 @@ export function createApp(rt: Runtime, webRoot: string, listenHost = ''): Expres
   app.use('/api/profiles/:id', ownerOnly(rt));
   app.use(manageRouter(rt));
   app.use(profilesRouter(rt));
+  app.use(exportRouter(rt));
   for (const router of featureRouters(rt.ctx)) app.use(router);
   app.use('/api', (req: Request, res: Response) => {
     res.status(404).json({ error: `no such API route: ${req.method} ${req.originalUrl}` });

@@ -15,6 +15,7 @@ import { NotFoundError, type ServerConfig } from '../context.js';
 import { annotateSourceListing, sourceReaderFor } from '../source-hook.js';
 import { diffFlameBody, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
 import { ByteLru } from './lru.js';
+import { exportFile } from '../../export/index.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
 
 /**
@@ -78,6 +79,8 @@ export class AnalysisCore {
     switch (task.op) {
       case 'evict':
         return { json: JSON.stringify(this.evict(task.id)) };
+      case 'export':
+        return { file: exportFile(await this.load(task.id), task.query, task.format, task.name) };
       case 'ingest': {
         const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes);
         return { meta: profileMeta(p), bytes: task.bytes };

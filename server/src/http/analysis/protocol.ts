@@ -9,6 +9,7 @@ import type { DiffOptions } from '../../report/diff.js';
 import { NotFoundError, type ServerConfig } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { StoreConfig } from '../../store/types.js';
+import type { ExportFormat } from '../../export/index.js';
 
 export type AnalysisTask =
   | { op: 'ingest'; id: string; bytes: Uint8Array }
@@ -18,6 +19,8 @@ export type AnalysisTask =
   | { op: 'source'; id: string; query: Query; fn: string }
   /** Forget a deleted profile: its decoded copy and everything derived from it. */
   | { op: 'evict'; id: string }
+  /** A file of the current view (export/index.ts): folded stacks, speedscope JSON, filtered pprof. */
+  | { op: 'export'; id: string; query: Query; format: ExportFormat; name: string }
   | FeatureTask;
 
 /**
@@ -37,7 +40,7 @@ export type FeatureTask =
   | { op: 'files'; id: string };
 
 /** ingest: the profile's metadata (and the bytes handed back); others: the view as JSON text. */
-export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string };
+export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string } | { file: Uint8Array };
 
 export interface WireError {
   name: string;
