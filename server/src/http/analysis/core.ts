@@ -80,7 +80,7 @@ export class AnalysisCore {
       case 'evict':
         return { json: JSON.stringify(this.evict(task.id)) };
       case 'export':
-        return { file: exportFile(await this.load(task.id), task.query, task.format, task.name) };
+        return { file: exportFile(await this.load(task.id), task.query, task.format, task.name, task.view) };
       case 'ingest': {
         const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes);
         return { meta: profileMeta(p), bytes: task.bytes };

@@ -2,16 +2,37 @@
 //   GET /api/profiles/:id/export/folded      folded stacks (flamegraph.pl, inferno, speedscope)
 //   GET /api/profiles/:id/export/speedscope  speedscope JSON
 //   GET /api/profiles/:id/export/pprof       the profile with the filters applied, gzip pprof
+//   GET /api/profiles/:id/export/html        offline single-file snapshot (&zoom=["a","b"]&search=re&theme=dark)
 // Query parameters are those of /top and /flamegraph (si, focus, ignore, hide, show, ...);
 // the file is named after the profile.
 import { Router, type Request, type Response } from 'express';
-import { EXPORT_FORMATS, EXPORT_TYPES, exportFileName, type ExportFormat } from '../../export/index.js';
+import { EXPORT_FORMATS, EXPORT_TYPES, exportFileName, type ExportFormat, type SnapshotView } from '../../export/index.js';
 import { isValidId } from '../../store/id.js';
 import type { Runtime } from '../app-context.js';
 import { NotFoundError } from '../context.js';
 import { HttpError } from '../errors.js';
 import { parseQuery } from '../query-params.js';
 import { isExpired } from '../sharing/ownership.js';
+
+/** The HTML snapshot's starting view: zoom (JSON array of frame names), search, theme. */
+function snapshotView(q: Record<string, unknown>): SnapshotView {
+  const view: SnapshotView = {};
+  if (typeof q.zoom === 'string' && q.zoom !== '') {
+    let zoom: unknown;
+    try {
+      zoom = JSON.parse(q.zoom);
+    } catch {
+      zoom = null;
+    }
+    if (!Array.isArray(zoom) || !zoom.every((z) => typeof z === 'string') || zoom.length > 512) {
+      throw new HttpError(400, 'query parameter "zoom" must be a JSON array of frame names');
+    }
+    view.zoom = zoom as string[];
+  }
+  if (typeof q.search === 'string') view.search = q.search.slice(0, 1000);
+  if (q.theme === 'dark' || q.theme === 'light') view.theme = q.theme;
+  return view;
+}
 
 export function exportRouter(rt: Runtime): Router {
   const r = Router();
@@ -24,7 +45,7 @@ export function exportRouter(rt: Runtime): Router {
     if (!info) throw new NotFoundError(`no profile with id ${req.params.id}`);
     if (isExpired(info, rt.ctx.config.retentionMs ?? 0)) throw new HttpError(410, `profile ${info.id} has expired`);
     const query = parseQuery(req.query as Record<string, unknown>);
-    const out = await rt.analyzer.run({ op: 'export', id: info.id, query, format, name: info.name }, info.size);
+    const out = await rt.analyzer.run({ op: 'export', id: info.id, query, format, name: info.name, view: snapshotView(req.query as Record<string, unknown>) }, info.size);
     if (!('file' in out)) throw new Error('analysis worker returned no file');
     const type = EXPORT_TYPES[format];
     res.set('Content-Type', type.contentType);
