@@ -2,10 +2,13 @@
 // listing scope, 401 without the auth header, owner-only changes, cross-origin refusal,
 // Host checks, delete from the fs store and every cache, expiry and the retention sweep.
 import { existsSync, readdirSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { InProcessAnalyzer } from '../../server/src/http/analysis/pool.js';
 import type { RunningServer, StartOptions } from '../../server/src/http/server.js';
+import { decodeProfile } from '../../server/src/decode/index.js';
+import { encodeProfileGzip } from '../../server/src/encode/pprof.js';
 import { sweepExpired } from '../../server/src/http/sharing/retention.js';
 import { parseDuration } from '../../server/src/http/sharing/duration.js';
 import { sample, startTestServer, tempDir } from './server-helpers.js';
@@ -252,5 +255,65 @@ describe('retention', () => {
     expect(existsSync(join(dir, 'profiles', b.body.id.slice(0, 2), `${b.body.id}.pb`))).toBe(false);
     expect((await sweepExpired(s.runtime, Date.now() + 3_700_000)).sort()).toEqual([a.body.id]);
     expect(await s.runtime.store.list()).toEqual([]);
+  });
+});
+
+describe('sanitised copy', () => {
+  it('shows what it removes, then stores a copy without labels, comments, mapping paths, build ids or absolute paths; every number equal', { timeout: 120_000 }, async () => {
+    const { s } = await start({ shared: true });
+    // A profile carrying what a team would not want to leak.
+    const p = decodeProfile(cpu);
+    p.comments = ['captured by alice@corp.example on build-host-7'];
+    p.mapping = p.mapping.map((m) => ({ ...m, buildId: m.file ? 'deadbeefcafe1234' : m.buildId }));
+    p.function = p.function.map((f) => Object.assign(f, { filename: `/home/alice/work/${f.filename}` }));
+    p.sample = p.sample.map((smp, i) => ({ ...smp, label: { tenant: [`acme-${i % 3}`] }, numLabel: { request_bytes: [i] }, numUnit: { request_bytes: ['bytes'] } }));
+    const secret = encodeProfileGzip(p);
+    const up = await post(s.url, secret, {}, 'secret cpu');
+    const { id } = up.body;
+    const token = { 'x-manage-token': up.body.manageToken! };
+
+    const preview = await call(s.url, 'GET', `/api/profiles/${id}/sanitised?modulePaths=1`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      labels: { keys: ['request_bytes', 'tenant'], samples: p.sample.length },
+      comments: ['captured by alice@corp.example on build-host-7'],
+      mappings: expect.arrayContaining([{ file: '/tmp/tmp.dA8lhm5wTY/cpu', buildId: 'deadbeefcafe1234' }]),
+    });
+    const files = preview.body.files as { from: string; to: string }[];
+    expect(files).toContainEqual({ from: '/home/alice/work/runtime/mgcmark.go', to: 'runtime/mgcmark.go' });
+    expect(files.find((f) => f.from.endsWith('/main.go'))?.to).toBe('main/main.go');
+
+    // Only the owner may make one.
+    expect((await call(s.url, 'POST', `/api/profiles/${id}/sanitised`, {}, { modulePaths: true })).status).toBe(403);
+    const made = await call(s.url, 'POST', `/api/profiles/${id}/sanitised`, token, { modulePaths: true });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ sanitisedFrom: id, owned: true });
+    expect(made.body.manageToken).toBeTruthy();
+    const copyId = made.body.id as string;
+    expect(copyId).not.toBe(id);
+
+    const raw = gunzipSync(Buffer.from(await (await fetch(`${s.url}/api/profiles/${copyId}/raw`)).arrayBuffer())).toString('latin1');
+    for (const leak of ['acme-', 'tenant', 'request_bytes', 'alice', 'build-host-7', 'deadbeefcafe1234', '/tmp/tmp.dA8lhm5wTY', '/home/']) {
+      expect(raw, leak).not.toContain(leak);
+    }
+    const meta = await call(s.url, 'GET', `/api/profiles/${copyId}`);
+    expect(meta.body).toMatchObject({ name: 'secret cpu (sanitised)', sanitisedFrom: id, comments: [] });
+
+    // Numbers: every view of every granularity and sample type equals the original's.
+    const numbers = (top: { rows: { flat: number; cum: number }[]; total: number }) => ({ total: top.total, rows: top.rows.map((r) => [r.flat, r.cum]) });
+    for (const q of ['', 'granularity=lines', 'granularity=files', 'si=samples', 'focus=main%5C.walk&hide=runtime']) {
+      const a = await call(s.url, 'GET', `/api/profiles/${id}/top?${q}`);
+      const b = await call(s.url, 'GET', `/api/profiles/${copyId}/top?${q}`);
+      expect(numbers(b.body as never), q).toEqual(numbers(a.body as never));
+      if (!q.includes('files') && !q.includes('lines')) expect((b.body.rows as { name: string }[]).map((r) => r.name)).toEqual((a.body.rows as { name: string }[]).map((r) => r.name));
+      const fa = await call(s.url, 'GET', `/api/profiles/${id}/flamegraph?${q}`);
+      const fb = await call(s.url, 'GET', `/api/profiles/${copyId}/flamegraph?${q}`);
+      // Names at line/file granularity carry the (rewritten) paths: compare the tree's numbers there.
+      type N = { name: string; value: number; self: number; children: N[] };
+      const shape = (n: N, names: boolean): unknown => [names ? n.name : '', n.value, n.self, n.children.map((c) => shape(c, names))];
+      const names = !q.includes('files') && !q.includes('lines');
+      expect(shape(fb.body.root as N, names), q).toEqual(shape(fa.body.root as N, names));
+      expect(fb.body.total, q).toBe(fa.body.total);
+    }
   });
 });

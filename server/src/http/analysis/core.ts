@@ -16,6 +16,8 @@ import { annotateSourceListing, sourceReaderFor } from '../source-hook.js';
 import { diffFlameBody, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
 import { ByteLru } from './lru.js';
 import { exportFile } from '../../export/index.js';
+import { sanitiseProfile } from '../../export/sanitise.js';
+import { encodeProfileGzip } from '../../encode/pprof.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
 
 /**
@@ -31,6 +33,11 @@ export function estimateDecodedBytes(bytes: Uint8Array): number {
     raw = Math.max(isize, bytes.length * 4);
   }
   return raw * 20 + 64 * 1024;
+}
+
+/** Bytes that own their whole ArrayBuffer, so moving them to another thread moves nothing else. */
+function ownBuffer(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
 }
 
 export class AnalysisCore {
@@ -79,8 +86,12 @@ export class AnalysisCore {
     switch (task.op) {
       case 'evict':
         return { json: JSON.stringify(this.evict(task.id)) };
+      case 'sanitise': {
+        const { profile, report } = sanitiseProfile(await this.load(task.id), { modulePaths: task.modulePaths });
+        return task.preview ? { json: toJson(report) } : { file: ownBuffer(encodeProfileGzip(profile)) };
+      }
       case 'export':
-        return { file: exportFile(await this.load(task.id), task.query, task.format, task.name, task.view) };
+        return { file: ownBuffer(exportFile(await this.load(task.id), task.query, task.format, task.name, task.view)) };
       case 'ingest': {
         const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes);
         return { meta: profileMeta(p), bytes: task.bytes };

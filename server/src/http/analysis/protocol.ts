@@ -21,6 +21,8 @@ export type AnalysisTask =
   | { op: 'evict'; id: string }
   /** A file of the current view (export/index.ts): folded stacks, speedscope JSON, filtered pprof. */
   | { op: 'export'; id: string; query: Query; format: ExportFormat; name: string; view?: SnapshotView }
+  /** A sanitised copy (export/sanitise.ts): its report as JSON (preview), or its gzip bytes. */
+  | { op: 'sanitise'; id: string; modulePaths: boolean; preview: boolean }
   | FeatureTask;
 
 /**

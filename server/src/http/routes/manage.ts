@@ -2,16 +2,18 @@
 //   PATCH  /api/profiles/:id   {name?: string, expiresAt?: ISO time | null, expiresIn?: "7d"}
 //            -> 200 the public metadata
 //   DELETE /api/profiles/:id   -> 204; bytes, metadata, attachments and cached copies are gone
+//   GET    /api/profiles/:id/sanitised?modulePaths=1  -> what a sanitised copy leaves out
+//   POST   /api/profiles/:id/sanitised {modulePaths?}  -> 201 a new profile, as an upload answers
 // and `ownerOnly`, which refuses every other state-changing request on /api/profiles/:id/...
 // (source archives, escape-analysis output) from anyone but the owner.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { isValidId } from '../../store/id.js';
+import { isValidId, profileId } from '../../store/id.js';
 import { cleanName, type Runtime } from '../app-context.js';
 import { NotFoundError, type StoredProfileInfo } from '../context.js';
 import { HttpError } from '../errors.js';
 import { parseDuration } from '../sharing/duration.js';
-import { callerOf } from '../sharing/guard.js';
-import { assertOwner, isExpired, publicInfo } from '../sharing/ownership.js';
+import { callerOf, profileLink } from '../sharing/guard.js';
+import { assertOwner, isExpired, mayManage, ownershipForUpload, publicInfo } from '../sharing/ownership.js';
 
 async function ownedInfo(rt: Runtime, req: Request<{ id: string }>): Promise<StoredProfileInfo> {
   const { id } = req.params;
@@ -66,6 +68,34 @@ export function manageRouter(rt: Runtime): Router {
     if (exp !== undefined) next.expiresAt = exp;
     if (!(await rt.store.update(next))) throw new NotFoundError(`no profile with id ${info.id}`);
     res.json(publicInfo(next, retention));
+  });
+
+  r.get('/api/profiles/:id/sanitised', async (req: Request<{ id: string }>, res: Response) => {
+    const { id } = req.params;
+    const info = isValidId(id) ? await rt.store.info(id) : null;
+    if (!info || isExpired(info, retention)) throw new NotFoundError(`no profile with id ${id}`);
+    const modulePaths = req.query.modulePaths === '1' || req.query.modulePaths === 'true';
+    const out = await rt.analyzer.run({ op: 'sanitise', id: info.id, modulePaths, preview: true }, info.size);
+    if (!('json' in out)) throw new Error('analysis worker returned no report');
+    res.type('application/json').send(out.json);
+  });
+
+  r.post('/api/profiles/:id/sanitised', express.json({ limit: '4kb' }), async (req: Request<{ id: string }>, res: Response) => {
+    const info = await ownedInfo(rt, req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const out = await rt.analyzer.run({ op: 'sanitise', id: info.id, modulePaths: body.modulePaths === true, preview: false }, info.size);
+    if (!('file' in out)) throw new Error('analysis worker returned no profile');
+    const own = ownershipForUpload(callerOf(req, config), config);
+    const bytes = out.file;
+    const { info: copy, created } = await rt.storeWithId(profileId(bytes), bytes, `${info.name} (sanitised)`, { ...own.fields, sanitisedFrom: info.id });
+    res.status(201).json({
+      id: copy.id,
+      url: profileLink(config, copy.id),
+      owned: created || mayManage(copy, callerOf(req, config), config),
+      ...(created ? { manageToken: own.token } : {}),
+      expiresAt: publicInfo(copy, retention).expiresAt,
+      sanitisedFrom: info.id,
+    });
   });
 
   r.delete('/api/profiles/:id', async (req: Request<{ id: string }>, res: Response) => {
