@@ -1,6 +1,7 @@
 // Thin typed client for the HTTP API (team/API.md). Errors carry the server's
 // `{"error": "..."}` message.
 import type { FlameGraph, SourceListing, TopReport } from '../../server/src/model/views.js';
+import { manageHeaders } from './owned.js';
 import type { ProfileInfo } from './registry.js';
 
 export class ApiError extends Error {
@@ -47,7 +48,8 @@ export interface ProfileList {
 
 export const api = {
   list: (page = 1, limit = 50) => getJson<ProfileList>(`/api/profiles?page=${page}&limit=${limit}`),
-  meta: (id: string) => getJson<ProfileInfo>(`/api/profiles/${encodeURIComponent(id)}`),
+  // The manage token, when this browser uploaded it, lets the server answer canManage.
+  meta: (id: string) => getJson<ProfileInfo>(`/api/profiles/${encodeURIComponent(id)}`, { headers: manageHeaders(id) }),
   top: (id: string, q: URLSearchParams) => getJson<TopReport>(`/api/profiles/${encodeURIComponent(id)}/top?${q}`),
   flame: (id: string, q: URLSearchParams, signal?: AbortSignal) =>
     getJson<FlameGraph>(`/api/profiles/${encodeURIComponent(id)}/flamegraph?${q}`, { signal }),

@@ -3,50 +3,9 @@
 // delete). The server decides who may manage (GET /api/profiles/:id says `canManage`).
 import { ApiError, getJson, type StoredProfile } from './api.js';
 import { clear, h } from './dom.js';
+import { forgetUpload, manageHeaders, ownedUploads, rememberUpload } from './owned.js';
 
-const KEY = 'pprof-lens.owned';
-
-export interface OwnedUpload {
-  id: string;
-  name: string;
-  token: string;
-  storedAt: string;
-}
-
-function readOwned(): OwnedUpload[] {
-  try {
-    const v = JSON.parse(localStorage.getItem(KEY) ?? '[]') as unknown;
-    return Array.isArray(v) ? v.filter((o): o is OwnedUpload => !!o && typeof o.id === 'string' && typeof o.token === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function writeOwned(list: OwnedUpload[]): void {
-  try {
-    localStorage.setItem(KEY, JSON.stringify(list.slice(0, 500)));
-  } catch {
-    // storage full or disabled: the token is lost, the link still works
-  }
-}
-
-export function ownedUploads(): OwnedUpload[] {
-  return readOwned();
-}
-
-export function rememberUpload(u: OwnedUpload): void {
-  writeOwned([u, ...readOwned().filter((o) => o.id !== u.id)]);
-}
-
-export function forgetUpload(id: string): void {
-  writeOwned(readOwned().filter((o) => o.id !== id));
-}
-
-/** Headers proving ownership of `id`, when this browser uploaded it. */
-export function manageHeaders(id: string): Record<string, string> {
-  const o = readOwned().find((u) => u.id === id);
-  return o ? { 'X-Manage-Token': o.token } : {};
-}
+export { rememberUpload };
 
 export const manageApi = {
   update: (id: string, body: { name?: string; expiresAt?: string | null; expiresIn?: string }) =>
@@ -126,8 +85,79 @@ export function manageControls(t: ManageTarget, onRenamed: (name: string) => voi
     if (!window.confirm(`Delete "${t.name}"? Its link will stop working for everyone.`)) return;
     manageApi.remove(t.id).then(onDeleted, fail);
   });
-  const controls = h('div.manage', null, rename, keep, del, status);
+  const sanitise = h('button.btn', { type: 'button', 'data-testid': 'sanitise', title: 'Store a copy without labels, comments, binary paths and build ids, to share more widely' }, 'Share a sanitised copy…');
+  sanitise.addEventListener('click', () => void sanitiseDialog(t.id, status));
+  const controls = h('div.manage', null, rename, keep, sanitise, del, status);
   return { expiry, controls };
+}
+
+interface SanitiseReport {
+  labels: { keys: string[]; samples: number };
+  comments: string[];
+  mappings: { file: string; buildId: string }[];
+  files: { from: string; to: string }[];
+  filesTotal: number;
+}
+
+/** Shows what a sanitised copy leaves out; on confirmation stores it and shows its link. */
+async function sanitiseDialog(id: string, status: HTMLElement): Promise<void> {
+  const dialog = h('dialog.sanitise', { 'aria-label': 'Share a sanitised copy' });
+  const body = h('div.sanitise-body');
+  const modulePaths = h('input', { type: 'checkbox', checked: true });
+  const confirmBtn = h('button.btn.primary', { type: 'button', 'data-testid': 'sanitise-confirm' }, 'Store the sanitised copy');
+  const cancel = h('button.btn', { type: 'button' }, 'Cancel');
+  const result = h('p.sanitise-result', { role: 'status' });
+  const list = (title: string, items: string[], more = 0) =>
+    h('section', null, h('h3', null, title), items.length ? h('ul', null, ...items.map((i) => h('li', null, i)), more > 0 ? h('li.muted', null, `… and ${more} more`) : null) : h('p.muted', null, 'none'));
+  const show = async () => {
+    clear(body);
+    body.append(h('p.muted', null, 'Checking what the copy leaves out…'));
+    try {
+      const r = await getJson<SanitiseReport>(`/api/profiles/${encodeURIComponent(id)}/sanitised?modulePaths=${modulePaths.checked ? 1 : 0}`);
+      clear(body);
+      body.append(
+        h('p', null, 'The copy keeps every sample, value, function and line: every number in every view stays the same. It leaves out:'),
+        list(`Sample labels (${r.labels.samples} samples)`, r.labels.keys),
+        list('Comments', r.comments),
+        list('Binary paths and build ids', r.mappings.map((m) => [m.file, m.buildId && `build id ${m.buildId}`].filter(Boolean).join(' · '))),
+        list('Source paths rewritten', r.files.map((f) => `${f.from} → ${f.to}`), r.filesTotal - r.files.length),
+      );
+    } catch (err) {
+      clear(body);
+      body.append(h('p.error', null, (err as Error).message));
+    }
+  };
+  modulePaths.addEventListener('change', () => void show());
+  cancel.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => dialog.remove());
+  confirmBtn.addEventListener('click', async () => {
+    confirmBtn.disabled = true;
+    try {
+      const res = await getJson<{ id: string; url: string; manageToken?: string }>(`/api/profiles/${encodeURIComponent(id)}/sanitised`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...manageHeaders(id) },
+        body: JSON.stringify({ modulePaths: modulePaths.checked }),
+      });
+      if (res.manageToken) rememberUpload({ id: res.id, name: 'sanitised copy', token: res.manageToken, storedAt: new Date().toISOString() });
+      const link = new URL(res.url, location.href).href;
+      clear(result);
+      result.append('Stored: ', h('a', { href: link, 'data-testid': 'sanitised-link' }, link));
+      status.textContent = 'Sanitised copy stored';
+    } catch (err) {
+      result.textContent = (err as Error).message;
+      confirmBtn.disabled = false;
+    }
+  });
+  dialog.append(
+    h('h2', null, 'Share a sanitised copy'),
+    h('label', null, modulePaths, ' Reduce source paths to module-relative ones'),
+    body,
+    h('div.dialog-actions', null, cancel, confirmBtn),
+    result,
+  );
+  document.body.append(dialog);
+  dialog.showModal();
+  await show();
 }
 
 /** Start-page rows for this browser's uploads when the server lists none for us (--shared without a proxy). */
