@@ -9,6 +9,8 @@ import type { Query } from '../model/query.js';
 import { computeFlameGraph, computeTop } from '../report/index.js';
 import { percentage, scaledLabel } from '../report/format.js';
 import { snapshotViewer } from './snapshot-viewer.js';
+import type { FlameNode } from '../model/views.js';
+import { frameColor, packageOf } from '../report/frame-colors.js';
 
 export interface SnapshotView {
   zoom?: string[];
@@ -68,11 +70,18 @@ export function htmlSnapshot(p: Profile, q: Query, name: string, view: SnapshotV
   });
   const filters = top.legend.filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim());
   const title = [name, fg.sampleType.type, ...filters].join(' · ');
+  const dark = view.theme === 'dark';
+  // Colours from the app's palette, so the snapshot looks like the page it came from.
+  const paint = (n: FlameNode): void => {
+    (n as FlameNode & { color?: string }).color = frameColor(packageOf(n.name), dark);
+    for (const c of n.children) paint(c);
+  };
+  for (const c of fg.root.children) paint(c);
   const data = {
     title,
     unit: fg.sampleType.unit,
     total: fg.root.value,
-    dark: view.theme === 'dark',
+    dark,
     zoom: view.zoom ?? [],
     search: view.search ?? '',
     root: fg.root,

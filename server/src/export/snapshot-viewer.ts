@@ -11,6 +11,8 @@ export function snapshotViewer(): void {
     children: Node[];
     prunedValue?: number;
     prunedCount?: number;
+    /** Fill colour, computed on the server with the app's palette (report/frame-colors.ts). */
+    color?: string;
   }
   interface Data {
     title: string;
@@ -41,15 +43,6 @@ export function snapshotViewer(): void {
   }
   search.value = data.search;
 
-  function hue(name: string): string {
-    // Same family per package, like the app's "colour by package".
-    const pkg = name.replace(/^\(?\*?/, '').split(/[.(]/)[0] ?? name;
-    let h = 0;
-    for (let i = 0; i < pkg.length; i++) h = (h * 31 + pkg.charCodeAt(i)) >>> 0;
-    const l = data.dark ? 38 + (h % 10) : 68 + (h % 12);
-    return `hsl(${20 + (h % 40)}, ${60 + (h % 25)}%, ${l}%)`;
-  }
-
   function fmtPct(v: number): string {
     return data.total ? `${((100 * v) / data.total).toFixed(2)}%` : '';
   }
@@ -66,6 +59,19 @@ export function snapshotViewer(): void {
     const svg = document.createElementNS(NS, 'svg');
     svg.setAttribute('width', String(width));
     svg.setAttribute('height', String((depth + 1) * ROW));
+    const small = (x: number, y: number, w: number, n: Node): void => {
+      // The "+N small" remainder the server pruned away, grey as in the app.
+      const g = document.createElementNS(NS, 'rect');
+      g.setAttribute('x', x.toFixed(1));
+      g.setAttribute('y', String(y));
+      g.setAttribute('width', w.toFixed(1));
+      g.setAttribute('height', String(ROW - 1));
+      g.setAttribute('fill', data.dark ? '#3a3a3a' : '#dcdcdc');
+      const t = document.createElementNS(NS, 'title');
+      t.textContent = `+${n.prunedCount} small frames`;
+      g.append(t);
+      svg.append(g);
+    };
     const rect = (x: number, y: number, w: number, n: Node, faded: boolean, path: Node[]): void => {
       const g = document.createElementNS(NS, 'svg');
       g.setAttribute('x', x.toFixed(1));
@@ -77,7 +83,7 @@ export function snapshotViewer(): void {
       r.setAttribute('width', '100%');
       r.setAttribute('height', '100%');
       const hit = match !== null && path.length > 1 && match.test(n.name);
-      r.setAttribute('fill', path.length === 1 ? (data.dark ? '#555' : '#c8c8c8') : hit ? (data.dark ? '#c2185b' : '#ff6ec7') : hue(n.name));
+      r.setAttribute('fill', path.length === 1 ? (data.dark ? '#555' : '#c8c8c8') : hit ? (data.dark ? '#c2185b' : '#ff6ec7') : (n.color ?? '#999'));
       if (faded) g.setAttribute('opacity', '0.55');
       const t = document.createElementNS(NS, 'title');
       t.textContent = `${path.length === 1 ? 'root' : n.name}: ${n.value} ${data.unit} (${fmtPct(n.value)})`;
@@ -108,6 +114,8 @@ export function snapshotViewer(): void {
         }
         cx += w;
       }
+      const pw = (Math.abs(n.prunedValue ?? 0) / top.value) * width;
+      if ((n.prunedCount ?? 0) > 0 && pw >= 1) small(cx, d * ROW, pw, n);
     };
     walk(top, 0, focus.length, focus);
     chart.replaceChildren(svg);
