@@ -158,6 +158,18 @@ describe('flame graph SVG and PNG from the profile page', () => {
     expect(zlabels.sort()).toEqual(frames.sort());
     expect(zsvg).not.toContain('main.primes');
 
+    // The API draws the same frames for the same view and width (no browser needed).
+    const chartWidth = Math.round(await page.evaluate(() => document.querySelector('.flame-chart svg')!.getBoundingClientRect().width));
+    const api = (await download(`/api/profiles/${cpuId}/export/svg?zoom=${encodeURIComponent(JSON.stringify(['runtime.main', 'main.main', 'main.walk']))}&width=${chartWidth}`)).toString();
+    const apiParsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, title: doc.querySelector('svg > text')?.textContent, labels: [...doc.querySelectorAll('svg svg text')].map((t) => t.textContent) };
+    }, api);
+    expect(apiParsed.error).toBeNull();
+    expect(apiParsed.title).toBe('cpu.pb.gz · cpu · zoom: main.walk');
+    const shownLabels = await page.evaluate((text) => [...new DOMParser().parseFromString(text, 'image/svg+xml').querySelectorAll('svg svg text')].map((t) => t.textContent), zsvg);
+    expect(apiParsed.labels.sort()).toEqual(shownLabels.sort());
+
     const [pdl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png]')]);
     expect(pdl.suggestedFilename()).toBe('cpu.flame.png');
     const png = readFileSync((await pdl.path())!);

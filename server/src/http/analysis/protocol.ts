@@ -9,7 +9,7 @@ import type { DiffOptions } from '../../report/diff.js';
 import { NotFoundError, type ServerConfig } from '../context.js';
 import { HttpError } from '../errors.js';
 import type { StoreConfig } from '../../store/types.js';
-import type { ExportFormat, SnapshotView } from '../../export/index.js';
+import type { ExportFormat, ExportView } from '../../export/index.js';
 
 export type AnalysisTask =
   | { op: 'ingest'; id: string; bytes: Uint8Array }
@@ -20,7 +20,7 @@ export type AnalysisTask =
   /** Forget a deleted profile: its decoded copy and everything derived from it. */
   | { op: 'evict'; id: string }
   /** A file of the current view (export/index.ts): folded stacks, speedscope JSON, filtered pprof. */
-  | { op: 'export'; id: string; query: Query; format: ExportFormat; name: string; view?: SnapshotView }
+  | { op: 'export'; id: string; query: Query; format: ExportFormat; name: string; view?: ExportView }
   /** A sanitised copy (export/sanitise.ts): its report as JSON (preview), or its gzip bytes. */
   | { op: 'sanitise'; id: string; modulePaths: boolean; preview: boolean }
   | FeatureTask;

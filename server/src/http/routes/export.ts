@@ -3,10 +3,11 @@
 //   GET /api/profiles/:id/export/speedscope  speedscope JSON
 //   GET /api/profiles/:id/export/pprof       the profile with the filters applied, gzip pprof
 //   GET /api/profiles/:id/export/html        offline single-file snapshot (&zoom=["a","b"]&search=re&theme=dark)
+//   GET /api/profiles/:id/export/svg         flame graph image (&zoom, &search, &theme, &icicle=1, &width=1200)
 // Query parameters are those of /top and /flamegraph (si, focus, ignore, hide, show, ...);
 // the file is named after the profile.
 import { Router, type Request, type Response } from 'express';
-import { EXPORT_FORMATS, EXPORT_TYPES, exportFileName, type ExportFormat, type SnapshotView } from '../../export/index.js';
+import { EXPORT_FORMATS, EXPORT_TYPES, exportFileName, type ExportFormat, type ExportView } from '../../export/index.js';
 import { isValidId } from '../../store/id.js';
 import type { Runtime } from '../app-context.js';
 import { NotFoundError } from '../context.js';
@@ -14,9 +15,9 @@ import { HttpError } from '../errors.js';
 import { parseQuery } from '../query-params.js';
 import { isExpired } from '../sharing/ownership.js';
 
-/** The HTML snapshot's starting view: zoom (JSON array of frame names), search, theme. */
-function snapshotView(q: Record<string, unknown>): SnapshotView {
-  const view: SnapshotView = {};
+/** The html and svg exports' view: zoom (JSON array of frame names), search, theme, icicle, width. */
+function exportView(q: Record<string, unknown>): ExportView {
+  const view: ExportView = {};
   if (typeof q.zoom === 'string' && q.zoom !== '') {
     let zoom: unknown;
     try {
@@ -31,6 +32,11 @@ function snapshotView(q: Record<string, unknown>): SnapshotView {
   }
   if (typeof q.search === 'string') view.search = q.search.slice(0, 1000);
   if (q.theme === 'dark' || q.theme === 'light') view.theme = q.theme;
+  if (q.icicle === '1' || q.icicle === 'true') view.icicle = true;
+  if (typeof q.width === 'string' && q.width !== '') {
+    if (!/^\d{1,5}$/.test(q.width)) throw new HttpError(400, 'query parameter "width" must be a number of pixels');
+    view.width = Number(q.width);
+  }
   return view;
 }
 
@@ -45,7 +51,7 @@ export function exportRouter(rt: Runtime): Router {
     if (!info) throw new NotFoundError(`no profile with id ${req.params.id}`);
     if (isExpired(info, rt.ctx.config.retentionMs ?? 0)) throw new HttpError(410, `profile ${info.id} has expired`);
     const query = parseQuery(req.query as Record<string, unknown>);
-    const out = await rt.analyzer.run({ op: 'export', id: info.id, query, format, name: info.name, view: snapshotView(req.query as Record<string, unknown>) }, info.size);
+    const out = await rt.analyzer.run({ op: 'export', id: info.id, query, format, name: info.name, view: exportView(req.query as Record<string, unknown>) }, info.size);
     if (!('file' in out)) throw new Error('analysis worker returned no file');
     const type = EXPORT_TYPES[format];
     res.set('Content-Type', type.contentType);
