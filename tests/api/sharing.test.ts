@@ -1,7 +1,8 @@
 // Private sharing on a team server: ownership by manage token and by proxy-vouched user,
 // listing scope, 401 without the auth header, owner-only changes, cross-origin refusal,
 // Host checks, delete from the fs store and every cache, expiry and the retention sweep.
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { decodeProfile } from '../../server/src/decode/index.js';
 import { encodeProfileGzip } from '../../server/src/encode/pprof.js';
 import { sweepExpired } from '../../server/src/http/sharing/retention.js';
 import { parseDuration } from '../../server/src/http/sharing/duration.js';
-import { sample, startTestServer, tempDir } from './server-helpers.js';
+import { ROOT, sample, startTestServer, tempDir } from './server-helpers.js';
 
 const dirs: { remove(): void }[] = [];
 let servers: RunningServer[] = [];
@@ -292,12 +293,25 @@ describe('sanitised copy', () => {
     const copyId = made.body.id as string;
     expect(copyId).not.toBe(id);
 
-    const raw = gunzipSync(Buffer.from(await (await fetch(`${s.url}/api/profiles/${copyId}/raw`)).arrayBuffer())).toString('latin1');
+    const copyBytes = Buffer.from(await (await fetch(`${s.url}/api/profiles/${copyId}/raw`)).arrayBuffer());
+    const raw = gunzipSync(copyBytes).toString('latin1');
     for (const leak of ['acme-', 'tenant', 'request_bytes', 'alice', 'build-host-7', 'deadbeefcafe1234', '/tmp/tmp.dA8lhm5wTY', '/home/']) {
       expect(raw, leak).not.toContain(leak);
     }
     const meta = await call(s.url, 'GET', `/api/profiles/${copyId}`);
     expect(meta.body).toMatchObject({ name: 'secret cpu (sanitised)', sanitisedFrom: id, comments: [] });
+
+    // go tool pprof reads the copy with the same numbers.
+    const go = execFileSync('bash', [join(ROOT, 'scripts/ensure-go.sh')], { encoding: 'utf8' }).trim();
+    const dir = tempDir();
+    dirs.push(dir);
+    writeFileSync(join(dir.dir, 'secret.pb.gz'), secret);
+    writeFileSync(join(dir.dir, 'copy.pb.gz'), copyBytes);
+    const goTop = (f: string) => {
+      const t = execFileSync(go, ['tool', 'pprof', '-top', join(dir.dir, f)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      return t.slice(t.indexOf('Showing nodes'));
+    };
+    expect(goTop('copy.pb.gz')).toBe(goTop('secret.pb.gz'));
 
     // Numbers: every view of every granularity and sample type equals the original's.
     const numbers = (top: { rows: { flat: number; cum: number }[]; total: number }) => ({ total: top.total, rows: top.rows.map((r) => [r.flat, r.cum]) });
