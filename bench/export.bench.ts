@@ -11,7 +11,7 @@ import { decodeProfile } from '../server/src/decode/index.js';
 import { encodeProfileGzip } from '../server/src/encode/pprof.js';
 import { exportFile } from '../server/src/export/index.js';
 import { sanitiseProfile } from '../server/src/export/sanitise.js';
-import type { Query } from '../server/src/model/query.js';
+import type { Query } from '../contract/query.js';
 import { prepareProfile } from '../server/src/report/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

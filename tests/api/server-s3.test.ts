@@ -7,7 +7,7 @@ import type { RunningServer } from '../../server/src/http/server.js';
 import { profileId } from '../../server/src/store/id.js';
 import { S3ProfileStore } from '../../server/src/store/s3-store.js';
 import { storeConfigFromEnv } from '../../server/src/store/index.js';
-import { sweepExpired } from '../../server/src/http/sharing/retention.js';
+import { sweepExpired } from '../../server/src/service/retention.js';
 import { startRgw, type Rgw } from './s3-rgw.js';
 import { getJson, sample, startTestServer, tempDir, uploadOk } from './server-helpers.js';
 
@@ -145,8 +145,8 @@ describe('two server instances on one S3 store', () => {
     const [s1, s2] = await Promise.all([uploadOk(a.url, same), uploadOk(b.url, same)]);
     expect(s1).toBe(s2);
     // Attachments written through one instance are read through the other.
-    await a.runtime.ctx.putAttachment(idA, 'escape', new TextEncoder().encode('./main.go:3:6: can inline f'));
-    expect(new TextDecoder().decode((await b.runtime.ctx.getAttachment(idA, 'escape'))!)).toBe('./main.go:3:6: can inline f');
+    await a.service.putAttachment(idA, 'escape', new TextEncoder().encode('./main.go:3:6: can inline f'));
+    expect(new TextDecoder().decode((await b.service.getAttachment(idA, 'escape'))!)).toBe('./main.go:3:6: can inline f');
 
     const c = await mk();
     const listC = await getJson<{ total: number }>(`${c.url}/api/profiles`);
@@ -190,7 +190,7 @@ describe('sharing on the S3 store', () => {
     const [a, b] = [await mk(), await mk()];
     const up = await fetch(`${a.url}/api/profiles?name=cpu`, { method: 'POST', body: sample('cpu/cpu.pb.gz') });
     const { id, manageToken } = (await up.json()) as { id: string; manageToken: string };
-    await a.runtime.ctx.putAttachment(id, 'escape', new TextEncoder().encode('./main.go:3:6: can inline f'));
+    await a.service.putAttachment(id, 'escape', new TextEncoder().encode('./main.go:3:6: can inline f'));
     // Both instances have it decoded and cached.
     for (const s of [a, b]) expect((await getJson(`${s.url}/api/profiles/${id}/top`)).status).toBe(200);
     expect((await keysUnder(cfg, id)).sort()).toEqual(
@@ -211,8 +211,8 @@ describe('sharing on the S3 store', () => {
     // Retention: a sweep an hour later removes the next upload from the bucket.
     const up2 = await fetch(`${a.url}/api/profiles?name=heap`, { method: 'POST', body: sample('mapgrow/heap.pb.gz') });
     const id2 = ((await up2.json()) as { id: string }).id;
-    expect(await sweepExpired(b.runtime)).toEqual([]);
-    expect(await sweepExpired(b.runtime, Date.now() + 3_700_000)).toEqual([id2]);
+    expect(await sweepExpired(b.service)).toEqual([]);
+    expect(await sweepExpired(b.service, Date.now() + 3_700_000)).toEqual([id2]);
     expect(await keysUnder(cfg, id2)).toEqual([]);
   });
 });

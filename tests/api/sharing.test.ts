@@ -6,12 +6,12 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { InProcessAnalyzer } from '../../server/src/http/analysis/pool.js';
+import type { InProcessAnalyzer } from '../../server/src/workers/analyzer.js';
 import type { RunningServer, StartOptions } from '../../server/src/http/server.js';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import { encodeProfileGzip } from '../../server/src/encode/pprof.js';
-import { sweepExpired } from '../../server/src/http/sharing/retention.js';
-import { parseDuration } from '../../server/src/http/sharing/duration.js';
+import { sweepExpired } from '../../server/src/service/retention.js';
+import { parseDuration } from '../../server/src/service/duration.js';
 import { ROOT, sample, startTestServer, tempDir } from './server-helpers.js';
 
 const dirs: { remove(): void }[] = [];
@@ -154,7 +154,7 @@ describe('delete clears every cache', () => {
     const { s } = await start({ shared: true }, { workers: 0 });
     const up = await post(s.url, cpu);
     expect((await call(s.url, 'GET', `/api/profiles/${up.body.id}/flamegraph`)).status).toBe(200);
-    const core = (s.runtime.analyzer as InProcessAnalyzer).core;
+    const core = (s.service.analyzer as InProcessAnalyzer).core;
     const decodes = core.decodes;
     expect((await call(s.url, 'DELETE', `/api/profiles/${up.body.id}`, { 'x-manage-token': up.body.manageToken! })).status).toBe(204);
     // Already gone from the cache: evicting again finds nothing.
@@ -247,15 +247,15 @@ describe('retention', () => {
     const b = await post(s.url, heap);
     expect((await call(s.url, 'GET', `/api/profiles/${a.body.id}`)).status).toBe(200);
     // Nothing has expired yet.
-    expect(await sweepExpired(s.runtime)).toEqual([]);
+    expect(await sweepExpired(s.service)).toEqual([]);
     // An hour and a bit later (b was set to 30 minutes meanwhile), both are due.
     await call(s.url, 'PATCH', `/api/profiles/${b.body.id}`, { 'x-manage-token': b.body.manageToken! }, { expiresIn: '30m' });
-    const gone = await sweepExpired(s.runtime, Date.now() + 45 * 60_000);
+    const gone = await sweepExpired(s.service, Date.now() + 45 * 60_000);
     expect(gone).toEqual([b.body.id]);
     expect((await call(s.url, 'GET', `/api/profiles/${b.body.id}`)).status).toBe(404);
     expect(existsSync(join(dir, 'profiles', b.body.id.slice(0, 2), `${b.body.id}.pb`))).toBe(false);
-    expect((await sweepExpired(s.runtime, Date.now() + 3_700_000)).sort()).toEqual([a.body.id]);
-    expect(await s.runtime.store.list()).toEqual([]);
+    expect((await sweepExpired(s.service, Date.now() + 3_700_000)).sort()).toEqual([a.body.id]);
+    expect(await s.service.store.list()).toEqual([]);
   });
 });
 

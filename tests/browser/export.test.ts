@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FlameGraph, TopReport } from '../../server/src/model/views.js';
+import type { FlameGraph, TopReport } from '../../contract/views.js';
 import { ROOT, sampleBytes, startHarness, uploadBytes, type Harness } from './web-harness.js';
 
 let H: Harness;

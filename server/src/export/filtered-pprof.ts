@@ -5,7 +5,7 @@
 // granularity equals `go tool pprof -top -relative_percentages` with the filters on the
 // original. drop_frames has been applied (removeUninteresting) and stays recorded.
 import type { Func, Location, Profile, Sample } from '../model/profile.js';
-import type { Query } from '../model/query.js';
+import type { Query } from '../../../contract/query.js';
 import { prepareQuery } from '../report/pipeline.js';
 
 export function filteredProfile(raw: Profile, q: Query): Profile {

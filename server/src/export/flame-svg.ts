@@ -4,11 +4,11 @@
 // ancestors full width and faded, search matches highlighted, app colours by package),
 // in the image format the page's SVG button writes (svg-document.ts).
 import type { Profile } from '../model/profile.js';
-import type { Query } from '../model/query.js';
-import type { FlameNode } from '../model/views.js';
+import type { Query } from '../../../contract/query.js';
+import type { FlameNode } from '../../../contract/views.js';
 import { computeFlameGraph } from '../report/index.js';
-import { frameColor, packageOf } from '../report/frame-colors.js';
-import { svgDocument, type SvgFrame } from './svg-document.js';
+import { frameColor, packageOf } from '../../../contract/frame-colors.js';
+import { svgDocument, type SvgFrame } from '../../../contract/svg-document.js';
 
 export interface FlameSvgView {
   zoom?: string[];

@@ -5,12 +5,12 @@
 // unhashed inline script holds. Data travels as a JSON block (never executed).
 import { createHash } from 'node:crypto';
 import type { Profile } from '../model/profile.js';
-import type { Query } from '../model/query.js';
+import type { Query } from '../../../contract/query.js';
 import { computeFlameGraph, computeTop } from '../report/index.js';
-import { percentage, scaledLabel } from '../report/format.js';
+import { percentage, scaledLabel } from '../../../contract/format.js';
 import { snapshotViewer } from './snapshot-viewer.js';
-import type { FlameNode } from '../model/views.js';
-import { frameColor, packageOf } from '../report/frame-colors.js';
+import type { FlameNode } from '../../../contract/views.js';
+import { frameColor, packageOf } from '../../../contract/frame-colors.js';
 
 export interface SnapshotView {
   zoom?: string[];

@@ -2,7 +2,7 @@
 // profile itself with the filters applied (gzip pprof), an offline HTML snapshot, the
 // flame graph as SVG. Pure: Profile + Query -> bytes.
 import type { Profile } from '../model/profile.js';
-import type { Query } from '../model/query.js';
+import type { Query } from '../../../contract/query.js';
 import { encodeProfileGzip } from '../encode/pprof.js';
 import { filteredProfile } from './filtered-pprof.js';
 import { flameSvgFile, type FlameSvgView } from './flame-svg.js';
@@ -11,7 +11,7 @@ import { htmlSnapshot, type SnapshotView } from './html-snapshot.js';
 import { speedscopeFile } from './speedscope.js';
 import { exportStacks } from './stacks.js';
 
-export { exportFileName } from './file-name.js';
+export { exportFileName } from '../../../contract/file-name.js';
 
 
 export const EXPORT_FORMATS = ['folded', 'speedscope', 'pprof', 'html', 'svg'] as const;

@@ -4,6 +4,26 @@
 // data block and draws the flame graph (SVG, click to zoom, regexp search) and the top table.
 
 export function snapshotViewer(): void {
+  // The few DOM members used, typed here: the server compiles without the DOM library.
+  interface El {
+    textContent: string | null;
+    value: string;
+    clientWidth: number;
+    setAttribute(name: string, value: string): void;
+    getAttribute(name: string): string | null;
+    append(...nodes: El[]): void;
+    replaceChildren(...nodes: El[]): void;
+    addEventListener(type: string, fn: (e: { key?: string }) => void): void;
+  }
+  interface Doc {
+    getElementById(id: string): El | null;
+    querySelector(selector: string): El | null;
+    createElement(tag: string): El;
+    createElementNS(ns: string, tag: string): El;
+    addEventListener(type: string, fn: (e: { key?: string }) => void): void;
+  }
+  const win = globalThis as unknown as { document: Doc; addEventListener(type: string, fn: () => void): void };
+  const document = win.document;
   interface Node {
     name: string;
     value: number;
@@ -11,7 +31,7 @@ export function snapshotViewer(): void {
     children: Node[];
     prunedValue?: number;
     prunedCount?: number;
-    /** Fill colour, computed on the server with the app's palette (report/frame-colors.ts). */
+    /** Fill colour, computed on the server with the app's palette (contract/frame-colors.ts). */
     color?: string;
   }
   interface Data {
@@ -29,7 +49,7 @@ export function snapshotViewer(): void {
   const NS = 'http://www.w3.org/2000/svg';
   const ROW = 18;
   const chart = document.getElementById('flame')!;
-  const search = document.getElementById('search') as HTMLInputElement;
+  const search = document.getElementById('search')!;
   const info = document.getElementById('info')!;
   const crumbs = document.getElementById('crumbs')!;
   let focus: Node[] = [data.root];
@@ -172,6 +192,6 @@ export function snapshotViewer(): void {
     tbody.append(tr);
   }
   document.getElementById('legend')!.textContent = data.legend.join('\n');
-  window.addEventListener('resize', draw);
+  win.addEventListener('resize', draw);
   setSearch();
 }

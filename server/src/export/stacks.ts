@@ -3,7 +3,7 @@
 // as frame names (inlined calls expanded outermost to innermost, as the flame graph
 // shows them), identical stacks merged. Frames are interned: stack entries index `frames`.
 import type { Profile } from '../model/profile.js';
-import type { Query } from '../model/query.js';
+import type { Query } from '../../../contract/query.js';
 import { buildNodeTable, printableName } from '../analysis/graph.js';
 import { prepareQuery } from '../report/pipeline.js';
 

@@ -1,7 +1,7 @@
 // Express application: security headers, core routes, feature routes, UI, errors.
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import type { Runtime } from './app-context.js';
+import type { ProfileService } from '../service/service.js';
 import { errorHandler } from './errors.js';
 import { featureRouters } from './features.js';
 import { exportRouter } from './routes/export.js';
@@ -11,7 +11,7 @@ import { requestGuard } from './sharing/guard.js';
 import { uiRouter } from './ui.js';
 
 /** `listenHost`: the address the server binds (a loopback server answers only to loopback Host names). */
-export function createApp(rt: Runtime, webRoot: string, listenHost = ''): Express {
+export function createApp(service: ProfileService, webRoot: string, listenHost = ''): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -29,12 +29,12 @@ export function createApp(rt: Runtime, webRoot: string, listenHost = ''): Expres
       strictTransportSecurity: false,
     }),
   );
-  app.use(requestGuard(rt.ctx.config, listenHost));
-  app.use('/api/profiles/:id', ownerOnly(rt));
-  app.use(manageRouter(rt));
-  app.use(profilesRouter(rt));
-  app.use(exportRouter(rt));
-  for (const router of featureRouters(rt.ctx)) app.use(router);
+  app.use(requestGuard(service.config, listenHost));
+  app.use('/api/profiles/:id', ownerOnly(service));
+  app.use(manageRouter(service));
+  app.use(profilesRouter(service));
+  app.use(exportRouter(service));
+  for (const router of featureRouters(service)) app.use(router);
   app.use('/api', (req: Request, res: Response) => {
     res.status(404).json({ error: `no such API route: ${req.method} ${req.originalUrl}` });
   });
@@ -42,12 +42,6 @@ export function createApp(rt: Runtime, webRoot: string, listenHost = ''): Expres
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `not found: ${req.path}` });
   });
-  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    // A rejected oversized upload leaves unread body bytes: close instead of draining them.
-    if ((err as { status?: number }).status === 413 || (err as { type?: string }).type === 'entity.too.large') {
-      res.set('Connection', 'close');
-    }
-    errorHandler(err, req, res, next);
-  });
+  app.use(errorHandler);
   return app;
 }

@@ -4,19 +4,15 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
+import { serverConfig, type ServerConfig } from '../service/config.js';
+import { ProfileService } from '../service/service.js';
 import { openStore } from '../store/index.js';
-import type { StoreConfig } from '../store/types.js';
-import { createAnalyzer } from './analysis/pool.js';
+import type { StoreConfig, StoredProfileInfo } from '../store/types.js';
+import { createAnalyzer } from '../workers/analyzer.js';
 import { createApp } from './app.js';
-import { createRuntime, type Runtime } from './app-context.js';
-import type { ServerConfig, StoredProfileInfo } from './context.js';
 import { defaultWebRoot } from './ui.js';
-import { startSweeper } from './sharing/retention.js';
-import { DEFAULT_SHARED_RETENTION_MS } from './sharing/duration.js';
-
-export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
-/** Decoded profiles take ~18x their protobuf size, so this bounds memory per profile to ~5 GB. */
-export const DEFAULT_MAX_INFLATED_BYTES = 256 * 1024 * 1024;
+import { startSweeper } from '../service/retention.js';
+import { DEFAULT_SHARED_RETENTION_MS } from '../service/duration.js';
 
 export interface StartOptions {
   port?: number;
@@ -41,7 +37,7 @@ export interface RunningServer {
   url: string;
   port: number;
   host: string;
-  runtime: Runtime;
+  service: ProfileService;
   /** Profiles stored from `files`, in order. */
   preloaded: StoredProfileInfo[];
   close(): Promise<void>;
@@ -69,25 +65,17 @@ async function findProfiles(dir: string): Promise<string[]> {
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const log = opts.log ?? ((l: string) => console.error(l));
-  const config: ServerConfig = {
-    shared: false,
-    sourcePaths: [],
-    trimPaths: [],
-    allowTargets: [],
-    maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
-    maxInflatedBytes: DEFAULT_MAX_INFLATED_BYTES,
-    ...opts.config,
-  };
+  const config = serverConfig(opts.config);
   // A team server forgets uploads after 30 days unless told otherwise (--retention).
   config.retentionMs ??= config.shared ? DEFAULT_SHARED_RETENTION_MS : 0;
   const store = openStore(opts.store);
   await store.init();
   const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism()));
   const cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
-  const perWorker = workers > 0 ? Math.floor((cacheBytes * 3) / 4 / workers) : cacheBytes;
+  const perWorker = workers > 0 ? Math.floor(cacheBytes / workers) : cacheBytes;
   const heapMb = opts.workerHeapMb ?? (Number(process.env.PPROF_LENS_WORKER_HEAP_MB) || undefined);
   const analyzer = createAnalyzer(store, { store: opts.store, config, cacheBytes: perWorker }, workers, heapMb);
-  const runtime = createRuntime(store, analyzer, config, workers > 0 ? Math.floor(cacheBytes / 4) : cacheBytes);
+  const service = new ProfileService(config, store, analyzer);
 
   const preload = async (path: string, name: string): Promise<StoredProfileInfo | null> => {
     try {
@@ -95,7 +83,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       if (st.size > config.maxUploadBytes) throw new Error(`larger than the upload limit (${st.size} bytes)`);
       const buf = await readFile(path);
       // Preloads belong to whoever runs the server: no owner, no expiry.
-      return await runtime.ctx.storeProfile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), name, { expiresAt: null });
+      return await service.storeProfile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), name, { expiresAt: null });
     } catch (err) {
       log(`pprof-lens: skipping ${path}: ${(err as Error).message}`);
       return null;
@@ -112,7 +100,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
 
   const host = opts.host ?? '127.0.0.1';
-  const app = createApp(runtime, opts.webRoot ?? defaultWebRoot(), host);
+  const app = createApp(service, opts.webRoot ?? defaultWebRoot(), host);
   const server: Server = await new Promise((res, rej) => {
     const s = app.listen(opts.port ?? 8080, host, () => res(s));
     s.once('error', rej);
@@ -120,12 +108,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  const stopSweeper = startSweeper(runtime, log);
+  const stopSweeper = startSweeper(service, log);
   return {
     url: `http://${urlHost}:${port}`,
     port,
     host,
-    runtime,
+    service,
     preloaded,
     async close() {
       stopSweeper();
@@ -133,7 +121,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         server.close(() => res());
         server.closeAllConnections();
       });
-      await analyzer.close();
+      await service.close();
     },
   };
 }

@@ -1,9 +1,24 @@
 // The storage contract both backends (local directory, S3-compatible object store) meet.
 // An id names one byte string forever; its metadata (name, expiry) may change, and the
 // owner may delete it (bytes, metadata and attachments).
-import type { StoredProfileInfo } from '../http/context.js';
 
-export type { StoredProfileInfo };
+export interface StoredProfileInfo {
+  id: string;
+  name: string;
+  /** Profile kind from its sample types, e.g. "cpu", "heap". */
+  type: string;
+  size: number;
+  /** ISO 8601. */
+  storedAt: string;
+  /** User name from `--auth-header` of the uploader; absent for anonymous uploads and preloads. */
+  owner?: string;
+  /** SHA-256 (hex) of the manage token handed to the uploader once; never sent to clients. */
+  tokenHash?: string;
+  /** ISO 8601 time after which the retention sweeper deletes it; null or absent = never. */
+  expiresAt?: string | null;
+  /** Id of the profile this one is a sanitised copy of. */
+  sanitisedFrom?: string;
+}
 
 export interface ProfileStore {
   readonly backend: 'fs' | 's3';

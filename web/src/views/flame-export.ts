@@ -2,8 +2,8 @@
 // screen with their positions, colours, fading and labels (zoom, search highlight and
 // theme included), under a title line naming the profile, sample type and filters. Built
 // from the drawn chart, so it is exactly what the user sees, in the format of
-// server/src/export/svg-document.ts.
-import { svgDocument, type SvgFrame } from '../../../server/src/export/svg-document.js';
+// contract/svg-document.ts.
+import { svgDocument, type SvgFrame } from '../../../contract/svg-document.js';
 
 const FONT = '12px -apple-system, "Segoe UI", Helvetica, Arial, sans-serif';
 

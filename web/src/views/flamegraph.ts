@@ -1,6 +1,6 @@
 // Shared flame graph helpers: package colours, zoom paths, renderer callbacks.
 import type { HierarchyNode } from 'd3-hierarchy';
-import type { FlameNode } from '../../../server/src/model/views.js';
+import type { FlameNode } from '../../../contract/views.js';
 
 export interface FlameHover {
   node: HierarchyNode<FlameNode>;
@@ -18,7 +18,7 @@ export interface FlameCallbacks {
 }
 
 // Colours are shared with the server's exports (offline snapshot), so both look alike.
-export { frameColor, packageHue, packageOf } from '../../../server/src/report/frame-colors.js';
+export { frameColor, packageHue, packageOf } from '../../../contract/frame-colors.js';
 
 export function pathOf(node: HierarchyNode<FlameNode>): string[] {
   const names: string[] = [];

@@ -9,11 +9,10 @@
 import { Router, type Request, type Response } from 'express';
 import { EXPORT_FORMATS, EXPORT_TYPES, exportFileName, type ExportFormat, type ExportView } from '../../export/index.js';
 import { isValidId } from '../../store/id.js';
-import type { Runtime } from '../app-context.js';
-import { NotFoundError } from '../context.js';
-import { HttpError } from '../errors.js';
+import type { ProfileService } from '../../service/service.js';
+import { HttpError, NotFoundError } from '../../service/errors.js';
 import { parseQuery } from '../query-params.js';
-import { isExpired } from '../sharing/ownership.js';
+import { isExpired } from '../../service/ownership.js';
 
 /** The html and svg exports' view: zoom (JSON array of frame names), search, theme, icicle, width. */
 function exportView(q: Record<string, unknown>): ExportView {
@@ -40,7 +39,7 @@ function exportView(q: Record<string, unknown>): ExportView {
   return view;
 }
 
-export function exportRouter(rt: Runtime): Router {
+export function exportRouter(rt: ProfileService): Router {
   const r = Router();
   r.get('/api/profiles/:id/export/:format', async (req: Request<{ id: string; format: string }>, res: Response) => {
     const format = req.params.format as ExportFormat;
@@ -49,7 +48,7 @@ export function exportRouter(rt: Runtime): Router {
     }
     const info = isValidId(req.params.id) ? await rt.store.info(req.params.id) : null;
     if (!info) throw new NotFoundError(`no profile with id ${req.params.id}`);
-    if (isExpired(info, rt.ctx.config.retentionMs ?? 0)) throw new HttpError(410, `profile ${info.id} has expired`);
+    if (isExpired(info, rt.config.retentionMs ?? 0)) throw new HttpError(410, `profile ${info.id} has expired`);
     const query = parseQuery(req.query as Record<string, unknown>);
     const out = await rt.analyzer.run({ op: 'export', id: info.id, query, format, name: info.name, view: exportView(req.query as Record<string, unknown>) }, info.size);
     if (!('file' in out)) throw new Error('analysis worker returned no file');

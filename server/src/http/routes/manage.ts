@@ -1,4 +1,4 @@
-// Managing a stored profile, for its owner (sharing/ownership.ts says who that is):
+// Managing a stored profile, for its owner (service/ownership.ts says who that is):
 //   PATCH  /api/profiles/:id   {name?: string, expiresAt?: ISO time | null, expiresIn?: "7d"}
 //            -> 200 the public metadata
 //   DELETE /api/profiles/:id   -> 204; bytes, metadata, attachments and cached copies are gone
@@ -8,18 +8,18 @@
 // (source archives, escape-analysis output) from anyone but the owner.
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { isValidId, profileId } from '../../store/id.js';
-import { cleanName, type Runtime } from '../app-context.js';
-import { NotFoundError, type StoredProfileInfo } from '../context.js';
-import { HttpError } from '../errors.js';
-import { parseDuration } from '../sharing/duration.js';
+import { cleanName, type ProfileService } from '../../service/service.js';
+import { HttpError, NotFoundError } from '../../service/errors.js';
+import type { StoredProfileInfo } from '../../store/types.js';
+import { parseDuration } from '../../service/duration.js';
 import { callerOf, profileLink } from '../sharing/guard.js';
-import { assertOwner, isExpired, mayManage, ownershipForUpload, publicInfo } from '../sharing/ownership.js';
+import { assertOwner, isExpired, mayManage, ownershipForUpload, publicInfo } from '../../service/ownership.js';
 
-async function ownedInfo(rt: Runtime, req: Request<{ id: string }>): Promise<StoredProfileInfo> {
+async function ownedInfo(rt: ProfileService, req: Request<{ id: string }>): Promise<StoredProfileInfo> {
   const { id } = req.params;
   const info = isValidId(id) ? await rt.store.info(id) : null;
-  if (!info || isExpired(info, rt.ctx.config.retentionMs ?? 0)) throw new NotFoundError(`no profile with id ${id}`);
-  assertOwner(info, callerOf(req, rt.ctx.config), rt.ctx.config);
+  if (!info || isExpired(info, rt.config.retentionMs ?? 0)) throw new NotFoundError(`no profile with id ${id}`);
+  assertOwner(info, callerOf(req, rt.config), rt.config);
   return info;
 }
 
@@ -46,9 +46,9 @@ function expiryFrom(body: Record<string, unknown>, retentionMs: number, now: num
   return at === null ? null : new Date(at).toISOString();
 }
 
-export function manageRouter(rt: Runtime): Router {
+export function manageRouter(rt: ProfileService): Router {
   const r = Router();
-  const { config } = rt.ctx;
+  const { config } = rt;
   const retention = config.retentionMs ?? 0;
 
   r.patch('/api/profiles/:id', express.json({ limit: '16kb' }), async (req: Request<{ id: string }>, res: Response) => {
@@ -108,7 +108,7 @@ export function manageRouter(rt: Runtime): Router {
 }
 
 /** Only the owner may change what is attached to a profile (any non-GET below /api/profiles/:id/). */
-export function ownerOnly(rt: Runtime) {
+export function ownerOnly(rt: ProfileService) {
   return async (req: Request<{ id: string }>, _res: Response, next: NextFunction): Promise<void> => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || !isValidId(req.params.id)) {
       next();
@@ -116,7 +116,7 @@ export function ownerOnly(rt: Runtime) {
     }
     const info = await rt.store.info(req.params.id);
     // Unknown ids fall through to the route, which answers 404 in its own words.
-    if (info) assertOwner(info, callerOf(req, rt.ctx.config), rt.ctx.config);
+    if (info) assertOwner(info, callerOf(req, rt.config), rt.config);
     next();
   };
 }

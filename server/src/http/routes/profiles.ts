@@ -1,43 +1,23 @@
 // Core profile routes: upload, list, metadata, top, flame graph, source listing, raw bytes.
 import { Router, type Request, type Response } from 'express';
-import { isValidId } from '../../store/id.js';
-import type { AnalysisTask } from '../analysis/protocol.js';
-import type { Runtime } from '../app-context.js';
-import { NotFoundError, type StoredProfileInfo } from '../context.js';
-import { HttpError } from '../errors.js';
-import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
+import type { ProfileService, ViewTask } from '../../service/service.js';
+import { parseFlameOptions, parseQuery, parseTopOptions, positiveInt, required, type RawQuery } from '../query-params.js';
 import { readUpload } from '../upload.js';
 import { uploadHook } from '../upload-hooks.js';
+import { HttpError } from '../../service/errors.js';
 import { callerOf, profileLink } from '../sharing/guard.js';
-import { isExpired, mayManage, ownershipForUpload, publicInfo, visibleInList } from '../sharing/ownership.js';
+import { mayManage, ownershipForUpload, publicInfo, visibleInList } from '../../service/ownership.js';
 
-async function infoOr404(rt: Runtime, id: string): Promise<StoredProfileInfo> {
-  const info = isValidId(id) ? await rt.store.info(id) : null;
-  if (!info) throw new NotFoundError(`no profile with id ${id}`);
-  // Expired but not yet swept: gone already.
-  if (isExpired(info, rt.ctx.config.retentionMs ?? 0)) throw new HttpError(410, `profile ${id} has expired`);
-  return info;
-}
-
-function positiveInt(v: unknown, name: string, dflt: number, max: number): number {
-  if (v === undefined || v === '') return dflt;
-  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) < 1) {
-    throw new HttpError(400, `query parameter "${name}" must be a positive integer`);
-  }
-  return Math.min(Number(v), max);
-}
-
-export function profilesRouter(rt: Runtime): Router {
+export function profilesRouter(service: ProfileService): Router {
   const r = Router();
-  const { config } = rt.ctx;
-
+  const { config } = service;
   const retention = config.retentionMs ?? 0;
 
   r.post('/api/profiles', async (req: Request, res: Response) => {
     const caller = callerOf(req, config);
     const up = await readUpload(req, config.maxUploadBytes);
     const own = ownershipForUpload(caller, config);
-    const { info, created } = await rt.storeWithId(up.id, up.bytes, up.name ?? '', own.fields);
+    const { info, created } = await service.storeWithId(up.id, up.bytes, up.name ?? '', own.fields);
     // The same bytes stored earlier by someone else keep their owner: this caller gets the
     // link (they hold the bytes anyway) but may not replace that profile's attachments.
     const owned = created || mayManage(info, caller, config);
@@ -46,7 +26,7 @@ export function profilesRouter(rt: Runtime): Router {
     }
     for (const extra of up.extras) {
       const hook = uploadHook(extra.field);
-      if (hook) await hook.handle(rt.ctx, info, extra);
+      if (hook) await hook.handle(service, info, extra);
     }
     res.status(201).json({
       id: info.id,
@@ -59,10 +39,11 @@ export function profilesRouter(rt: Runtime): Router {
   });
 
   r.get('/api/profiles', async (req: Request, res: Response) => {
-    const page = positiveInt(req.query.page, 'page', 1, 1_000_000);
-    const limit = positiveInt(req.query.limit, 'limit', 50, 1000);
+    const q = req.query as RawQuery;
+    const page = positiveInt(q, 'page', 1, 1_000_000);
+    const limit = positiveInt(q, 'limit', 50, 1000);
     const caller = callerOf(req, config);
-    const all = (await rt.store.list()).filter((info) => visibleInList(info, caller, config));
+    const all = (await service.store.list()).filter((info) => visibleInList(info, caller, config));
     res.json({
       profiles: all.slice((page - 1) * limit, page * limit).map((info) => publicInfo(info, retention)),
       total: all.length,
@@ -73,41 +54,28 @@ export function profilesRouter(rt: Runtime): Router {
   });
 
   r.get('/api/profiles/:id', async (req: Request<{ id: string }>, res: Response) => {
-    const info = await infoOr404(rt, req.params.id);
-    const meta = await rt.meta(info);
+    const info = await service.info(req.params.id);
+    const meta = await service.meta(info);
     res.json({ ...meta, ...publicInfo(info, retention), canManage: mayManage(info, callerOf(req, config), config) });
   });
 
-  const view = (build: (id: string, q: Record<string, unknown>) => AnalysisTask) =>
+  // Unknown ids are 404 before their query is looked at.
+  const view = (build: (id: string, q: RawQuery) => ViewTask) =>
     async (req: Request<{ id: string }>, res: Response) => {
-      const info = await infoOr404(rt, req.params.id);
-      const task = build(info.id, req.query as Record<string, unknown>);
-      const out = await rt.analyzer.run(task, info.size);
-      if (!('json' in out)) throw new Error('analysis worker returned no view');
-      res.type('application/json').send(out.json);
+      const info = await service.info(req.params.id);
+      res.type('application/json').send(await service.view(build(info.id, req.query as RawQuery)));
     };
 
-  r.get(
-    '/api/profiles/:id/top',
-    view((id, q) => ({ op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q) })),
-  );
-  r.get(
-    '/api/profiles/:id/flamegraph',
-    view((id, q) => ({ op: 'flame', id, query: parseQuery(q), ...parseFlameOptions(q) })),
-  );
+  r.get('/api/profiles/:id/top', view((id, q) => ({ op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q) })));
+  r.get('/api/profiles/:id/flamegraph', view((id, q) => ({ op: 'flame', id, query: parseQuery(q), ...parseFlameOptions(q) })));
   r.get(
     '/api/profiles/:id/source',
-    view((id, q) => {
-      const fn = q.fn;
-      if (typeof fn !== 'string' || fn === '') throw new HttpError(400, 'query parameter "fn" (a function regexp) is required');
-      return { op: 'source', id, query: parseQuery(q), fn };
-    }),
+    view((id, q) => ({ op: 'source', id, query: parseQuery(q), fn: required(q, 'fn', '(a function regexp) is required') })),
   );
 
   r.get('/api/profiles/:id/raw', async (req: Request<{ id: string }>, res: Response) => {
-    const info = await infoOr404(rt, req.params.id);
-    const bytes = await rt.store.get(info.id);
-    if (!bytes) throw new NotFoundError(`no profile with id ${info.id}`);
+    const info = await service.info(req.params.id);
+    const bytes = await service.raw(info);
     res.set('Content-Type', 'application/octet-stream');
     res.set('Content-Disposition', `attachment; filename=${info.id}.pb.gz`);
     res.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

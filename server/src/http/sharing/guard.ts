@@ -2,13 +2,11 @@
 // name an authenticating reverse proxy vouches for (`--auth-header`), and refusal of
 // state-changing requests sent by another site's page (CSRF).
 import type { NextFunction, Request, Response } from 'express';
-import type { ServerConfig } from '../context.js';
+import type { ServerConfig } from '../../service/config.js';
+import type { Caller } from '../../service/ownership.js';
 
-/** Who is calling: a proxy-vouched user name and/or a manage token from the uploader's browser. */
-export interface Caller {
-  user?: string;
-  token?: string;
-}
+export type { Caller };
+
 
 /** Header carrying a profile's manage token (a custom header also forces a CORS preflight). */
 export const MANAGE_TOKEN_HEADER = 'x-manage-token';

@@ -1,14 +1,14 @@
 // The retention sweeper: deletes profiles whose expiry has passed, from whichever store
 // the server uses, through the same path as DELETE (so every cache forgets them too).
 // Expired profiles already answer 410 before the sweeper gets to them (routes/profiles.ts).
-import type { Runtime } from '../app-context.js';
+import type { ProfileService } from './service.js';
 import { expiryOf } from './ownership.js';
 
 export const SWEEP_INTERVAL_MS = 10 * 60_000;
 
 /** Deletes every profile expired at `now`; returns their ids. */
-export async function sweepExpired(rt: Runtime, now = Date.now()): Promise<string[]> {
-  const retention = rt.ctx.config.retentionMs ?? 0;
+export async function sweepExpired(rt: ProfileService, now = Date.now()): Promise<string[]> {
+  const retention = rt.config.retentionMs ?? 0;
   const gone: string[] = [];
   for (const info of await rt.store.list()) {
     const exp = expiryOf(info, retention);
@@ -18,7 +18,7 @@ export async function sweepExpired(rt: Runtime, now = Date.now()): Promise<strin
 }
 
 /** Sweeps now and then every `intervalMs`; the returned function stops it. */
-export function startSweeper(rt: Runtime, log: (line: string) => void, intervalMs = SWEEP_INTERVAL_MS): () => void {
+export function startSweeper(rt: ProfileService, log: (line: string) => void, intervalMs = SWEEP_INTERVAL_MS): () => void {
   let running: Promise<void> | null = null;
   const tick = () => {
     if (running) return;

@@ -3,9 +3,15 @@
 // proves ownership. A local single-user server (neither --shared nor --auth-header) lets
 // its one user manage everything, as before.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ServerConfig, StoredProfileInfo } from '../context.js';
-import { HttpError } from '../errors.js';
-import type { Caller } from './guard.js';
+import type { ServerConfig } from './config.js';
+import { HttpError } from './errors.js';
+import type { StoredProfileInfo } from '../store/types.js';
+
+/** Who is calling: a proxy-vouched user name and/or a manage token from the uploader's browser. */
+export interface Caller {
+  user?: string;
+  token?: string;
+}
 
 export function newManageToken(): string {
   return randomBytes(24).toString('base64url');

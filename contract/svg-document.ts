@@ -1,6 +1,6 @@
 // The flame graph image format shared by the web UI's SVG/PNG buttons (frames read from
 // the drawn chart, web/src/views/flame-export.ts) and the server's SVG export (frames laid
-// out from the flame graph model, flame-svg.ts): plain SVG shapes and text under a title
+// out from the flame graph model, server/src/export/flame-svg.ts): plain SVG shapes and text under a title
 // line, no foreignObject, so any viewer opens it and a canvas may draw it.
 
 export interface SvgFrame {

@@ -1,5 +1,5 @@
 // Flame graph frame colours by package, shared by the web UI (web/src/views/flamegraph.ts)
-// and the exports drawn on the server (export/html-snapshot.ts), so both look alike.
+// and the exports drawn on the server (server/src/export/html-snapshot.ts), so both look alike.
 
 /** Package of a Go-style function name: text before the first '.' after the last '/'. */
 export function packageOf(name: string): string {
