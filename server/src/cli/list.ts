@@ -2,8 +2,9 @@
 import { computeSourceListing, formatListText } from '../report/index.js';
 import { FLAGS_HELP, HelpRequested, parseFlags, UsageError } from './flags.js';
 import { loadProfile } from './load.js';
-import { localSourceReader } from './source-reader.js';
+import { cliSourceReader } from './source-reader.js';
 import type { CliIO } from './top.js';
+import type { SourceListing } from '../model/views.js';
 
 export function listText(args: string[], io?: CliIO): string {
   const f = parseFlags(args);
@@ -12,7 +13,7 @@ export function listText(args: string[], io?: CliIO): string {
   if (regex === undefined) regex = pos.shift();
   if (regex === undefined || pos.length !== 1) throw new UsageError('usage: pprof-lens list [flags] REGEX FILE');
   const p = loadProfile(pos[0]);
-  const reader = localSourceReader(f.sourcePath ?? '', f.trimPath ?? '');
+  const reader = cliSourceReader(p, f.sourcePath ?? '', f.trimPath ?? '');
   const l = computeSourceListing(p, f.query, regex, reader, {
     sourcePath: f.sourcePath,
     trimPath: f.trimPath,
@@ -20,8 +21,23 @@ export function listText(args: string[], io?: CliIO): string {
   });
   if (f.top.unit) l.unit = f.top.unit;
   if (l.errors?.length) throw new UsageError(l.errors[0]);
-  void io;
+  // stdout stays go tool pprof's text; where each file came from and why it may be
+  // stale go to stderr, once per file.
+  if (io) for (const line of listNotes(l)) io.err(line + '\n');
   return formatListText(l);
+}
+
+/** "where this file came from" and stale-source lines for the routines of a listing. */
+export function listNotes(l: SourceListing): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const r of l.routines) {
+    if (!r.origin || seen.has(r.file)) continue;
+    seen.add(r.file);
+    out.push(`${r.file}: from ${r.origin.label}${r.origin.path ? ` (${r.origin.path})` : ''}`);
+    for (const s of r.stale ?? []) out.push(`${r.file}: warning: source may be stale: ${s}`);
+  }
+  return out;
 }
 
 export function runList(args: string[], io: CliIO): number {

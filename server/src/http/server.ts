@@ -76,6 +76,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     maxInflatedBytes: DEFAULT_MAX_INFLATED_BYTES,
     ...opts.config,
   };
+  if (opts.store.backend === 'fs' && config.dataDir === undefined) config.dataDir = opts.store.dir;
   const store = openStore(opts.store);
   await store.init();
   const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism()));

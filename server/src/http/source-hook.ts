@@ -2,6 +2,7 @@
 // escape analysis. Both run in analysis workers and on the HTTP thread, so they only
 // use what they are given (config and attachment access). The work is done by the
 // source layer (server/src/source/).
+import type { Profile } from '../model/profile.js';
 import type { SourceListing } from '../model/views.js';
 import type { SourceReader } from '../report/index.js';
 import { annotateListing, bundledEscapeReport, createSourceReader, escapeReportFor, sourceHint } from '../source/index.js';
@@ -16,8 +17,9 @@ export const NULL_SOURCE_READER: SourceReader = {
   read: () => ({ text: null, tried: [] }),
 };
 
-export async function sourceReaderFor(profileId: string, env: SourceReaderEnv): Promise<SourceReader> {
-  return createSourceReader(profileId, env.config, env);
+/** The profile (when given) picks the GOROOT of its Go release for standard-library files. */
+export async function sourceReaderFor(profileId: string, env: SourceReaderEnv, profile: Profile | null = null): Promise<SourceReader> {
+  return createSourceReader(profileId, env.config, env, profile);
 }
 
 /**

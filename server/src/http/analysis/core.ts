@@ -90,7 +90,7 @@ export class AnalysisCore {
           config: this.config,
           getAttachment: (id: string, key: string) => this.store.getAttachment(id, key),
         };
-        const reader = await sourceReaderFor(task.id, env);
+        const reader = await sourceReaderFor(task.id, env, p);
         const listing = computeSourceListing(p, task.query, task.fn, reader);
         return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
       }
