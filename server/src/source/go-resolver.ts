@@ -147,7 +147,8 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
       const want = '/' + posix.basename(m.dir) + '/';
       const i = f.lastIndexOf(want);
       const inside = i === -1 ? null : safeRelative(f.slice(i + want.length));
-      if (inside !== null) {
+      // Files under vendor/ belong to the vendor step (with its module versions).
+      if (inside !== null && !inside.startsWith('vendor/')) {
         const r = read(posix.join(m.dir, inside), m.dir, what);
         if (r) return r;
       }
