@@ -271,10 +271,8 @@ export function redactPaths(r: SourceReadResult, places: { dir: string; name: st
     }
   }
   const out: SourceReadResult = { ...r, tried };
-  if (r.origin) {
-    const { path: _path, ...origin } = r.origin;
-    out.origin = origin;
-  }
+  // Archive entry names are the uploader's own; every other path is the server's.
+  if (r.origin && r.origin.step !== 'archive') out.origin = { step: r.origin.step, label: r.origin.label };
   return out;
 }
 
