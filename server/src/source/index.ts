@@ -194,10 +194,15 @@ function installedGo(): InstalledGo[] {
   return (installedCache ??= installedGoroots());
 }
 
+/** The Go release a profile names or suggests, per decoded profile (one scan of its functions). */
+const profileRelease = new WeakMap<Profile, { named: string | null; guessed: string }>();
+
 /** The GOROOT for a profile's standard-library files (its Go release when installed). */
 export function gorootForProfile(p: Profile | null, installed: InstalledGo[] = installedGo()): GorootChoice | null {
   if (!p) return chooseGoroot(installed, null, '');
-  return chooseGoroot(installed, releaseInFileNames(p.function.map((f) => f.filename)), guessGoVersion(p));
+  let r = profileRelease.get(p);
+  if (!r) profileRelease.set(p, (r = { named: releaseInFileNames(p.function.map((f) => f.filename)), guessed: guessGoVersion(p) }));
+  return chooseGoroot(installed, r.named, r.guessed);
 }
 
 /**
