@@ -83,7 +83,14 @@ describe('Go steps resolve and stay inside their roots', () => {
     const r = reader();
     expect(r.read('example.com/lib/lib.go').origin).toMatchObject({ step: 'workspace', label: 'go.work module example.com/lib' });
     expect(r.read('example.com/app/cmd/tool/tool.go').origin?.step).toBe('workspace');
-    expect(r.read('example.com/fork@v1.0.0/fork.go').origin).toMatchObject({ step: 'replace', path: join(tmp, 'ws/fork/fork.go') });
+    const fork = r.read('example.com/fork@v1.0.0/fork.go');
+    expect(fork.origin).toMatchObject({ step: 'replace', path: join(tmp, 'ws/fork/fork.go') });
+    expect(fork.notes).toBeUndefined();
+    expect(r.read('example.com/lib/lib.go').notes).toBeUndefined();
+    // A released version of a go.work module: the working tree may differ, and the listing says so.
+    expect(r.read('example.com/lib@v0.3.0/lib.go').notes).toEqual([
+      'module version differs: the binary was built with example.com/lib v0.3.0, showing the local go.work module (working tree)',
+    ]);
     // -trimpath spells the module path with capitals; the cache escapes them.
     expect(r.read('github.com/BurntSushi/toml@v1.2.0/decode.go').origin).toMatchObject({ step: 'module-cache', label: 'module cache github.com/BurntSushi/toml@v1.2.0' });
     expect(r.read('/home/ci/go/pkg/mod/github.com/!burnt!sushi/toml@v1.2.0/decode.go').text).toBe(GO('toml'));

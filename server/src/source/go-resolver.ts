@@ -130,9 +130,12 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
       const what = { step: m.kind, label: `${STEP_NAMES[m.kind]} ${m.path}` } as const;
       if (rel !== null) {
         // -trimpath names: "<module path>[@version]/<path in module>".
-        const hit = rel === m.path ? null : new RegExp(`^${escapeRe(m.path)}(@[^/]+)?/`).exec(rel);
+        const hit = rel === m.path ? null : new RegExp(`^${escapeRe(m.path)}(?:@([^/]+))?/`).exec(rel);
         if (hit) {
-          const r = read(posix.join(m.dir, rel.slice(hit[0].length)), m.dir, what);
+          // A versioned name of a main or go.work module was built from a released copy, and
+          // the working tree may have moved on. (A directory `replace` is what was built.)
+          const notes = hit[1] && m.kind !== 'replace' ? [`module version differs: the binary was built with ${m.path} ${hit[1]}, showing the local ${STEP_NAMES[m.kind]} (working tree)`] : [];
+          const r = read(posix.join(m.dir, rel.slice(hit[0].length)), m.dir, what, notes);
           if (r) return r;
         }
         continue;
