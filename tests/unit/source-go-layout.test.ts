@@ -34,7 +34,7 @@ beforeAll(() => {
   write(join(tmp, 'ws/lib/.env.go'), 'SECRET=1\n');
   // A module cache, one entry a symlink out of it.
   write(join(tmp, 'modcache/github.com/!burnt!sushi/toml@v1.2.0/decode.go'), GO('toml'));
-  mkdirSync(join(tmp, 'modcache/example.com'), { recursive: true });
+  write(join(tmp, 'modcache/example.com/lib@v0.4.0/lib.go'), GO('released'));
   symlinkSync(join(tmp, 'outside'), join(tmp, 'modcache/example.com/evil@v1.0.0'));
 });
 
@@ -91,6 +91,11 @@ describe('Go steps resolve and stay inside their roots', () => {
     expect(r.read('example.com/lib@v0.3.0/lib.go').notes).toEqual([
       'module version differs: the binary was built with example.com/lib v0.3.0, showing the local go.work module (working tree)',
     ]);
+    // ... unless the module cache has that exact version.
+    const cached = r.read('example.com/lib@v0.4.0/lib.go');
+    expect(cached.origin?.step).toBe('module-cache');
+    expect(cached.text).toBe(GO('released'));
+    expect(cached.notes).toBeUndefined();
     // -trimpath spells the module path with capitals; the cache escapes them.
     expect(r.read('github.com/BurntSushi/toml@v1.2.0/decode.go').origin).toMatchObject({ step: 'module-cache', label: 'module cache github.com/BurntSushi/toml@v1.2.0' });
     expect(r.read('/home/ci/go/pkg/mod/github.com/!burnt!sushi/toml@v1.2.0/decode.go').text).toBe(GO('toml'));

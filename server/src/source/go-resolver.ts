@@ -126,6 +126,7 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
     };
 
     // 1. The current module, go.work modules and local replace targets.
+    let local: SourceReadResult | null = null;
     for (const m of modules) {
       const what = { step: m.kind, label: `${STEP_NAMES[m.kind]} ${m.path}` } as const;
       if (rel !== null) {
@@ -134,9 +135,12 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
         if (hit) {
           // A versioned name of a main or go.work module was built from a released copy, and
           // the working tree may have moved on. (A directory `replace` is what was built.)
-          const notes = hit[1] && m.kind !== 'replace' ? [`module version differs: the binary was built with ${m.path} ${hit[1]}, showing the local ${STEP_NAMES[m.kind]} (working tree)`] : [];
+          // That exact version in vendor/ or the module cache is preferred to the working tree.
+          const released = !!hit[1] && m.kind !== 'replace';
+          const notes = released ? [`module version differs: the binary was built with ${m.path} ${hit[1]}, showing the local ${STEP_NAMES[m.kind]} (working tree)`] : [];
           const r = read(posix.join(m.dir, rel.slice(hit[0].length)), m.dir, what, notes);
-          if (r) return r;
+          if (r && !released) return r;
+          if (r && !local) local = r;
         }
         continue;
       }
@@ -192,6 +196,7 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
         const r = read(posix.join(dir, versioned.rest), opts.modCache, { step: 'module-cache', label: `module cache ${mod}@${versioned.version}` });
         if (r) return r;
       }
+      if (local) return local;
       for (const cand of cands) {
         const esc = escapeModulePath(cand);
         const mod = unescapeModulePath(cand);
@@ -204,6 +209,7 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
       }
     }
 
+    if (local) return { ...local, tried };
     // 4. Standard library: "runtime/proc.go" (-trimpath; no dot in the first component, as
     //    Go reserves those for the standard library) or ".../src/runtime/proc.go" of any GOROOT.
     if (opts.goroot && !versioned) {
