@@ -167,7 +167,7 @@ export interface InstalledGo {
 
 /** "go1.23.2" / "1.23" / "go-1.23" -> "1.23"; null otherwise. */
 export function releaseOf(v: string): string | null {
-  const m = /(?:^|[^0-9.])?(1\.\d+)(?:\.\d+|rc\d+|beta\d+)?/.exec(v);
+  const m = /(?:^|go-?)(1\.\d+)/.exec(v);
   return m ? m[1] : null;
 }
 
