@@ -84,13 +84,13 @@ if (!goroot) {
   const { createGoSourceReader } = await import('../server/src/source/go-resolver.js');
   const { gorootForProfile } = await import('../server/src/source/index.js');
   const { listText } = await import('../server/src/cli/list.js');
-  const { loadProfile } = await import('../server/src/cli/load.js');
+  const { readProfileFile } = await import('../server/src/cli/load.js');
   const t0 = performance.now();
   const fx = buildGoFixtures();
   console.log(`go fixtures ready: ${(performance.now() - t0).toFixed(0)} ms`);
   const app = join(fx.laptop, 'app');
   const vapp = join(fx.laptop, 'vapp');
-  const goroot = gorootForProfile(loadProfile(fx.profiles.modTrim));
+  const goroot = gorootForProfile(readProfileFile(fx.profiles.modTrim));
   time('goLayout (go.mod found upwards, vendor/modules.txt)', 50, () => goLayout(join(vapp, 'docs')));
   const reader = (cwd: string) => createGoSourceReader({ layout: goLayout(cwd), modCache: fx.modCache, goroot });
   time('module step, fresh reader incl. layout', 50, () => reader(app).read('example.com/app/main.go'));

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scaledLabel } from '../../server/src/report/format.js';
+import { scaledLabel } from '../../contract/format.js';
 import { sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
 
 interface Decision {

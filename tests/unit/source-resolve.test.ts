@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listText } from '../../server/src/cli/list.js';
-import { loadProfile } from '../../server/src/cli/load.js';
+import { readProfileFile } from '../../server/src/cli/load.js';
 import { computeSourceListing } from '../../server/src/report/index.js';
 import { chooseGoroot, releaseInFileNames } from '../../server/src/source/go-layout.js';
 import { createSourceReader } from '../../server/src/source/index.js';
@@ -166,7 +166,7 @@ describe('the API resolves as the CLI does', () => {
   const noAttachments = { getAttachment: async () => null };
 
   it('local mode: same lines, origins with paths', async () => {
-    const profile = loadProfile(fx.profiles.modTrim);
+    const profile = readProfileFile(fx.profiles.modTrim);
     const cwd = path.join(fx.laptop, 'app/docs');
     const reader = await inShellAsync(cwd, fx.modCache, () => createSourceReader('p', { sourcePaths: [], trimPaths: [], shared: false }, noAttachments, profile));
     const api = inShell(cwd, fx.modCache, () => computeSourceListing(profile, {}, REGEX, reader));
@@ -183,7 +183,7 @@ describe('the API resolves as the CLI does', () => {
   });
 
   it('vendor/ before the module cache, and stale files flagged', async () => {
-    const profile = loadProfile(fx.profiles.venTrim);
+    const profile = readProfileFile(fx.profiles.venTrim);
     const cwd = path.join(fx.stale, 'vapp/docs');
     // The module cache has the clean v1.0.0, but vendor/ (edited) comes first.
     const reader = await inShellAsync(cwd, fx.modCache, () => createSourceReader('p', { sourcePaths: [], trimPaths: [], shared: false }, noAttachments, profile));
@@ -193,7 +193,7 @@ describe('the API resolves as the CLI does', () => {
   });
 
   it('--source-path still wins', async () => {
-    const profile = loadProfile(fx.profiles.modTrim);
+    const profile = readProfileFile(fx.profiles.modTrim);
     const cwd = path.join(fx.laptop, 'app/docs');
     const roots = [path.join(fx.modCacheV110, 'example.com/dep@v1.1.0')];
     const reader = await inShellAsync(cwd, fx.modCache, () =>
@@ -204,7 +204,7 @@ describe('the API resolves as the CLI does', () => {
   });
 
   it('shared mode: no module lookups and no server paths in tried or origin', async () => {
-    const profile = loadProfile(fx.profiles.modTrim);
+    const profile = readProfileFile(fx.profiles.modTrim);
     const cwd = path.join(fx.laptop, 'app/docs');
     const reader = await inShellAsync(cwd, fx.modCache, () => createSourceReader('p', { sourcePaths: [], trimPaths: [], shared: true }, noAttachments, profile));
     const l = inShell(cwd, fx.modCache, () => computeSourceListing(profile, {}, REGEX, reader));
@@ -219,7 +219,7 @@ describe('the API resolves as the CLI does', () => {
 
 describe('GOROOT of the profile Go release', () => {
   it('reads the release from GOROOT file names', () => {
-    const p = loadProfile(fx.profiles.mod);
+    const p = readProfileFile(fx.profiles.mod);
     expect(releaseInFileNames(p.function.map((f) => f.filename))).toMatch(/^1\.\d+$/);
     expect(releaseInFileNames(['/usr/local/go1.22.3/src/runtime/proc.go'])).toBe('1.22');
     expect(releaseInFileNames(['/root/go/pkg/mod/golang.org/toolchain@v0.0.1-go1.21.5.linux-amd64/src/fmt/print.go'])).toBe('1.21');

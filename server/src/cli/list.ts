@@ -1,10 +1,10 @@
 // `pprof-lens list REGEX FILE` = `go tool pprof -list=REGEX -symbolize=none FILE`.
 import { computeSourceListing, formatListText } from '../report/index.js';
 import { FLAGS_HELP, HelpRequested, parseFlags, UsageError } from './flags.js';
-import { loadProfile } from './load.js';
+import { readProfileFile } from './load.js';
 import { cliSourceReader } from './source-reader.js';
 import type { CliIO } from './top.js';
-import type { SourceListing } from '../model/views.js';
+import type { SourceListing } from '../../../contract/views.js';
 
 export function listText(args: string[], io?: CliIO): string {
   const f = parseFlags(args);
@@ -12,7 +12,7 @@ export function listText(args: string[], io?: CliIO): string {
   const pos = f.positional.slice();
   if (regex === undefined) regex = pos.shift();
   if (regex === undefined || pos.length !== 1) throw new UsageError('usage: pprof-lens list [flags] REGEX FILE');
-  const p = loadProfile(pos[0]);
+  const p = readProfileFile(pos[0]);
   const reader = cliSourceReader(p, f.sourcePath ?? '', f.trimPath ?? '');
   const l = computeSourceListing(p, f.query, regex, reader, {
     sourcePath: f.sourcePath,

@@ -1,24 +1,8 @@
 // Engine entry points: pure functions over a decoded Profile, the contract the server,
 // insights and compare code build on.
 import type { Profile } from '../model/profile.js';
-import type { SourceOrigin } from '../model/views.js';
 import { removeUninteresting } from '../analysis/prune.js';
 import { sampleIndexByName } from '../analysis/sampleindex.js';
-
-/**
- * Supplies source text for `list`; `tried` names the paths looked at (for the "missing"
- * hint), `origin` where the text was found and `notes` why it may be stale.
- */
-export interface SourceReader {
-  read(file: string): SourceReadResult;
-}
-
-export interface SourceReadResult {
-  text: string | null;
-  tried: string[];
-  origin?: SourceOrigin;
-  notes?: string[];
-}
 
 /** pprof RemoveUninteresting (drop_frames/keep_frames); memoized, returns a new Profile when it prunes. */
 export function prepareProfile(p: Profile): Profile {
@@ -35,3 +19,4 @@ export { computeTop, formatTopText } from './top.js';
 export type { TopExact } from './top.js';
 export { computeFlameGraph } from './flame.js';
 export { computeSourceListing, formatListText } from './list.js';
+export type { SourceReader, SourceReadResult } from './list.js';

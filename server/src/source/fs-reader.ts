@@ -10,7 +10,7 @@
 // Names that would climb out are never even stat'ed.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, constants } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import type { SourceOrigin, SourceStep } from '../model/views.js';
+import type { SourceOrigin, SourceStep } from '../../../contract/views.js';
 import type { SourceReader, SourceReadResult } from '../report/index.js';
 import { isInside, isSourcePath, relativeInside, safeRelative, stripAtRootBase, toSlash, trimPrefixes } from './paths.js';
 

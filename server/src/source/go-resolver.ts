@@ -8,7 +8,7 @@
 // inside the step's root, name a source file and avoid the excluded directories.
 import { readdirSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
-import type { SourceOrigin } from '../model/views.js';
+import type { SourceOrigin } from '../../../contract/views.js';
 import type { SourceReader, SourceReadResult } from '../report/index.js';
 import { readInside } from './fs-reader.js';
 import type { GoLayout, GorootChoice } from './go-layout.js';
