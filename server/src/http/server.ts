@@ -68,6 +68,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const config = serverConfig(opts.config);
   // A team server forgets uploads after 30 days unless told otherwise (--retention).
   config.retentionMs ??= config.shared ? DEFAULT_SHARED_RETENTION_MS : 0;
+  if (opts.store.backend === 'fs' && config.dataDir === undefined) config.dataDir = opts.store.dir;
   const store = openStore(opts.store);
   await store.init();
   const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism()));

@@ -23,6 +23,7 @@ export type AnalysisTask =
   | { op: 'export'; id: string; query: Query; format: ExportFormat; name: string; view?: ExportView }
   /** A sanitised copy (export/sanitise.ts): its report as JSON (preview), or its gzip bytes. */
   | { op: 'sanitise'; id: string; modulePaths: boolean; preview: boolean }
+  | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
   | FeatureTask;
 
 /**
@@ -39,7 +40,17 @@ export type FeatureTask =
   /** DiffFlameGraph of `id` against `baseId`. */
   | { op: 'diffFlame'; id: string; baseId: string; query: Query; opts: DiffOptions & { minFraction?: number; path?: string[] } }
   /** The distinct, non-empty source file names of the profile's functions (first appearance order). */
-  | { op: 'files'; id: string };
+  | { op: 'files'; id: string }
+  /** GoroutinesView of a goroutine dump or profile, grouped and filtered; against baseId when given. */
+  | { op: 'goroutines'; id: string; filter: GoroutineFilterWire; baseId?: string };
+
+/** GoroutineFilter as it crosses to a worker (the creator regexp as its source). */
+export interface GoroutineFilterWire {
+  state?: string;
+  minWait?: number;
+  creator?: string;
+  label?: string;
+}
 
 /** ingest: the profile's metadata (and the bytes handed back); others: the view as JSON text. */
 export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string } | { file: Uint8Array };
