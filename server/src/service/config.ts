@@ -7,10 +7,20 @@ export interface ServerConfig {
   /** Local source roots (`--source-path`) and trim prefixes (`--trim-path`). */
   sourcePaths: string[];
   trimPaths: string[];
+  /** The local store's directory, never served as source (set by startServer). */
+  dataDir?: string;
   /** Hosts and CIDRs that live capture may reach in shared mode (`--allow-target`). */
   allowTargets: string[];
   maxUploadBytes: number;
   maxInflatedBytes: number;
+  /** `--auth-header NAME`: the request header an authenticating proxy sets to the user name. */
+  authHeader?: string;
+  /** `--public-url`: the origin links are built for (and requests must be addressed to). */
+  publicUrl?: string;
+  /** `--allowed-host`: further Host names requests may carry. */
+  allowedHosts?: string[];
+  /** `--retention`: new uploads expire this long after upload (ms); 0 = never. */
+  retentionMs?: number;
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
