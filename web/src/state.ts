@@ -1,5 +1,6 @@
 // ProfileState <-> URL query. Short keys keep shared links readable; defaults are
 // left out so a plain /p/:id means "flame graph, default sample type".
+import { compileGoRegexp, quoteMeta, type GoRegexp } from '../../server/src/regexp/go-regexp.js';
 import { GRANULARITIES, type Granularity } from '../../server/src/model/query.js';
 import type { ProfileState } from './registry.js';
 
@@ -123,17 +124,15 @@ export function apiParams(s: ProfileState): URLSearchParams {
   return q;
 }
 
-/** pprof's QuoteMeta for an exact-match regexp of a name. */
-export function quoteMeta(name: string): string {
-  return `^${name.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&')}$`;
-}
-
-/** A user search: the regexp if it compiles, else the literal text (so `b(x` never throws). */
-export function searchRegExp(text: string): RegExp | null {
+/**
+ * A user search as a Go regexp (RE2: linear time, so a shared link cannot hang the tab):
+ * the regexp if it compiles, else the literal text (so `b(x` never throws).
+ */
+export function searchRegExp(text: string): GoRegexp | null {
   if (!text) return null;
   try {
-    return new RegExp(text);
+    return compileGoRegexp(text);
   } catch {
-    return new RegExp(text.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&'));
+    return compileGoRegexp(quoteMeta(text));
   }
 }

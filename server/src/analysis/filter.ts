@@ -3,28 +3,28 @@
 // reports pprof's "<Option> expression matched no samples" warnings.
 import type { Line, Location } from '../model/profile.js';
 import type { Query } from '../model/query.js';
-import { compileOption } from './regex.js';
+import { compileOption, type GoRegexp } from './regex.js';
 import { simplifyFunc } from './prune.js';
 import { compileTagFilter, numLabelUnits } from './tagfilter.js';
 import { keepSamples, type Work } from './work.js';
 
-function lineMatches(ln: Line, re: RegExp): boolean {
+function lineMatches(ln: Line, re: GoRegexp): boolean {
   const fn = ln.function;
   return !!fn && (re.test(fn.name) || re.test(fn.filename));
 }
 
-function locMatches(loc: Location, lines: Line[], re: RegExp): boolean {
+function locMatches(loc: Location, lines: Line[], re: GoRegexp): boolean {
   for (const ln of lines) if (lineMatches(ln, re)) return true;
   return !!loc.mapping && re.test(loc.mapping.file);
 }
 
 export interface CompiledFilters {
-  focus: RegExp | null;
-  ignore: RegExp | null;
-  hide: RegExp | null;
-  show: RegExp | null;
-  showFrom: RegExp | null;
-  pruneFrom: RegExp | null;
+  focus: GoRegexp | null;
+  ignore: GoRegexp | null;
+  hide: GoRegexp | null;
+  show: GoRegexp | null;
+  showFrom: GoRegexp | null;
+  pruneFrom: GoRegexp | null;
   tagFocus: ((s: import('../model/profile.js').Sample) => boolean) | null;
   tagIgnore: ((s: import('../model/profile.js').Sample) => boolean) | null;
 }
@@ -72,10 +72,10 @@ export function applyFilters(w: Work, f: CompiledFilters): string[] {
 
 function filterSamplesByName(
   w: Work,
-  focus: RegExp | null,
-  ignore: RegExp | null,
-  hide: RegExp | null,
-  show: RegExp | null,
+  focus: GoRegexp | null,
+  ignore: GoRegexp | null,
+  hide: GoRegexp | null,
+  show: GoRegexp | null,
 ): { fm: boolean; im: boolean; hm: boolean; hnm: boolean } {
   let fm = false;
   let im = false;
@@ -152,7 +152,7 @@ function filterSamplesByName(
   return { fm, im, hm, hnm };
 }
 
-function showFrom(w: Work, re: RegExp): boolean {
+function showFrom(w: Work, re: GoRegexp): boolean {
   let matched = false;
   const n = w.locs.length;
   const hit = new Uint8Array(n);
@@ -212,7 +212,7 @@ function filterSamplesByTag(
   return { fm, im };
 }
 
-function pruneFrom(w: Work, re: RegExp): void {
+function pruneFrom(w: Work, re: GoRegexp): void {
   const n = w.locs.length;
   const beneath = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

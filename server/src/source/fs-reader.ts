@@ -8,6 +8,7 @@
 // a root or GOROOT. Names that would climb out are never even stat'ed.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, constants } from 'node:fs';
 import { posix, resolve } from 'node:path';
+import { quoteMeta } from '../regexp/go-regexp.js';
 import type { SourceReader } from '../report/index.js';
 import { isInside, safeRelative, stripAtRootBase, toSlash, trimPrefixes } from './paths.js';
 
@@ -211,7 +212,7 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
     if (rel !== null) {
       for (const r of roots) {
         for (const m of rootIndex(r).modules) {
-          const versioned = new RegExp(`^${escapeRe(m.path)}(@[^/]+)?/`).exec(rel);
+          const versioned = new RegExp(`^${quoteMeta(m.path)}(@[^/]+)?/`).exec(rel);
           if (!versioned) continue;
           const t = attempt(posix.join(m.dir, rel.slice(versioned[0].length)), r);
           if (t !== null) return { text: t, tried };
@@ -271,8 +272,4 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
       return r;
     },
   };
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
