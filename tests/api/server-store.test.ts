@@ -128,6 +128,24 @@ describe('fs store through the server', () => {
     expect(await s.list()).toEqual([]);
   });
 
+  it('init() removes profile bytes whose sidecar never landed (kill -9 between the renames), keeps whole profiles', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    const whole = 'a'.repeat(32);
+    const orphan = 'b'.repeat(32);
+    mkdirSync(join(t.dir, 'profiles', 'aa'), { recursive: true });
+    mkdirSync(join(t.dir, 'profiles', 'bb'), { recursive: true });
+    writeFileSync(join(t.dir, 'profiles', 'aa', `${whole}.pb`), 'x');
+    writeFileSync(join(t.dir, 'profiles', 'aa', `${whole}.json`), JSON.stringify({ id: whole, name: 'w', type: 'cpu', size: 1, storedAt: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(join(t.dir, 'profiles', 'bb', `${orphan}.pb`), 'y');
+    const s = new FsProfileStore(t.dir);
+    await s.init();
+    expect(s.cleanedTempFiles).toBe(1);
+    expect(existsSync(join(t.dir, 'profiles', 'bb', `${orphan}.pb`))).toBe(false);
+    expect(existsSync(join(t.dir, 'profiles', 'aa', `${whole}.pb`))).toBe(true);
+    expect((await s.list()).map((p) => p.id)).toEqual([whole]);
+  });
+
   it('a stored file damaged on disk never reads as that profile', async () => {
     const t = tempDir();
     cleanups.push(() => t.remove());

@@ -64,7 +64,7 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
       // A private copy: the bytes are moved to a worker and the caller may reuse its buffer.
       return (await storeWithId(profileId(bytes), bytes.slice(), name)).info;
     },
-    async analyze(task: FeatureTask): Promise<string> {
+    async analyze(task: FeatureTask, signal?: AbortSignal): Promise<string> {
       // Route by the stored size of the larger profile: a large pair stays on the worker
       // that holds it (and its memoised merge) instead of being decoded again elsewhere.
       const ids = task.op === 'diffTop' || task.op === 'diffFlame' ? [task.id, task.baseId] : [task.id];
@@ -74,7 +74,7 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
         if (!info) throw new NotFoundError(`no profile with id ${id}`);
         size = Math.max(size, info.size);
       }
-      const out = await analyzer.run(task, size);
+      const out = await analyzer.run(task, size, signal);
       if (!('json' in out)) throw new Error('analysis worker returned no view');
       return out.json;
     },

@@ -40,7 +40,7 @@ export interface AppContext {
    * to the view's JSON text. Unknown ids reject with a NotFoundError (404). Optional so
    * hand-built contexts (tests) may leave it out; routes then fall back to loadProfile.
    */
-  analyze?(task: FeatureTask): Promise<string>;
+  analyze?(task: FeatureTask, signal?: AbortSignal): Promise<string>;
   /** Stores raw bytes (validated by decoding first); returns the content-derived id. */
   storeProfile(bytes: Uint8Array, name: string): Promise<StoredProfileInfo>;
   /** Metadata of a stored profile, or null. */

@@ -49,6 +49,16 @@ export interface WorkerInit {
   store: StoreConfig;
   config: ServerConfig;
   cacheBytes: number;
+  /**
+   * Int32 slots shared with the pool: slot `seq % length` holds `seq` once that task's
+   * client has gone away, so a worker skips the task instead of running it.
+   */
+  cancelled?: SharedArrayBuffer;
+}
+
+/** The worker skips a task whose client has gone away (see WorkerInit.cancelled). */
+export function isCancelled(flags: Int32Array | null, seq: number): boolean {
+  return flags !== null && Atomics.load(flags, seq % flags.length) === seq;
 }
 
 export type ToWorker = { seq: number; task: AnalysisTask };

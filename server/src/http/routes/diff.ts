@@ -5,6 +5,7 @@ import { IncompatibleProfilesError, type DiffMode } from '../../analysis/merge.j
 import type { DiffOptions } from '../../report/diff.js';
 import { diffFlameBody, diffTopBody } from '../analysis/feature-ops.js';
 import type { AppContext, FeatureTask } from '../context.js';
+import { clientGone } from '../client-gone.js';
 import { HttpError } from '../errors.js';
 import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
 
@@ -40,8 +41,8 @@ function baseOf(q: Raw): string {
  * pool (which keeps both profiles and the memoised merge cached); a context without one
  * (hand-built in tests) computes here from loadProfile.
  */
-async function diffJson(ctx: AppContext, task: Extract<FeatureTask, { op: 'diffTop' | 'diffFlame' }>): Promise<string> {
-  if (ctx.analyze) return ctx.analyze(task);
+async function diffJson(ctx: AppContext, task: Extract<FeatureTask, { op: 'diffTop' | 'diffFlame' }>, signal?: AbortSignal): Promise<string> {
+  if (ctx.analyze) return ctx.analyze(task, signal);
   const [newer, base] = await Promise.all([ctx.loadProfile(task.id), ctx.loadProfile(task.baseId)]);
   const body =
     task.op === 'diffTop'
@@ -74,7 +75,7 @@ export function diffRouter(ctx: AppContext): Router {
     const top = { ...parseTopOptions(q), nodeFraction: q.nodeFraction === undefined ? 0.005 : parseTopOptions(q).nodeFraction };
     const baseId = baseOf(q);
     const id = req.params.id;
-    const json = await explain(id, baseId, () => diffJson(ctx, { op: 'diffTop', id, baseId, query, opts: { ...top, ...opts } }));
+    const json = await explain(id, baseId, () => diffJson(ctx, { op: 'diffTop', id, baseId, query, opts: { ...top, ...opts } }, clientGone(res)));
     res.type('application/json').send(json);
   });
 
@@ -85,7 +86,7 @@ export function diffRouter(ctx: AppContext): Router {
     const flame = parseFlameOptions(q);
     const baseId = baseOf(q);
     const id = req.params.id;
-    const json = await explain(id, baseId, () => diffJson(ctx, { op: 'diffFlame', id, baseId, query, opts: { ...flame, ...opts } }));
+    const json = await explain(id, baseId, () => diffJson(ctx, { op: 'diffFlame', id, baseId, query, opts: { ...flame, ...opts } }, clientGone(res)));
     res.type('application/json').send(json);
   });
 

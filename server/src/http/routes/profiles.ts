@@ -4,6 +4,7 @@ import { isValidId } from '../../store/id.js';
 import type { AnalysisTask } from '../analysis/protocol.js';
 import type { Runtime } from '../app-context.js';
 import { NotFoundError, type StoredProfileInfo } from '../context.js';
+import { clientGone } from '../client-gone.js';
 import { HttpError } from '../errors.js';
 import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
 import { readUpload } from '../upload.js';
@@ -54,7 +55,7 @@ export function profilesRouter(rt: Runtime): Router {
     async (req: Request<{ id: string }>, res: Response) => {
       const info = await infoOr404(rt, req.params.id);
       const task = build(info.id, req.query as Record<string, unknown>);
-      const out = await rt.analyzer.run(task, info.size);
+      const out = await rt.analyzer.run(task, info.size, clientGone(res));
       if (!('json' in out)) throw new Error('analysis worker returned no view');
       res.type('application/json').send(out.json);
     };
