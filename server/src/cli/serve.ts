@@ -144,7 +144,21 @@ function waitForSignal(server: RunningServer): Promise<number> {
   });
 }
 
+/** Local mode on an address others can reach: say what that exposes (null when fine). */
+export function exposureWarning(host: string, shared: boolean): string | null {
+  if (shared) return null;
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || /^127\./.test(h) || h === '::1' || h === '::ffff:127.0.0.1') return null;
+  return (
+    `pprof-lens: warning: listening on ${host} without --shared: anyone who can reach this address can read ` +
+    'local source files and make this machine capture from services it can reach; use --shared for a team server, ' +
+    'or --host 127.0.0.1\n'
+  );
+}
+
 async function serveWith(parsed: ParsedServe, io: ServeIO, openFirst: boolean): Promise<number> {
+  const warning = exposureWarning(parsed.opts.host ?? '127.0.0.1', !!parsed.opts.config?.shared);
+  if (warning) io.err(warning);
   const server = await startServer({ ...parsed.opts, log: (l) => io.err(l + '\n') });
   const total = (await server.runtime.store.list()).length;
   const st = parsed.opts.store;
