@@ -12,6 +12,8 @@ export interface CaptureLimits {
   maxBytes: number;
   maxInflatedBytes: number;
   connectTimeoutMs?: number;
+  /** Headers must arrive within this after the capture duration (default FIRST_BYTE_SLACK_MS). */
+  firstByteSlackMs?: number;
 }
 
 export interface CaptureOutcome {
@@ -21,6 +23,12 @@ export interface CaptureOutcome {
 }
 
 export const SNAPSHOT_TIMEOUT_SECONDS = 60;
+/**
+ * Go writes a profile's headers once it is ready: right away for a snapshot, after the
+ * duration for CPU and delta profiles. A target silent for this long past that point is
+ * a tarpit (or stuck), and its capture slot is released.
+ */
+export const FIRST_BYTE_SLACK_MS = 15_000;
 
 /** go tool pprof waits 1.5x the duration; we add 5 s for slow networks on top. */
 export function totalTimeoutMs(seconds: number | null, timeoutSeconds?: number): number {
@@ -85,6 +93,7 @@ export async function captureOnce(
     policy: limits.policy,
     maxBytes: limits.maxBytes,
     totalTimeoutMs: totalTimeoutMs(target.seconds, opts.timeoutSeconds),
+    firstByteTimeoutMs: (target.seconds ?? 0) * 1000 + (limits.firstByteSlackMs ?? FIRST_BYTE_SLACK_MS),
     connectTimeoutMs: limits.connectTimeoutMs,
     signal: opts.signal,
     onBytes: opts.onBytes,

@@ -15,6 +15,8 @@ export interface GuardedFetchOptions {
   maxBytes: number;
   /** Whole request, including the capture duration. */
   totalTimeoutMs: number;
+  /** Until the response headers arrive (default: totalTimeoutMs); a tarpit is dropped after it. */
+  firstByteTimeoutMs?: number;
   connectTimeoutMs?: number;
   maxRedirects?: number;
   /** Aborting it cancels the fetch with a "cancelled" CaptureError. */
@@ -114,13 +116,17 @@ export function describeNetworkError(e: unknown, url: URL, timeoutMs: number): C
   return new CaptureError('connect', `fetching ${url.origin}${url.pathname} failed: ${msg}`);
 }
 
+/** A target that does not accept a connection within this is given up on. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+
 /** GET with the policy applied to every hop; resolves for any status code. */
 export async function guardedGet(target: URL, opts: GuardedFetchOptions): Promise<FetchResult> {
-  const connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const maxRedirects = opts.maxRedirects ?? 5;
+  const firstByteMs = Math.min(opts.firstByteTimeoutMs ?? opts.totalTimeoutMs, opts.totalTimeoutMs);
   const agent = new Agent({
     connect: guardedConnector(opts.policy, connectTimeoutMs),
-    headersTimeout: opts.totalTimeoutMs,
+    headersTimeout: firstByteMs,
     bodyTimeout: opts.totalTimeoutMs,
     connections: 1,
     pipelining: 0,
@@ -159,7 +165,7 @@ export async function guardedGet(target: URL, opts: GuardedFetchOptions): Promis
         });
       } catch (e) {
         if (why) throw why;
-        const err = describeNetworkError(e, url, opts.totalTimeoutMs);
+        const err = describeNetworkError(e, url, firstByteMs);
         if (err.code === 'refused' && hop > 0) throw new CaptureError('refused', err.message.replace('address policy: ', 'address policy: redirect to '));
         throw err;
       }
@@ -187,7 +193,7 @@ export async function guardedGet(target: URL, opts: GuardedFetchOptions): Promis
         }
       } catch (e) {
         if (why) throw why;
-        throw describeNetworkError(e, url, opts.totalTimeoutMs);
+        throw describeNetworkError(e, url, firstByteMs);
       }
       const body = Buffer.concat(chunks);
       return {
