@@ -91,7 +91,7 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
     add('show_go_classes', ['-show=^[[:lower:]]+\\.\\pL']);
   }
   add('focus_hostile', ['-focus=^(.|.)*Z']);
-  add('hide_hostile', ['-hide=^(\\w+\\.?)*$']);
+  add('hide_hostile', ['-hide=^(\\w+\\.?)+$']);
   add('focus_invalid', ['-focus=(']);
   // labels
   const strLabels = new Map<string, string>();

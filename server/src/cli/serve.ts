@@ -19,7 +19,8 @@ export const SERVE_USAGE = `usage: pprof-lens serve [flags] [FILES...]
   --shared             team server mode (restricted capture, no local source roots by default)
   --source-path D[,D]  local source roots (repeatable)
   --trim-path P        path prefix to trim from profile file names (repeatable)
-  --allow-target T     host or CIDR live capture may reach in shared mode (repeatable)
+  --allow-target T     host, IP or CIDR live capture may reach in shared mode, optionally with
+                       a port (host:6060, 10.0.0.0/8:6060, [fd00::/8]:6060) (repeatable)
   --max-upload-mb N    upload size limit (default 256)
   --max-inflated-mb N  inflated (gunzipped) size limit (default 256)
   --workers N          analysis worker threads (default: cores, 1..4; 0 = none)

@@ -6,7 +6,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { Socket } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
-import { checkAddress, isIpLiteral, type TargetPolicy } from './address-policy.js';
+import { checkAddress, isIpLiteral, portAllowed, type TargetPolicy } from './address-policy.js';
 import { CaptureError } from './errors.js';
 
 export interface GuardedFetchOptions {
@@ -63,14 +63,17 @@ export function guardedLookup(policy: TargetPolicy) {
 export function guardedConnector(policy: TargetPolicy, connectTimeoutMs: number): buildConnector.connector {
   const base = buildConnector({ timeout: connectTimeoutMs, lookup: guardedLookup(policy) } as buildConnector.BuildOptions);
   return (opts, callback) => {
+    const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
     if (isIpLiteral(opts.hostname)) {
-      const d = checkAddress(policy, opts.hostname, opts.hostname);
+      const d = checkAddress(policy, opts.hostname, opts.hostname, port);
       if (!d.allowed) return callback(refusedError(d.reason), null);
+    } else if (!portAllowed(policy, opts.hostname, port)) {
+      return callback(refusedError(`${opts.hostname} port ${port} is not an allowed target on this shared server; an admin can add it with --allow-target`), null);
     }
     base(opts, (err, socket) => {
       if (err || !socket) return callback(err ?? new Error('connect failed'), null);
       const remote = (socket as Socket).remoteAddress;
-      const d = remote ? checkAddress(policy, opts.hostname, remote) : null;
+      const d = remote ? checkAddress(policy, opts.hostname, remote, port) : null;
       if (!d || !d.allowed) {
         socket.destroy();
         return callback(refusedError(d ? d.reason : 'connected socket has no remote address'), null);
@@ -152,7 +155,7 @@ export async function guardedGet(target: URL, opts: GuardedFetchOptions): Promis
         throw new CaptureError('bad-request', `redirect to a ${url.protocol} URL refused: only http and https`);
       }
       if (isIpLiteral(url.hostname)) {
-        const d = checkAddress(opts.policy, url.hostname, url.hostname);
+        const d = checkAddress(opts.policy, url.hostname, url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80));
         if (!d.allowed) throw refusedError(hop > 0 ? `redirect to ${d.reason}` : d.reason);
       }
       let res;
