@@ -105,6 +105,8 @@ describe('fs store through the server', () => {
 
     const b = await start(t.dir);
     expect(readdirSync(shard).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+    // The bytes without a sidecar were never acknowledged: removed at start.
+    expect(existsSync(join(shard, `${heapId}.pb`))).toBe(false);
     expect(existsSync(join(t.dir, 'attachments', cpuId, '.tmp-feedfacecafebeef'))).toBe(false);
     const list = await getJson<{ profiles: { id: string }[]; total: number }>(`${b.url}/api/profiles`);
     expect(list.body.profiles.map((p) => p.id)).toEqual([cpuId]);
