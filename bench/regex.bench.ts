@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeProfile } from '../server/src/decode/index.js';
 import { computeTop, prepareProfile } from '../server/src/report/index.js';
-import { compileGoRegexp } from '../server/src/regexp/go-regexp.js';
+import { compileGoRegexp } from '../contract/go-regexp.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);

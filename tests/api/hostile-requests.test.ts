@@ -4,7 +4,7 @@
 // while three hostile ones run. A client that goes away has its queued work dropped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/http/server.js';
-import { WorkerPool, workerEntry } from '../../server/src/http/analysis/pool.js';
+import { WorkerPool, workerEntry } from '../../server/src/workers/pool.js';
 import { getJson, sample, startTestServer, tempDir, upload, uploadOk } from './server-helpers.js';
 
 let t: ReturnType<typeof tempDir>;
@@ -75,7 +75,7 @@ describe('a client that has gone away', () => {
     const entry = workerEntry();
     expect(entry).not.toBeNull();
     const pool = new WorkerPool(
-      { store: { backend: 'fs', dir: t.dir }, config: srv.runtime.ctx.config, cacheBytes: 256 * 1024 * 1024 },
+      { store: { backend: 'fs', dir: t.dir }, config: srv.service.config, cacheBytes: 256 * 1024 * 1024 },
       1,
       entry!,
       2048,

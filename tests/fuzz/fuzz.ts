@@ -8,12 +8,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { AnalysisCore } from '../../server/src/http/analysis/core.js';
-import type { AnalysisTask } from '../../server/src/http/analysis/protocol.js';
-import type { ServerConfig, StoredProfileInfo } from '../../server/src/http/context.js';
+import { AnalysisCore } from '../../server/src/workers/core.js';
+import type { AnalysisTask } from '../../server/src/workers/protocol.js';
+import type { ServerConfig } from '../../server/src/service/config.js';
 import { statusOf } from '../../server/src/http/errors.js';
-import { InsightsQueryError } from '../../server/src/insights/engine.js';
-import type { ProfileStore } from '../../server/src/store/types.js';
+import type { ProfileStore, StoredProfileInfo } from '../../server/src/store/types.js';
 import { ProtoWriter, tinyProfile } from './proto-writer.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
@@ -282,10 +281,6 @@ export interface CaseResult {
   failure?: Failure;
 }
 
-function statusFor(e: unknown): number {
-  return e instanceof InsightsQueryError ? 400 : statusOf(e);
-}
-
 /** Every view the HTTP API offers for one profile. */
 function views(id: string): [string, AnalysisTask][] {
   return [
@@ -324,7 +319,7 @@ export function makeEngine(): { run(how: string, bytes: Uint8Array): Promise<Cas
         try {
           await core.run({ op: 'ingest', id, bytes: bytes.slice() });
         } catch (e) {
-          const s = statusFor(e);
+          const s = statusOf(e);
           if (s >= 500) return { ...fail('ingest', `${s}: ${(e as Error).stack ?? e}`), accepted: false };
           return { accepted: false, cpuMs: cpuMs() };
         }
@@ -332,7 +327,7 @@ export function makeEngine(): { run(how: string, bytes: Uint8Array): Promise<Cas
           try {
             await core.run(task);
           } catch (e) {
-            const s = statusFor(e);
+            const s = statusOf(e);
             if (s >= 500) return fail(step, `${s}: ${(e as Error).stack ?? e}`);
           }
           if (cpuMs() > boundMs) return fail(step, `took ${cpuMs().toFixed(0)} ms of CPU, over the ${boundMs.toFixed(0)} ms bound`);

@@ -1,7 +1,7 @@
 // toJson on values too deep for JSON.stringify (a flame tree of a 100,000-frame stack):
 // the same text, without recursion.
 import { expect, it } from 'vitest';
-import { deepJson, toJson } from '../../server/src/http/analysis/protocol.js';
+import { deepJson, toJson } from '../../server/src/workers/protocol.js';
 it('deepJson equals JSON.stringify', () => {
   const vals: unknown[] = [1, 'a"b', null, undefined, [1, undefined, () => 1, NaN, -0, 1e21, 2n ** 70n], { a: 1, b: undefined, c: [ { d: new Date(0) } ], 'k"': true, n: Infinity }, [], {}, [[[]]], { x: { y: { z: [1, { w: 'é\u2028' }] } } }];
   for (const v of vals) expect(deepJson(v)).toBe(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)));

@@ -7,7 +7,7 @@ import { decodeProfile, ProfileDecodeError } from '../../server/src/decode/index
 import { computeTop, prepareProfile } from '../../server/src/report/index.js';
 import { computeFlameGraph } from '../../server/src/report/flame.js';
 import { compileOption, compileRegexp } from '../../server/src/analysis/regex.js';
-import { compileGoRegexp, exactName, quoteMeta } from '../../server/src/regexp/go-regexp.js';
+import { compileGoRegexp, exactName, quoteMeta } from '../../contract/go-regexp.js';
 import { QueryError } from '../../server/src/model/query.js';
 import { sample } from '../api/server-helpers.js';
 import { tinyProfile } from '../fuzz/proto-writer.js';

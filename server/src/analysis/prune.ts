@@ -1,7 +1,7 @@
 // drop_frames / keep_frames (pprof Profile.RemoveUninteresting -> Prune) and
 // prune_from, which share the "cut the stack at a matching frame" logic.
 import type { Location, Profile, Sample } from '../model/profile.js';
-import { compileGoRegexp, type GoRegexp } from '../regexp/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../../contract/go-regexp.js';
 
 const RESERVED = ['(anonymous namespace)', 'operator()'];
 

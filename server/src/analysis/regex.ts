@@ -1,9 +1,9 @@
 // pprof's wording for a pattern that does not compile; the engine is Go's regexp
-// (server/src/regexp/go-regexp.ts: RE2, linear time).
+// (contract/go-regexp.ts: RE2, linear time).
 import { QueryError } from '../model/query.js';
-import { compileGoRegexp, type GoRegexp } from '../regexp/go-regexp.js';
+import { compileGoRegexp, type GoRegexp } from '../../../contract/go-regexp.js';
 
-export type { GoRegexp } from '../regexp/go-regexp.js';
+export type { GoRegexp } from '../../../contract/go-regexp.js';
 
 /** pprof's -list argument: "parsing argument regexp <src>: <RE2 error>". */
 export function compileRegexp(src: string, what: string): GoRegexp {

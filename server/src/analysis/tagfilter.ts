@@ -1,8 +1,8 @@
 // pprof -tagfocus / -tagignore (driver compileTagFilter, parseTagFilterRange).
 import type { Profile, Sample } from '../model/profile.js';
 import { QueryError } from '../model/query.js';
-import { scale } from '../report/format.js';
-import { compileGoRegexp } from '../regexp/go-regexp.js';
+import { scale } from '../../../contract/format.js';
+import { compileGoRegexp } from '../../../contract/go-regexp.js';
 
 /** pprof identifyNumLabelUnits: per key the first non-empty unit, else bytes for alignment/request, else the key. */
 export function numLabelUnits(p: Profile): Map<string, string> {

@@ -4,7 +4,7 @@
 // kind 'unsupported' and a message naming the format, so a user knows to convert the
 // file with `go tool pprof -proto` rather than guess.
 import type { Profile } from '../model/profile.js';
-import { compileGoRegexp } from '../regexp/go-regexp.js';
+import { compileGoRegexp } from '../../../contract/go-regexp.js';
 import { readLegacyText } from './legacy-text.js';
 import { readLegacyCpu } from './legacy-cpu.js';
 import { readJavaText } from './legacy-java.js';

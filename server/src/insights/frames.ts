@@ -1,7 +1,7 @@
 // Frame names and the sample walk every rule uses: normalised function names,
 // runtime / standard-library / user classification, and per-sample stacks.
 // Name sets follow the research notes (shared/research/concepts.md) (Go 1.19 .. current).
-import { quoteMeta } from '../regexp/go-regexp.js';
+import { quoteMeta } from '../../../contract/go-regexp.js';
 import type { Profile } from '../model/profile.js';
 import { PROF_OVERHEAD } from './patterns.js';
 

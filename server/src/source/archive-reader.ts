@@ -3,7 +3,7 @@
 // from go.mod files in the archive, then the longest matching tail of path components
 // (a match on the base name alone only when unique).
 import { posix } from 'node:path';
-import { quoteMeta } from '../regexp/go-regexp.js';
+import { quoteMeta } from '../../../contract/go-regexp.js';
 import type { SourceReader } from '../report/index.js';
 import type { SourceArchive } from './archive.js';
 import type { ReadResult } from './fs-reader.js';

@@ -8,7 +8,7 @@
 // a root or GOROOT. Names that would climb out are never even stat'ed.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, constants } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { quoteMeta } from '../regexp/go-regexp.js';
+import { quoteMeta } from '../../../contract/go-regexp.js';
 import type { SourceReader } from '../report/index.js';
 import { isInside, safeRelative, stripAtRootBase, toSlash, trimPrefixes } from './paths.js';
 

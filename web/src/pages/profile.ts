@@ -1,8 +1,8 @@
 // The profile page /p/:id: header (type, time, duration, total, sample type picker),
 // tabs (Flame graph, Top, Source + registered views), refine bar (filters and
 // granularity), registered side panels. All state is in the URL query.
-import { explainSampleType } from '../../../server/src/insights/explain.js';
-import { GRANULARITIES } from '../../../server/src/model/query.js';
+import { explainSampleType } from '../../../contract/explain.js';
+import { GRANULARITIES } from '../../../contract/query.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtAuto, fmtDurationNanos, fmtIn, fmtPct, fmtTimeNanos } from '../fmt.js';
@@ -14,7 +14,7 @@ import {
   type ProfilePageContext,
   type ProfileState,
 } from '../registry.js';
-import { exactName, type GoRegexp } from '../../../server/src/regexp/go-regexp.js';
+import { exactName, type GoRegexp } from '../../../contract/go-regexp.js';
 import { apiParams, mergeState, parseState, stateToQuery } from '../state.js';
 import { FlameView, prefetchFlame } from '../views/flame-view.js';
 import { attachExplain } from '../views/explain-tip.js';

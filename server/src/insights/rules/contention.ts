@@ -1,7 +1,7 @@
 // Mutex and block profiles (contentions/count, delay/nanoseconds). Mutex profiles charge
 // the delay to the Unlock that ended the critical section; block profiles to the Lock
 // (or channel operation) that waited. Runtime-internal lock waits are never the user's.
-import { exactName } from '../../regexp/go-regexp.js';
+import { exactName } from '../../../../contract/go-regexp.js';
 import { userFrameIndex } from '../frames.js';
 import { LOCK_WAIT, MUTEX_UNLOCK, RUNTIME_LOCK } from '../patterns.js';
 import type { Rule, RuleInput } from './common.js';

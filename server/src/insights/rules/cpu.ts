@@ -1,7 +1,7 @@
 // Rules over CPU profiles (cpu/nanoseconds). Runtime frames are all present here, so
 // each rule finds its runtime signal frame and walks up to the first user frame.
 import type { StackSample } from '../frames.js';
-import { exactName } from '../../regexp/go-regexp.js';
+import { exactName } from '../../../../contract/go-regexp.js';
 import { userFrameIndex } from '../frames.js';
 import {
   A_BOXING, A_CONCAT, A_FMT, A_GROWSLICE, A_MAP_GROW, ALLOC_CORE, FMT_ENTRY, GC_ASSIST, GC_BG, GC_DRAIN,

@@ -1,8 +1,8 @@
 // The Insights side panel on /p/:id: findings from GET /api/profiles/:id/insights.
 // Clicking a finding highlights its frames in the flame graph and opens the concept
 // card below it; the selected finding is kept in the URL (`ins`) so links reproduce it.
-import { compileGoRegexp, type GoRegexp } from '../../../../server/src/regexp/go-regexp.js';
-import type { Concept, Finding, InsightsReport } from '../../../../server/src/insights/types.js';
+import { compileGoRegexp, type GoRegexp } from '../../../../contract/go-regexp.js';
+import type { Concept, Finding, InsightsReport } from '../../../../contract/insights.js';
 import { getJson } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
