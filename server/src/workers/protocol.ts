@@ -16,6 +16,7 @@ export type AnalysisTask =
   | { op: 'top'; id: string; query: Query; opts: TopOptions }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
+  | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
   | FeatureTask;
 
 /**
@@ -32,7 +33,17 @@ export type FeatureTask =
   /** DiffFlameGraph of `id` against `baseId`. */
   | { op: 'diffFlame'; id: string; baseId: string; query: Query; opts: DiffOptions & { minFraction?: number; path?: string[] } }
   /** The distinct, non-empty source file names of the profile's functions (first appearance order). */
-  | { op: 'files'; id: string };
+  | { op: 'files'; id: string }
+  /** GoroutinesView of a goroutine dump or profile, grouped and filtered; against baseId when given. */
+  | { op: 'goroutines'; id: string; filter: GoroutineFilterWire; baseId?: string };
+
+/** GoroutineFilter as it crosses to a worker (the creator regexp as its source). */
+export interface GoroutineFilterWire {
+  state?: string;
+  minWait?: number;
+  creator?: string;
+  label?: string;
+}
 
 /** ingest: the profile's metadata (and the bytes handed back); others: the view as JSON text. */
 export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string };
