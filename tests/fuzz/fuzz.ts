@@ -250,6 +250,12 @@ class MemoryStore implements ProfileStore {
   async list(): Promise<StoredProfileInfo[]> {
     return [];
   }
+  async update(): Promise<boolean> {
+    return false;
+  }
+  async delete(id: string): Promise<boolean> {
+    return this.bytes.delete(id);
+  }
   async putAttachment(): Promise<void> {}
   async getAttachment(): Promise<Uint8Array | null> {
     return null;

@@ -9,6 +9,8 @@ import type { AnalysisResult, AnalysisTask, WorkerInit } from './protocol.js';
 export interface Analyzer {
   /** `signal`: the HTTP request's; when its client goes away the task is dropped (see WorkerPool.run). */
   run(task: AnalysisTask, sizeHint?: number, signal?: AbortSignal): Promise<AnalysisResult>;
+  /** Removes a deleted profile from every cache (every worker's, not just its assigned one). */
+  evict(id: string): Promise<void>;
   close(): Promise<void>;
   readonly workers: number;
 }
@@ -22,6 +24,9 @@ export class InProcessAnalyzer implements Analyzer {
   }
   run(task: AnalysisTask): Promise<AnalysisResult> {
     return this.core.run(task);
+  }
+  async evict(id: string): Promise<void> {
+    this.core.evict(id);
   }
   async close(): Promise<void> {}
 }

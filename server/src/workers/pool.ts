@@ -147,7 +147,17 @@ export class WorkerPool {
     if (this.closed) return Promise.reject(new Error('analysis pool is closed'));
     if (signal?.aborted) return Promise.reject(abandoned());
     const partner = task.op === 'diffTop' || task.op === 'diffFlame' ? task.baseId : undefined;
-    const index = this.pick(task.id, sizeHint, partner);
+    return this.send(this.pick(task.id, sizeHint, partner), task, signal);
+  }
+
+  async evict(id: string): Promise<void> {
+    if (this.closed) return;
+    this.assigned.delete(id);
+    // Any worker may hold a copy (small profiles move between workers, the lane decodes too).
+    await Promise.all(this.slots.map((_, i) => this.send(i, { op: 'evict', id })));
+  }
+
+  private send(index: number, task: AnalysisTask, signal?: AbortSignal): Promise<AnalysisResult> {
     const slot = this.slots[index];
     const seq = ++this.seq;
     return new Promise<AnalysisResult>((resolve, reject) => {
