@@ -5,6 +5,7 @@ import { decodeProfile } from '../../decode/index.js';
 import type { Profile } from '../../model/profile.js';
 import {
   computeFlameGraph,
+  flameGraphJson,
   computeSourceListing,
   computeTop,
   prepareProfile,
@@ -80,7 +81,7 @@ export class AnalysisCore {
         return { json: toJson(computeTop(await this.load(task.id), task.query, task.opts)) };
       case 'flame':
         return {
-          json: toJson(
+          json: flameGraphJson(
             computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path }),
           ),
         };
