@@ -25,6 +25,12 @@ export interface ServerConfig {
   allowTargets: string[];
   maxUploadBytes: number;
   maxInflatedBytes: number;
+  /**
+   * Memory an analysis worker may use for one decoded profile and a view of it
+   * (`--memory-mb`); over it, requests are refused with 413 (analysis/budget.ts).
+   * Default DEFAULT_MEMORY_BUDGET_MB.
+   */
+  memoryBudgetBytes?: number;
 }
 
 export interface AppContext {

@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { openStore } from '../store/index.js';
 import type { StoreConfig } from '../store/types.js';
+import { DEFAULT_MEMORY_BUDGET_MB } from './analysis/budget.js';
 import { createAnalyzer } from './analysis/pool.js';
 import { createApp } from './app.js';
 import { createRuntime, type Runtime } from './app-context.js';
@@ -25,7 +26,10 @@ export interface StartOptions {
   workers?: number;
   /** Total budget for decoded profiles kept in memory (split across workers). */
   cacheBytes?: number;
-  /** V8 heap limit per analysis worker, MB (default 6144; env PPROF_LENS_WORKER_HEAP_MB). */
+  /**
+   * V8 heap limit per analysis worker, MB (env PPROF_LENS_WORKER_HEAP_MB; default twice the
+   * memory budget plus 512, so a profile the budget let through is not cut off by it).
+   */
   workerHeapMb?: number;
   webRoot?: string;
   /** Directory whose **\/*.pb.gz files are stored at start (default ./samples; null = none). */
@@ -74,6 +78,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     allowTargets: [],
     maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
     maxInflatedBytes: DEFAULT_MAX_INFLATED_BYTES,
+    memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024,
     ...opts.config,
   };
   const store = openStore(opts.store);
@@ -81,7 +86,9 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism()));
   const cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
   const perWorker = workers > 0 ? Math.floor((cacheBytes * 3) / 4 / workers) : cacheBytes;
-  const heapMb = opts.workerHeapMb ?? (Number(process.env.PPROF_LENS_WORKER_HEAP_MB) || undefined);
+  const heapMb =
+    opts.workerHeapMb ??
+    (Number(process.env.PPROF_LENS_WORKER_HEAP_MB) || Math.ceil((config.memoryBudgetBytes ?? 0) / (1024 * 1024)) * 2 + 512);
   const analyzer = createAnalyzer(store, { store: opts.store, config, cacheBytes: perWorker }, workers, heapMb);
   const runtime = createRuntime(store, analyzer, config, workers > 0 ? Math.floor(cacheBytes / 4) : cacheBytes);
 

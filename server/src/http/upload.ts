@@ -15,17 +15,47 @@ export interface Upload {
   extras: UploadExtra[];
 }
 
+/**
+ * Bytes of uploads being received at once, all requests together. Eight concurrent
+ * 255 MiB uploads held 2.8 GB before each was refused on its own limit; past this total,
+ * an upload that is not the only one in flight is refused with 503 (retry later).
+ */
+export const MAX_UPLOAD_BYTES_IN_FLIGHT = 512 * 1024 * 1024;
+let inFlight = 0;
+let uploadsInFlight = 0;
+
+function busy(): HttpError {
+  return new HttpError(503, 'the server is receiving other large uploads; retry in a moment');
+}
+
 /** Collects chunks into one exactly sized, unshared buffer. */
 class Collector {
   chunks: Buffer[] = [];
   length = 0;
   hasher = newIdHasher();
-  add(chunk: Buffer): void {
+  private counted = 0;
+  constructor() {
+    uploadsInFlight++;
+  }
+  /** False when the server-wide in-flight budget is exceeded (the caller refuses with 503). */
+  add(chunk: Buffer): boolean {
+    if (this.counted < 0) return true; // already refused or finished
     this.chunks.push(chunk);
     this.length += chunk.length;
     this.hasher.update(chunk);
+    this.counted += chunk.length;
+    inFlight += chunk.length;
+    return inFlight <= MAX_UPLOAD_BYTES_IN_FLIGHT || uploadsInFlight === 1;
+  }
+  /** Returns this upload's share of the in-flight budget (finished or refused). */
+  release(): void {
+    if (this.counted < 0) return;
+    inFlight -= this.counted;
+    this.counted = -1;
+    uploadsInFlight--;
   }
   finish(): { bytes: Uint8Array; id: string } {
+    this.release();
     const bytes = new Uint8Array(this.length);
     let off = 0;
     for (const c of this.chunks) {
@@ -47,12 +77,13 @@ function readRaw(req: Request, max: number): Promise<Upload> {
     let done = false;
     req.on('data', (chunk: Buffer) => {
       if (done) return;
-      col.add(chunk);
-      if (col.length > max) {
+      const ok = col.add(chunk);
+      if (col.length > max || !ok) {
         done = true;
         col.chunks = [];
+        col.release();
         req.pause();
-        reject(tooLarge(max));
+        reject(ok ? tooLarge(max) : busy());
       }
     });
     req.on('end', () => {
@@ -66,6 +97,7 @@ function readRaw(req: Request, max: number): Promise<Upload> {
       if (!done) {
         done = true;
         col.chunks = [];
+        col.release();
         reject(new HttpError(400, `upload failed: ${err.message}`));
       }
     });
@@ -74,6 +106,7 @@ function readRaw(req: Request, max: number): Promise<Upload> {
       if (!done && !req.complete) {
         done = true;
         col.chunks = [];
+        col.release();
         reject(new HttpError(400, 'upload aborted by the client'));
       }
     });
@@ -94,9 +127,14 @@ function readMultipart(req: Request, max: number): Promise<Upload> {
     let profileFilename = '';
     let name: string | undefined;
     const extras: UploadExtra[] = [];
+    const collectors: Collector[] = [];
     const fail = (err: Error) => {
       if (failed) return;
       failed = true;
+      for (const c of collectors) {
+        c.chunks = [];
+        c.release();
+      }
       req.unpipe(bb);
       req.resume();
       reject(err);
@@ -112,7 +150,10 @@ function readMultipart(req: Request, max: number): Promise<Upload> {
         return;
       }
       const col = new Collector();
-      stream.on('data', (c: Buffer) => col.add(c));
+      collectors.push(col);
+      stream.on('data', (c: Buffer) => {
+        if (!col.add(c)) fail(busy());
+      });
       stream.on('limit', () => fail(tooLarge(max)));
       stream.on('end', () => {
         if (failed) return;

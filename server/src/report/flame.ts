@@ -6,7 +6,8 @@
 // and reopening skip that work.
 import type { Profile } from '../model/profile.js';
 import { QueryError, type Query } from '../model/query.js';
-import type { FlameGraph, FlameNode, ValueType } from '../model/views.js';
+import type { ValueType } from '../model/profile.js';
+import type { FlameGraph, FlameNode } from '../model/views.js';
 import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
 import { buildFlameTree, PathNotFound, type StackInput } from '../analysis/flame-tree.js';
 import { prepareQuery } from './pipeline.js';

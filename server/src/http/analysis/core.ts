@@ -15,26 +15,18 @@ import type { ProfileStore } from '../../store/types.js';
 import { NotFoundError, type ServerConfig } from '../context.js';
 import { annotateSourceListing, sourceReaderFor } from '../source-hook.js';
 import { diffFlameBody, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
+import { DEFAULT_MEMORY_BUDGET_MB, decodedBytes, MemoryBudget } from './budget.js';
 import { ByteLru } from './lru.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
 
-/**
- * Memory a decoded profile takes, from its stored bytes. Measured: the 280k-sample
- * largeheap profile (8.1 MB of protobuf, 0.77 MB gzipped) takes ~145 MB decoded, ~18x its
- * protobuf size. Gzip input is sized by its trailer (ISIZE, the inflated size mod 2^32).
- */
-export function estimateDecodedBytes(bytes: Uint8Array): number {
-  let raw = bytes.length;
-  if (bytes.length >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    const n = bytes.length;
-    const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
-    raw = Math.max(isize, bytes.length * 4);
-  }
-  return raw * 20 + 64 * 1024;
-}
-
 export class AnalysisCore {
   private cache: ByteLru<Profile>;
+  /**
+   * View JSON by task (top, flame graph): reopening a link or going back to a view sends
+   * the same text again without recomputing it. Profiles are immutable by id.
+   */
+  private views: ByteLru<string>;
+  readonly budget: MemoryBudget;
   private loading = new Map<string, Promise<Profile>>();
   /** Decodes performed (tests check that cached profiles are not decoded again). */
   decodes = 0;
@@ -45,13 +37,32 @@ export class AnalysisCore {
     cacheBytes: number,
   ) {
     this.cache = new ByteLru<Profile>(cacheBytes);
+    this.views = new ByteLru<string>(Math.min(64 * 1024 * 1024, Math.floor(cacheBytes / 8)));
+    this.budget = new MemoryBudget((config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024));
   }
 
   decode(id: string, bytes: Uint8Array): Profile {
+    this.budget.checkDecode(bytes);
     this.decodes++;
     const p = prepareProfile(decodeProfile(bytes, { maxInflatedBytes: this.config.maxInflatedBytes }));
-    this.cache.set(id, p, estimateDecodedBytes(bytes));
+    this.budget.checkDecoded(p);
+    this.cache.set(id, p, decodedBytes(p));
     return p;
+  }
+
+  /** Drops every cached profile and view but the most recent ones (memory pressure). */
+  relieve(): void {
+    this.cache.trim(1);
+    this.views.trim(0);
+  }
+
+  private async cachedView(task: AnalysisTask, make: () => Promise<string>): Promise<AnalysisResult> {
+    const key = JSON.stringify(task);
+    const hit = this.views.get(key);
+    if (hit !== undefined) return { json: hit };
+    const json = await make();
+    this.views.set(key, json, json.length * 2 + 256);
+    return { json };
   }
 
   load(id: string): Promise<Profile> {
@@ -78,13 +89,11 @@ export class AnalysisCore {
       case 'meta':
         return { meta: profileMeta(await this.load(task.id)) };
       case 'top':
-        return { json: toJson(computeTop(await this.load(task.id), task.query, task.opts)) };
+        return this.cachedView(task, async () => toJson(computeTop(await this.load(task.id), task.query, task.opts)));
       case 'flame':
-        return {
-          json: flameGraphJson(
-            computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path }),
-          ),
-        };
+        return this.cachedView(task, async () =>
+          flameGraphJson(computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path })),
+        );
       case 'source': {
         const p = await this.load(task.id);
         const env = {
@@ -95,14 +104,21 @@ export class AnalysisCore {
         const listing = computeSourceListing(p, task.query, task.fn, reader);
         return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
       }
-      case 'insights':
-        return { json: toJson(insightsBody(task.id, await this.load(task.id), task.si)) };
+      case 'insights': {
+        const p = await this.load(task.id);
+        this.budget.checkSampleObjects(p, 'insights');
+        return { json: toJson(insightsBody(task.id, p, task.si)) };
+      }
       case 'diffTop': {
         const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);
+        this.budget.checkSampleObjects(newer, 'comparing');
+        this.budget.checkSampleObjects(base, 'comparing');
         return { json: toJson(diffTopBody(task.id, task.baseId, newer, base, task.query, task.opts)) };
       }
       case 'diffFlame': {
         const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);
+        this.budget.checkSampleObjects(newer, 'comparing');
+        this.budget.checkSampleObjects(base, 'comparing');
         return { json: toJson(diffFlameBody(task.id, task.baseId, newer, base, task.query, task.opts)) };
       }
       case 'files':
