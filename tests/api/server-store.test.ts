@@ -183,14 +183,13 @@ describe('decoded-profile LRU', () => {
   });
 
   it('sizes decoded profiles from their structure; the pre-decode estimate is a lower bound', async () => {
-    const { inflatedSize, minDecodedBytes, decodedBytes } = await import('../../server/src/http/analysis/budget.js');
+    const { minDecodedBytes, decodedBytes } = await import('../../server/src/http/analysis/budget.js');
     const { decodeProfile } = await import('../../server/src/decode/index.js');
     for (const rel of ['largeheap/heap.pb.gz', 'cpu/cpu.pb.gz']) {
       const gz = sample(rel);
       const inflated = (await import('node:zlib')).gunzipSync(gz).length;
-      expect(inflatedSize(gz)).toBe(inflated);
       const p = decodeProfile(gz);
-      expect(decodedBytes(p)).toBeGreaterThanOrEqual(minDecodedBytes(gz));
+      expect(decodedBytes(p)).toBeGreaterThanOrEqual(minDecodedBytes(inflated));
       expect(decodedBytes(p)).toBeGreaterThanOrEqual(p.columns!.stack.byteLength + p.columns!.values.byteLength);
     }
   });

@@ -28,6 +28,14 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
   // their heavy work goes through ctx.analyze (the analyzer) instead.
   const local = new AnalysisCore(store, config, mainCacheBytes);
   const storing = new Map<string, Promise<{ info: StoredProfileInfo; created: boolean }>>();
+  // Metadata by id, kept on this thread: the page header asks for it first, and it must
+  // not wait in a worker's queue behind a large profile's flame graph. Small objects.
+  const metas = new Map<string, ProfileMeta>();
+  const MAX_METAS = 10_000;
+  const keepMeta = (id: string, m: ProfileMeta): void => {
+    if (metas.size >= MAX_METAS) metas.delete(metas.keys().next().value as string);
+    metas.set(id, m);
+  };
 
   async function doStore(id: string, bytes: Uint8Array, name: string): Promise<{ info: StoredProfileInfo; created: boolean }> {
     const existing = await store.info(id);
@@ -37,6 +45,7 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
     const res = await analyzer.run({ op: 'ingest', id, bytes }, size);
     if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
     const back = res.bytes ?? bytes;
+    keepMeta(id, res.meta);
     const info: StoredProfileInfo = { id, name: cleanName(name) || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date().toISOString() };
     const stored = await store.put(back, info);
     return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };
@@ -98,8 +107,11 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
     analyzer,
     storeWithId,
     async meta(info) {
+      const hit = metas.get(info.id);
+      if (hit) return hit;
       const res = await analyzer.run({ op: 'meta', id: info.id }, info.size);
       if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
+      keepMeta(info.id, res.meta);
       return res.meta;
     },
   };

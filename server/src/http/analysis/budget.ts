@@ -15,23 +15,13 @@ const OBJECT_BYTES = 240;
 const MB = 1024 * 1024;
 const mb = (n: number): string => `${Math.ceil(n / MB)} MB`;
 
-/** The inflated size of stored bytes: gzip's trailer (ISIZE, mod 2^32), else the length. */
-export function inflatedSize(bytes: Uint8Array): number {
-  const n = bytes.length;
-  if (n >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
-    return Math.max(isize, n);
-  }
-  return n;
-}
-
 /**
- * Least memory decoding these bytes takes: the decoder's columns hold every stack entry
- * as 4 bytes (1-3 bytes each in the protobuf); measured 2.2-2.4x the inflated size on
- * CPU profiles, up to 9x on heap profiles with a label per sample.
+ * Least memory decoding a profile of this inflated size takes: the decoder's columns hold
+ * every stack entry as 4 bytes (1-3 bytes each in the protobuf); measured 2.2-2.4x the
+ * inflated size on CPU profiles, up to 9x on heap profiles with a label per sample.
  */
-export function minDecodedBytes(bytes: Uint8Array): number {
-  return inflatedSize(bytes) * 2 + 64 * 1024;
+export function minDecodedBytes(inflated: number): number {
+  return inflated * 2 + 64 * 1024;
 }
 
 /** Memory a decoded profile holds, from its structure (columns, objects, labels). */
@@ -66,10 +56,10 @@ export class MemoryBudget {
     );
   }
 
-  /** Before decoding stored bytes. */
-  checkDecode(bytes: Uint8Array): void {
-    const need = minDecodedBytes(bytes);
-    if (need > this.bytes) this.refuse(`this profile (${mb(inflatedSize(bytes))} inflated) once decoded`, need);
+  /** Before decoding, once inflated (gzip's own size field is not trusted: it may lie). */
+  checkInflated(inflated: number): void {
+    const need = minDecodedBytes(inflated);
+    if (need > this.bytes) this.refuse(`this profile (${mb(inflated)} inflated) once decoded`, need);
   }
 
   /** After decoding: the decoded profile itself. */

@@ -3,6 +3,7 @@
 // worker thread, and on the HTTP thread for ctx.loadProfile and with --workers 0.
 import { decodeProfile } from '../../decode/index.js';
 import type { Profile } from '../../model/profile.js';
+import type { TopReport } from '../../model/views.js';
 import {
   computeFlameGraph,
   flameGraphJson,
@@ -26,6 +27,7 @@ export class AnalysisCore {
    * the same text again without recomputing it. Profiles are immutable by id.
    */
   private views: ByteLru<string>;
+  private tops: ByteLru<TopReport>;
   readonly budget: MemoryBudget;
   private loading = new Map<string, Promise<Profile>>();
   /** Decodes performed (tests check that cached profiles are not decoded again). */
@@ -38,13 +40,18 @@ export class AnalysisCore {
   ) {
     this.cache = new ByteLru<Profile>(cacheBytes);
     this.views = new ByteLru<string>(Math.min(64 * 1024 * 1024, Math.floor(cacheBytes / 8)));
+    this.tops = new ByteLru<TopReport>(Math.min(64 * 1024 * 1024, Math.floor(cacheBytes / 8)));
     this.budget = new MemoryBudget((config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024));
   }
 
   decode(id: string, bytes: Uint8Array): Profile {
-    this.budget.checkDecode(bytes);
     this.decodes++;
-    const p = prepareProfile(decodeProfile(bytes, { maxInflatedBytes: this.config.maxInflatedBytes }));
+    const p = prepareProfile(
+      decodeProfile(bytes, {
+        maxInflatedBytes: this.config.maxInflatedBytes,
+        beforeDecode: (n) => this.budget.checkInflated(n),
+      }),
+    );
     this.budget.checkDecoded(p);
     this.cache.set(id, p, decodedBytes(p));
     return p;
@@ -54,6 +61,17 @@ export class AnalysisCore {
   relieve(): void {
     this.cache.trim(1);
     this.views.trim(0);
+    this.tops.trim(0);
+  }
+
+  /** The whole top report of a task (kept: its pages are cut from it). */
+  private async topReport(task: AnalysisTask & { op: 'top' }): Promise<TopReport> {
+    const key = JSON.stringify(task);
+    const hit = this.tops.get(key);
+    if (hit) return hit;
+    const rep = computeTop(await this.load(task.id), task.query, task.opts);
+    this.tops.set(key, rep, rep.rows.length * 400 + 4096);
+    return rep;
   }
 
   private async cachedView(task: AnalysisTask, make: () => Promise<string>): Promise<AnalysisResult> {
@@ -88,8 +106,12 @@ export class AnalysisCore {
       }
       case 'meta':
         return { meta: profileMeta(await this.load(task.id)) };
-      case 'top':
-        return this.cachedView(task, async () => toJson(computeTop(await this.load(task.id), task.query, task.opts)));
+      case 'top': {
+        const { page, ...whole } = task;
+        if (!page) return this.cachedView(task, async () => toJson(await this.topReport(whole)));
+        const rep = await this.topReport(whole);
+        return { json: toJson({ ...rep, rows: rep.rows.slice(page.offset, page.offset + page.limit), offset: page.offset, totalRows: rep.rows.length }) };
+      }
       case 'flame':
         return this.cachedView(task, async () =>
           flameGraphJson(computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path })),

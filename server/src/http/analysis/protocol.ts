@@ -13,7 +13,8 @@ import type { StoreConfig } from '../../store/types.js';
 export type AnalysisTask =
   | { op: 'ingest'; id: string; bytes: Uint8Array }
   | { op: 'meta'; id: string }
-  | { op: 'top'; id: string; query: Query; opts: TopOptions }
+  /** `page`: rows offset..offset+limit only, with `offset` and `totalRows` added (first screen). */
+  | { op: 'top'; id: string; query: Query; opts: TopOptions; page?: { offset: number; limit: number } }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
   | FeatureTask;

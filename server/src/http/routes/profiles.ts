@@ -5,7 +5,7 @@ import type { AnalysisTask } from '../analysis/protocol.js';
 import type { Runtime } from '../app-context.js';
 import { NotFoundError, type StoredProfileInfo } from '../context.js';
 import { HttpError } from '../errors.js';
-import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
+import { parseFlameOptions, parseQuery, parseTopOptions, parseTopPage } from '../query-params.js';
 import { readUpload } from '../upload.js';
 import { uploadHook } from '../upload-hooks.js';
 
@@ -61,7 +61,10 @@ export function profilesRouter(rt: Runtime): Router {
 
   r.get(
     '/api/profiles/:id/top',
-    view((id, q) => ({ op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q) })),
+    view((id, q) => {
+      const page = parseTopPage(q);
+      return { op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q), ...(page ? { page } : {}) };
+    }),
   );
   r.get(
     '/api/profiles/:id/flamegraph',
