@@ -67,6 +67,17 @@ describe('memory budget', () => {
     expect(depth).toBeGreaterThanOrEqual(100_000);
   });
 
+  it('the top table comes a page at a time: rows equal the whole table\'s, with the row count', async () => {
+    const id = await uploadOk(srv.url, sample('cpu/cpu.pb.gz'));
+    const whole = await getJson<{ rows: { name: string }[]; total: number }>(`${srv.url}/api/profiles/${id}/top`);
+    expect(whole.body.rows.length).toBeGreaterThan(3);
+    const page = await getJson<{ rows: unknown[]; offset: number; totalRows: number; total: number }>(`${srv.url}/api/profiles/${id}/top?offset=2&limit=2`);
+    expect(page.status).toBe(200);
+    expect(page.body.rows).toEqual(whole.body.rows.slice(2, 4));
+    expect([page.body.offset, page.body.totalRows, page.body.total]).toEqual([2, whole.body.rows.length, whole.body.total]);
+    expect((await getJson(`${srv.url}/api/profiles/${id}/top?offset=-1`)).status).toBe(400);
+  });
+
   it('reopening a view answers the same text from the view cache', async () => {
     const id = await uploadOk(srv.url, sample('cpu/cpu.pb.gz'));
     const a = await (await fetch(`${srv.url}/api/profiles/${id}/flamegraph?minFraction=0.01`)).text();
