@@ -18,6 +18,9 @@ export interface Runtime {
   meta(info: StoredProfileInfo): Promise<ProfileMeta>;
 }
 
+/** Stored size from which an upload's flame graph input is prepared ahead of the page. */
+const WARM_MIN_BYTES = 4 * 1024 * 1024;
+
 /** Display names are user input: no control characters, at most 200 characters. */
 export function cleanName(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200);
@@ -48,6 +51,11 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
     keepMeta(id, res.meta);
     const info: StoredProfileInfo = { id, name: cleanName(name) || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date().toISOString() };
     const stored = await store.put(back, info);
+    // A large profile's first page load asks for its flame graph next: prepare the input
+    // (filters, frame keys; the web's default granularity) while the browser navigates.
+    if (size >= WARM_MIN_BYTES) {
+      analyzer.run({ op: 'warm', id, query: { granularity: 'filefunctions' } }, size).catch(() => undefined);
+    }
     return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };
   }
 

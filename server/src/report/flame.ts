@@ -83,6 +83,14 @@ function flameInput(raw: Profile, q: Query): FlameInput {
   return input;
 }
 
+/**
+ * Prepares what flame graphs of (raw, q) share (filters applied, frame keys), so the
+ * first request for one after an upload only builds the tree.
+ */
+export function prepareFlame(raw: Profile, q: Query): void {
+  flameInput(raw, q);
+}
+
 function nameOf(fi: FlameInput, key: number): string {
   let s = fi.names[key];
   if (s === undefined) fi.names[key] = s = frameName(fi.infos[key >> 1], fi.gran);

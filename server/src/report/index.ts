@@ -22,5 +22,5 @@ export function resolveSampleIndex(p: Profile, si?: string): number {
 export { profileMeta } from './meta.js';
 export { computeTop, formatTopText } from './top.js';
 export type { TopExact } from './top.js';
-export { computeFlameGraph, flameGraphJson } from './flame.js';
+export { computeFlameGraph, flameGraphJson, prepareFlame } from './flame.js';
 export { computeSourceListing, formatListText } from './list.js';

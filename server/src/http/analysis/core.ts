@@ -7,6 +7,7 @@ import type { TopReport } from '../../model/views.js';
 import {
   computeFlameGraph,
   flameGraphJson,
+  prepareFlame,
   computeSourceListing,
   computeTop,
   prepareProfile,
@@ -116,6 +117,9 @@ export class AnalysisCore {
         return this.cachedView(task, async () =>
           flameGraphJson(computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path })),
         );
+      case 'warm':
+        prepareFlame(await this.load(task.id), task.query);
+        return { json: 'null' };
       case 'source': {
         const p = await this.load(task.id);
         const env = {

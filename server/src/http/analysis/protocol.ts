@@ -17,6 +17,8 @@ export type AnalysisTask =
   | { op: 'top'; id: string; query: Query; opts: TopOptions; page?: { offset: number; limit: number } }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
+  /** Prepares the flame graph input of a query ahead of the first request (answers null). */
+  | { op: 'warm'; id: string; query: Query }
   | FeatureTask;
 
 /**
