@@ -32,8 +32,8 @@ function walk(n: FlameNode, f: (n: FlameNode, path: string[]) => void): void {
 }
 
 const profiles = {
-  realistic: gen('realistic', 6000),
-  worst: gen('worst', 6000),
+  realistic: gen('realistic', 2500),
+  worst: gen('worst', 2500),
 };
 
 describe('pruning flame tree builder', () => {
