@@ -10,7 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FlameGraph, FlameNode } from '../server/src/model/views.js';
+import type { FlameGraph, FlameNode } from '../contract/views.js';
 import { generateProfileGz, type ProfileShape } from '../scripts/gen-profile.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

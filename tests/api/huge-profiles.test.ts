@@ -3,10 +3,10 @@
 // 100,000-frame stack gets a flame graph, not a 5xx.
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodedBytes } from '../../server/src/http/analysis/budget.js';
+import { decodedBytes } from '../../server/src/workers/budget.js';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import type { RunningServer } from '../../server/src/http/server.js';
-import type { FlameGraph } from '../../server/src/model/views.js';
+import type { FlameGraph } from '../../contract/views.js';
 import { generateProfile } from '../../scripts/gen-profile.js';
 import { getJson, sample, startTestServer, tempDir, upload, uploadOk } from './server-helpers.js';
 

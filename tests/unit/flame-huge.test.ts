@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import type { Profile } from '../../server/src/model/profile.js';
-import type { Query } from '../../server/src/model/query.js';
-import type { FlameGraph, FlameNode } from '../../server/src/model/views.js';
+import type { Query } from '../../contract/query.js';
+import type { FlameGraph, FlameNode } from '../../contract/views.js';
 import { computeFlameGraph, flameGraphJson, prepareProfile } from '../../server/src/report/index.js';
 import { generateProfile, type ProfileShape } from '../../scripts/gen-profile.js';
 import { oracleFlameGraph } from './flame-oracle.js';

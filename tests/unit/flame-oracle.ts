@@ -3,8 +3,9 @@
 // from imports, and droppedNodes counted at the cut, as the new builder reports it (the
 // frames under a pruned child are never expanded there). Recursive: small inputs only.
 import type { Profile } from '../../server/src/model/profile.js';
-import { QueryError, type Query } from '../../server/src/model/query.js';
-import type { FlameGraph, FlameNode } from '../../server/src/model/views.js';
+import { QueryError } from '../../server/src/model/query.js';
+import type { Query } from '../../contract/query.js';
+import type { FlameGraph, FlameNode } from '../../contract/views.js';
 import { buildNodeTable, printableName, type NodeInfo } from '../../server/src/analysis/graph.js';
 import { prepareQuery } from '../../server/src/report/pipeline.js';
 import { doubled } from '../../server/src/analysis/columns.js';

@@ -1,17 +1,29 @@
-// HTTP query string -> Query / TopOptions / flame graph options. Bad values are 400s.
-import { GRANULARITIES, type Granularity, type Query, type TopOptions } from '../model/query.js';
-import { HttpError } from './errors.js';
+// The one reader of HTTP query strings: single parameters, flags, numbers, and
+// Query / TopOptions / flame graph options built from them. Bad values are 400s.
+import { GRANULARITIES, QUERY_PARAMS, TEXT_QUERY_FIELDS, type Granularity, type Query, type TopOptions } from '../../../contract/query.js';
+import { HttpError } from '../service/errors.js';
 
-type Raw = Record<string, unknown>;
+/** `req.query` under Express's "simple" query parser: strings, or arrays when repeated. */
+export type RawQuery = Record<string, unknown>;
+type Raw = RawQuery;
 
-function str(q: Raw, key: string): string | undefined {
+/** A parameter given at most once; undefined when absent. */
+export function str(q: Raw, key: string): string | undefined {
   const v = q[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new HttpError(400, `query parameter "${key}" must be given once`);
   return v;
 }
 
-function flag(q: Raw, key: string): boolean | undefined {
+/** A required parameter, non-empty; `what` says what it is for. */
+export function required(q: Raw, key: string, what: string): string {
+  const v = str(q, key);
+  if (!v) throw new HttpError(400, `query parameter "${key}" ${what}`);
+  return v;
+}
+
+/** 1/true/empty = true, 0/false = false. */
+export function flag(q: Raw, key: string): boolean | undefined {
   const v = str(q, key);
   if (v === undefined) return undefined;
   if (v === '1' || v === 'true' || v === '') return true;
@@ -27,24 +39,34 @@ function fraction(q: Raw, key: string): number | undefined {
   return n;
 }
 
+/** A positive integer (absent or empty = dflt), capped at max. */
+export function positiveInt(q: Raw, key: string, dflt: number, max: number): number {
+  const v = q[key];
+  if (v === undefined || v === '') return dflt;
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) < 1) {
+    throw new HttpError(400, `query parameter "${key}" must be a positive integer`);
+  }
+  return Math.min(Number(v), max);
+}
+
 export function parseQuery(q: Raw): Query {
   const out: Query = {};
-  const si = str(q, 'si');
+  const si = str(q, QUERY_PARAMS.sampleIndex);
   if (si !== undefined) out.sampleIndex = si;
-  const g = str(q, 'granularity');
+  const g = str(q, QUERY_PARAMS.granularity);
   if (g !== undefined && g !== '') {
     if (!(GRANULARITIES as readonly string[]).includes(g)) {
       throw new HttpError(400, `unknown granularity "${g}" (one of ${GRANULARITIES.join(', ')})`);
     }
     out.granularity = g as Granularity;
   }
-  for (const key of ['focus', 'ignore', 'hide', 'show', 'showFrom', 'pruneFrom', 'tagFocus', 'tagIgnore'] as const) {
-    const v = str(q, key);
+  for (const key of TEXT_QUERY_FIELDS) {
+    const v = str(q, QUERY_PARAMS[key]);
     if (v !== undefined && v !== '') out[key] = v;
   }
-  const ni = flag(q, 'noInlines');
+  const ni = flag(q, QUERY_PARAMS.noInlines);
   if (ni !== undefined) out.noInlines = ni;
-  const rel = flag(q, 'relative');
+  const rel = flag(q, QUERY_PARAMS.relativePercentages);
   if (rel !== undefined) out.relativePercentages = rel;
   return out;
 }
@@ -97,5 +119,28 @@ export function parseFlameOptions(q: Raw): { minFraction?: number; path?: string
     }
     out.path = v as string[];
   }
+  return out;
+}
+
+/** The output unit of label values (tags report, -tagroot/-tagleaf frames): pprof's -unit. */
+export function parseUnit(q: Raw): string | undefined {
+  const unit = str(q, 'unit');
+  return unit === undefined || unit === '' ? undefined : unit;
+}
+
+/** Goroutine filters: state, minWait (minutes), creator (regexp), label (key or key=value), base (profile id). */
+export function parseGoroutineFilter(q: Raw): { state?: string; minWait?: number; creator?: string; label?: string } {
+  const out: { state?: string; minWait?: number; creator?: string; label?: string } = {};
+  const state = str(q, 'state');
+  if (state) out.state = state;
+  const mw = str(q, 'minWait');
+  if (mw !== undefined && mw !== '') {
+    if (!/^\d{1,9}$/.test(mw)) throw new HttpError(400, 'query parameter "minWait" must be a whole number of minutes');
+    out.minWait = Number(mw);
+  }
+  const creator = str(q, 'creator');
+  if (creator) out.creator = creator;
+  const label = str(q, 'label');
+  if (label) out.label = label;
   return out;
 }

@@ -5,9 +5,9 @@
 // returns; the prepared query and frame keys are kept per (profile, query) so zooming
 // and reopening skip that work.
 import type { Profile } from '../model/profile.js';
-import { QueryError, type Query } from '../model/query.js';
-import type { ValueType } from '../model/profile.js';
-import type { FlameGraph, FlameNode } from '../model/views.js';
+import { QueryError } from '../model/query.js';
+import type { Query } from '../../../contract/query.js';
+import type { FlameGraph, FlameNode, ValueType } from '../../../contract/views.js';
 import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
 import { buildFlameTree, PathNotFound, type StackInput } from '../analysis/flame-tree.js';
 import { prepareQuery } from './pipeline.js';

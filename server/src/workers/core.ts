@@ -1,0 +1,163 @@
+// The analysis work itself: decode (once per profile, cached by byte budget) and compute
+// view models (core views and the feature routes' insights/diff views). Runs inside each
+// worker thread, and on the HTTP thread with --workers 0.
+import { decodeProfile } from '../decode/index.js';
+import type { Profile } from '../model/profile.js';
+import type { TopReport } from '../../../contract/views.js';
+import {
+  computeFlameGraph,
+  flameGraphJson,
+  prepareFlame,
+  computeSourceListing,
+  computeTop,
+  prepareProfile,
+  profileMeta,
+} from '../report/index.js';
+import type { ServerConfig } from '../service/config.js';
+import { NotFoundError } from '../service/errors.js';
+import { createSourceReader } from '../source/index.js';
+import type { ProfileStore } from '../store/types.js';
+import { annotateSourceListing } from './source-ops.js';
+import { diffFlameBody, diffTopBody, goroutinesBody, insightsBody, profileFiles } from './feature-ops.js';
+import { computeTags } from '../report/tags.js';
+import { DEFAULT_MEMORY_BUDGET_MB, decodedBytes, MemoryBudget } from './budget.js';
+import { ByteLru } from './lru.js';
+import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
+
+export class AnalysisCore {
+  private cache: ByteLru<Profile>;
+  /**
+   * View JSON by task (top, flame graph): reopening a link or going back to a view sends
+   * the same text again without recomputing it. Profiles are immutable by id.
+   */
+  private views: ByteLru<string>;
+  private tops: ByteLru<TopReport>;
+  readonly budget: MemoryBudget;
+  private loading = new Map<string, Promise<Profile>>();
+  /** Decodes performed (tests check that cached profiles are not decoded again). */
+  decodes = 0;
+
+  constructor(
+    private store: ProfileStore,
+    private config: ServerConfig,
+    cacheBytes: number,
+  ) {
+    this.cache = new ByteLru<Profile>(cacheBytes);
+    this.views = new ByteLru<string>(Math.min(64 * 1024 * 1024, Math.floor(cacheBytes / 8)));
+    this.tops = new ByteLru<TopReport>(Math.min(64 * 1024 * 1024, Math.floor(cacheBytes / 8)));
+    this.budget = new MemoryBudget(config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024);
+  }
+
+  decode(id: string, bytes: Uint8Array): Profile {
+    this.decodes++;
+    const p = prepareProfile(
+      decodeProfile(bytes, {
+        maxInflatedBytes: this.config.maxInflatedBytes,
+        beforeDecode: (n) => this.budget.checkInflated(n),
+      }),
+    );
+    this.budget.checkDecoded(p);
+    this.cache.set(id, p, decodedBytes(p));
+    return p;
+  }
+
+  /** Drops every cached profile and view but the most recent ones (memory pressure). */
+  relieve(): void {
+    this.cache.trim(1);
+    this.views.trim(0);
+    this.tops.trim(0);
+  }
+
+  /** The whole top report of a task (kept: its pages are cut from it). */
+  private async topReport(task: AnalysisTask & { op: 'top' }): Promise<TopReport> {
+    const key = JSON.stringify(task);
+    const hit = this.tops.get(key);
+    if (hit) return hit;
+    const rep = computeTop(await this.load(task.id), task.query, task.opts);
+    this.tops.set(key, rep, rep.rows.length * 400 + 4096);
+    return rep;
+  }
+
+  private async cachedView(task: AnalysisTask, make: () => Promise<string>): Promise<AnalysisResult> {
+    const key = JSON.stringify(task);
+    const hit = this.views.get(key);
+    if (hit !== undefined) return { json: hit };
+    const json = await make();
+    this.views.set(key, json, json.length * 2 + 256);
+    return { json };
+  }
+
+  load(id: string): Promise<Profile> {
+    const hit = this.cache.get(id);
+    if (hit) return Promise.resolve(hit);
+    let p = this.loading.get(id);
+    if (!p) {
+      p = (async () => {
+        const bytes = await this.store.get(id);
+        if (!bytes) throw new NotFoundError(`no profile with id ${id}`);
+        return this.decode(id, bytes);
+      })().finally(() => this.loading.delete(id));
+      this.loading.set(id, p);
+    }
+    return p;
+  }
+
+  async run(task: AnalysisTask): Promise<AnalysisResult> {
+    switch (task.op) {
+      case 'ingest': {
+        const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes);
+        return { meta: profileMeta(p), bytes: task.bytes };
+      }
+      case 'meta':
+        return { meta: profileMeta(await this.load(task.id)) };
+      case 'top': {
+        const { page, ...whole } = task;
+        if (!page) return this.cachedView(task, async () => toJson(await this.topReport(whole)));
+        const rep = await this.topReport(whole);
+        return { json: toJson({ ...rep, rows: rep.rows.slice(page.offset, page.offset + page.limit), offset: page.offset, totalRows: rep.rows.length }) };
+      }
+      case 'flame':
+        return this.cachedView(task, async () =>
+          flameGraphJson(computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path })),
+        );
+      case 'warm':
+        prepareFlame(await this.load(task.id), task.query);
+        return { json: 'null' };
+      case 'source': {
+        const p = await this.load(task.id);
+        const env = {
+          config: this.config,
+          getAttachment: (id: string, key: string) => this.store.getAttachment(id, key),
+        };
+        const reader = await createSourceReader(task.id, this.config, env);
+        const listing = computeSourceListing(p, task.query, task.fn, reader);
+        return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
+      }
+      case 'insights': {
+        const p = await this.load(task.id);
+        this.budget.checkSampleObjects(p, 'insights');
+        return { json: toJson(insightsBody(task.id, p, task.si)) };
+      }
+      case 'diffTop': {
+        const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);
+        this.budget.checkSampleObjects(newer, 'comparing');
+        this.budget.checkSampleObjects(base, 'comparing');
+        return { json: toJson(diffTopBody(task.id, task.baseId, newer, base, task.query, task.opts)) };
+      }
+      case 'diffFlame': {
+        const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);
+        this.budget.checkSampleObjects(newer, 'comparing');
+        this.budget.checkSampleObjects(base, 'comparing');
+        return { json: toJson(diffFlameBody(task.id, task.baseId, newer, base, task.query, task.opts)) };
+      }
+      case 'files':
+        return { json: toJson(profileFiles(await this.load(task.id))) };
+      case 'tags':
+        return { json: toJson(computeTags(await this.load(task.id), task.query, { unit: task.unit, maxValues: task.maxValues })) };
+      case 'goroutines': {
+        const [p, base] = await Promise.all([this.load(task.id), task.baseId ? this.load(task.baseId) : undefined]);
+        return { json: toJson(goroutinesBody(task.id, p, task.filter, base, task.baseId)) };
+      }
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// Messages between the HTTP thread and analysis workers, and how errors cross over.
+import type { Query, TopOptions } from '../../../contract/query.js';
+import { QueryError } from '../model/query.js';
+import type { ProfileMeta } from '../../../contract/views.js';
+import { ProfileDecodeError, type DecodeErrorKind } from '../decode/errors.js';
+import { IncompatibleProfilesError } from '../analysis/merge.js';
+import { InsightsQueryError } from '../insights/engine.js';
+import type { DiffOptions } from '../../../contract/diff.js';
+import type { ServerConfig } from '../service/config.js';
+import { HttpError, NotFoundError } from '../service/errors.js';
+import type { StoreConfig } from '../store/types.js';
+
+export type AnalysisTask =
+  | { op: 'ingest'; id: string; bytes: Uint8Array }
+  | { op: 'meta'; id: string }
+  /** `page`: rows offset..offset+limit only, with `offset` and `totalRows` added (first screen). */
+  | { op: 'top'; id: string; query: Query; opts: TopOptions; page?: { offset: number; limit: number } }
+  | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
+  | { op: 'source'; id: string; query: Query; fn: string }
+  /** Prepares the flame graph input of a query ahead of the first request (answers null). */
+  | { op: 'warm'; id: string; query: Query }
+  | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
+  | FeatureTask;
+
+/**
+ * Work of the feature routes (ProfileService.view), run where the profiles are cached. Results are
+ * `{ json }` like the core views. Two-profile tasks are routed by `id` (the new profile);
+ * the worker loads `baseId` through the same store and keeps both in its LRU, so the
+ * merged pair stays memoised there for the next request on that pair.
+ */
+export type FeatureTask =
+  /** InsightsReport of a profile and sample type. */
+  | { op: 'insights'; id: string; si?: string }
+  /** DiffTopReport of `id` against `baseId`. */
+  | { op: 'diffTop'; id: string; baseId: string; query: Query; opts: DiffOptions & TopOptions }
+  /** DiffFlameGraph of `id` against `baseId`. */
+  | { op: 'diffFlame'; id: string; baseId: string; query: Query; opts: DiffOptions & { minFraction?: number; path?: string[] } }
+  /** The distinct, non-empty source file names of the profile's functions (first appearance order). */
+  | { op: 'files'; id: string }
+  /** GoroutinesView of a goroutine dump or profile, grouped and filtered; against baseId when given. */
+  | { op: 'goroutines'; id: string; filter: GoroutineFilterWire; baseId?: string };
+
+/** GoroutineFilter as it crosses to a worker (the creator regexp as its source). */
+export interface GoroutineFilterWire {
+  state?: string;
+  minWait?: number;
+  creator?: string;
+  label?: string;
+}
+
+/** ingest: the profile's metadata (and the bytes handed back); others: the view as JSON text. */
+export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string };
+
+export interface WireError {
+  name: string;
+  message: string;
+  kind?: DecodeErrorKind;
+  /** HttpError's status. */
+  status?: number;
+}
+
+export interface WorkerInit {
+  store: StoreConfig;
+  config: ServerConfig;
+  cacheBytes: number;
+}
+
+export type ToWorker = { seq: number; task: AnalysisTask };
+export type FromWorker = { seq: number; ok: true; result: AnalysisResult } | { seq: number; ok: false; error: WireError };
+
+export function toWire(err: unknown): WireError {
+  if (err instanceof ProfileDecodeError) return { name: 'ProfileDecodeError', message: err.message, kind: err.kind };
+  if (err instanceof HttpError) return { name: 'HttpError', message: err.message, status: err.status };
+  if (err instanceof Error) return { name: err.name, message: err.message };
+  return { name: 'Error', message: String(err) };
+}
+
+export function fromWire(w: WireError): Error {
+  switch (w.name) {
+    case 'ProfileDecodeError':
+      return new ProfileDecodeError(w.kind ?? 'malformed', w.message);
+    case 'QueryError':
+      return new QueryError(w.message);
+    case 'NotFoundError':
+      return new NotFoundError(w.message);
+    case 'HttpError':
+      return new HttpError(w.status ?? 500, w.message);
+    // Feature errors the routes turn into their own 400 messages.
+    case 'IncompatibleProfilesError':
+      return new IncompatibleProfilesError(w.message);
+    case 'InsightsQueryError':
+      return new InsightsQueryError(w.message);
+    default: {
+      const e = new Error(w.message);
+      e.name = w.name;
+      return e;
+    }
+  }
+}
+
+/** JSON text of a view model; 64-bit values that are bigint travel as decimal strings. */
+export function toJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+}
