@@ -55,9 +55,9 @@ export function rng(seed: number): () => number {
 type Rand = () => number;
 
 /**
- * Deepest stack generated. The flame tree builder (server/src/report/flame.ts `build`)
- * still recurses and overflows at about 8,000 frames (issue 15 makes it iterative);
- * raise this to 100_000 once it is.
+ * Deepest stack generated. The flame graph takes 100,000 frames; the comparison's flame
+ * tree (server/src/report/diff.ts `freeze`) still recurses and overflows at about 8,000
+ * (issue 16); raise this to 100_000 once it no longer does.
  */
 export const DEEP_MAX = 3000;
 const int = (r: Rand, n: number) => Math.floor(r() * n);
