@@ -83,6 +83,16 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
     if (names.includes('runtime.mallocgc')) add('prune_from_mallocgc', ['-prune_from=runtime\\.mallocgc']);
   }
   add('focus_nomatch', ['-focus=zzz_no_such_function']);
+  // Go's regexp syntax and semantics (RE2): inline flags, \Q...\E, POSIX and Unicode
+  // classes, patterns a backtracking engine takes exponential time on, and a syntax error.
+  if (hasMain) {
+    add('focus_go_flags', ['-focus=(?i)MAIN\\.']);
+    add('focus_go_quote', ['-focus=\\Qmain.\\E']);
+    add('show_go_classes', ['-show=^[[:lower:]]+\\.\\pL']);
+  }
+  add('focus_hostile', ['-focus=^(.|.)*Z']);
+  add('hide_hostile', ['-hide=^(\\w+\\.?)+$']);
+  add('focus_invalid', ['-focus=(']);
   // labels
   const strLabels = new Map<string, string>();
   let numKey = '';

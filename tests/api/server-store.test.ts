@@ -105,6 +105,8 @@ describe('fs store through the server', () => {
 
     const b = await start(t.dir);
     expect(readdirSync(shard).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+    // The bytes without a sidecar were never acknowledged: removed at start.
+    expect(existsSync(join(shard, `${heapId}.pb`))).toBe(false);
     expect(existsSync(join(t.dir, 'attachments', cpuId, '.tmp-feedfacecafebeef'))).toBe(false);
     const list = await getJson<{ profiles: { id: string }[]; total: number }>(`${b.url}/api/profiles`);
     expect(list.body.profiles.map((p) => p.id)).toEqual([cpuId]);
@@ -126,6 +128,24 @@ describe('fs store through the server', () => {
     await s.init();
     expect(s.cleanedTempFiles).toBe(2);
     expect(await s.list()).toEqual([]);
+  });
+
+  it('init() removes profile bytes whose sidecar never landed (kill -9 between the renames), keeps whole profiles', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    const whole = 'a'.repeat(32);
+    const orphan = 'b'.repeat(32);
+    mkdirSync(join(t.dir, 'profiles', 'aa'), { recursive: true });
+    mkdirSync(join(t.dir, 'profiles', 'bb'), { recursive: true });
+    writeFileSync(join(t.dir, 'profiles', 'aa', `${whole}.pb`), 'x');
+    writeFileSync(join(t.dir, 'profiles', 'aa', `${whole}.json`), JSON.stringify({ id: whole, name: 'w', type: 'cpu', size: 1, storedAt: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(join(t.dir, 'profiles', 'bb', `${orphan}.pb`), 'y');
+    const s = new FsProfileStore(t.dir);
+    await s.init();
+    expect(s.cleanedTempFiles).toBe(1);
+    expect(existsSync(join(t.dir, 'profiles', 'bb', `${orphan}.pb`))).toBe(false);
+    expect(existsSync(join(t.dir, 'profiles', 'aa', `${whole}.pb`))).toBe(true);
+    expect((await s.list()).map((p) => p.id)).toEqual([whole]);
   });
 
   it('a stored file damaged on disk never reads as that profile', async () => {
@@ -184,10 +204,15 @@ describe('decoded-profile LRU', () => {
     expect(lru.size).toBe(1);
   });
 
-  it('sizes entries from the inflated size of gzip input', async () => {
-    const { estimateDecodedBytes } = await import('../../server/src/workers/core.js');
-    const gz = sample('largeheap/heap.pb.gz');
-    const inflated = (await import('node:zlib')).gunzipSync(gz).length;
-    expect(estimateDecodedBytes(gz)).toBe(inflated * 20 + 64 * 1024);
+  it('sizes decoded profiles from their structure; the pre-decode estimate is a lower bound', async () => {
+    const { minDecodedBytes, decodedBytes } = await import('../../server/src/workers/budget.js');
+    const { decodeProfile } = await import('../../server/src/decode/index.js');
+    for (const rel of ['largeheap/heap.pb.gz', 'cpu/cpu.pb.gz']) {
+      const gz = sample(rel);
+      const inflated = (await import('node:zlib')).gunzipSync(gz).length;
+      const p = decodeProfile(gz);
+      expect(decodedBytes(p)).toBeGreaterThanOrEqual(minDecodedBytes(inflated));
+      expect(decodedBytes(p)).toBeGreaterThanOrEqual(p.columns!.stack.byteLength + p.columns!.values.byteLength);
+    }
   });
 });

@@ -21,7 +21,8 @@ export const SERVE_USAGE = `usage: pprof-lens serve [flags] [FILES...]
   --shared             team server mode (restricted capture, no local source roots by default)
   --source-path D[,D]  local source roots (repeatable)
   --trim-path P        path prefix to trim from profile file names (repeatable)
-  --allow-target T     host or CIDR live capture may reach in shared mode (repeatable)
+  --allow-target T     host, IP or CIDR live capture may reach in shared mode, optionally with
+                       a port (host:6060, 10.0.0.0/8:6060, [fd00::/8]:6060) (repeatable)
   --auth-header NAME   trust the user name an authenticating proxy puts in header NAME;
                        requests without it get 401, uploads are owned by that user
   --public-url URL     the address users reach this server at: links use it, and
@@ -33,6 +34,8 @@ export const SERVE_USAGE = `usage: pprof-lens serve [flags] [FILES...]
   --max-inflated-mb N  inflated (gunzipped) size limit (default 256)
   --workers N          analysis worker threads (default: cores, 1..4; 0 = none)
   --cache-mb N         memory budget for decoded profiles (default 1024)
+  --memory-mb N        memory one analysis may use (a decoded profile and a view of it);
+                       larger ones are refused with 413 (default 1024)
   --samples DIR        store every **/*.pb.gz under DIR at start (default ./samples)
   --no-samples         do not preload samples
   --web DIR            built web UI (default dist/web)
@@ -68,6 +71,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
   let maxInflatedBytes = DEFAULT_MAX_INFLATED_BYTES;
   let workers: number | undefined;
   let cacheBytes: number | undefined;
+  let memoryBudgetBytes: number | undefined;
   let samplesDir: string | null | undefined;
   let webRoot: string | undefined;
   let open = false;
@@ -125,6 +129,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
       case '--max-inflated-mb': maxInflatedBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
       case '--workers': workers = num(a, value(), 0); break;
       case '--cache-mb': cacheBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
+      case '--memory-mb': memoryBudgetBytes = Math.floor(num(a, value(), 16) * 1024 * 1024); break;
       case '--samples': samplesDir = value(); break;
       case '--no-samples': samplesDir = null; break;
       case '--web': webRoot = value(); break;
@@ -159,6 +164,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
         publicUrl,
         allowedHosts,
         retentionMs,
+        ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}),
       },
       workers,
       cacheBytes,
@@ -193,7 +199,21 @@ function waitForSignal(server: RunningServer): Promise<number> {
   });
 }
 
+/** Local mode on an address others can reach: say what that exposes (null when fine). */
+export function exposureWarning(host: string, shared: boolean): string | null {
+  if (shared) return null;
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || /^127\./.test(h) || h === '::1' || h === '::ffff:127.0.0.1') return null;
+  return (
+    `pprof-lens: warning: listening on ${host} without --shared: anyone who can reach this address can read ` +
+    'local source files and make this machine capture from services it can reach; use --shared for a team server, ' +
+    'or --host 127.0.0.1\n'
+  );
+}
+
 async function serveWith(parsed: ParsedServe, io: ServeIO, openFirst: boolean): Promise<number> {
+  const warning = exposureWarning(parsed.opts.host ?? '127.0.0.1', !!parsed.opts.config?.shared);
+  if (warning) io.err(warning);
   const server = await startServer({ ...parsed.opts, log: (l) => io.err(l + '\n') });
   const total = (await server.service.store.list()).length;
   const st = parsed.opts.store;

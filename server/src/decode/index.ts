@@ -16,6 +16,8 @@ export { DEFAULT_MAX_INFLATED_BYTES } from './gunzip.js';
 export interface DecodeOptions {
   /** Cap on the inflated size of gzip input, in bytes (default 1 GiB). */
   maxInflatedBytes?: number;
+  /** Called with the inflated size before decoding (a memory budget may refuse by throwing). */
+  beforeDecode?: (rawBytes: number) => void;
 }
 
 function checkNotEmpty(bytes: Uint8Array): void {
@@ -42,6 +44,16 @@ const LEGACY_FORMAT: Partial<Record<LegacyKind, ProfileFormat>> = {
 };
 
 function decodeRaw(raw: Uint8Array): { profile: Profile; format: ProfileFormat } {
+  const out = decodeAny(raw);
+  // pprof refuses these before any report ("profiles have empty common sample type
+  // list"); every view needs a sample type, so refuse at upload rather than answer 5xx.
+  if (out.profile.sampleType.length === 0) {
+    throw new ProfileDecodeError('malformed', 'parsing profile: the profile has no sample types (pprof: profiles have empty common sample type list)');
+  }
+  return out;
+}
+
+function decodeAny(raw: Uint8Array): { profile: Profile; format: ProfileFormat } {
   checkNotEmpty(raw);
   try {
     return { profile: decodeProtoFast(raw), format: 'proto' };
@@ -68,6 +80,7 @@ export function decodeProfileDetailed(bytes: Uint8Array, opts: DecodeOptions = {
   const gzipped = isGzip(bytes);
   const raw = gzipped ? gunzipCapped(bytes, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES) : bytes;
   if (raw.length === 0) throw new ProfileDecodeError('empty', 'parsing profile: empty input file (the gzip data inflates to nothing)');
+  opts.beforeDecode?.(raw.length);
   return { ...decodeRaw(raw), gzipped, rawBytes: raw.length };
 }
 

@@ -1,18 +1,32 @@
 // Analysis worker thread: owns an AnalysisCore (its own decoded-profile LRU) and its own
 // handle on the store, so the HTTP thread only passes ids and parameters.
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/index.js';
 import { AnalysisCore } from './core.js';
-import { toWire, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { isCancelled, toWire, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const store = openStore(init.store);
 const core = new AnalysisCore(store, init.config, init.cacheBytes);
 const port = parentPort;
 if (!port) throw new Error('analysis worker started outside a worker thread');
+const cancelled = init.cancelled ? new Int32Array(init.cancelled) : null;
+
+/** Past this share of the worker's heap limit, cached profiles and views are released. */
+const PRESSURE = 0.6;
+
+function relieveUnderPressure(): void {
+  const h = getHeapStatistics();
+  if (h.used_heap_size + h.external_memory > PRESSURE * h.heap_size_limit) core.relieve();
+}
 
 port.on('message', (msg: ToWorker) => {
-  core.run(msg.task).then(
+  if (isCancelled(cancelled, msg.seq)) {
+    port.postMessage({ seq: msg.seq, ok: false, error: { name: 'Error', message: 'cancelled: the client has gone away' } } satisfies FromWorker);
+    return;
+  }
+  core.run(msg.task).finally(relieveUnderPressure).then(
     (result) => {
       const reply: FromWorker = { seq: msg.seq, ok: true, result };
       // Hand uploaded bytes back without copying.

@@ -8,7 +8,8 @@ import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtAuto, fmtPct1 } from '../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../registry.js';
-import { apiParams, quoteMeta, searchRegExp } from '../state.js';
+import { exactName, quoteMeta, type GoRegexp } from '../../../contract/go-regexp.js';
+import { apiParams, searchRegExp } from '../state.js';
 import { effectiveTheme, onThemeChange } from '../theme.js';
 import { frameColor, packageOf, pathOf, type FlameHover } from './flamegraph.js';
 import { exportFileName } from '../../../contract/file-name.js';
@@ -91,7 +92,7 @@ export class FlameView {
   private data: FlameGraph | null = null;
   private key = '';
   private loading: AbortController | null = null;
-  private highlightOverride: RegExp | string[] | null = null;
+  private highlightOverride: GoRegexp | string[] | null = null;
   private zoomClickAt = 0;
   private subtreeCache = new Map<string, Promise<FlameNode>>();
   private searchTimer = 0;
@@ -182,7 +183,7 @@ export class FlameView {
     this.searchInput.select();
   }
 
-  highlight(m: RegExp | string[] | null): void {
+  highlight(m: GoRegexp | string[] | null): void {
     this.highlightOverride = m;
     this.updateMatch();
     this.canvas.draw();
@@ -222,10 +223,18 @@ export class FlameView {
     this.status.className = 'flame-status';
     const q = flameQuery(s);
     const t0 = performance.now();
+    // A large profile takes seconds on the server (decoding, then building the tree): say
+    // which stage the page waits for and for how long, rather than leave a blank area.
+    const tick = window.setInterval(() => {
+      if (ac.signal.aborted) return window.clearInterval(tick);
+      const secs = Math.round((performance.now() - t0) / 1000);
+      this.status.textContent = `Preparing the flame graph on the server: decoding the profile and building the call tree… ${secs} s`;
+    }, 1000);
     try {
-      const fg = await takeFlame(this.ctx.profileId, q, ac.signal);
+      const fg = await takeFlame(this.ctx.profileId, q, ac.signal).finally(() => window.clearInterval(tick));
       if (ac.signal.aborted) return;
       flameTimings.fetchMs = performance.now() - t0;
+      this.status.textContent = 'Drawing the flame graph…';
       this.data = fg;
       this.canvas.setTree(fg.root);
       this.status.textContent = '';
@@ -321,11 +330,11 @@ export class FlameView {
   private updateMatch(): void {
     const ov = this.highlightOverride;
     let fn: ((n: string) => boolean) | null = null;
-    if (ov instanceof RegExp) fn = (n) => ov.test(n);
-    else if (Array.isArray(ov)) {
+    if (Array.isArray(ov)) {
       const set = new Set(ov);
       fn = (n) => set.has(n);
-    } else {
+    } else if (ov) fn = (n) => ov.test(n);
+    else {
       const re = searchRegExp(this.ctx.state().search);
       if (re) fn = (n) => re.test(n);
     }
@@ -386,7 +395,7 @@ export class FlameView {
     for (const [pkg] of top) {
       const b = h('button.legend-item', { type: 'button', title: `Highlight package ${pkg}` }, h('span.swatch'), pkg);
       (b.firstChild as HTMLElement).style.background = frameColor(pkg === '(none)' ? '' : pkg, dark);
-      b.addEventListener('click', () => this.ctx.setState({ search: `^${quoteMeta(pkg).slice(1, -1)}\\.` }, { replace: true }));
+      b.addEventListener('click', () => this.ctx.setState({ search: `^${quoteMeta(pkg)}\\.` }, { replace: true }));
       this.legend.append(b);
     }
   }
@@ -400,7 +409,7 @@ export class FlameView {
     this.tooltip.hidden = true;
     clear(this.menu);
     const name = node.data.name;
-    const re = quoteMeta(name);
+    const re = exactName(name);
     const item = (label: string, act: () => void) => {
       const b = h('button.menu-item', { type: 'button', role: 'menuitem' }, label);
       b.addEventListener('click', (e) => {
