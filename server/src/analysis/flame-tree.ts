@@ -243,7 +243,7 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
   };
 
   // Follow the path first: only the matching child's samples stay.
-  let lo = 0;
+  const lo = 0;
   let hi = m;
   const path = opts.path ?? [];
   for (let d = 0; d < path.length; d++) {
