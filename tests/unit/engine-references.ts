@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listText } from '../../server/src/cli/list.js';
+import { peekText } from '../../server/src/cli/peek.js';
 import { topText } from '../../server/src/cli/top.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,10 +15,11 @@ export const MANIFEST = path.join(REF_DIR, 'manifest.json');
 export interface RefCase {
   slug: string;
   name: string;
-  mode: 'top' | 'list';
+  mode: 'top' | 'list' | 'peek' | 'dot';
   input: string;
   args: string[];
   list?: string;
+  peek?: string;
   expected: string;
   rc: number;
   stderr: string;
@@ -38,7 +40,12 @@ export function runOurs(c: RefCase): { out: string; warnings: string[]; error?: 
   const cwd = process.cwd();
   try {
     process.chdir(ROOT);
-    const out = c.mode === 'list' ? listText([...c.args, c.list!, input], io) : topText([...c.args, input], io);
+    const out =
+      c.mode === 'list'
+        ? listText([...c.args, c.list!, input], io)
+        : c.mode === 'peek'
+          ? peekText([...c.args, c.peek!, input], io)
+          : topText([...c.args, input], io);
     return { out, warnings };
   } catch (e) {
     return { out: '', warnings, error: (e as Error).message };

@@ -5,6 +5,7 @@ import { QueryError } from '../model/query.js';
 import { ProfileDecodeError } from '../decode/index.js';
 import { UsageError } from './flags.js';
 import { runList } from './list.js';
+import { runPeek } from './peek.js';
 import { runTop, type CliIO } from './top.js';
 
 export type Command = (args: string[], io: CliIO) => number | Promise<number>;
@@ -12,6 +13,7 @@ export type Command = (args: string[], io: CliIO) => number | Promise<number>;
 export const COMMANDS: Record<string, { run: Command | (() => Promise<Command>); help: string }> = {
   top: { run: runTop, help: 'top [flags] FILE       text report, as go tool pprof -top' },
   list: { run: runList, help: 'list [flags] REGEX FILE annotated source, as go tool pprof -list' },
+  peek: { run: runPeek, help: 'peek [flags] REGEX FILE callers and callees, as go tool pprof -peek' },
   // Loaded on demand so text commands do not pay for Express and the AWS SDK.
   serve: {
     run: (args, io) => import('./serve.js').then((m) => m.runServe(args, io)),

@@ -24,3 +24,5 @@ export { computeTop, formatTopText } from './top.js';
 export type { TopExact } from './top.js';
 export { computeFlameGraph } from './flame.js';
 export { computeSourceListing, formatListText } from './list.js';
+export { computePeek, formatPeekText } from './peek.js';
+export { computeCallGraph } from './callgraph.js';
