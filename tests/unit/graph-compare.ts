@@ -6,6 +6,7 @@ import { loadProfile } from '../../server/src/cli/load.js';
 import { computeCallGraph } from '../../server/src/report/callgraph.js';
 import { scaledLabel } from '../../server/src/report/format.js';
 import { dotColor, edgeLayoutWeight, edgePenWidth, nodeFontSize } from '../../server/src/report/graph-style.js';
+import type { CallGraph } from '../../server/src/model/views.js';
 import type { Dot } from './dot-parse.js';
 
 export function ourDot(root: string, args: string[], input: string): Dot & { warnings: string[] } {
@@ -18,6 +19,11 @@ export function ourDot(root: string, args: string[], input: string): Dot & { war
     trim: f.top.trim,
     unit: f.top.unit,
   });
+  return { ...dotView(g), warnings: g.warnings };
+}
+
+/** A call graph as the DOT parser sees pprof's: ids from 1, values formatted in the report's unit. */
+export function dotView(g: CallGraph): Dot {
   const fmt = (v: number): string => scaledLabel(v, g.sampleType.unit, g.unit);
   let maxFlat = g.nodes.length ? Math.abs(g.nodes[0].flat) : 0;
   for (const n of g.nodes) maxFlat = Math.max(maxFlat, Math.abs(n.flat));
@@ -43,6 +49,5 @@ export function ourDot(root: string, args: string[], input: string): Dot & { war
       penWidth: edgePenWidth(e.weight, g.total),
       color: g.total === 0 ? '' : dotColor(e.weight / Math.abs(g.total), false),
     })),
-    warnings: g.warnings,
   };
 }

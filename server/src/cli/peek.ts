@@ -14,7 +14,7 @@ export function peekText(args: string[], io?: CliIO): string {
   const p = loadProfile(pos[0]);
   const r = computePeek(p, f.query, regex, { sort: f.top.sort, unit: f.top.unit, compactLabels: f.top.compactLabels });
   for (const w of r.warnings) io?.err(w + '\n');
-  return formatPeekText(r);
+  return formatPeekText(r, regex);
 }
 
 export function runPeek(args: string[], io: CliIO): number {

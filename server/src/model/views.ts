@@ -179,3 +179,21 @@ export interface PeekReport {
   graphNodes: number;
   warnings: string[];
 }
+
+/** Sandwich view of one function: callers (inverted, the function at the root) and callees. */
+export interface Sandwich {
+  sampleType: ValueType;
+  total: number;
+  /** The function's printable name, as asked. */
+  name: string;
+  /** false when no node of the (filtered) profile has this name. */
+  found: boolean;
+  flat: number;
+  /** Value of the samples it appears on, each once (pprof's cum). */
+  cum: number;
+  /** Root = the function; children = its callers, then their callers. */
+  callers: FlameNode;
+  /** Root = the function; children = its callees. */
+  callees: FlameNode;
+  warnings: string[];
+}

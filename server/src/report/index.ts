@@ -26,3 +26,4 @@ export { computeFlameGraph } from './flame.js';
 export { computeSourceListing, formatListText } from './list.js';
 export { computePeek, formatPeekText } from './peek.js';
 export { computeCallGraph } from './callgraph.js';
+export { computeSandwich } from './sandwich.js';

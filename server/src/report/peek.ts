@@ -37,7 +37,6 @@ export function computePeek(raw: Profile, q: Query, regex: string, opts: PeekOpt
     cumSort ? { prim: cum, sec: flat, primX: cumX, secX: flatX } : { prim: flat, sec: cum, primX: flatX, secX: cumX },
   );
   const matched = present.filter((i) => marked[i] === 1).sort(order);
-  if (matched.length === 0) throw new QueryError(`no matches found for regexp: ${regex}`);
 
   // Only edges touching a matched node are printed, so only those are built.
   const edges = buildEdges(pr.work, table, pr.sv, { kept: null, marked, mode: 'touching' });
@@ -96,8 +95,9 @@ export function computePeek(raw: Profile, q: Query, regex: string, opts: PeekOpt
 const SEPARATOR = '----------------------------------------------------------+-------------';
 const HEADER = '      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ';
 
-/** The text `go tool pprof -peek` prints. */
-export function formatPeekText(r: PeekReport): string {
+/** The text `go tool pprof -peek` prints (pprof fails instead when nothing matched). */
+export function formatPeekText(r: PeekReport, regex: string): string {
+  if (r.entries.length === 0) throw new QueryError(`no matches found for regexp: ${regex}`);
   const fmt = (v: number): string => scaledLabel(v, r.sampleType.unit, r.unit);
   const out: string[] = [...r.legend, SEPARATOR, HEADER];
   const edgeLine = (e: PeekEdge, cum: number): string =>

@@ -181,7 +181,11 @@ export class TopView {
     toFlame.addEventListener('click', () => this.ctx.setState({ view: 'flame', search: quoteMeta(fn) }));
     const toSource = h('button.btn', { type: 'button' }, 'Show source');
     toSource.addEventListener('click', () => this.ctx.openSource(fn));
-    this.actions.append(h('span.sel-name', null, fn), toFlame, toSource);
+    const toPeek = h('button.btn', { type: 'button' }, 'Peek');
+    toPeek.addEventListener('click', () => this.ctx.setState({ view: 'peek', extra: { pk: quoteMeta(r.row.name) } }));
+    const toSandwich = h('button.btn', { type: 'button' }, 'Sandwich');
+    toSandwich.addEventListener('click', () => this.ctx.setState({ view: 'sandwich', extra: { sw: r.row.name } }));
+    this.actions.append(h('span.sel-name', null, fn), toFlame, toSource, toPeek, toSandwich);
     this.actions.hidden = false;
     this.renderRows(true);
   }

@@ -4,7 +4,10 @@
 import { decodeProfile } from '../../decode/index.js';
 import type { Profile } from '../../model/profile.js';
 import {
+  computeCallGraph,
   computeFlameGraph,
+  computePeek,
+  computeSandwich,
   computeSourceListing,
   computeTop,
   prepareProfile,
@@ -94,6 +97,14 @@ export class AnalysisCore {
         const listing = computeSourceListing(p, task.query, task.fn, reader);
         return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
       }
+      case 'peek':
+        return { json: toJson(computePeek(await this.load(task.id), task.query, task.re, task.opts)) };
+      case 'graph':
+        return { json: toJson(computeCallGraph(await this.load(task.id), task.query, task.opts)) };
+      case 'sandwich':
+        return {
+          json: toJson(computeSandwich(await this.load(task.id), task.query, task.fn, { minFraction: task.minFraction })),
+        };
       case 'insights':
         return { json: toJson(insightsBody(task.id, await this.load(task.id), task.si)) };
       case 'diffTop': {

@@ -5,7 +5,7 @@ import type { AnalysisTask } from '../analysis/protocol.js';
 import type { Runtime } from '../app-context.js';
 import { NotFoundError, type StoredProfileInfo } from '../context.js';
 import { HttpError } from '../errors.js';
-import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
+import { parseFlameOptions, parseGraphOptions, parsePeekOptions, parseQuery, parseTopOptions } from '../query-params.js';
 import { readUpload } from '../upload.js';
 import { uploadHook } from '../upload-hooks.js';
 
@@ -73,6 +73,29 @@ export function profilesRouter(rt: Runtime): Router {
       const fn = q.fn;
       if (typeof fn !== 'string' || fn === '') throw new HttpError(400, 'query parameter "fn" (a function regexp) is required');
       return { op: 'source', id, query: parseQuery(q), fn };
+    }),
+  );
+
+  r.get(
+    '/api/profiles/:id/peek',
+    view((id, q) => {
+      const re = q.re;
+      if (typeof re !== 'string' || re === '') throw new HttpError(400, 'query parameter "re" (a function regexp) is required');
+      if (re.length > 4096) throw new HttpError(400, 'query parameter "re" is longer than 4096 characters');
+      return { op: 'peek', id, query: parseQuery(q), re, opts: parsePeekOptions(q) };
+    }),
+  );
+  r.get(
+    '/api/profiles/:id/graph',
+    view((id, q) => ({ op: 'graph', id, query: parseQuery(q), opts: parseGraphOptions(q) })),
+  );
+
+  r.get(
+    '/api/profiles/:id/sandwich',
+    view((id, q) => {
+      const fn = q.fn;
+      if (typeof fn !== 'string' || fn === '') throw new HttpError(400, 'query parameter "fn" (a function name) is required');
+      return { op: 'sandwich', id, query: parseQuery(q), fn, minFraction: parseFlameOptions(q).minFraction };
     }),
   );
 
