@@ -57,6 +57,7 @@ function sampleTags(p: Profile, i: number, unit: string, outUnit: string, fmtCac
 
 /** pprof identifyNumLabelUnits for the `bytes` key: its first non-empty unit, else "bytes". */
 function bytesUnit(p: Profile, w: Work): string {
+  if (p.columns && p.columns.numUnit === null) return 'bytes';
   for (let k = 0; k < w.n; k++) {
     const u = numUnitsOf(p, w.sampleIdx[k])?.bytes;
     if (u) for (const x of u) if (x !== '') return x;
@@ -65,15 +66,16 @@ function bytesUnit(p: Profile, w: Work): string {
 }
 
 /**
- * Per node (kept ones only), the number of tag nodelets pprof counts, capped at
- * MAX_NODELETS. `outUnit` is the -unit option ("minimum" by default): the tags are named
- * before the report's unit is chosen.
+ * Per node (kept ones only, and only those in `want`), the number of tag nodelets pprof
+ * counts, capped at MAX_NODELETS. `outUnit` is the -unit option ("minimum" by default):
+ * the tags are named before the report's unit is chosen.
  */
 export function nodeletCounts(
   w: Work,
   t: NodeTable,
   sv: SampleValues,
   kept: Uint8Array | null,
+  want: Uint8Array,
   tagCutoff: number,
   outUnit: string,
 ): Uint8Array {
@@ -95,7 +97,7 @@ export function nodeletCounts(
     if (val === 0 && (!sv.div || sv.div[k] === 0)) continue;
     if (end[k] === start[k]) continue;
     const leaf = nodesFlat[off[buf[start[k]]]];
-    if (kept !== null && kept[leaf] === 0) continue;
+    if ((kept !== null && kept[leaf] === 0) || want[leaf] === 0) continue;
     const tags = sampleTags(p, w.sampleIdx[k], unit, outUnit, fmtCache);
     tagsOf[k] = tags;
     if (tags.length === 0) continue;

@@ -150,7 +150,10 @@ export function computeCallGraph(raw: Profile, q: Query, opts: GraphOptions = {}
     trimEdges();
     // graph.selectTopNodes: in visual mode a node's tag nodelets count towards the limit.
     let maxNodes = nodeCount;
-    const tags = nodeletCounts(pr.work, table, pr.sv, kept, nodeCutoff, opts.unit ?? 'minimum');
+    // Each node counts at least 1, so only the first nodeCount in order can matter.
+    const want = new Uint8Array(infos.length);
+    for (const i of nodes.slice(0, nodeCount)) want[i] = 1;
+    const tags = nodeletCounts(pr.work, table, pr.sv, kept, want, nodeCutoff, opts.unit ?? 'minimum');
     let count = 0;
     for (let i = 0; i < nodes.length; i++) {
       count += Math.min(tags[nodes[i]], MAX_NODELETS) + 1;

@@ -7,43 +7,102 @@
 import type { Profile } from '../model/profile.js';
 import type { Query } from '../model/query.js';
 import type { FlameNode, Sandwich } from '../model/views.js';
+import { doubled } from '../analysis/columns.js';
 import { nameCache } from './node-order.js';
 import { graphFor, prepareQuery } from './pipeline.js';
 
-interface Building {
-  id: number;
-  value: number;
-  self: number;
-  kids: Map<number, Building> | null;
-}
+/**
+ * A call tree in typed columns: node 0 is the root; children are found through one
+ * open-addressing hash of (parent, node id), so 280k samples x 13 frames stay cheap.
+ */
+class Tree {
+  n = 1;
+  id: Int32Array;
+  value: Float64Array;
+  self: Float64Array;
+  firstChild: Int32Array;
+  nextSibling: Int32Array;
+  private parent: Int32Array;
+  private slots: Int32Array;
+  private mask: number;
 
-function child(n: Building, id: number): Building {
-  if (!n.kids) n.kids = new Map();
-  let c = n.kids.get(id);
-  if (!c) {
-    c = { id, value: 0, self: 0, kids: null };
-    n.kids.set(id, c);
+  constructor(rootId: number) {
+    const cap = 1024;
+    this.id = new Int32Array(cap);
+    this.value = new Float64Array(cap);
+    this.self = new Float64Array(cap);
+    this.firstChild = new Int32Array(cap).fill(-1);
+    this.nextSibling = new Int32Array(cap).fill(-1);
+    this.parent = new Int32Array(cap);
+    this.slots = new Int32Array(cap * 2).fill(-1);
+    this.mask = cap * 2 - 1;
+    this.id[0] = rootId;
+    this.parent[0] = -1;
   }
-  return c;
-}
 
-function toFlame(n: Building, nameOf: (i: number) => string, minValue: number): FlameNode {
-  const out: FlameNode = { name: nameOf(n.id), value: n.value, self: n.self, children: [] };
-  if (!n.kids) return out;
-  let prunedValue = 0;
-  let prunedCount = 0;
-  const kids = [...n.kids.values()].sort((a, b) => Math.abs(b.value) - Math.abs(a.value) || (nameOf(a.id) < nameOf(b.id) ? -1 : 1));
-  for (const k of kids) {
-    if (Math.abs(k.value) < minValue) {
-      prunedValue += k.value;
-      prunedCount++;
-    } else out.children.push(toFlame(k, nameOf, minValue));
+  private static hash(p: number, id: number): number {
+    return (Math.imul(p + 1, 0x9e3779b1) ^ Math.imul(id + 1, 0x85ebca77)) >>> 0;
   }
-  if (prunedCount > 0) {
-    out.prunedValue = prunedValue;
-    out.prunedCount = prunedCount;
+
+  child(p: number, id: number): number {
+    let h = Tree.hash(p, id) & this.mask;
+    for (let c = this.slots[h]; c !== -1; c = this.slots[h]) {
+      if (this.parent[c] === p && this.id[c] === id) return c;
+      h = (h + 1) & this.mask;
+    }
+    if (this.n === this.id.length) {
+      this.grow();
+      return this.child(p, id);
+    }
+    const c = this.n++;
+    this.id[c] = id;
+    this.parent[c] = p;
+    this.nextSibling[c] = this.firstChild[p];
+    this.firstChild[p] = c;
+    this.slots[h] = c;
+    return c;
   }
-  return out;
+
+  private grow(): void {
+    this.id = doubled(this.id);
+    this.value = doubled(this.value);
+    this.self = doubled(this.self);
+    this.parent = doubled(this.parent);
+    const fc = doubled(this.firstChild);
+    fc.fill(-1, this.firstChild.length);
+    this.firstChild = fc;
+    const ns = doubled(this.nextSibling);
+    ns.fill(-1, this.nextSibling.length);
+    this.nextSibling = ns;
+    this.slots = new Int32Array(this.id.length * 2).fill(-1);
+    this.mask = this.slots.length - 1;
+    for (let c = 1; c < this.n; c++) {
+      let h = Tree.hash(this.parent[c], this.id[c]) & this.mask;
+      while (this.slots[h] !== -1) h = (h + 1) & this.mask;
+      this.slots[h] = c;
+    }
+  }
+
+  /** FlameNode form; children narrower than minValue are summed into prunedValue/prunedCount. */
+  toFlame(c: number, nameOf: (i: number) => string, minValue: number): FlameNode {
+    const out: FlameNode = { name: nameOf(this.id[c]), value: this.value[c], self: this.self[c], children: [] };
+    const kids: number[] = [];
+    for (let k = this.firstChild[c]; k !== -1; k = this.nextSibling[k]) kids.push(k);
+    kids.sort((a, b) => Math.abs(this.value[b]) - Math.abs(this.value[a]) || (nameOf(this.id[a]) < nameOf(this.id[b]) ? -1 : 1));
+    let prunedValue = 0;
+    let prunedCount = 0;
+    for (const k of kids) {
+      if (Math.abs(this.value[k]) < minValue) {
+        prunedValue += this.value[k];
+        prunedCount++;
+      } else out.children.push(this.toFlame(k, nameOf, minValue));
+    }
+    if (prunedCount > 0) {
+      out.prunedValue = prunedValue;
+      out.prunedCount = prunedCount;
+    }
+    return out;
+  }
 }
 
 /** `fn` is a printable name at the query's granularity (as top, peek and graph print it). */
@@ -65,8 +124,8 @@ export function computeSandwich(raw: Profile, q: Query, fn: string, opts: { minF
   if (targetId < 0) {
     return { sampleType: { type: typeName, unit: st.unit }, total: pr.total, name: fn, found: false, flat: 0, cum: 0, callers: empty(), callees: empty(), warnings: pr.warnings };
   }
-  const callers: Building = { id: targetId, value: 0, self: 0, kids: null };
-  const callees: Building = { id: targetId, value: 0, self: 0, kids: null };
+  const callers = new Tree(targetId);
+  const callees = new Tree(targetId);
   const { buf, start, end } = pr.work;
   const { flat: nodesFlat, off } = table;
   let path = new Int32Array(256);
@@ -90,22 +149,22 @@ export function computeSandwich(raw: Profile, q: Query, fn: string, opts: { minF
       }
     }
     if (at < 0) continue;
-    callees.value += val;
-    let n = callees;
+    callees.value[0] += val;
+    let n = 0;
     for (let i = at + 1; i < len; i++) {
-      n = child(n, path[i]);
-      n.value += val;
+      n = callees.child(n, path[i]);
+      callees.value[n] += val;
     }
-    n.self += val;
-    callers.value += val;
-    n = callers;
+    callees.self[n] += val;
+    callers.value[0] += val;
+    n = 0;
     for (let i = at - 1; i >= 0; i--) {
-      n = child(n, path[i]);
-      n.value += val;
+      n = callers.child(n, path[i]);
+      callers.value[n] += val;
     }
-    n.self += val;
+    callers.self[n] += val;
   }
-  const minValue = Math.abs(callees.value) * (opts.minFraction ?? 0.001);
+  const minValue = Math.abs(callees.value[0]) * (opts.minFraction ?? 0.001);
   let flat = 0;
   for (let i = 0; i < table.infos.length; i++) if (target[i] === 1) flat += values.flat[i];
   return {
@@ -114,9 +173,9 @@ export function computeSandwich(raw: Profile, q: Query, fn: string, opts: { minF
     name: fn,
     found: true,
     flat,
-    cum: callees.value,
-    callers: toFlame(callers, nameOf, minValue),
-    callees: toFlame(callees, nameOf, minValue),
+    cum: callees.value[0],
+    callers: callers.toFlame(0, nameOf, minValue),
+    callees: callees.toFlame(0, nameOf, minValue),
     warnings: pr.warnings,
   };
 }
