@@ -13,6 +13,8 @@ import { graphFor, prepareQuery } from './pipeline.js';
 /** pprof's graph view defaults (-nodecount 80, -nodefraction 0.005, -edgefraction 0.001). */
 export const GRAPH_DEFAULTS = { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 };
 
+const MIN_INT64 = -(2n ** 63n);
+
 /** Live edges of a node set: per node its in/out edge indices into the table. */
 interface Adjacency {
   alive: Uint8Array;
@@ -126,13 +128,22 @@ export function computeCallGraph(raw: Profile, q: Query, opts: GraphOptions = {}
   // graph.SortNodes in visual mode: EntropyOrder.
   const sortByEntropy = (list: number[]): number[] => {
     const score = new Float64Array(infos.length);
+    const scoreX = new BigInt64Array(infos.length);
     for (const i of list) {
       let s = 0;
       s += hasLive(adj.ins[i], adj.alive) ? edgeEntropy(edges, adj.ins[i], adj.alive, 0) : 1;
       s += hasLive(adj.outs[i], adj.alive) ? edgeEntropy(edges, adj.outs[i], adj.alive, flat[i]) : 1;
-      score[i] = Math.trunc(s * cum[i]) + flat[i];
+      // Go: abs64(int64(score*cum) + flat) in int64. A zero-weight edge (-mean, diffs) makes
+      // the entropy NaN, and int64(NaN) is MinInt64 on amd64: such a node sorts first
+      // unless its flat is 0 (abs64(MinInt64) stays MinInt64, the smallest).
+      const prod = s * cum[i];
+      let v = Number.isNaN(prod) ? MIN_INT64 : BigInt(Math.trunc(prod));
+      v = BigInt.asIntN(64, v + BigInt(flat[i]));
+      if (v < 0n) v = BigInt.asIntN(64, -v);
+      scoreX[i] = v;
+      score[i] = Number(v);
     }
-    return list.slice().sort(nodeComparator(infos, nameOf, { prim: score, sec: flat }));
+    return list.slice().sort(nodeComparator(infos, nameOf, { prim: score, primX: scoreX, sec: flat, primAbsolute: true }));
   };
   const trimEdges = (): number => {
     let dropped = 0;

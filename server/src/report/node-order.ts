@@ -24,22 +24,24 @@ export interface OrderKeys {
   /** Exact keys (profiles beyond 2^53), compared when the numbers tie. */
   primX?: BigInt64Array | null;
   secX?: BigInt64Array | null;
+  /** prim (and primX) hold values already made absolute: compared as they are. */
+  primAbsolute?: boolean;
 }
 
 export function nodeComparator(infos: NodeInfo[], nameOf: (i: number) => string, k: OrderKeys): (a: number, b: number) => number {
-  const cmpAbs = (a: number, b: number, arr: Float64Array, arrX: BigInt64Array | null | undefined): number => {
-    const x = Math.abs(arr[a]);
-    const y = Math.abs(arr[b]);
+  const cmpAbs = (a: number, b: number, arr: Float64Array, arrX: BigInt64Array | null | undefined, raw = false): number => {
+    const x = raw ? arr[a] : Math.abs(arr[a]);
+    const y = raw ? arr[b] : Math.abs(arr[b]);
     if (x !== y) return x > y ? -1 : 1;
     if (arrX) {
-      const bx = absBig(arrX[a]);
-      const by = absBig(arrX[b]);
+      const bx = raw ? arrX[a] : absBig(arrX[a]);
+      const by = raw ? arrX[b] : absBig(arrX[b]);
       if (bx !== by) return bx > by ? -1 : 1;
     }
     return 0;
   };
   return (a, b) => {
-    const c1 = cmpAbs(a, b, k.prim, k.primX);
+    const c1 = cmpAbs(a, b, k.prim, k.primX, k.primAbsolute);
     if (c1 !== 0) return c1;
     const x = nameOf(a);
     const y = nameOf(b);
