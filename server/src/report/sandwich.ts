@@ -138,11 +138,7 @@ export function computeSandwich(raw: Profile, q: Query, fn: string, opts: { minF
     for (let j = end[k] - 1; j >= start[k]; j--) {
       const li = buf[j];
       for (let m = off[li + 1] - 1; m >= off[li]; m--) {
-        if (len === path.length) {
-          const b = new Int32Array(len * 2);
-          b.set(path);
-          path = b;
-        }
+        if (len === path.length) path = doubled(path);
         const id = nodesFlat[m];
         if (at < 0 && target[id] === 1) at = len;
         path[len++] = id;
