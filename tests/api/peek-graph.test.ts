@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPeekText } from '../../server/src/report/index.js';
-import type { CallGraph, PeekReport } from '../../server/src/model/views.js';
+import type { CallGraph, PeekReport } from '../../contract/views.js';
 import type { RunningServer } from '../../server/src/http/server.js';
 import { parseDot } from '../unit/dot-parse.js';
 import { dotView } from '../unit/graph-compare.js';

@@ -4,7 +4,7 @@
 // survives a copied link.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallGraph, PeekReport, Sandwich } from '../../server/src/model/views.js';
+import type { CallGraph, PeekReport, Sandwich } from '../../contract/views.js';
 import { sampleBytes, startHarness, uploadBytes, type Harness } from './web-harness.js';
 
 let H: Harness;

@@ -42,7 +42,7 @@ export function runOurs(c: RefCase): { out: string; warnings: string[]; error?: 
     process.chdir(ROOT);
     const out =
       c.mode === 'list'
-        ? listText([...c.args, c.list!, input], io)
+        ? listText([...c.args, c.list!, input])
         : c.mode === 'peek'
           ? peekText([...c.args, c.peek!, input], io)
           : topText([...c.args, input], io);

@@ -2,16 +2,16 @@
 // can require the same nodes (in pprof's order), edges, weights, marks and styling.
 import path from 'node:path';
 import { parseFlags } from '../../server/src/cli/flags.js';
-import { loadProfile } from '../../server/src/cli/load.js';
+import { readProfileFile } from '../../server/src/cli/load.js';
 import { computeCallGraph } from '../../server/src/report/callgraph.js';
-import { scaledLabel } from '../../server/src/report/format.js';
-import { dotColor, edgeLayoutWeight, edgePenWidth, nodeFontSize } from '../../server/src/report/graph-style.js';
-import type { CallGraph } from '../../server/src/model/views.js';
+import { scaledLabel } from '../../contract/format.js';
+import { dotColor, edgeLayoutWeight, edgePenWidth, nodeFontSize } from '../../contract/graph-style.js';
+import type { CallGraph } from '../../contract/views.js';
 import type { Dot } from './dot-parse.js';
 
 export function ourDot(root: string, args: string[], input: string): Dot & { warnings: string[] } {
   const f = parseFlags(args);
-  const p = loadProfile(path.resolve(root, input));
+  const p = readProfileFile(path.resolve(root, input));
   const g = computeCallGraph(p, f.query, {
     nodeCount: f.top.nodeCount,
     nodeFraction: f.top.nodeFraction,

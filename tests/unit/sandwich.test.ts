@@ -3,9 +3,9 @@
 // callers and callees are -peek's caller and callee edges with the same weights.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadProfile } from '../../server/src/cli/load.js';
+import { readProfileFile } from '../../server/src/cli/load.js';
 import { computePeek, computeSandwich, computeTop } from '../../server/src/report/index.js';
-import type { FlameNode } from '../../server/src/model/views.js';
+import type { FlameNode } from '../../contract/views.js';
 import { ROOT } from './engine-references.js';
 
 const level1 = (n: FlameNode): [string, number][] =>
@@ -16,7 +16,7 @@ describe.each([
   ['growslice/allocs.pb.gz', 25],
   ['largeheap/heap.pb.gz', 6],
 ])('sandwich of %s', (file, rows) => {
-  const p = loadProfile(path.join(ROOT, 'samples', file));
+  const p = readProfileFile(path.join(ROOT, 'samples', file));
   const top = computeTop(p, {}, { nodeFraction: 0 });
 
   it('has the cum of every function as its root value', () => {

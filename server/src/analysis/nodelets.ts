@@ -4,7 +4,7 @@
 // values of the `bytes` numeric label (report.newGraph keeps only that one); a tag counts
 // when its flat is non-zero and it survives TrimLowFrequencyTags (|flat| or |cum| >= cutoff).
 import type { Profile } from '../model/profile.js';
-import { scaledLabel } from '../report/format.js';
+import { scaledLabel } from '../../../contract/format.js';
 import type { NodeTable, SampleValues } from './graph.js';
 import type { Work } from './work.js';
 

@@ -4,7 +4,7 @@ import type { Profile } from '../model/profile.js';
 import { decodeProfile } from '../decode/index.js';
 import { UsageError } from './flags.js';
 
-export function loadProfile(file: string): Profile {
+export function readProfileFile(file: string): Profile {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);

@@ -1,7 +1,7 @@
 // `pprof-lens peek [flags] REGEX FILE` = `go tool pprof -peek=REGEX -symbolize=none [flags] FILE`.
 import { computePeek, formatPeekText } from '../report/index.js';
 import { FLAGS_HELP, HelpRequested, parseFlags, UsageError } from './flags.js';
-import { loadProfile } from './load.js';
+import { readProfileFile } from './load.js';
 import type { CliIO } from './top.js';
 
 const USAGE = 'usage: pprof-lens peek [flags] REGEX FILE';
@@ -11,7 +11,7 @@ export function peekText(args: string[], io?: CliIO): string {
   const pos = f.positional.slice();
   const regex = f.peek ?? pos.shift();
   if (regex === undefined || pos.length !== 1) throw new UsageError(USAGE);
-  const p = loadProfile(pos[0]);
+  const p = readProfileFile(pos[0]);
   const r = computePeek(p, f.query, regex, { sort: f.top.sort, unit: f.top.unit, compactLabels: f.top.compactLabels });
   for (const w of r.warnings) io?.err(w + '\n');
   return formatPeekText(r, regex);

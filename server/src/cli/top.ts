@@ -1,7 +1,7 @@
 // `pprof-lens top [flags] FILE` = `go tool pprof -top -symbolize=none [flags] FILE`.
 import { computeTop, formatTopText } from '../report/index.js';
 import { FLAGS_HELP, HelpRequested, parseFlags, UsageError } from './flags.js';
-import { loadProfile } from './load.js';
+import { readProfileFile } from './load.js';
 
 export interface CliIO {
   out(s: string): void;
@@ -12,7 +12,7 @@ export interface CliIO {
 export function topText(args: string[], io?: CliIO): string {
   const f = parseFlags(args);
   if (f.positional.length !== 1) throw new UsageError('usage: pprof-lens top [flags] FILE');
-  const p = loadProfile(f.positional[0]);
+  const p = readProfileFile(f.positional[0]);
   const r = computeTop(p, f.query, f.top);
   for (const w of r.warnings) io?.err(w + '\n');
   return formatTopText(r);

@@ -1,49 +1,4 @@
-// What a caller asks of a profile: which values, at what granularity, through which
-// filters. The same Query drives the CLI flags, the HTTP query string and the UI URL.
-
-export type Granularity = 'functions' | 'filefunctions' | 'files' | 'lines' | 'addresses';
-export const GRANULARITIES: readonly Granularity[] = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
-
-export interface Query {
-  /** Sample type: its name (also with an `inuse_` prefix as pprof allows), its index as a string, or "" for the default. */
-  sampleIndex?: string;
-  granularity?: Granularity;
-  /** Attribute inlined frames to their out-of-line caller (pprof -noinlines). */
-  noInlines?: boolean;
-  /** Regexps, as pprof's -focus, -ignore, -hide, -show, -show_from, -prune_from. */
-  focus?: string;
-  ignore?: string;
-  hide?: string;
-  show?: string;
-  showFrom?: string;
-  pruneFrom?: string;
-  /** pprof's -tagfocus / -tagignore syntax: `[key=]value[,value]` or numeric ranges. */
-  tagFocus?: string;
-  tagIgnore?: string;
-  /** pprof -tagshow / -taghide: only remove label keys (no effect on values); listed in the legend. */
-  tagShow?: string;
-  tagHide?: string;
-  /** Percentages relative to the filtered total instead of the whole profile. */
-  relativePercentages?: boolean;
-  /** pprof -mean: values divided by the first sample value (e.g. delay per contention); type shown as mean_<type>. */
-  mean?: boolean;
-}
-
-export interface TopOptions {
-  /** Keep at most this many rows; 0 = no limit (pprof -top default). */
-  nodeCount?: number;
-  /** Drop nodes whose |cum| is below this fraction of the total flat (default 0.005). */
-  nodeFraction?: number;
-  sort?: 'flat' | 'cum';
-  /** Output unit: "minimum" (default), "auto", or a unit name such as "ms" or "MB". */
-  unit?: string;
-  /** false = no trimming at all (pprof -trim=false). */
-  trim?: boolean;
-  /** Edges below this fraction of the total flat are dropped (default 0.001); affects inline labels. */
-  edgeFraction?: number;
-  /** Leave out the profile header lines (File, Type, Time, ...), as pprof -compact_labels. */
-  compactLabels?: boolean;
-}
+// Errors of the query stage (the Query itself is part of the contract: contract/query.ts).
 
 /** A query that cannot run: bad regexp, unknown sample type, ... (HTTP 400). */
 export class QueryError extends Error {
@@ -51,22 +6,4 @@ export class QueryError extends Error {
     super(message);
     this.name = 'QueryError';
   }
-}
-
-/** The call graph's trimming, as `go tool pprof -dot` takes it (defaults 80, 0.005, 0.001). */
-export interface GraphOptions {
-  nodeCount?: number;
-  nodeFraction?: number;
-  edgeFraction?: number;
-  /** false = no trimming at all (pprof -trim=false). */
-  trim?: boolean;
-  /** Output unit: "minimum" (default), "auto", or a unit name. */
-  unit?: string;
-}
-
-/** `go tool pprof -peek`: always untrimmed; only the order, unit and headers vary. */
-export interface PeekOptions {
-  sort?: 'flat' | 'cum';
-  unit?: string;
-  compactLabels?: boolean;
 }

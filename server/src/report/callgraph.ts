@@ -1,11 +1,11 @@
 // `go tool pprof -dot`: the nodes and edges of pprof's call graph view
 // (report.newTrimmedGraph in visual mode, then GetDOT's legend and unit), as data.
 import type { Profile } from '../model/profile.js';
-import type { GraphOptions, Query } from '../model/query.js';
-import type { CallGraph, CallGraphEdge, CallGraphNode } from '../model/views.js';
+import type { GraphOptions, Query } from '../../../contract/query.js';
+import type { CallGraph, CallGraphEdge, CallGraphNode } from '../../../contract/views.js';
 import { buildEdges, type EdgeTable } from '../analysis/edges.js';
 import { nodeletCounts, MAX_NODELETS } from '../analysis/nodelets.js';
-import { percentage, scaledLabel, selectOutputUnit } from './format.js';
+import { percentage, scaledLabel, selectOutputUnit } from '../../../contract/format.js';
 import { activeFilterLines, profileLabels } from './legend.js';
 import { nameCache, nodeComparator } from './node-order.js';
 import { graphFor, prepareQuery } from './pipeline.js';

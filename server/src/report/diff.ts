@@ -2,74 +2,15 @@
 // `go tool pprof -top -diff_base=BASE NEW`, or -base) with each row's base and new
 // values, and the differential flame tree (sized by the new profile, with the base
 // value and the delta per frame). Pure functions over decoded profiles.
-import {
-  compatibilizeSampleTypes,
-  diffProfiles,
-  normalize as normalizeProfile,
-  scaleProfiles,
-  type DiffMode,
-} from '../analysis/merge.js';
+import { compatibilizeSampleTypes, diffProfiles, normalize as normalizeProfile, scaleProfiles } from '../analysis/merge.js';
+import type { DiffFlameGraph, DiffFlameNode, DiffOptions, DiffTopReport, DiffTopRow } from '../../../contract/diff.js';
 import { applyFilters, compileFilters } from '../analysis/filter.js';
 import { makeWork } from '../analysis/work.js';
-import type { Profile, ValueType } from '../model/profile.js';
-import { QueryError, type Query, type TopOptions } from '../model/query.js';
-import type { TopReport, TopRow } from '../model/views.js';
+import type { Profile } from '../model/profile.js';
+import { QueryError } from '../model/query.js';
+import type { Query, TopOptions } from '../../../contract/query.js';
+import type { TopRow } from '../../../contract/views.js';
 import { computeTop, prepareProfile, resolveSampleIndex } from './index.js';
-
-export interface DiffOptions {
-  mode: DiffMode;
-  /** pprof -normalize: the new profile scaled so each type sums to the base's sum. */
-  normalize?: boolean;
-}
-
-export interface DiffTopRow extends TopRow {
-  /** flat and cum (from TopRow) are new minus base, as pprof prints them. */
-  baseFlat: number;
-  baseCum: number;
-  newFlat: number;
-  newCum: number;
-}
-
-/** A TopReport (formatTopText prints it exactly as pprof) with per-row base/new values. */
-export interface DiffTopReport extends TopReport {
-  rows: DiffTopRow[];
-  mode: DiffMode;
-  normalized: boolean;
-  /** Sum of |values| of each side at the chosen sample type (after unit conversion and normalisation). */
-  baseTotal: number;
-  newTotal: number;
-}
-
-export interface DiffFlameNode {
-  name: string;
-  /** Inclusive value in the new profile (the width of the frame). */
-  value: number;
-  /** Inclusive value in the base profile. */
-  base: number;
-  /** value - base. */
-  delta: number;
-  /** Leaf (self) values. */
-  self: number;
-  baseSelf: number;
-  /** Children left out by pruning: their count and summed new/base values. */
-  prunedCount?: number;
-  prunedValue?: number;
-  prunedBase?: number;
-  children: DiffFlameNode[];
-}
-
-export interface DiffFlameGraph {
-  sampleType: ValueType;
-  mode: DiffMode;
-  normalized: boolean;
-  newTotal: number;
-  baseTotal: number;
-  root: DiffFlameNode;
-  droppedNodes: number;
-  minFraction: number;
-  /** e.g. "Focus expression matched no samples" (from either side). */
-  warnings: string[];
-}
 
 /** The two sides as pprof sees them just before merging: common sample types and units, new normalised. */
 export interface DiffSides {

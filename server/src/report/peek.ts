@@ -2,12 +2,13 @@
 // node whose printable name matches, in the report's order, its callers and callees with
 // the edge weights. Peek never trims (pprof forces -trim=false), so no edge is residual.
 import type { Profile } from '../model/profile.js';
-import { QueryError, type PeekOptions, type Query } from '../model/query.js';
-import type { PeekEdge, PeekEntry, PeekReport } from '../model/views.js';
+import type { PeekOptions, Query } from '../../../contract/query.js';
+import { QueryError } from '../model/query.js';
+import type { PeekEdge, PeekEntry, PeekReport } from '../../../contract/views.js';
 import { buildEdges } from '../analysis/edges.js';
 import { compileRegexp } from '../analysis/regex.js';
 import { edgeComparator } from './callgraph.js';
-import { padRunes, percentage, scaledLabel, selectOutputUnit } from './format.js';
+import { padRunes, percentage, scaledLabel, selectOutputUnit } from '../../../contract/format.js';
 import { activeFilterLines, profileLabels } from './legend.js';
 import { nameCache, nodeComparator } from './node-order.js';
 import { graphFor, prepareQuery } from './pipeline.js';

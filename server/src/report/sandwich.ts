@@ -5,8 +5,8 @@
 // Built on the query's node table (same filters and granularity as top and peek); small
 // subtrees are pruned as the flame graph prunes, so the answer grows with what is shown.
 import type { Profile } from '../model/profile.js';
-import type { Query } from '../model/query.js';
-import type { FlameNode, Sandwich } from '../model/views.js';
+import type { Query } from '../../../contract/query.js';
+import type { FlameNode, Sandwich } from '../../../contract/views.js';
 import { doubled } from '../analysis/columns.js';
 import { nameCache } from './node-order.js';
 import { graphFor, prepareQuery } from './pipeline.js';

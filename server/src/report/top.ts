@@ -1,11 +1,11 @@
 // `go tool pprof -top`: report.TextItems + printText, with pprof's trimming,
 // sorting, unit choice and legend.
 import type { Profile } from '../model/profile.js';
-import type { Query, TopOptions } from '../model/query.js';
-import type { InlineLabel, TopReport, TopRow } from '../model/views.js';
+import type { Query, TopOptions } from '../../../contract/query.js';
+import type { InlineLabel, TopReport, TopRow } from '../../../contract/views.js';
 import { inlineLabels } from '../analysis/edges.js';
 import type { NodeInfo } from '../analysis/graph.js';
-import { padRunes, percentage, scaledLabel, selectOutputUnit } from './format.js';
+import { padRunes, percentage, scaledLabel, selectOutputUnit } from '../../../contract/format.js';
 import { activeFilterLines, profileLabels } from './legend.js';
 import { nameCache, nodeComparator } from './node-order.js';
 import { graphFor, prepareQuery } from './pipeline.js';

@@ -3,9 +3,9 @@
 // total), so Graphviz lays it out as pprof users know it. Edges of inlined calls are
 // dashed and residual edges (over nodes left out) dotted. Every name goes through
 // quote(); tooltips are ours (hover), so none are written.
-import type { CallGraph } from '../../../../server/src/model/views.js';
-import { percentage, scaledLabel } from '../../../../server/src/report/format.js';
-import { dotColor, edgeLayoutWeight, edgePenWidth, nodeFontSize } from '../../../../server/src/report/graph-style.js';
+import type { CallGraph } from '../../../../contract/views.js';
+import { percentage, scaledLabel } from '../../../../contract/format.js';
+import { dotColor, edgeLayoutWeight, edgePenWidth, nodeFontSize } from '../../../../contract/graph-style.js';
 
 /** escapeForDot: backslashes and quotes escaped, newlines as left-justified breaks. */
 function quote(s: string): string {

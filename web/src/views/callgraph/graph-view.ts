@@ -5,7 +5,7 @@
 // drag pans and the wheel zooms. Trimming lives in the URL (gn, gnf, gef) with the filters.
 import { zoom, zoomIdentity, type ZoomBehavior } from 'd3-zoom';
 import { select } from 'd3-selection';
-import type { CallGraph } from '../../../../server/src/model/views.js';
+import type { CallGraph } from '../../../../contract/views.js';
 import { clear, h } from '../../dom.js';
 import { fmtIn, fmtPct } from '../../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';

@@ -2,7 +2,7 @@
 // callers above it, the function (flat, flat%, sum%, cum, cum%) and its callees below,
 // with pprof's edge weights, percentages of the function's cum and "(inline)" marks.
 // The regexp lives in the URL (`pk`); a caller or callee name peeks at that function.
-import type { PeekEdge, PeekReport } from '../../../../server/src/model/views.js';
+import type { PeekEdge, PeekReport } from '../../../../contract/views.js';
 import { clear, h } from '../../dom.js';
 import { fmtIn, fmtPct } from '../../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';

@@ -3,7 +3,7 @@
 // every stack it appears on (each sample once, so the function's width is pprof's cum).
 // Clicking a caller or callee moves the sandwich to that function; the function is in
 // the URL (`sw`), so back/forward and copied links restore it.
-import type { Sandwich } from '../../../../server/src/model/views.js';
+import type { Sandwich } from '../../../../contract/views.js';
 import { clear, h } from '../../dom.js';
 import { fmtAuto, fmtPct1 } from '../../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
