@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listText } from '../../server/src/cli/list.js';
 import { peekText } from '../../server/src/cli/peek.js';
+import { tagsText } from '../../server/src/cli/tags.js';
 import { topText } from '../../server/src/cli/top.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -15,7 +16,7 @@ export const MANIFEST = path.join(REF_DIR, 'manifest.json');
 export interface RefCase {
   slug: string;
   name: string;
-  mode: 'top' | 'list' | 'peek' | 'dot';
+  mode: 'top' | 'list' | 'tags' | 'peek' | 'dot';
   input: string;
   args: string[];
   list?: string;
@@ -45,7 +46,9 @@ export function runOurs(c: RefCase): { out: string; warnings: string[]; error?: 
         ? listText([...c.args, c.list!, input])
         : c.mode === 'peek'
           ? peekText([...c.args, c.peek!, input], io)
-          : topText([...c.args, input], io);
+          : c.mode === 'tags'
+            ? tagsText([...c.args, input], io)
+            : topText([...c.args, input], io);
     return { out, warnings };
   } catch (e) {
     return { out: '', warnings, error: (e as Error).message };

@@ -42,3 +42,5 @@ import './views/insights/index.js';
 import './views/concepts/index.js';
 import './views/capture/index.js';
 import './views/callgraph/index.js';
+import './views/labels/index.js';
+import './views/goroutines/index.js';

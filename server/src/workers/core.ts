@@ -18,7 +18,8 @@ import { NotFoundError } from '../service/errors.js';
 import { createSourceReader } from '../source/index.js';
 import type { ProfileStore } from '../store/types.js';
 import { annotateSourceListing } from './source-ops.js';
-import { diffFlameBody, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
+import { diffFlameBody, diffTopBody, goroutinesBody, insightsBody, profileFiles } from './feature-ops.js';
+import { computeTags } from '../report/tags.js';
 import { ByteLru } from './lru.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
 
@@ -119,6 +120,12 @@ export class AnalysisCore {
       }
       case 'files':
         return { json: toJson(profileFiles(await this.load(task.id))) };
+      case 'tags':
+        return { json: toJson(computeTags(await this.load(task.id), task.query, { unit: task.unit, maxValues: task.maxValues })) };
+      case 'goroutines': {
+        const [p, base] = await Promise.all([this.load(task.id), task.baseId ? this.load(task.baseId) : undefined]);
+        return { json: toJson(goroutinesBody(task.id, p, task.filter, base, task.baseId)) };
+      }
     }
   }
 }

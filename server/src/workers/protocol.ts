@@ -19,6 +19,7 @@ export type AnalysisTask =
   | { op: 'peek'; id: string; query: Query; re: string; opts: PeekOptions }
   | { op: 'graph'; id: string; query: Query; opts: GraphOptions }
   | { op: 'sandwich'; id: string; query: Query; fn: string; minFraction?: number }
+  | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
   | FeatureTask;
 
 /**
@@ -35,7 +36,17 @@ export type FeatureTask =
   /** DiffFlameGraph of `id` against `baseId`. */
   | { op: 'diffFlame'; id: string; baseId: string; query: Query; opts: DiffOptions & { minFraction?: number; path?: string[] } }
   /** The distinct, non-empty source file names of the profile's functions (first appearance order). */
-  | { op: 'files'; id: string };
+  | { op: 'files'; id: string }
+  /** GoroutinesView of a goroutine dump or profile, grouped and filtered; against baseId when given. */
+  | { op: 'goroutines'; id: string; filter: GoroutineFilterWire; baseId?: string };
+
+/** GoroutineFilter as it crosses to a worker (the creator regexp as its source). */
+export interface GoroutineFilterWire {
+  state?: string;
+  minWait?: number;
+  creator?: string;
+  label?: string;
+}
 
 /** ingest: the profile's metadata (and the bytes handed back); others: the view as JSON text. */
 export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string };
