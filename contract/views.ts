@@ -103,6 +103,31 @@ export interface SourceRoutine {
   lines: SourceLine[];
   /** Set when the source file was not found: the paths tried. */
   missing?: { tried: string[]; hint: string };
+  /** Where the text came from (the "where this file came from" line); set when found. */
+  origin?: SourceOrigin;
+  /** Why the text may not be the one the binary was built from (shown above the listing). */
+  stale?: string[];
+}
+
+/** Resolution steps, in the order they are tried (server/src/source/index.ts). */
+export type SourceStep =
+  | 'archive'
+  | 'source-path'
+  | 'working-dir'
+  | 'module'
+  | 'workspace'
+  | 'replace'
+  | 'vendor'
+  | 'module-cache'
+  | 'goroot'
+  | 'samples';
+
+export interface SourceOrigin {
+  step: SourceStep;
+  /** One line for people, without server paths: "module cache, example.com/dep@v1.0.0". */
+  label: string;
+  /** The file read; left out on a shared server. */
+  path?: string;
 }
 
 export interface SourceListing {

@@ -96,7 +96,7 @@ export class AnalysisCore {
           config: this.config,
           getAttachment: (id: string, key: string) => this.store.getAttachment(id, key),
         };
-        const reader = await createSourceReader(task.id, this.config, env);
+        const reader = await createSourceReader(task.id, this.config, env, p);
         const listing = computeSourceListing(p, task.query, task.fn, reader);
         return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
       }
