@@ -107,8 +107,8 @@ export function parseGraphOptions(q: Raw): GraphOptions {
   if (ef !== undefined) opts.edgeFraction = ef;
   const trim = flag(q, 'trim');
   if (trim !== undefined) opts.trim = trim;
-  const unit = str(q, 'unit');
-  if (unit !== undefined && unit !== '') opts.unit = unit;
+  const unit = parseUnit(q);
+  if (unit !== undefined) opts.unit = unit;
   return opts;
 }
 
@@ -116,8 +116,8 @@ export function parseGraphOptions(q: Raw): GraphOptions {
 export function parsePeekOptions(q: Raw): PeekOptions {
   const opts: PeekOptions = {};
   if (flag(q, 'cum')) opts.sort = 'cum';
-  const unit = str(q, 'unit');
-  if (unit !== undefined && unit !== '') opts.unit = unit;
+  const unit = parseUnit(q);
+  if (unit !== undefined) opts.unit = unit;
   return opts;
 }
 
