@@ -9,6 +9,7 @@ import type { DiffOptions } from '../../../contract/diff.js';
 import type { ServerConfig } from '../service/config.js';
 import { HttpError, NotFoundError } from '../service/errors.js';
 import type { StoreConfig } from '../store/types.js';
+import type { ExportFormat, ExportView } from '../export/index.js';
 
 export type AnalysisTask =
   | { op: 'ingest'; id: string; bytes: Uint8Array }
@@ -19,6 +20,12 @@ export type AnalysisTask =
   | { op: 'peek'; id: string; query: Query; re: string; opts: PeekOptions }
   | { op: 'graph'; id: string; query: Query; opts: GraphOptions }
   | { op: 'sandwich'; id: string; query: Query; fn: string; minFraction?: number }
+  /** Forget a deleted profile: its decoded copy and everything derived from it. */
+  | { op: 'evict'; id: string }
+  /** A file of the current view (export/index.ts): folded stacks, speedscope JSON, filtered pprof. */
+  | { op: 'export'; id: string; query: Query; format: ExportFormat; name: string; view?: ExportView }
+  /** A sanitised copy (export/sanitise.ts): its report as JSON (preview), or its gzip bytes. */
+  | { op: 'sanitise'; id: string; modulePaths: boolean; preview: boolean }
   | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
   | FeatureTask;
 
@@ -49,7 +56,7 @@ export interface GoroutineFilterWire {
 }
 
 /** ingest: the profile's metadata (and the bytes handed back); others: the view as JSON text. */
-export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string };
+export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string } | { file: Uint8Array };
 
 export interface WireError {
   name: string;
