@@ -7,6 +7,7 @@ import {
   parsePeekOptions,
   parseQuery,
   parseTopOptions,
+  parseTopPage,
   parseUnit,
   positiveInt,
   required,
@@ -76,7 +77,13 @@ export function profilesRouter(service: ProfileService): Router {
       res.type('application/json').send(await service.view(build(info.id, req.query as RawQuery)));
     };
 
-  r.get('/api/profiles/:id/top', view((id, q) => ({ op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q) })));
+  r.get(
+    '/api/profiles/:id/top',
+    view((id, q) => {
+      const page = parseTopPage(q);
+      return { op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q), ...(page ? { page } : {}) };
+    }),
+  );
   r.get('/api/profiles/:id/flamegraph', view((id, q) => ({ op: 'flame', id, query: parseQuery(q), ...parseFlameOptions(q) })));
   r.get(
     '/api/profiles/:id/tags',
