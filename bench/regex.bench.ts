@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const inputs = [
   path.join(root, 'samples/largeheap/heap.pb.gz'),
-  path.resolve(root, '../shared/corpus/google-pprof/internal/proftest/testdata/large.cpu'),
+  path.resolve(root, 'tests/fixtures/corpus/google-pprof/internal/proftest/testdata/large.cpu'),
 ].filter((f) => existsSync(f));
 
 // Patterns valid in both engines with the same meaning.

@@ -1,5 +1,5 @@
 // Messages between the HTTP thread and analysis workers, and how errors cross over.
-import type { Query, TopOptions } from '../../../contract/query.js';
+import type { GraphOptions, PeekOptions, Query, TopOptions } from '../../../contract/query.js';
 import { QueryError } from '../model/query.js';
 import type { ProfileMeta } from '../../../contract/views.js';
 import { ProfileDecodeError, type DecodeErrorKind } from '../decode/errors.js';
@@ -18,6 +18,9 @@ export type AnalysisTask =
   | { op: 'top'; id: string; query: Query; opts: TopOptions; page?: { offset: number; limit: number } }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
+  | { op: 'peek'; id: string; query: Query; re: string; opts: PeekOptions }
+  | { op: 'graph'; id: string; query: Query; opts: GraphOptions }
+  | { op: 'sandwich'; id: string; query: Query; fn: string; minFraction?: number }
   /** Forget a deleted profile: its decoded copy and everything derived from it. */
   | { op: 'evict'; id: string }
   /** A file of the current view (export/index.ts): folded stacks, speedscope JSON, filtered pprof. */

@@ -88,6 +88,7 @@ export class FlameView {
   private svgBtn = h('button.btn', { type: 'button', title: 'Save the flame graph as shown (zoom, search, theme) as SVG', 'data-testid': 'export-svg' }, 'SVG');
   private pngBtn = h('button.btn', { type: 'button', title: 'Save the flame graph as shown as PNG', 'data-testid': 'export-png' }, 'PNG');
   private menu = h('div.menu', { role: 'menu', hidden: true });
+  private peekBtn = h('button.btn', { type: 'button', title: 'Callers and callees of the functions the search matches (pprof -peek)' }, 'Peek');
   private canvas: D3Flame;
   private data: FlameGraph | null = null;
   private key = '';
@@ -102,6 +103,7 @@ export class FlameView {
       'div.toolbar',
       null,
       h('div.search-wrap', null, this.searchInput, this.matchInfo),
+      this.peekBtn,
       this.orientBtn,
       this.sourceBtn,
       this.resetBtn,
@@ -124,6 +126,11 @@ export class FlameView {
     this.sourceBtn.addEventListener('click', () => {
       const f = this.canvas.focusNode;
       if (f && f.parent) this.ctx.openSource(f.data.name);
+    });
+    this.peekBtn.addEventListener('click', () => {
+      const re = this.searchInput.value || this.ctx.state().search;
+      if (re) this.ctx.setState({ view: 'peek', extra: { pk: re } });
+      else this.searchInput.focus();
     });
     document.addEventListener('click', () => this.hideMenu());
     document.addEventListener('keydown', (e) => {
@@ -422,6 +429,8 @@ export class FlameView {
     this.menu.append(h('div.menu-title', null, name));
     item('Show source', () => this.ctx.openSource(name));
     item('Zoom here', () => this.ctx.setState({ zoom: pathOf(node) }));
+    item('Peek callers and callees', () => this.ctx.setState({ view: 'peek', extra: { pk: re } }));
+    item('Sandwich', () => this.ctx.setState({ view: 'sandwich', extra: { sw: name } }));
     item('Focus on this function', () => this.ctx.setState({ focus: re, zoom: [] }));
     item('Ignore this function', () => {
       const cur = this.ctx.state().ignore;
