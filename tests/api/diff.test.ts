@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/src/http/server.js';
-import type { DiffFlameGraph, DiffTopReport } from '../../server/src/report/diff.js';
+import type { DiffTopReport } from '../../server/src/report/diff.js';
+import type { DiffFlameGraph } from '../../server/src/report/diff-flame.js';
 import { formatTopText } from '../../server/src/report/index.js';
 import { diffCases, refPath } from '../unit/diff-references.js';
 

@@ -13,7 +13,7 @@ import {
 import type { ProfileStore } from '../../store/types.js';
 import { NotFoundError, type ServerConfig } from '../context.js';
 import { annotateSourceListing, sourceReaderFor } from '../source-hook.js';
-import { diffFlameBody, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
+import { diffFlameJson, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
 import { ByteLru } from './lru.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
 
@@ -102,7 +102,7 @@ export class AnalysisCore {
       }
       case 'diffFlame': {
         const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);
-        return { json: toJson(diffFlameBody(task.id, task.baseId, newer, base, task.query, task.opts)) };
+        return { json: diffFlameJson(task.id, task.baseId, newer, base, task.query, task.opts) };
       }
       case 'files':
         return { json: toJson(profileFiles(await this.load(task.id))) };

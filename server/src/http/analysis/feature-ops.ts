@@ -7,7 +7,9 @@ import { computeInsights } from '../../insights/engine.js';
 import type { InsightsReport } from '../../insights/types.js';
 import type { Profile } from '../../model/profile.js';
 import type { Query, TopOptions } from '../../model/query.js';
-import { computeDiffFlameGraph, computeDiffTop, type DiffOptions } from '../../report/diff.js';
+import { computeDiffTop, type DiffOptions } from '../../report/diff.js';
+import { computeDiffFlameGraph } from '../../report/diff-flame.js';
+import { viewWithTreeToJson } from '../../report/tree-json.js';
 
 /**
  * Reports per decoded profile and sample type. Decoded profiles are cached by an LRU, so a
@@ -37,16 +39,16 @@ export function diffTopBody(id: string, baseId: string, newer: Profile, base: Pr
   return { id, base: baseId, ...computeDiffTop(newer, base, q, opts) };
 }
 
-/** Body of GET /api/profiles/:id/diff/flamegraph. */
-export function diffFlameBody(
+/** JSON text of GET /api/profiles/:id/diff/flamegraph (written without recursion: stacks may be 100,000 frames deep). */
+export function diffFlameJson(
   id: string,
   baseId: string,
   newer: Profile,
   base: Profile,
   q: Query,
   opts: DiffOptions & { minFraction?: number; path?: string[] },
-): object {
-  return { id, base: baseId, ...computeDiffFlameGraph(newer, base, q, opts) };
+): string {
+  return viewWithTreeToJson({ id, base: baseId, ...computeDiffFlameGraph(newer, base, q, opts) });
 }
 
 /** Distinct non-empty file names of the profile's functions, in order of first appearance. */

@@ -3,7 +3,7 @@
 import { Router, type Request, type Response } from 'express';
 import { IncompatibleProfilesError, type DiffMode } from '../../analysis/merge.js';
 import type { DiffOptions } from '../../report/diff.js';
-import { diffFlameBody, diffTopBody } from '../analysis/feature-ops.js';
+import { diffFlameJson, diffTopBody } from '../analysis/feature-ops.js';
 import type { AppContext, FeatureTask } from '../context.js';
 import { HttpError } from '../errors.js';
 import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
@@ -43,11 +43,9 @@ function baseOf(q: Raw): string {
 async function diffJson(ctx: AppContext, task: Extract<FeatureTask, { op: 'diffTop' | 'diffFlame' }>): Promise<string> {
   if (ctx.analyze) return ctx.analyze(task);
   const [newer, base] = await Promise.all([ctx.loadProfile(task.id), ctx.loadProfile(task.baseId)]);
-  const body =
-    task.op === 'diffTop'
-      ? diffTopBody(task.id, task.baseId, newer, base, task.query, task.opts)
-      : diffFlameBody(task.id, task.baseId, newer, base, task.query, task.opts);
-  return JSON.stringify(body);
+  return task.op === 'diffTop'
+    ? JSON.stringify(diffTopBody(task.id, task.baseId, newer, base, task.query, task.opts))
+    : diffFlameJson(task.id, task.baseId, newer, base, task.query, task.opts);
 }
 
 /** pprof's refusal, said so a person knows which two profiles did not fit and why. */

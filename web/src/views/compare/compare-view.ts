@@ -3,7 +3,8 @@
 // table (base, new, delta for flat and cum) as `go tool pprof -diff_base` / `-base`
 // computes them. All state (base, mode, normalisation, palette, zoom, sort) is in the URL.
 import { explainColumn } from '../../../../server/src/insights/explain.js';
-import type { DiffFlameGraph, DiffFlameNode, DiffTopReport, DiffTopRow } from '../../../../server/src/report/diff.js';
+import type { DiffTopReport, DiffTopRow } from '../../../../server/src/report/diff.js';
+import type { DiffFlameGraph, DiffFlameNode } from '../../../../server/src/report/diff-flame.js';
 import { api, getJson, uploadProfile, type StoredProfile } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import { fmtIn, fmtPct } from '../../fmt.js';

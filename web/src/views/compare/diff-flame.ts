@@ -1,7 +1,7 @@
 // Differential flame graph on a canvas: widths from the new profile, colours from the
 // change against the base (colors.ts). Click zooms into a frame (its ancestors stay
 // full width); the caller keeps the zoom path in the URL.
-import type { DiffFlameNode } from '../../../../server/src/report/diff.js';
+import type { DiffFlameNode } from '../../../../server/src/report/diff-flame.js';
 import { changeColor, relativeChange, type Palette } from './colors.js';
 
 export const ROW = 18;
