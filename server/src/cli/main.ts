@@ -10,8 +10,12 @@ import { runTop, type CliIO } from './top.js';
 export type Command = (args: string[], io: CliIO) => number | Promise<number>;
 
 export const COMMANDS: Record<string, { run: Command | (() => Promise<Command>); help: string }> = {
-  top: { run: runTop, help: 'top [flags] FILE       text report, as go tool pprof -top' },
+  top: { run: runTop, help: 'top [flags] FILE...    text report, as go tool pprof -top (several files: their merge)' },
   list: { run: runList, help: 'list [flags] REGEX FILE annotated source, as go tool pprof -list' },
+  merge: {
+    run: (args, io) => import('./merge.js').then((m) => m.runMerge(args, io)),
+    help: 'merge -o OUT FILE...   one pprof file summing the profiles, as go tool pprof FILE... (e.g. default.pgo)',
+  },
   // Loaded on demand so text commands do not pay for Express and the AWS SDK.
   serve: {
     run: (args, io) => import('./serve.js').then((m) => m.runServe(args, io)),
