@@ -67,7 +67,7 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
     async analyze(task: FeatureTask): Promise<string> {
       // Route by the stored size of the larger profile: a large pair stays on the worker
       // that holds it (and its memoised merge) instead of being decoded again elsewhere.
-      const ids = task.op === 'diffTop' || task.op === 'diffFlame' ? [task.id, task.baseId] : [task.id];
+      const ids = task.op === 'diffTop' || task.op === 'diffFlame' ? [task.id, task.baseId] : task.op === 'mergeShares' ? task.inputs : [task.id];
       let size = 0;
       for (const id of ids) {
         const info = isValidId(id) ? await store.info(id) : null;
@@ -77,6 +77,17 @@ export function createRuntime(store: ProfileStore, analyzer: Analyzer, config: S
       const out = await analyzer.run(task, size);
       if (!('json' in out)) throw new Error('analysis worker returned no view');
       return out.json;
+    },
+    async mergeProfiles(ids: string[]): Promise<Uint8Array> {
+      let size = 0;
+      for (const id of ids) {
+        const info = isValidId(id) ? await store.info(id) : null;
+        if (!info) throw new NotFoundError(`no profile with id ${id}`);
+        size = Math.max(size, info.size);
+      }
+      const out = await analyzer.run({ op: 'merge', id: ids[0]!, ids }, size);
+      if (!('bytes' in out) || !out.bytes) throw new Error('analysis worker returned no merged profile');
+      return out.bytes;
     },
     profileInfo(id: string) {
       return store.info(id);

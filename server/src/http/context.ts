@@ -41,6 +41,11 @@ export interface AppContext {
    * hand-built contexts (tests) may leave it out; routes then fall back to loadProfile.
    */
   analyze?(task: FeatureTask): Promise<string>;
+  /**
+   * The stored profiles `ids` merged as `go tool pprof A B C` merges them, as gzipped pprof
+   * bytes (to store with storeProfile). IncompatibleProfilesError when they do not fit.
+   */
+  mergeProfiles(ids: string[]): Promise<Uint8Array>;
   /** Stores raw bytes (validated by decoding first); returns the content-derived id. */
   storeProfile(bytes: Uint8Array, name: string): Promise<StoredProfileInfo>;
   /** Metadata of a stored profile, or null. */

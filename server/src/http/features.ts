@@ -7,11 +7,13 @@ import type { AppContext } from './context.js';
 import { captureRouter } from './routes/capture.js';
 import { diffRouter } from './routes/diff.js';
 import { insightsRouter } from './routes/insights.js';
+import { mergeRouter } from './routes/merge.js';
 import { sourcesRouter } from './routes/sources.js';
 
 export function featureRouters(ctx: AppContext): Router[] {
   return [
     diffRouter(ctx),
+    mergeRouter(ctx),
     captureRouter(ctx),
     sourcesRouter(ctx),
     insightsRouter(ctx),

@@ -13,6 +13,9 @@ import {
 import type { ProfileStore } from '../../store/types.js';
 import { NotFoundError, type ServerConfig } from '../context.js';
 import { annotateSourceListing, sourceReaderFor } from '../source-hook.js';
+import { combineProfiles } from '../../analysis/merge.js';
+import { encodeProfileGzip } from '../../encode/pprof.js';
+import { mergeShares } from '../../report/merge-shares.js';
 import { diffFlameJson, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
 import { ByteLru } from './lru.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
@@ -106,6 +109,14 @@ export class AnalysisCore {
       }
       case 'files':
         return { json: toJson(profileFiles(await this.load(task.id))) };
+      case 'merge': {
+        const merged = combineProfiles(await Promise.all(task.ids.map((id) => this.load(id))));
+        return { meta: profileMeta(merged), bytes: encodeProfileGzip(merged) };
+      }
+      case 'mergeShares': {
+        const inputs = await Promise.all(task.inputs.map((id) => this.load(id)));
+        return { json: toJson(mergeShares(task.inputs, inputs, task.query, task.path)) };
+      }
     }
   }
 }

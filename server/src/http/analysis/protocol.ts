@@ -16,6 +16,8 @@ export type AnalysisTask =
   | { op: 'top'; id: string; query: Query; opts: TopOptions }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
+  /** The sum of `ids` as pprof merges them (routed by `id`, the first), as gzipped pprof bytes. */
+  | { op: 'merge'; id: string; ids: string[] }
   | FeatureTask;
 
 /**
@@ -32,9 +34,11 @@ export type FeatureTask =
   /** DiffFlameGraph of `id` against `baseId`. */
   | { op: 'diffFlame'; id: string; baseId: string; query: Query; opts: DiffOptions & { minFraction?: number; path?: string[] } }
   /** The distinct, non-empty source file names of the profile's functions (first appearance order). */
-  | { op: 'files'; id: string };
+  | { op: 'files'; id: string }
+  /** Each input's value at a flame graph path (MergeShares), for the merged profile `id`. */
+  | { op: 'mergeShares'; id: string; inputs: string[]; query: Query; path: string[] };
 
-/** ingest: the profile's metadata (and the bytes handed back); others: the view as JSON text. */
+/** ingest and merge: the profile's metadata and bytes; others: the view as JSON text. */
 export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string };
 
 export interface WireError {

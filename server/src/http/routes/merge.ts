@@ -1,0 +1,79 @@
+// Merging stored profiles: POST /api/profiles/merge {ids} stores their sum (as
+// `go tool pprof A B C` merges them) and answers its id and link; the merged profile
+// remembers its inputs (attachment merge-inputs.json), and GET .../merge/inputs tells
+// how much each input contributes to a flame graph frame.
+import express, { Router, type Request, type Response } from 'express';
+import { IncompatibleProfilesError } from '../../analysis/merge.js';
+import type { AppContext } from '../context.js';
+import { HttpError } from '../errors.js';
+import { parseFlameOptions, parseQuery } from '../query-params.js';
+
+const INPUTS_KEY = 'merge-inputs.json';
+const MAX_INPUTS = 64;
+
+interface MergeInput {
+  id: string;
+  name: string;
+}
+
+function idsOf(body: unknown): string[] {
+  const ids = (body as { ids?: unknown } | null)?.ids;
+  if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) {
+    throw new HttpError(400, 'send a JSON body {"ids": ["<profile id>", "<profile id>", ...]} naming the stored profiles to merge');
+  }
+  if (ids.length < 2) throw new HttpError(400, `merging needs at least two profile ids, got ${ids.length}`);
+  if (ids.length > MAX_INPUTS) throw new HttpError(400, `at most ${MAX_INPUTS} profiles can be merged at once, got ${ids.length}`);
+  return ids as string[];
+}
+
+export function mergeRouter(ctx: AppContext): Router {
+  const r = Router();
+  const json = express.json({ limit: '16kb' });
+
+  r.post('/api/profiles/merge', json, async (req: Request, res: Response) => {
+    const ids = idsOf(req.body);
+    const inputs: MergeInput[] = [];
+    for (const id of ids) {
+      const info = await ctx.profileInfo(id);
+      if (!info) throw new HttpError(404, `no profile with id ${id}`);
+      inputs.push({ id, name: info.name });
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await ctx.mergeProfiles(ids);
+    } catch (e) {
+      if (e instanceof IncompatibleProfilesError) {
+        throw new HttpError(400, `cannot merge ${inputs.map((i) => `${i.name} (${i.id})`).join(', ')}: they are not the same kind of profile (${e.message})`);
+      }
+      throw e;
+    }
+    const name = `merge of ${inputs.length}: ${inputs.map((i) => i.name).join(' + ')}`;
+    const info = await ctx.storeProfile(bytes, name);
+    await ctx.putAttachment(info.id, INPUTS_KEY, new TextEncoder().encode(JSON.stringify({ inputs })));
+    res.status(201).json({ id: info.id, url: `/p/${info.id}`, name: info.name, type: info.type, inputs });
+  });
+
+  r.get('/api/profiles/:id/merge/inputs', async (req: Request<{ id: string }>, res: Response) => {
+    const id = req.params.id;
+    const q = req.query as Record<string, unknown>;
+    const path = parseFlameOptions(q).path ?? [];
+    const query = parseQuery(q);
+    if (!(await ctx.profileInfo(id))) throw new HttpError(404, `no profile with id ${id}`);
+    const stored = await ctx.getAttachment(id, INPUTS_KEY);
+    if (!stored) throw new HttpError(404, `profile ${id} was not made by merging stored profiles here`);
+    const { inputs } = JSON.parse(new TextDecoder().decode(stored)) as { inputs: MergeInput[] };
+    const shares = JSON.parse(await analyzeShares(ctx, id, inputs, query, path)) as { inputs: { id: string; value: number; total: number }[] };
+    res.json({
+      id,
+      ...shares,
+      inputs: shares.inputs.map((s, i) => ({ ...s, name: inputs[i]!.name })),
+    });
+  });
+
+  return r;
+}
+
+function analyzeShares(ctx: AppContext, id: string, inputs: MergeInput[], query: ReturnType<typeof parseQuery>, path: string[]): Promise<string> {
+  if (!ctx.analyze) throw new HttpError(503, 'per-input shares need the analysis pool');
+  return ctx.analyze({ op: 'mergeShares', id, inputs: inputs.map((i) => i.id), query, path });
+}
