@@ -41,3 +41,4 @@ import './views/compare/index.js';
 import './views/insights/index.js';
 import './views/concepts/index.js';
 import './views/capture/index.js';
+import './views/merge/index.js';
