@@ -32,7 +32,7 @@ export class MergePanel {
   private uploadBtn = h('button.btn', { type: 'button' }, 'Upload profiles…');
   private status = h('p.merge-status', { role: 'status' });
   private selected = new Set<string>();
-  private sharesKey = '';
+  private sharesKey: string | null = null;
   private isMerge: boolean | null = null;
 
   constructor(
