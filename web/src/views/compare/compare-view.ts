@@ -479,8 +479,11 @@ export class CompareView {
       this.crumbs.append(reset, ` ${cs.zoom.join(' › ')}`);
     }
     if (search) {
-      const n = canvases[canvases.length - 1]!.frames().filter((f) => f.match).length;
-      this.crumbs.append(h('span.compare-search-count', null, ` ${n} frame${n === 1 ? '' : 's'} match ${JSON.stringify(cs.search)}`));
+      const counts = canvases.map((f) => f.frames().filter((x) => x.match).length);
+      const said = counts.map((n) => `${n} frame${n === 1 ? '' : 's'}`);
+      this.crumbs.append(
+        h('span.compare-search-count', null, ` ${split ? `${said[0]} in base, ${said[1]} in new` : said[0]} match ${JSON.stringify(cs.search)}`),
+      );
     }
     if (g.droppedNodes) this.crumbs.append(h('span.muted', null, ` (${g.droppedNodes} frames under 0.05% of the total not drawn)`));
     if (canvases.some((f) => f.truncated)) this.crumbs.append(h('span.muted', null, ' (deeper frames not drawn: click a frame to zoom)'));

@@ -215,7 +215,8 @@ export class DiffFlameCanvas {
     // The zoomed frame itself, in combined mode, shows its own split too.
     const fp = this.placed[this.placed.length - 1]!;
     this.split(fp, scale);
-    if (this.sharedScale) fp.w = this.sizeOf(focus) * scale;
+    // On a shared scale the zoomed frame and its ancestors show this side's own size.
+    if (this.sharedScale) for (const p of this.placed) p.w = Math.min(width, this.sizeOf(p.node) * scale);
     let maxDepth = depth0;
     const stack: { n: DiffFlameNode; at: number; x0: number; depth: number }[] = [{ n: focus, at: this.placed.length - 1, x0: 0, depth: depth0 + 1 }];
     while (stack.length) {
