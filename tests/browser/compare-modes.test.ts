@@ -215,4 +215,18 @@ describe('Merge panel', () => {
     await page.screenshot({ path: join(SHOTS, 'merge-panel.png') });
     expect(page.errors).toEqual([]);
   });
+
+  it('uploads several files and merges them with this profile', async () => {
+    const page = await open(`/p/${ids.cpu}?panel=merge`);
+    await page.waitForSelector('.merge-pick input[type=checkbox]');
+    await page.setInputFiles('.merge-panel input[type=file]', [
+      { name: 'cpu.before.pb.gz', mimeType: 'application/octet-stream', buffer: sampleBytes('before-after/cpu.before.pb.gz') },
+      { name: 'cpu.after.pb.gz', mimeType: 'application/octet-stream', buffer: sampleBytes('before-after/cpu.after.pb.gz') },
+    ]);
+    await page.waitForURL((u) => u.pathname !== `/p/${ids.cpu}`, { timeout: 60_000 });
+    await page.waitForSelector('.merge-input');
+    const inputs = await page.$$eval('.merge-input', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.id));
+    expect(inputs).toEqual([ids.cpu, ids.before, ids.after]);
+    expect(page.errors).toEqual([]);
+  });
 });
