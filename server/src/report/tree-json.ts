@@ -9,8 +9,7 @@ const HOLE = '\u0000tree\u0000';
 
 /** One node's own fields as JSON, its children left open: `{"name":..,"children":[`. */
 function open(n: TreeNode): string {
-  const { children: _children, ...rest } = n;
-  const own = JSON.stringify(rest);
+  const own = JSON.stringify({ ...n, children: undefined });
   return `${own.length > 2 ? `${own.slice(0, -1)},` : '{'}"children":[`;
 }
 
