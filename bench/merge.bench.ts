@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { diffFlameJson } from '../server/src/http/analysis/feature-ops.js';
+import { diffFlameJson } from '../server/src/workers/feature-ops.js';
 import { deepProfile, DEPTH } from '../tests/unit/deep-stack.js';
 
 const root = resolve(import.meta.dirname, '..');

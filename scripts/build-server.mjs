@@ -30,9 +30,9 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-// Analysis worker threads (server/src/http/analysis/pool.ts looks for dist/analysis-worker.mjs).
+// Analysis worker threads (server/src/workers/pool.ts looks for dist/analysis-worker.mjs).
 await build({
-  entryPoints: [path.join(root, 'server/src/http/analysis/worker.ts')],
+  entryPoints: [path.join(root, 'server/src/workers/worker.ts')],
   outfile: path.join(root, 'dist/analysis-worker.mjs'),
   bundle: true,
   platform: 'node',

@@ -9,7 +9,8 @@ bash scripts/ensure-go.sh >/dev/null
 bash scripts/ensure-chromium.sh
 npm run --silent build
 bash scripts/make-references.sh
-npx tsc --noEmit -p tsconfig.json
+npm run --silent typecheck
+node scripts/check-cycles.mjs
 mkdir -p tests/.tmp
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=tests/.tmp/vitest.json "$@" || status=$?

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { decodeProfile } from '../../server/src/decode/index.js';
-import type { ServerConfig } from '../../server/src/http/context.js';
+import type { ServerConfig } from '../../server/src/service/config.js';
 import { startServer, type RunningServer } from '../../server/src/http/server.js';
 import type { Profile } from '../../server/src/model/profile.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeProfileGzip } from '../../server/src/encode/pprof.js';
 import { startServer, type RunningServer } from '../../server/src/http/server.js';
-import type { DiffFlameNode } from '../../server/src/report/diff-flame.js';
+import type { DiffFlameNode } from '../../contract/diff.js';
 import { deepProfile, DEPTH } from '../unit/deep-stack.js';
 let server: RunningServer;
 let dir: string;
@@ -17,8 +17,8 @@ let base = '';
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pprof-lens-diff-deep-'));
   server = await startServer({ port: 0, store: { backend: 'fs', dir }, workers: 0, samplesDir: null, log: () => {} });
-  newer = (await server.runtime.ctx.storeProfile(encodeProfileGzip(deepProfile([{ depth: DEPTH, value: 3 }])), 'deep.new.pb.gz')).id;
-  base = (await server.runtime.ctx.storeProfile(encodeProfileGzip(deepProfile([{ depth: DEPTH / 2, value: 5 }])), 'deep.base.pb.gz')).id;
+  newer = (await server.service.storeProfile(encodeProfileGzip(deepProfile([{ depth: DEPTH, value: 3 }])), 'deep.new.pb.gz')).id;
+  base = (await server.service.storeProfile(encodeProfileGzip(deepProfile([{ depth: DEPTH / 2, value: 5 }])), 'deep.base.pb.gz')).id;
 }, 120_000);
 
 afterAll(async () => {

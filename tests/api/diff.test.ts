@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/src/http/server.js';
-import type { DiffTopReport } from '../../server/src/report/diff.js';
-import type { DiffFlameGraph } from '../../server/src/report/diff-flame.js';
+import type { DiffFlameGraph, DiffTopReport } from '../../contract/diff.js';
 import { formatTopText } from '../../server/src/report/index.js';
 import { diffCases, refPath } from '../unit/diff-references.js';
 
@@ -31,7 +30,7 @@ beforeAll(async () => {
   const files = new Set<string>();
   for (const c of [...ok, ...refused]) files.add(c.newer).add(c.base);
   for (const f of files) {
-    const info = await server.runtime.ctx.storeProfile(new Uint8Array(readFileSync(f)), f);
+    const info = await server.service.storeProfile(new Uint8Array(readFileSync(f)), f);
     ids.set(f, info.id);
   }
 });

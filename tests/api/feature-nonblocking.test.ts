@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import { computeInsights } from '../../server/src/insights/engine.js';
-import type { DiffTopReport } from '../../server/src/report/diff.js';
+import type { DiffTopReport } from '../../contract/diff.js';
 import { formatTopText, prepareProfile } from '../../server/src/report/index.js';
 import type { RunningServer } from '../../server/src/http/server.js';
 import { diffCases, refPath } from '../unit/diff-references.js';

@@ -29,7 +29,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pprof-lens-merge-api-'));
   server = await startServer({ port: 0, store: { backend: 'fs', dir }, workers: 0, samplesDir: null, log: () => {} });
   for (const f of new Set([...inputsOf('samples.cpu.three'), ...inputsOf('refused.heap-cpu')])) {
-    ids.set(f, (await server.runtime.ctx.storeProfile(new Uint8Array(readFileSync(f)), f.split('/').pop()!)).id);
+    ids.set(f, (await server.service.storeProfile(new Uint8Array(readFileSync(f)), f.split('/').pop()!)).id);
   }
 });
 

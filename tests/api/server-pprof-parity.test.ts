@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatTopText } from '../../server/src/report/index.js';
-import type { TopReport } from '../../server/src/model/views.js';
+import type { TopReport } from '../../contract/views.js';
 import type { RunningServer } from '../../server/src/http/server.js';
 import { getJson, ROOT, sample, startTestServer, tempDir, uploadOk } from './server-helpers.js';
 

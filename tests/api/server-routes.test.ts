@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProfile, ProfileDecodeError } from '../../server/src/decode/index.js';
 import type { Profile } from '../../server/src/model/profile.js';
 import { computeFlameGraph, computeSourceListing, computeTop, prepareProfile, profileMeta } from '../../server/src/report/index.js';
-import { annotateSourceListing, sourceReaderFor } from '../../server/src/http/source-hook.js';
+import { createSourceReader } from '../../server/src/source/index.js';
+import { annotateSourceListing } from '../../server/src/workers/source-ops.js';
 import type { RunningServer } from '../../server/src/http/server.js';
 import { ID_PATTERN, profileId } from '../../server/src/store/id.js';
 import { getJson, sample, startTestServer, tempDir, upload, uploadOk } from './server-helpers.js';
@@ -188,8 +189,8 @@ describe('reading', () => {
   it('source listing equals the engine with the server\'s source reader and annotation', async () => {
     const r = await getJson(`${base}/api/profiles/${cpuId}/source?fn=main%5C.`);
     expect(r.status).toBe(200);
-    const env = { config: srv.runtime.ctx.config, getAttachment: srv.runtime.ctx.getAttachment };
-    const listing = computeSourceListing(cpu, {}, 'main\\.', await sourceReaderFor(cpuId, env));
+    const env = { config: srv.service.config, getAttachment: (id: string, key: string) => srv.service.getAttachment(id, key) };
+    const listing = computeSourceListing(cpu, {}, 'main\\.', await createSourceReader(cpuId, env.config, env));
     expect(r.body).toEqual(json(await annotateSourceListing(cpuId, listing, env)));
     expect((await getJson<{ error: string }>(`${base}/api/profiles/${cpuId}/source`)).status).toBe(400);
   });

@@ -144,8 +144,8 @@ describe('two server instances on one S3 store', () => {
     const [s1, s2] = await Promise.all([uploadOk(a.url, same), uploadOk(b.url, same)]);
     expect(s1).toBe(s2);
     // Attachments written through one instance are read through the other.
-    await a.runtime.ctx.putAttachment(idA, 'escape', new TextEncoder().encode('./main.go:3:6: can inline f'));
-    expect(new TextDecoder().decode((await b.runtime.ctx.getAttachment(idA, 'escape'))!)).toBe('./main.go:3:6: can inline f');
+    await a.service.putAttachment(idA, 'escape', new TextEncoder().encode('./main.go:3:6: can inline f'));
+    expect(new TextDecoder().decode((await b.service.getAttachment(idA, 'escape'))!)).toBe('./main.go:3:6: can inline f');
 
     const c = await mk();
     const listC = await getJson<{ total: number }>(`${c.url}/api/profiles`);

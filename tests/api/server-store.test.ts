@@ -5,8 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InProcessAnalyzer } from '../../server/src/http/analysis/pool.js';
-import { NotFoundError } from '../../server/src/http/context.js';
+import { NotFoundError } from '../../server/src/service/errors.js';
+import { InProcessAnalyzer } from '../../server/src/workers/analyzer.js';
 import type { RunningServer } from '../../server/src/http/server.js';
 import { FsProfileStore } from '../../server/src/store/fs-store.js';
 import { profileId } from '../../server/src/store/id.js';
@@ -53,7 +53,7 @@ describe('fs store through the server', () => {
     const a = await start(t.dir);
     const ids = [];
     for (const f of files) ids.push(await uploadOk(a.url, sample(f), f));
-    await a.runtime.ctx.putAttachment(ids[0], 'escape', new TextEncoder().encode('./main.go:10:6: can inline f'));
+    await a.service.putAttachment(ids[0], 'escape', new TextEncoder().encode('./main.go:10:6: can inline f'));
     const listA = await getJson(`${a.url}/api/profiles`);
     const topA = await getJson(`${a.url}/api/profiles/${ids[0]}/top`);
     await a.close();
@@ -67,7 +67,7 @@ describe('fs store through the server', () => {
       const raw = await fetch(`${b.url}/api/profiles/${id}/raw`);
       expect(new Uint8Array(await raw.arrayBuffer())).toEqual(sample(files[i]));
     }
-    const att = await b.runtime.ctx.getAttachment(ids[0], 'escape');
+    const att = await b.service.getAttachment(ids[0], 'escape');
     expect(new TextDecoder().decode(att!)).toBe('./main.go:10:6: can inline f');
   });
 
@@ -148,27 +148,29 @@ describe('fs store through the server', () => {
     const t = tempDir();
     cleanups.push(() => t.remove());
     const s = await start(t.dir, { workers: 0 });
-    const core = (s.runtime.analyzer as InProcessAnalyzer).core;
+    const core = (s.service.analyzer as InProcessAnalyzer).core;
     const id = await uploadOk(s.url, sample('cpu/cpu.pb.gz'));
     expect(core.decodes).toBe(1);
     for (const q of ['top', 'top?n=2', 'flamegraph', 'flamegraph?minFraction=0.1', 'top?cum=1', '']) {
       expect((await fetch(`${s.url}/api/profiles/${id}/${q}`)).status).toBe(200);
     }
     expect(core.decodes).toBe(1);
-    const ctx = s.runtime.ctx;
+    const ctx = s.service;
     await expect(ctx.putAttachment('a'.repeat(32), 'x', new Uint8Array(1))).rejects.toBeInstanceOf(NotFoundError);
     await expect(ctx.putAttachment(id, '../escape', new Uint8Array(1))).rejects.toThrow(/invalid attachment/);
     expect(await ctx.getAttachment(id, '../../profiles')).toBeNull();
     expect(await ctx.getAttachment('../x', 'escape')).toBeNull();
-    await expect(ctx.loadProfile('not-an-id')).rejects.toBeInstanceOf(NotFoundError);
-    const p1 = await ctx.loadProfile(id);
-    expect(await ctx.loadProfile(id)).toBe(p1);
+    await expect(ctx.info('not-an-id')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(core.load('a'.repeat(32))).rejects.toBeInstanceOf(NotFoundError);
+    const p1 = await core.load(id);
+    expect(await core.load(id)).toBe(p1);
+    expect(core.decodes).toBe(1);
   });
 });
 
 describe('decoded-profile LRU', () => {
   it('evicts least recently used entries beyond the byte budget, keeps the newest', async () => {
-    const { ByteLru } = await import('../../server/src/http/analysis/lru.js');
+    const { ByteLru } = await import('../../server/src/workers/lru.js');
     const lru = new ByteLru<string>(100);
     lru.set('a', 'A', 40);
     lru.set('b', 'B', 40);
@@ -183,7 +185,7 @@ describe('decoded-profile LRU', () => {
   });
 
   it('sizes entries from the inflated size of gzip input', async () => {
-    const { estimateDecodedBytes } = await import('../../server/src/http/analysis/core.js');
+    const { estimateDecodedBytes } = await import('../../server/src/workers/core.js');
     const gz = sample('largeheap/heap.pb.gz');
     const inflated = (await import('node:zlib')).gunzipSync(gz).length;
     expect(estimateDecodedBytes(gz)).toBe(inflated * 20 + 64 * 1024);

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiffFlameGraph, DiffFlameNode } from '../../server/src/report/diff-flame.js';
+import type { DiffFlameGraph, DiffFlameNode } from '../../contract/diff.js';
 import { sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
 
 interface Frame {

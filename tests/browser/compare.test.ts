@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/src/http/server.js';
-import type { DiffTopReport } from '../../server/src/report/diff.js';
+import type { DiffTopReport } from '../../contract/diff.js';
 import { diffCases, refPath, ROOT } from '../unit/diff-references.js';
 
 const SHOTS = join(ROOT, 'tests/.screenshots');
@@ -35,7 +35,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pprof-lens-compare-ui-'));
   server = await startServer({ port: 0, store: { backend: 'fs', dir }, workers: 0, samplesDir: null, webRoot: WEB, log: () => {} });
   for (const [k, f] of Object.entries(FILES)) {
-    ids[k] = (await server.runtime.ctx.storeProfile(new Uint8Array(readFileSync(join(ROOT, f))), f.split('/').pop()!)).id;
+    ids[k] = (await server.service.storeProfile(new Uint8Array(readFileSync(join(ROOT, f))), f.split('/').pop()!)).id;
   }
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   mkdirSync(SHOTS, { recursive: true });

@@ -9,12 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  COLUMN_EXPLANATIONS_BY_KIND,
-  explainColumn,
-  explainSampleType,
-} from '../../server/src/insights/explain.js';
-import type { ProfileMeta } from '../../server/src/model/views.js';
+import { COLUMN_EXPLANATIONS_BY_KIND, explainColumn, explainSampleType } from '../../contract/explain.js';
+import type { ProfileMeta } from '../../contract/views.js';
 import { startLiveService, type LiveService } from '../api/capture-env.js';
 import { sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
 

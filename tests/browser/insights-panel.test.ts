@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { insightsRouter } from '../../server/src/http/routes/insights.js';
 import { errorHandler } from '../../server/src/http/errors.js';
-import { NotFoundError, type AppContext } from '../../server/src/http/context.js';
+import { serviceWith, type TestService } from '../service-harness.js';
 import { computeInsights } from '../../server/src/insights/engine.js';
 import { GO_VERSIONS_DIR, ROOT, load } from '../unit/insights-helpers.js';
 
@@ -23,6 +23,7 @@ const FILES: Record<string, string> = {
 let server: Server;
 let base = '';
 let browser: Browser;
+let svc: TestService;
 
 const HTML = `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="/h.css">
 <style>:root{--bg:#fff;--fg:#1d1d1f;--muted:#666;--border:#d0d0d0;--accent:#1565c0;--panel-bg:#f6f6f8}
@@ -42,18 +43,13 @@ beforeAll(async () => {
   });
   const js = out.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
   const css = out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
-  const ctx = {
-    async loadProfile(id: string) {
-      if (!FILES[id]) throw new NotFoundError(`no profile ${id}`);
-      return load(FILES[id]);
-    },
-  } as unknown as AppContext;
+  svc = await serviceWith(FILES);
   const app = express();
   app.set('query parser', 'simple');
   app.get('/h.js', (_q, r) => r.type('js').send(js));
   app.get('/h.css', (_q, r) => r.type('css').send(css));
   app.get('/', (_q, r) => r.type('html').send(HTML));
-  app.use(insightsRouter(ctx));
+  app.use(insightsRouter(svc.service));
   app.use(errorHandler);
   server = await new Promise<Server>((res) => {
     const s = app.listen(0, '127.0.0.1', () => res(s));
@@ -66,6 +62,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((r) => server?.close(r));
+  await svc?.close();
 });
 
 async function open(query: string): Promise<Page> {
@@ -79,7 +76,7 @@ async function open(query: string): Promise<Page> {
 
 describe('Insights panel (browser)', () => {
   it('lists the findings, and a click highlights their frames and opens the concept', async () => {
-    const page = await open('id=goroutine');
+    const page = await open(`id=${svc.ids.goroutine}`);
     await page.waitForSelector('.insight');
     const expected = computeInsights(load(FILES.goroutine));
     const titles = await page.$$eval('.insight .insight-text', (els) => els.map((e) => e.textContent));
@@ -108,13 +105,13 @@ describe('Insights panel (browser)', () => {
   });
 
   it('shows heap findings for the sample type in the URL and reports bad ones', async () => {
-    const page = await open('id=allocs&si=alloc_space');
+    const page = await open(`id=${svc.ids.allocs}&si=alloc_space`);
     await page.waitForSelector('.insight');
     await page.click('.insight:first-child button.insight-title');
     await page.waitForSelector('.insights-concept .concept');
     await page.screenshot({ path: join(SHOTS, 'insights-panel-allocs.png'), fullPage: true });
     await page.close();
-    const bad = await open('id=allocs&si=bogus');
+    const bad = await open(`id=${svc.ids.allocs}&si=bogus`);
     await bad.waitForFunction(() => /Insights unavailable/.test(document.querySelector('.insights-status')?.textContent ?? ''));
     expect(await bad.textContent('.insights-status')).toMatch(/unknown sample type "bogus"/);
     await bad.close();

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scaledLabel } from '../../server/src/report/format.js';
+import { scaledLabel } from '../../contract/format.js';
 import { sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
 
 interface Decision {

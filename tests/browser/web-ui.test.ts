@@ -6,8 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { percentage, scaledLabel } from '../../server/src/report/format.js';
-import type { TopReport } from '../../server/src/model/views.js';
+import { percentage, scaledLabel } from '../../contract/format.js';
+import type { TopReport } from '../../contract/views.js';
 import { hostileProfile, manyFunctionsProfile, ROOT, sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
 
 interface Frame {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONCEPTS, getConcept, listConcepts } from '../../server/src/insights/concepts/index.js';
-import { EXPLAINED_SAMPLE_TYPES, explainColumn, explainSampleType } from '../../server/src/insights/explain.js';
+import { EXPLAINED_SAMPLE_TYPES, explainColumn, explainSampleType } from '../../contract/explain.js';
 import { ROOT } from './insights-helpers.js';
 import { SHARED_DIR } from '../shared-dir.js';
 
@@ -100,7 +100,7 @@ describe('explanations of the numbers', () => {
   });
 
   it('explain.ts and the concept modules have no node imports (the web bundle imports them)', () => {
-    const files = ['server/src/insights/explain.ts', 'server/src/insights/types.ts', ...readdirSync(join(ROOT, 'server/src/insights/concepts')).map((f) => `server/src/insights/concepts/${f}`)];
+    const files = ['contract/explain.ts', 'contract/insights.ts', ...readdirSync(join(ROOT, 'server/src/insights/concepts')).map((f) => `server/src/insights/concepts/${f}`)];
     for (const f of files) {
       const src = readFileSync(join(ROOT, f), 'utf8');
       expect(src, f).not.toMatch(/from ['"](node:|fs|path|express)/);

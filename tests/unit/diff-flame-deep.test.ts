@@ -2,8 +2,9 @@
 // nothing in the path recurses (issue 12: 8,000+ frames answered "Maximum call stack
 // size exceeded"). The profiles are built in memory: one function per frame.
 import { describe, expect, it } from 'vitest';
-import { computeDiffFlameGraph, type DiffFlameNode } from '../../server/src/report/diff-flame.js';
-import { diffFlameJson } from '../../server/src/http/analysis/feature-ops.js';
+import { computeDiffFlameGraph } from '../../server/src/report/diff-flame.js';
+import type { DiffFlameNode } from '../../contract/diff.js';
+import { diffFlameJson } from '../../server/src/workers/feature-ops.js';
 import { deepProfile, DEPTH } from './deep-stack.js';
 
 describe('differential flame tree of a 100,000-frame stack', () => {

@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Query, TopOptions } from '../../server/src/model/query.js';
-import type { DiffOptions } from '../../server/src/report/diff.js';
+import type { Query, TopOptions } from '../../contract/query.js';
+import type { DiffOptions } from '../../contract/diff.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const REF_DIR = join(ROOT, 'tests/.references/diff');

@@ -6,8 +6,9 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import type { Profile } from '../../server/src/model/profile.js';
-import type { Query } from '../../server/src/model/query.js';
-import { computeDiffTop, type DiffOptions } from '../../server/src/report/diff.js';
+import type { Query } from '../../contract/query.js';
+import { computeDiffTop } from '../../server/src/report/diff.js';
+import type { DiffOptions } from '../../contract/diff.js';
 import { formatTopText } from '../../server/src/report/index.js';
 import { diffCases, optionsFor, refPath, ROOT } from './diff-references.js';
 

@@ -38,7 +38,7 @@ export function runOurs(c: RefCase): { out: string; warnings: string[]; error?: 
   const cwd = process.cwd();
   try {
     process.chdir(ROOT);
-    const out = c.mode === 'list' ? listText([...c.args, c.list!, input], io) : topText([...c.args, input], io);
+    const out = c.mode === 'list' ? listText([...c.args, c.list!, input]) : topText([...c.args, input], io);
     return { out, warnings };
   } catch (e) {
     return { out: '', warnings, error: (e as Error).message };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import type { Profile } from '../../server/src/model/profile.js';
-import type { FlameNode } from '../../server/src/model/views.js';
+import type { FlameNode } from '../../contract/views.js';
 import { computeFlameGraph, computeTop, prepareProfile, resolveSampleIndex } from '../../server/src/report/index.js';
 import { ROOT } from './engine-references.js';
 

@@ -1,11 +1,11 @@
-// report/format.ts against Go itself: scripts/make-references.sh runs
+// contract/format.ts against Go itself: scripts/make-references.sh runs
 // scripts/format-golden/main.go, which prints Go's %.2f / %.2g / %5.2g%% for a fixed
 // set of doubles (exact binary ties such as k/8 and k/64, values next to rounding
 // boundaries, exponent-form magnitudes, pseudo-random values).
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { goFixed, goG, percentage, scale, scaledLabel } from '../../server/src/report/format.js';
+import { goFixed, goG, percentage, scale, scaledLabel } from '../../contract/format.js';
 import { REF_DIR } from './engine-references.js';
 
 const GOLDEN = path.join(REF_DIR, 'format-go.json');

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import { computeInsights } from '../../server/src/insights/engine.js';
-import type { Finding, InsightsReport } from '../../server/src/insights/types.js';
+import type { Finding, InsightsReport } from '../../contract/insights.js';
 import type { Profile } from '../../server/src/model/profile.js';
 import { SHARED_DIR } from '../shared-dir.js';
 

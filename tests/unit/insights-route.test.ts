@@ -1,6 +1,6 @@
 // HTTP contract of the insights router, mounted on a bare Express app with a
 // context that serves real profiles from the Go corpus.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import express from 'express';
 import request from 'supertest';
 import { join } from 'node:path';
@@ -9,25 +9,26 @@ import { tmpdir } from 'node:os';
 import { uiRouter } from '../../server/src/http/ui.js';
 import { insightsRouter } from '../../server/src/http/routes/insights.js';
 import { errorHandler } from '../../server/src/http/errors.js';
-import { NotFoundError, type AppContext } from '../../server/src/http/context.js';
-import { GO_VERSIONS_DIR, load } from './insights-helpers.js';
+import { serviceWith, type TestService } from '../service-harness.js';
+import { GO_VERSIONS_DIR } from './insights-helpers.js';
 
 const FILES: Record<string, string> = {
   goroutine: join(GO_VERSIONS_DIR, '1.26/goroutine.pb.gz'),
   allocs: join(GO_VERSIONS_DIR, '1.26/allocs.pb.gz'),
 };
 
+let svc: TestService;
+let ids: Record<string, string>;
+beforeAll(async () => {
+  svc = await serviceWith(FILES);
+  ids = svc.ids;
+});
+afterAll(() => svc.close());
+
 function app() {
-  const ctx = {
-    config: { shared: false, sourcePaths: [], trimPaths: [], allowTargets: [], maxUploadBytes: 1 << 20, maxInflatedBytes: 1 << 28 },
-    async loadProfile(id: string) {
-      if (!FILES[id]) throw new NotFoundError(`no profile ${id}`);
-      return load(FILES[id]);
-    },
-  } as unknown as AppContext;
   const a = express();
   a.set('query parser', 'simple');
-  a.use(insightsRouter(ctx));
+  a.use(insightsRouter(svc.service));
   a.use(errorHandler);
   return a;
 }
@@ -47,19 +48,19 @@ describe('UI shell for concept pages', () => {
 
 describe('insights routes', () => {
   it('GET /api/profiles/:id/insights returns findings', async () => {
-    const res = await request(app()).get('/api/profiles/goroutine/insights').expect(200);
-    expect(res.body.id).toBe('goroutine');
+    const res = await request(app()).get(`/api/profiles/${ids.goroutine}/insights`).expect(200);
+    expect(res.body.id).toBe(ids.goroutine);
     expect(res.body.kind).toBe('goroutine');
     expect(res.body.findings[0].rule).toBe('goroutine.leak');
     expect(res.body.findings[0].functions[0].name).toBe('main.leakSend');
   });
 
   it('honours ?si= and rejects an unknown sample type with 400 JSON', async () => {
-    const ok = await request(app()).get('/api/profiles/allocs/insights?si=alloc_objects').expect(200);
+    const ok = await request(app()).get(`/api/profiles/${ids.allocs}/insights?si=alloc_objects`).expect(200);
     expect(ok.body.sampleType.type).toBe('alloc_objects');
-    const bad = await request(app()).get('/api/profiles/allocs/insights?si=nope').expect(400);
+    const bad = await request(app()).get(`/api/profiles/${ids.allocs}/insights?si=nope`).expect(400);
     expect(bad.body.error).toMatch(/unknown sample type "nope"/);
-    const twice = await request(app()).get('/api/profiles/allocs/insights?si=a&si=b').expect(400);
+    const twice = await request(app()).get(`/api/profiles/${ids.allocs}/insights?si=a&si=b`).expect(400);
     expect(twice.body.error).toMatch(/given once/);
   });
 

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { topText } from '../../server/src/cli/top.js';
 import { decodeProfile } from '../../server/src/decode/index.js';
-import { formatGoTime } from '../../server/src/report/format.js';
+import { formatGoTime } from '../../server/src/report/go-time.js';
 import { firstDiff, ROOT } from './engine-references.js';
 
 process.env.TZ = 'UTC';

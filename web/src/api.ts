@@ -1,6 +1,6 @@
 // Thin typed client for the HTTP API (team/API.md). Errors carry the server's
 // `{"error": "..."}` message.
-import type { FlameGraph, SourceListing, TopReport } from '../../server/src/model/views.js';
+import type { FlameGraph, SourceListing, TopReport } from '../../contract/views.js';
 import type { ProfileInfo } from './registry.js';
 
 export class ApiError extends Error {

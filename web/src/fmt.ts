@@ -1,7 +1,7 @@
 // Number formatting for the UI. pprof's own rules (one unit per report, %.2f with
-// half-even ties, Percentage's %5.2g) live in server/src/report/format.ts; this
+// half-even ties, Percentage's %5.2g) live in contract/format.ts; this
 // module adapts them to the UI's needs (trimmed strings, flame-graph tooltips).
-import * as pf from '../../server/src/report/format.js';
+import * as pf from '../../contract/format.js';
 
 /** A value in the report's single unit, as pprof prints it in -top ("1.20s", "512kB"). */
 export function fmtIn(value: number, fromUnit: string, toUnit: string): string {

@@ -1,8 +1,8 @@
 // The registry behind web/src/features.ts (see the documentation block there).
 // Kept in its own module so feature modules can register while features.ts is
 // still importing them (ES module cycles would otherwise hit uninitialised bindings).
-import type { ProfileMeta } from '../../server/src/model/views.js';
-import type { Granularity } from '../../server/src/model/query.js';
+import type { ProfileMeta } from '../../contract/views.js';
+import type { Granularity } from '../../contract/query.js';
 
 /** ProfileMeta as GET /api/profiles/:id returns it (meta plus store info). */
 export interface ProfileInfo extends ProfileMeta {

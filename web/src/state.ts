@@ -1,6 +1,6 @@
 // ProfileState <-> URL query. Short keys keep shared links readable; defaults are
 // left out so a plain /p/:id means "flame graph, default sample type".
-import { GRANULARITIES, type Granularity } from '../../server/src/model/query.js';
+import { GRANULARITIES, queryParams, type Granularity } from '../../contract/query.js';
 import type { ProfileState } from './registry.js';
 
 const KEYS: Record<Exclude<keyof ProfileState, 'extra'>, string> = {
@@ -112,15 +112,15 @@ export function mergeState(s: ProfileState, partial: Partial<ProfileState>): Pro
 
 /** API query for the data-affecting part of the state. */
 export function apiParams(s: ProfileState): URLSearchParams {
-  const q = new URLSearchParams();
-  if (s.si) q.set('si', s.si);
-  if (s.granularity) q.set('granularity', s.granularity);
-  if (s.focus) q.set('focus', s.focus);
-  if (s.ignore) q.set('ignore', s.ignore);
-  if (s.hide) q.set('hide', s.hide);
-  if (s.show) q.set('show', s.show);
-  if (s.showFrom) q.set('showFrom', s.showFrom);
-  return q;
+  return queryParams({
+    sampleIndex: s.si,
+    granularity: s.granularity || undefined,
+    focus: s.focus,
+    ignore: s.ignore,
+    hide: s.hide,
+    show: s.show,
+    showFrom: s.showFrom,
+  });
 }
 
 /** pprof's QuoteMeta for an exact-match regexp of a name. */

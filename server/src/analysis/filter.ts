@@ -2,7 +2,7 @@
 // show_from, tagfocus/tagignore, prune_from. Each rewrites the Work in place and
 // reports pprof's "<Option> expression matched no samples" warnings.
 import type { Line, Location } from '../model/profile.js';
-import type { Query } from '../model/query.js';
+import type { Query } from '../../../contract/query.js';
 import { compileOption } from './regex.js';
 import { simplifyFunc } from './prune.js';
 import { compileTagFilter, numLabelUnits } from './tagfilter.js';

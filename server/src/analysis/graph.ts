@@ -1,7 +1,7 @@
 // pprof's graph (internal/graph): nodes keyed by NodeInfo after granularity
 // aggregation; cum counted once per node per sample, flat to the innermost line
 // of the leaf location; in-edges (for inline labels) computed over a kept set.
-import type { Granularity } from '../model/query.js';
+import type { Granularity } from '../../../contract/query.js';
 import type { Line, Location } from '../model/profile.js';
 import { baseName, cleanPath, trimPath } from './paths.js';
 import type { Work } from './work.js';

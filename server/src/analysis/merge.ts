@@ -2,8 +2,10 @@
 // CompatibilizeSampleTypes, unit scaling between profiles (ScaleProfiles), Normalize,
 // Scale/ScaleN, Merge (Compact-style keying of samples, locations, functions and
 // mappings) and the `pprof::base=true` label. Pure functions: inputs are never mutated.
-import type { Func, Line, Location, Mapping, Profile, Sample, ValueType } from '../model/profile.js';
-import { sameUnitFamily, scale as measurementScale } from '../report/format.js';
+import type { Func, Line, Location, Mapping, Profile, Sample } from '../model/profile.js';
+import type { DiffMode } from '../../../contract/diff.js';
+import type { ValueType } from '../../../contract/views.js';
+import { sameUnitFamily, scale as measurementScale } from '../../../contract/format.js';
 
 /** Label pprof puts on every diff-base sample; the report total counts only those. */
 export const DIFF_BASE_LABEL = 'pprof::base';
@@ -15,8 +17,6 @@ export class IncompatibleProfilesError extends Error {
     this.name = 'IncompatibleProfilesError';
   }
 }
-
-export type DiffMode = 'diff_base' | 'base';
 
 export interface CombineOptions {
   /** diff_base: base samples labelled, percentages relative to the base; base: plain subtraction. */
@@ -109,7 +109,7 @@ export function scale(p: Profile, ratio: number): Profile {
   return scaleN(p, p.sampleType.map(() => ratio));
 }
 
-// Units: pprof's measurement tables live in report/format.ts.
+// Units: pprof's measurement tables live in contract/format.ts.
 
 /** measurement.Scale(1, from, to) for a known pair, else 1 (pprof leaves unknown units alone). */
 function unitRatio(from: string, to: string): number {

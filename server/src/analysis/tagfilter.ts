@@ -1,7 +1,7 @@
 // pprof -tagfocus / -tagignore (driver compileTagFilter, parseTagFilterRange).
 import type { Profile, Sample } from '../model/profile.js';
 import { QueryError } from '../model/query.js';
-import { scale } from '../report/format.js';
+import { scale } from '../../../contract/format.js';
 import { translateGoRegexp } from './regex.js';
 
 /** pprof identifyNumLabelUnits: per key the first non-empty unit, else bytes for alignment/request, else the key. */

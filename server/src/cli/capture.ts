@@ -6,7 +6,8 @@ import { makePolicy } from '../live/address-policy.js';
 import { CaptureError } from '../live/errors.js';
 import { CaptureManager, type CaptureRequest } from '../live/manager.js';
 import { resolveCapture } from '../live/target-url.js';
-import { DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_UPLOAD_BYTES, startServer } from '../http/server.js';
+import { startServer } from '../http/server.js';
+import { DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_UPLOAD_BYTES } from '../service/config.js';
 import { parseServeArgs, ServeUsageError, tryOpenBrowser, SERVE_USAGE, type ServeIO } from './serve.js';
 
 export const CAPTURE_USAGE = `usage: pprof-lens capture URL [flags]   (or: pprof-lens URL [flags])
@@ -95,7 +96,7 @@ export async function runCapture(args: string[], io: ServeIO): Promise<number> {
     maxBytes: config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     maxInflatedBytes: config.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES,
     async store(bytes, name) {
-      if (server) return server.runtime.ctx.storeProfile(bytes, name);
+      if (server) return server.service.storeProfile(bytes, name);
       saved = bytes;
       return { id: '', name };
     },

@@ -1,6 +1,6 @@
 // pprof-style flag parsing shared by `top` and `list`: -flag=value, -flag value,
 // --flag, and bare booleans, exactly the subset of go tool pprof's flags we support.
-import type { Granularity, Query, TopOptions } from '../model/query.js';
+import type { Granularity, Query, TopOptions } from '../../../contract/query.js';
 
 export class UsageError extends Error {
   constructor(message: string) {

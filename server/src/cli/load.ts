@@ -5,7 +5,7 @@ import { decodeProfile } from '../decode/index.js';
 import { combineProfiles, IncompatibleProfilesError } from '../analysis/merge.js';
 import { UsageError } from './flags.js';
 
-export function loadProfile(file: string): Profile {
+export function readProfileFile(file: string): Profile {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -21,7 +21,7 @@ export function loadProfile(file: string): Profile {
  * One file is returned as decoded. Incompatible files are a UsageError naming them.
  */
 export function loadMerged(files: string[]): Profile {
-  const ps = files.map(loadProfile);
+  const ps = files.map(readProfileFile);
   if (ps.length === 1) return ps[0]!;
   try {
     return combineProfiles(ps);

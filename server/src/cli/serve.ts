@@ -2,7 +2,8 @@
 // port, print and try to open the link, as `go tool pprof -http` does).
 import { spawn } from 'node:child_process';
 import { storeConfigFromEnv } from '../store/index.js';
-import { DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_UPLOAD_BYTES, startServer, type RunningServer, type StartOptions } from '../http/server.js';
+import { startServer, type RunningServer, type StartOptions } from '../http/server.js';
+import { DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_UPLOAD_BYTES } from '../service/config.js';
 
 export interface ServeIO {
   out(s: string): void;
@@ -146,10 +147,10 @@ function waitForSignal(server: RunningServer): Promise<number> {
 
 async function serveWith(parsed: ParsedServe, io: ServeIO, openFirst: boolean): Promise<number> {
   const server = await startServer({ ...parsed.opts, log: (l) => io.err(l + '\n') });
-  const total = (await server.runtime.store.list()).length;
+  const total = (await server.service.store.list()).length;
   const st = parsed.opts.store;
   const where = st.backend === 'fs' ? `fs ${st.dir}` : `s3 ${st.endpoint ?? 'aws'} bucket ${st.bucket}`;
-  io.out(`pprof-lens: serving ${total} profile(s) at ${server.url}/ (store: ${where}; ${server.runtime.analyzer.workers} analysis workers)\n`);
+  io.out(`pprof-lens: serving ${total} profile(s) at ${server.url}/ (store: ${where}; ${server.service.analyzer.workers} analysis workers)\n`);
   if (openFirst && server.preloaded.length > 0) {
     const link = `${server.url}/p/${server.preloaded[0].id}`;
     io.out(`${link}\n`);

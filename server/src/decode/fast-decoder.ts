@@ -7,7 +7,8 @@
 // profile.sample). It produces the same model as
 // the protobufjs reference decoder (tests compare the two on every corpus profile)
 // and enforces pprof's validity rules (profile/encode.go postDecode, profile.go CheckValid).
-import type { Func, Line, Location, Mapping, Profile, SampleColumns, ValueType } from '../model/profile.js';
+import type { Func, Line, Location, Mapping, Profile, SampleColumns } from '../model/profile.js';
+import type { ValueType } from '../../../contract/views.js';
 import { attachColumns } from './columns.js';
 import { ProfileDecodeError } from './errors.js';
 import { finishProfile } from './finish.js';

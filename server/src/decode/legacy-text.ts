@@ -5,7 +5,8 @@
 // frame address is decremented by one (it points after the call), values of sampled
 // heap profiles are un-sampled, and an optional memory-map section supplies mappings.
 // The results are checked against the corpus `.string` goldens (= `pprof -raw`).
-import type { Func, Location, Mapping, Profile, Sample, ValueType } from '../model/profile.js';
+import type { Func, Location, Mapping, Profile, Sample } from '../model/profile.js';
+import type { ValueType } from '../../../contract/views.js';
 import { ProfileDecodeError } from './errors.js';
 
 type TextKind = 'count-text' | 'heap-text' | 'contention-text';

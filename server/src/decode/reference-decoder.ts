@@ -3,7 +3,8 @@
 // resolves it into the model. It is the reference the fast decoder is tested against.
 import protobuf from 'protobufjs/minimal.js';
 import { perftools } from './generated/profile.pb.js';
-import type { Func, Line, Location, Mapping, Profile, Sample, ValueType } from '../model/profile.js';
+import type { Func, Line, Location, Mapping, Profile, Sample } from '../model/profile.js';
+import type { ValueType } from '../../../contract/views.js';
 import { ProfileDecodeError } from './errors.js';
 import { finishProfile } from './finish.js';
 

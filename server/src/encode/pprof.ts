@@ -3,7 +3,8 @@
 // layout of proto/profile.proto and google/pprof's profile/encode.go: one string table
 // with "" at index 0, ids kept as they are, sample values as packed int64.
 import { gzipSync } from 'node:zlib';
-import type { Location, Mapping, Profile, ValueType } from '../model/profile.js';
+import type { ValueType } from '../../../contract/views.js';
+import type { Location, Mapping, Profile } from '../model/profile.js';
 
 /** A growable byte buffer with protobuf's varint and length-delimited writers. */
 class ProtoWriter {

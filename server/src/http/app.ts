@@ -1,13 +1,13 @@
 // Express application: security headers, core routes, feature routes, UI, errors.
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import type { Runtime } from './app-context.js';
+import type { ProfileService } from '../service/service.js';
 import { errorHandler } from './errors.js';
 import { featureRouters } from './features.js';
 import { profilesRouter } from './routes/profiles.js';
 import { uiRouter } from './ui.js';
 
-export function createApp(rt: Runtime, webRoot: string): Express {
+export function createApp(service: ProfileService, webRoot: string): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -25,8 +25,8 @@ export function createApp(rt: Runtime, webRoot: string): Express {
       strictTransportSecurity: false,
     }),
   );
-  app.use(profilesRouter(rt));
-  for (const router of featureRouters(rt.ctx)) app.use(router);
+  app.use(profilesRouter(service));
+  for (const router of featureRouters(service)) app.use(router);
   app.use('/api', (req: Request, res: Response) => {
     res.status(404).json({ error: `no such API route: ${req.method} ${req.originalUrl}` });
   });
@@ -34,12 +34,6 @@ export function createApp(rt: Runtime, webRoot: string): Express {
   app.use((req: Request, res: Response) => {
     res.status(404).json({ error: `not found: ${req.path}` });
   });
-  app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    // A rejected oversized upload leaves unread body bytes: close instead of draining them.
-    if ((err as { status?: number }).status === 413 || (err as { type?: string }).type === 'entity.too.large') {
-      res.set('Connection', 'close');
-    }
-    errorHandler(err, req, res, next);
-  });
+  app.use(errorHandler);
   return app;
 }

@@ -1,40 +1,44 @@
-// One place that turns any failure into `{"error": "..."}` with the right status.
+// The one place that turns any failure into `{"error": "..."}` with the right status.
+// Routes throw; they do not choose statuses for other layers' errors.
 import type { NextFunction, Request, Response } from 'express';
+import { IncompatibleProfilesError } from '../analysis/merge.js';
 import { ProfileDecodeError } from '../decode/errors.js';
+import { InsightsQueryError } from '../insights/engine.js';
+import { CaptureError } from '../live/errors.js';
 import { QueryError } from '../model/query.js';
-import { NotFoundError } from './context.js';
+import { HttpError, NotFoundError } from '../service/errors.js';
+import { ArchiveError } from '../source/archive.js';
+import { EscapeRunError } from '../source/escape-run.js';
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'HttpError';
+export { HttpError, NotFoundError };
+
+function decodeStatus(err: ProfileDecodeError): number {
+  switch (err.kind) {
+    case 'too-large':
+      return 413;
+    case 'not-a-profile':
+    case 'unsupported':
+      return 415;
+    default:
+      return 422;
   }
 }
 
-export function statusOf(err: unknown): number {
-  if (err instanceof HttpError) return err.status;
-  if (err instanceof NotFoundError) return 404;
-  if (err instanceof QueryError) return 400;
+/** Status and user-facing message of an error; null status = an unexpected (internal) error. */
+function describe(err: unknown): { status: number | null; message: string } {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof HttpError || err instanceof CaptureError || err instanceof EscapeRunError) return { status: err.status, message };
+  if (err instanceof NotFoundError) return { status: 404, message };
+  if (err instanceof QueryError || err instanceof InsightsQueryError || err instanceof IncompatibleProfilesError) return { status: 400, message };
   // An invalid regexp from a filter surfaces as a SyntaxError from RegExp.
-  if (err instanceof Error && err.name === 'SyntaxError') return 400;
-  if (err instanceof ProfileDecodeError) {
-    switch (err.kind) {
-      case 'too-large':
-        return 413;
-      case 'not-a-profile':
-      case 'unsupported':
-        return 415;
-      default:
-        return 422;
-    }
-  }
+  if (err instanceof Error && err.name === 'SyntaxError') return { status: 400, message };
+  if (err instanceof ProfileDecodeError) return { status: decodeStatus(err), message: `not a valid profile (${err.kind}): ${message}` };
+  if (err instanceof ArchiveError) return { status: err.tooLarge ? 413 : 400, message: `sources archive rejected: ${message}` };
+  // Express's own body-parser errors.
   const e = err as { type?: string; status?: number };
-  if (e && e.type === 'entity.too.large') return 413;
-  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return e.status;
-  return 500;
+  if (e && e.type === 'entity.too.large') return { status: 413, message };
+  if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) return { status: e.status, message };
+  return { status: null, message };
 }
 
 export function errorHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
@@ -42,13 +46,13 @@ export function errorHandler(err: unknown, _req: Request, res: Response, next: N
     next(err);
     return;
   }
-  const status = statusOf(err);
-  let message = err instanceof Error ? err.message : String(err);
-  if (status >= 500) {
+  const { status, message } = describe(err);
+  if (status === null) {
     console.error('pprof-lens: internal error:', err);
-    message = `internal error: ${message}`;
-  } else if (err instanceof ProfileDecodeError) {
-    message = `not a valid profile (${err.kind}): ${message}`;
+    res.status(500).json({ error: `internal error: ${message}` });
+    return;
   }
+  // A rejected oversized upload leaves unread body bytes: close instead of draining them.
+  if (status === 413) res.set('Connection', 'close');
   res.status(status).json({ error: message });
 }

@@ -3,19 +3,19 @@
 // feature cannot shadow a core route; give feature routes their own path segments
 // (e.g. /api/profiles/:id/insights).
 import type { Router } from 'express';
-import type { AppContext } from './context.js';
+import type { ProfileService } from '../service/service.js';
 import { captureRouter } from './routes/capture.js';
 import { diffRouter } from './routes/diff.js';
 import { insightsRouter } from './routes/insights.js';
 import { mergeRouter } from './routes/merge.js';
 import { sourcesRouter } from './routes/sources.js';
 
-export function featureRouters(ctx: AppContext): Router[] {
+export function featureRouters(service: ProfileService): Router[] {
   return [
-    diffRouter(ctx),
-    mergeRouter(ctx),
-    captureRouter(ctx),
-    sourcesRouter(ctx),
-    insightsRouter(ctx),
+    diffRouter(service),
+    mergeRouter(service),
+    captureRouter(service),
+    sourcesRouter(service),
+    insightsRouter(service),
   ];
 }

@@ -1,17 +1,29 @@
-// HTTP query string -> Query / TopOptions / flame graph options. Bad values are 400s.
-import { GRANULARITIES, type Granularity, type Query, type TopOptions } from '../model/query.js';
-import { HttpError } from './errors.js';
+// The one reader of HTTP query strings: single parameters, flags, numbers, and
+// Query / TopOptions / flame graph options built from them. Bad values are 400s.
+import { GRANULARITIES, QUERY_PARAMS, TEXT_QUERY_FIELDS, type Granularity, type Query, type TopOptions } from '../../../contract/query.js';
+import { HttpError } from '../service/errors.js';
 
-type Raw = Record<string, unknown>;
+/** `req.query` under Express's "simple" query parser: strings, or arrays when repeated. */
+export type RawQuery = Record<string, unknown>;
+type Raw = RawQuery;
 
-function str(q: Raw, key: string): string | undefined {
+/** A parameter given at most once; undefined when absent. */
+export function str(q: Raw, key: string): string | undefined {
   const v = q[key];
   if (v === undefined) return undefined;
   if (typeof v !== 'string') throw new HttpError(400, `query parameter "${key}" must be given once`);
   return v;
 }
 
-function flag(q: Raw, key: string): boolean | undefined {
+/** A required parameter, non-empty; `what` says what it is for. */
+export function required(q: Raw, key: string, what: string): string {
+  const v = str(q, key);
+  if (!v) throw new HttpError(400, `query parameter "${key}" ${what}`);
+  return v;
+}
+
+/** 1/true/empty = true, 0/false = false. */
+export function flag(q: Raw, key: string): boolean | undefined {
   const v = str(q, key);
   if (v === undefined) return undefined;
   if (v === '1' || v === 'true' || v === '') return true;
@@ -27,24 +39,34 @@ function fraction(q: Raw, key: string): number | undefined {
   return n;
 }
 
+/** A positive integer (absent or empty = dflt), capped at max. */
+export function positiveInt(q: Raw, key: string, dflt: number, max: number): number {
+  const v = q[key];
+  if (v === undefined || v === '') return dflt;
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) < 1) {
+    throw new HttpError(400, `query parameter "${key}" must be a positive integer`);
+  }
+  return Math.min(Number(v), max);
+}
+
 export function parseQuery(q: Raw): Query {
   const out: Query = {};
-  const si = str(q, 'si');
+  const si = str(q, QUERY_PARAMS.sampleIndex);
   if (si !== undefined) out.sampleIndex = si;
-  const g = str(q, 'granularity');
+  const g = str(q, QUERY_PARAMS.granularity);
   if (g !== undefined && g !== '') {
     if (!(GRANULARITIES as readonly string[]).includes(g)) {
       throw new HttpError(400, `unknown granularity "${g}" (one of ${GRANULARITIES.join(', ')})`);
     }
     out.granularity = g as Granularity;
   }
-  for (const key of ['focus', 'ignore', 'hide', 'show', 'showFrom', 'pruneFrom', 'tagFocus', 'tagIgnore'] as const) {
-    const v = str(q, key);
+  for (const key of TEXT_QUERY_FIELDS) {
+    const v = str(q, QUERY_PARAMS[key]);
     if (v !== undefined && v !== '') out[key] = v;
   }
-  const ni = flag(q, 'noInlines');
+  const ni = flag(q, QUERY_PARAMS.noInlines);
   if (ni !== undefined) out.noInlines = ni;
-  const rel = flag(q, 'relative');
+  const rel = flag(q, QUERY_PARAMS.relativePercentages);
   if (rel !== undefined) out.relativePercentages = rel;
   return out;
 }

@@ -4,17 +4,13 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
+import { serverConfig, type ServerConfig } from '../service/config.js';
+import { ProfileService } from '../service/service.js';
 import { openStore } from '../store/index.js';
-import type { StoreConfig } from '../store/types.js';
-import { createAnalyzer } from './analysis/pool.js';
+import type { StoreConfig, StoredProfileInfo } from '../store/types.js';
+import { createAnalyzer } from '../workers/analyzer.js';
 import { createApp } from './app.js';
-import { createRuntime, type Runtime } from './app-context.js';
-import type { ServerConfig, StoredProfileInfo } from './context.js';
 import { defaultWebRoot } from './ui.js';
-
-export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
-/** Decoded profiles take ~18x their protobuf size, so this bounds memory per profile to ~5 GB. */
-export const DEFAULT_MAX_INFLATED_BYTES = 256 * 1024 * 1024;
 
 export interface StartOptions {
   port?: number;
@@ -39,7 +35,7 @@ export interface RunningServer {
   url: string;
   port: number;
   host: string;
-  runtime: Runtime;
+  service: ProfileService;
   /** Profiles stored from `files`, in order. */
   preloaded: StoredProfileInfo[];
   close(): Promise<void>;
@@ -67,30 +63,22 @@ async function findProfiles(dir: string): Promise<string[]> {
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const log = opts.log ?? ((l: string) => console.error(l));
-  const config: ServerConfig = {
-    shared: false,
-    sourcePaths: [],
-    trimPaths: [],
-    allowTargets: [],
-    maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
-    maxInflatedBytes: DEFAULT_MAX_INFLATED_BYTES,
-    ...opts.config,
-  };
+  const config = serverConfig(opts.config);
   const store = openStore(opts.store);
   await store.init();
   const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism()));
   const cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
-  const perWorker = workers > 0 ? Math.floor((cacheBytes * 3) / 4 / workers) : cacheBytes;
+  const perWorker = workers > 0 ? Math.floor(cacheBytes / workers) : cacheBytes;
   const heapMb = opts.workerHeapMb ?? (Number(process.env.PPROF_LENS_WORKER_HEAP_MB) || undefined);
   const analyzer = createAnalyzer(store, { store: opts.store, config, cacheBytes: perWorker }, workers, heapMb);
-  const runtime = createRuntime(store, analyzer, config, workers > 0 ? Math.floor(cacheBytes / 4) : cacheBytes);
+  const service = new ProfileService(config, store, analyzer);
 
   const preload = async (path: string, name: string): Promise<StoredProfileInfo | null> => {
     try {
       const st = await stat(path);
       if (st.size > config.maxUploadBytes) throw new Error(`larger than the upload limit (${st.size} bytes)`);
       const buf = await readFile(path);
-      return await runtime.ctx.storeProfile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), name);
+      return await service.storeProfile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), name);
     } catch (err) {
       log(`pprof-lens: skipping ${path}: ${(err as Error).message}`);
       return null;
@@ -106,7 +94,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     if (info) preloaded.push(info);
   }
 
-  const app = createApp(runtime, opts.webRoot ?? defaultWebRoot());
+  const app = createApp(service, opts.webRoot ?? defaultWebRoot());
   const host = opts.host ?? '127.0.0.1';
   const server: Server = await new Promise((res, rej) => {
     const s = app.listen(opts.port ?? 8080, host, () => res(s));
@@ -119,14 +107,14 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     url: `http://${urlHost}:${port}`,
     port,
     host,
-    runtime,
+    service,
     preloaded,
     async close() {
       await new Promise<void>((res) => {
         server.close(() => res());
         server.closeAllConnections();
       });
-      await analyzer.close();
+      await service.close();
     },
   };
 }

@@ -1,17 +1,15 @@
 // Extra multipart file fields on POST /api/profiles (e.g. `sources`, an archive of the
 // program's source tree). A feature registers the field it accepts; the upload route hands
 // it the bytes after the profile itself is stored.
-import type { AppContext, StoredProfileInfo } from './context.js';
+import type { ProfileService } from '../service/service.js';
+import type { StoredProfileInfo } from '../store/types.js';
+import type { BodyFile } from './body.js';
 
-export interface UploadExtra {
-  field: string;
-  filename: string;
-  bytes: Uint8Array;
-}
+export type UploadExtra = BodyFile;
 
 export interface UploadHook {
   field: string;
-  handle(ctx: AppContext, profile: StoredProfileInfo, file: UploadExtra): Promise<void>;
+  handle(service: ProfileService, profile: StoredProfileInfo, file: UploadExtra): Promise<void>;
 }
 
 const hooks = new Map<string, UploadHook>();

@@ -1,6 +1,6 @@
 // Entry point of the insights layer: decoded profile in, findings out. Pure.
 import type { Profile } from '../model/profile.js';
-import type { Finding, InsightsReport, ProfileFamily } from './types.js';
+import type { Finding, InsightsReport, ProfileFamily } from '../../../contract/insights.js';
 import { guessGoVersion, looksLikeGo, stackSamples } from './frames.js';
 import { INSTRUMENTED } from './patterns.js';
 import type { Rule, RuleInput } from './rules/common.js';

@@ -2,6 +2,9 @@
 export { CaptureError, isCaptureError, type CaptureErrorCode } from './errors.js';
 export { makePolicy, checkAddress, classifyAddress, parseAddress, type TargetPolicy, type AddressClass, type AddressDecision } from './address-policy.js';
 export { resolveCapture, parseTargetUrl, indexUrl, type ResolvedCapture, type CaptureSpec } from './target-url.js';
-export { parsePprofIndex, type TargetProfile } from './pprof-index.js';
-export { listTargetProfiles, type TargetListing } from './targets.js';
-export { CaptureManager, type CaptureStatus, type CaptureRequest, type WatchRequest, type WatchSnapshot, type StoredRef } from './manager.js';
+export { parsePprofIndex } from './pprof-index.js';
+export type { TargetProfile } from '../../../contract/capture.js';
+export { listTargetProfiles } from './targets.js';
+export type { TargetListing } from '../../../contract/capture.js';
+export { CaptureManager, type CaptureRequest, type WatchRequest } from './manager.js';
+export type { CaptureStatus, WatchSnapshot, StoredRef } from '../../../contract/capture.js';

@@ -2,57 +2,10 @@
 // single captures (CPU for N seconds, or a snapshot) and watches (a snapshot every
 // N seconds, M times). At most one CPU capture per target runs at a time.
 import { randomBytes } from 'node:crypto';
+import type { CaptureState, CaptureStatus } from '../../../contract/capture.js';
 import { captureOnce, sampleTotals, type CaptureLimits } from './capture.js';
 import { CaptureError } from './errors.js';
 import { resolveCapture, MAX_SECONDS, type CaptureSpec, type ResolvedCapture } from './target-url.js';
-
-export type CaptureState = 'running' | 'done' | 'failed' | 'cancelled';
-
-export interface StoredRef {
-  id: string;
-  /** Viewer link, "/p/<id>". */
-  url: string;
-  name: string;
-}
-
-export interface WatchSnapshot extends StoredRef {
-  index: number;
-  takenAt: string;
-  /** Sum of each sample type, e.g. inuse_space / inuse_objects for heap. */
-  totals: Array<{ type: string; unit: string; value: number }>;
-}
-
-export interface CaptureStatus {
-  cid: string;
-  mode: 'single' | 'watch';
-  state: CaptureState;
-  profile: string;
-  kind: 'cpu' | 'snapshot';
-  /** "scheme://host:port" of the target. */
-  target: string;
-  /** Path and query fetched. */
-  path: string;
-  seconds: number | null;
-  startedAt: string;
-  finishedAt: string | null;
-  elapsedMs: number;
-  /** 0..1: time-based for CPU/delta captures, snapshots done for watches. */
-  progress: number;
-  bytes: number;
-  result: StoredRef | null;
-  error: string | null;
-  errorCode: string | null;
-  /** HTTP status the API uses for this error (null when none). */
-  errorStatus: number | null;
-  watch?: {
-    intervalSeconds: number;
-    count: number;
-    snapshots: WatchSnapshot[];
-    failures: Array<{ index: number; error: string }>;
-    /** When the next snapshot is due (ISO), null when none is. */
-    nextAt: string | null;
-  };
-}
 
 export interface CaptureRequest extends CaptureSpec {
   /** Overall time limit for one fetch (default: 1.5 x seconds + 5 s, or 60 s for snapshots). */

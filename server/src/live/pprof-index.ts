@@ -1,18 +1,7 @@
 // Reads the HTML index that net/http/pprof serves at /debug/pprof/ into a list of
 // profiles the target offers. Pure; tolerant of small markup differences between
 // Go versions (rows "<td>COUNT</td><td><a href='NAME?debug=1'>NAME</a>").
-
-export type TargetProfileKind = 'cpu' | 'snapshot' | 'unsupported';
-
-export interface TargetProfile {
-  name: string;
-  /** Count column of the index (live objects, goroutines, ...); null when blank. */
-  count: number | null;
-  description: string;
-  kind: TargetProfileKind;
-  /** Why it cannot be captured, for kind "unsupported". */
-  note?: string;
-}
+import type { TargetProfile, TargetProfileKind } from '../../../contract/capture.js';
 
 const STANDARD_ORDER = ['profile', 'heap', 'allocs', 'goroutine', 'mutex', 'block', 'threadcreate'];
 const UNSUPPORTED: Record<string, string> = {

@@ -3,16 +3,9 @@
 import type { TargetPolicy } from './address-policy.js';
 import { CaptureError } from './errors.js';
 import { guardedGet } from './fetcher.js';
-import { parsePprofIndex, type TargetProfile } from './pprof-index.js';
+import { parsePprofIndex } from './pprof-index.js';
+import type { TargetListing } from '../../../contract/capture.js';
 import { indexUrl } from './target-url.js';
-
-export interface TargetListing {
-  /** "scheme://host:port" */
-  target: string;
-  /** Index page URL that was read. */
-  index: string;
-  profiles: TargetProfile[];
-}
 
 const INDEX_MAX_BYTES = 1 << 20;
 

@@ -1,11 +1,7 @@
 // The decoded profile: the pprof schema with string indices and ids resolved to
 // values and object references, as google/pprof's profile.Profile holds it.
 // Every later stage (filters, graph, reports, insights, diff) reads this shape.
-
-export interface ValueType {
-  type: string;
-  unit: string;
-}
+import type { ValueType } from '../../../contract/views.js';
 
 export interface Func {
   id: number;

@@ -4,42 +4,12 @@
 // side. Iterative throughout, so a stack of any depth answers (no recursion).
 import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
 import { doubled } from '../analysis/columns.js';
-import type { DiffMode } from '../analysis/merge.js';
-import type { Profile, ValueType } from '../model/profile.js';
-import { QueryError, type Query } from '../model/query.js';
-import { diffSides, memo, type DiffOptions } from './diff.js';
+import type { DiffFlameGraph, DiffFlameNode, DiffOptions } from '../../../contract/diff.js';
+import type { Query } from '../../../contract/query.js';
+import type { Profile } from '../model/profile.js';
+import { QueryError } from '../model/query.js';
+import { diffSides, memo } from './diff.js';
 import { prepareQuery, type Prepared } from './pipeline.js';
-
-export interface DiffFlameNode {
-  name: string;
-  /** Inclusive value in the new profile. */
-  value: number;
-  /** Inclusive value in the base profile. */
-  base: number;
-  /** value - base. */
-  delta: number;
-  /** Leaf (self) values. */
-  self: number;
-  baseSelf: number;
-  /** Children left out by pruning: their count and summed new/base values. */
-  prunedCount?: number;
-  prunedValue?: number;
-  prunedBase?: number;
-  children: DiffFlameNode[];
-}
-
-export interface DiffFlameGraph {
-  sampleType: ValueType;
-  mode: DiffMode;
-  normalized: boolean;
-  newTotal: number;
-  baseTotal: number;
-  root: DiffFlameNode;
-  droppedNodes: number;
-  minFraction: number;
-  /** e.g. "Focus expression matched no samples" (from either side). */
-  warnings: string[];
-}
 
 /** Columnar path tree; node 0 is the root. Channel 0 is the new profile, 1 the base. */
 class PathTree {

@@ -2,41 +2,12 @@
 // `go tool pprof -top -diff_base=BASE NEW`, or -base) with each row's base and new
 // values, and the two sides as pprof lines them up (diff-flame.ts builds the flame tree
 // from them). Pure functions over decoded profiles.
-import {
-  compatibilizeSampleTypes,
-  diffProfiles,
-  normalize as normalizeProfile,
-  scaleProfiles,
-  type DiffMode,
-} from '../analysis/merge.js';
+import { compatibilizeSampleTypes, diffProfiles, normalize as normalizeProfile, scaleProfiles } from '../analysis/merge.js';
+import type { DiffOptions, DiffTopReport, DiffTopRow } from '../../../contract/diff.js';
 import type { Profile } from '../model/profile.js';
-import type { Query, TopOptions } from '../model/query.js';
-import type { TopReport, TopRow } from '../model/views.js';
+import type { Query, TopOptions } from '../../../contract/query.js';
+import type { TopRow } from '../../../contract/views.js';
 import { computeTop, prepareProfile, resolveSampleIndex } from './index.js';
-
-export interface DiffOptions {
-  mode: DiffMode;
-  /** pprof -normalize: the new profile scaled so each type sums to the base's sum. */
-  normalize?: boolean;
-}
-
-export interface DiffTopRow extends TopRow {
-  /** flat and cum (from TopRow) are new minus base, as pprof prints them. */
-  baseFlat: number;
-  baseCum: number;
-  newFlat: number;
-  newCum: number;
-}
-
-/** A TopReport (formatTopText prints it exactly as pprof) with per-row base/new values. */
-export interface DiffTopReport extends TopReport {
-  rows: DiffTopRow[];
-  mode: DiffMode;
-  normalized: boolean;
-  /** Sum of |values| of each side at the chosen sample type (after unit conversion and normalisation). */
-  baseTotal: number;
-  newTotal: number;
-}
 
 /** The two sides as pprof sees them just before merging: common sample types and units, new normalised. */
 export interface DiffSides {

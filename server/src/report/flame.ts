@@ -2,8 +2,9 @@
 // expanded outermost -> innermost; unsymbolized locations skipped, like pprof's web
 // flame graph), then pruned of frames narrower than minFraction of the shown root.
 import type { Profile } from '../model/profile.js';
-import { QueryError, type Query } from '../model/query.js';
-import type { FlameGraph, FlameNode } from '../model/views.js';
+import { QueryError } from '../model/query.js';
+import type { Query } from '../../../contract/query.js';
+import type { FlameGraph, FlameNode } from '../../../contract/views.js';
 import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
 import { prepareQuery } from './pipeline.js';
 import { doubled } from '../analysis/columns.js';

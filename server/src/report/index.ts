@@ -4,11 +4,6 @@ import type { Profile } from '../model/profile.js';
 import { removeUninteresting } from '../analysis/prune.js';
 import { sampleIndexByName } from '../analysis/sampleindex.js';
 
-/** Supplies source text for `list`; `tried` names the paths looked at (for the "missing" hint). */
-export interface SourceReader {
-  read(file: string): { text: string | null; tried: string[] };
-}
-
 /** pprof RemoveUninteresting (drop_frames/keep_frames); memoized, returns a new Profile when it prunes. */
 export function prepareProfile(p: Profile): Profile {
   return removeUninteresting(p);
@@ -24,3 +19,4 @@ export { computeTop, formatTopText } from './top.js';
 export type { TopExact } from './top.js';
 export { computeFlameGraph } from './flame.js';
 export { computeSourceListing, formatListText } from './list.js';
+export type { SourceReader } from './list.js';

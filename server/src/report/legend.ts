@@ -1,7 +1,8 @@
 // pprof report.ProfileLabels + reportLabels: the header lines of text reports.
 import type { Profile } from '../model/profile.js';
 import { baseName } from '../analysis/paths.js';
-import { formatGoTime, label, percentage, scale } from './format.js';
+import { label, percentage, scale } from '../../../contract/format.js';
+import { formatGoTime } from './go-time.js';
 import { zoneAbbreviation } from './tzabbr.js';
 
 export function profileLabels(p: Profile, sampleType: string, sampleUnit: string, total: number, fmt: (v: number) => string): string[] {

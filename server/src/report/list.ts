@@ -1,13 +1,17 @@
 // `go tool pprof -list`: report.printSource over a lines-granularity graph.
 import type { Profile } from '../model/profile.js';
-import type { Query } from '../model/query.js';
-import type { SourceListing, SourceRoutine } from '../model/views.js';
+import type { Query } from '../../../contract/query.js';
+import type { SourceListing, SourceRoutine } from '../../../contract/views.js';
 import { compileRegexp } from '../analysis/regex.js';
 import { nodeInfoString } from '../analysis/graph.js';
 import { trimPath } from '../analysis/paths.js';
-import { percentage, scaledLabel } from './format.js';
-import type { SourceReader } from './index.js';
+import { percentage, scaledLabel } from '../../../contract/format.js';
 import { graphFor, prepareQuery } from './pipeline.js';
+
+/** Supplies source text for `list`; `tried` names the paths looked at (for the "missing" hint). */
+export interface SourceReader {
+  read(file: string): { text: string | null; tried: string[] };
+}
 
 export interface ListOptions {
   trimPath?: string;

@@ -2,8 +2,10 @@
 // (at a flame graph path) in every input, after the same sample-type and unit
 // reconciliation the merge did, so the inputs' values add up to the merged profile's.
 import { compatibilizeSampleTypes, scaleProfiles } from '../analysis/merge.js';
-import type { Profile, ValueType } from '../model/profile.js';
-import { QueryError, type Query } from '../model/query.js';
+import type { Query } from '../../../contract/query.js';
+import type { ValueType } from '../../../contract/views.js';
+import type { Profile } from '../model/profile.js';
+import { QueryError } from '../model/query.js';
 import { computeFlameGraph } from './flame.js';
 
 export interface InputShare {

@@ -1,6 +1,6 @@
 // ProfileMeta: header facts and the profile kind (cpu, heap, ...).
 import type { Profile } from '../model/profile.js';
-import type { ProfileKind, ProfileMeta } from '../model/views.js';
+import type { ProfileKind, ProfileMeta } from '../../../contract/views.js';
 import { baseName } from '../analysis/paths.js';
 import { sampleIndexByName } from '../analysis/sampleindex.js';
 

@@ -1,7 +1,7 @@
 // The shared front half of every report, in pprof's driver order: drop_frames,
 // sample index, total (before filters unless relative), filters, granularity.
 import type { Profile } from '../model/profile.js';
-import type { Granularity, Query } from '../model/query.js';
+import type { Granularity, Query } from '../../../contract/query.js';
 import { applyFilters, compileFilters } from '../analysis/filter.js';
 import { accumulate, buildNodeTable, type NodeTable, type NodeValues, type SampleValues } from '../analysis/graph.js';
 import { removeUninteresting } from '../analysis/prune.js';

@@ -1,10 +1,10 @@
 // `go tool pprof -top`: report.TextItems + printText, with pprof's trimming,
 // sorting, unit choice and legend.
 import type { Profile } from '../model/profile.js';
-import type { Query, TopOptions } from '../model/query.js';
-import type { InlineLabel, TopReport, TopRow } from '../model/views.js';
+import type { Query, TopOptions } from '../../../contract/query.js';
+import type { InlineLabel, TopReport, TopRow } from '../../../contract/views.js';
 import { inlineLabels, nodeInfoString, printableName, type NodeInfo } from '../analysis/graph.js';
-import { percentage, scaledLabel, selectOutputUnit } from './format.js';
+import { percentage, scaledLabel, selectOutputUnit } from '../../../contract/format.js';
 import { activeFilterLines, profileLabels } from './legend.js';
 import { graphFor, prepareQuery } from './pipeline.js';
 

@@ -1,7 +1,7 @@
 // Adds compiler escape-analysis decisions to a source listing (additive, optional
 // fields), marks allocating lines the compiler says escape, and words the hint shown
 // when a file could not be found.
-import type { SourceLine, SourceListing, SourceRoutine } from '../model/views.js';
+import type { SourceLine, SourceListing, SourceRoutine } from '../../../contract/views.js';
 import { matchEscapeFile, type EscapeDecision, type EscapeReport } from './escape.js';
 
 /** A listing line with the optional escape fields this module adds. */

@@ -1,8 +1,15 @@
 // The storage contract both backends (local directory, S3-compatible object store) meet.
 // Stored profiles are immutable: an id names one byte string forever.
-import type { StoredProfileInfo } from '../http/context.js';
 
-export type { StoredProfileInfo };
+export interface StoredProfileInfo {
+  id: string;
+  name: string;
+  /** Profile kind from its sample types, e.g. "cpu", "heap". */
+  type: string;
+  size: number;
+  /** ISO 8601. */
+  storedAt: string;
+}
 
 export interface ProfileStore {
   readonly backend: 'fs' | 's3';

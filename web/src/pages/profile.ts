@@ -1,8 +1,8 @@
 // The profile page /p/:id: header (type, time, duration, total, sample type picker),
 // tabs (Flame graph, Top, Source + registered views), refine bar (filters and
 // granularity), registered side panels. All state is in the URL query.
-import { explainSampleType } from '../../../server/src/insights/explain.js';
-import { GRANULARITIES } from '../../../server/src/model/query.js';
+import { explainSampleType } from '../../../contract/explain.js';
+import { GRANULARITIES } from '../../../contract/query.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtAuto, fmtDurationNanos, fmtIn, fmtPct, fmtTimeNanos } from '../fmt.js';

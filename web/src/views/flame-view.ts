@@ -2,8 +2,8 @@
 // tooltip and package legend. Data comes pruned from the server (minFraction); zooming
 // into a frame whose small children were pruned fetches that subtree (API `path`).
 import type { HierarchyNode } from 'd3-hierarchy';
-import { explainSampleType } from '../../../server/src/insights/explain.js';
-import type { FlameGraph, FlameNode } from '../../../server/src/model/views.js';
+import { explainSampleType } from '../../../contract/explain.js';
+import type { FlameGraph, FlameNode } from '../../../contract/views.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtAuto, fmtPct1 } from '../fmt.js';

@@ -6,7 +6,7 @@
 import flamegraph, { type FlameDatum, type FlameGraphChart, type FlameTooltip } from 'd3-flame-graph';
 import type { HierarchyNode } from 'd3-hierarchy';
 import { select } from 'd3-selection';
-import type { FlameNode } from '../../../server/src/model/views.js';
+import type { FlameNode } from '../../../contract/views.js';
 import { frameColor, packageOf, pathOf, type FlameCallbacks } from './flamegraph.js';
 
 export const ROW = 18;

@@ -1,6 +1,6 @@
 // Shared flame graph helpers: package colours, zoom paths, renderer callbacks.
 import type { HierarchyNode } from 'd3-hierarchy';
-import type { FlameNode } from '../../../server/src/model/views.js';
+import type { FlameNode } from '../../../contract/views.js';
 
 export interface FlameHover {
   node: HierarchyNode<FlameNode>;

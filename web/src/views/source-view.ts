@@ -1,7 +1,7 @@
 // The Source tab: per-line flat/cum for a function (GET /source?fn=), hot lines
 // shaded by weight, cold stretches folded to a few lines of context, jumps between
 // the hottest lines, and escape-analysis annotations when the server adds them.
-import type { SourceLine, SourceListing, SourceRoutine } from '../../../server/src/model/views.js';
+import type { SourceLine, SourceListing, SourceRoutine } from '../../../contract/views.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtIn, fmtPct } from '../fmt.js';

@@ -1,8 +1,8 @@
 // The Top tab: pprof's -top table (flat, flat%, sum%, cum, cum%, name) from the API,
 // formatted in the report's single unit, sortable, filterable and virtualised so
 // 10,000+ rows scroll smoothly (only the visible rows exist in the DOM).
-import { explainColumn } from '../../../server/src/insights/explain.js';
-import type { TopReport, TopRow } from '../../../server/src/model/views.js';
+import { explainColumn } from '../../../contract/explain.js';
+import type { TopReport, TopRow } from '../../../contract/views.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtIn, fmtPct } from '../fmt.js';

@@ -22,9 +22,11 @@
 import express, { Router, type Request, type Response } from 'express';
 import { CaptureError } from '../../live/errors.js';
 import { makePolicy } from '../../live/address-policy.js';
-import { CaptureManager, type CaptureRequest, type CaptureStatus } from '../../live/manager.js';
+import { CaptureManager, type CaptureRequest } from '../../live/manager.js';
+import type { CaptureStatus } from '../../../../contract/capture.js';
 import { listTargetProfiles } from '../../live/targets.js';
-import type { AppContext } from '../context.js';
+import type { ProfileService } from '../../service/service.js';
+import { str, type RawQuery } from '../query-params.js';
 
 type Body = Record<string, unknown>;
 
@@ -48,87 +50,60 @@ function captureRequest(b: Body): CaptureRequest {
   };
 }
 
-function sendError(res: Response, err: unknown): void {
-  if (err instanceof CaptureError) {
-    res.status(err.status).json({ error: err.message });
-    return;
-  }
-  throw err;
-}
-
 function sendFailed(res: Response, s: CaptureStatus): void {
   res.status(s.errorStatus ?? 502).json({ error: s.error ?? `capture ${s.state}`, cid: s.cid, state: s.state });
 }
 
-export function captureRouter(ctx: AppContext): Router {
-  const policy = makePolicy(ctx.config.shared, ctx.config.allowTargets);
+export function captureRouter(service: ProfileService): Router {
+  const { config } = service;
+  const policy = makePolicy(config.shared, config.allowTargets);
   const manager = new CaptureManager({
     policy,
-    maxBytes: ctx.config.maxUploadBytes,
-    maxInflatedBytes: ctx.config.maxInflatedBytes,
-    store: (bytes, name) => ctx.storeProfile(bytes, name),
+    maxBytes: config.maxUploadBytes,
+    maxInflatedBytes: config.maxInflatedBytes,
+    store: (bytes, name) => service.storeProfile(bytes, name),
   });
   const router = Router();
   const json = express.json({ limit: '16kb' });
 
   router.get('/api/capture/targets', async (req: Request, res: Response) => {
-    try {
-      const url = req.query.url;
-      if (typeof url !== 'string') throw new CaptureError('bad-request', 'query parameter "url" is required, e.g. ?url=http://127.0.0.1:6060');
-      res.json(await listTargetProfiles(url, { policy }));
-    } catch (err) {
-      sendError(res, err);
-    }
+    const url = str(req.query as RawQuery, 'url');
+    if (url === undefined) throw new CaptureError('bad-request', 'query parameter "url" is required, e.g. ?url=http://127.0.0.1:6060');
+    res.json(await listTargetProfiles(url, { policy }));
   });
 
   router.post('/api/capture', json, async (req: Request, res: Response) => {
-    try {
-      const first = manager.start(captureRequest(bodyOf(req)));
-      // A client that goes away should not leave a CPU capture holding the target.
-      res.on('close', () => {
-        if (!res.writableFinished) manager.cancel(first.cid).catch(() => undefined);
-      });
-      const s = await manager.wait(first.cid);
-      if (res.destroyed) return;
-      if (s.state !== 'done' || !s.result) return sendFailed(res, s);
-      res.status(201).json({ ...s.result, cid: s.cid, profile: s.profile, seconds: s.seconds, target: s.target });
-    } catch (err) {
-      sendError(res, err);
-    }
+    const first = manager.start(captureRequest(bodyOf(req)));
+    // A client that goes away should not leave a CPU capture holding the target.
+    res.on('close', () => {
+      if (!res.writableFinished) manager.cancel(first.cid).catch(() => undefined);
+    });
+    const s = await manager.wait(first.cid);
+    if (res.destroyed) return;
+    if (s.state !== 'done' || !s.result) return sendFailed(res, s);
+    res.status(201).json({ ...s.result, cid: s.cid, profile: s.profile, seconds: s.seconds, target: s.target });
   });
 
   router.post('/api/captures', json, (req: Request, res: Response) => {
-    try {
-      const b = bodyOf(req);
-      const base = captureRequest(b);
-      let s: CaptureStatus;
-      if (b.watch !== undefined) {
-        const w = b.watch as Body;
-        if (!w || typeof w !== 'object') throw new CaptureError('bad-request', 'watch must be {"intervalSeconds": N, "count": M}');
-        s = manager.startWatch({ ...base, intervalSeconds: w.intervalSeconds as number, count: w.count as number });
-      } else {
-        s = manager.start(base);
-      }
-      res.status(202).location(`/api/captures/${s.cid}`).json(s);
-    } catch (err) {
-      sendError(res, err);
+    const b = bodyOf(req);
+    const base = captureRequest(b);
+    let s: CaptureStatus;
+    if (b.watch !== undefined) {
+      const w = b.watch as Body;
+      if (!w || typeof w !== 'object') throw new CaptureError('bad-request', 'watch must be {"intervalSeconds": N, "count": M}');
+      s = manager.startWatch({ ...base, intervalSeconds: w.intervalSeconds as number, count: w.count as number });
+    } else {
+      s = manager.start(base);
     }
+    res.status(202).location(`/api/captures/${s.cid}`).json(s);
   });
 
   router.get('/api/captures/:cid', (req: Request, res: Response) => {
-    try {
-      res.set('Cache-Control', 'no-store').json(manager.get(String(req.params.cid)));
-    } catch (err) {
-      sendError(res, err);
-    }
+    res.set('Cache-Control', 'no-store').json(manager.get(String(req.params.cid)));
   });
 
   router.delete('/api/captures/:cid', async (req: Request, res: Response) => {
-    try {
-      res.json(await manager.cancel(String(req.params.cid)));
-    } catch (err) {
-      sendError(res, err);
-    }
+    res.json(await manager.cancel(String(req.params.cid)));
   });
 
   return router;

@@ -1,28 +1,21 @@
 // Comparison routes: the differential top table and flame tree of a profile against a
 // base profile (`go tool pprof -diff_base=BASE NEW` / `-base=BASE NEW`).
 import { Router, type Request, type Response } from 'express';
-import { IncompatibleProfilesError, type DiffMode } from '../../analysis/merge.js';
-import type { DiffOptions } from '../../report/diff.js';
-import { diffFlameJson, diffTopBody } from '../analysis/feature-ops.js';
-import type { AppContext, FeatureTask } from '../context.js';
+import { IncompatibleProfilesError } from '../../analysis/merge.js';
+import type { DiffMode } from '../../../../contract/diff.js';
+import type { DiffOptions } from '../../../../contract/diff.js';
+import type { ProfileService } from '../../service/service.js';
 import { HttpError } from '../errors.js';
-import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
+import { parseFlameOptions, parseQuery, parseTopOptions, required, str, type RawQuery } from '../query-params.js';
 
-type Raw = Record<string, unknown>;
-
-function one(q: Raw, key: string): string | undefined {
-  const v = q[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new HttpError(400, `query parameter "${key}" must be given once`);
-  return v;
-}
+type Raw = RawQuery;
 
 function diffOptions(q: Raw): DiffOptions {
-  const mode = one(q, 'mode') || 'diff_base';
+  const mode = str(q, 'mode') || 'diff_base';
   if (mode !== 'diff_base' && mode !== 'base') {
     throw new HttpError(400, `query parameter "mode" must be "diff_base" (percentages of the base) or "base" (subtract the base), got ${JSON.stringify(mode)}`);
   }
-  const norm = one(q, 'normalize');
+  const norm = str(q, 'normalize');
   if (norm !== undefined && !['', '0', '1', 'true', 'false'].includes(norm)) {
     throw new HttpError(400, `query parameter "normalize" must be 1 or 0, got ${JSON.stringify(norm)}`);
   }
@@ -30,22 +23,7 @@ function diffOptions(q: Raw): DiffOptions {
 }
 
 function baseOf(q: Raw): string {
-  const baseId = one(q, 'base');
-  if (!baseId) throw new HttpError(400, 'query parameter "base" is required: the id of the profile to compare against');
-  return baseId;
-}
-
-/**
- * The comparison's JSON body. Merging a large pair takes seconds, so it runs in the analysis
- * pool (which keeps both profiles and the memoised merge cached); a context without one
- * (hand-built in tests) computes here from loadProfile.
- */
-async function diffJson(ctx: AppContext, task: Extract<FeatureTask, { op: 'diffTop' | 'diffFlame' }>): Promise<string> {
-  if (ctx.analyze) return ctx.analyze(task);
-  const [newer, base] = await Promise.all([ctx.loadProfile(task.id), ctx.loadProfile(task.baseId)]);
-  return task.op === 'diffTop'
-    ? JSON.stringify(diffTopBody(task.id, task.baseId, newer, base, task.query, task.opts))
-    : diffFlameJson(task.id, task.baseId, newer, base, task.query, task.opts);
+  return required(q, 'base', 'is required: the id of the profile to compare against');
 }
 
 /** pprof's refusal, said so a person knows which two profiles did not fit and why. */
@@ -54,13 +32,15 @@ async function explain<T>(id: string, baseId: string, f: () => Promise<T>): Prom
     return await f();
   } catch (e) {
     if (e instanceof IncompatibleProfilesError) {
-      throw new HttpError(400, `cannot compare profile ${id} with base ${baseId}: they are not the same kind of profile (${e.message})`);
+      throw new IncompatibleProfilesError(`cannot compare profile ${id} with base ${baseId}: they are not the same kind of profile (${e.message})`);
     }
     throw e;
   }
 }
 
-export function diffRouter(ctx: AppContext): Router {
+// Merging a large pair takes seconds: the service runs it in the analysis pool, which keeps
+// both profiles and the memoised merge cached.
+export function diffRouter(service: ProfileService): Router {
   const r = Router();
 
   r.get('/api/profiles/:id/diff', async (req: Request<{ id: string }>, res: Response) => {
@@ -72,7 +52,7 @@ export function diffRouter(ctx: AppContext): Router {
     const top = { ...parseTopOptions(q), nodeFraction: q.nodeFraction === undefined ? 0.005 : parseTopOptions(q).nodeFraction };
     const baseId = baseOf(q);
     const id = req.params.id;
-    const json = await explain(id, baseId, () => diffJson(ctx, { op: 'diffTop', id, baseId, query, opts: { ...top, ...opts } }));
+    const json = await explain(id, baseId, () => service.view({ op: 'diffTop', id, baseId, query, opts: { ...top, ...opts } }));
     res.type('application/json').send(json);
   });
 
@@ -83,7 +63,7 @@ export function diffRouter(ctx: AppContext): Router {
     const flame = parseFlameOptions(q);
     const baseId = baseOf(q);
     const id = req.params.id;
-    const json = await explain(id, baseId, () => diffJson(ctx, { op: 'diffFlame', id, baseId, query, opts: { ...flame, ...opts } }));
+    const json = await explain(id, baseId, () => service.view({ op: 'diffFlame', id, baseId, query, opts: { ...flame, ...opts } }));
     res.type('application/json').send(json);
   });
 

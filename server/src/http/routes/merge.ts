@@ -4,9 +4,9 @@
 // how much each input contributes to a flame graph frame.
 import express, { Router, type Request, type Response } from 'express';
 import { IncompatibleProfilesError } from '../../analysis/merge.js';
-import type { AppContext } from '../context.js';
+import type { ProfileService } from '../../service/service.js';
 import { HttpError } from '../errors.js';
-import { parseFlameOptions, parseQuery } from '../query-params.js';
+import { parseFlameOptions, parseQuery, type RawQuery } from '../query-params.js';
 
 const INPUTS_KEY = 'merge-inputs.json';
 const MAX_INPUTS = 64;
@@ -26,21 +26,17 @@ function idsOf(body: unknown): string[] {
   return ids as string[];
 }
 
-export function mergeRouter(ctx: AppContext): Router {
+export function mergeRouter(service: ProfileService): Router {
   const r = Router();
   const json = express.json({ limit: '16kb' });
 
   r.post('/api/profiles/merge', json, async (req: Request, res: Response) => {
     const ids = idsOf(req.body);
     const inputs: MergeInput[] = [];
-    for (const id of ids) {
-      const info = await ctx.profileInfo(id);
-      if (!info) throw new HttpError(404, `no profile with id ${id}`);
-      inputs.push({ id, name: info.name });
-    }
+    for (const id of ids) inputs.push({ id, name: (await service.info(id)).name });
     let bytes: Uint8Array;
     try {
-      bytes = await ctx.mergeProfiles(ids);
+      bytes = await service.merge(ids);
     } catch (e) {
       if (e instanceof IncompatibleProfilesError) {
         throw new HttpError(400, `cannot merge ${inputs.map((i) => `${i.name} (${i.id})`).join(', ')}: they are not the same kind of profile (${e.message})`);
@@ -48,21 +44,21 @@ export function mergeRouter(ctx: AppContext): Router {
       throw e;
     }
     const name = `merge of ${inputs.length}: ${inputs.map((i) => i.name).join(' + ')}`;
-    const info = await ctx.storeProfile(bytes, name);
-    await ctx.putAttachment(info.id, INPUTS_KEY, new TextEncoder().encode(JSON.stringify({ inputs })));
+    const info = await service.storeProfile(bytes, name);
+    await service.putAttachment(info.id, INPUTS_KEY, new TextEncoder().encode(JSON.stringify({ inputs })));
     res.status(201).json({ id: info.id, url: `/p/${info.id}`, name: info.name, type: info.type, inputs });
   });
 
   r.get('/api/profiles/:id/merge/inputs', async (req: Request<{ id: string }>, res: Response) => {
     const id = req.params.id;
-    const q = req.query as Record<string, unknown>;
+    const q = req.query as RawQuery;
     const path = parseFlameOptions(q).path ?? [];
     const query = parseQuery(q);
-    if (!(await ctx.profileInfo(id))) throw new HttpError(404, `no profile with id ${id}`);
-    const stored = await ctx.getAttachment(id, INPUTS_KEY);
+    await service.info(id);
+    const stored = await service.getAttachment(id, INPUTS_KEY);
     if (!stored) throw new HttpError(404, `profile ${id} was not made by merging stored profiles here`);
     const { inputs } = JSON.parse(new TextDecoder().decode(stored)) as { inputs: MergeInput[] };
-    const shares = JSON.parse(await analyzeShares(ctx, id, inputs, query, path)) as { inputs: { id: string; value: number; total: number }[] };
+    const shares = JSON.parse(await service.view({ op: 'mergeShares', id, inputs: inputs.map((i) => i.id), query, path })) as { inputs: { id: string; value: number; total: number }[] };
     res.json({
       id,
       ...shares,
@@ -71,9 +67,4 @@ export function mergeRouter(ctx: AppContext): Router {
   });
 
   return r;
-}
-
-function analyzeShares(ctx: AppContext, id: string, inputs: MergeInput[], query: ReturnType<typeof parseQuery>, path: string[]): Promise<string> {
-  if (!ctx.analyze) throw new HttpError(503, 'per-input shares need the analysis pool');
-  return ctx.analyze({ op: 'mergeShares', id, inputs: inputs.map((i) => i.id), query, path });
 }

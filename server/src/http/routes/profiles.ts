@@ -1,85 +1,54 @@
 // Core profile routes: upload, list, metadata, top, flame graph, source listing, raw bytes.
 import { Router, type Request, type Response } from 'express';
-import { isValidId } from '../../store/id.js';
-import type { AnalysisTask } from '../analysis/protocol.js';
-import type { Runtime } from '../app-context.js';
-import { NotFoundError, type StoredProfileInfo } from '../context.js';
-import { HttpError } from '../errors.js';
-import { parseFlameOptions, parseQuery, parseTopOptions } from '../query-params.js';
+import type { ProfileService, ViewTask } from '../../service/service.js';
+import { parseFlameOptions, parseQuery, parseTopOptions, positiveInt, required, type RawQuery } from '../query-params.js';
 import { readUpload } from '../upload.js';
 import { uploadHook } from '../upload-hooks.js';
 
-async function infoOr404(rt: Runtime, id: string): Promise<StoredProfileInfo> {
-  const info = isValidId(id) ? await rt.store.info(id) : null;
-  if (!info) throw new NotFoundError(`no profile with id ${id}`);
-  return info;
-}
-
-function positiveInt(v: unknown, name: string, dflt: number, max: number): number {
-  if (v === undefined || v === '') return dflt;
-  if (typeof v !== 'string' || !/^\d+$/.test(v) || Number(v) < 1) {
-    throw new HttpError(400, `query parameter "${name}" must be a positive integer`);
-  }
-  return Math.min(Number(v), max);
-}
-
-export function profilesRouter(rt: Runtime): Router {
+export function profilesRouter(service: ProfileService): Router {
   const r = Router();
-  const { config } = rt.ctx;
 
   r.post('/api/profiles', async (req: Request, res: Response) => {
-    const up = await readUpload(req, config.maxUploadBytes);
-    const { info } = await rt.storeWithId(up.id, up.bytes, up.name ?? '');
+    const up = await readUpload(req, service.config.maxUploadBytes);
+    const { info } = await service.storeWithId(up.id, up.bytes, up.name ?? '');
     for (const extra of up.extras) {
       const hook = uploadHook(extra.field);
-      if (hook) await hook.handle(rt.ctx, info, extra);
+      if (hook) await hook.handle(service, info, extra);
     }
     res.status(201).json({ id: info.id, url: `/p/${info.id}` });
   });
 
   r.get('/api/profiles', async (req: Request, res: Response) => {
-    const page = positiveInt(req.query.page, 'page', 1, 1_000_000);
-    const limit = positiveInt(req.query.limit, 'limit', 50, 1000);
-    const all = await rt.store.list();
+    const q = req.query as RawQuery;
+    const page = positiveInt(q, 'page', 1, 1_000_000);
+    const limit = positiveInt(q, 'limit', 50, 1000);
+    const all = await service.store.list();
     res.json({ profiles: all.slice((page - 1) * limit, page * limit), total: all.length, page });
   });
 
   r.get('/api/profiles/:id', async (req: Request<{ id: string }>, res: Response) => {
-    const info = await infoOr404(rt, req.params.id);
-    const meta = await rt.meta(info);
+    const info = await service.info(req.params.id);
+    const meta = await service.meta(info);
     res.json({ ...meta, id: info.id, name: info.name, size: info.size, storedAt: info.storedAt });
   });
 
-  const view = (build: (id: string, q: Record<string, unknown>) => AnalysisTask) =>
+  // Unknown ids are 404 before their query is looked at.
+  const view = (build: (id: string, q: RawQuery) => ViewTask) =>
     async (req: Request<{ id: string }>, res: Response) => {
-      const info = await infoOr404(rt, req.params.id);
-      const task = build(info.id, req.query as Record<string, unknown>);
-      const out = await rt.analyzer.run(task, info.size);
-      if (!('json' in out)) throw new Error('analysis worker returned no view');
-      res.type('application/json').send(out.json);
+      const info = await service.info(req.params.id);
+      res.type('application/json').send(await service.view(build(info.id, req.query as RawQuery)));
     };
 
-  r.get(
-    '/api/profiles/:id/top',
-    view((id, q) => ({ op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q) })),
-  );
-  r.get(
-    '/api/profiles/:id/flamegraph',
-    view((id, q) => ({ op: 'flame', id, query: parseQuery(q), ...parseFlameOptions(q) })),
-  );
+  r.get('/api/profiles/:id/top', view((id, q) => ({ op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q) })));
+  r.get('/api/profiles/:id/flamegraph', view((id, q) => ({ op: 'flame', id, query: parseQuery(q), ...parseFlameOptions(q) })));
   r.get(
     '/api/profiles/:id/source',
-    view((id, q) => {
-      const fn = q.fn;
-      if (typeof fn !== 'string' || fn === '') throw new HttpError(400, 'query parameter "fn" (a function regexp) is required');
-      return { op: 'source', id, query: parseQuery(q), fn };
-    }),
+    view((id, q) => ({ op: 'source', id, query: parseQuery(q), fn: required(q, 'fn', '(a function regexp) is required') })),
   );
 
   r.get('/api/profiles/:id/raw', async (req: Request<{ id: string }>, res: Response) => {
-    const info = await infoOr404(rt, req.params.id);
-    const bytes = await rt.store.get(info.id);
-    if (!bytes) throw new NotFoundError(`no profile with id ${info.id}`);
+    const info = await service.info(req.params.id);
+    const bytes = await service.raw(info);
     res.set('Content-Type', 'application/octet-stream');
     res.set('Content-Disposition', `attachment; filename=${info.id}.pb.gz`);
     res.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -1,5 +1,5 @@
 // Tiny constructors that keep the concept texts readable.
-import type { ConceptBlock } from '../types.js';
+import type { ConceptBlock } from '../../../../contract/insights.js';
 
 export const p = (text: string): ConceptBlock => ({ kind: 'p', text });
 export const list = (...items: string[]): ConceptBlock => ({ kind: 'list', items });

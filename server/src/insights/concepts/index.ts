@@ -1,6 +1,6 @@
 // The concept library: one page per concept, served by /api/concepts and shown at
 // /concepts/:slug. Pure data, no node imports (the web bundle can import it).
-import type { Concept, ConceptSummary } from '../types.js';
+import type { Concept, ConceptSummary } from '../../../../contract/insights.js';
 import { memoryConcepts } from './memory.js';
 import { runtimeConcepts } from './runtime.js';
 import { toolingConcepts } from './tooling.js';

@@ -1,6 +1,6 @@
 // Concept pages: where values live and what makes them allocate. Written for this
 // project; examples are ours.
-import type { Concept } from '../types.js';
+import type { Concept } from '../../../../contract/insights.js';
 import { go, list, p, sh, text } from './blocks.js';
 
 export const memoryConcepts: Concept[] = [

@@ -1,5 +1,5 @@
 // Concept pages: the garbage collector, pools, goroutines and locks, inlining.
-import type { Concept } from '../types.js';
+import type { Concept } from '../../../../contract/insights.js';
 import { go, list, p, sh, text } from './blocks.js';
 
 export const runtimeConcepts: Concept[] = [

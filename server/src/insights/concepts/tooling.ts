@@ -1,5 +1,5 @@
 // Concept pages: reading pprof output and measuring with benchmarks.
-import type { Concept } from '../types.js';
+import type { Concept } from '../../../../contract/insights.js';
 import { go, list, p, sh, text } from './blocks.js';
 
 export const toolingConcepts: Concept[] = [

@@ -1,5 +1,5 @@
 // Shared plumbing for rules: per-site aggregation and finding assembly.
-import type { Confidence, Finding, FindingFunction, Severity } from '../types.js';
+import type { Confidence, Finding, FindingFunction, Severity } from '../../../../contract/insights.js';
 import type { Frame, StackSample } from '../frames.js';
 import { exactNamesRegExp } from '../frames.js';
 

@@ -1,7 +1,7 @@
 // Goroutine profiles: each sample is one distinct stack, its value the number of
 // goroutines sharing it. Many goroutines parked on the same channel or lock stack are
 // the shape of a leak.
-import type { Finding, FindingFunction } from '../types.js';
+import type { Finding, FindingFunction } from '../../../../contract/insights.js';
 import { quoteRegExp } from '../frames.js';
 import { PARK } from '../patterns.js';
 import type { Rule } from './common.js';

@@ -4,7 +4,7 @@
 // non-runtime function; what kind of allocation it was is read from the `bytes` label
 // (average object size per bucket). Runtime frames are still honoured when a profile
 // keeps them (hand-made converters).
-import type { Finding, FindingFunction } from '../types.js';
+import type { Finding, FindingFunction } from '../../../../contract/insights.js';
 import type { Frame, StackSample } from '../frames.js';
 import { memoTest, quoteRegExp } from '../frames.js';
 import { A_BOXING, A_BUFFER, A_BUILDER, A_CONCAT, A_FMT, A_GROWSLICE, A_MAP_GROW, A_STRCONV, FMT_ENTRY } from '../patterns.js';

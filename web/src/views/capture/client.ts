@@ -1,6 +1,6 @@
 // Typed calls to the live-capture API (server/src/http/routes/capture.ts).
-import type { CaptureStatus } from '../../../../server/src/live/manager.js';
-import type { TargetListing } from '../../../../server/src/live/targets.js';
+import type { CaptureStatus } from '../../../../contract/capture.js';
+import type { TargetListing } from '../../../../contract/capture.js';
 import { getJson } from '../../api.js';
 
 export type { CaptureStatus, TargetListing };

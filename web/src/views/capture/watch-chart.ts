@@ -2,7 +2,7 @@
 import { axisBottom, axisLeft, line, scaleLinear, select } from 'd3';
 import { h, svg } from '../../dom.js';
 import { fmtAuto } from '../../fmt.js';
-import type { WatchSnapshot } from '../../../../server/src/live/manager.js';
+import type { WatchSnapshot } from '../../../../contract/capture.js';
 
 const W = 360;
 const H = 170;

@@ -2,9 +2,8 @@
 // which is stored too), then see the differential flame graph and the differential top
 // table (base, new, delta for flat and cum) as `go tool pprof -diff_base` / `-base`
 // computes them. All state (base, mode, normalisation, palette, zoom, sort) is in the URL.
-import { explainColumn } from '../../../../server/src/insights/explain.js';
-import type { DiffTopReport, DiffTopRow } from '../../../../server/src/report/diff.js';
-import type { DiffFlameGraph } from '../../../../server/src/report/diff-flame.js';
+import { explainColumn } from '../../../../contract/explain.js';
+import type { DiffFlameGraph, DiffTopReport, DiffTopRow } from '../../../../contract/diff.js';
 import { api, getJson, uploadProfile, type StoredProfile } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import { fmtIn, fmtPct } from '../../fmt.js';

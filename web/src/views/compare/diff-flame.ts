@@ -3,7 +3,7 @@
 // vanished drawn hatched at its real size); colours from the change (colors.ts). Click
 // zooms into a frame (its ancestors stay full width); the caller keeps the zoom path in
 // the URL. Layout is iterative: a stack may be thousands of frames deep.
-import type { DiffFlameNode } from '../../../../server/src/report/diff-flame.js';
+import type { DiffFlameNode } from '../../../../contract/diff.js';
 import { changeColor, relativeChange, type Palette } from './colors.js';
 
 export const ROW = 18;

@@ -1,5 +1,5 @@
 // Concept library pages: /concepts (the list) and /concepts/:slug (one concept).
-import type { Concept, ConceptSummary } from '../../../../server/src/insights/types.js';
+import type { Concept, ConceptSummary } from '../../../../contract/insights.js';
 import { getJson } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import { registerPage } from '../../registry.js';

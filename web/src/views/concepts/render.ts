@@ -1,7 +1,7 @@
 // Renders a concept page (full page or side panel) from the library's plain data.
 // Text goes in through textContent only; `code` spans and /concepts/ links are parsed
 // from our own concept texts, never from profile data.
-import type { Concept, ConceptBlock } from '../../../../server/src/insights/types.js';
+import type { Concept, ConceptBlock } from '../../../../contract/insights.js';
 import { h } from '../../dom.js';
 
 /** Inline text with `code` spans. */

@@ -1,7 +1,7 @@
 // The Insights side panel on /p/:id: findings from GET /api/profiles/:id/insights.
 // Clicking a finding highlights its frames in the flame graph and opens the concept
 // card below it; the selected finding is kept in the URL (`ins`) so links reproduce it.
-import type { Concept, Finding, InsightsReport } from '../../../../server/src/insights/types.js';
+import type { Concept, Finding, InsightsReport } from '../../../../contract/insights.js';
 import { getJson } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';

@@ -1,14 +1,14 @@
 // Messages between the HTTP thread and analysis workers, and how errors cross over.
-import type { Query, TopOptions } from '../../model/query.js';
-import { QueryError } from '../../model/query.js';
-import type { ProfileMeta } from '../../model/views.js';
-import { ProfileDecodeError, type DecodeErrorKind } from '../../decode/errors.js';
-import { IncompatibleProfilesError } from '../../analysis/merge.js';
-import { InsightsQueryError } from '../../insights/engine.js';
-import type { DiffOptions } from '../../report/diff.js';
-import { NotFoundError, type ServerConfig } from '../context.js';
-import { HttpError } from '../errors.js';
-import type { StoreConfig } from '../../store/types.js';
+import type { Query, TopOptions } from '../../../contract/query.js';
+import { QueryError } from '../model/query.js';
+import type { ProfileMeta } from '../../../contract/views.js';
+import { ProfileDecodeError, type DecodeErrorKind } from '../decode/errors.js';
+import { IncompatibleProfilesError } from '../analysis/merge.js';
+import { InsightsQueryError } from '../insights/engine.js';
+import type { DiffOptions } from '../../../contract/diff.js';
+import type { ServerConfig } from '../service/config.js';
+import { HttpError, NotFoundError } from '../service/errors.js';
+import type { StoreConfig } from '../store/types.js';
 
 export type AnalysisTask =
   | { op: 'ingest'; id: string; bytes: Uint8Array }
@@ -21,7 +21,7 @@ export type AnalysisTask =
   | FeatureTask;
 
 /**
- * Work of the feature routes (ctx.analyze), run where the profiles are cached. Results are
+ * Work of the feature routes (ProfileService.view), run where the profiles are cached. Results are
  * `{ json }` like the core views. Two-profile tasks are routed by `id` (the new profile);
  * the worker loads `baseId` through the same store and keeps both in its LRU, so the
  * merged pair stays memoised there for the next request on that pair.

@@ -1,21 +1,23 @@
 // The analysis work itself: decode (once per profile, cached by byte budget) and compute
 // view models (core views and the feature routes' insights/diff views). Runs inside each
-// worker thread, and on the HTTP thread for ctx.loadProfile and with --workers 0.
-import { decodeProfile } from '../../decode/index.js';
-import type { Profile } from '../../model/profile.js';
+// worker thread, and on the HTTP thread with --workers 0.
+import { decodeProfile } from '../decode/index.js';
+import type { Profile } from '../model/profile.js';
 import {
   computeFlameGraph,
   computeSourceListing,
   computeTop,
   prepareProfile,
   profileMeta,
-} from '../../report/index.js';
-import type { ProfileStore } from '../../store/types.js';
-import { NotFoundError, type ServerConfig } from '../context.js';
-import { annotateSourceListing, sourceReaderFor } from '../source-hook.js';
-import { combineProfiles } from '../../analysis/merge.js';
-import { encodeProfileGzip } from '../../encode/pprof.js';
-import { mergeShares } from '../../report/merge-shares.js';
+} from '../report/index.js';
+import type { ServerConfig } from '../service/config.js';
+import { NotFoundError } from '../service/errors.js';
+import { createSourceReader } from '../source/index.js';
+import type { ProfileStore } from '../store/types.js';
+import { annotateSourceListing } from './source-ops.js';
+import { combineProfiles } from '../analysis/merge.js';
+import { encodeProfileGzip } from '../encode/pprof.js';
+import { mergeShares } from '../report/merge-shares.js';
 import { diffFlameJson, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
 import { ByteLru } from './lru.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
@@ -93,7 +95,7 @@ export class AnalysisCore {
           config: this.config,
           getAttachment: (id: string, key: string) => this.store.getAttachment(id, key),
         };
-        const reader = await sourceReaderFor(task.id, env);
+        const reader = await createSourceReader(task.id, this.config, env);
         const listing = computeSourceListing(p, task.query, task.fn, reader);
         return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
       }

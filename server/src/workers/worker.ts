@@ -1,7 +1,7 @@
 // Analysis worker thread: owns an AnalysisCore (its own decoded-profile LRU) and its own
 // handle on the store, so the HTTP thread only passes ids and parameters.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStore } from '../../store/index.js';
+import { openStore } from '../store/index.js';
 import { AnalysisCore } from './core.js';
 import { toWire, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 

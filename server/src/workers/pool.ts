@@ -6,30 +6,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ProfileStore } from '../../store/types.js';
-import type { ServerConfig } from '../context.js';
-import { HttpError } from '../errors.js';
-import { AnalysisCore } from './core.js';
+import { HttpError } from '../service/errors.js';
 import { fromWire, type AnalysisResult, type AnalysisTask, type FromWorker, type WorkerInit } from './protocol.js';
-
-export interface Analyzer {
-  run(task: AnalysisTask, sizeHint?: number): Promise<AnalysisResult>;
-  close(): Promise<void>;
-  readonly workers: number;
-}
-
-/** Same work on the calling thread (workers: 0), for tools and environments without workers. */
-export class InProcessAnalyzer implements Analyzer {
-  readonly workers = 0;
-  readonly core: AnalysisCore;
-  constructor(store: ProfileStore, config: ServerConfig, cacheBytes: number) {
-    this.core = new AnalysisCore(store, config, cacheBytes);
-  }
-  run(task: AnalysisTask): Promise<AnalysisResult> {
-    return this.core.run(task);
-  }
-  async close(): Promise<void> {}
-}
 
 /**
  * Profiles at most this big (stored bytes) may be re-decoded on an idle worker: cheap to
@@ -63,7 +41,8 @@ export function workerEntry(): URL | null {
   return null;
 }
 
-export class WorkerPool implements Analyzer {
+/** An Analyzer (analyzer.ts) over worker threads. */
+export class WorkerPool {
   private slots: Slot[] = [];
   private seq = 0;
   private assigned = new Map<string, number>();
@@ -174,15 +153,4 @@ export class WorkerPool implements Analyzer {
     this.closed = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
-}
-
-export function createAnalyzer(
-  store: ProfileStore,
-  init: WorkerInit,
-  workers: number,
-  heapMb?: number,
-): Analyzer {
-  const entry = workers > 0 ? workerEntry() : null;
-  if (!entry) return new InProcessAnalyzer(store, init.config, init.cacheBytes);
-  return new WorkerPool(init, workers, entry, heapMb);
 }

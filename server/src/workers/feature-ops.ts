@@ -1,15 +1,15 @@
 // Feature views computed from decoded profiles: insights, the comparison views and the
 // profile's source file names. Used where the profiles are cached -- inside an analysis
-// worker (or the HTTP thread with --workers 0) through AnalysisCore, and by the feature
-// routes' fallback when their context has no analyzer. The results are the JSON bodies
-// the routes send.
-import { computeInsights } from '../../insights/engine.js';
-import type { InsightsReport } from '../../insights/types.js';
-import type { Profile } from '../../model/profile.js';
-import type { Query, TopOptions } from '../../model/query.js';
-import { computeDiffTop, type DiffOptions } from '../../report/diff.js';
-import { computeDiffFlameGraph } from '../../report/diff-flame.js';
-import { viewWithTreeToJson } from '../../report/tree-json.js';
+// worker (or the HTTP thread with --workers 0) through AnalysisCore. The results are the
+// JSON bodies the routes send.
+import { computeInsights } from '../insights/engine.js';
+import type { InsightsReport } from '../../../contract/insights.js';
+import type { Profile } from '../model/profile.js';
+import type { Query, TopOptions } from '../../../contract/query.js';
+import { computeDiffTop } from '../report/diff.js';
+import { computeDiffFlameGraph } from '../report/diff-flame.js';
+import { viewWithTreeToJson } from '../report/tree-json.js';
+import type { DiffOptions } from '../../../contract/diff.js';
 
 /**
  * Reports per decoded profile and sample type. Decoded profiles are cached by an LRU, so a

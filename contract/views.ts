@@ -1,7 +1,12 @@
 // View models: what the engine computes and the HTTP API returns as JSON.
 // Values are raw numbers in the sample type's own unit; formatting is separate
-// (report/format.ts) and shared with the web client.
-import type { ValueType } from './profile.js';
+// (format.ts beside this file) and shared with the web client.
+
+/** A sample type or period type: its name and unit, e.g. cpu/nanoseconds. */
+export interface ValueType {
+  type: string;
+  unit: string;
+}
 
 export interface ProfileMeta {
   sampleTypes: ValueType[];

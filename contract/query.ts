@@ -1,0 +1,80 @@
+// What a caller asks of a profile: which values, at what granularity, through which
+// filters. The same Query drives the CLI flags, the HTTP query string and the UI URL;
+// QUERY_PARAMS names each field's HTTP query parameter.
+
+export type Granularity = 'functions' | 'filefunctions' | 'files' | 'lines' | 'addresses';
+export const GRANULARITIES: readonly Granularity[] = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
+
+export interface Query {
+  /** Sample type: its name (also with an `inuse_` prefix as pprof allows), its index as a string, or "" for the default. */
+  sampleIndex?: string;
+  granularity?: Granularity;
+  /** Attribute inlined frames to their out-of-line caller (pprof -noinlines). */
+  noInlines?: boolean;
+  /** Regexps, as pprof's -focus, -ignore, -hide, -show, -show_from, -prune_from. */
+  focus?: string;
+  ignore?: string;
+  hide?: string;
+  show?: string;
+  showFrom?: string;
+  pruneFrom?: string;
+  /** pprof's -tagfocus / -tagignore syntax: `[key=]value[,value]` or numeric ranges. */
+  tagFocus?: string;
+  tagIgnore?: string;
+  /** pprof -tagshow / -taghide: only remove label keys (no effect on values); listed in the legend. */
+  tagShow?: string;
+  tagHide?: string;
+  /** Percentages relative to the filtered total instead of the whole profile. */
+  relativePercentages?: boolean;
+  /** pprof -mean: values divided by the first sample value (e.g. delay per contention); type shown as mean_<type>. */
+  mean?: boolean;
+}
+
+export interface TopOptions {
+  /** Keep at most this many rows; 0 = no limit (pprof -top default). */
+  nodeCount?: number;
+  /** Drop nodes whose |cum| is below this fraction of the total flat (default 0.005). */
+  nodeFraction?: number;
+  sort?: 'flat' | 'cum';
+  /** Output unit: "minimum" (default), "auto", or a unit name such as "ms" or "MB". */
+  unit?: string;
+  /** false = no trimming at all (pprof -trim=false). */
+  trim?: boolean;
+  /** Edges below this fraction of the total flat are dropped (default 0.001); affects inline labels. */
+  edgeFraction?: number;
+  /** Leave out the profile header lines (File, Type, Time, ...), as pprof -compact_labels. */
+  compactLabels?: boolean;
+}
+
+/** The HTTP query parameter each Query field travels under (server: http/query-params.ts; web: the API client). */
+export const QUERY_PARAMS = {
+  sampleIndex: 'si',
+  granularity: 'granularity',
+  focus: 'focus',
+  ignore: 'ignore',
+  hide: 'hide',
+  show: 'show',
+  showFrom: 'showFrom',
+  pruneFrom: 'pruneFrom',
+  tagFocus: 'tagFocus',
+  tagIgnore: 'tagIgnore',
+  noInlines: 'noInlines',
+  relativePercentages: 'relative',
+} as const satisfies Partial<Record<keyof Query, string>>;
+
+/** Query fields whose parameter is a regexp or filter text (passed as given, empty = unset). */
+export const TEXT_QUERY_FIELDS = ['focus', 'ignore', 'hide', 'show', 'showFrom', 'pruneFrom', 'tagFocus', 'tagIgnore'] as const;
+
+/** The API query string of a Query (fields left unset or empty are left out). */
+export function queryParams(q: Query): URLSearchParams {
+  const out = new URLSearchParams();
+  if (q.sampleIndex) out.set(QUERY_PARAMS.sampleIndex, q.sampleIndex);
+  if (q.granularity) out.set(QUERY_PARAMS.granularity, q.granularity);
+  for (const key of TEXT_QUERY_FIELDS) {
+    const v = q[key];
+    if (v) out.set(QUERY_PARAMS[key], v);
+  }
+  if (q.noInlines !== undefined) out.set(QUERY_PARAMS.noInlines, q.noInlines ? '1' : '0');
+  if (q.relativePercentages !== undefined) out.set(QUERY_PARAMS.relativePercentages, q.relativePercentages ? '1' : '0');
+  return out;
+}

@@ -1,0 +1,173 @@
+// The one reader of request bodies that carry files: either the raw body (any content
+// type) or multipart/form-data file fields, streamed with a byte cap per file, each file
+// collected into one exactly sized buffer that it owns (so it may be moved to a worker).
+import Busboy from 'busboy';
+import type { Request } from 'express';
+import type { Hash } from 'node:crypto';
+import { idFromDigest, newIdHasher } from '../store/id.js';
+import { HttpError } from '../service/errors.js';
+
+export interface BodyFile {
+  field: string;
+  filename: string;
+  /** Owns its whole ArrayBuffer. */
+  bytes: Uint8Array;
+  /** Content-derived profile id of the bytes, when `hash` was asked for. */
+  id?: string;
+}
+
+export interface BodyOptions {
+  /** Cap per file, in bytes. */
+  max: number;
+  /** The file field a raw body stands for, and the one a multipart body must have. */
+  field: string;
+  /** Other file fields a multipart body may have. */
+  accept?: (field: string) => boolean;
+  /** Names the content in messages: "upload", "sources", ... */
+  what: string;
+  /** Compute the content-derived id of the `field` file while it streams in. */
+  hash?: boolean;
+  /** Most file fields a multipart body may have. */
+  maxFiles?: number;
+}
+
+export interface Body {
+  /** The `field` file first, then other accepted files in arrival order. */
+  files: BodyFile[];
+  /** Multipart text fields (short values only). */
+  text: Record<string, string>;
+}
+
+/** Multipart framing allowance on top of the file cap. */
+const MULTIPART_SLACK = 64 * 1024;
+
+/** Collects chunks into one exactly sized, unshared buffer. */
+class Collector {
+  chunks: Buffer[] = [];
+  length = 0;
+  private hasher: Hash | null;
+  constructor(hash: boolean) {
+    this.hasher = hash ? newIdHasher() : null;
+  }
+  add(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    this.hasher?.update(chunk);
+  }
+  finish(field: string, filename: string): BodyFile {
+    const bytes = new Uint8Array(this.length);
+    let off = 0;
+    for (const c of this.chunks) {
+      bytes.set(c, off);
+      off += c.length;
+    }
+    this.chunks = [];
+    return { field, filename, bytes, ...(this.hasher ? { id: idFromDigest(this.hasher.digest()) } : {}) };
+  }
+}
+
+function tooLarge(o: BodyOptions): HttpError {
+  return new HttpError(413, `${o.what} larger than the limit of ${o.max} bytes`);
+}
+
+function readRaw(req: Request, o: BodyOptions): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const col = new Collector(o.hash ?? false);
+    let done = false;
+    const fail = (err: Error) => {
+      if (done) return;
+      done = true;
+      col.chunks = [];
+      reject(err);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      col.add(chunk);
+      if (col.length > o.max) {
+        req.pause();
+        fail(tooLarge(o));
+      }
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve({ files: [col.finish(o.field, '')], text: {} });
+    });
+    req.on('error', (err) => fail(new HttpError(400, `${o.what} failed: ${err.message}`)));
+    // A client that disconnects mid-body: drop what was received.
+    req.on('close', () => {
+      if (!req.complete) fail(new HttpError(400, `${o.what} aborted by the client`));
+    });
+  });
+}
+
+function readMultipart(req: Request, o: BodyOptions): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const maxFiles = o.maxFiles ?? 1;
+    let bb: Busboy.Busboy;
+    try {
+      bb = Busboy({ headers: req.headers, limits: { files: maxFiles, fileSize: o.max, fields: 8, fieldSize: 4096, parts: 16 } });
+    } catch (err) {
+      reject(new HttpError(400, `bad multipart request: ${(err as Error).message}`));
+      return;
+    }
+    let failed = false;
+    let main: BodyFile | null = null;
+    const others: BodyFile[] = [];
+    const text: Record<string, string> = {};
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      req.unpipe(bb);
+      req.resume();
+      reject(err);
+    };
+    bb.on('file', (field, stream, info) => {
+      if (failed) {
+        stream.resume();
+        return;
+      }
+      if (field !== o.field && !o.accept?.(field)) {
+        stream.resume();
+        fail(new HttpError(400, `unexpected file field "${field}" (expected "${o.field}")`));
+        return;
+      }
+      const col = new Collector((o.hash ?? false) && field === o.field);
+      stream.on('data', (c: Buffer) => col.add(c));
+      stream.on('limit', () => fail(tooLarge(o)));
+      stream.on('end', () => {
+        if (failed) return;
+        const file = col.finish(field, info.filename ?? '');
+        if (field === o.field) main = file;
+        else others.push(file);
+      });
+    });
+    bb.on('field', (field, value) => {
+      text[field] = value;
+    });
+    req.on('error', (err) => fail(new HttpError(400, `${o.what} failed: ${err.message}`)));
+    req.on('close', () => {
+      if (!req.complete) fail(new HttpError(400, `${o.what} aborted by the client`));
+    });
+    bb.on('filesLimit', () => fail(new HttpError(400, 'too many files in the request')));
+    bb.on('error', (err: Error) => fail(new HttpError(400, `bad multipart request: ${err.message}`)));
+    bb.on('close', () => {
+      if (failed) return;
+      if (!main) {
+        fail(new HttpError(400, `multipart request has no "${o.field}" file field`));
+        return;
+      }
+      resolve({ files: [main, ...others], text });
+    });
+    req.pipe(bb);
+  });
+}
+
+export async function readBody(req: Request, o: BodyOptions): Promise<Body> {
+  const multipart = Boolean(req.is('multipart/form-data'));
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > o.max + (multipart ? MULTIPART_SLACK : 0)) {
+    throw tooLarge(o);
+  }
+  return multipart ? readMultipart(req, o) : readRaw(req, o);
+}

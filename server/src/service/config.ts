@@ -1,0 +1,30 @@
+// The server's configuration, fixed at start (`pprof-lens serve` flags) and read by the
+// service, its routers and the analysis workers.
+
+export interface ServerConfig {
+  /** `serve --shared`: a team server (restricted live capture, no local source roots by default). */
+  shared: boolean;
+  /** Local source roots (`--source-path`) and trim prefixes (`--trim-path`). */
+  sourcePaths: string[];
+  trimPaths: string[];
+  /** Hosts and CIDRs that live capture may reach in shared mode (`--allow-target`). */
+  allowTargets: string[];
+  maxUploadBytes: number;
+  maxInflatedBytes: number;
+}
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+/** Decoded profiles take ~18x their protobuf size, so this bounds memory per profile to ~5 GB. */
+export const DEFAULT_MAX_INFLATED_BYTES = 256 * 1024 * 1024;
+
+export function serverConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  return {
+    shared: false,
+    sourcePaths: [],
+    trimPaths: [],
+    allowTargets: [],
+    maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
+    maxInflatedBytes: DEFAULT_MAX_INFLATED_BYTES,
+    ...overrides,
+  };
+}

@@ -1,0 +1,128 @@
+// The one service every router receives: the server's configuration, the profile store
+// and the analyzer (the pool of analysis workers that decode and compute views). Routes
+// parse HTTP, call the service and send what it returns; they never decode profiles.
+import type { ProfileMeta } from '../../../contract/views.js';
+import { isValidAttachmentKey, isValidId, profileId } from '../store/id.js';
+import type { ProfileStore, StoredProfileInfo } from '../store/types.js';
+import type { Analyzer } from '../workers/analyzer.js';
+import type { AnalysisTask } from '../workers/protocol.js';
+import type { ServerConfig } from './config.js';
+import { HttpError, NotFoundError } from './errors.js';
+
+/** Display names are user input: no control characters, at most 200 characters. */
+export function cleanName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200);
+}
+
+/** Work whose result is a view's JSON text (everything but storing and metadata). */
+export type ViewTask = Exclude<AnalysisTask, { op: 'ingest' | 'meta' | 'merge' }>;
+
+export class ProfileService {
+  private storing = new Map<string, Promise<{ info: StoredProfileInfo; created: boolean }>>();
+
+  constructor(
+    readonly config: ServerConfig,
+    readonly store: ProfileStore,
+    readonly analyzer: Analyzer,
+  ) {}
+
+  /** Metadata of a stored profile; NotFoundError (404) for an unknown or malformed id. */
+  async info(id: string): Promise<StoredProfileInfo> {
+    const info = isValidId(id) ? await this.store.info(id) : null;
+    if (!info) throw new NotFoundError(`no profile with id ${id}`);
+    return info;
+  }
+
+  /** Stores raw bytes (validated by decoding first); returns the content-derived id. */
+  async storeProfile(bytes: Uint8Array, name: string): Promise<StoredProfileInfo> {
+    if (bytes.byteLength > this.config.maxUploadBytes) {
+      throw new HttpError(413, `profile larger than the limit of ${this.config.maxUploadBytes} bytes`);
+    }
+    // A private copy: the bytes are moved to a worker and the caller may reuse its buffer.
+    return (await this.storeWithId(profileId(bytes), bytes.slice(), name)).info;
+  }
+
+  /**
+   * Stores bytes whose id the caller already computed (uploads hash while streaming). The
+   * bytes' buffer is moved to a worker: the caller must own it and not reuse it.
+   */
+  storeWithId(id: string, bytes: Uint8Array, name: string): Promise<{ info: StoredProfileInfo; created: boolean }> {
+    let p = this.storing.get(id);
+    if (!p) {
+      p = this.doStore(id, bytes, name).finally(() => this.storing.delete(id));
+      this.storing.set(id, p);
+    }
+    return p;
+  }
+
+  private async doStore(id: string, bytes: Uint8Array, name: string): Promise<{ info: StoredProfileInfo; created: boolean }> {
+    const existing = await this.store.info(id);
+    if (existing) return { info: existing, created: false };
+    const size = bytes.byteLength;
+    // Validate by decoding (in a worker, which then keeps the decoded profile cached).
+    const res = await this.analyzer.run({ op: 'ingest', id, bytes }, size);
+    if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
+    const back = res.bytes ?? bytes;
+    const info: StoredProfileInfo = { id, name: cleanName(name) || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date().toISOString() };
+    const stored = await this.store.put(back, info);
+    return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };
+  }
+
+  /** Decoded-profile metadata, computed where the profile is cached. */
+  async meta(info: StoredProfileInfo): Promise<ProfileMeta> {
+    const res = await this.analyzer.run({ op: 'meta', id: info.id }, info.size);
+    if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
+    return res.meta;
+  }
+
+  /**
+   * Runs a view's analysis where decoded profiles are cached (an analysis worker, or this
+   * thread with `--workers 0`) and resolves to the view's JSON text. Unknown ids reject
+   * with a NotFoundError (404).
+   */
+  async view(task: ViewTask): Promise<string> {
+    // Route by the stored size of the larger profile: a large pair stays on the worker
+    // that holds it (and its memoised merge) instead of being decoded again elsewhere.
+    const ids = task.op === 'diffTop' || task.op === 'diffFlame' ? [task.id, task.baseId] : task.op === 'mergeShares' ? task.inputs : [task.id];
+    let size = 0;
+    for (const id of ids) size = Math.max(size, (await this.info(id)).size);
+    const out = await this.analyzer.run(task, size);
+    if (!('json' in out)) throw new Error('analysis worker returned no view');
+    return out.json;
+  }
+
+  /**
+   * The stored profiles `ids` merged as `go tool pprof A B C` merges them, as gzipped pprof
+   * bytes (to store with storeProfile). IncompatibleProfilesError when they do not fit.
+   */
+  async merge(ids: string[]): Promise<Uint8Array> {
+    let size = 0;
+    for (const id of ids) size = Math.max(size, (await this.info(id)).size);
+    const out = await this.analyzer.run({ op: 'merge', id: ids[0]!, ids }, size);
+    if (!('bytes' in out) || !out.bytes) throw new Error('analysis worker returned no merged profile');
+    return out.bytes;
+  }
+
+  /** Stored bytes of a profile; NotFoundError when unknown or damaged. */
+  async raw(info: StoredProfileInfo): Promise<Uint8Array> {
+    const bytes = await this.store.get(info.id);
+    if (!bytes) throw new NotFoundError(`no profile with id ${info.id}`);
+    return bytes;
+  }
+
+  /** Extra per-profile blobs (uploaded sources archive, -m=2 output, ...) by key. */
+  async putAttachment(id: string, key: string, bytes: Uint8Array): Promise<void> {
+    if (!(isValidId(id) && (await this.store.info(id)))) throw new NotFoundError(`no profile with id ${id}`);
+    if (!isValidAttachmentKey(key)) throw new HttpError(400, `invalid attachment key ${JSON.stringify(key)}`);
+    await this.store.putAttachment(id, key, bytes);
+  }
+
+  async getAttachment(id: string, key: string): Promise<Uint8Array | null> {
+    if (!isValidId(id) || !isValidAttachmentKey(key)) return null;
+    return this.store.getAttachment(id, key);
+  }
+
+  close(): Promise<void> {
+    return this.analyzer.close();
+  }
+}

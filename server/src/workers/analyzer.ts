@@ -1,0 +1,37 @@
+// The analyzer: where views are computed. A pool of worker threads (pool.ts), or the
+// calling thread itself with `--workers 0`.
+import type { ServerConfig } from '../service/config.js';
+import type { ProfileStore } from '../store/types.js';
+import { AnalysisCore } from './core.js';
+import { WorkerPool, workerEntry } from './pool.js';
+import type { AnalysisResult, AnalysisTask, WorkerInit } from './protocol.js';
+
+export interface Analyzer {
+  run(task: AnalysisTask, sizeHint?: number): Promise<AnalysisResult>;
+  close(): Promise<void>;
+  readonly workers: number;
+}
+
+/** Same work on the calling thread (workers: 0), for tools and environments without workers. */
+export class InProcessAnalyzer implements Analyzer {
+  readonly workers = 0;
+  readonly core: AnalysisCore;
+  constructor(store: ProfileStore, config: ServerConfig, cacheBytes: number) {
+    this.core = new AnalysisCore(store, config, cacheBytes);
+  }
+  run(task: AnalysisTask): Promise<AnalysisResult> {
+    return this.core.run(task);
+  }
+  async close(): Promise<void> {}
+}
+
+export function createAnalyzer(
+  store: ProfileStore,
+  init: WorkerInit,
+  workers: number,
+  heapMb?: number,
+): Analyzer {
+  const entry = workers > 0 ? workerEntry() : null;
+  if (!entry) return new InProcessAnalyzer(store, init.config, init.cacheBytes);
+  return new WorkerPool(init, workers, entry, heapMb);
+}
