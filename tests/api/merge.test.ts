@@ -76,7 +76,7 @@ describe('POST /api/profiles/merge', () => {
   it('refuses profiles with no sample type in common, naming them', async () => {
     const { status, body } = await post(inputsOf('refused.heap-cpu').map((f) => ids.get(f)!));
     expect(status).toBe(400);
-    expect(body.error).toMatch(/^cannot merge heap\.pb\.gz \(.*\), cpu\.pb\.gz \(.*\): .*no sample type in common/);
+    expect(body.error).toMatch(/^cannot merge heap\.2\.pb\.gz \(.*\), cpu\.pb\.gz \(.*\): .*no sample type in common/);
   });
 
   it('answers 4xx for bad requests', async () => {
