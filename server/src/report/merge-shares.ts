@@ -3,25 +3,10 @@
 // reconciliation the merge did, so the inputs' values add up to the merged profile's.
 import { compatibilizeSampleTypes, scaleProfiles } from '../analysis/merge.js';
 import type { Query } from '../../../contract/query.js';
-import type { ValueType } from '../../../contract/views.js';
+import type { MergeShares } from '../../../contract/merge.js';
 import type { Profile } from '../model/profile.js';
 import { QueryError } from '../model/query.js';
 import { computeFlameGraph } from './flame.js';
-
-export interface InputShare {
-  id: string;
-  /** The frame's inclusive value in this input (0 when the frame is not in it). */
-  value: number;
-  /** The input's total, as its flame graph root. */
-  total: number;
-}
-
-export interface MergeShares {
-  sampleType: ValueType;
-  /** Frame names from the root's child down; [] = the whole profile. */
-  path: string[];
-  inputs: InputShare[];
-}
 
 function valueAt(p: Profile, q: Query, path: string[]): { value: number; total: number } {
   try {

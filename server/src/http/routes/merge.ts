@@ -4,17 +4,13 @@
 // how much each input contributes to a flame graph frame.
 import express, { Router, type Request, type Response } from 'express';
 import { IncompatibleProfilesError } from '../../analysis/merge.js';
+import type { MergeInput, MergeInputsReport, MergeResult, MergeShares } from '../../../../contract/merge.js';
 import type { ProfileService } from '../../service/service.js';
 import { HttpError } from '../errors.js';
 import { parseFlameOptions, parseQuery, type RawQuery } from '../query-params.js';
 
 const INPUTS_KEY = 'merge-inputs.json';
 const MAX_INPUTS = 64;
-
-interface MergeInput {
-  id: string;
-  name: string;
-}
 
 function idsOf(body: unknown): string[] {
   const ids = (body as { ids?: unknown } | null)?.ids;
@@ -46,7 +42,8 @@ export function mergeRouter(service: ProfileService): Router {
     const name = `merge of ${inputs.length}: ${inputs.map((i) => i.name).join(' + ')}`;
     const info = await service.storeProfile(bytes, name);
     await service.putAttachment(info.id, INPUTS_KEY, new TextEncoder().encode(JSON.stringify({ inputs })));
-    res.status(201).json({ id: info.id, url: `/p/${info.id}`, name: info.name, type: info.type, inputs });
+    const body: MergeResult = { id: info.id, url: `/p/${info.id}`, name: info.name, type: info.type, inputs };
+    res.status(201).json(body);
   });
 
   r.get('/api/profiles/:id/merge/inputs', async (req: Request<{ id: string }>, res: Response) => {
@@ -58,12 +55,9 @@ export function mergeRouter(service: ProfileService): Router {
     const stored = await service.getAttachment(id, INPUTS_KEY);
     if (!stored) throw new HttpError(404, `profile ${id} was not made by merging stored profiles here`);
     const { inputs } = JSON.parse(new TextDecoder().decode(stored)) as { inputs: MergeInput[] };
-    const shares = JSON.parse(await service.view({ op: 'mergeShares', id, inputs: inputs.map((i) => i.id), query, path })) as { inputs: { id: string; value: number; total: number }[] };
-    res.json({
-      id,
-      ...shares,
-      inputs: shares.inputs.map((s, i) => ({ ...s, name: inputs[i]!.name })),
-    });
+    const shares = JSON.parse(await service.view({ op: 'mergeShares', id, inputs: inputs.map((i) => i.id), query, path })) as MergeShares;
+    const body: MergeInputsReport = { id, ...shares, inputs: shares.inputs.map((s, i) => ({ ...s, name: inputs[i]!.name })) };
+    res.json(body);
   });
 
   return r;

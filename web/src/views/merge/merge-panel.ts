@@ -5,23 +5,7 @@
 import { api, ApiError, getJson, uploadProfile, type StoredProfile } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
-
-interface Share {
-  id: string;
-  name: string;
-  value: number;
-  total: number;
-}
-
-interface SharesBody {
-  path: string[];
-  inputs: Share[];
-}
-
-interface MergeResult {
-  id: string;
-  url: string;
-}
+import type { MergeInputsReport, MergeResult } from '../../../../contract/merge.js';
 
 export class MergePanel {
   private root = h('div.merge-panel');
@@ -131,9 +115,9 @@ export class MergePanel {
     const key = q.toString();
     if (key === this.sharesKey) return;
     this.sharesKey = key;
-    let body: SharesBody;
+    let body: MergeInputsReport;
     try {
-      body = await getJson<SharesBody>(`/api/profiles/${encodeURIComponent(this.ctx.profileId)}/merge/inputs?${q}`);
+      body = await getJson<MergeInputsReport>(`/api/profiles/${encodeURIComponent(this.ctx.profileId)}/merge/inputs?${q}`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) {
         this.isMerge = false;
@@ -148,7 +132,7 @@ export class MergePanel {
     this.renderShares(body);
   }
 
-  private renderShares(b: SharesBody): void {
+  private renderShares(b: MergeInputsReport): void {
     clear(this.inputsEl);
     const sum = b.inputs.reduce((a, i) => a + i.value, 0);
     const what = b.path.length ? b.path[b.path.length - 1]! : 'the whole profile';
