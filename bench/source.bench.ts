@@ -74,3 +74,35 @@ if (!goroot) {
   time('fs lookup via suffix, index cached, fresh reader', 20, () => createFsSourceReader({ roots: [join(goroot, 'src')] }).read('/x/runtime/mheap.go'));
   time('fs lookup of a -trimpath stdlib name via GOROOT', 50, () => createFsSourceReader({ roots: [], goroot }).read('fmt/print.go'));
 }
+
+// Source with no set-up (issue 20): each Go step with a fresh reader, and `list` with no
+// flags against `go tool pprof -list` with the flags it needs, on the test fixtures
+// (tests/unit/go-source-fixtures.ts builds them once under tests/.tmp).
+{
+  const { buildGoFixtures, pprofList } = await import('../tests/unit/go-source-fixtures.js');
+  const { goLayout } = await import('../server/src/source/go-layout.js');
+  const { createGoSourceReader } = await import('../server/src/source/go-resolver.js');
+  const { gorootForProfile } = await import('../server/src/source/index.js');
+  const { listText } = await import('../server/src/cli/list.js');
+  const { readProfileFile } = await import('../server/src/cli/load.js');
+  const t0 = performance.now();
+  const fx = buildGoFixtures();
+  console.log(`go fixtures ready: ${(performance.now() - t0).toFixed(0)} ms`);
+  const app = join(fx.laptop, 'app');
+  const vapp = join(fx.laptop, 'vapp');
+  const goroot = gorootForProfile(readProfileFile(fx.profiles.modTrim));
+  time('goLayout (go.mod found upwards, vendor/modules.txt)', 50, () => goLayout(join(vapp, 'docs')));
+  const reader = (cwd: string) => createGoSourceReader({ layout: goLayout(cwd), modCache: fx.modCache, goroot });
+  time('module step, fresh reader incl. layout', 50, () => reader(app).read('example.com/app/main.go'));
+  time('vendor step, fresh reader incl. layout', 50, () => reader(vapp).read('example.com/dep@v1.0.0/dep.go'));
+  time('module cache step (full path of another machine), fresh reader', 50, () => reader(app).read(join(fx.buildModCache, 'example.com/dep@v1.0.0/dep.go')));
+  time('GOROOT step (runtime/proc.go), fresh reader', 50, () => reader(app).read('runtime/proc.go'));
+  const regex = 'dep\\.Fill|main\\.work|runtime\\.main';
+  const saved = process.cwd();
+  process.env.GOMODCACHE = fx.modCache;
+  process.chdir(join(app, 'docs'));
+  time('pprof-lens list, no flags, in process (decode + resolve + format)', 10, () => listText([regex, fx.profiles.mod], { out: () => undefined, err: () => undefined }));
+  const args = [`-trim_path=${join(fx.buildDir, 'app')}:${fx.buildModCache}`, `-source_path=${app}:${fx.modCache}`];
+  time('go tool pprof -list with -trim_path/-source_path (process)', 3, () => pprofList(fx, regex, args, fx.profiles.mod, process.cwd()));
+  process.chdir(saved);
+}

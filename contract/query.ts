@@ -24,6 +24,14 @@ export interface Query {
   /** pprof -tagshow / -taghide: only remove label keys (no effect on values); listed in the legend. */
   tagShow?: string;
   tagHide?: string;
+  /**
+   * pprof -tagroot / -tagleaf: comma-separated label keys whose values become pseudo-frames
+   * at the root (first key outermost) or leaf (last key innermost) of every sample.
+   */
+  tagRoot?: string;
+  tagLeaf?: string;
+  /** Unit numeric label values are printed in for -tagroot/-tagleaf frames (pprof -unit; default "minimum"). */
+  labelUnit?: string;
   /** Percentages relative to the filtered total instead of the whole profile. */
   relativePercentages?: boolean;
   /** pprof -mean: values divided by the first sample value (e.g. delay per contention); type shown as mean_<type>. */
@@ -58,12 +66,17 @@ export const QUERY_PARAMS = {
   pruneFrom: 'pruneFrom',
   tagFocus: 'tagFocus',
   tagIgnore: 'tagIgnore',
+  tagShow: 'tagShow',
+  tagHide: 'tagHide',
+  tagRoot: 'tagRoot',
+  tagLeaf: 'tagLeaf',
+  labelUnit: 'unit',
   noInlines: 'noInlines',
   relativePercentages: 'relative',
 } as const satisfies Partial<Record<keyof Query, string>>;
 
 /** Query fields whose parameter is a regexp or filter text (passed as given, empty = unset). */
-export const TEXT_QUERY_FIELDS = ['focus', 'ignore', 'hide', 'show', 'showFrom', 'pruneFrom', 'tagFocus', 'tagIgnore'] as const;
+export const TEXT_QUERY_FIELDS = ['focus', 'ignore', 'hide', 'show', 'showFrom', 'pruneFrom', 'tagFocus', 'tagIgnore', 'tagShow', 'tagHide', 'tagRoot', 'tagLeaf', 'labelUnit'] as const;
 
 /** The API query string of a Query (fields left unset or empty are left out). */
 export function queryParams(q: Query): URLSearchParams {

@@ -103,6 +103,31 @@ export interface SourceRoutine {
   lines: SourceLine[];
   /** Set when the source file was not found: the paths tried. */
   missing?: { tried: string[]; hint: string };
+  /** Where the text came from (the "where this file came from" line); set when found. */
+  origin?: SourceOrigin;
+  /** Why the text may not be the one the binary was built from (shown above the listing). */
+  stale?: string[];
+}
+
+/** Resolution steps, in the order they are tried (server/src/source/index.ts). */
+export type SourceStep =
+  | 'archive'
+  | 'source-path'
+  | 'working-dir'
+  | 'module'
+  | 'workspace'
+  | 'replace'
+  | 'vendor'
+  | 'module-cache'
+  | 'goroot'
+  | 'samples';
+
+export interface SourceOrigin {
+  step: SourceStep;
+  /** One line for people, without server paths: "module cache, example.com/dep@v1.0.0". */
+  label: string;
+  /** The file read; left out on a shared server. */
+  path?: string;
 }
 
 export interface SourceListing {
@@ -110,4 +135,92 @@ export interface SourceListing {
   total: number;
   unit: string;
   routines: SourceRoutine[];
+}
+
+/** One value of a label key in the tags report (pprof -tags). */
+export interface TagValue {
+  /** The value as pprof prints it: a string label, or a numeric label scaled (e.g. "1.50kB"). */
+  value: string;
+  /** Sum of the sample type's values of the samples carrying this value. */
+  weight: number;
+  /** Numeric labels: the smallest and largest raw values printed as `value` (the bucket), else null. */
+  num: number | null;
+  numMax: number | null;
+}
+
+export interface TagKey {
+  key: string;
+  /** True when the key holds numeric labels (e.g. heap `bytes`). */
+  numeric: boolean;
+  /** The numeric label's unit (pprof identifyNumLabelUnits), "" for string labels. */
+  unit: string;
+  total: number;
+  /** pprof's order: heaviest first, ties by value. */
+  values: TagValue[];
+  /** Values left out by a limit on values per key (the API's `n`); 0 when all are listed. */
+  omitted: number;
+}
+
+/** `go tool pprof -tags`: per label key, the weight of each value for the current sample type and filters. */
+export interface TagsReport {
+  sampleType: ValueType;
+  /** The output unit asked for ("minimum" unless -unit), as pprof scales each figure. */
+  outputUnit: string;
+  keys: TagKey[];
+  warnings: string[];
+}
+
+// ---- goroutine dumps (server/src/goroutines/) ----
+
+export interface GroupFrame {
+  func: string;
+  file: string;
+  line: number;
+}
+
+export interface GoroutineGroup {
+  /** The grouping signature: state, frames (function, file, line) and creator. */
+  key: string;
+  count: number;
+  state: string;
+  lockedToThread: number;
+  /** Minutes waited: smallest, largest, and count per distinct value (ascending). */
+  wait: { min: number; max: number; counts: [number, number][] };
+  /** Leaf first. */
+  frames: GroupFrame[];
+  createdBy: GroupFrame | null;
+  /** Label key -> value -> goroutines carrying it. */
+  labels: Record<string, Record<string, number>>;
+  /** The first ids (at most 10), ascending. */
+  ids: number[];
+}
+
+export interface GroupsReport {
+  total: number;
+  /** Goroutines left by the filters. */
+  matched: number;
+  states: Record<string, number>;
+  groups: GoroutineGroup[];
+  panic: string | null;
+}
+
+export interface GroupDelta {
+  key: string;
+  state: string;
+  frames: GroupFrame[];
+  createdBy: GroupFrame | null;
+  before: number;
+  after: number;
+  delta: number;
+}
+
+
+export interface GoroutinesView extends GroupsReport {
+  id: string;
+  /** The base profile's id when compared. */
+  base?: string;
+  /** False for goroutine profiles, which carry no state, wait time, ids or creator. */
+  fromDump: boolean;
+  /** With a base profile: every group's count there and here, most grown first. */
+  compare?: GroupDelta[];
 }

@@ -20,6 +20,8 @@ rm -rf "$OUT"/samples-* "$OUT"/corpus-* "$OUT"/engine-* "$OUT"/manifest.json "$O
 npx --no-install tsx scripts/make-engine-inputs.ts "$OUT/inputs" >&2
 inputs=("$OUT/inputs/exact.pb.gz" "$OUT/inputs/diffbase.pb.gz")
 while IFS= read -r f; do inputs+=("$f"); done < <(find samples -name '*.pb.gz' | sort)
+# Profiles with labels copied from the corpus (tests/fixtures/tags/README.md): -tags, -tagroot, -tagleaf.
+while IFS= read -r f; do inputs+=("$f"); done < <(find tests/fixtures/tags -type f ! -name '*.md' | sort)
 for f in "$SHARED"/go-versions/*/*.pb.gz \
   "$SHARED"/google-pprof/internal/proftest/testdata/large.cpu \
   "$SHARED"/google-pprof/internal/report/testdata/sample.cpu \
@@ -46,7 +48,7 @@ const fs = require("fs");
 const lines = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
 for (const l of lines) {
   const c = JSON.parse(l);
-  const mode = c.mode === "list" ? "-list=" + c.list : "-top";
+  const mode = c.mode === "list" ? "-list=" + c.list : "-" + c.mode;
   console.log([c.slug, c.name, mode, "-symbolize=none", ...c.args, c.input].join("\t"));
 }' "$OUT/cases.jsonl" > "$OUT/jobs.tsv"
 

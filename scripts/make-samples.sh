@@ -14,7 +14,7 @@ export GOMAXPROCS=${GOMAXPROCS:-2}
 BIN=$(mktemp -d)
 trap 'rm -rf "$BIN"' EXIT
 
-GO_PROGRAMS=(cpu sprintf concat growslice mapgrow boxing pointers tuned goroutines contention gcpressure largeheap before-after)
+GO_PROGRAMS=(cpu sprintf concat growslice mapgrow boxing pointers tuned goroutines contention gcpressure largeheap before-after labels)
 if [ $# -gt 0 ]; then PROGRAMS=("$@"); else PROGRAMS=("${GO_PROGRAMS[@]}" node); fi
 
 for prog in "${PROGRAMS[@]}"; do

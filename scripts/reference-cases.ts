@@ -10,7 +10,7 @@ import type { Profile } from '../server/src/model/profile.js';
 interface Case {
   slug: string;
   name: string;
-  mode: 'top' | 'list';
+  mode: 'top' | 'list' | 'tags';
   input: string;
   args: string[];
   list?: string;
@@ -100,6 +100,7 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
     add('tagfocus_range', ['-tagfocus=1kb:']);
     add('tagignore_range', ['-tagignore=:64']);
   }
+  out.push(...labelCases(slug, input, p));
   if (opts.list) {
     const hot = hotFunctions(p, /^main\./, 3);
     hot.forEach((fn, i) => out.push({ slug, name: `list_${i}`, mode: 'list', input, args: ['-source_path=samples'], list: `^${quoteMeta(fn)}$` }));
@@ -111,6 +112,56 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
   if (opts.heavy) {
     // go tool pprof needs seconds per run on the largest inputs: keep a core subset.
     const core = /^(top|nf0|cum|lines|addresses|files|noinlines|nodecount10|si_(?!0$).*|hide_runtime|focus_main|show_from_hot|tagfocus_range|list_0)$/;
+    return out.filter((c) => core.test(c.name));
+  }
+  return out;
+}
+
+/** `-tags` reports and `-tagroot`/`-tagleaf` tops, for profiles whose samples carry labels. */
+function labelCases(slug: string, input: string, p: Profile): Case[] {
+  const strLabels = new Map<string, string>();
+  const numKeys = new Set<string>();
+  for (const s of p.sample) {
+    if (s.label) for (const [k, v] of Object.entries(s.label)) if (!strLabels.has(k) && v.length) strLabels.set(k, v[0]);
+    if (s.numLabel) for (const k of Object.keys(s.numLabel)) numKeys.add(k);
+  }
+  const keys = [...strLabels.keys()];
+  const numKey = numKeys.has('bytes') ? 'bytes' : '';
+  if (keys.length === 0 && numKeys.size === 0) return [];
+  const out: Case[] = [];
+  const tags = (name: string, args: string[]): void => void out.push({ slug, name, mode: 'tags', input, args });
+  const top = (name: string, args: string[]): void => void out.push({ slug, name, mode: 'top', input, args });
+  tags('tags', []);
+  p.sampleType.forEach((t) => tags(`tags_si_${t.type}`, [`-sample_index=${t.type}`]));
+  tags('tags_unit_kb', ['-unit=kb']);
+  tags('tags_unit_auto', ['-unit=auto']);
+  const allKeys = [...keys, ...numKeys];
+  tags('tags_tagshow', [`-tagshow=^${quoteMeta(allKeys[0])}$`]);
+  tags('tags_taghide', [`-taghide=^${quoteMeta(allKeys[0])}$`]);
+  tags('tags_tagshow_nomatch', ['-tagshow=zzz_no_such_key']);
+  if (keys.length) {
+    const [k, v] = [...strLabels.entries()][0];
+    tags('tags_tagfocus_kv', [`-tagfocus=${k}=${quoteMeta(v)}`]);
+    tags('tags_tagignore_kv', [`-tagignore=${k}=${quoteMeta(v)}`]);
+  }
+  if (numKey) tags('tags_tagfocus_range', [`-tagfocus=${numKey}=1kb:`]);
+  if (funcNames(p).size && [...funcNames(p)].some((n) => /main\./.test(n))) tags('tags_focus_main', ['-focus=main\\.']);
+  const first = allKeys[0];
+  top('tagroot', [`-tagroot=${first}`]);
+  top('tagleaf', [`-tagleaf=${first}`, '-cum']);
+  top('tagroot_lines', [`-tagroot=${first}`, '-lines']);
+  if (allKeys.length > 1) {
+    top('tagroot_two', [`-tagroot=${allKeys.slice(0, 2).join(',')}`, '-cum']);
+    top('tagleaf_two', [`-tagleaf=${allKeys.slice(0, 2).join(',')}`, '-cum']);
+    top('tagroot_leaf', [`-tagroot=${allKeys[0]}`, `-tagleaf=${allKeys[1]}`, '-nodefraction=0']);
+  }
+  if (numKeys.size) top('tagleaf_num_unit', [`-tagleaf=${[...numKeys][0]}`, '-unit=kb']);
+  top('tagroot_nomatch', ['-tagroot=zzz_no_such_key']);
+  // the pseudo-frames' file name is the key, so focus can select them
+  top('tagroot_focus', [`-tagroot=${first}`, `-focus=^${quoteMeta(first)}$`]);
+  // Go heap/allocs samples carry only `bytes`: a core subset keeps the run short.
+  if (keys.length === 0 && !input.startsWith('tests/fixtures/')) {
+    const core = /^(tags|tags_si_(alloc_space|inuse_space)|tags_unit_kb|tags_tagfocus_range|tagroot|tagleaf_num_unit)$/;
     return out.filter((c) => core.test(c.name));
   }
   return out;
@@ -128,11 +179,16 @@ for (const input of inputs) {
   const slug = input
     .replace(/^\.\.\/shared\/corpus\//, 'corpus/')
     .replace(/^tests\/\.references\/inputs\//, 'engine/')
+    .replace(/^tests\/fixtures\//, 'fixtures/')
     .replace(/\.pb\.gz$/, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-');
   const isSample = input.startsWith('samples/');
   const heavy = /large\.cpu|largeheap/.test(input);
-  for (const c of casesFor(slug, input, p, { list: isSample && !input.startsWith('samples/node'), heavy })) {
+  // tests/fixtures/tags/ holds label-carrying copies of corpus profiles: only their label cases
+  const cases = input.startsWith('tests/fixtures/tags/')
+    ? labelCases(slug, input, p)
+    : casesFor(slug, input, p, { list: isSample && !input.startsWith('samples/node'), heavy });
+  for (const c of cases) {
     process.stdout.write(JSON.stringify(c) + '\n');
   }
 }

@@ -2,7 +2,9 @@
 // the heap": real server + real bundle + Chromium, every expectation read from the
 // server's own GET /source answer (annotate.ts over samples/<prog>/escape.txt).
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
+import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scaledLabel } from '../../contract/format.js';
 import { sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
@@ -25,7 +27,7 @@ interface Listing {
   sampleType: { type: string; unit: string };
   unit: string;
   total: number;
-  routines: { function: string; file: string; lines: Line[] }[];
+  routines: { function: string; file: string; lines: Line[]; origin?: { step: string; label: string; path?: string }; stale?: string[] }[];
 }
 
 const ESCAPING = new Set(['escapes', 'moved-to-heap']);
@@ -98,7 +100,20 @@ beforeAll(async () => {
   H = await startHarness();
   ids.allocs = await uploadBytes(H.base, sampleBytes('boxing/allocs.pb.gz'), 'boxing/allocs.pb.gz');
   ids.cpu = await uploadBytes(H.base, sampleBytes('cpu/cpu.pb.gz'), 'cpu/cpu.pb.gz');
+  ids.gc = await uploadBytes(H.base, sampleBytes('gcpressure/cpu.pb.gz'), 'gcpressure/cpu.pb.gz');
 }, 120_000);
+
+/** A one-file .tar.gz. */
+async function tarGz(name: string, body: string): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
+  const done = new Promise<void>((res) => pack.on('end', () => res()));
+  pack.entry({ name }, body);
+  pack.finalize();
+  await done;
+  return gzipSync(Buffer.concat(chunks));
+}
 
 afterAll(async () => {
   await H?.close();
@@ -229,6 +244,39 @@ describe('Source tab: allocation bytes paired with escape analysis', () => {
     expect(await page.locator('.src-line.escape-hit').count()).toBe(0);
     expect(await page.locator('.escape-note.reason').count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'source-escape-cpu.png') });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('Source tab: where the file came from, and stale sources', () => {
+  it('shows the origin line, and a warning above the listing when the file was edited after the build', async () => {
+    const fn = '^main\\.parse$';
+    const clean = await apiSource(ids.gc, fn);
+    const r0 = clean.routines[0]!;
+    expect(r0.origin?.label).toBeTruthy();
+    expect(r0.stale).toBeUndefined();
+    const hot = r0.lines.filter((l) => l.cum).map((l) => l.line);
+    expect(hot.length).toBeGreaterThan(0);
+    // The same file with its sampled lines emptied, uploaded as the profile's sources.
+    const text = sampleBytes('gcpressure/main.go').toString('utf8').split('\n');
+    for (const ln of hot) text[ln - 1] = '';
+    const post = await fetch(`${H.base}/api/profiles/${ids.gc}/sources`, { method: 'POST', body: new Blob([new Uint8Array(await tarGz('gcpressure/main.go', text.join('\n')))]) });
+    expect(post.status).toBe(201);
+    const listing = await apiSource(ids.gc, fn);
+    const r = listing.routines[0]!;
+    expect(r.origin).toEqual({ step: 'archive', label: 'uploaded archive', path: 'gcpressure/main.go' });
+    expect(r.stale?.join('\n')).toMatch(/samples on blank or comment lines? /);
+
+    const { page, errors } = await openSource(ids.gc, fn);
+    const warning = page.locator('.routine .source-stale');
+    await warning.waitFor();
+    expect(await warning.locator('li').allInnerTexts()).toEqual(r.stale);
+    // The warning sits above the listing.
+    const [warnY, linesY] = await Promise.all([warning.boundingBox(), page.locator('.routine .src-lines').boundingBox()]);
+    expect(warnY!.y).toBeLessThan(linesY!.y);
+    expect(await page.locator('.routine .source-origin').innerText()).toContain('uploaded archive');
+    await page.screenshot({ path: join(SHOTS, 'source-stale.png') });
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listText } from '../../server/src/cli/list.js';
+import { tagsText } from '../../server/src/cli/tags.js';
 import { topText } from '../../server/src/cli/top.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,7 +15,7 @@ export const MANIFEST = path.join(REF_DIR, 'manifest.json');
 export interface RefCase {
   slug: string;
   name: string;
-  mode: 'top' | 'list';
+  mode: 'top' | 'list' | 'tags';
   input: string;
   args: string[];
   list?: string;
@@ -38,7 +39,12 @@ export function runOurs(c: RefCase): { out: string; warnings: string[]; error?: 
   const cwd = process.cwd();
   try {
     process.chdir(ROOT);
-    const out = c.mode === 'list' ? listText([...c.args, c.list!, input]) : topText([...c.args, input], io);
+    const out =
+      c.mode === 'list'
+        ? listText([...c.args, c.list!, input])
+        : c.mode === 'tags'
+          ? tagsText([...c.args, input], io)
+          : topText([...c.args, input], io);
     return { out, warnings };
   } catch (e) {
     return { out: '', warnings, error: (e as Error).message };

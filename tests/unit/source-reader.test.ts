@@ -135,7 +135,9 @@ describe('filesystem source reader', () => {
     const env = { getAttachment: async () => null };
     const localR = await createSourceReader('none', { sourcePaths: [], trimPaths: [], shared: false }, env);
     expect(localR.read('samples/cpu/main.go').text).toBe(readFileSync(join(SAMPLES, 'cpu', 'main.go'), 'utf8'));
-    expect(localR.read(join(process.cwd(), 'samples', 'go.mod')).text).toBe(readFileSync(join(SAMPLES, 'go.mod'), 'utf8'));
+    expect(localR.read(join(process.cwd(), 'samples', 'cpu', 'main.go')).text).toBe(readFileSync(join(SAMPLES, 'cpu', 'main.go'), 'utf8'));
+    // Only source files are served (issue 12): go.mod, package.json, dot-files are not.
+    for (const f of ['samples/go.mod', 'package.json', join(process.cwd(), '.gitignore')]) expect(localR.read(f).text, f).toBeNull();
     expect(localR.read('/etc/passwd').text).toBeNull();
     // No loose suffix guessing in the implicit root: a stranger's cpu/main.go stays unresolved.
     expect(localR.read('/home/stranger/app/cpu/main.go').text).toBeNull();

@@ -41,4 +41,6 @@ import './views/compare/index.js';
 import './views/insights/index.js';
 import './views/concepts/index.js';
 import './views/capture/index.js';
+import './views/labels/index.js';
+import './views/goroutines/index.js';
 import './views/merge/index.js';

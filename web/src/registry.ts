@@ -28,6 +28,11 @@ export interface ProfileState {
   hide: string;
   show: string;
   showFrom: string;
+  /** pprof -tagfocus / -tagignore (`[key=]value`, numeric ranges) and -tagroot / -tagleaf (label keys). */
+  tagFocus: string;
+  tagIgnore: string;
+  tagRoot: string;
+  tagLeaf: string;
   /** '' = the server's default for the view. */
   granularity: Granularity | '';
   /** true = icicle (root at top); false = flame (root at bottom). */
@@ -41,8 +46,8 @@ export interface ProfileState {
   panel: string;
   /**
    * Query parameters owned by features (e.g. the compare view's `base`). Keys must
-   * not clash with the short names above (v, si, z, q, f, i, h, s, sf, g, icicle,
-   * fn, sort, tf, panel). Set a key to '' to remove it.
+   * not clash with the short names above (v, si, z, q, f, i, h, s, sf, tagfocus, tagignore,
+   * tagroot, tagleaf, g, icicle, fn, sort, tf, panel). Set a key to '' to remove it.
    */
   extra: Record<string, string>;
 }

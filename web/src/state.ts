@@ -13,6 +13,10 @@ const KEYS: Record<Exclude<keyof ProfileState, 'extra'>, string> = {
   hide: 'h',
   show: 's',
   showFrom: 'sf',
+  tagFocus: 'tagfocus',
+  tagIgnore: 'tagignore',
+  tagRoot: 'tagroot',
+  tagLeaf: 'tagleaf',
   granularity: 'g',
   icicle: 'icicle',
   fn: 'fn',
@@ -21,6 +25,8 @@ const KEYS: Record<Exclude<keyof ProfileState, 'extra'>, string> = {
   panel: 'panel',
 };
 const RESERVED = new Set(Object.values(KEYS));
+/** The label filters and groupings, named as the API's query parameters. */
+const TAG_KEYS = ['tagFocus', 'tagIgnore', 'tagRoot', 'tagLeaf'] as const;
 
 export function defaultState(): ProfileState {
   return {
@@ -33,6 +39,10 @@ export function defaultState(): ProfileState {
     hide: '',
     show: '',
     showFrom: '',
+    tagFocus: '',
+    tagIgnore: '',
+    tagRoot: '',
+    tagLeaf: '',
     granularity: '',
     icicle: false,
     fn: '',
@@ -64,6 +74,10 @@ export function parseState(search: string): ProfileState {
   s.hide = str(KEYS.hide);
   s.show = str(KEYS.show);
   s.showFrom = str(KEYS.showFrom);
+  s.tagFocus = str(KEYS.tagFocus);
+  s.tagIgnore = str(KEYS.tagIgnore);
+  s.tagRoot = str(KEYS.tagRoot);
+  s.tagLeaf = str(KEYS.tagLeaf);
   const g = str(KEYS.granularity);
   s.granularity = (GRANULARITIES as readonly string[]).includes(g) ? (g as Granularity) : '';
   s.icicle = q.get(KEYS.icicle) === '1';
@@ -88,6 +102,7 @@ export function stateToQuery(s: ProfileState): string {
   if (s.hide) q.set(KEYS.hide, s.hide);
   if (s.show) q.set(KEYS.show, s.show);
   if (s.showFrom) q.set(KEYS.showFrom, s.showFrom);
+  for (const k of TAG_KEYS) if (s[k]) q.set(KEYS[k], s[k]);
   if (s.granularity) q.set(KEYS.granularity, s.granularity);
   if (s.icicle) q.set(KEYS.icicle, '1');
   if (s.fn) q.set(KEYS.fn, s.fn);
@@ -120,6 +135,10 @@ export function apiParams(s: ProfileState): URLSearchParams {
     hide: s.hide,
     show: s.show,
     showFrom: s.showFrom,
+    tagFocus: s.tagFocus,
+    tagIgnore: s.tagIgnore,
+    tagRoot: s.tagRoot,
+    tagLeaf: s.tagLeaf,
   });
 }
 

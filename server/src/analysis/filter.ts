@@ -27,6 +27,9 @@ export interface CompiledFilters {
   pruneFrom: RegExp | null;
   tagFocus: ((s: import('../model/profile.js').Sample) => boolean) | null;
   tagIgnore: ((s: import('../model/profile.js').Sample) => boolean) | null;
+  /** -tagshow / -taghide: which label keys the tags report keeps (pprof FilterTagsBy). */
+  tagShow: RegExp | null;
+  tagHide: RegExp | null;
 }
 
 export function compileFilters(w: Work, q: Query): CompiledFilters {
@@ -40,6 +43,8 @@ export function compileFilters(w: Work, q: Query): CompiledFilters {
     pruneFrom: compileOption(q.pruneFrom, 'prune_from'),
     tagFocus: compileTagFilter('tagfocus', q.tagFocus, units),
     tagIgnore: compileTagFilter('tagignore', q.tagIgnore, units),
+    tagShow: compileOption(q.tagShow, 'tagshow'),
+    tagHide: compileOption(q.tagHide, 'taghide'),
   };
 }
 
@@ -65,6 +70,11 @@ export function applyFilters(w: Work, f: CompiledFilters): string[] {
     const r = filterSamplesByTag(w, f.tagFocus, f.tagIgnore);
     warn(!f.tagFocus || r.fm, 'TagFocus');
     warn(!f.tagIgnore || r.im, 'TagIgnore');
+  }
+  if (f.tagShow || f.tagHide) {
+    const r = tagKeysMatched(w, f.tagShow, f.tagHide);
+    warn(!f.tagShow || r.sm, 'TagShow');
+    warn(!f.tagHide || r.hm, 'TagHide');
   }
   if (f.pruneFrom) pruneFrom(w, f.pruneFrom);
   return warnings;
@@ -210,6 +220,32 @@ function filterSamplesByTag(
   }
   keepSamples(w, keep);
   return { fm, im };
+}
+
+/**
+ * pprof FilterTagsBy's match flags over the kept samples' label keys. The keys themselves
+ * are dropped only where labels are shown (report/tags.ts); the stacks do not change.
+ */
+function tagKeysMatched(w: Work, show: RegExp | null, hide: RegExp | null): { sm: boolean; hm: boolean } {
+  let sm = false;
+  let hm = false;
+  const seen = new Set<string>();
+  const cols = w.p.columns;
+  for (let k = 0; k < w.n && !(sm && hm); k++) {
+    const i = w.sampleIdx[k];
+    const label = cols ? (cols.label ? cols.label[i] : null) : w.p.sample[i].label;
+    const num = cols ? (cols.numLabel ? cols.numLabel[i] : null) : w.p.sample[i].numLabel;
+    for (const m of [label, num]) {
+      if (!m) continue;
+      for (const key of Object.keys(m)) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (!show || show.test(key)) sm = true;
+        if (hide && hide.test(key)) hm = true;
+      }
+    }
+  }
+  return { sm, hm };
 }
 
 function pruneFrom(w: Work, re: RegExp): void {

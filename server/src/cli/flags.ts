@@ -21,6 +21,8 @@ const STRING_FLAGS: Record<string, keyof Query | 'unit' | 'source_path' | 'trim_
   tagignore: 'tagIgnore',
   tagshow: 'tagShow',
   taghide: 'tagHide',
+  tagroot: 'tagRoot',
+  tagleaf: 'tagLeaf',
   unit: 'unit',
   source_path: 'source_path',
   trim_path: 'trim_path',
@@ -52,6 +54,7 @@ export const FLAGS_HELP = `flags (as go tool pprof; -flag=value, -flag value and
   -unit=minimum|auto|UNIT  output unit (default minimum)
   -focus -ignore -hide -show -show_from -prune_from=REGEXP
   -tagfocus -tagignore=[KEY=]VALUE|RANGE   -tagshow -taghide=REGEXP
+  -tagroot -tagleaf=KEY[,KEY]   label values as root / leaf pseudo-frames
   -relative_percentages  percentages of the filtered total
   -mean, -mean_delay     values divided by the first sample value (count)
   -compact_labels        leave out the profile header lines
@@ -105,7 +108,10 @@ export function parseFlags(args: string[]): ParsedFlags {
     if (name in STRING_FLAGS) {
       const v = takeValue();
       const key = STRING_FLAGS[name];
-      if (key === 'unit') out.top.unit = v;
+      if (key === 'unit') {
+        out.top.unit = v;
+        out.query.labelUnit = v;
+      }
       else if (key === 'source_path') out.sourcePath = v;
       else if (key === 'trim_path') out.trimPath = v;
       else if (key === 'list') out.list = v;

@@ -1,13 +1,23 @@
 // Local SourceReader for the CLI: pprof's openSourceFile search (-trim_path,
-// then each -source_path dir and all its parents; absolute paths must exist).
+// then each -source_path dir and all its parents; absolute paths must exist), so that
+// whatever pprof finds is listed the same; then the Go steps the server uses (current
+// module, go.work, vendor/, module cache, GOROOT of the profile's release) for what it
+// does not. Those steps only read source files inside their roots (source/go-resolver.ts).
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { SourceReader } from '../report/index.js';
+import type { Profile } from '../model/profile.js';
+import type { SourceReader, SourceReadResult } from '../report/index.js';
 import { splitList, trimPath } from '../analysis/paths.js';
+import { chainReaders, goStepsReader } from '../source/index.js';
+
+/** pprof's search, then the Go steps as seen from the working directory. */
+export function cliSourceReader(profile: Profile, searchPath: string, trim: string): SourceReader {
+  return chainReaders([localSourceReader(searchPath, trim), goStepsReader(process.cwd(), profile, splitList(trim))]);
+}
 
 export function localSourceReader(searchPath: string, trim: string): SourceReader {
   const sp = searchPath || process.cwd();
-  const cache = new Map<string, { text: string | null; tried: string[] }>();
+  const cache = new Map<string, SourceReadResult>();
   return {
     read(file: string) {
       const hit = cache.get(file);
@@ -35,7 +45,11 @@ export function localSourceReader(searchPath: string, trim: string): SourceReade
           }
         }
       }
-      const r = { text, tried: p !== file && tried.length === 0 ? [p] : tried };
+      const r: SourceReadResult = { text, tried: p !== file && tried.length === 0 ? [p] : tried };
+      if (text !== null) {
+        const label = path.isAbsolute(p) ? 'the path in the profile' : searchPath ? '-source_path' : 'working directory';
+        r.origin = { step: searchPath ? 'source-path' : 'working-dir', label, path: tried[tried.length - 1] };
+      }
       cache.set(file, r);
       return r;
     },

@@ -6,6 +6,7 @@ import { ProfileDecodeError } from './errors.js';
 import { decodeProtoFast } from './fast-decoder.js';
 import { DEFAULT_MAX_INFLATED_BYTES, gunzipCapped, gunzipCappedAsync, isGzip } from './gunzip.js';
 import { decodeLegacy, detectLegacy, type LegacyKind } from './legacy.js';
+import { dumpToProfile, looksLikeGoroutineDump, parseGoroutineDump, rememberDump } from '../goroutines/index.js';
 
 export { ProfileDecodeError } from './errors.js';
 export type { DecodeErrorKind } from './errors.js';
@@ -54,6 +55,8 @@ function decodeRaw(raw: Uint8Array): { profile: Profile; format: ProfileFormat }
       const javaKind = profile.sampleType[0]?.type === 'contentions' ? 'legacy-contention' : 'legacy-heap';
       return { profile, format: LEGACY_FORMAT[legacy] ?? javaKind };
     }
+    const dump = goroutineDump(raw);
+    if (dump) return { profile: dump, format: 'goroutine-dump' };
     if (looksLikeProto(raw)) throw err;
     throw new ProfileDecodeError('not-a-profile', `not a profile: the data is neither gzip, a profile.proto message nor a known legacy profile format (it starts with ${describeStart(raw)})`);
   }
@@ -84,6 +87,15 @@ export async function decodeProfileAsync(bytes: Uint8Array, opts: DecodeOptions 
   const raw = isGzip(bytes) ? await gunzipCappedAsync(bytes, cap) : bytes;
   if (raw.length === 0) throw new ProfileDecodeError('empty', 'parsing profile: empty input file (the gzip data inflates to nothing)');
   return decodeUncompressed(raw);
+}
+
+/** A `debug=2` goroutine dump or crash traceback as a goroutine profile, else null. */
+function goroutineDump(raw: Uint8Array): Profile | null {
+  const head = new TextDecoder('utf-8', { fatal: false }).decode(raw.subarray(0, 65536));
+  if (!looksLikeGoroutineDump(head)) return null;
+  const d = parseGoroutineDump(new TextDecoder('utf-8', { fatal: false }).decode(raw));
+  if (!d.goroutines.some((g) => g.frames.length > 0)) return null;
+  return rememberDump(dumpToProfile(d), d);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Router } from 'express';
 import type { ProfileService } from '../service/service.js';
 import { captureRouter } from './routes/capture.js';
 import { diffRouter } from './routes/diff.js';
+import { goroutinesRouter } from './routes/goroutines.js';
 import { insightsRouter } from './routes/insights.js';
 import { mergeRouter } from './routes/merge.js';
 import { sourcesRouter } from './routes/sources.js';
@@ -17,5 +18,6 @@ export function featureRouters(service: ProfileService): Router[] {
     captureRouter(service),
     sourcesRouter(service),
     insightsRouter(service),
+    goroutinesRouter(service),
   ];
 }

@@ -108,3 +108,26 @@ export function parseFlameOptions(q: Raw): { minFraction?: number; path?: string
   }
   return out;
 }
+
+/** The output unit of label values (tags report, -tagroot/-tagleaf frames): pprof's -unit. */
+export function parseUnit(q: Raw): string | undefined {
+  const unit = str(q, 'unit');
+  return unit === undefined || unit === '' ? undefined : unit;
+}
+
+/** Goroutine filters: state, minWait (minutes), creator (regexp), label (key or key=value), base (profile id). */
+export function parseGoroutineFilter(q: Raw): { state?: string; minWait?: number; creator?: string; label?: string } {
+  const out: { state?: string; minWait?: number; creator?: string; label?: string } = {};
+  const state = str(q, 'state');
+  if (state) out.state = state;
+  const mw = str(q, 'minWait');
+  if (mw !== undefined && mw !== '') {
+    if (!/^\d{1,9}$/.test(mw)) throw new HttpError(400, 'query parameter "minWait" must be a whole number of minutes');
+    out.minWait = Number(mw);
+  }
+  const creator = str(q, 'creator');
+  if (creator) out.creator = creator;
+  const label = str(q, 'label');
+  if (label) out.label = label;
+  return out;
+}

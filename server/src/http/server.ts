@@ -64,6 +64,7 @@ async function findProfiles(dir: string): Promise<string[]> {
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const config = serverConfig(opts.config);
+  if (opts.store.backend === 'fs' && config.dataDir === undefined) config.dataDir = opts.store.dir;
   const store = openStore(opts.store);
   await store.init();
   const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism()));

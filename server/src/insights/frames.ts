@@ -23,6 +23,11 @@ export interface StackSample {
   count: number;
   /** The profiler's own work is on the stack (rules leave such samples out). */
   profiler: boolean;
+  /**
+   * Goroutine dumps only (goroutines/to-profile.ts: a `state` label and a `wait` label in
+   * minutes): the wait reason and how long these goroutines have waited.
+   */
+  goroutine?: { state: string; waitMinutes: number };
 }
 
 /** Strip generic type arguments ("[...]") with a bracket-balanced scan. */
@@ -128,7 +133,10 @@ export function stackSamples(p: Profile, index: number, countIndex = -1): StackS
       for (const f of lf) frames.push(f);
     }
     const count = countIndex >= 0 ? s.value[countIndex] : 0;
-    out.push({ frames, value, bytes: s.numLabel?.bytes?.[0] ?? 0, count, profiler });
+    const st: StackSample = { frames, value, bytes: s.numLabel?.bytes?.[0] ?? 0, count, profiler };
+    const state = s.label?.state?.[0];
+    if (state !== undefined && s.numUnit?.wait?.[0] === 'minutes') st.goroutine = { state, waitMinutes: s.numLabel?.wait?.[0] ?? 0 };
+    out.push(st);
   }
   return out;
 }

@@ -113,6 +113,9 @@ export function resolveCapture(spec: CaptureSpec): ResolvedCapture {
   url.pathname = root + profile.split('/').map(encodeURIComponent).join('/');
   // Keep the user's other query parameters, but always ask for the protobuf form.
   for (const [k, v] of given.searchParams) if (k !== 'debug') url.searchParams.append(k, v);
+  // Except the goroutine dump (debug=2): its text carries states, wait times and creators,
+  // and the decoder reads it (goroutines/parse.ts).
+  if (profile === 'goroutine' && given.searchParams.get('debug') === '2') url.searchParams.set('debug', '2');
 
   const kind: ProfileKind = profile === 'profile' ? 'cpu' : 'snapshot';
   let seconds: number | null = null;

@@ -108,4 +108,4 @@ export interface Profile {
 }
 
 /** Where the decoded profile came from; reported in metadata and errors. */
-export type ProfileFormat = 'proto' | 'legacy-cpu' | 'legacy-heap' | 'legacy-count' | 'legacy-contention' | 'legacy-threadz';
+export type ProfileFormat = 'proto' | 'legacy-cpu' | 'legacy-heap' | 'legacy-count' | 'legacy-contention' | 'legacy-threadz' | 'goroutine-dump';

@@ -19,4 +19,4 @@ export { computeTop, formatTopText } from './top.js';
 export type { TopExact } from './top.js';
 export { computeFlameGraph } from './flame.js';
 export { computeSourceListing, formatListText } from './list.js';
-export type { SourceReader } from './list.js';
+export type { SourceReader, SourceReadResult } from './list.js';

@@ -1,16 +1,26 @@
 // `go tool pprof -list`: report.printSource over a lines-granularity graph.
 import type { Profile } from '../model/profile.js';
 import type { Query } from '../../../contract/query.js';
-import type { SourceListing, SourceRoutine } from '../../../contract/views.js';
+import type { SourceListing, SourceOrigin, SourceRoutine } from '../../../contract/views.js';
 import { compileRegexp } from '../analysis/regex.js';
 import { nodeInfoString } from '../analysis/graph.js';
 import { trimPath } from '../analysis/paths.js';
 import { percentage, scaledLabel } from '../../../contract/format.js';
 import { graphFor, prepareQuery } from './pipeline.js';
 
-/** Supplies source text for `list`; `tried` names the paths looked at (for the "missing" hint). */
+/**
+ * Supplies source text for `list`; `tried` names the paths looked at (for the "missing"
+ * hint), `origin` where the text was found and `notes` why it may be stale.
+ */
 export interface SourceReader {
-  read(file: string): { text: string | null; tried: string[] };
+  read(file: string): SourceReadResult;
+}
+
+export interface SourceReadResult {
+  text: string | null;
+  tried: string[];
+  origin?: SourceOrigin;
+  notes?: string[];
 }
 
 export interface ListOptions {
@@ -117,11 +127,35 @@ export function computeSourceListing(
           if (ln >= textLines.length) break;
           routine.lines.push({ line: ln, flat: lineFlat.get(ln) ?? 0, cum: lineCum.get(ln) ?? 0, text: textLines[ln] });
         }
+        if (src.origin) routine.origin = src.origin;
+        const stale = [...(src.notes ?? []), ...staleReasons(textLines, lineCum)];
+        if (stale.length > 0) routine.stale = stale;
       }
       routines.push(routine);
     }
   }
   return { sampleType: { ...st }, total: pr.total, unit: 'minimum', routines, errors: firsts.length === 0 ? [`no matches found for regexp: ${fnRegex}`] : undefined };
+}
+
+const MAX_STALE_LINES = 3;
+
+/**
+ * Signs that a file is not the one the binary was built from: the profile has samples
+ * past its end, or on lines that hold no code (blank or // comment lines).
+ * `textLines` is 1-based (splitLines); `weights` maps sampled line numbers to cum.
+ */
+export function staleReasons(textLines: string[], weights: Map<number, number>): string[] {
+  const out: string[] = [];
+  const sampled = [...weights.entries()].filter(([ln, v]) => v !== 0 && ln > 0).map(([ln]) => ln).sort((a, b) => a - b);
+  const count = textLines.length - 1;
+  const past = sampled.filter((ln) => ln > count);
+  if (past.length > 0) out.push(`the file has ${count} lines but the profile has samples on line ${past[past.length - 1]}`);
+  const empty = sampled.filter((ln) => ln <= count && /^\s*($|\/\/)/.test(textLines[ln]));
+  if (empty.length > 0) {
+    const shown = empty.slice(0, MAX_STALE_LINES).join(', ') + (empty.length > MAX_STALE_LINES ? ', ...' : '');
+    out.push(`the profile has samples on blank or comment line${empty.length > 1 ? 's' : ''} ${shown}`);
+  }
+  return out;
 }
 
 /** Lines as bufio.Scanner yields them, 1-based (index 0 unused). */

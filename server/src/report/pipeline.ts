@@ -5,6 +5,7 @@ import type { Granularity, Query } from '../../../contract/query.js';
 import { applyFilters, compileFilters } from '../analysis/filter.js';
 import { accumulate, buildNodeTable, type NodeTable, type NodeValues, type SampleValues } from '../analysis/graph.js';
 import { removeUninteresting } from '../analysis/prune.js';
+import { addLabelNodes, labelKeys } from '../analysis/tagroot.js';
 import { sampleIndexByName } from '../analysis/sampleindex.js';
 import { makeWork, type Work } from '../analysis/work.js';
 
@@ -19,6 +20,9 @@ export interface Prepared {
   warnings: string[];
   /** Filters in pprof's "Active filters" legend form (key=value). */
   activeFilters: string[];
+  /** -tagshow / -taghide: the label keys views that show labels keep. */
+  tagShow: RegExp | null;
+  tagHide: RegExp | null;
 }
 
 function hasBaseLabel(s: Profile['sample'][number]): boolean {
@@ -101,12 +105,17 @@ export function computeTotal(
 }
 
 export function prepareQuery(raw: Profile, q: Query): Prepared {
-  const p = removeUninteresting(raw);
+  // pprof's driver order: drop_frames, then -tagroot/-tagleaf pseudo-frames, then filters.
+  const labelled = addLabelNodes(removeUninteresting(raw), labelKeys(q.tagRoot), labelKeys(q.tagLeaf), q.labelUnit ?? 'minimum');
+  const p = labelled.p;
   const idx = sampleIndexByName(p, q.sampleIndex);
   const work = makeWork(p);
   const filters = compileFilters(work, q);
   let t = q.relativePercentages ? null : computeTotal(p, idx, null, !!q.mean);
-  const warnings = applyFilters(work, filters);
+  const warnings: string[] = [];
+  if (q.tagRoot && !labelled.rootMatched) warnings.push('TagRoot expression matched no samples');
+  if (q.tagLeaf && !labelled.leafMatched) warnings.push('TagLeaf expression matched no samples');
+  warnings.push(...applyFilters(work, filters));
   if (!t) t = computeTotal(p, idx, work.sampleIdx.subarray(0, work.n), !!q.mean);
   const n = work.n;
   const v = new Float64Array(n);
@@ -151,7 +160,18 @@ export function prepareQuery(raw: Profile, q: Query): Prepared {
   add('tagignore', q.tagIgnore);
   add('tagshow', q.tagShow);
   add('taghide', q.tagHide);
-  return { p, idx, total: t.total, totalX: t.totalX, work, sv: { v, exact, div, divExact }, warnings, activeFilters };
+  return {
+    p,
+    idx,
+    total: t.total,
+    totalX: t.totalX,
+    work,
+    sv: { v, exact, div, divExact },
+    warnings,
+    activeFilters,
+    tagShow: filters.tagShow,
+    tagHide: filters.tagHide,
+  };
 }
 
 export interface Graphed {

@@ -7,6 +7,8 @@ export interface ServerConfig {
   /** Local source roots (`--source-path`) and trim prefixes (`--trim-path`). */
   sourcePaths: string[];
   trimPaths: string[];
+  /** The local store's directory, never served as source (set by startServer). */
+  dataDir?: string;
   /** Hosts and CIDRs that live capture may reach in shared mode (`--allow-target`). */
   allowTargets: string[];
   maxUploadBytes: number;

@@ -83,7 +83,14 @@ export class ProfileService {
   async view(task: ViewTask): Promise<string> {
     // Route by the stored size of the larger profile: a large pair stays on the worker
     // that holds it (and its memoised merge) instead of being decoded again elsewhere.
-    const ids = task.op === 'diffTop' || task.op === 'diffFlame' ? [task.id, task.baseId] : task.op === 'mergeShares' ? task.inputs : [task.id];
+    const ids =
+      task.op === 'diffTop' || task.op === 'diffFlame'
+        ? [task.id, task.baseId]
+        : task.op === 'goroutines' && task.baseId
+          ? [task.id, task.baseId]
+          : task.op === 'mergeShares'
+            ? task.inputs
+            : [task.id];
     let size = 0;
     for (const id of ids) size = Math.max(size, (await this.info(id)).size);
     const out = await this.analyzer.run(task, size);

@@ -62,6 +62,7 @@ export function sourceHint(shared: boolean, profileId: string): string {
   return (
     'Source file not found. Start pprof-lens with --source-path DIR[,DIR] pointing at your checkout (the directory with go.mod, ' +
     'or a parent of it), add --trim-path PREFIX to remove the build machine\'s path prefix, or ' + upload + '. ' +
-    'Standard-library files are read from GOROOT when Go is installed.'
+    'Without flags, files are also looked up in the current Go module and its go.work workspace, vendor/, ' +
+    'the module cache ($GOMODCACHE) and the GOROOT of the profile\'s Go release: start pprof-lens from inside your module to use them.'
   );
 }

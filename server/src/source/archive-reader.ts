@@ -25,7 +25,12 @@ export function createArchiveSourceReader(archive: SourceArchive, trimPaths: str
   }
   modules.sort((a, b) => b.path.length - a.path.length);
 
-  const text = (name: string): string => decoder.decode(archive.files.get(name)!);
+  /** An entry's text, labelled with its archive name (no server path: it is safe to show anywhere). */
+  const found = (name: string, tried: string[]): ReadResult => ({
+    text: decoder.decode(archive.files.get(name)!),
+    tried,
+    origin: { step: 'archive', label: 'uploaded archive', path: name },
+  });
 
   function lookup(file: string): ReadResult {
     const tried: string[] = [];
@@ -35,13 +40,13 @@ export function createArchiveSourceReader(archive: SourceArchive, trimPaths: str
       const rel = safeRelative(form);
       if (rel === null) continue;
       tried.push(`archive:${rel}`);
-      if (archive.files.has(rel)) return { text: text(rel), tried };
+      if (archive.files.has(rel)) return found(rel, tried);
       for (const m of modules) {
         const hit = new RegExp(`^${m.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(@[^/]+)?/`).exec(rel);
         if (!hit) continue;
         const name = posix.join(m.dir, rel.slice(hit[0].length));
         tried.push(`archive:${name}`);
-        if (archive.files.has(name)) return { text: text(name), tried };
+        if (archive.files.has(name)) return found(name, tried);
       }
     }
     const rel = safeRelative(forms[0]);
@@ -61,7 +66,7 @@ export function createArchiveSourceReader(archive: SourceArchive, trimPaths: str
         } else if (n === bestLen) tie = true;
       }
       tried.push(`archive:*/${want[want.length - 1]}`);
-      if (best && !(tie && bestLen <= 1)) return { text: text(best), tried };
+      if (best && !(tie && bestLen <= 1)) return found(best, tried);
     }
     return { text: null, tried };
   }

@@ -5,11 +5,14 @@
 // a suffix match against the files under the roots.
 //
 // Safety: a candidate is only opened when its real path (symlinks resolved) lies inside
-// a root or GOROOT. Names that would climb out are never even stat'ed.
+// a root or GOROOT, names a source file below it (paths.ts isSourcePath: no dot-files,
+// no node_modules) and is outside the excluded directories (the server's data).
+// Names that would climb out are never even stat'ed.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, constants } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import type { SourceReader } from '../report/index.js';
-import { isInside, safeRelative, stripAtRootBase, toSlash, trimPrefixes } from './paths.js';
+import type { SourceOrigin, SourceStep } from '../../../contract/views.js';
+import type { SourceReader, SourceReadResult } from '../report/index.js';
+import { isInside, isSourcePath, relativeInside, safeRelative, stripAtRootBase, toSlash, trimPrefixes } from './paths.js';
 
 export interface FsSourceOptions {
   /** Source roots; nonexistent ones are ignored. */
@@ -22,9 +25,13 @@ export interface FsSourceOptions {
   maxFileBytes?: number;
   /** Last-resort match on trailing path components (default true). */
   suffixMatch?: boolean;
+  /** How files found under the roots are labelled (default 'source-path'). */
+  step?: SourceStep;
+  /** Directories never read from, even inside a root (the server's data directory). */
+  exclude?: string[];
 }
 
-export type ReadResult = { text: string | null; tried: string[] };
+export type ReadResult = SourceReadResult;
 
 const DEFAULT_MAX_FILE = 4 << 20;
 const MAX_TRIED = 40;
@@ -78,12 +85,13 @@ function buildIndex(real: string): RootIndex {
       if (++entries > MAX_INDEX_ENTRIES) return;
       const p = posix.join(dir, e.name);
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) walk(p, depth + 1);
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(p, depth + 1);
       } else if (e.isFile()) {
         if (e.name === 'go.mod') {
           const mod = moduleLine(p);
           if (mod) modules.push({ path: mod, dir });
         }
+        if (!isSourcePath(e.name)) continue;
         const l = byBase.get(e.name);
         if (l) l.push(p);
         else byBase.set(e.name, [p]);
@@ -133,13 +141,24 @@ function readBounded(real: string, max: number): string | null {
   }
 }
 
-/** Reads `p` only if its real path lies inside `root` (also resolved); null otherwise. */
-export function readInside(p: string, root: string, max = DEFAULT_MAX_FILE): string | null {
+/**
+ * Reads `p` only if it names a source file inside `root`, before and after resolving
+ * symlinks (paths.ts isSourcePath), and lies in none of `exclude`; null otherwise.
+ */
+export function readInside(p: string, root: string, max = DEFAULT_MAX_FILE, exclude: string[] = []): string | null {
   const realRoot = realOrNull(root);
-  if (!realRoot || !isInside(posix.normalize(p), root)) return null;
+  const rel = relativeInside(posix.normalize(p), root);
+  if (!realRoot || rel === null || !isSourcePath(rel)) return null;
   const real = realOrNull(p);
-  if (!real || !isInside(real, realRoot)) return null;
+  if (!real) return null;
+  const realRel = relativeInside(real, realRoot);
+  if (realRel === null || !isSourcePath(realRel) || isExcluded(real, exclude)) return null;
   return readBounded(real, max);
+}
+
+/** True when `real` lies in one of the excluded directories (given as is or resolved). */
+function isExcluded(real: string, exclude: string[]): boolean {
+  return exclude.some((d) => isInside(real, d) || isInside(real, realOrNull(d) ?? d));
 }
 
 export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { read(file: string): ReadResult } {
@@ -154,34 +173,55 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
   const goroot = opts.goroot && realOrNull(resolve(opts.goroot)) ? resolve(opts.goroot) : null;
   const gorootReal = goroot ? [realOrNull(goroot), realOrNull(posix.join(goroot, 'src'))].filter((x): x is string => !!x) : [];
   const trims = opts.trimPaths ?? [];
+  const exclude = opts.exclude ?? [];
+  const step = opts.step ?? 'source-path';
   const cache = new Map<string, ReadResult>();
 
-  const allowed = (p: string): boolean => roots.some((r) => isInside(p, r)) || gorootReal.some((g) => isInside(p, g));
+  /** The root (or GOROOT location) holding a real path when what lies below it is a source file. */
+  const allowedRoot = (real: string): { root: string; goroot: boolean } | null => {
+    if (isExcluded(real, exclude)) return null;
+    for (const [list, isGoroot] of [[roots, false], [gorootReal, true]] as const) {
+      for (const r of list) {
+        const rel = relativeInside(real, r);
+        if (rel !== null && isSourcePath(rel)) return { root: r, goroot: isGoroot };
+      }
+    }
+    return null;
+  };
+  const origin = (real: string, goroot: boolean): SourceOrigin =>
+    goroot ? { step: 'goroot', label: 'GOROOT', path: real } : { step, label: STEP_LABELS[step] ?? step, path: real };
 
   function lookup(file: string): ReadResult {
     const tried: string[] = [];
     const seen = new Set<string>();
     /** Tries one absolute candidate path; returns its text when it is inside the allowed area. */
+    let found: SourceOrigin | undefined;
     const attempt = (candidate: string, within: string): string | null => {
       const c = posix.normalize(candidate);
-      if (seen.has(c) || !isInside(c, within)) return null;
+      if (seen.has(c)) return null;
+      const rel = relativeInside(c, within);
+      if (rel === null || !isSourcePath(rel)) return null;
       seen.add(c);
       if (tried.length < MAX_TRIED) tried.push(c);
       const real = realOrNull(c);
-      if (!real || !allowed(real)) return null;
-      return readBounded(real, max);
+      const where = real ? allowedRoot(real) : null;
+      if (!real || !where) return null;
+      const text = readBounded(real, max);
+      if (text !== null) found = origin(c, where.goroot);
+      return text;
     };
+    const hit = (text: string): ReadResult => ({ text, tried, origin: found });
 
     const f = toSlash(file);
     // 1. An absolute name that already lies inside a root (or GOROOT) is read as is.
     if (f.startsWith('/')) {
       for (const r of roots) {
         const t = attempt(f, r);
-        if (t !== null) return { text: t, tried };
+        if (t !== null) return hit(t);
       }
       if (goroot) {
         const t = attempt(f, goroot);
-        if (t !== null) return { text: t, tried };
+        if (t !== null) return hit(t);
       }
     }
 
@@ -200,7 +240,7 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
         if (rel === null) continue;
         for (let dir = r; ; dir = posix.dirname(dir)) {
           const t = attempt(posix.join(dir, rel), r);
-          if (t !== null) return { text: t, tried };
+          if (t !== null) return hit(t);
           if (dir === posix.dirname(dir)) break;
         }
       }
@@ -214,7 +254,7 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
           const versioned = new RegExp(`^${escapeRe(m.path)}(@[^/]+)?/`).exec(rel);
           if (!versioned) continue;
           const t = attempt(posix.join(m.dir, rel.slice(versioned[0].length)), r);
-          if (t !== null) return { text: t, tried };
+          if (t !== null) return hit(t);
         }
       }
     }
@@ -229,7 +269,7 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
         const r2 = safeRelative(form);
         if (r2 === null) continue;
         const t = attempt(posix.join(goroot, 'src', r2), goroot);
-        if (t !== null) return { text: t, tried };
+        if (t !== null) return hit(t);
       }
     }
 
@@ -257,7 +297,7 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
         const owner = roots.find((r) => isInside(best!, r));
         if (owner) {
           const t = attempt(best, owner);
-          if (t !== null) return { text: t, tried };
+          if (t !== null) return hit(t);
         }
       }
     }
@@ -272,6 +312,11 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
     },
   };
 }
+
+const STEP_LABELS: Partial<Record<SourceStep, string>> = {
+  'source-path': '--source-path',
+  'working-dir': 'working directory',
+};
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

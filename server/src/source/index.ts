@@ -1,17 +1,23 @@
-// Entry point of the source layer: builds the SourceReader for one profile (uploaded
-// archive, then local roots and GOROOT, then the bundled samples), and loads the
-// escape-analysis report that annotates its listings.
+// Entry point of the source layer: builds the SourceReader for one profile, and loads the
+// escape-analysis report that annotates its listings. Resolution order (each hit carries
+// a SourceOrigin, the "where this file came from" line): uploaded archive; --source-path
+// roots (else, in local mode, the working directory); the current module and its go.work
+// workspace; vendor/; the module cache; the GOROOT of the profile's Go release; the
+// bundled samples. The CLI's `list` uses the same Go steps (cli/source-reader.ts).
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SourceReader } from '../report/index.js';
+import type { Profile } from '../model/profile.js';
+import type { SourceReader, SourceReadResult } from '../report/index.js';
+import { guessGoVersion } from '../insights/frames.js';
 import { readSourceArchive, type SourceArchive } from './archive.js';
 import { createArchiveSourceReader } from './archive-reader.js';
 import { parseEscapeOutput, type EscapeReport } from './escape.js';
 import { createFsSourceReader, readInside, type ReadResult } from './fs-reader.js';
-import { findGoroot } from './go-env.js';
-import { isInside, safeRelative } from './paths.js';
+import { chooseGoroot, goLayout, goModCache, installedGoroots, releaseInFileNames, type GorootChoice, type InstalledGo } from './go-layout.js';
+import { createGoSourceReader } from './go-resolver.js';
+import { isInside, relativeInside, safeRelative } from './paths.js';
 
 export { createFsSourceReader } from './fs-reader.js';
 export { createArchiveSourceReader } from './archive-reader.js';
@@ -25,8 +31,10 @@ export const ESCAPE_ATTACHMENT = 'escape';
 export interface SourceConfig {
   sourcePaths: string[];
   trimPaths: string[];
-  /** Shared (team) server: no implicit root. */
+  /** Shared (team) server: no implicit root, no module or module-cache lookups, no server paths shown. */
   shared?: boolean;
+  /** The server's data directory: never read as source. */
+  dataDir?: string;
 }
 
 /** Tries readers in order; `tried` accumulates every path looked at. */
@@ -42,7 +50,7 @@ export function chainReaders(readers: SourceReader[]): SourceReader {
         const got = r.read(file);
         tried.push(...got.tried);
         if (got.text !== null) {
-          result = { text: got.text, tried };
+          result = { ...got, tried };
           break;
         }
       }
@@ -105,7 +113,8 @@ function bundledSamplesReader(): SourceReader | null {
       if (rel === null) return { text: null, tried: [] };
       const abs = posix.join(dir, rel);
       if (!isInside(abs, dir)) return { text: null, tried: [] };
-      return { text: readInside(abs, dir), tried: [abs] };
+      const text = readInside(abs, dir);
+      return text === null ? { text, tried: [abs] } : { text, tried: [abs], origin: { step: 'samples', label: 'bundled samples', path: abs } };
     },
   };
 }
@@ -178,11 +187,43 @@ export interface AttachmentSource {
   getAttachment(id: string, key: string): Promise<Uint8Array | null>;
 }
 
+let installedCache: InstalledGo[] | undefined;
+
+/** Installed Go toolchains, looked up once per process. */
+function installedGo(): InstalledGo[] {
+  return (installedCache ??= installedGoroots());
+}
+
+/** The Go release a profile names or suggests, per decoded profile (one scan of its functions). */
+const profileRelease = new WeakMap<Profile, { named: string | null; guessed: string }>();
+
+/** The GOROOT for a profile's standard-library files (its Go release when installed). */
+export function gorootForProfile(p: Profile | null, installed: InstalledGo[] = installedGo()): GorootChoice | null {
+  if (!p) return chooseGoroot(installed, null, '');
+  let r = profileRelease.get(p);
+  if (!r) profileRelease.set(p, (r = { named: releaseInFileNames(p.function.map((f) => f.filename)), guessed: guessGoVersion(p) }));
+  return chooseGoroot(installed, r.named, r.guessed);
+}
+
 /**
- * The reader for one profile: its uploaded archive first, then local roots (local
- * mode) with GOROOT, then the bundled samples (by module path only).
+ * The Go steps (current module, go.work, vendor/, module cache, GOROOT) as seen from
+ * `cwd`; on a shared server only GOROOT (`cwd` null).
  */
-export async function createSourceReader(profileId: string, config: SourceConfig, att: AttachmentSource): Promise<SourceReader> {
+export function goStepsReader(cwd: string | null, profile: Profile | null, trimPaths: string[], exclude: string[] = []): SourceReader {
+  return createGoSourceReader({
+    layout: cwd ? goLayout(cwd) : null,
+    modCache: cwd ? goModCache() : null,
+    goroot: gorootForProfile(profile),
+    trimPaths,
+    exclude,
+  });
+}
+
+/**
+ * The reader for one profile, in the resolution order above. On a shared server the
+ * paths it reports (tried, origin) never name server directories.
+ */
+export async function createSourceReader(profileId: string, config: SourceConfig, att: AttachmentSource, profile: Profile | null = null): Promise<SourceReader> {
   const readers: SourceReader[] = [];
   const bytes = await att.getAttachment(profileId, SOURCES_ATTACHMENT);
   if (bytes) {
@@ -192,19 +233,52 @@ export async function createSourceReader(profileId: string, config: SourceConfig
       // A stored archive was validated on upload; if it no longer parses, fall through to the roots.
     }
   }
-  const goroot = findGoroot();
-  if (config.sourcePaths.length > 0) {
-    readers.push(createFsSourceReader({ roots: config.sourcePaths.map((p) => resolve(p)), trimPaths: config.trimPaths, goroot }));
-  } else if (config.shared === false) {
+  const exclude = config.dataDir ? [resolve(config.dataDir)] : [];
+  const roots = config.sourcePaths.map((p) => resolve(p));
+  const local = config.shared === false;
+  if (roots.length > 0) {
+    readers.push(createFsSourceReader({ roots, trimPaths: config.trimPaths, exclude }));
+  } else if (local) {
     // Local mode without --source-path: the working directory, as pprof searches it, but
     // without the loose suffix match (it would guess among unrelated files there).
-    readers.push(createFsSourceReader({ roots: [process.cwd()], trimPaths: config.trimPaths, goroot, suffixMatch: false }));
-  } else if (goroot) {
-    readers.push(createFsSourceReader({ roots: [], trimPaths: config.trimPaths, goroot }));
+    readers.push(createFsSourceReader({ roots: [process.cwd()], trimPaths: config.trimPaths, suffixMatch: false, step: 'working-dir', exclude }));
   }
+  const goSteps = goStepsReader(local ? process.cwd() : null, profile, config.trimPaths, exclude);
+  readers.push(goSteps);
   const samples = bundledSamplesReader();
   if (samples) readers.push(samples);
-  return chainReaders(readers);
+  const chain = chainReaders(readers);
+  if (local) return chain;
+  const places = [
+    ...roots.map((r, i) => ({ dir: r, name: `<source-path ${i + 1}>` })),
+    ...installedGo().map((g) => ({ dir: g.dir, name: `<GOROOT ${g.version}>` })),
+  ];
+  return { read: (file: string) => redactPaths(chain.read(file), places) };
+}
+
+/**
+ * A result without server paths: tried paths become "<source-path 1>/pkg/a.go" style
+ * names (others are left out) and the origin loses its path.
+ */
+export function redactPaths(r: SourceReadResult, places: { dir: string; name: string }[]): SourceReadResult {
+  const tried: string[] = [];
+  for (const t of r.tried) {
+    if (t.startsWith('archive:')) {
+      tried.push(t);
+      continue;
+    }
+    for (const p of places) {
+      const rel = relativeInside(t, p.dir);
+      if (rel !== null) {
+        tried.push(`${p.name}/${rel}`);
+        break;
+      }
+    }
+  }
+  const out: SourceReadResult = { ...r, tried };
+  // Archive entry names are the uploader's own; every other path is the server's.
+  if (r.origin && r.origin.step !== 'archive') out.origin = { step: r.origin.step, label: r.origin.label };
+  return out;
 }
 
 /** The escape report for a profile: its 'escape' attachment, else null. */

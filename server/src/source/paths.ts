@@ -68,3 +68,43 @@ export function isInside(child: string, parent: string): boolean {
   const p = posix.normalize(toSlash(parent)).replace(/\/+$/, '');
   return c === p || c.startsWith(p + '/') || p === '';
 }
+
+// Only source files are ever served: a profile's file names are attacker-chosen, and a
+// name like ".env.test", ".git/config" or "node_modules/x/secret.js" must not turn the
+// source view into a file reader (issue 12).
+const SOURCE_EXTENSIONS = new Set(
+  (
+    'go s S asm c h cc cpp cxx c++ hh hpp hxx inc m mm rs zig java kt scala swift cs fs ' +
+    'py pyx pxd rb php pl lua dart erl ex exs hs ml nim d v js mjs cjs jsx ts mts cts tsx proto'
+  ).split(' '),
+);
+
+/**
+ * True for a relative path (below a root) naming a source file: a known source extension,
+ * no component starting with "." (dot-files and dot-directories) and no node_modules.
+ */
+export function isSourcePath(rel: string): boolean {
+  const parts = toSlash(rel).split('/').filter((p) => p !== '');
+  if (parts.length === 0) return false;
+  if (parts.some((p) => p.startsWith('.') || p === 'node_modules')) return false;
+  const base = parts[parts.length - 1];
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && SOURCE_EXTENSIONS.has(base.slice(dot + 1));
+}
+
+/** `child` relative to `parent` when inside it (both absolute, normalised), else null. */
+export function relativeInside(child: string, parent: string): string | null {
+  if (!isInside(child, parent)) return null;
+  const p = posix.normalize(toSlash(parent)).replace(/\/+$/, '');
+  return posix.normalize(toSlash(child)).slice(p.length + 1);
+}
+
+/** Module path as the module cache spells it on disk: capitals become "!" + lower case. */
+export function escapeModulePath(p: string): string {
+  return p.includes('!') ? p : p.replace(/[A-Z]/g, (c) => '!' + c.toLowerCase());
+}
+
+/** The module path from its module-cache spelling ("github.com/!burnt!sushi" -> "github.com/BurntSushi"). */
+export function unescapeModulePath(p: string): string {
+  return p.replace(/!([a-z])/g, (_, c: string) => c.toUpperCase());
+}

@@ -18,7 +18,8 @@ import { annotateSourceListing } from './source-ops.js';
 import { combineProfiles } from '../analysis/merge.js';
 import { encodeProfileGzip } from '../encode/pprof.js';
 import { mergeShares } from '../report/merge-shares.js';
-import { diffFlameJson, diffTopBody, insightsBody, profileFiles } from './feature-ops.js';
+import { diffFlameJson, diffTopBody, goroutinesBody, insightsBody, profileFiles } from './feature-ops.js';
+import { computeTags } from '../report/tags.js';
 import { ByteLru } from './lru.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
 
@@ -95,7 +96,7 @@ export class AnalysisCore {
           config: this.config,
           getAttachment: (id: string, key: string) => this.store.getAttachment(id, key),
         };
-        const reader = await createSourceReader(task.id, this.config, env);
+        const reader = await createSourceReader(task.id, this.config, env, p);
         const listing = computeSourceListing(p, task.query, task.fn, reader);
         return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
       }
@@ -111,6 +112,12 @@ export class AnalysisCore {
       }
       case 'files':
         return { json: toJson(profileFiles(await this.load(task.id))) };
+      case 'tags':
+        return { json: toJson(computeTags(await this.load(task.id), task.query, { unit: task.unit, maxValues: task.maxValues })) };
+      case 'goroutines': {
+        const [p, base] = await Promise.all([this.load(task.id), task.baseId ? this.load(task.baseId) : undefined]);
+        return { json: toJson(goroutinesBody(task.id, p, task.filter, base, task.baseId)) };
+      }
       case 'merge': {
         const merged = combineProfiles(await Promise.all(task.ids.map((id) => this.load(id))));
         return { meta: profileMeta(merged), bytes: encodeProfileGzip(merged) };

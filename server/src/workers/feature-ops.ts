@@ -10,6 +10,9 @@ import { computeDiffTop } from '../report/diff.js';
 import { computeDiffFlameGraph } from '../report/diff-flame.js';
 import { viewWithTreeToJson } from '../report/tree-json.js';
 import type { DiffOptions } from '../../../contract/diff.js';
+import { goroutinesView } from '../goroutines/index.js';
+import { compileRegexp } from '../analysis/regex.js';
+import type { GoroutineFilterWire } from './protocol.js';
 
 /**
  * Reports per decoded profile and sample type. Decoded profiles are cached by an LRU, so a
@@ -54,4 +57,10 @@ export function diffFlameJson(
 /** Distinct non-empty file names of the profile's functions, in order of first appearance. */
 export function profileFiles(p: Profile): string[] {
   return [...new Set(p.function.map((f) => f.filename).filter(Boolean))];
+}
+
+/** Body of GET /api/profiles/:id/goroutines (QueryError for a bad creator regexp). */
+export function goroutinesBody(id: string, p: Profile, f: GoroutineFilterWire, base?: Profile, baseId?: string): object {
+  const filter = { ...f, creator: f.creator ? compileRegexp(f.creator, 'creator') : undefined };
+  return { id, ...(baseId ? { base: baseId } : {}), ...goroutinesView(p, filter, base) };
 }

@@ -16,6 +16,7 @@ export type AnalysisTask =
   | { op: 'top'; id: string; query: Query; opts: TopOptions }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
+  | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
   /** The sum of `ids` as pprof merges them (routed by `id`, the first), as gzipped pprof bytes. */
   | { op: 'merge'; id: string; ids: string[] }
   | FeatureTask;
@@ -35,8 +36,18 @@ export type FeatureTask =
   | { op: 'diffFlame'; id: string; baseId: string; query: Query; opts: DiffOptions & { minFraction?: number; path?: string[] } }
   /** The distinct, non-empty source file names of the profile's functions (first appearance order). */
   | { op: 'files'; id: string }
+  /** GoroutinesView of a goroutine dump or profile, grouped and filtered; against baseId when given. */
+  | { op: 'goroutines'; id: string; filter: GoroutineFilterWire; baseId?: string }
   /** Each input's value at a flame graph path (MergeShares), for the merged profile `id`. */
   | { op: 'mergeShares'; id: string; inputs: string[]; query: Query; path: string[] };
+
+/** GoroutineFilter as it crosses to a worker (the creator regexp as its source). */
+export interface GoroutineFilterWire {
+  state?: string;
+  minWait?: number;
+  creator?: string;
+  label?: string;
+}
 
 /** ingest and merge: the profile's metadata and bytes; others: the view as JSON text. */
 export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string };

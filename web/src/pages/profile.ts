@@ -178,6 +178,10 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     ['hide', 'Hide', 'remove matching frames from stacks'],
     ['show', 'Show', 'keep only matching frames'],
     ['showFrom', 'Show from', 'cut stacks above the first match'],
+    ['tagFocus', 'Tag focus', 'keep samples with a matching label: key=regexp, or a numeric range such as bytes=32kb:'],
+    ['tagIgnore', 'Tag ignore', 'drop samples with a matching label'],
+    ['tagRoot', 'Tag root', 'label keys (comma-separated) whose values become root frames'],
+    ['tagLeaf', 'Tag leaf', 'label keys whose values become leaf frames'],
   ];
   const filterInputs = new Map<keyof ProfileState, HTMLInputElement>();
   const refine = h('form.refine', { 'aria-label': 'Filters' });
@@ -198,7 +202,9 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     ctx.setState(partial);
   });
   gSelect.addEventListener('change', () => refine.requestSubmit());
-  clearBtn.addEventListener('click', () => ctx.setState({ focus: '', ignore: '', hide: '', show: '', showFrom: '', granularity: '', zoom: [] }));
+  clearBtn.addEventListener('click', () =>
+    ctx.setState({ focus: '', ignore: '', hide: '', show: '', showFrom: '', tagFocus: '', tagIgnore: '', tagRoot: '', tagLeaf: '', granularity: '', zoom: [] }),
+  );
   const refineToggle = h('button.btn', { type: 'button', 'aria-expanded': 'false' }, 'Filters');
   refineToggle.addEventListener('click', () => {
     refine.hidden = !refine.hidden;
@@ -277,7 +283,10 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     }
     for (const [key, input] of filterInputs) if (document.activeElement !== input) input.value = String(state[key] ?? '');
     gSelect.value = state.granularity;
-    const anyFilter = !!(state.focus || state.ignore || state.hide || state.show || state.showFrom || state.granularity);
+    const anyFilter = !!(
+      state.focus || state.ignore || state.hide || state.show || state.showFrom ||
+      state.tagFocus || state.tagIgnore || state.tagRoot || state.tagLeaf || state.granularity
+    );
     refineToggle.classList.toggle('active', anyFilter);
     if (anyFilter && prev === null) {
       refine.hidden = false;

@@ -136,6 +136,15 @@ export class SourceView {
         h('span.totals', null, `flat ${fmtIn(r.flat, from, unit)} (${fmtPct(r.flat, listing.total)}) · cum ${fmtIn(r.cum, from, unit)} (${fmtPct(r.cum, listing.total)})`),
       ),
     );
+    // Where the text came from, and why it may not be the one the binary was built from.
+    if (r.stale?.length) {
+      const reasons = h('ul');
+      for (const s of r.stale) reasons.append(h('li', null, s));
+      card.append(h('div.source-stale', { role: 'alert' }, h('p', null, h('b', null, 'This file may not match the build. '), 'Line weights may sit on the wrong lines:'), reasons));
+    }
+    if (r.origin) {
+      card.append(h('div.source-origin', null, 'From ', h('b', null, r.origin.label), r.origin.path ? h('code', { title: r.origin.path }, r.origin.path) : null));
+    }
     if (r.missing) {
       const tried = h('ul.tried');
       for (const t of r.missing.tried) tried.append(h('li', null, h('code', null, t)));

@@ -1,7 +1,7 @@
 // Core profile routes: upload, list, metadata, top, flame graph, source listing, raw bytes.
 import { Router, type Request, type Response } from 'express';
 import type { ProfileService, ViewTask } from '../../service/service.js';
-import { parseFlameOptions, parseQuery, parseTopOptions, positiveInt, required, type RawQuery } from '../query-params.js';
+import { parseFlameOptions, parseQuery, parseTopOptions, parseUnit, positiveInt, required, type RawQuery } from '../query-params.js';
 import { readUpload } from '../upload.js';
 import { uploadHook } from '../upload-hooks.js';
 
@@ -41,6 +41,12 @@ export function profilesRouter(service: ProfileService): Router {
 
   r.get('/api/profiles/:id/top', view((id, q) => ({ op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q) })));
   r.get('/api/profiles/:id/flamegraph', view((id, q) => ({ op: 'flame', id, query: parseQuery(q), ...parseFlameOptions(q) })));
+  r.get(
+    '/api/profiles/:id/tags',
+    // n: at most that many values per key (heaviest first), so a label with a million
+    // distinct values costs what is shown; default: all, as pprof -tags prints them.
+    view((id, q) => ({ op: 'tags', id, query: parseQuery(q), unit: parseUnit(q), maxValues: positiveInt(q, 'n', 0, 100_000) })),
+  );
   r.get(
     '/api/profiles/:id/source',
     view((id, q) => ({ op: 'source', id, query: parseQuery(q), fn: required(q, 'fn', '(a function regexp) is required') })),

@@ -58,6 +58,63 @@ func handle(r io.Reader) error {
     related: ['gc-tuning', 'gctrace', 'stack-vs-heap', 'values-vs-pointers', 'sync-pool'],
   },
   {
+    slug: 'size-classes',
+    title: 'Size classes and large objects',
+    summary:
+      'The allocator rounds every small request up to one of about 68 size classes (8 bytes to 32 KiB) and carves objects of one class out of shared spans; anything bigger is a large object with pages of its own. The `bytes` label of a heap profile is that rounded size, so its histogram shows which classes your program fills.',
+    sections: [
+      {
+        heading: 'Small objects: rounded up, packed together',
+        blocks: [
+          p('A request for 33 bytes gets a 48-byte slot; one for 1,025 bytes gets 1,152. The classes are spaced so that no more than about an eighth of a slot is wasted on rounding, and each class owns spans (runs of 8 KiB pages) cut into equal slots. Each P keeps a cache of partly free spans per class, so most allocations take no lock at all.'),
+          p('Objects without pointers go to separate "noscan" spans the collector never looks inside, and tiny pointer-free objects under 16 bytes (short strings, small integers boxed into interfaces) share one 16-byte block. That is why a `[]byte` buffer costs the collector so much less than a `[]*T` of the same size.'),
+        ],
+      },
+      {
+        heading: 'Large objects: above 32 KiB',
+        blocks: [
+          p('A request above 32 KiB skips the classes: the allocator takes whole pages from the heap for it (rounded up to 8 KiB pages), zeroes them, and returns them to the heap when the object dies. Each large allocation is slower than a small one and touches the page allocator\'s lock, and big zeroed blocks cost memory bandwidth.'),
+          list(
+            'A few large objects that live long (a cache, a lookup table) are fine.',
+            'Many short-lived large objects -- a 64 KiB buffer per request, a slice grown by append past 32 KiB -- are worth pooling (sync.Pool) or sizing once and reusing.',
+            'Growing a slice doubles its backing array until about 256 elements, then by about 1.25x: each step is a new, larger allocation and a copy.',
+          ),
+        ],
+      },
+      {
+        heading: 'Size, count and the collector',
+        blocks: [
+          p('How often the collector runs depends on bytes allocated; how long each cycle takes depends on the pointers it must follow in what stays live. Many small pointerful objects make marking slow; a few large pointer-free ones barely register. Read the size histogram with both sample types: alloc_space (bytes) tells you what drives GC frequency, alloc_objects (count) what drives allocator and marking work.'),
+          go(`// One 64 KiB buffer per call: a large object every time.
+func handle(conn net.Conn) {
+	buf := make([]byte, 64<<10)
+	conn.Read(buf)
+}
+
+// Reused: the pool hands the same buffers back.
+var bufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+func handlePooled(conn net.Conn) {
+	b := bufs.Get().(*[]byte)
+	defer bufs.Put(b)
+	conn.Read(*b)
+}`),
+        ],
+      },
+    ],
+    signals: [
+      'Heap/allocs: the `bytes` label (pprof -tags) has much weight above 32kB -- large objects; -tagfocus=bytes=32769B: shows who allocates them.',
+      'Heap/allocs: one size bucket dominates alloc_objects -- one kind of small object allocated in a loop.',
+      'CPU: `runtime.(*mheap).alloc`, `runtime.largeAlloc` / `mallocgcLarge`, `memclrNoHeapPointers` under your functions.',
+    ],
+    nextSteps: [
+      { text: 'Allocation sizes and their weight', command: 'go tool pprof -tags -sample_index=alloc_space allocs.pb.gz' },
+      { text: 'Who allocates objects above 32 KiB', command: 'go tool pprof -top -sample_index=alloc_space -tagfocus=bytes=32769B: allocs.pb.gz' },
+      { text: 'Group allocations by size in the call graph', command: 'go tool pprof -top -tagleaf=bytes allocs.pb.gz' },
+    ],
+    related: ['garbage-collector', 'sync-pool', 'preallocation', 'slice-internals', 'values-vs-pointers'],
+  },
+  {
     slug: 'gc-tuning',
     title: 'GOGC and GOMEMLIMIT',
     summary:

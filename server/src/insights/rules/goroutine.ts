@@ -32,6 +32,26 @@ export const LEAK_MIN_COUNT = 100;
 export const LEAK_MIN_CROWD = 50;
 export const LEAK_MIN_CROWD_SHARE = 0.2;
 
+/** Dump states (the header's wait reason) and the kind each one is. */
+const STATE_KINDS: Record<string, string> = {
+  'chan send': 'chan send',
+  'chan send (nil chan)': 'chan send',
+  'chan receive': 'chan receive',
+  'chan receive (nil chan)': 'chan receive',
+  select: 'select',
+  'select (no cases)': 'select with no cases',
+  'sync.Mutex.Lock': 'sync.Mutex.Lock',
+  'sync.RWMutex.Lock': 'sync.Mutex.Lock',
+  'sync.RWMutex.RLock': 'sync.Mutex.Lock',
+  semacquire: 'sync.WaitGroup.Wait',
+  'sync.WaitGroup.Wait': 'sync.WaitGroup.Wait',
+  'sync.Cond.Wait': 'sync.Cond.Wait',
+};
+
+/** Dumps: goroutines all parked at least this long are leak evidence even in a small crowd. */
+export const LEAK_LONG_WAIT_MINUTES = 10;
+export const LEAK_MIN_LONG_WAITERS = 10;
+
 /** `pkg.Outer.func1.2` / `pkg.Outer.gowrap1` -> `pkg.Outer`; null for named functions. */
 export function closureParent(name: string): string | null {
   const outer = name.replace(/(\.(func|gowrap)\d+)(\.\d+)*$/, '');
@@ -39,16 +59,26 @@ export function closureParent(name: string): string | null {
 }
 
 export const goroutineLeaks: Rule = (input) => {
-  const groups = new Map<string, { kind: WaitKind; count: number; blocked: FindingFunction; entry: FindingFunction | null; frames: string[] }>();
+  const groups = new Map<
+    string,
+    { kind: WaitKind; count: number; blocked: FindingFunction; entry: FindingFunction | null; frames: string[]; wait: { min: number; max: number } | null }
+  >();
   for (const s of input.samples) {
     const f = s.frames;
     let i = 0;
-    while (i < f.length && PARK.test(f[i].name)) i++;
-    if (i === 0 || i >= f.length) continue;
-    // The first runtime/sync frame below the park says what the goroutine waits for.
-    // Take the root-most match: chanrecv2 (what user code called) rather than chanrecv.
     let kind: WaitKind | undefined;
-    for (let j = i; j < f.length && !f[j].user; j++) kind = KINDS.find((k) => k.re.test(f[j].name)) ?? kind;
+    if (s.goroutine) {
+      // A text dump names the wait reason in its header and hides the runtime frames.
+      const label = STATE_KINDS[s.goroutine.state];
+      kind = label ? KINDS.find((k) => k.label === label) : undefined;
+      if (!kind) continue;
+    } else {
+      while (i < f.length && PARK.test(f[i].name)) i++;
+      if (i === 0 || i >= f.length) continue;
+      // The first runtime/sync frame below the park says what the goroutine waits for.
+      // Take the root-most match: chanrecv2 (what user code called) rather than chanrecv.
+      for (let j = i; j < f.length && !f[j].user; j++) kind = KINDS.find((k) => k.re.test(f[j].name)) ?? kind;
+    }
     if (!kind) continue;
     const u = f.findIndex((fr, idx) => idx >= i && fr.user);
     if (u < 0) continue;
@@ -59,15 +89,26 @@ export const goroutineLeaks: Rule = (input) => {
     const blocked: FindingFunction = { name: f[u].name, file: f[u].file, line: f[u].line, value: 0, share: 0 };
     const entry = root > u && f[root].user ? { name: f[root].name, file: f[root].file, line: f[root].line, value: 0, share: 0 } : null;
     const key = `${kind.label}\u0000${f.slice(u).map((x) => `${x.name}:${x.line}`).join('\u0000')}`;
-    const g = groups.get(key) ?? { kind, count: 0, blocked, entry, frames: f.slice(0, u + 1).map((x) => x.name) };
+    const g = groups.get(key) ?? { kind, count: 0, blocked, entry, frames: f.slice(0, u + 1).map((x) => x.name), wait: null };
     g.count += s.value;
+    if (s.goroutine) {
+      const w = s.goroutine.waitMinutes;
+      g.wait = g.wait ? { min: Math.min(g.wait.min, w), max: Math.max(g.wait.max, w) } : { min: w, max: w };
+    }
     groups.set(key, g);
   }
   const out: Finding[] = [];
   for (const g of groups.values()) {
     const share = input.total ? g.count / input.total : 0;
     const crowd = !g.kind.strict && g.count >= LEAK_MIN_CROWD && share >= LEAK_MIN_CROWD_SHARE;
-    if (g.count < LEAK_MIN_COUNT && !crowd) continue;
+    // Every goroutine of the group parked for many minutes: stronger than any count.
+    const longWait = !!g.wait && g.wait.min >= LEAK_LONG_WAIT_MINUTES && g.count >= LEAK_MIN_LONG_WAITERS;
+    if (g.count < LEAK_MIN_COUNT && !crowd && !longWait) continue;
+    const waited = g.wait
+      ? g.wait.max === 0
+        ? ['all of them waiting for less than a minute (the dump prints minutes from 1 on): take another dump later to see whether they are still there']
+        : [`waiting ${g.wait.min === g.wait.max ? g.wait.min : `${g.wait.min} to ${g.wait.max}`} minutes`]
+      : [];
     g.blocked.value = g.count;
     g.blocked.share = share;
     const fns = [g.blocked];
@@ -82,13 +123,14 @@ export const goroutineLeaks: Rule = (input) => {
         concept: 'goroutine-leaks',
         related: ['closures'],
         title: `${g.count} goroutines blocked on ${g.kind.label} in ${g.blocked.name}`,
-        severity: g.count >= LEAK_MIN_COUNT ? 'warning' : 'info',
-        confidence: 'medium',
+        severity: g.count >= LEAK_MIN_COUNT || longWait ? 'warning' : 'info',
+        confidence: longWait ? 'high' : 'medium',
         value: g.count,
         total: input.total,
         functions: fns,
         evidence: [
           `${g.count} of ${input.total} goroutines (${pct(share)}) share one stack parked on ${g.kind.label}`,
+          ...waited,
           `blocked at ${where(g.blocked)}`,
           g.entry && g.entry.name !== g.blocked.name ? `started from ${where(g.entry)}` : `goroutine function: ${g.blocked.name}`,
           ...(outer ? [`the go statement is in ${outer} (${started} is a function literal inside it)`] : []),
