@@ -1,12 +1,13 @@
 // The S3 store against a real S3 implementation (Ceph radosgw on loopback, started here):
 // the store contract, and two server instances on one bucket serving each other's uploads.
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/http/server.js';
 import { profileId } from '../../server/src/store/id.js';
 import { S3ProfileStore } from '../../server/src/store/s3-store.js';
 import { storeConfigFromEnv } from '../../server/src/store/index.js';
+import { sweepExpired } from '../../server/src/service/retention.js';
 import { startRgw, type Rgw } from './s3-rgw.js';
 import { getJson, sample, startTestServer, tempDir, uploadOk } from './server-helpers.js';
 
@@ -155,5 +156,63 @@ describe('two server instances on one S3 store', () => {
     const bad = await fetch(`${b.url}/api/profiles`, { method: 'POST', body: 'not a profile' });
     expect([415, 422]).toContain(bad.status);
     expect((await getJson<{ total: number }>(`${a.url}/api/profiles`)).body.total).toBe(3);
+  });
+});
+
+describe('sharing on the S3 store', () => {
+  const servers: RunningServer[] = [];
+  const temps: ReturnType<typeof tempDir>[] = [];
+  afterAll(async () => {
+    for (const s of servers) await s.close();
+    for (const t of temps) t.remove();
+  });
+
+  const keysUnder = async (cfg: ReturnType<Rgw['store']>, id: string): Promise<string[]> => {
+    const client = new S3Client({
+      endpoint: cfg.endpoint,
+      region: cfg.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: cfg.accessKeyId!, secretAccessKey: cfg.secretAccessKey! },
+    });
+    const out = await client.send(new ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: cfg.prefix }));
+    return (out.Contents ?? []).map((o) => o.Key ?? '').filter((k) => k.includes(id));
+  };
+
+  it('the owner deletes through any instance: objects leave the bucket, every instance answers 404; the sweeper deletes expired ones', async () => {
+    const cfg = rgw.store(prefix());
+    const mk = async () => {
+      const t = tempDir();
+      temps.push(t);
+      const s = await startTestServer(t.dir, { store: cfg, workers: 1, config: { shared: true, retentionMs: 3_600_000 } });
+      servers.push(s);
+      return s;
+    };
+    const [a, b] = [await mk(), await mk()];
+    const up = await fetch(`${a.url}/api/profiles?name=cpu`, { method: 'POST', body: sample('cpu/cpu.pb.gz') });
+    const { id, manageToken } = (await up.json()) as { id: string; manageToken: string };
+    await a.service.putAttachment(id, 'escape', new TextEncoder().encode('./main.go:3:6: can inline f'));
+    // Both instances have it decoded and cached.
+    for (const s of [a, b]) expect((await getJson(`${s.url}/api/profiles/${id}/top`)).status).toBe(200);
+    expect((await keysUnder(cfg, id)).sort()).toEqual(
+      [`${cfg.prefix}attachments/${id}/escape`, `${cfg.prefix}meta/${id}.json`, `${cfg.prefix}profiles/${id}.pb`].sort(),
+    );
+    expect((await fetch(`${b.url}/api/profiles/${id}`, { method: 'DELETE' })).status).toBe(403);
+    expect((await fetch(`${b.url}/api/profiles/${id}`, { method: 'DELETE', headers: { 'x-manage-token': manageToken } })).status).toBe(204);
+    expect(await keysUnder(cfg, id)).toEqual([]);
+    expect((await getJson(`${b.url}/api/profiles/${id}/top`)).status).toBe(404);
+    // The other instance notices once its short metadata cache lapses (S3 store: INFO_TTL_MS).
+    const deadline = Date.now() + 30_000;
+    let status = 200;
+    while (Date.now() < deadline && (status = (await getJson(`${a.url}/api/profiles/${id}/top`)).status) === 200) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe(404);
+
+    // Retention: a sweep an hour later removes the next upload from the bucket.
+    const up2 = await fetch(`${a.url}/api/profiles?name=heap`, { method: 'POST', body: sample('mapgrow/heap.pb.gz') });
+    const id2 = ((await up2.json()) as { id: string }).id;
+    expect(await sweepExpired(b.service)).toEqual([]);
+    expect(await sweepExpired(b.service, Date.now() + 3_700_000)).toEqual([id2]);
+    expect(await keysUnder(cfg, id2)).toEqual([]);
   });
 });

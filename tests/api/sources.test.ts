@@ -56,10 +56,19 @@ let local: RunningServer;
 let shared: RunningServer;
 let modDir: string;
 
+/** Manage tokens of first uploads: on a --shared server only the owner attaches files. */
+const tokens = new Map<string, string>();
+const owner = (id: string): Record<string, string> => {
+  const t = tokens.get(`${shared.url} ${id}`);
+  return t ? { 'x-manage-token': t } : {};
+};
+
 async function upload(base: string, bytes: Uint8Array, name = 'p.pb.gz'): Promise<string> {
   const res = await fetch(`${base}/api/profiles?name=${name}`, { method: 'POST', body: asBody(bytes) });
   expect(res.status).toBe(201);
-  return ((await res.json()) as { id: string }).id;
+  const body = (await res.json()) as { id: string; manageToken?: string };
+  if (body.manageToken) tokens.set(`${base} ${body.id}`, body.manageToken);
+  return body.id;
 }
 
 beforeAll(async () => {
@@ -103,7 +112,7 @@ describe('source archives over HTTP', () => {
       { name: 'src/go.mod', body: 'module example.com/samples\n' },
       { name: 'src/cpu/main.go', body: '// uploaded copy\n' + readFileSync(join(SAMPLES, 'cpu', 'main.go'), 'utf8') },
     ]);
-    const post = await fetch(`${shared.url}/api/profiles/${id}/sources`, { method: 'POST', body: asBody(archive), headers: { 'content-type': 'application/gzip' } });
+    const post = await fetch(`${shared.url}/api/profiles/${id}/sources`, { method: 'POST', body: asBody(archive), headers: { 'content-type': 'application/gzip', ...owner(id) } });
     expect(post.status).toBe(201);
     expect(await post.json()).toMatchObject({ id, files: 2, format: 'tar.gz' });
     const list = (await (await fetch(`${shared.url}/api/profiles/${id}/sources`)).json()) as { files: string[] };
@@ -121,7 +130,8 @@ describe('source archives over HTTP', () => {
     const form = new FormData();
     form.append('profile', asBody(sprintfAllocs), 'allocs.pb.gz');
     form.append('sources', asBody(await makeTarGz([{ name: 'sprintf/main.go', body: sprintfMain }])), 'src.tar.gz');
-    const res = await fetch(`${shared.url}/api/profiles`, { method: 'POST', body: form });
+    // Stored earlier by this test file: attaching needs its owner's token.
+    const res = await fetch(`${shared.url}/api/profiles`, { method: 'POST', body: form, headers: owner(await upload(shared.url, sprintfAllocs)) });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
     const list = (await (await fetch(`${shared.url}/api/profiles/${id}/sources`)).json()) as { files: string[] };
@@ -138,7 +148,7 @@ describe('source archives over HTTP', () => {
       [gzipSync(Buffer.alloc(200 << 20)), 413, /inflates to more than/],
     ];
     for (const [body, status, msg] of cases) {
-      const res = await fetch(`${shared.url}/api/profiles/${id}/sources`, { method: 'POST', body: asBody(body) });
+      const res = await fetch(`${shared.url}/api/profiles/${id}/sources`, { method: 'POST', body: asBody(body), headers: owner(id) });
       expect(res.status).toBe(status);
       expect(((await res.json()) as { error: string }).error).toMatch(msg);
     }
@@ -168,7 +178,7 @@ describe('escape analysis over HTTP', () => {
   it('stores posted -m=2 output and uses it for that profile', async () => {
     const id = await upload(shared.url, readFileSync(join(SAMPLES, 'before-after', 'cpu.before.pb.gz')));
     const text = readFileSync(join(SAMPLES, 'before-after', 'escape.txt'), 'utf8');
-    const res = await fetch(`${shared.url}/api/profiles/${id}/escape`, { method: 'POST', body: text, headers: { 'content-type': 'text/plain' } });
+    const res = await fetch(`${shared.url}/api/profiles/${id}/escape`, { method: 'POST', body: text, headers: { 'content-type': 'text/plain', ...owner(id) } });
     expect(res.status).toBe(201);
     const out = (await res.json()) as { decisions: number; files: string[] };
     expect(out.files).toEqual(['example.com/samples/before-after/main.go']);
@@ -184,7 +194,7 @@ describe('escape analysis over HTTP', () => {
     expect(decl.escape!.some((d) => d.kind === 'leaking-param' && d.message === 'leaking param: doc' && d.chain)).toBe(true);
     // A CPU profile: decisions are shown, allocation markers are not.
     expect(lines.some((l) => l.escapeMarker)).toBe(false);
-    const bad = await fetch(`${shared.url}/api/profiles/${id}/escape`, { method: 'POST', body: 'hello world\n' });
+    const bad = await fetch(`${shared.url}/api/profiles/${id}/escape`, { method: 'POST', body: 'hello world\n', headers: owner(id) });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/no compiler diagnostics/);
   });
@@ -205,7 +215,7 @@ describe('escape analysis over HTTP', () => {
     const call = src.routines.flatMap((r) => r.lines).find((l) => l.line === lineOf(sprintfMain, 'return fmt.Sprintf('))!;
     expect(call.escapeMarker).toBe(true);
     const sharedId = await upload(shared.url, sprintfAllocs);
-    const denied = await fetch(`${shared.url}/api/profiles/${sharedId}/escape/run`, { method: 'POST' });
+    const denied = await fetch(`${shared.url}/api/profiles/${sharedId}/escape/run`, { method: 'POST', headers: owner(sharedId) });
     expect(denied.status).toBe(403);
   }, 120_000);
 

@@ -1,6 +1,7 @@
 // Thin typed client for the HTTP API (team/API.md). Errors carry the server's
 // `{"error": "..."}` message.
 import type { FlameGraph, SourceListing, TopReport } from '../../contract/views.js';
+import { manageHeaders } from './owned.js';
 import type { ProfileInfo } from './registry.js';
 
 export class ApiError extends Error {
@@ -32,17 +33,23 @@ export interface StoredProfile {
   type: string;
   size: number;
   storedAt: string;
+  /** When the server deletes it; null = kept until deleted. */
+  expiresAt?: string | null;
+  owner?: string;
 }
 
 export interface ProfileList {
   profiles: StoredProfile[];
   total: number;
   page: number;
+  /** all: every profile; owner: the caller's own; none: no identity (--shared without a proxy). */
+  scope?: 'all' | 'owner' | 'none';
 }
 
 export const api = {
   list: (page = 1, limit = 50) => getJson<ProfileList>(`/api/profiles?page=${page}&limit=${limit}`),
-  meta: (id: string) => getJson<ProfileInfo>(`/api/profiles/${encodeURIComponent(id)}`),
+  // The manage token, when this browser uploaded it, lets the server answer canManage.
+  meta: (id: string) => getJson<ProfileInfo>(`/api/profiles/${encodeURIComponent(id)}`, { headers: manageHeaders(id) }),
   top: (id: string, q: URLSearchParams) => getJson<TopReport>(`/api/profiles/${encodeURIComponent(id)}/top?${q}`),
   flame: (id: string, q: URLSearchParams, signal?: AbortSignal) =>
     getJson<FlameGraph>(`/api/profiles/${encodeURIComponent(id)}/flamegraph?${q}`, { signal }),
@@ -52,6 +59,10 @@ export const api = {
 export interface UploadResult {
   id: string;
   url: string;
+  owned?: boolean;
+  /** Shown once, for a new profile: proves ownership (kept in this browser, see sharing.ts). */
+  manageToken?: string;
+  expiresAt?: string | null;
 }
 
 /** POST raw bytes with upload progress (fetch has no upload progress, so XHR). */

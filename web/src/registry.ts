@@ -10,6 +10,10 @@ export interface ProfileInfo extends ProfileMeta {
   name: string;
   size: number;
   storedAt: string;
+  /** When the server deletes it; null = kept until deleted. */
+  expiresAt?: string | null;
+  /** Whether this caller may rename, re-expire or delete it. */
+  canManage?: boolean;
 }
 
 /** Everything a user can change on the profile page; all of it lives in the URL query. */

@@ -2,6 +2,7 @@
 // port, print and try to open the link, as `go tool pprof -http` does).
 import { spawn } from 'node:child_process';
 import { storeConfigFromEnv } from '../store/index.js';
+import { parseDuration } from '../service/duration.js';
 import { startServer, type RunningServer, type StartOptions } from '../http/server.js';
 import { DEFAULT_MAX_INFLATED_BYTES, DEFAULT_MAX_UPLOAD_BYTES } from '../service/config.js';
 
@@ -21,6 +22,13 @@ export const SERVE_USAGE = `usage: pprof-lens serve [flags] [FILES...]
   --source-path D[,D]  local source roots (repeatable)
   --trim-path P        path prefix to trim from profile file names (repeatable)
   --allow-target T     host or CIDR live capture may reach in shared mode (repeatable)
+  --auth-header NAME   trust the user name an authenticating proxy puts in header NAME;
+                       requests without it get 401, uploads are owned by that user
+  --public-url URL     the address users reach this server at: links use it, and
+                       requests for any other Host are refused
+  --allowed-host H     another Host name requests may use (repeatable)
+  --retention D        delete profiles D after upload (e.g. 30d, 12h; default 30d with
+                       --shared, off otherwise; 0 = never)
   --max-upload-mb N    upload size limit (default 256)
   --max-inflated-mb N  inflated (gunzipped) size limit (default 256)
   --workers N          analysis worker threads (default: cores, 1..4; 0 = none)
@@ -52,6 +60,10 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
   const sourcePaths: string[] = [];
   const trimPaths: string[] = [];
   const allowTargets: string[] = [];
+  let authHeader: string | undefined;
+  let publicUrl: string | undefined;
+  const allowedHosts: string[] = [];
+  let retentionMs: number | undefined;
   let maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
   let maxInflatedBytes = DEFAULT_MAX_INFLATED_BYTES;
   let workers: number | undefined;
@@ -83,6 +95,31 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
       case '--source-path': case '-source_path': sourcePaths.push(...value().split(',').filter(Boolean)); break;
       case '--trim-path': case '-trim_path': trimPaths.push(...value().split(',').filter(Boolean)); break;
       case '--allow-target': allowTargets.push(value()); break;
+      case '--auth-header': {
+        authHeader = value();
+        if (!/^[A-Za-z0-9-]{1,100}$/.test(authHeader)) throw new ServeUsageError(`--auth-header needs a header name, got ${JSON.stringify(authHeader)}`);
+        break;
+      }
+      case '--public-url': {
+        const v = value();
+        let u: URL;
+        try {
+          u = new URL(v);
+        } catch {
+          throw new ServeUsageError(`--public-url needs an absolute http(s) URL, got ${JSON.stringify(v)}`);
+        }
+        if (!/^https?:$/.test(u.protocol) || u.search || u.hash) throw new ServeUsageError(`--public-url needs an http(s) URL without query, got ${JSON.stringify(v)}`);
+        publicUrl = u.origin + u.pathname.replace(/\/+$/, '');
+        break;
+      }
+      case '--allowed-host': allowedHosts.push(value().toLowerCase()); break;
+      case '--retention': {
+        const v = value();
+        const ms = parseDuration(v);
+        if (ms === null) throw new ServeUsageError(`--retention needs a duration such as 30d, 12h or 0, got ${JSON.stringify(v)}`);
+        retentionMs = ms;
+        break;
+      }
       case '--max-upload-mb': maxUploadBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
       case '--max-upload-bytes': maxUploadBytes = num(a, value(), 0); break;
       case '--max-inflated-mb': maxInflatedBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
@@ -111,7 +148,18 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
       port,
       host,
       store,
-      config: { shared, sourcePaths, trimPaths, allowTargets, maxUploadBytes, maxInflatedBytes },
+      config: {
+        shared,
+        sourcePaths,
+        trimPaths,
+        allowTargets,
+        maxUploadBytes,
+        maxInflatedBytes,
+        authHeader,
+        publicUrl,
+        allowedHosts,
+        retentionMs,
+      },
       workers,
       cacheBytes,
       samplesDir,

@@ -4,10 +4,14 @@ import helmet from 'helmet';
 import type { ProfileService } from '../service/service.js';
 import { errorHandler } from './errors.js';
 import { featureRouters } from './features.js';
+import { exportRouter } from './routes/export.js';
+import { manageRouter, ownerOnly } from './routes/manage.js';
 import { profilesRouter } from './routes/profiles.js';
+import { requestGuard } from './sharing/guard.js';
 import { uiRouter } from './ui.js';
 
-export function createApp(service: ProfileService, webRoot: string): Express {
+/** `listenHost`: the address the server binds (a loopback server answers only to loopback Host names). */
+export function createApp(service: ProfileService, webRoot: string, listenHost = ''): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -25,7 +29,11 @@ export function createApp(service: ProfileService, webRoot: string): Express {
       strictTransportSecurity: false,
     }),
   );
+  app.use(requestGuard(service.config, listenHost));
+  app.use('/api/profiles/:id', ownerOnly(service));
+  app.use(manageRouter(service));
   app.use(profilesRouter(service));
+  app.use(exportRouter(service));
   for (const router of featureRouters(service)) app.use(router);
   app.use('/api', (req: Request, res: Response) => {
     res.status(404).json({ error: `no such API route: ${req.method} ${req.originalUrl}` });

@@ -11,6 +11,8 @@ import type { StoreConfig, StoredProfileInfo } from '../store/types.js';
 import { createAnalyzer } from '../workers/analyzer.js';
 import { createApp } from './app.js';
 import { defaultWebRoot } from './ui.js';
+import { startSweeper } from '../service/retention.js';
+import { DEFAULT_SHARED_RETENTION_MS } from '../service/duration.js';
 
 export interface StartOptions {
   port?: number;
@@ -64,6 +66,8 @@ async function findProfiles(dir: string): Promise<string[]> {
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const log = opts.log ?? ((l: string) => console.error(l));
   const config = serverConfig(opts.config);
+  // A team server forgets uploads after 30 days unless told otherwise (--retention).
+  config.retentionMs ??= config.shared ? DEFAULT_SHARED_RETENTION_MS : 0;
   if (opts.store.backend === 'fs' && config.dataDir === undefined) config.dataDir = opts.store.dir;
   const store = openStore(opts.store);
   await store.init();
@@ -79,7 +83,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       const st = await stat(path);
       if (st.size > config.maxUploadBytes) throw new Error(`larger than the upload limit (${st.size} bytes)`);
       const buf = await readFile(path);
-      return await service.storeProfile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), name);
+      // Preloads belong to whoever runs the server: no owner, no expiry.
+      return await service.storeProfile(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), name, { expiresAt: null });
     } catch (err) {
       log(`pprof-lens: skipping ${path}: ${(err as Error).message}`);
       return null;
@@ -95,8 +100,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     if (info) preloaded.push(info);
   }
 
-  const app = createApp(service, opts.webRoot ?? defaultWebRoot());
   const host = opts.host ?? '127.0.0.1';
+  const app = createApp(service, opts.webRoot ?? defaultWebRoot(), host);
   const server: Server = await new Promise((res, rej) => {
     const s = app.listen(opts.port ?? 8080, host, () => res(s));
     s.once('error', rej);
@@ -104,6 +109,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const stopSweeper = startSweeper(service, log);
   return {
     url: `http://${urlHost}:${port}`,
     port,
@@ -111,6 +117,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     service,
     preloaded,
     async close() {
+      stopSweeper();
       await new Promise<void>((res) => {
         server.close(() => res());
         server.closeAllConnections();

@@ -13,6 +13,14 @@ export interface ServerConfig {
   allowTargets: string[];
   maxUploadBytes: number;
   maxInflatedBytes: number;
+  /** `--auth-header NAME`: the request header an authenticating proxy sets to the user name. */
+  authHeader?: string;
+  /** `--public-url`: the origin links are built for (and requests must be addressed to). */
+  publicUrl?: string;
+  /** `--allowed-host`: further Host names requests may carry. */
+  allowedHosts?: string[];
+  /** `--retention`: new uploads expire this long after upload (ms); 0 = never. */
+  retentionMs?: number;
 }
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;

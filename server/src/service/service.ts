@@ -8,14 +8,18 @@ import type { Analyzer } from '../workers/analyzer.js';
 import type { AnalysisTask } from '../workers/protocol.js';
 import type { ServerConfig } from './config.js';
 import { HttpError, NotFoundError } from './errors.js';
+import { isExpired } from './ownership.js';
 
 /** Display names are user input: no control characters, at most 200 characters. */
 export function cleanName(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200);
 }
 
+/** Metadata a caller may set on a new profile besides its name. */
+export type OwnerFields = Pick<StoredProfileInfo, 'owner' | 'tokenHash' | 'expiresAt' | 'sanitisedFrom'>;
+
 /** Work whose result is a view's JSON text (everything but storing and metadata). */
-export type ViewTask = Exclude<AnalysisTask, { op: 'ingest' | 'meta' | 'merge' }>;
+export type ViewTask = Exclude<AnalysisTask, { op: 'ingest' | 'meta' | 'evict' | 'export' | 'sanitise' | 'merge' }>;
 
 export class ProfileService {
   private storing = new Map<string, Promise<{ info: StoredProfileInfo; created: boolean }>>();
@@ -26,36 +30,47 @@ export class ProfileService {
     readonly analyzer: Analyzer,
   ) {}
 
-  /** Metadata of a stored profile; NotFoundError (404) for an unknown or malformed id. */
+  /** Metadata of a stored profile; NotFoundError (404) for an unknown or malformed id, 410 once expired. */
   async info(id: string): Promise<StoredProfileInfo> {
     const info = isValidId(id) ? await this.store.info(id) : null;
     if (!info) throw new NotFoundError(`no profile with id ${id}`);
+    // Expired but not yet swept: gone already.
+    if (isExpired(info, this.config.retentionMs ?? 0)) throw new HttpError(410, `profile ${id} has expired`);
     return info;
   }
 
+  /** Deletes bytes, metadata and attachments from the store and the profile from every cache. */
+  async deleteProfile(id: string): Promise<boolean> {
+    if (!isValidId(id)) return false;
+    const found = await this.store.delete(id);
+    // After the store: a request racing the delete finds no bytes to decode again.
+    await this.analyzer.evict(id);
+    return found;
+  }
+
   /** Stores raw bytes (validated by decoding first); returns the content-derived id. */
-  async storeProfile(bytes: Uint8Array, name: string): Promise<StoredProfileInfo> {
+  async storeProfile(bytes: Uint8Array, name: string, fields?: OwnerFields): Promise<StoredProfileInfo> {
     if (bytes.byteLength > this.config.maxUploadBytes) {
       throw new HttpError(413, `profile larger than the limit of ${this.config.maxUploadBytes} bytes`);
     }
     // A private copy: the bytes are moved to a worker and the caller may reuse its buffer.
-    return (await this.storeWithId(profileId(bytes), bytes.slice(), name)).info;
+    return (await this.storeWithId(profileId(bytes), bytes.slice(), name, fields)).info;
   }
 
   /**
    * Stores bytes whose id the caller already computed (uploads hash while streaming). The
    * bytes' buffer is moved to a worker: the caller must own it and not reuse it.
    */
-  storeWithId(id: string, bytes: Uint8Array, name: string): Promise<{ info: StoredProfileInfo; created: boolean }> {
+  storeWithId(id: string, bytes: Uint8Array, name: string, fields: OwnerFields = {}): Promise<{ info: StoredProfileInfo; created: boolean }> {
     let p = this.storing.get(id);
     if (!p) {
-      p = this.doStore(id, bytes, name).finally(() => this.storing.delete(id));
+      p = this.doStore(id, bytes, name, fields).finally(() => this.storing.delete(id));
       this.storing.set(id, p);
     }
     return p;
   }
 
-  private async doStore(id: string, bytes: Uint8Array, name: string): Promise<{ info: StoredProfileInfo; created: boolean }> {
+  private async doStore(id: string, bytes: Uint8Array, name: string, fields: OwnerFields): Promise<{ info: StoredProfileInfo; created: boolean }> {
     const existing = await this.store.info(id);
     if (existing) return { info: existing, created: false };
     const size = bytes.byteLength;
@@ -63,7 +78,14 @@ export class ProfileService {
     const res = await this.analyzer.run({ op: 'ingest', id, bytes }, size);
     if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
     const back = res.bytes ?? bytes;
-    const info: StoredProfileInfo = { id, name: cleanName(name) || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date().toISOString() };
+    const now = Date.now();
+    const info: StoredProfileInfo = { id, name: cleanName(name) || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date(now).toISOString() };
+    if (fields.owner !== undefined) info.owner = fields.owner;
+    if (fields.tokenHash !== undefined) info.tokenHash = fields.tokenHash;
+    if (fields.sanitisedFrom !== undefined) info.sanitisedFrom = fields.sanitisedFrom;
+    // Every new profile gets an explicit expiry under --retention unless the caller chose one.
+    const retention = this.config.retentionMs ?? 0;
+    info.expiresAt = fields.expiresAt !== undefined ? fields.expiresAt : retention ? new Date(now + retention).toISOString() : null;
     const stored = await this.store.put(back, info);
     return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };
   }

@@ -7,7 +7,7 @@
 // Temp files (".tmp-*") left by a crash are deleted by init(). A profile only counts as
 // stored once its sidecar exists, and its bytes are re-hashed on read.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isValidAttachmentKey, isValidId, profileId } from './id.js';
 import { parseInfo, sortNewestFirst, type ProfileStore, type StoredProfileInfo } from './types.js';
@@ -47,6 +47,16 @@ async function readOrNull(path: string): Promise<Buffer | null> {
     return await readFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+async function unlinkIfPresent(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw err;
   }
 }
@@ -150,5 +160,25 @@ export class FsProfileStore implements ProfileStore {
     if (!isValidId(id) || !isValidAttachmentKey(key)) return null;
     const b = await readOrNull(join(this.dir, 'attachments', id, key));
     return b ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : null;
+  }
+
+  async update(info: StoredProfileInfo): Promise<boolean> {
+    if (!(await this.info(info.id))) return false;
+    await writeFileAtomic(this.shardDir(info.id), `${info.id}.json`, JSON.stringify(info));
+    this.index.set(info.id, info);
+    return true;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!isValidId(id)) return false;
+    const dir = this.shardDir(id);
+    // The sidecar goes first: without it the profile no longer counts as stored, even if
+    // a crash leaves the bytes behind (init() ignores a .pb without its .json).
+    let found = this.index.delete(id);
+    found = (await unlinkIfPresent(join(dir, `${id}.json`))) || found;
+    await unlinkIfPresent(join(dir, `${id}.pb`));
+    await rm(join(this.dir, 'attachments', id), { recursive: true, force: true });
+    await fsyncDir(dir).catch(() => undefined);
+    return found;
   }
 }

@@ -2,9 +2,11 @@
 //   <prefix>profiles/<id>.pb        the uploaded bytes
 //   <prefix>meta/<id>.json          metadata (written after the bytes; its presence = stored)
 //   <prefix>attachments/<id>/<key>  per-profile extra blobs
-// Instances keep nothing but caches: metadata is immutable per id, so it is cached forever.
+// Instances keep nothing but caches. Metadata changes (rename, expiry, delete by another
+// instance) so it is cached for INFO_TTL_MS only; the bytes are re-read and re-hashed.
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   ListObjectsV2Command,
@@ -16,6 +18,9 @@ import { isValidAttachmentKey, isValidId, profileId } from './id.js';
 import { parseInfo, sortNewestFirst, type ProfileStore, type StoreConfig, type StoredProfileInfo } from './types.js';
 
 type S3Config = Extract<StoreConfig, { backend: 's3' }>;
+
+/** How long another instance's rename or delete may go unseen here. */
+const INFO_TTL_MS = 5_000;
 
 function isNotFound(err: unknown): boolean {
   if (err instanceof S3ServiceException) {
@@ -31,7 +36,7 @@ function isPreconditionFailed(err: unknown): boolean {
 export class S3ProfileStore implements ProfileStore {
   readonly backend = 's3' as const;
   private client: S3Client;
-  private infoCache = new Map<string, StoredProfileInfo>();
+  private infoCache = new Map<string, { info: StoredProfileInfo; at: number }>();
 
   constructor(private cfg: S3Config) {
     this.client = new S3Client({
@@ -106,8 +111,13 @@ export class S3ProfileStore implements ProfileStore {
       const winner = await this.info(info.id);
       if (winner) return winner;
     }
-    this.infoCache.set(info.id, info);
+    this.cacheInfo(info);
     return info;
+  }
+
+  private cacheInfo(info: StoredProfileInfo): void {
+    if (this.infoCache.size >= 100_000) this.infoCache.clear();
+    this.infoCache.set(info.id, { info, at: Date.now() });
   }
 
   async get(id: string): Promise<Uint8Array | null> {
@@ -121,11 +131,12 @@ export class S3ProfileStore implements ProfileStore {
   async info(id: string): Promise<StoredProfileInfo | null> {
     if (!isValidId(id)) return null;
     const cached = this.infoCache.get(id);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.at < INFO_TTL_MS) return cached.info;
+    this.infoCache.delete(id);
     const raw = await this.getBytes(this.key('meta', `${id}.json`));
     if (!raw) return null;
     const info = parseInfo(Buffer.from(raw).toString('utf8'), id);
-    if (info) this.infoCache.set(id, info);
+    if (info) this.cacheInfo(info);
     return info;
   }
 
@@ -167,5 +178,42 @@ export class S3ProfileStore implements ProfileStore {
   async getAttachment(id: string, key: string): Promise<Uint8Array | null> {
     if (!isValidId(id) || !isValidAttachmentKey(key)) return null;
     return this.getBytes(this.key('attachments', id, key));
+  }
+
+  async update(info: StoredProfileInfo): Promise<boolean> {
+    this.infoCache.delete(info.id);
+    if (!(await this.info(info.id))) return false;
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.cfg.bucket,
+        Key: this.key('meta', `${info.id}.json`),
+        Body: JSON.stringify(info),
+        ContentType: 'application/json',
+      }),
+    );
+    this.cacheInfo(info);
+    return true;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!isValidId(id)) return false;
+    this.infoCache.delete(id);
+    const found = (await this.getBytes(this.key('meta', `${id}.json`))) !== null;
+    // Metadata first: without it the profile no longer counts as stored on any instance.
+    const keys = [this.key('meta', `${id}.json`), this.key('profiles', `${id}.pb`)];
+    let token: string | undefined;
+    const prefix = this.key('attachments', id, '');
+    do {
+      const out = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    for (const key of keys) {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: key }));
+    }
+    this.infoCache.delete(id);
+    return found;
   }
 }

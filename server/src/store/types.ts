@@ -1,5 +1,6 @@
 // The storage contract both backends (local directory, S3-compatible object store) meet.
-// Stored profiles are immutable: an id names one byte string forever.
+// An id names one byte string forever; its metadata (name, expiry) may change, and the
+// owner may delete it (bytes, metadata and attachments).
 
 export interface StoredProfileInfo {
   id: string;
@@ -9,6 +10,14 @@ export interface StoredProfileInfo {
   size: number;
   /** ISO 8601. */
   storedAt: string;
+  /** User name from `--auth-header` of the uploader; absent for anonymous uploads and preloads. */
+  owner?: string;
+  /** SHA-256 (hex) of the manage token handed to the uploader once; never sent to clients. */
+  tokenHash?: string;
+  /** ISO 8601 time after which the retention sweeper deletes it; null or absent = never. */
+  expiresAt?: string | null;
+  /** Id of the profile this one is a sanitised copy of. */
+  sanitisedFrom?: string;
 }
 
 export interface ProfileStore {
@@ -24,6 +33,10 @@ export interface ProfileStore {
   list(): Promise<StoredProfileInfo[]>;
   putAttachment(id: string, key: string, bytes: Uint8Array): Promise<void>;
   getAttachment(id: string, key: string): Promise<Uint8Array | null>;
+  /** Replaces the metadata of a stored profile (rename, expiry); false when it is not stored. */
+  update(info: StoredProfileInfo): Promise<boolean>;
+  /** Removes metadata, bytes and attachments; false when nothing was stored under `id`. */
+  delete(id: string): Promise<boolean>;
 }
 
 /** Plain, cloneable description of a store, so worker threads can open the same one. */
@@ -49,7 +62,12 @@ export function parseInfo(text: string, id: string): StoredProfileInfo | null {
     if (v.id !== id || typeof v.name !== 'string' || typeof v.type !== 'string' || typeof v.size !== 'number' || typeof v.storedAt !== 'string') {
       return null;
     }
-    return { id: v.id, name: v.name, type: v.type, size: v.size, storedAt: v.storedAt };
+    const info: StoredProfileInfo = { id: v.id, name: v.name, type: v.type, size: v.size, storedAt: v.storedAt };
+    if (typeof v.owner === 'string') info.owner = v.owner;
+    if (typeof v.tokenHash === 'string') info.tokenHash = v.tokenHash;
+    if (typeof v.expiresAt === 'string' || v.expiresAt === null) info.expiresAt = v.expiresAt;
+    if (typeof v.sanitisedFrom === 'string') info.sanitisedFrom = v.sanitisedFrom;
+    return info;
   } catch {
     return null;
   }

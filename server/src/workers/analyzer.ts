@@ -8,6 +8,8 @@ import type { AnalysisResult, AnalysisTask, WorkerInit } from './protocol.js';
 
 export interface Analyzer {
   run(task: AnalysisTask, sizeHint?: number): Promise<AnalysisResult>;
+  /** Removes a deleted profile from every cache (every worker's, not just its assigned one). */
+  evict(id: string): Promise<void>;
   close(): Promise<void>;
   readonly workers: number;
 }
@@ -21,6 +23,9 @@ export class InProcessAnalyzer implements Analyzer {
   }
   run(task: AnalysisTask): Promise<AnalysisResult> {
     return this.core.run(task);
+  }
+  async evict(id: string): Promise<void> {
+    this.core.evict(id);
   }
   async close(): Promise<void> {}
 }

@@ -16,11 +16,13 @@ import { createSourceReader } from '../source/index.js';
 import type { ProfileStore } from '../store/types.js';
 import { annotateSourceListing } from './source-ops.js';
 import { combineProfiles } from '../analysis/merge.js';
-import { encodeProfileGzip } from '../encode/pprof.js';
 import { mergeShares } from '../report/merge-shares.js';
 import { diffFlameJson, diffTopBody, goroutinesBody, insightsBody, profileFiles } from './feature-ops.js';
 import { computeTags } from '../report/tags.js';
 import { ByteLru } from './lru.js';
+import { exportFile } from '../export/index.js';
+import { sanitiseProfile } from '../export/sanitise.js';
+import { encodeProfileGzip } from '../encode/pprof.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
 
 /**
@@ -36,6 +38,11 @@ export function estimateDecodedBytes(bytes: Uint8Array): number {
     raw = Math.max(isize, bytes.length * 4);
   }
   return raw * 20 + 64 * 1024;
+}
+
+/** Bytes that own their whole ArrayBuffer, so moving them to another thread moves nothing else. */
+function ownBuffer(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
 }
 
 export class AnalysisCore {
@@ -74,8 +81,22 @@ export class AnalysisCore {
     return p;
   }
 
+  /** Drops a profile's decoded copy; views derived from it are keyed by that object and go too. */
+  evict(id: string): boolean {
+    this.loading.delete(id);
+    return this.cache.delete(id);
+  }
+
   async run(task: AnalysisTask): Promise<AnalysisResult> {
     switch (task.op) {
+      case 'evict':
+        return { json: JSON.stringify(this.evict(task.id)) };
+      case 'sanitise': {
+        const { profile, report } = sanitiseProfile(await this.load(task.id), { modulePaths: task.modulePaths });
+        return task.preview ? { json: toJson(report) } : { file: ownBuffer(encodeProfileGzip(profile)) };
+      }
+      case 'export':
+        return { file: ownBuffer(exportFile(await this.load(task.id), task.query, task.format, task.name, task.view)) };
       case 'ingest': {
         const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes);
         return { meta: profileMeta(p), bytes: task.bytes };

@@ -13,6 +13,14 @@ export class ByteLru<V> {
     return e.value;
   }
 
+  delete(key: string): boolean {
+    const e = this.map.get(key);
+    if (!e) return false;
+    this.map.delete(key);
+    this.total -= e.bytes;
+    return true;
+  }
+
   has(key: string): boolean {
     return this.map.has(key);
   }

@@ -136,7 +136,17 @@ export class WorkerPool {
   run(task: AnalysisTask, sizeHint = 0): Promise<AnalysisResult> {
     if (this.closed) return Promise.reject(new Error('analysis pool is closed'));
     const partner = task.op === 'diffTop' || task.op === 'diffFlame' ? task.baseId : undefined;
-    const slot = this.slots[this.pick(task.id, sizeHint, partner)];
+    return this.send(this.slots[this.pick(task.id, sizeHint, partner)], task);
+  }
+
+  async evict(id: string): Promise<void> {
+    if (this.closed) return;
+    this.assigned.delete(id);
+    // Any worker may hold a copy (small profiles move between workers, the lane decodes too).
+    await Promise.all(this.slots.map((slot) => this.send(slot, { op: 'evict', id })));
+  }
+
+  private send(slot: Slot, task: AnalysisTask): Promise<AnalysisResult> {
     const seq = ++this.seq;
     return new Promise<AnalysisResult>((resolve, reject) => {
       slot.pending.set(seq, { resolve, reject });

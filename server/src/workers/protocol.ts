@@ -9,6 +9,7 @@ import type { DiffOptions } from '../../../contract/diff.js';
 import type { ServerConfig } from '../service/config.js';
 import { HttpError, NotFoundError } from '../service/errors.js';
 import type { StoreConfig } from '../store/types.js';
+import type { ExportFormat, ExportView } from '../export/index.js';
 
 export type AnalysisTask =
   | { op: 'ingest'; id: string; bytes: Uint8Array }
@@ -16,6 +17,12 @@ export type AnalysisTask =
   | { op: 'top'; id: string; query: Query; opts: TopOptions }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
+  /** Forget a deleted profile: its decoded copy and everything derived from it. */
+  | { op: 'evict'; id: string }
+  /** A file of the current view (export/index.ts): folded stacks, speedscope JSON, filtered pprof. */
+  | { op: 'export'; id: string; query: Query; format: ExportFormat; name: string; view?: ExportView }
+  /** A sanitised copy (export/sanitise.ts): its report as JSON (preview), or its gzip bytes. */
+  | { op: 'sanitise'; id: string; modulePaths: boolean; preview: boolean }
   | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
   /** The sum of `ids` as pprof merges them (routed by `id`, the first), as gzipped pprof bytes. */
   | { op: 'merge'; id: string; ids: string[] }
@@ -49,8 +56,8 @@ export interface GoroutineFilterWire {
   label?: string;
 }
 
-/** ingest and merge: the profile's metadata and bytes; others: the view as JSON text. */
-export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string };
+/** ingest and merge: the profile's metadata and bytes; export: a file; others: the view as JSON text. */
+export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string } | { file: Uint8Array };
 
 export interface WireError {
   name: string;

@@ -16,7 +16,8 @@ port.on('message', (msg: ToWorker) => {
     (result) => {
       const reply: FromWorker = { seq: msg.seq, ok: true, result };
       // Hand uploaded bytes back without copying.
-      const transfer = 'bytes' in result && result.bytes ? [result.bytes.buffer as ArrayBuffer] : [];
+      const transfer =
+        'bytes' in result && result.bytes ? [result.bytes.buffer as ArrayBuffer] : 'file' in result ? [result.file.buffer as ArrayBuffer] : [];
       port.postMessage(reply, transfer);
     },
     (err: unknown) => {

@@ -20,6 +20,7 @@ import { attachExplain } from '../views/explain-tip.js';
 import { SourceView } from '../views/source-view.js';
 import { TopView } from '../views/top-view.js';
 import { topBar } from './chrome.js';
+import { manageControls } from '../sharing.js';
 
 interface Tab {
   id: string;
@@ -163,12 +164,48 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     window.setTimeout(() => (copyBtn.textContent = 'Copy link'), 1600);
   });
   const rawLink = h('a.btn', { href: `/api/profiles/${encodeURIComponent(id)}/raw`, download: `${id}.pb.gz`, title: 'Download the stored profile' }, 'Download');
+  // Files of the current view for other tools; the links follow the filters and sample type.
+  const exportLinks = ([
+    ['folded', 'Folded stacks (.txt)', 'flamegraph.pl, inferno, speedscope'],
+    ['speedscope', 'speedscope (.json)', 'open in speedscope'],
+    ['pprof', 'Filtered pprof (.pb.gz)', 'the profile with the current filters applied, for go tool pprof'],
+    ['html', 'Offline HTML snapshot', 'one file: flame graph and top table, works without a network'],
+  ] as const).map(([fmt, label, title]) => ({ fmt, a: h('a.menu-item', { href: '#', download: '', title, 'data-testid': `export-${fmt}` }, label) }));
+  const syncExportLinks = (s: ProfileState) => {
+    for (const { fmt, a } of exportLinks) {
+      const q = apiParams(s);
+      if (fmt === 'html') {
+        if (s.zoom.length) q.set('zoom', JSON.stringify(s.zoom));
+        if (s.search) q.set('search', s.search);
+        q.set('theme', document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+      }
+      a.href = `/api/profiles/${encodeURIComponent(id)}/export/${fmt}?${q}`;
+    }
+  };
+  const exportMenu = h('details.export-menu', null, h('summary.btn', { title: 'Download this view for other tools' }, 'Export'), h('div.menu-list', null, ...exportLinks.map((l) => l.a)));
+  syncExportLinks(state);
+  listeners.add((s) => syncExportLinks(s));
+  const nameEl = h('h1.profile-name', { title: meta.name }, meta.name || id);
+  const manage = manageControls(
+    { id, name: meta.name, expiresAt: meta.expiresAt ?? null, canManage: !!meta.canManage },
+    (name) => {
+      nameEl.textContent = name;
+      nameEl.title = name;
+      document.title = `${name} · pprof-lens`;
+    },
+    () => {
+      history.pushState(null, '', '/');
+      dispatchEvent(new PopStateEvent('popstate'));
+    },
+  );
+  facts.append(fact('Expires', manage.expiry));
   const header = h(
     'header.profile-head',
     null,
-    h('div.title-row', null, h('h1.profile-name', { title: meta.name }, meta.name || id), h('label.si-label', null, h('span', null, 'Sample'), siSelect), siHelp, h('div.spacer'), copyBtn, rawLink),
+    h('div.title-row', null, nameEl, h('label.si-label', null, h('span', null, 'Sample'), siSelect), siHelp, h('div.spacer'), copyBtn, exportMenu, rawLink),
     facts,
   );
+  if (manage.controls) header.append(manage.controls);
   if (meta.comments.length) header.append(h('div.comments', null, meta.comments.join(' · ')));
 
   // ---- refine bar ----

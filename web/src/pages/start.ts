@@ -1,6 +1,7 @@
 // The start page: drop or pick profiles (several at once) with upload progress, the
 // registered start sections (live capture), and the list of stored profiles.
 import { api, uploadProfile, type StoredProfile } from '../api.js';
+import { ownedRows, rememberUpload } from '../sharing.js';
 import { clear, h } from '../dom.js';
 import { fmtBytes } from '../fmt.js';
 import { registeredStartSections, type Cleanup, type StartPageContext } from '../registry.js';
@@ -63,6 +64,14 @@ export function mountStartPage(app: HTMLElement, nav: StartPageContext): Cleanup
     try {
       const res = await api.list(page, PAGE_SIZE);
       clear(listBody);
+      if (res.scope === 'none') {
+        // A team server without sign-in lists nobody's profiles: show the ones this browser uploaded.
+        const n = await ownedRows(row, listBody);
+        if (!n) listBody.append(h('tr', null, h('td.muted', { colspan: 4 }, 'Profiles you upload from this browser are listed here (others see them only by link).')));
+        listInfo.textContent = `${n} uploaded from this browser`;
+        clear(pager);
+        return;
+      }
       if (!res.profiles.length) listBody.append(h('tr', null, h('td.muted', { colspan: 4 }, 'No profiles yet — drop one above.')));
       for (const p of res.profiles) listBody.append(row(p));
       listInfo.textContent = `${res.total} stored`;
@@ -117,6 +126,7 @@ export function mountStartPage(app: HTMLElement, nav: StartPageContext): Cleanup
           item.classList.add('done');
           clear(status);
           status.append(h('a', { href: res.url, 'data-nav': '' }, 'open'));
+          if (res.manageToken) rememberUpload({ id: res.id, name: file.name, token: res.manageToken, storedAt: new Date().toISOString() });
           results.push({ file, id: res.id });
         } catch (err) {
           item.classList.add('failed');

@@ -11,6 +11,8 @@ import type { ProfilePageContext, ProfileState } from '../registry.js';
 import { apiParams, quoteMeta, searchRegExp } from '../state.js';
 import { effectiveTheme, onThemeChange } from '../theme.js';
 import { frameColor, packageOf, pathOf, type FlameHover } from './flamegraph.js';
+import { exportFileName } from '../../../contract/file-name.js';
+import { flamePng, flameSvg, saveBlob } from './flame-export.js';
 import { D3Flame } from './flamegraph-d3.js';
 
 /** Timings exposed for the browser test and bench (window.pprofLensDebug). */
@@ -82,6 +84,8 @@ export class FlameView {
   private scroller = h('div.flame-scroll');
   private tooltip = h('div.tooltip', { role: 'tooltip', hidden: true });
   private sourceBtn = h('button.btn', { type: 'button', title: 'Annotated source of the zoomed frame' }, 'Source of zoomed');
+  private svgBtn = h('button.btn', { type: 'button', title: 'Save the flame graph as shown (zoom, search, theme) as SVG', 'data-testid': 'export-svg' }, 'SVG');
+  private pngBtn = h('button.btn', { type: 'button', title: 'Save the flame graph as shown as PNG', 'data-testid': 'export-png' }, 'PNG');
   private menu = h('div.menu', { role: 'menu', hidden: true });
   private canvas: D3Flame;
   private data: FlameGraph | null = null;
@@ -100,6 +104,8 @@ export class FlameView {
       this.orientBtn,
       this.sourceBtn,
       this.resetBtn,
+      this.svgBtn,
+      this.pngBtn,
     );
     this.root.append(toolbar, h('div.crumb-row', null, this.crumbs, this.legend), this.status, this.scroller, this.tooltip, this.menu);
     el.appendChild(this.root);
@@ -140,12 +146,35 @@ export class FlameView {
       }
     });
     this.resetBtn.addEventListener('click', () => this.ctx.setState({ zoom: [] }));
+    this.svgBtn.addEventListener('click', () => {
+      const image = this.image();
+      if (image) saveBlob(new Blob([image.svg], { type: 'image/svg+xml' }), exportFileName(this.ctx.meta.name, '.flame.svg'));
+    });
+    this.pngBtn.addEventListener('click', () => {
+      const image = this.image();
+      if (image) void flamePng(image).then((b) => saveBlob(b, exportFileName(this.ctx.meta.name, '.flame.png')));
+    });
     this.orientBtn.addEventListener('click', () => this.ctx.setState({ icicle: !this.ctx.state().icicle }));
     new ResizeObserver(() => {
       if (this.data && this.el.offsetParent !== null) this.canvas.draw();
     }).observe(this.scroller);
     this.ctx.onStateChange((s, prev) => this.apply(s, prev));
     this.apply(this.ctx.state(), null);
+  }
+
+  /** The drawn chart as SVG, titled with the profile, sample type, filters, zoom and search. */
+  private image(): ReturnType<typeof flameSvg> | null {
+    const chart = this.scroller.querySelector('.flame-chart');
+    if (!chart || !this.data) return null;
+    const s = this.ctx.state();
+    const parts = [this.ctx.meta.name || this.ctx.profileId, s.si || this.ctx.meta.defaultSampleType];
+    const filters = ([['focus', s.focus], ['ignore', s.ignore], ['hide', s.hide], ['show', s.show], ['show_from', s.showFrom], ['granularity', s.granularity]] as const)
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}=${v}`);
+    if (filters.length) parts.push(filters.join(' '));
+    if (s.zoom.length) parts.push(`zoom: ${s.zoom[s.zoom.length - 1]}`);
+    if (s.search) parts.push(`search: ${s.search}`);
+    return flameSvg(chart, parts.join(' · '), this.canvas.dark);
   }
 
   focusSearch(): void {

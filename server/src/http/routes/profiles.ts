@@ -4,32 +4,59 @@ import type { ProfileService, ViewTask } from '../../service/service.js';
 import { parseFlameOptions, parseQuery, parseTopOptions, parseUnit, positiveInt, required, type RawQuery } from '../query-params.js';
 import { readUpload } from '../upload.js';
 import { uploadHook } from '../upload-hooks.js';
+import { HttpError } from '../../service/errors.js';
+import { callerOf, profileLink } from '../sharing/guard.js';
+import { mayManage, ownershipForUpload, publicInfo, visibleInList } from '../../service/ownership.js';
 
 export function profilesRouter(service: ProfileService): Router {
   const r = Router();
+  const { config } = service;
+  const retention = config.retentionMs ?? 0;
 
   r.post('/api/profiles', async (req: Request, res: Response) => {
-    const up = await readUpload(req, service.config.maxUploadBytes);
-    const { info } = await service.storeWithId(up.id, up.bytes, up.name ?? '');
+    const caller = callerOf(req, config);
+    const up = await readUpload(req, config.maxUploadBytes);
+    const own = ownershipForUpload(caller, config);
+    const { info, created } = await service.storeWithId(up.id, up.bytes, up.name ?? '', own.fields);
+    // The same bytes stored earlier by someone else keep their owner: this caller gets the
+    // link (they hold the bytes anyway) but may not replace that profile's attachments.
+    const owned = created || mayManage(info, caller, config);
+    if (!owned && up.extras.length > 0) {
+      throw new HttpError(403, `profile ${info.id} is already stored by another user; only its owner may attach files to it`);
+    }
     for (const extra of up.extras) {
       const hook = uploadHook(extra.field);
       if (hook) await hook.handle(service, info, extra);
     }
-    res.status(201).json({ id: info.id, url: `/p/${info.id}` });
+    res.status(201).json({
+      id: info.id,
+      url: profileLink(config, info.id),
+      owned,
+      // Shown once: only its hash is stored.
+      ...(created ? { manageToken: own.token } : {}),
+      expiresAt: publicInfo(info, retention).expiresAt,
+    });
   });
 
   r.get('/api/profiles', async (req: Request, res: Response) => {
     const q = req.query as RawQuery;
     const page = positiveInt(q, 'page', 1, 1_000_000);
     const limit = positiveInt(q, 'limit', 50, 1000);
-    const all = await service.store.list();
-    res.json({ profiles: all.slice((page - 1) * limit, page * limit), total: all.length, page });
+    const caller = callerOf(req, config);
+    const all = (await service.store.list()).filter((info) => visibleInList(info, caller, config));
+    res.json({
+      profiles: all.slice((page - 1) * limit, page * limit).map((info) => publicInfo(info, retention)),
+      total: all.length,
+      page,
+      // "all": every stored profile; "owner": the caller's own; "none": no identity, so nothing.
+      scope: !config.shared && !config.authHeader ? 'all' : caller.user ? 'owner' : 'none',
+    });
   });
 
   r.get('/api/profiles/:id', async (req: Request<{ id: string }>, res: Response) => {
     const info = await service.info(req.params.id);
     const meta = await service.meta(info);
-    res.json({ ...meta, id: info.id, name: info.name, size: info.size, storedAt: info.storedAt });
+    res.json({ ...meta, ...publicInfo(info, retention), canManage: mayManage(info, callerOf(req, config), config) });
   });
 
   // Unknown ids are 404 before their query is looked at.
