@@ -61,6 +61,9 @@ export interface TopReport {
   nodesBeforeLimit: number;
   /** e.g. "Focus expression matched no samples". */
   warnings: string[];
+  /** Set on a page of the table (HTTP `offset`/`limit`): where it starts, and all rows' count. */
+  offset?: number;
+  totalRows?: number;
 }
 
 /** d3-flame-graph's input shape, with a few extras for tooltips and lazy loading. */

@@ -184,10 +184,15 @@ describe('decoded-profile LRU', () => {
     expect(lru.size).toBe(1);
   });
 
-  it('sizes entries from the inflated size of gzip input', async () => {
-    const { estimateDecodedBytes } = await import('../../server/src/workers/core.js');
-    const gz = sample('largeheap/heap.pb.gz');
-    const inflated = (await import('node:zlib')).gunzipSync(gz).length;
-    expect(estimateDecodedBytes(gz)).toBe(inflated * 20 + 64 * 1024);
+  it('sizes decoded profiles from their structure; the pre-decode estimate is a lower bound', async () => {
+    const { minDecodedBytes, decodedBytes } = await import('../../server/src/workers/budget.js');
+    const { decodeProfile } = await import('../../server/src/decode/index.js');
+    for (const rel of ['largeheap/heap.pb.gz', 'cpu/cpu.pb.gz']) {
+      const gz = sample(rel);
+      const inflated = (await import('node:zlib')).gunzipSync(gz).length;
+      const p = decodeProfile(gz);
+      expect(decodedBytes(p)).toBeGreaterThanOrEqual(minDecodedBytes(inflated));
+      expect(decodedBytes(p)).toBeGreaterThanOrEqual(p.columns!.stack.byteLength + p.columns!.values.byteLength);
+    }
   });
 });

@@ -33,6 +33,8 @@ export const SERVE_USAGE = `usage: pprof-lens serve [flags] [FILES...]
   --max-inflated-mb N  inflated (gunzipped) size limit (default 256)
   --workers N          analysis worker threads (default: cores, 1..4; 0 = none)
   --cache-mb N         memory budget for decoded profiles (default 1024)
+  --memory-mb N        memory one analysis may use (a decoded profile and a view of it);
+                       larger ones are refused with 413 (default 1024)
   --samples DIR        store every **/*.pb.gz under DIR at start (default ./samples)
   --no-samples         do not preload samples
   --web DIR            built web UI (default dist/web)
@@ -68,6 +70,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
   let maxInflatedBytes = DEFAULT_MAX_INFLATED_BYTES;
   let workers: number | undefined;
   let cacheBytes: number | undefined;
+  let memoryBudgetBytes: number | undefined;
   let samplesDir: string | null | undefined;
   let webRoot: string | undefined;
   let open = false;
@@ -125,6 +128,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
       case '--max-inflated-mb': maxInflatedBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
       case '--workers': workers = num(a, value(), 0); break;
       case '--cache-mb': cacheBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
+      case '--memory-mb': memoryBudgetBytes = Math.floor(num(a, value(), 16) * 1024 * 1024); break;
       case '--samples': samplesDir = value(); break;
       case '--no-samples': samplesDir = null; break;
       case '--web': webRoot = value(); break;
@@ -159,6 +163,7 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
         publicUrl,
         allowedHosts,
         retentionMs,
+        ...(memoryBudgetBytes ? { memoryBudgetBytes } : {}),
       },
       workers,
       cacheBytes,

@@ -16,6 +16,8 @@ export { DEFAULT_MAX_INFLATED_BYTES } from './gunzip.js';
 export interface DecodeOptions {
   /** Cap on the inflated size of gzip input, in bytes (default 1 GiB). */
   maxInflatedBytes?: number;
+  /** Called with the inflated size before decoding (a memory budget may refuse by throwing). */
+  beforeDecode?: (rawBytes: number) => void;
 }
 
 function checkNotEmpty(bytes: Uint8Array): void {
@@ -73,6 +75,7 @@ export function decodeProfileDetailed(bytes: Uint8Array, opts: DecodeOptions = {
   const gzipped = isGzip(bytes);
   const raw = gzipped ? gunzipCapped(bytes, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES) : bytes;
   if (raw.length === 0) throw new ProfileDecodeError('empty', 'parsing profile: empty input file (the gzip data inflates to nothing)');
+  opts.beforeDecode?.(raw.length);
   return { ...decodeRaw(raw), gzipped, rawBytes: raw.length };
 }
 

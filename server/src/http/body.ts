@@ -42,19 +42,47 @@ export interface Body {
 const MULTIPART_SLACK = 64 * 1024;
 
 /** Collects chunks into one exactly sized, unshared buffer. */
+/**
+ * Bytes of request bodies being received at once, all requests together. Eight concurrent
+ * 255 MiB uploads held 2.8 GB before each was refused on its own limit; past this total,
+ * a body that is not the only one in flight is refused with 503 (retry later).
+ */
+export const MAX_BODY_BYTES_IN_FLIGHT = 512 * 1024 * 1024;
+let inFlight = 0;
+let bodiesInFlight = 0;
+
+function busy(): HttpError {
+  return new HttpError(503, 'the server is receiving other large uploads; retry in a moment');
+}
+
 class Collector {
   chunks: Buffer[] = [];
   length = 0;
   private hasher: Hash | null;
+  private counted = 0;
   constructor(hash: boolean) {
     this.hasher = hash ? newIdHasher() : null;
+    bodiesInFlight++;
   }
-  add(chunk: Buffer): void {
+  /** False when the server-wide in-flight budget is exceeded (the caller refuses with 503). */
+  add(chunk: Buffer): boolean {
+    if (this.counted < 0) return true; // already refused or finished
     this.chunks.push(chunk);
     this.length += chunk.length;
     this.hasher?.update(chunk);
+    this.counted += chunk.length;
+    inFlight += chunk.length;
+    return inFlight <= MAX_BODY_BYTES_IN_FLIGHT || bodiesInFlight === 1;
+  }
+  /** Returns this body's share of the in-flight budget (finished or refused). */
+  release(): void {
+    if (this.counted < 0) return;
+    inFlight -= this.counted;
+    this.counted = -1;
+    bodiesInFlight--;
   }
   finish(field: string, filename: string): BodyFile {
+    this.release();
     const bytes = new Uint8Array(this.length);
     let off = 0;
     for (const c of this.chunks) {
@@ -78,14 +106,15 @@ function readRaw(req: Request, o: BodyOptions): Promise<Body> {
       if (done) return;
       done = true;
       col.chunks = [];
+      col.release();
       reject(err);
     };
     req.on('data', (chunk: Buffer) => {
       if (done) return;
-      col.add(chunk);
-      if (col.length > o.max) {
+      const ok = col.add(chunk);
+      if (col.length > o.max || !ok) {
         req.pause();
-        fail(tooLarge(o));
+        fail(ok ? tooLarge(o) : busy());
       }
     });
     req.on('end', () => {
@@ -115,9 +144,14 @@ function readMultipart(req: Request, o: BodyOptions): Promise<Body> {
     let main: BodyFile | null = null;
     const others: BodyFile[] = [];
     const text: Record<string, string> = {};
+    const collectors: Collector[] = [];
     const fail = (err: Error) => {
       if (failed) return;
       failed = true;
+      for (const c of collectors) {
+        c.chunks = [];
+        c.release();
+      }
       req.unpipe(bb);
       req.resume();
       reject(err);
@@ -133,7 +167,10 @@ function readMultipart(req: Request, o: BodyOptions): Promise<Body> {
         return;
       }
       const col = new Collector((o.hash ?? false) && field === o.field);
-      stream.on('data', (c: Buffer) => col.add(c));
+      collectors.push(col);
+      stream.on('data', (c: Buffer) => {
+        if (!col.add(c)) fail(busy());
+      });
       stream.on('limit', () => fail(tooLarge(o)));
       stream.on('end', () => {
         if (failed) return;

@@ -89,6 +89,19 @@ export function parseTopOptions(q: Raw): TopOptions {
   return opts;
 }
 
+/** `offset` and `limit` of a top table page (the first screen), or undefined for every row. */
+export function parseTopPage(q: Raw): { offset: number; limit: number } | undefined {
+  const o = str(q, 'offset');
+  const l = str(q, 'limit');
+  if ((o === undefined || o === '') && (l === undefined || l === '')) return undefined;
+  const int = (v: string | undefined, key: string, dflt: number): number => {
+    if (v === undefined || v === '') return dflt;
+    if (!/^\d{1,9}$/.test(v)) throw new HttpError(400, `query parameter "${key}" must be a non-negative integer`);
+    return Number(v);
+  };
+  return { offset: int(o, 'offset', 0), limit: int(l, 'limit', 1_000_000_000) };
+}
+
 export function parseFlameOptions(q: Raw): { minFraction?: number; path?: string[] } {
   const out: { minFraction?: number; path?: string[] } = {};
   const mf = fraction(q, 'minFraction');

@@ -23,7 +23,7 @@ export interface StartOptions {
   workers?: number;
   /** Total budget for decoded profiles kept in memory (split across workers). */
   cacheBytes?: number;
-  /** V8 heap limit per analysis worker, MB (default 6144; env PPROF_LENS_WORKER_HEAP_MB). */
+  /** V8 heap limit per analysis worker, MB (env PPROF_LENS_WORKER_HEAP_MB; default from the memory budget). */
   workerHeapMb?: number;
   webRoot?: string;
   /** Directory whose **\/*.pb.gz files are stored at start (default ./samples; null = none). */
@@ -74,7 +74,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const workers = opts.workers ?? Math.max(1, Math.min(4, availableParallelism()));
   const cacheBytes = opts.cacheBytes ?? 1024 * 1024 * 1024;
   const perWorker = workers > 0 ? Math.floor(cacheBytes / workers) : cacheBytes;
-  const heapMb = opts.workerHeapMb ?? (Number(process.env.PPROF_LENS_WORKER_HEAP_MB) || undefined);
+  // Default: twice the memory budget plus 512 MB, so a profile the budget let through is
+  // not cut off by the heap limit, while a runaway one still dies in its worker (413).
+  const heapMb =
+    opts.workerHeapMb ??
+    (Number(process.env.PPROF_LENS_WORKER_HEAP_MB) || Math.ceil((config.memoryBudgetBytes ?? 0) / (1024 * 1024)) * 2 + 512);
   const analyzer = createAnalyzer(store, { store: opts.store, config, cacheBytes: perWorker }, workers, heapMb);
   const service = new ProfileService(config, store, analyzer);
 

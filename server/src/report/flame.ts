@@ -1,182 +1,181 @@
 // Flame graph view model: one call tree merged by path (root first; inlined lines
 // expanded outermost -> innermost; unsymbolized locations skipped, like pprof's web
-// flame graph), then pruned of frames narrower than minFraction of the shown root.
+// flame graph), pruned of frames narrower than minFraction of the shown root. The tree
+// is pruned while it is built (analysis/flame-tree.ts), so a request costs what it
+// returns; the prepared query and frame keys are kept per (profile, query) so zooming
+// and reopening skip that work.
 import type { Profile } from '../model/profile.js';
 import { QueryError } from '../model/query.js';
 import type { Query } from '../../../contract/query.js';
-import type { FlameGraph, FlameNode } from '../../../contract/views.js';
+import type { FlameGraph, FlameNode, ValueType } from '../../../contract/views.js';
 import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
+import { buildFlameTree, PathNotFound, type StackInput } from '../analysis/flame-tree.js';
 import { prepareQuery } from './pipeline.js';
-import { doubled } from '../analysis/columns.js';
 
 export const DEFAULT_MIN_FRACTION = 0.001;
-
-interface Tree {
-  parent: Int32Array;
-  key: Int32Array;
-  value: Float64Array;
-  self: Float64Array;
-  size: number;
-}
-
-function grow(t: Tree): void {
-  t.parent = doubled(t.parent);
-  t.key = doubled(t.key);
-  t.value = doubled(t.value);
-  t.self = doubled(t.self);
-}
 
 function frameName(info: NodeInfo, gran: string): string {
   if (gran === 'functions' || gran === 'filefunctions') return info.name !== '' ? info.name : printableName(info);
   return printableName(info);
 }
 
+/** What every flame request of one (profile, query) shares. */
+interface FlameInput {
+  sampleType: ValueType;
+  total: number;
+  stacks: StackInput;
+  infos: NodeInfo[];
+  gran: string;
+  names: (string | undefined)[];
+}
+
+// A few queries per decoded profile (sample type, filters); the profile object lives as
+// long as its decoded-profile cache entry, and this with it.
+const INPUTS_PER_PROFILE = 4;
+const inputs = new WeakMap<Profile, { key: string; input: FlameInput }[]>();
+
+function flameInput(raw: Profile, q: Query): FlameInput {
+  const key = JSON.stringify(q);
+  let list = inputs.get(raw);
+  if (!list) inputs.set(raw, (list = []));
+  const at = list.findIndex((e) => e.key === key);
+  if (at >= 0) {
+    const [hit] = list.splice(at, 1);
+    list.unshift(hit);
+    return hit.input;
+  }
+  const pr = prepareQuery(raw, q);
+  const gran = q.granularity ?? 'functions';
+  const w = pr.work;
+  const table = buildNodeTable(w, { granularity: gran, noInlines: !!q.noInlines });
+  // Frame key = node id * 2 + 1 when the line is inlined into the next (not the location's
+  // outermost line). Locations without lines (after filters) contribute no frame.
+  const none = new Int32Array(0);
+  const frames: Int32Array[] = new Array(w.locs.length);
+  for (let i = 0; i < w.locs.length; i++) {
+    if (w.lines[i].length === 0) {
+      frames[i] = none;
+      continue;
+    }
+    const ids = table.locNodes[i];
+    const f = new Int32Array(ids.length);
+    for (let m = 0; m < ids.length; m++) f[m] = ids[m] * 2 + (m !== ids.length - 1 ? 1 : 0);
+    frames[i] = f;
+  }
+  const input: FlameInput = {
+    sampleType: { ...pr.p.sampleType[pr.idx] },
+    total: pr.total,
+    stacks: {
+      n: w.n,
+      buf: w.buf,
+      start: w.start.subarray(0, w.n),
+      end: w.end.subarray(0, w.n),
+      frames,
+      keyCount: table.infos.length * 2,
+      values: [pr.sv.v],
+    },
+    infos: table.infos,
+    gran,
+    names: new Array(table.infos.length * 2),
+  };
+  list.unshift({ key, input });
+  if (list.length > INPUTS_PER_PROFILE) list.length = INPUTS_PER_PROFILE;
+  return input;
+}
+
+/**
+ * Prepares what flame graphs of (raw, q) share (filters applied, frame keys), so the
+ * first request for one after an upload only builds the tree.
+ */
+export function prepareFlame(raw: Profile, q: Query): void {
+  flameInput(raw, q);
+}
+
+function nameOf(fi: FlameInput, key: number): string {
+  let s = fi.names[key];
+  if (s === undefined) fi.names[key] = s = frameName(fi.infos[key >> 1], fi.gran);
+  return s;
+}
+
+/**
+ * The flame graph of `raw` under query `q`. `path` (frame names from the root's child
+ * down) returns that frame's subtree instead, pruned relative to that frame; where several
+ * siblings share a name, the first to appear in the samples is taken. `droppedNodes` counts
+ * the pruned children (each summed into its parent's prunedValue/prunedCount; the frames
+ * below them are never expanded).
+ */
 export function computeFlameGraph(
   raw: Profile,
   q: Query,
   opts: { minFraction?: number; path?: string[] } = {},
 ): FlameGraph {
-  const pr = prepareQuery(raw, q);
-  const gran = q.granularity ?? 'functions';
-  const w = pr.work;
-  const table = buildNodeTable(w, { granularity: gran, noInlines: !!q.noInlines });
-  // Locations without lines (after filters) contribute no frame.
-  const hasLines = new Uint8Array(w.locs.length);
-  for (let i = 0; i < w.locs.length; i++) hasLines[i] = w.lines[i].length > 0 ? 1 : 0;
-  const table2 = table.locNodes;
-  const t: Tree = {
-    parent: new Int32Array(1024),
-    key: new Int32Array(1024),
-    value: new Float64Array(1024),
-    self: new Float64Array(1024),
-    size: 1,
-  };
-  t.parent[0] = -1;
-  t.key[0] = -1;
-  // Open-addressing hash (parent, key) -> child: a Map with 2^31+ numeric keys is far slower.
-  let cap = 1 << 12;
-  let htab = new Int32Array(cap).fill(-1);
-  let mask = cap - 1;
-  const hash = (parent: number, key: number): number => (Math.imul(parent, 0x9e3779b1) ^ Math.imul(key + 1, 0x85ebca77)) >>> 0;
-  const rehash = (): void => {
-    cap <<= 1;
-    mask = cap - 1;
-    htab = new Int32Array(cap).fill(-1);
-    for (let c = 1; c < t.size; c++) {
-      let h = hash(t.parent[c], t.key[c]) & mask;
-      while (htab[h] !== -1) h = (h + 1) & mask;
-      htab[h] = c;
-    }
-  };
-  const sv = pr.sv.v;
-  const { buf, start: sStart, end: sEnd } = w;
-  for (let k = 0; k < w.n; k++) {
-    const val = sv[k];
-    if (val === 0) continue;
-    let cur = 0;
-    t.value[0] += val;
-    const s0 = sStart[k];
-    for (let j = sEnd[k] - 1; j >= s0; j--) {
-      const li = buf[j];
-      if (!hasLines[li]) continue;
-      const ids = table2[li];
-      for (let m = ids.length - 1; m >= 0; m--) {
-        const key = ids[m] * 2 + (m !== ids.length - 1 ? 1 : 0);
-        let h = hash(cur, key) & mask;
-        let c = htab[h];
-        while (c !== -1 && (t.parent[c] !== cur || t.key[c] !== key)) {
-          h = (h + 1) & mask;
-          c = htab[h];
-        }
-        if (c === -1) {
-          if (t.size === t.parent.length) grow(t);
-          c = t.size++;
-          t.parent[c] = cur;
-          t.key[c] = key;
-          htab[h] = c;
-          if (t.size * 2 > cap) rehash();
-        }
-        t.value[c] += val;
-        cur = c;
-      }
-    }
-    t.self[cur] += val;
-  }
-  // children adjacency (counting sort by parent)
-  const n = t.size;
-  const start = new Int32Array(n + 1);
-  for (let i = 1; i < n; i++) start[t.parent[i] + 1]++;
-  for (let i = 0; i < n; i++) start[i + 1] += start[i];
-  const fill = start.slice(0, n);
-  const kids = new Int32Array(Math.max(n - 1, 0));
-  for (let i = 1; i < n; i++) kids[fill[t.parent[i]]++] = i;
-
-  const infos = table.infos;
-  const nameOfKey = (key: number): string => frameName(infos[key >> 1], gran);
-
-  let rootIdx = 0;
-  for (const name of opts.path ?? []) {
-    let found = -1;
-    for (let c = start[rootIdx]; c < start[rootIdx + 1]; c++) {
-      if (nameOfKey(t.key[kids[c]]) === name) {
-        found = kids[c];
-        break;
-      }
-    }
-    if (found < 0) throw new QueryError(`flame graph path not found: ${JSON.stringify(opts.path)}`);
-    rootIdx = found;
-  }
+  const fi = flameInput(raw, q);
   const minFraction = opts.minFraction ?? DEFAULT_MIN_FRACTION;
-  const threshold = Math.abs(t.value[rootIdx]) * minFraction;
+  let tree;
+  try {
+    tree = buildFlameTree(fi.stacks, {
+      path: (opts.path ?? []).map((name) => (key: number) => nameOf(fi, key) === name),
+      wide: (rootSums) => {
+        const threshold = Math.abs(rootSums[0]) * minFraction;
+        return (c, i) => !(Math.abs(c.sums[0][i]) < threshold);
+      },
+      compare: (c, i, j) => Math.abs(c.sums[0][j]) - Math.abs(c.sums[0][i]),
+    });
+  } catch (e) {
+    if (e instanceof PathNotFound) throw new QueryError(`flame graph path not found: ${JSON.stringify(opts.path)}`);
+    throw e;
+  }
+  const { size, key, parent, value, self, prunedCount, prunedValue } = tree;
+  const nodes: FlameNode[] = new Array(size);
   let dropped = 0;
-  const countSubtree = (i: number): number => {
-    let c = 1;
-    const stack = [i];
-    while (stack.length) {
-      const x = stack.pop()!;
-      for (let k = start[x]; k < start[x + 1]; k++) {
-        c++;
-        stack.push(kids[k]);
-      }
-    }
-    return c - 0;
-  };
-  const build = (i: number): FlameNode => {
-    const node: FlameNode = {
-      name: i === 0 ? 'root' : nameOfKey(t.key[i]),
-      value: t.value[i],
-      self: t.self[i],
-      children: [],
-    };
-    if (i !== 0) {
-      const info = infos[t.key[i] >> 1];
+  for (let i = 0; i < size; i++) {
+    const k = key[i];
+    const node: FlameNode = { name: k < 0 ? 'root' : nameOf(fi, k), value: value[0][i], self: self[0][i], children: [] };
+    if (k >= 0) {
+      const info = fi.infos[k >> 1];
       if (info.file !== '') node.file = info.file;
-      if (t.key[i] & 1) node.inline = true;
+      if (k & 1) node.inline = true;
     }
-    let pv = 0;
-    let pc = 0;
-    const ch: number[] = [];
-    for (let k = start[i]; k < start[i + 1]; k++) ch.push(kids[k]);
-    ch.sort((a, b) => Math.abs(t.value[b]) - Math.abs(t.value[a]));
-    for (const c of ch) {
-      if (Math.abs(t.value[c]) < threshold) {
-        pv += t.value[c];
-        pc++;
-        dropped += countSubtree(c);
-      } else node.children.push(build(c));
+    if (prunedCount[i] > 0) {
+      node.prunedValue = prunedValue[0][i];
+      node.prunedCount = prunedCount[i];
+      dropped += prunedCount[i];
     }
-    if (pc > 0) {
-      node.prunedValue = pv;
-      node.prunedCount = pc;
+    nodes[i] = node;
+    // Children get consecutive ids in display order, after their parent.
+    if (i > 0) nodes[parent[i]].children.push(node);
+  }
+  return { sampleType: { ...fi.sampleType }, total: fi.total, root: nodes[0], droppedNodes: dropped, minFraction };
+}
+
+/**
+ * JSON text of a flame graph, written without recursion: JSON.stringify recurses per
+ * nesting level and overflows the stack on stacks of tens of thousands of frames.
+ * Same members as JSON.stringify of the object (children last).
+ */
+export function flameGraphJson(g: FlameGraph): string {
+  const parts: string[] = [];
+  const head = JSON.stringify({ ...g, root: null });
+  parts.push(head.slice(0, head.lastIndexOf('"root":')), '"root":');
+  // Stack of nodes still to write; a number n marks "close n's children list".
+  const stack: (FlameNode | 0)[] = [g.root];
+  let needComma = false;
+  while (stack.length > 0) {
+    const x = stack.pop()!;
+    if (x === 0) {
+      parts.push(']}');
+      needComma = true;
+      continue;
     }
-    return node;
-  };
-  const root = build(rootIdx);
-  return {
-    sampleType: { ...pr.p.sampleType[pr.idx] },
-    total: pr.total,
-    root,
-    droppedNodes: dropped,
-    minFraction,
-  };
+    const { children, ...rest } = x;
+    let s = JSON.stringify(rest);
+    s = s.slice(0, -1) + ',"children":[';
+    if (needComma) parts.push(',');
+    parts.push(s);
+    needComma = false;
+    stack.push(0);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  parts.push(head.slice(head.lastIndexOf('"root":') + '"root":null'.length));
+  return parts.join('');
 }

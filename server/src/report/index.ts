@@ -17,6 +17,6 @@ export function resolveSampleIndex(p: Profile, si?: string): number {
 export { profileMeta } from './meta.js';
 export { computeTop, formatTopText } from './top.js';
 export type { TopExact } from './top.js';
-export { computeFlameGraph } from './flame.js';
+export { computeFlameGraph, flameGraphJson, prepareFlame } from './flame.js';
 export { computeSourceListing, formatListText } from './list.js';
 export type { SourceReader, SourceReadResult } from './list.js';

@@ -21,7 +21,16 @@ export interface ServerConfig {
   allowedHosts?: string[];
   /** `--retention`: new uploads expire this long after upload (ms); 0 = never. */
   retentionMs?: number;
+  /**
+   * Memory an analysis worker may use for one decoded profile and a view of it
+   * (`--memory-mb`); over it, requests are refused with 413 (workers/budget.ts).
+   * Default DEFAULT_MEMORY_BUDGET_MB.
+   */
+  memoryBudgetBytes?: number;
 }
+
+/** Per analysis worker (workers/budget.ts). */
+export const DEFAULT_MEMORY_BUDGET_MB = 1024;
 
 export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
 /** Decoded profiles take ~18x their protobuf size, so this bounds memory per profile to ~5 GB. */
@@ -35,6 +44,7 @@ export function serverConfig(overrides: Partial<ServerConfig> = {}): ServerConfi
     allowTargets: [],
     maxUploadBytes: DEFAULT_MAX_UPLOAD_BYTES,
     maxInflatedBytes: DEFAULT_MAX_INFLATED_BYTES,
+    memoryBudgetBytes: DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024,
     ...overrides,
   };
 }

@@ -18,11 +18,24 @@ export function cleanName(name: string): string {
 /** Metadata a caller may set on a new profile besides its name. */
 export type OwnerFields = Pick<StoredProfileInfo, 'owner' | 'tokenHash' | 'expiresAt' | 'sanitisedFrom'>;
 
+/** Stored size from which an upload's flame graph input is prepared ahead of the page. */
+const WARM_MIN_BYTES = 4 * 1024 * 1024;
+/** Metadata entries kept on the HTTP thread. */
+const MAX_METAS = 10_000;
+
 /** Work whose result is a view's JSON text (everything but storing and metadata). */
-export type ViewTask = Exclude<AnalysisTask, { op: 'ingest' | 'meta' | 'evict' | 'export' | 'sanitise' | 'merge' }>;
+export type ViewTask = Exclude<AnalysisTask, { op: 'ingest' | 'meta' | 'evict' | 'export' | 'sanitise' | 'warm' | 'merge' }>;
 
 export class ProfileService {
   private storing = new Map<string, Promise<{ info: StoredProfileInfo; created: boolean }>>();
+  // Metadata by id, kept on this thread: the page header asks for it first, and it must
+  // not wait in a worker's queue behind a large profile's flame graph. Small objects.
+  private metas = new Map<string, ProfileMeta>();
+
+  private keepMeta(id: string, m: ProfileMeta): void {
+    if (this.metas.size >= MAX_METAS) this.metas.delete(this.metas.keys().next().value as string);
+    this.metas.set(id, m);
+  }
 
   constructor(
     readonly config: ServerConfig,
@@ -45,6 +58,7 @@ export class ProfileService {
     const found = await this.store.delete(id);
     // After the store: a request racing the delete finds no bytes to decode again.
     await this.analyzer.evict(id);
+    this.metas.delete(id);
     return found;
   }
 
@@ -78,6 +92,7 @@ export class ProfileService {
     const res = await this.analyzer.run({ op: 'ingest', id, bytes }, size);
     if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
     const back = res.bytes ?? bytes;
+    this.keepMeta(id, res.meta);
     const now = Date.now();
     const info: StoredProfileInfo = { id, name: cleanName(name) || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date(now).toISOString() };
     if (fields.owner !== undefined) info.owner = fields.owner;
@@ -87,13 +102,21 @@ export class ProfileService {
     const retention = this.config.retentionMs ?? 0;
     info.expiresAt = fields.expiresAt !== undefined ? fields.expiresAt : retention ? new Date(now + retention).toISOString() : null;
     const stored = await this.store.put(back, info);
+    // A large profile's first page load asks for its flame graph next: prepare the input
+    // (filters, frame keys; the web's default granularity) while the browser navigates.
+    if (size >= WARM_MIN_BYTES) {
+      this.analyzer.run({ op: 'warm', id, query: { granularity: 'filefunctions' } }, size).catch(() => undefined);
+    }
     return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };
   }
 
   /** Decoded-profile metadata, computed where the profile is cached. */
   async meta(info: StoredProfileInfo): Promise<ProfileMeta> {
+    const hit = this.metas.get(info.id);
+    if (hit) return hit;
     const res = await this.analyzer.run({ op: 'meta', id: info.id }, info.size);
     if (!('meta' in res)) throw new Error('analysis worker returned no metadata');
+    this.keepMeta(info.id, res.meta);
     return res.meta;
   }
 

@@ -3,8 +3,11 @@
 // worker thread, and on the HTTP thread with --workers 0.
 import { decodeProfile } from '../decode/index.js';
 import type { Profile } from '../model/profile.js';
+import type { TopReport } from '../../../contract/views.js';
 import {
   computeFlameGraph,
+  flameGraphJson,
+  prepareFlame,
   computeSourceListing,
   computeTop,
   prepareProfile,
@@ -19,26 +22,12 @@ import { combineProfiles } from '../analysis/merge.js';
 import { mergeShares } from '../report/merge-shares.js';
 import { diffFlameJson, diffTopBody, goroutinesBody, insightsBody, profileFiles } from './feature-ops.js';
 import { computeTags } from '../report/tags.js';
+import { DEFAULT_MEMORY_BUDGET_MB, decodedBytes, MemoryBudget } from './budget.js';
 import { ByteLru } from './lru.js';
 import { exportFile } from '../export/index.js';
 import { sanitiseProfile } from '../export/sanitise.js';
 import { encodeProfileGzip } from '../encode/pprof.js';
 import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
-
-/**
- * Memory a decoded profile takes, from its stored bytes. Measured: the 280k-sample
- * largeheap profile (8.1 MB of protobuf, 0.77 MB gzipped) takes ~145 MB decoded, ~18x its
- * protobuf size. Gzip input is sized by its trailer (ISIZE, the inflated size mod 2^32).
- */
-export function estimateDecodedBytes(bytes: Uint8Array): number {
-  let raw = bytes.length;
-  if (bytes.length >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    const n = bytes.length;
-    const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
-    raw = Math.max(isize, bytes.length * 4);
-  }
-  return raw * 20 + 64 * 1024;
-}
 
 /** Bytes that own their whole ArrayBuffer, so moving them to another thread moves nothing else. */
 function ownBuffer(b: Uint8Array): Uint8Array {
@@ -47,6 +36,13 @@ function ownBuffer(b: Uint8Array): Uint8Array {
 
 export class AnalysisCore {
   private cache: ByteLru<Profile>;
+  /**
+   * View JSON by task (top, flame graph): reopening a link or going back to a view sends
+   * the same text again without recomputing it. Profiles are immutable by id.
+   */
+  private views: ByteLru<string>;
+  private tops: ByteLru<TopReport>;
+  readonly budget: MemoryBudget;
   private loading = new Map<string, Promise<Profile>>();
   /** Decodes performed (tests check that cached profiles are not decoded again). */
   decodes = 0;
@@ -57,13 +53,48 @@ export class AnalysisCore {
     cacheBytes: number,
   ) {
     this.cache = new ByteLru<Profile>(cacheBytes);
+    this.views = new ByteLru<string>(Math.min(64 * 1024 * 1024, Math.floor(cacheBytes / 8)));
+    this.tops = new ByteLru<TopReport>(Math.min(64 * 1024 * 1024, Math.floor(cacheBytes / 8)));
+    this.budget = new MemoryBudget(config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024);
   }
 
   decode(id: string, bytes: Uint8Array): Profile {
     this.decodes++;
-    const p = prepareProfile(decodeProfile(bytes, { maxInflatedBytes: this.config.maxInflatedBytes }));
-    this.cache.set(id, p, estimateDecodedBytes(bytes));
+    const p = prepareProfile(
+      decodeProfile(bytes, {
+        maxInflatedBytes: this.config.maxInflatedBytes,
+        beforeDecode: (n) => this.budget.checkInflated(n),
+      }),
+    );
+    this.budget.checkDecoded(p);
+    this.cache.set(id, p, decodedBytes(p));
     return p;
+  }
+
+  /** Drops every cached profile and view but the most recent ones (memory pressure). */
+  relieve(): void {
+    this.cache.trim(1);
+    this.views.trim(0);
+    this.tops.trim(0);
+  }
+
+  /** The whole top report of a task (kept: its pages are cut from it). */
+  private async topReport(task: AnalysisTask & { op: 'top' }): Promise<TopReport> {
+    const key = JSON.stringify(task);
+    const hit = this.tops.get(key);
+    if (hit) return hit;
+    const rep = computeTop(await this.load(task.id), task.query, task.opts);
+    this.tops.set(key, rep, rep.rows.length * 400 + 4096);
+    return rep;
+  }
+
+  private async cachedView(task: AnalysisTask, make: () => Promise<string>): Promise<AnalysisResult> {
+    const key = JSON.stringify(task);
+    const hit = this.views.get(key);
+    if (hit !== undefined) return { json: hit };
+    const json = await make();
+    this.views.set(key, json, json.length * 2 + 256);
+    return { json };
   }
 
   load(id: string): Promise<Profile> {
@@ -84,6 +115,9 @@ export class AnalysisCore {
   /** Drops a profile's decoded copy; views derived from it are keyed by that object and go too. */
   evict(id: string): boolean {
     this.loading.delete(id);
+    // Views and top reports are keyed by their task; deletes are rare, so drop them all.
+    this.views.trim(0);
+    this.tops.trim(0);
     return this.cache.delete(id);
   }
 
@@ -103,14 +137,19 @@ export class AnalysisCore {
       }
       case 'meta':
         return { meta: profileMeta(await this.load(task.id)) };
-      case 'top':
-        return { json: toJson(computeTop(await this.load(task.id), task.query, task.opts)) };
+      case 'top': {
+        const { page, ...whole } = task;
+        if (!page) return this.cachedView(task, async () => toJson(await this.topReport(whole)));
+        const rep = await this.topReport(whole);
+        return { json: toJson({ ...rep, rows: rep.rows.slice(page.offset, page.offset + page.limit), offset: page.offset, totalRows: rep.rows.length }) };
+      }
       case 'flame':
-        return {
-          json: toJson(
-            computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path }),
-          ),
-        };
+        return this.cachedView(task, async () =>
+          flameGraphJson(computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path })),
+        );
+      case 'warm':
+        prepareFlame(await this.load(task.id), task.query);
+        return { json: 'null' };
       case 'source': {
         const p = await this.load(task.id);
         const env = {
@@ -121,14 +160,21 @@ export class AnalysisCore {
         const listing = computeSourceListing(p, task.query, task.fn, reader);
         return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
       }
-      case 'insights':
-        return { json: toJson(insightsBody(task.id, await this.load(task.id), task.si)) };
+      case 'insights': {
+        const p = await this.load(task.id);
+        this.budget.checkSampleObjects(p, 'insights');
+        return { json: toJson(insightsBody(task.id, p, task.si)) };
+      }
       case 'diffTop': {
         const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);
+        this.budget.checkSampleObjects(newer, 'comparing');
+        this.budget.checkSampleObjects(base, 'comparing');
         return { json: toJson(diffTopBody(task.id, task.baseId, newer, base, task.query, task.opts)) };
       }
       case 'diffFlame': {
         const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);
+        this.budget.checkSampleObjects(newer, 'comparing');
+        this.budget.checkSampleObjects(base, 'comparing');
         return { json: diffFlameJson(task.id, task.baseId, newer, base, task.query, task.opts) };
       }
       case 'files':

@@ -41,6 +41,15 @@ export class ByteLru<V> {
     }
   }
 
+  /** Evicts the oldest entries until at most `keep` remain. */
+  trim(keep: number): void {
+    for (const [k, e] of this.map) {
+      if (this.map.size <= keep) break;
+      this.map.delete(k);
+      this.total -= e.bytes;
+    }
+  }
+
   get size(): number {
     return this.map.size;
   }

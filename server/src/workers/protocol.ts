@@ -14,7 +14,8 @@ import type { ExportFormat, ExportView } from '../export/index.js';
 export type AnalysisTask =
   | { op: 'ingest'; id: string; bytes: Uint8Array }
   | { op: 'meta'; id: string }
-  | { op: 'top'; id: string; query: Query; opts: TopOptions }
+  /** `page`: rows offset..offset+limit only, with `offset` and `totalRows` added (first screen). */
+  | { op: 'top'; id: string; query: Query; opts: TopOptions; page?: { offset: number; limit: number } }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
   /** Forget a deleted profile: its decoded copy and everything derived from it. */
@@ -23,6 +24,8 @@ export type AnalysisTask =
   | { op: 'export'; id: string; query: Query; format: ExportFormat; name: string; view?: ExportView }
   /** A sanitised copy (export/sanitise.ts): its report as JSON (preview), or its gzip bytes. */
   | { op: 'sanitise'; id: string; modulePaths: boolean; preview: boolean }
+  /** Prepares the flame graph input of a query ahead of the first request (answers null). */
+  | { op: 'warm'; id: string; query: Query }
   | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
   /** The sum of `ids` as pprof merges them (routed by `id`, the first), as gzipped pprof bytes. */
   | { op: 'merge'; id: string; ids: string[] }

@@ -1,5 +1,6 @@
 // Analysis worker thread: owns an AnalysisCore (its own decoded-profile LRU) and its own
 // handle on the store, so the HTTP thread only passes ids and parameters.
+import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/index.js';
 import { AnalysisCore } from './core.js';
@@ -11,8 +12,16 @@ const core = new AnalysisCore(store, init.config, init.cacheBytes);
 const port = parentPort;
 if (!port) throw new Error('analysis worker started outside a worker thread');
 
+/** Past this share of the worker's heap limit, cached profiles and views are released. */
+const PRESSURE = 0.6;
+
+function relieveUnderPressure(): void {
+  const h = getHeapStatistics();
+  if (h.used_heap_size + h.external_memory > PRESSURE * h.heap_size_limit) core.relieve();
+}
+
 port.on('message', (msg: ToWorker) => {
-  core.run(msg.task).then(
+  core.run(msg.task).finally(relieveUnderPressure).then(
     (result) => {
       const reply: FromWorker = { seq: msg.seq, ok: true, result };
       // Hand uploaded bytes back without copying.

@@ -222,10 +222,18 @@ export class FlameView {
     this.status.className = 'flame-status';
     const q = flameQuery(s);
     const t0 = performance.now();
+    // A large profile takes seconds on the server (decoding, then building the tree): say
+    // which stage the page waits for and for how long, rather than leave a blank area.
+    const tick = window.setInterval(() => {
+      if (ac.signal.aborted) return window.clearInterval(tick);
+      const secs = Math.round((performance.now() - t0) / 1000);
+      this.status.textContent = `Preparing the flame graph on the server: decoding the profile and building the call tree… ${secs} s`;
+    }, 1000);
     try {
-      const fg = await takeFlame(this.ctx.profileId, q, ac.signal);
+      const fg = await takeFlame(this.ctx.profileId, q, ac.signal).finally(() => window.clearInterval(tick));
       if (ac.signal.aborted) return;
       flameTimings.fetchMs = performance.now() - t0;
+      this.status.textContent = 'Drawing the flame graph…';
       this.data = fg;
       this.canvas.setTree(fg.root);
       this.status.textContent = '';

@@ -11,6 +11,15 @@ import { apiParams, quoteMeta, searchRegExp } from '../state.js';
 import { attachExplain, hideExplain } from './explain-tip.js';
 
 const ROW_H = 24;
+/** Rows in the first page: a screen or two. */
+const FIRST_PAGE = 200;
+
+function pageParams(s: ProfileState): URLSearchParams {
+  const q = apiParams(s);
+  q.set('offset', '0');
+  q.set('limit', String(FIRST_PAGE));
+  return q;
+}
 const OVERSCAN = 12;
 
 interface ViewRow {
@@ -69,8 +78,24 @@ export class TopView {
     if (key !== this.key || !this.report) {
       this.key = key;
       this.body.replaceChildren(h('div.loading', null, 'Loading…'));
+      this.report = null;
       try {
-        const rep = await api.top(this.ctx.profileId, apiParams(s));
+        // First screen: one page of rows in pprof's order, shown at once; the whole
+        // table (which sorting by another column and filtering need) follows.
+        // The page is asked first: the server computes the report once for it and keeps it.
+        const page = api.top(this.ctx.profileId, pageParams(s));
+        const full = api.top(this.ctx.profileId, apiParams(s));
+        page.catch(() => undefined); // its failure shows through `full`
+        const first = await Promise.race([full, page]);
+        if (key !== this.key) return;
+        // The page is pprof's flat order: it stands for the table only in that order, unfiltered.
+        const usable = s.sort === 'flat' && !s.filter;
+        if (usable && first.totalRows !== undefined && first.totalRows > first.rows.length && !this.report) {
+          this.report = first;
+          this.legendPre.textContent = first.legend.join('\n');
+          this.build(s);
+        }
+        const rep = await full;
         if (key !== this.key) return;
         this.report = rep;
         this.legendPre.textContent = rep.legend.join('\n');
@@ -97,7 +122,12 @@ export class TopView {
     });
     const re = searchRegExp(s.filter);
     this.rows = re ? all.filter((r) => re.test(r.row.name)) : all;
-    this.info.textContent = re ? `${this.rows.length} of ${all.length} rows` : `${all.length} rows`;
+    const partial = rep.totalRows !== undefined && rep.totalRows > rep.rows.length;
+    this.info.textContent = partial
+      ? `first ${all.length} of ${rep.totalRows} rows (loading the rest…)`
+      : re
+        ? `${this.rows.length} of ${all.length} rows`
+        : `${all.length} rows`;
     this.renderHead(s);
     this.spacer.style.height = `${this.rows.length * ROW_H}px`;
     // A new filter or order starts at the top (a stale scrollTop would show nothing).

@@ -1,7 +1,7 @@
 // Core profile routes: upload, list, metadata, top, flame graph, source listing, raw bytes.
 import { Router, type Request, type Response } from 'express';
 import type { ProfileService, ViewTask } from '../../service/service.js';
-import { parseFlameOptions, parseQuery, parseTopOptions, parseUnit, positiveInt, required, type RawQuery } from '../query-params.js';
+import { parseFlameOptions, parseQuery, parseTopOptions, parseTopPage, parseUnit, positiveInt, required, type RawQuery } from '../query-params.js';
 import { readUpload } from '../upload.js';
 import { uploadHook } from '../upload-hooks.js';
 import { HttpError } from '../../service/errors.js';
@@ -66,7 +66,13 @@ export function profilesRouter(service: ProfileService): Router {
       res.type('application/json').send(await service.view(build(info.id, req.query as RawQuery)));
     };
 
-  r.get('/api/profiles/:id/top', view((id, q) => ({ op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q) })));
+  r.get(
+    '/api/profiles/:id/top',
+    view((id, q) => {
+      const page = parseTopPage(q);
+      return { op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q), ...(page ? { page } : {}) };
+    }),
+  );
   r.get('/api/profiles/:id/flamegraph', view((id, q) => ({ op: 'flame', id, query: parseQuery(q), ...parseFlameOptions(q) })));
   r.get(
     '/api/profiles/:id/tags',

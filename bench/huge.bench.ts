@@ -1,0 +1,144 @@
+// Huge profiles (issue 15): synthetic CPU profiles of 100k, 300k and 1M samples in two
+// shapes (scripts/gen-profile.ts: realistic prefix sharing, worst case), each through a
+// real `pprof-lens serve` process (upload, first flame graph, reopen, zoom into a frame
+// with pruned children, top first page and whole table, peak RSS of the server), and
+// `pprof-lens top` against `go tool pprof -top` on the same file in the same run.
+// Prints figures, not pass/fail; bench/RESULTS.md records them.
+//   HUGE_SIZES=100000,300000 npx tsx bench/huge.bench.ts   (default 100000,300000,1000000)
+//   HUGE_SHAPES=worst  HUGE_GO=0 (skip go tool pprof)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FlameGraph, FlameNode } from '../contract/views.js';
+import { generateProfileGz, type ProfileShape } from '../scripts/gen-profile.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const tmp = path.join(root, 'bench/.tmp/huge');
+mkdirSync(tmp, { recursive: true });
+const sizes = (process.env.HUGE_SIZES ?? '100000,300000,1000000').split(',').map(Number);
+const shapes = (process.env.HUGE_SHAPES ?? 'realistic,worst').split(',') as ProfileShape[];
+const withGo = process.env.HUGE_GO !== '0';
+
+function input(shape: ProfileShape, n: number): string {
+  const f = path.join(tmp, `${shape}-${n}.pb.gz`);
+  if (!existsSync(f)) writeFileSync(f, generateProfileGz({ samples: n, shape, seed: 1 }));
+  return f;
+}
+
+function findGo(): string | null {
+  const r = spawnSync('bash', [path.join(root, 'scripts/ensure-go.sh')], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+/** Wall ms and peak RSS (MB) of a command, through GNU time. */
+function measure(cmd: string, args: string[]): { ms: number; rssMB: number; ok: boolean } {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TZ: 'UTC', HOME: tmp },
+    maxBuffer: 1 << 28,
+  });
+  const ms = performance.now() - t0;
+  const lines = r.stderr.trim().split('\n');
+  return { ms, rssMB: Number(lines[lines.length - 1]) / 1024, ok: r.status === 0 };
+}
+
+function peakRssMB(pid: number): number {
+  const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function startServe(): Promise<{ url: string; child: ChildProcess; data: string }> {
+  const data = path.join(tmp, `data-${process.pid}`);
+  rmSync(data, { recursive: true, force: true });
+  const child = spawn(process.execPath, [path.join(root, 'bin/pprof-lens.mjs'), 'serve', '--port', '0', '--no-samples', '--data', data], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
+  });
+  return { url, child, data };
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const v = await f();
+  return [performance.now() - t0, v];
+}
+
+async function get(url: string): Promise<{ status: number; text: string }> {
+  const r = await fetch(url);
+  return { status: r.status, text: await r.text() };
+}
+
+/** Path (names from the root's child) to the widest frame that has pruned children. */
+function prunedFramePath(g: FlameGraph): string[] | null {
+  const stack: [FlameNode, string[]][] = g.root.children.map((c) => [c, [c.name]]);
+  let best: [number, string[]] | null = null;
+  while (stack.length) {
+    const [n, p] = stack.pop()!;
+    if ((n.prunedCount ?? 0) > 0 && n.children.length + (n.prunedCount ?? 0) > 1 && (!best || Math.abs(n.value) > best[0])) best = [Math.abs(n.value), p];
+    for (const c of n.children) stack.push([c, [...p, c.name]]);
+  }
+  return best ? best[1] : null;
+}
+
+const f0 = (x: number) => x.toFixed(0);
+const go = withGo ? findGo() : null;
+const rows: string[] = [];
+console.log(`uptime: ${spawnSync('uptime', { encoding: 'utf8' }).stdout.trim()}`);
+console.log('| shape | samples | gz MB | upload ms | first flame ms | reopen ms | zoom ms | top page ms | top all ms (MB) | server peak RSS MB | ours top ms (MB) | go top ms (MB) | speed-up |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const shape of shapes) {
+  for (const n of sizes) {
+    const file = input(shape, n);
+    const bytes = readFileSync(file);
+    const srv = await startServe();
+    try {
+      const [up, res] = await timed(() =>
+        fetch(`${srv.url}/api/profiles`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/octet-stream' } }),
+      );
+      const { id } = (await res.json()) as { id: string };
+      const base = `${srv.url}/api/profiles/${id}`;
+      const [flame, fr] = await timed(() => get(`${base}/flamegraph`));
+      if (fr.status !== 200) throw new Error(`flamegraph ${fr.status}: ${fr.text.slice(0, 200)}`);
+      const [reopen] = await timed(() => get(`${base}/flamegraph`));
+      const p = prunedFramePath(JSON.parse(fr.text) as FlameGraph);
+      const [zoom, zr] = p ? await timed(() => get(`${base}/flamegraph?path=${encodeURIComponent(JSON.stringify(p))}`)) : [NaN, null];
+      if (zr && zr.status !== 200) throw new Error(`zoom ${zr.status}`);
+      const [page] = await timed(() => get(`${base}/top?offset=0&limit=200`));
+      const [all, ar] = await timed(() => get(`${base}/top`));
+      const rss = peakRssMB(srv.child.pid!);
+      const ours = measure(process.execPath, [path.join(root, 'bin/pprof-lens.mjs'), 'top', '-nodecount=10', file]);
+      const theirs = go ? measure(go, ['tool', 'pprof', '-top', '-nodecount=10', '-symbolize=none', file]) : null;
+      const row = [
+        shape,
+        n,
+        (bytes.length / 1048576).toFixed(1),
+        f0(up),
+        f0(flame),
+        f0(reopen),
+        f0(zoom),
+        f0(page),
+        `${f0(all)} (${(ar.text.length / 1048576).toFixed(1)})`,
+        f0(rss),
+        `${f0(ours.ms)} (${f0(ours.rssMB)})`,
+        theirs ? `${f0(theirs.ms)} (${f0(theirs.rssMB)})` : '-',
+        theirs ? `${(theirs.ms / ours.ms).toFixed(1)}x` : '-',
+      ];
+      rows.push(`| ${row.join(' | ')} |`);
+      console.log(rows[rows.length - 1]);
+    } finally {
+      srv.child.kill();
+      rmSync(srv.data, { recursive: true, force: true });
+    }
+  }
+}
+console.log(`uptime: ${spawnSync('uptime', { encoding: 'utf8' }).stdout.trim()}`);

@@ -1,0 +1,305 @@
+// Call-tree builder for flame graphs that prunes while it builds: a node's samples are
+// split among its children, and only children judged wide enough are expanded further.
+// A narrow child is summed into its parent's pruned value and never walked, so time and
+// memory follow the frames returned (plus the samples under them), not the number of
+// distinct call paths in the profile, which on a 1M-sample profile is tens of millions.
+// Iterative throughout (an explicit work stack), so a 100,000-frame stack is fine.
+//
+// Used by report/flame.ts; other views (a diff or sandwich flame graph) can build on it
+// with their own frame keys, value columns, threshold and child order.
+
+import { doubled } from './columns.js';
+
+/** The samples to build from (the engine's Work layout: flat stacks of location indices). */
+export interface StackInput {
+  /** Number of samples. */
+  n: number;
+  /** Stack of sample k: buf[start[k]] (leaf) .. buf[end[k]-1] (root), location indices. */
+  buf: Int32Array;
+  start: Int32Array;
+  end: Int32Array;
+  /**
+   * Frame keys each location contributes, innermost (inlined) first, as a location's lines
+   * are ordered; an empty array adds no frame. Keys are integers in [0, keyCount).
+   */
+  frames: ArrayLike<Int32Array>;
+  keyCount: number;
+  /** One or more value columns, a value per sample each; samples all zero are skipped. */
+  values: Float64Array[];
+}
+
+/** The children of one node being split, as the callbacks see them. */
+export interface Candidates {
+  /** Frame key of candidate i. */
+  key: Int32Array;
+  /** sums[c][i]: column c summed over candidate i's samples. */
+  sums: Float64Array[];
+}
+
+export interface TreeOptions {
+  /**
+   * Walks from the root along these steps before building: at each step the first child
+   * (in order of first appearance in the samples) whose key matches is the next node.
+   * The last one reached becomes the tree's root. Throws PathNotFound when none matches.
+   */
+  path?: ((key: number) => boolean)[];
+  /**
+   * Given the root's column sums, says whether a child is expanded (true) or summed into
+   * its parent's pruned value (false). Decided once per child, from its own sums only.
+   */
+  wide: (rootSums: readonly number[]) => (c: Candidates, i: number) => boolean;
+  /** Display order of siblings (negative: i first); ties keep first-appearance order. */
+  compare: (c: Candidates, i: number, j: number) => number;
+}
+
+/** The pruned tree. Node 0 is the root; children of node i are ids firstChild[i] .. +childCount[i]. */
+export interface FlameTree {
+  size: number;
+  /** Frame key of each node; the root's is the last path key, or -1. */
+  key: Int32Array;
+  parent: Int32Array;
+  /** value[c][i]: column c over the samples through node i (inclusive). */
+  value: Float64Array[];
+  /** self[c][i]: column c over the samples whose stack ends at node i. */
+  self: Float64Array[];
+  /** Children left out as too narrow: how many, and their summed values per column. */
+  prunedCount: Int32Array;
+  prunedValue: Float64Array[];
+  firstChild: Int32Array;
+  childCount: Int32Array;
+}
+
+export class PathNotFound extends Error {
+  constructor(readonly depth: number) {
+    super(`path not found at step ${depth + 1}`);
+    this.name = 'PathNotFound';
+  }
+}
+
+class Nodes implements FlameTree {
+  size = 0;
+  key = new Int32Array(256);
+  parent = new Int32Array(256);
+  value: Float64Array[];
+  self: Float64Array[];
+  prunedCount = new Int32Array(256);
+  prunedValue: Float64Array[];
+  firstChild = new Int32Array(256);
+  childCount = new Int32Array(256);
+  constructor(cols: number) {
+    const f = () => Array.from({ length: cols }, () => new Float64Array(256));
+    this.value = f();
+    this.self = f();
+    this.prunedValue = f();
+  }
+  add(key: number, parent: number): number {
+    if (this.size === this.key.length) {
+      this.key = doubled(this.key);
+      this.parent = doubled(this.parent);
+      this.prunedCount = doubled(this.prunedCount);
+      this.firstChild = doubled(this.firstChild);
+      this.childCount = doubled(this.childCount);
+      this.value = this.value.map(doubled);
+      this.self = this.self.map(doubled);
+      this.prunedValue = this.prunedValue.map(doubled);
+    }
+    const i = this.size++;
+    this.key[i] = key;
+    this.parent[i] = parent;
+    return i;
+  }
+}
+
+/**
+ * Builds the call tree of `input` merged by frame-key path, root first, pruned as
+ * `opts.wide` decides. Every kept node's values and self values, and every pruned sum,
+ * equal those of the full (unpruned) tree, added in sample order.
+ */
+export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree {
+  const { buf, start, end, frames, values } = input;
+  const cols = values.length;
+  const v0 = values[0];
+  // Samples with any non-zero value, in order; their positions are permuted as nodes split.
+  let order = new Int32Array(input.n);
+  let m = 0;
+  for (let k = 0; k < input.n; k++) {
+    let any = v0[k] !== 0;
+    for (let c = 1; c < cols && !any; c++) any = values[c][k] !== 0;
+    if (any) order[m++] = k;
+  }
+  order = order.subarray(0, m);
+  const tmp = new Int32Array(m);
+  const nextKey = new Int32Array(m);
+  // Cursor per sample: next location (counting down from the root) and frames left in it.
+  const curJ = end.slice();
+  const curM = new Int32Array(input.n);
+
+  // Per-node scratch: candidates in first-appearance order, found through a dense
+  // key -> slot map stamped per node (keys are small integers).
+  const K = input.keyCount;
+  const slotOf = new Int32Array(K);
+  const stamp = new Int32Array(K);
+  let epoch = 0;
+  const cand: Candidates = { key: new Int32Array(64), sums: Array.from({ length: cols }, () => new Float64Array(64)) };
+  let slotCount = new Int32Array(65);
+  let slotRank = new Int32Array(64);
+  let sorted: number[] = [];
+
+  const t = new Nodes(cols);
+  t.add(-1, -1);
+  const rootSums = new Array<number>(cols).fill(0);
+  for (let p = 0; p < m; p++) {
+    const k = order[p];
+    for (let c = 0; c < cols; c++) rootSums[c] += values[c][k];
+  }
+  for (let c = 0; c < cols; c++) t.value[c][0] = rootSums[c];
+
+  /**
+   * Advances every sample of order[lo..hi) one frame; groups them by key into `cand`
+   * (slots in order of first appearance); adds samples that end here to node `at`'s self.
+   * Returns the number of slots.
+   */
+  let ended = 0;
+  const split = (at: number, lo: number, hi: number): number => {
+    epoch++;
+    ended = 0;
+    let slots = 0;
+    for (let p = lo; p < hi; p++) {
+      const k = order[p];
+      let mm = curM[k];
+      let j = curJ[k];
+      let key = -1;
+      if (mm === 0) {
+        const s0 = start[k];
+        while (j > s0) {
+          j--;
+          const f = frames[buf[j]];
+          if (f.length > 0) {
+            mm = f.length;
+            break;
+          }
+        }
+        curJ[k] = j;
+      }
+      if (mm > 0) {
+        mm--;
+        key = frames[buf[j]][mm];
+        curM[k] = mm;
+      }
+      if (key < 0) {
+        for (let c = 0; c < cols; c++) t.self[c][at] += values[c][k];
+        nextKey[p] = -1;
+        ended++;
+        continue;
+      }
+      let s: number;
+      if (stamp[key] === epoch) s = slotOf[key];
+      else {
+        s = slots++;
+        if (s === cand.key.length) {
+          cand.key = doubled(cand.key);
+          cand.sums = cand.sums.map(doubled);
+          slotRank = doubled(slotRank);
+          slotCount = new Int32Array(cand.key.length + 1);
+        }
+        stamp[key] = epoch;
+        slotOf[key] = s;
+        cand.key[s] = key;
+        for (let c = 0; c < cols; c++) cand.sums[c][s] = 0;
+      }
+      nextKey[p] = s;
+      for (let c = 0; c < cols; c++) cand.sums[c][s] += values[c][k];
+    }
+    return slots;
+  };
+
+  /** Keeps order[lo..hi) of the slots with slotRank >= 0, grouped by rank; returns group starts in slotCount. */
+  const regroup = (lo: number, hi: number, slots: number, kept: number): void => {
+    slotCount.fill(0, 0, kept + 1);
+    if (slots === 1 && kept === 1 && ended === 0) {
+      // One child takes every sample (a shared prefix): nothing moves.
+      slotCount[1] = hi - lo;
+      return;
+    }
+    for (let p = lo; p < hi; p++) {
+      const s = nextKey[p];
+      if (s >= 0 && slotRank[s] >= 0) slotCount[slotRank[s] + 1]++;
+    }
+    for (let r = 0; r < kept; r++) slotCount[r + 1] += slotCount[r];
+    // Stable scatter (sample order within each child is kept: sums stay in sample order).
+    let written = 0;
+    for (let p = lo; p < hi; p++) {
+      const s = nextKey[p];
+      if (s < 0) continue;
+      const r = slotRank[s];
+      if (r < 0) continue;
+      tmp[lo + slotCount[r]++] = order[p];
+      written++;
+    }
+    order.set(tmp.subarray(lo, lo + written), lo);
+    // slotCount[r] is now the end of group r; shift back to starts.
+    for (let r = kept; r > 0; r--) slotCount[r] = slotCount[r - 1];
+    slotCount[0] = 0;
+  };
+
+  // Follow the path first: only the matching child's samples stay.
+  let lo = 0;
+  let hi = m;
+  const path = opts.path ?? [];
+  for (let d = 0; d < path.length; d++) {
+    const slots = split(0, lo, hi);
+    let hit = -1;
+    for (let s = 0; s < slots && hit < 0; s++) if (path[d](cand.key[s])) hit = s;
+    if (hit < 0) throw new PathNotFound(d);
+    slotRank.fill(-1, 0, slots);
+    slotRank[hit] = 0;
+    regroup(lo, hi, slots, 1);
+    hi = lo + (slotCount[1] - slotCount[0]);
+    t.key[0] = cand.key[hit];
+    for (let c = 0; c < cols; c++) {
+      t.value[c][0] = cand.sums[c][hit];
+      rootSums[c] = cand.sums[c][hit];
+      t.self[c][0] = 0;
+    }
+  }
+
+  const wide = opts.wide(rootSums);
+  const compare = opts.compare;
+  // Work stack of (node, lo, hi).
+  const work: number[] = [0, lo, hi];
+  while (work.length > 0) {
+    const h = work.pop()!;
+    const l = work.pop()!;
+    const at = work.pop()!;
+    const slots = split(at, l, h);
+    if (slots === 0) continue;
+    sorted.length = slots;
+    for (let s = 0; s < slots; s++) sorted[s] = s;
+    sorted.sort((a, b) => compare(cand, a, b) || a - b);
+    let kept = 0;
+    for (let r = 0; r < slots; r++) {
+      const s = sorted[r];
+      if (wide(cand, s)) slotRank[s] = kept++;
+      else {
+        slotRank[s] = -1;
+        t.prunedCount[at]++;
+        for (let c = 0; c < cols; c++) t.prunedValue[c][at] += cand.sums[c][s];
+      }
+    }
+    if (kept === 0) continue;
+    regroup(l, h, slots, kept);
+    const first = t.size;
+    t.firstChild[at] = first;
+    t.childCount[at] = kept;
+    for (let r = 0; r < slots; r++) {
+      const s = sorted[r];
+      if (slotRank[s] < 0) continue;
+      const i = t.add(cand.key[s], at);
+      for (let c = 0; c < cols; c++) t.value[c][i] = cand.sums[c][s];
+    }
+    // Push in reverse so the first child is expanded first (depth first keeps the stack short).
+    for (let r = kept - 1; r >= 0; r--) work.push(first + r, l + slotCount[r], l + slotCount[r + 1]);
+  }
+  sorted = [];
+  return t;
+}
