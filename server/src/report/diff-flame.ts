@@ -1,9 +1,10 @@
 // Differential flame tree: both sides of a comparison go through the flame graph's own
 // front half (prepareQuery: drop_frames, sample index, filters, exact values) and frame
-// keys (buildNodeTable, as report/flame.ts), then into one path tree with a value per
-// side. Iterative throughout, so a stack of any depth answers (no recursion).
+// names (buildNodeTable, as report/flame.ts), then through the flame graph's tree builder
+// (analysis/flame-tree.ts) as one set of stacks with two value columns, new and base,
+// pruned while it is built. Iterative throughout, so a stack of any depth answers.
 import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
-import { doubled } from '../analysis/columns.js';
+import { buildFlameTree, PathNotFound, type Candidates } from '../analysis/flame-tree.js';
 import type { DiffFlameGraph, DiffFlameNode, DiffOptions } from '../../../contract/diff.js';
 import type { Query } from '../../../contract/query.js';
 import type { Profile } from '../model/profile.js';
@@ -11,74 +12,13 @@ import { QueryError } from '../model/query.js';
 import { diffSides, memo } from './diff.js';
 import { prepareQuery, type Prepared } from './pipeline.js';
 
-/** Columnar path tree; node 0 is the root. Channel 0 is the new profile, 1 the base. */
-class PathTree {
-  parent = new Int32Array(1024);
-  key = new Int32Array(1024);
-  value = [new Float64Array(1024), new Float64Array(1024)];
-  self = [new Float64Array(1024), new Float64Array(1024)];
-  size = 1;
-  private cap = 1 << 12;
-  private mask = this.cap - 1;
-  private htab = new Int32Array(this.cap).fill(-1);
-
-  constructor() {
-    this.parent[0] = -1;
-    this.key[0] = -1;
-  }
-
-  private static hash(parent: number, key: number): number {
-    return (Math.imul(parent, 0x9e3779b1) ^ Math.imul(key + 1, 0x85ebca77)) >>> 0;
-  }
-
-  /** The child of `parent` with `key`, made when missing (open addressing, as flame.ts). */
-  child(parent: number, key: number): number {
-    let h = PathTree.hash(parent, key) & this.mask;
-    let c = this.htab[h]!;
-    while (c !== -1 && (this.parent[c] !== parent || this.key[c] !== key)) {
-      h = (h + 1) & this.mask;
-      c = this.htab[h]!;
-    }
-    if (c !== -1) return c;
-    if (this.size === this.parent.length) {
-      this.parent = doubled(this.parent);
-      this.key = doubled(this.key);
-      for (let s = 0; s < 2; s++) {
-        this.value[s] = doubled(this.value[s]!);
-        this.self[s] = doubled(this.self[s]!);
-      }
-    }
-    c = this.size++;
-    this.parent[c] = parent;
-    this.key[c] = key;
-    this.htab[h] = c;
-    if (this.size * 2 > this.cap) this.rehash();
-    return c;
-  }
-
-  private rehash(): void {
-    this.cap <<= 1;
-    this.mask = this.cap - 1;
-    this.htab = new Int32Array(this.cap).fill(-1);
-    for (let c = 1; c < this.size; c++) {
-      let h = PathTree.hash(this.parent[c]!, this.key[c]!) & this.mask;
-      while (this.htab[h] !== -1) h = (h + 1) & this.mask;
-      this.htab[h] = c;
-    }
-  }
-}
-
 function frameName(info: NodeInfo, gran: string): string {
   if (gran === 'functions' || gran === 'filefunctions') return info.name !== '' ? info.name : printableName(info);
   return printableName(info);
 }
 
-/**
- * Adds one side's filtered samples to the tree. Frames are named as the flame graph names
- * them; the two sides are joined by name (a function inlined in one build and not in the
- * other is still one frame). Locations without lines after filters add no frame.
- */
-function addSide(t: PathTree, pr: Prepared, q: Query, names: Map<string, number>, nameList: string[], side: 0 | 1): void {
+/** Per location of one side, the shared name keys of its frames, innermost first (none without lines). */
+function sideFrames(pr: Prepared, q: Query, names: Map<string, number>, nameList: string[]): Int32Array[] {
   const gran = q.granularity ?? 'functions';
   const w = pr.work;
   const table = buildNodeTable(w, { granularity: gran, noInlines: !!q.noInlines });
@@ -93,24 +33,19 @@ function addSide(t: PathTree, pr: Prepared, q: Query, names: Map<string, number>
     }
     keyOf[i] = k;
   }
-  const sv = pr.sv.v;
-  const { buf, start, end } = w;
-  for (let k = 0; k < w.n; k++) {
-    const val = sv[k]!;
-    if (val === 0) continue;
-    let cur = 0;
-    t.value[side]![0] += val;
-    for (let j = end[k]! - 1; j >= start[k]!; j--) {
-      const li = buf[j]!;
-      if (w.lines[li]!.length === 0) continue;
-      const ids = table.locNodes[li]!;
-      for (let m = ids.length - 1; m >= 0; m--) {
-        cur = t.child(cur, keyOf[ids[m]!]!);
-        t.value[side]![cur] += val;
-      }
+  const none = new Int32Array(0);
+  const out: Int32Array[] = new Array(w.locs.length);
+  for (let li = 0; li < w.locs.length; li++) {
+    if (w.lines[li]!.length === 0) {
+      out[li] = none;
+      continue;
     }
-    t.self[side]![cur] += val;
+    const ids = table.locNodes[li]!;
+    const f = new Int32Array(ids.length);
+    for (let m = 0; m < ids.length; m++) f[m] = keyOf[ids[m]!]!;
+    out[li] = f;
   }
+  return out;
 }
 
 /**
@@ -128,92 +63,85 @@ export function computeDiffFlameGraph(
   const sides = memo(newer, base, `sides:${!!opts.normalize}`, () => diffSides(newer, base, opts));
   const prNew = prepareQuery(sides.newer, q);
   const prBase = prepareQuery(sides.base, q);
-  const t = new PathTree();
   const names = new Map<string, number>();
   const nameList: string[] = [];
-  addSide(t, prNew, q, names, nameList, 0);
-  addSide(t, prBase, q, names, nameList, 1);
+  const framesNew = sideFrames(prNew, q, names, nameList);
+  const framesBase = sideFrames(prBase, q, names, nameList);
   const warnings = [...new Set([...prNew.warnings, ...prBase.warnings])];
 
-  // Children adjacency by counting sort on parent.
-  const n = t.size;
-  const first = new Int32Array(n + 1);
-  for (let i = 1; i < n; i++) first[t.parent[i]! + 1]!++;
-  for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
-  const fill = first.slice(0, n);
-  const kids = new Int32Array(Math.max(n - 1, 0));
-  for (let i = 1; i < n; i++) kids[fill[t.parent[i]!]!++] = i;
-
-  const [vNew, vBase] = t.value as [Float64Array, Float64Array];
-  const [sNew, sBase] = t.self as [Float64Array, Float64Array];
-  let rootIdx = 0;
-  for (const name of opts.path ?? []) {
-    const k = names.get(name);
-    let found = -1;
-    if (k !== undefined) {
-      for (let c = first[rootIdx]!; c < first[rootIdx + 1]!; c++) {
-        if (t.key[kids[c]!] === k) {
-          found = kids[c]!;
-          break;
-        }
-      }
-    }
-    if (found < 0) throw new QueryError(`path not found in the comparison: ${JSON.stringify(opts.path)}`);
-    rootIdx = found;
+  // Both sides as one set of stacks: base samples after the new ones, their location
+  // indices shifted past the new side's; column 0 holds new values, column 1 base values.
+  const wn = prNew.work;
+  const wb = prBase.work;
+  const n = wn.n + wb.n;
+  const buf = new Int32Array(wn.buf.length + wb.buf.length);
+  buf.set(wn.buf);
+  const locShift = framesNew.length;
+  for (let j = 0; j < wb.buf.length; j++) buf[wn.buf.length + j] = wb.buf[j]! + locShift;
+  const start = new Int32Array(n);
+  const end = new Int32Array(n);
+  start.set(wn.start.subarray(0, wn.n));
+  end.set(wn.end.subarray(0, wn.n));
+  for (let k = 0; k < wb.n; k++) {
+    start[wn.n + k] = wb.start[k]! + wn.buf.length;
+    end[wn.n + k] = wb.end[k]! + wn.buf.length;
   }
+  const vNewIn = new Float64Array(n);
+  const vBaseIn = new Float64Array(n);
+  vNewIn.set(prNew.sv.v.subarray(0, wn.n));
+  vBaseIn.set(prBase.sv.v.subarray(0, wb.n), wn.n);
+
   const minFraction = opts.minFraction ?? 0.001;
-  const cutoff = Math.max(Math.abs(vNew[rootIdx]!), Math.abs(vBase[rootIdx]!)) * minFraction;
-  const size = (i: number): number => Math.max(Math.abs(vNew[i]!), Math.abs(vBase[i]!));
-
-  const make = (i: number): DiffFlameNode => ({
-    name: i === 0 ? 'root' : nameList[t.key[i]!]!,
-    value: vNew[i]!,
-    base: vBase[i]!,
-    delta: vNew[i]! - vBase[i]!,
-    self: sNew[i]!,
-    baseSelf: sBase[i]!,
-    children: [],
-  });
-  // Subtree sizes (for the dropped count), children after parents in index order.
-  const desc = new Int32Array(n);
-  for (let i = n - 1; i >= 1; i--) desc[t.parent[i]!]! += desc[i]! + 1;
-
-  let dropped = 0;
-  const root = make(rootIdx);
-  const stack: [number, DiffFlameNode][] = [[rootIdx, root]];
-  while (stack.length > 0) {
-    const [i, node] = stack.pop()!;
-    const ch: number[] = [];
-    for (let c = first[i]!; c < first[i + 1]!; c++) ch.push(kids[c]!);
-    // Widest (by new, then base) first; name breaks ties so the output is stable.
-    ch.sort((a, b) => {
-      const d = vNew[b]! - vNew[a]! || vBase[b]! - vBase[a]!;
-      if (d !== 0) return d;
-      const na = nameList[t.key[a]!]!;
-      const nb = nameList[t.key[b]!]!;
-      return na < nb ? -1 : na > nb ? 1 : 0;
-    });
-    let pc = 0;
-    let pv = 0;
-    let pb = 0;
-    for (const c of ch) {
-      if (size(c) < cutoff) {
-        pc += 1 + desc[c]!;
-        pv += vNew[c]!;
-        pb += vBase[c]!;
-        continue;
-      }
-      const child = make(c);
-      node.children.push(child);
-      stack.push([c, child]);
-    }
-    if (pc > 0) {
-      dropped += pc;
-      node.prunedCount = pc;
-      node.prunedValue = pv;
-      node.prunedBase = pb;
-    }
+  const size = (c: Candidates, i: number): number => Math.max(Math.abs(c.sums[0]![i]!), Math.abs(c.sums[1]![i]!));
+  let tree;
+  try {
+    tree = buildFlameTree(
+      { n, buf, start, end, frames: [...framesNew, ...framesBase], keyCount: nameList.length, values: [vNewIn, vBaseIn] },
+      {
+        path: (opts.path ?? []).map((name) => (key: number) => nameList[key] === name),
+        wide: (rootSums) => {
+          const cutoff = Math.max(Math.abs(rootSums[0]!), Math.abs(rootSums[1]!)) * minFraction;
+          return (c, i) => !(size(c, i) < cutoff);
+        },
+        // Widest (by new, then base) first; name breaks ties so the output is stable.
+        compare: (c, i, j) => {
+          const d = c.sums[0]![j]! - c.sums[0]![i]! || c.sums[1]![j]! - c.sums[1]![i]!;
+          if (d !== 0) return d;
+          const a = nameList[c.key[i]!]!;
+          const b = nameList[c.key[j]!]!;
+          return a < b ? -1 : a > b ? 1 : 0;
+        },
+      },
+    );
+  } catch (e) {
+    if (e instanceof PathNotFound) throw new QueryError(`path not found in the comparison: ${JSON.stringify(opts.path)}`);
+    throw e;
   }
+  const { key, parent, value, self, prunedCount, prunedValue } = tree;
+  const nodes: DiffFlameNode[] = new Array(tree.size);
+  let dropped = 0;
+  for (let i = 0; i < tree.size; i++) {
+    const k = key[i]!;
+    const node: DiffFlameNode = {
+      name: k < 0 ? 'root' : nameList[k]!,
+      value: value[0]![i]!,
+      base: value[1]![i]!,
+      delta: value[0]![i]! - value[1]![i]!,
+      self: self[0]![i]!,
+      baseSelf: self[1]![i]!,
+      children: [],
+    };
+    if (prunedCount[i]! > 0) {
+      node.prunedCount = prunedCount[i]!;
+      node.prunedValue = prunedValue[0]![i]!;
+      node.prunedBase = prunedValue[1]![i]!;
+      dropped += prunedCount[i]!;
+    }
+    nodes[i] = node;
+    // Children get consecutive ids in display order, after their parent.
+    if (i > 0) nodes[parent[i]!]!.children.push(node);
+  }
+  const root = nodes[0]!;
   return {
     sampleType: { ...sides.newer.sampleType[prNew.idx]! },
     mode: opts.mode,
