@@ -320,6 +320,12 @@ function padLeft(s: string, w: number): string {
   return s.length >= w ? s : ' '.repeat(w - s.length) + s;
 }
 
+/** Go's %Ns: right-aligned to w runes. */
+export function padRunes(s: string, w: number): string {
+  const n = [...s].length;
+  return n >= w ? s : ' '.repeat(w - n) + s;
+}
+
 /** measurement.Percentage. */
 export function percentage(value: number, total: number): string {
   let ratio = 0;

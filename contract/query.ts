@@ -54,6 +54,24 @@ export interface TopOptions {
   compactLabels?: boolean;
 }
 
+/** The call graph's trimming, as `go tool pprof -dot` takes it (defaults 80, 0.005, 0.001). */
+export interface GraphOptions {
+  nodeCount?: number;
+  nodeFraction?: number;
+  edgeFraction?: number;
+  /** false = no trimming at all (pprof -trim=false). */
+  trim?: boolean;
+  /** Output unit: "minimum" (default), "auto", or a unit name. */
+  unit?: string;
+}
+
+/** `go tool pprof -peek`: always untrimmed; only the order, unit and headers vary. */
+export interface PeekOptions {
+  sort?: 'flat' | 'cum';
+  unit?: string;
+  compactLabels?: boolean;
+}
+
 /** The HTTP query parameter each Query field travels under (server: http/query-params.ts; web: the API client). */
 export const QUERY_PARAMS = {
   sampleIndex: 'si',

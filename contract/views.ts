@@ -140,6 +140,97 @@ export interface SourceListing {
   routines: SourceRoutine[];
 }
 
+/** One node of the call graph (`go tool pprof -dot`), in pprof's order (N1 = id 0). */
+export interface CallGraphNode {
+  id: number;
+  /** Printable name as pprof prints it at the chosen granularity. */
+  name: string;
+  function: string;
+  file: string;
+  line: number;
+  address: string;
+  flat: number;
+  cum: number;
+}
+
+export interface CallGraphEdge {
+  /** Node ids (indices into CallGraph.nodes). */
+  from: number;
+  to: number;
+  weight: number;
+  /** Every call along it was inlined (pprof labels it "(inline)"). */
+  inline: boolean;
+  /** It skips nodes left out of the graph (pprof draws it dotted). */
+  residual: boolean;
+}
+
+export interface CallGraph {
+  sampleType: ValueType;
+  total: number;
+  /** The report's output unit (pprof's "minimum" rule over the shown nodes). */
+  unit: string;
+  /** Legend lines as pprof's -dot legend has them (without the help link). */
+  legend: string[];
+  nodes: CallGraphNode[];
+  /** In pprof's order: |weight| desc, then source and destination names. */
+  edges: CallGraphEdge[];
+  droppedNodes: number;
+  droppedEdges: number;
+  nodesBeforeLimit: number;
+  warnings: string[];
+}
+
+/** A caller or callee line of a peek entry. */
+export interface PeekEdge {
+  name: string;
+  /** The edge weight as pprof prints it (never divided by -mean's divisor). */
+  weight: number;
+  inline: boolean;
+}
+
+export interface PeekEntry {
+  name: string;
+  function: string;
+  file: string;
+  line: number;
+  flat: number;
+  cum: number;
+  /** Running sum of flat over the entries printed so far (pprof's sum%). */
+  flatSum: number;
+  callers: PeekEdge[];
+  callees: PeekEdge[];
+}
+
+/** `go tool pprof -peek REGEX`: the matching functions with their callers and callees. */
+export interface PeekReport {
+  sampleType: ValueType;
+  total: number;
+  unit: string;
+  legend: string[];
+  entries: PeekEntry[];
+  /** Nodes in the (untrimmed) graph: pprof prints the closing separator only when there are any. */
+  graphNodes: number;
+  warnings: string[];
+}
+
+/** Sandwich view of one function: callers (inverted, the function at the root) and callees. */
+export interface Sandwich {
+  sampleType: ValueType;
+  total: number;
+  /** The function's printable name, as asked. */
+  name: string;
+  /** false when no node of the (filtered) profile has this name. */
+  found: boolean;
+  flat: number;
+  /** Value of the samples it appears on, each once (pprof's cum). */
+  cum: number;
+  /** Root = the function; children = its callers, then their callers. */
+  callers: FlameNode;
+  /** Root = the function; children = its callees. */
+  callees: FlameNode;
+  warnings: string[];
+}
+
 /** One value of a label key in the tags report (pprof -tags). */
 export interface TagValue {
   /** The value as pprof prints it: a string label, or a numeric label scaled (e.g. "1.50kB"). */

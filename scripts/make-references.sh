@@ -2,7 +2,8 @@
 # Records `go tool pprof` outputs as the engine's correctness bar:
 # tests/.references/<slug>/<case>.txt plus tests/.references/manifest.json
 # (one entry per case: the arguments, the input, go's exit code).
-# Inputs: samples/**/*.pb.gz and the proto profiles of ../shared/corpus.
+# Inputs: samples/**/*.pb.gz and the proto profiles of ../shared/corpus for -top/-list;
+# samples/ and tests/fixtures/graph/ for -peek/-dot (scripts/reference-cases.ts picks the cases).
 # Environment is pinned: TZ=UTC, HOME = an empty temp dir, -symbolize=none.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,12 +15,13 @@ TMPHOME=$(mktemp -d)
 trap 'rm -rf "$TMPHOME"' EXIT
 mkdir -p "$OUT"
 # Only our own outputs: other scripts (e.g. make-diff-references.sh) share tests/.references.
-rm -rf "$OUT"/samples-* "$OUT"/corpus-* "$OUT"/engine-* "$OUT"/manifest.json "$OUT"/format-go.json "$OUT"/cases.jsonl "$OUT"/jobs.tsv
+rm -rf "$OUT"/samples-* "$OUT"/corpus-* "$OUT"/engine-* "$OUT"/graph-* "$OUT"/manifest.json "$OUT"/format-go.json "$OUT"/cases.jsonl "$OUT"/jobs.tsv
 
 # Hand-built inputs: values beyond 2^53, negative values with pprof::base labels.
 npx --no-install tsx scripts/make-engine-inputs.ts "$OUT/inputs" >&2
 inputs=("$OUT/inputs/exact.pb.gz" "$OUT/inputs/diffbase.pb.gz")
 while IFS= read -r f; do inputs+=("$f"); done < <(find samples -name '*.pb.gz' | sort)
+while IFS= read -r f; do inputs+=("$f"); done < <(find tests/fixtures/graph -type f ! -name '*.md' | sort)
 # Profiles with labels copied from the corpus (tests/fixtures/tags/README.md): -tags, -tagroot, -tagleaf.
 while IFS= read -r f; do inputs+=("$f"); done < <(find tests/fixtures/tags -type f ! -name '*.md' | sort)
 for f in "$SHARED"/go-versions/*/*.pb.gz \
@@ -48,7 +50,7 @@ const fs = require("fs");
 const lines = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
 for (const l of lines) {
   const c = JSON.parse(l);
-  const mode = c.mode === "list" ? "-list=" + c.list : "-" + c.mode;
+  const mode = c.mode === "list" ? "-list=" + c.list : c.mode === "peek" ? "-peek=" + c.peek : "-" + c.mode;
   console.log([c.slug, c.name, mode, "-symbolize=none", ...c.args, c.input].join("\t"));
 }' "$OUT/cases.jsonl" > "$OUT/jobs.tsv"
 

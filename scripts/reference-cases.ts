@@ -10,10 +10,11 @@ import type { Profile } from '../server/src/model/profile.js';
 interface Case {
   slug: string;
   name: string;
-  mode: 'top' | 'list' | 'tags';
+  mode: 'top' | 'list' | 'tags' | 'peek' | 'dot';
   input: string;
   args: string[];
   list?: string;
+  peek?: string;
 }
 
 function quoteMeta(s: string): string {
@@ -83,6 +84,16 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
     if (names.includes('runtime.mallocgc')) add('prune_from_mallocgc', ['-prune_from=runtime\\.mallocgc']);
   }
   add('focus_nomatch', ['-focus=zzz_no_such_function']);
+  // Go's regexp syntax and semantics (RE2): inline flags, \Q...\E, POSIX and Unicode
+  // classes, patterns a backtracking engine takes exponential time on, and a syntax error.
+  if (hasMain) {
+    add('focus_go_flags', ['-focus=(?i)MAIN\\.']);
+    add('focus_go_quote', ['-focus=\\Qmain.\\E']);
+    add('show_go_classes', ['-show=^[[:lower:]]+\\.\\pL']);
+  }
+  add('focus_hostile', ['-focus=^(.|.)*Z']);
+  add('hide_hostile', ['-hide=^(\\w+\\.?)+$']);
+  add('focus_invalid', ['-focus=(']);
   // labels
   const strLabels = new Map<string, string>();
   let numKey = '';
@@ -113,6 +124,64 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
     // go tool pprof needs seconds per run on the largest inputs: keep a core subset.
     const core = /^(top|nf0|cum|lines|addresses|files|noinlines|nodecount10|si_(?!0$).*|hide_runtime|focus_main|show_from_hot|tagfocus_range|list_0)$/;
     return out.filter((c) => core.test(c.name));
+  }
+  return out;
+}
+
+/** `-peek=REGEX` and `-dot` cases: call graph selection and callers/callees. */
+function graphCasesFor(slug: string, input: string, p: Profile, heavy: boolean): Case[] {
+  const out: Case[] = [];
+  const peek = (name: string, re: string, args: string[] = []): void => void out.push({ slug, name, mode: 'peek', input, args, peek: re });
+  const dot = (name: string, args: string[] = []): void => void out.push({ slug, name, mode: 'dot', input, args });
+  const names = [...funcNames(p)];
+  const hotMain = hotFunctions(p, /^main\./, 1);
+  const hotRuntime = hotFunctions(p, /^runtime\.(?!main$|goexit$)/, 1);
+  const exact = (fn: string): string => `^${quoteMeta(fn)}$`;
+  if (hotMain.length) peek('peek_hot_main', exact(hotMain[0]));
+  if (hotRuntime.length) peek('peek_hot_runtime', exact(hotRuntime[0]));
+  if (names.includes('runtime.mallocgc')) peek('peek_mallocgc', 'runtime\\.mallocgc');
+  if (names.includes('runtime.growslice')) peek('peek_growslice', 'growslice');
+  peek('peek_nomatch', 'zzz_no_such_function');
+  dot('dot');
+  dot('dot_lines', ['-lines']);
+  dot('dot_nf0', ['-nodefraction=0']);
+  p.sampleType.forEach((t, i) => {
+    if (i !== p.sampleType.length - 1) dot(`dot_si_${t.type}`, [`-sample_index=${t.type}`]);
+  });
+  if (!heavy) {
+    peek('peek_all', '.');
+    peek('peek_all_cum', '.', ['-cum']);
+    peek('peek_lines', hotMain.length ? exact(hotMain[0]) : '.', ['-lines']);
+    peek('peek_addresses', '.', ['-addresses']);
+    peek('peek_noinlines', '.', ['-noinlines']);
+    peek('peek_filefunctions', '.', ['-filefunctions']);
+    p.sampleType.forEach((t, i) => {
+      if (i !== p.sampleType.length - 1) peek(`peek_si_${t.type}`, '.', [`-sample_index=${t.type}`]);
+    });
+    if (p.sampleType.length > 1) peek('peek_mean', '.', ['-mean']);
+    peek('peek_unit_auto', '.', ['-unit=auto']);
+    dot('dot_files', ['-files']);
+    dot('dot_addresses', ['-addresses']);
+    dot('dot_noinlines', ['-noinlines']);
+    dot('dot_lines_noinlines', ['-lines', '-noinlines']);
+    dot('dot_nodecount5', ['-nodecount=5']);
+    dot('dot_nodecount0', ['-nodecount=0']);
+    dot('dot_ef0', ['-edgefraction=0']);
+    dot('dot_ef05', ['-edgefraction=0.05']);
+    dot('dot_lines_nf0', ['-lines', '-nodefraction=0', '-nodecount=30']);
+    dot('dot_trim_false', ['-trim=false']);
+    dot('dot_unit_auto', ['-unit=auto']);
+    if (p.sampleType.length > 1) dot('dot_mean', ['-mean']);
+    if (names.some((n) => /^main\./.test(n))) {
+      peek('peek_focus_main', '.', ['-focus=main\\.']);
+      dot('dot_focus_main', ['-focus=main\\.']);
+      dot('dot_focus_main_lines', ['-focus=main\\.', '-lines']);
+    }
+    if (names.some((n) => /^runtime\./.test(n))) {
+      peek('peek_hide_runtime', '.', ['-hide=^runtime\\.']);
+      dot('dot_hide_runtime', ['-hide=^runtime\\.']);
+      dot('dot_ignore_runtime', ['-ignore=^runtime\\.']);
+    }
   }
   return out;
 }
@@ -179,15 +248,22 @@ for (const input of inputs) {
   const slug = input
     .replace(/^\.\.\/shared\/corpus\//, 'corpus/')
     .replace(/^tests\/\.references\/inputs\//, 'engine/')
+    .replace(/^tests\/fixtures\/graph\//, 'graph/')
     .replace(/^tests\/fixtures\//, 'fixtures/')
     .replace(/\.pb\.gz$/, '')
     .replace(/[^A-Za-z0-9._-]+/g, '-');
   const isSample = input.startsWith('samples/');
+  const graphFixture = input.startsWith('tests/fixtures/graph/');
   const heavy = /large\.cpu|largeheap/.test(input);
-  // tests/fixtures/tags/ holds label-carrying copies of corpus profiles: only their label cases
+  // tests/fixtures/tags/ holds label-carrying copies of corpus profiles: only their label cases;
+  // tests/fixtures/graph/ only peek and graph cases.
   const cases = input.startsWith('tests/fixtures/tags/')
     ? labelCases(slug, input, p)
-    : casesFor(slug, input, p, { list: isSample && !input.startsWith('samples/node'), heavy });
+    : graphFixture
+      ? []
+      : casesFor(slug, input, p, { list: isSample && !input.startsWith('samples/node'), heavy });
+  // Peek and graph cases read only inputs inside the repository (samples and tests/fixtures/graph).
+  if (isSample || graphFixture) cases.push(...graphCasesFor(slug, input, p, heavy));
   for (const c of cases) {
     process.stdout.write(JSON.stringify(c) + '\n');
   }

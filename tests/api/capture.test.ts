@@ -173,7 +173,7 @@ describe('more capture paths', () => {
     await new Promise((res) => setTimeout(res, 300));
     const r = await call(lens, 'POST', '/api/capture', { url: svc.base, seconds: 1 });
     expect(r.status).toBe(409);
-    expect(r.body.error).toMatch(/capture already running: 127\.0\.0\.1:\d+ says "Could not enable CPU profiling: cpu profiling already in use"/);
+    expect(r.body.error).toMatch(/capture already running: 127\.0\.0\.1:\d+ says its CPU profiler is already in use/);
     await direct;
   });
 
@@ -240,12 +240,15 @@ describe('clear errors', () => {
   it('plain text that is not a profile', async () => {
     const r = await call(lens, 'POST', '/api/capture', { url: `${bad.text}/debug/pprof/heap` });
     expect(r.status).toBe(422);
-    expect(r.body.error).toMatch(/did not answer with a pprof profile \(it sent text: "everything is fine"\)/);
+    expect(r.body.error).toMatch(/did not answer with a pprof profile: it sent a \d+-byte body of type text\/plain that is not a profile/);
+    // What the target said is never repeated: it may be a secret.
+    expect(r.body.error).not.toMatch(/everything is fine/);
   });
   it('404 from the target', async () => {
     const r = await call(lens, 'POST', '/api/capture', { url: `${svc.base}/debug/pprof/nosuch` });
     expect(r.status).toBe(422);
-    expect(r.body.error).toMatch(/404 Not Found .*does not serve this profile: Unknown profile/);
+    expect(r.body.error).toMatch(/404 Not Found .*does not serve this profile \(it sent a \d+-byte body of type text\/plain\)/);
+    expect(r.body.error).not.toMatch(/Unknown profile/);
   });
   it('target that hangs -> timeout', async () => {
     const t0 = Date.now();

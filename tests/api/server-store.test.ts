@@ -105,6 +105,8 @@ describe('fs store through the server', () => {
 
     const b = await start(t.dir);
     expect(readdirSync(shard).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+    // The bytes without a sidecar were never acknowledged: removed at start.
+    expect(existsSync(join(shard, `${heapId}.pb`))).toBe(false);
     expect(existsSync(join(t.dir, 'attachments', cpuId, '.tmp-feedfacecafebeef'))).toBe(false);
     const list = await getJson<{ profiles: { id: string }[]; total: number }>(`${b.url}/api/profiles`);
     expect(list.body.profiles.map((p) => p.id)).toEqual([cpuId]);
@@ -126,6 +128,24 @@ describe('fs store through the server', () => {
     await s.init();
     expect(s.cleanedTempFiles).toBe(2);
     expect(await s.list()).toEqual([]);
+  });
+
+  it('init() removes profile bytes whose sidecar never landed (kill -9 between the renames), keeps whole profiles', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    const whole = 'a'.repeat(32);
+    const orphan = 'b'.repeat(32);
+    mkdirSync(join(t.dir, 'profiles', 'aa'), { recursive: true });
+    mkdirSync(join(t.dir, 'profiles', 'bb'), { recursive: true });
+    writeFileSync(join(t.dir, 'profiles', 'aa', `${whole}.pb`), 'x');
+    writeFileSync(join(t.dir, 'profiles', 'aa', `${whole}.json`), JSON.stringify({ id: whole, name: 'w', type: 'cpu', size: 1, storedAt: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(join(t.dir, 'profiles', 'bb', `${orphan}.pb`), 'y');
+    const s = new FsProfileStore(t.dir);
+    await s.init();
+    expect(s.cleanedTempFiles).toBe(1);
+    expect(existsSync(join(t.dir, 'profiles', 'bb', `${orphan}.pb`))).toBe(false);
+    expect(existsSync(join(t.dir, 'profiles', 'aa', `${whole}.pb`))).toBe(true);
+    expect((await s.list()).map((p) => p.id)).toEqual([whole]);
   });
 
   it('a stored file damaged on disk never reads as that profile', async () => {

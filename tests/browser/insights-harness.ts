@@ -52,7 +52,7 @@ if (page) {
       return () => listeners.splice(listeners.indexOf(cb), 1);
     },
     highlight(m) {
-      window.__highlights.push(m instanceof RegExp ? m.source : m);
+      window.__highlights.push(m === null || Array.isArray(m) ? m : m.source);
     },
     openSource(fn) {
       window.__opened.push(fn);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { listText } from '../../server/src/cli/list.js';
+import { peekText } from '../../server/src/cli/peek.js';
 import { tagsText } from '../../server/src/cli/tags.js';
 import { topText } from '../../server/src/cli/top.js';
 
@@ -15,10 +16,11 @@ export const MANIFEST = path.join(REF_DIR, 'manifest.json');
 export interface RefCase {
   slug: string;
   name: string;
-  mode: 'top' | 'list' | 'tags';
+  mode: 'top' | 'list' | 'tags' | 'peek' | 'dot';
   input: string;
   args: string[];
   list?: string;
+  peek?: string;
   expected: string;
   rc: number;
   stderr: string;
@@ -42,9 +44,11 @@ export function runOurs(c: RefCase): { out: string; warnings: string[]; error?: 
     const out =
       c.mode === 'list'
         ? listText([...c.args, c.list!, input])
-        : c.mode === 'tags'
-          ? tagsText([...c.args, input], io)
-          : topText([...c.args, input], io);
+        : c.mode === 'peek'
+          ? peekText([...c.args, c.peek!, input], io)
+          : c.mode === 'tags'
+            ? tagsText([...c.args, input], io)
+            : topText([...c.args, input], io);
     return { out, warnings };
   } catch (e) {
     return { out: '', warnings, error: (e as Error).message };

@@ -146,3 +146,28 @@ describe('refusal messages', () => {
     );
   });
 });
+
+describe('--allow-target with ports', () => {
+  it('host:port, IP:port, CIDR:port and [IPv6]:port allow only that port; entries without one allow any', () => {
+    const p = makePolicy(true, ['pprof.internal:6060', '10.1.2.3:6060', '10.9.0.0/16:7070', '[fd00::/8]:6061', '[fd12::9]:6062', 'any.internal']);
+    expect(checkAddress(p, 'pprof.internal', '10.0.0.3', 6060).allowed).toBe(true);
+    expect(checkAddress(p, 'pprof.internal', '10.0.0.3', 22).allowed).toBe(false);
+    expect(checkAddress(p, 'pprof.internal', '10.0.0.3', 22).reason).toMatch(/pprof\.internal port 22 is not an allowed target/);
+    expect(checkAddress(p, '10.1.2.3', '10.1.2.3', 6060).allowed).toBe(true);
+    expect(checkAddress(p, '10.1.2.3', '10.1.2.3', 6061).allowed).toBe(false);
+    expect(checkAddress(p, 'x', '10.9.8.7', 7070).allowed).toBe(true);
+    expect(checkAddress(p, 'x', '10.9.8.7', 6060).allowed).toBe(false);
+    expect(checkAddress(p, 'x', 'fd00::1', 6061).allowed).toBe(true);
+    expect(checkAddress(p, 'x', 'fd00::1', 80).allowed).toBe(false);
+    expect(checkAddress(p, 'fd12::9', 'fd12::9', 6062).allowed).toBe(true);
+    expect(checkAddress(p, 'any.internal', '10.0.0.5', 1234).allowed).toBe(true);
+  });
+
+  it('a bare IPv6 address has no port; bad ports are refused naming the entry', () => {
+    const p = makePolicy(true, ['fd12::9']);
+    expect(checkAddress(p, 'fd12::9', 'fd12::9', 6060).allowed).toBe(true);
+    expect(() => makePolicy(true, ['host:0'])).toThrow(/"host:0": the port must be a number from 1 to 65535/);
+    expect(() => makePolicy(true, ['host:99999'])).toThrow(/port must be/);
+    expect(() => makePolicy(true, ['[::1]:x'])).toThrow(/port must be/);
+  });
+});

@@ -41,6 +41,7 @@ import './views/compare/index.js';
 import './views/insights/index.js';
 import './views/concepts/index.js';
 import './views/capture/index.js';
+import './views/callgraph/index.js';
 import './views/labels/index.js';
 import './views/goroutines/index.js';
 import './views/merge/index.js';

@@ -1,6 +1,7 @@
 // The registry behind web/src/features.ts (see the documentation block there).
 // Kept in its own module so feature modules can register while features.ts is
 // still importing them (ES module cycles would otherwise hit uninitialised bindings).
+import type { GoRegexp } from '../../contract/go-regexp.js';
 import type { ProfileMeta } from '../../contract/views.js';
 import type { Granularity } from '../../contract/query.js';
 
@@ -69,10 +70,10 @@ export interface ProfilePageContext {
   /** Called after every state change (also back/forward). Returns an unsubscribe function. */
   onStateChange(cb: (state: ProfileState, prev: ProfileState) => void): Cleanup;
   /**
-   * Highlight frames in the flame graph: a RegExp, a list of exact frame names, or null
+   * Highlight frames in the flame graph: a Go regexp, a list of exact frame names, or null
    * to clear. Does not change the URL (use setState({search}) for that).
    */
-  highlight(match: RegExp | string[] | null): void;
+  highlight(match: GoRegexp | string[] | null): void;
   /** Switch to the Source tab for a function name (quoted to an exact regexp). */
   openSource(fn: string): void;
   /** Query string for API calls carrying the current sample type, filters and granularity. */

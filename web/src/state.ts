@@ -1,5 +1,6 @@
 // ProfileState <-> URL query. Short keys keep shared links readable; defaults are
 // left out so a plain /p/:id means "flame graph, default sample type".
+import { compileGoRegexp, quoteMeta, type GoRegexp } from '../../contract/go-regexp.js';
 import { GRANULARITIES, queryParams, type Granularity } from '../../contract/query.js';
 import type { ProfileState } from './registry.js';
 
@@ -142,17 +143,15 @@ export function apiParams(s: ProfileState): URLSearchParams {
   });
 }
 
-/** pprof's QuoteMeta for an exact-match regexp of a name. */
-export function quoteMeta(name: string): string {
-  return `^${name.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&')}$`;
-}
-
-/** A user search: the regexp if it compiles, else the literal text (so `b(x` never throws). */
-export function searchRegExp(text: string): RegExp | null {
+/**
+ * A user search as a Go regexp (RE2: linear time, so a shared link cannot hang the tab):
+ * the regexp if it compiles, else the literal text (so `b(x` never throws).
+ */
+export function searchRegExp(text: string): GoRegexp | null {
   if (!text) return null;
   try {
-    return new RegExp(text);
+    return compileGoRegexp(text);
   } catch {
-    return new RegExp(text.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&'));
+    return compileGoRegexp(quoteMeta(text));
   }
 }

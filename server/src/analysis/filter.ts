@@ -3,33 +3,33 @@
 // reports pprof's "<Option> expression matched no samples" warnings.
 import type { Line, Location } from '../model/profile.js';
 import type { Query } from '../../../contract/query.js';
-import { compileOption } from './regex.js';
+import { compileOption, type GoRegexp } from './regex.js';
 import { simplifyFunc } from './prune.js';
 import { compileTagFilter, numLabelUnits } from './tagfilter.js';
 import { keepSamples, type Work } from './work.js';
 
-function lineMatches(ln: Line, re: RegExp): boolean {
+function lineMatches(ln: Line, re: GoRegexp): boolean {
   const fn = ln.function;
   return !!fn && (re.test(fn.name) || re.test(fn.filename));
 }
 
-function locMatches(loc: Location, lines: Line[], re: RegExp): boolean {
+function locMatches(loc: Location, lines: Line[], re: GoRegexp): boolean {
   for (const ln of lines) if (lineMatches(ln, re)) return true;
   return !!loc.mapping && re.test(loc.mapping.file);
 }
 
 export interface CompiledFilters {
-  focus: RegExp | null;
-  ignore: RegExp | null;
-  hide: RegExp | null;
-  show: RegExp | null;
-  showFrom: RegExp | null;
-  pruneFrom: RegExp | null;
+  focus: GoRegexp | null;
+  ignore: GoRegexp | null;
+  hide: GoRegexp | null;
+  show: GoRegexp | null;
+  showFrom: GoRegexp | null;
+  pruneFrom: GoRegexp | null;
   tagFocus: ((s: import('../model/profile.js').Sample) => boolean) | null;
   tagIgnore: ((s: import('../model/profile.js').Sample) => boolean) | null;
   /** -tagshow / -taghide: which label keys the tags report keeps (pprof FilterTagsBy). */
-  tagShow: RegExp | null;
-  tagHide: RegExp | null;
+  tagShow: GoRegexp | null;
+  tagHide: GoRegexp | null;
 }
 
 export function compileFilters(w: Work, q: Query): CompiledFilters {
@@ -82,10 +82,10 @@ export function applyFilters(w: Work, f: CompiledFilters): string[] {
 
 function filterSamplesByName(
   w: Work,
-  focus: RegExp | null,
-  ignore: RegExp | null,
-  hide: RegExp | null,
-  show: RegExp | null,
+  focus: GoRegexp | null,
+  ignore: GoRegexp | null,
+  hide: GoRegexp | null,
+  show: GoRegexp | null,
 ): { fm: boolean; im: boolean; hm: boolean; hnm: boolean } {
   let fm = false;
   let im = false;
@@ -162,7 +162,7 @@ function filterSamplesByName(
   return { fm, im, hm, hnm };
 }
 
-function showFrom(w: Work, re: RegExp): boolean {
+function showFrom(w: Work, re: GoRegexp): boolean {
   let matched = false;
   const n = w.locs.length;
   const hit = new Uint8Array(n);
@@ -226,7 +226,7 @@ function filterSamplesByTag(
  * pprof FilterTagsBy's match flags over the kept samples' label keys. The keys themselves
  * are dropped only where labels are shown (report/tags.ts); the stacks do not change.
  */
-function tagKeysMatched(w: Work, show: RegExp | null, hide: RegExp | null): { sm: boolean; hm: boolean } {
+function tagKeysMatched(w: Work, show: GoRegexp | null, hide: GoRegexp | null): { sm: boolean; hm: boolean } {
   let sm = false;
   let hm = false;
   const seen = new Set<string>();
@@ -248,7 +248,7 @@ function tagKeysMatched(w: Work, show: RegExp | null, hide: RegExp | null): { sm
   return { sm, hm };
 }
 
-function pruneFrom(w: Work, re: RegExp): void {
+function pruneFrom(w: Work, re: GoRegexp): void {
   const n = w.locs.length;
   const beneath = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

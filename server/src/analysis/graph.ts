@@ -5,7 +5,6 @@ import type { Granularity } from '../../../contract/query.js';
 import type { Line, Location } from '../model/profile.js';
 import { baseName, cleanPath, trimPath } from './paths.js';
 import type { Work } from './work.js';
-import { doubled } from './columns.js';
 
 export interface NodeInfo {
   name: string;
@@ -189,123 +188,6 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
     }
   }
   return { flat, cum, flatX, cumX, flatDiv, cumDiv, flatDivX, cumDivX };
-}
-
-/**
- * Inline labels from in-edges, as pprof's graph has them when only the `kept` nodes
- * exist (null = every node): an edge parent->child is added once per sample per pair,
- * never a self edge; it is inline only if every contribution was an inlined line;
- * edges with |weight| < edgeCutoff are trimmed before labelling. Returns per node
- * 0 = no label, 1 = "(inline)", 2 = "(partial-inline)".
- */
-export function inlineLabels(w: Work, t: NodeTable, sv: SampleValues, kept: Uint8Array | null, edgeCutoff: number): Uint8Array {
-  const nNodes = t.infos.length;
-  // open-addressing hash of edges (parent, child)
-  let cap = 1 << 12;
-  let mask = cap - 1;
-  let slots = new Int32Array(cap).fill(-1);
-  let eParent = new Int32Array(1024);
-  let eChild = new Int32Array(1024);
-  let eWeight = new Float64Array(1024);
-  let eInline = new Uint8Array(1024);
-  let eStamp = new Int32Array(1024);
-  let n = 0;
-  const hash = (a: number, b: number): number => (Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca77)) >>> 0;
-  const growEdges = (): void => {
-    eParent = doubled(eParent);
-    eChild = doubled(eChild);
-    eWeight = doubled(eWeight);
-    eInline = doubled(eInline);
-    eStamp = doubled(eStamp);
-  };
-  const rehash = (): void => {
-    cap <<= 1;
-    mask = cap - 1;
-    slots = new Int32Array(cap).fill(-1);
-    for (let e = 0; e < n; e++) {
-      let h = hash(eParent[e], eChild[e]) & mask;
-      while (slots[h] !== -1) h = (h + 1) & mask;
-      slots[h] = e;
-    }
-  };
-  // Only nodes that occur as an inlined (non-outermost) line can get a label: every
-  // in-edge of a node that is always an outermost line is a plain call edge.
-  const locNodes = t.locNodes;
-  const cand = new Uint8Array(nNodes);
-  let anyCand = false;
-  for (const ids of locNodes) {
-    for (let m = 0; m < ids.length - 1; m++) {
-      cand[ids[m]] = 1;
-      anyCand = true;
-    }
-  }
-  if (!anyCand) return new Uint8Array(nNodes);
-  // locations holding a candidate node: samples without one add no labelled edge
-  const candLoc = new Uint8Array(locNodes.length);
-  for (let li = 0; li < locNodes.length; li++) {
-    for (const id of locNodes[li]) if (cand[id] === 1 && (kept === null || kept[id] === 1)) candLoc[li] = 1;
-  }
-  const ex = sv.exact;
-  const { buf, start, end } = w;
-  const { flat: nodesFlat, off } = t;
-  for (let k = 0; k < w.n; k++) {
-    const val = sv.v[k];
-    if (val === 0 && (!sv.div || sv.div[k] === 0) && (!ex || ex[k] === 0n)) continue;
-    const s0 = start[k];
-    const e0 = end[k];
-    let has = false;
-    for (let j = s0; j < e0; j++) {
-      if (candLoc[buf[j]] === 1) {
-        has = true;
-        break;
-      }
-    }
-    if (!has) continue;
-    let parent = -1;
-    for (let j = e0 - 1; j >= s0; j--) {
-      const li = buf[j];
-      const lo = off[li];
-      const last = off[li + 1] - 1;
-      for (let m = last; m >= lo; m--) {
-        const id = nodesFlat[m];
-        if (kept !== null && kept[id] === 0) continue;
-        if (cand[id] === 1 && parent >= 0 && parent !== id) {
-          let h = hash(parent, id) & mask;
-          let e = slots[h];
-          while (e !== -1 && (eParent[e] !== parent || eChild[e] !== id)) {
-            h = (h + 1) & mask;
-            e = slots[h];
-          }
-          const inline = m !== last ? 1 : 0;
-          if (e === -1) {
-            if (n === eParent.length) growEdges();
-            e = n++;
-            eParent[e] = parent;
-            eChild[e] = id;
-            eWeight[e] = val;
-            eInline[e] = inline;
-            eStamp[e] = k;
-            slots[h] = e;
-            if (n * 2 > cap) rehash();
-          } else if (eStamp[e] !== k) {
-            eStamp[e] = k;
-            eWeight[e] += val;
-            if (!inline) eInline[e] = 0;
-          }
-        }
-        parent = id;
-      }
-    }
-  }
-  // bit 1 = has inline in-edge, bit 2 = has non-inline in-edge
-  const bits = new Uint8Array(nNodes);
-  for (let e = 0; e < n; e++) {
-    if (Math.abs(eWeight[e]) < edgeCutoff) continue;
-    bits[eChild[e]] |= eInline[e] ? 1 : 2;
-  }
-  const out = new Uint8Array(nNodes);
-  for (let i = 0; i < nNodes; i++) out[i] = bits[i] & 1 ? (bits[i] & 2 ? 2 : 1) : 0;
-  return out;
 }
 
 /** pprof NodeInfo.PrintableName. */

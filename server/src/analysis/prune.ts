@@ -1,7 +1,7 @@
 // drop_frames / keep_frames (pprof Profile.RemoveUninteresting -> Prune) and
 // prune_from, which share the "cut the stack at a matching frame" logic.
 import type { Location, Profile, Sample } from '../model/profile.js';
-import { translateGoRegexp } from './regex.js';
+import { compileGoRegexp, type GoRegexp } from '../../../contract/go-regexp.js';
 
 const RESERVED = ['(anonymous namespace)', 'operator()'];
 
@@ -39,9 +39,9 @@ export function simplifyFunc(f: string): string {
   return name;
 }
 
-function anchored(src: string): RegExp {
-  const t = translateGoRegexp(src);
-  return new RegExp('^(?:' + t.source + ')$', t.flags);
+/** pprof compiles drop_frames/keep_frames as "^(" + re + ")$". */
+function anchored(src: string): GoRegexp {
+  return compileGoRegexp('^(?:' + src + ')$');
 }
 
 const prepared = new WeakSet<Profile>();
@@ -58,8 +58,8 @@ export function removeUninteresting(p: Profile): Profile {
 }
 
 function pruneProfile(p: Profile): Profile {
-  let drop: RegExp;
-  let keep: RegExp | null = null;
+  let drop: GoRegexp;
+  let keep: GoRegexp | null = null;
   try {
     drop = anchored(p.dropFrames);
     if (p.keepFrames !== '') keep = anchored(p.keepFrames);

@@ -2,7 +2,7 @@
 import type { Profile, Sample } from '../model/profile.js';
 import { QueryError } from '../model/query.js';
 import { scale } from '../../../contract/format.js';
-import { translateGoRegexp } from './regex.js';
+import { compileGoRegexp } from '../../../contract/go-regexp.js';
 
 /** pprof identifyNumLabelUnits: per key the first non-empty unit, else bytes for alignment/request, else the key. */
 export function numLabelUnits(p: Profile): Map<string, string> {
@@ -86,8 +86,7 @@ export function compileTagFilter(
   }
   const rfx = value.split(',').map((t) => {
     try {
-      const tr = translateGoRegexp(t);
-      return new RegExp(tr.source, tr.flags);
+      return compileGoRegexp(t);
     } catch (e) {
       throw new QueryError(`parsing ${name} regexp: ${(e as Error).message}`);
     }

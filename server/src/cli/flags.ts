@@ -9,7 +9,7 @@ export class UsageError extends Error {
   }
 }
 
-const STRING_FLAGS: Record<string, keyof Query | 'unit' | 'source_path' | 'trim_path' | 'list'> = {
+const STRING_FLAGS: Record<string, keyof Query | 'unit' | 'source_path' | 'trim_path' | 'list' | 'peek'> = {
   sample_index: 'sampleIndex',
   focus: 'focus',
   ignore: 'ignore',
@@ -27,6 +27,7 @@ const STRING_FLAGS: Record<string, keyof Query | 'unit' | 'source_path' | 'trim_
   source_path: 'source_path',
   trim_path: 'trim_path',
   list: 'list',
+  peek: 'peek',
 };
 const NUMBER_FLAGS = ['nodecount', 'nodefraction', 'edgefraction'];
 /** pprof's legacy sample-type flags and the -sample_index value each selects. */
@@ -74,6 +75,7 @@ export interface ParsedFlags {
   sourcePath?: string;
   trimPath?: string;
   list?: string;
+  peek?: string;
   positional: string[];
 }
 
@@ -115,6 +117,7 @@ export function parseFlags(args: string[]): ParsedFlags {
       else if (key === 'source_path') out.sourcePath = v;
       else if (key === 'trim_path') out.trimPath = v;
       else if (key === 'list') out.list = v;
+      else if (key === 'peek') out.peek = v;
       else (out.query as Record<string, unknown>)[key] = v;
     } else if (NUMBER_FLAGS.includes(name)) {
       const v = takeValue();

@@ -5,6 +5,7 @@ import { QueryError } from '../model/query.js';
 import { ProfileDecodeError } from '../decode/index.js';
 import { UsageError } from './flags.js';
 import { runList } from './list.js';
+import { runPeek } from './peek.js';
 import { runTags } from './tags.js';
 import { runGoroutines } from './goroutines.js';
 import { runTop, type CliIO } from './top.js';
@@ -14,6 +15,7 @@ export type Command = (args: string[], io: CliIO) => number | Promise<number>;
 export const COMMANDS: Record<string, { run: Command | (() => Promise<Command>); help: string }> = {
   top: { run: runTop, help: 'top [flags] FILE...    text report, as go tool pprof -top (several files: their merge)' },
   list: { run: runList, help: 'list [flags] REGEX FILE annotated source, as go tool pprof -list' },
+  peek: { run: runPeek, help: 'peek [flags] REGEX FILE callers and callees, as go tool pprof -peek' },
   tags: { run: runTags, help: 'tags [flags] FILE      label breakdown, as go tool pprof -tags' },
   goroutines: { run: runGoroutines, help: 'goroutines [flags] FILE goroutine dump (debug=2, panic) grouped by stack' },
   merge: {

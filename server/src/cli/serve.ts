@@ -21,7 +21,8 @@ export const SERVE_USAGE = `usage: pprof-lens serve [flags] [FILES...]
   --shared             team server mode (restricted capture, no local source roots by default)
   --source-path D[,D]  local source roots (repeatable)
   --trim-path P        path prefix to trim from profile file names (repeatable)
-  --allow-target T     host or CIDR live capture may reach in shared mode (repeatable)
+  --allow-target T     host, IP or CIDR live capture may reach in shared mode, optionally with
+                       a port (host:6060, 10.0.0.0/8:6060, [fd00::/8]:6060) (repeatable)
   --auth-header NAME   trust the user name an authenticating proxy puts in header NAME;
                        requests without it get 401, uploads are owned by that user
   --public-url URL     the address users reach this server at: links use it, and
@@ -198,7 +199,21 @@ function waitForSignal(server: RunningServer): Promise<number> {
   });
 }
 
+/** Local mode on an address others can reach: say what that exposes (null when fine). */
+export function exposureWarning(host: string, shared: boolean): string | null {
+  if (shared) return null;
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || /^127\./.test(h) || h === '::1' || h === '::ffff:127.0.0.1') return null;
+  return (
+    `pprof-lens: warning: listening on ${host} without --shared: anyone who can reach this address can read ` +
+    'local source files and make this machine capture from services it can reach; use --shared for a team server, ' +
+    'or --host 127.0.0.1\n'
+  );
+}
+
 async function serveWith(parsed: ParsedServe, io: ServeIO, openFirst: boolean): Promise<number> {
+  const warning = exposureWarning(parsed.opts.host ?? '127.0.0.1', !!parsed.opts.config?.shared);
+  if (warning) io.err(warning);
   const server = await startServer({ ...parsed.opts, log: (l) => io.err(l + '\n') });
   const total = (await server.service.store.list()).length;
   const st = parsed.opts.store;

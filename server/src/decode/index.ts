@@ -44,6 +44,16 @@ const LEGACY_FORMAT: Partial<Record<LegacyKind, ProfileFormat>> = {
 };
 
 function decodeRaw(raw: Uint8Array): { profile: Profile; format: ProfileFormat } {
+  const out = decodeAny(raw);
+  // pprof refuses these before any report ("profiles have empty common sample type
+  // list"); every view needs a sample type, so refuse at upload rather than answer 5xx.
+  if (out.profile.sampleType.length === 0) {
+    throw new ProfileDecodeError('malformed', 'parsing profile: the profile has no sample types (pprof: profiles have empty common sample type list)');
+  }
+  return out;
+}
+
+function decodeAny(raw: Uint8Array): { profile: Profile; format: ProfileFormat } {
   checkNotEmpty(raw);
   try {
     return { profile: decodeProtoFast(raw), format: 'proto' };

@@ -5,13 +5,14 @@
 // the results are checked against the corpus `.string` goldens.
 import type { Func, Location, Profile } from '../model/profile.js';
 import { ProfileDecodeError } from './errors.js';
-import { Builder, Lines, legacyFrameInfo, scaleHeapSample } from './legacy-text.js';
+import { Builder, Lines, legacyFrameInfo, linePattern, scaleHeapSample } from './legacy-text.js';
 
-const attributeRx = /([\w ]+)=([\w ]+)/;
-const javaSampleRx = / *(\d+) +(\d+) +@ +([ x0-9a-f]*)/;
-const javaLocationRx = /^\s*0x([0-9A-Fa-f]+)\s+(.*)\s*$/;
-const javaLocationFileLineRx = /^(.*)\s+\((.+):(-?[0-9]+)\)$/;
-const javaLocationPathRx = /^(.*)\s+\((.*)\)$/;
+// pprof's patterns, in Go's engine (linear time; see linePattern).
+const attributeRx = linePattern('([\\w ]+)=([\\w ]+)', /^([\w ]+)=([\w ]+)/);
+const javaSampleRx = linePattern(' *(\\d+) +(\\d+) +@ +([ x0-9a-f]*)', /^ *(\d+) +(\d+) +@ +([ x0-9a-f]*)/);
+const javaLocationRx = linePattern('^\\s*0x([0-9A-Fa-f]+)\\s+(.*)\\s*$');
+const javaLocationFileLineRx = linePattern('^(.*)\\s+\\((.+):(-?[0-9]+)\\)$');
+const javaLocationPathRx = linePattern('^(.*)\\s+\\((.*)\\)$');
 
 function malformed(detail: string): ProfileDecodeError {
   return new ProfileDecodeError('malformed', `parsing legacy Java profile: ${detail}`);
@@ -47,7 +48,7 @@ function javaLocations(text: string, locs: Map<bigint, Location>): void {
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '') continue;
-    const jloc = javaLocationRx.exec(line);
+    const jloc = javaLocationRx(line) as string[] | null;
     if (!jloc) continue;
     if (jloc[1].length > 16) throw malformed(`parsing sample ${line}: address out of range`);
     const loc = locs.get(BigInt('0x' + jloc[1]));
@@ -55,13 +56,13 @@ function javaLocations(text: string, locs: Map<bigint, Location>): void {
     let name: string;
     let file = '';
     let lineNo = 0;
-    let m: RegExpExecArray | null;
-    if ((m = javaLocationFileLineRx.exec(jloc[2]))) {
+    let m: string[] | null;
+    if ((m = javaLocationFileLineRx(jloc[2]) as string[] | null)) {
       name = m[1];
       file = m[2];
       const n = Number(m[3]);
       if (Number.isSafeInteger(n) && n > 0) lineNo = n;
-    } else if ((m = javaLocationPathRx.exec(jloc[2]))) {
+    } else if ((m = javaLocationPathRx(jloc[2]) as string[] | null)) {
       // A shared library path: only its base name is interesting.
       name = m[1];
       file = basename(m[2]);
@@ -105,7 +106,7 @@ export function readJavaText(bytes: Uint8Array): Profile {
   for (; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '') continue;
-    const h = attributeRx.exec(line);
+    const h = attributeRx(line) as string[] | null;
     if (!h) break;
     const attr = h[1].trim();
     const value = h[2].trim();
@@ -136,7 +137,7 @@ export function readJavaText(bytes: Uint8Array): Profile {
   for (; i < lines.length; i++) {
     const line = lines[i].trim();
     if (line === '') continue;
-    const sm = javaSampleRx.exec(line);
+    const sm = javaSampleRx(line) as string[] | null;
     if (!sm) break;
     const addrs = [...sm[3].matchAll(/0x[0-9a-f]+/g)].map((x) => {
       if (x[0].length > 18) throw malformed(`malformed sample: ${line}: address out of range`);

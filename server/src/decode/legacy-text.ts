@@ -7,11 +7,25 @@
 // The results are checked against the corpus `.string` goldens (= `pprof -raw`).
 import type { Func, Location, Mapping, Profile, Sample } from '../model/profile.js';
 import type { ValueType } from '../../../contract/views.js';
+import { compileGoRegexp, type GoRegexp } from '../../../contract/go-regexp.js';
 import { ProfileDecodeError } from './errors.js';
 
 type TextKind = 'count-text' | 'heap-text' | 'contention-text';
 
 const U64 = (1n << 64n) - 1n;
+
+/**
+ * pprof's line patterns are Go regexps, matched unanchored. JavaScript's backtracking
+ * engine takes polynomial time on some of them (a line of 5,000 digits), so `slow` is the
+ * pattern in Go's engine (linear). `fast`, when given, is the same pattern anchored at the
+ * start with adjacent quantifiers over disjoint classes (linear in V8 too): if it matches,
+ * its match is the first one the Go pattern finds, with the same groups.
+ */
+export function linePattern(src: string, fast?: RegExp): (line: string) => (string | undefined)[] | null {
+  const slow: GoRegexp = compileGoRegexp(src);
+  if (!fast) return (line) => slow.exec(line);
+  return (line) => fast.exec(line) ?? slow.exec(line);
+}
 
 /** Line scanner with the semantics of Go's bufio.Scanner (ScanLines). */
 export class Lines {
@@ -154,9 +168,9 @@ const cSpaceAtOffset = `(?:\\s+\\(@(${HEX}+)\\))?`;
 const cPerm = '(?:\\s+([-rwxp]+))?';
 const hexPair = `\\s+${HEX}+:${HEX}+`;
 const spaceDigits = '\\s+[0-9]+';
-const procMapsRE = new RegExp(`^${cHexRange}${cPerm}${cSpaceHex}${hexPair}${spaceDigits}${cSpaceString}`);
-const briefMapsRE = new RegExp(`^${cHexRange}${cPerm}${cSpaceString}${cSpaceAtOffset}${cSpaceHex}`);
-const logInfoRE = /^[^[\]]+:[0-9]+]\s/;
+const procMapsRE = linePattern(`^${cHexRange}${cPerm}${cSpaceHex}${hexPair}${spaceDigits}${cSpaceString}`);
+const briefMapsRE = linePattern(`^${cHexRange}${cPerm}${cSpaceString}${cSpaceAtOffset}${cSpaceHex}`);
+const logInfoRE = linePattern('^[^[\\]]+:[0-9]+]\\s');
 
 function newMapping(start: bigint, limit: bigint, offset: bigint, file: string, buildId: string): Mapping {
   return { id: 0, start, limit, offset, file, buildId, hasFunctions: false, hasFilenames: false, hasLineNumbers: false, hasInlineFrames: false };
@@ -164,11 +178,11 @@ function newMapping(start: bigint, limit: bigint, offset: bigint, file: string, 
 
 function parseMappingEntry(l: string): Mapping | null | 'unrecognized' {
   let start: string, end: string, perm: string | undefined, file: string | undefined, offset: string | undefined, buildId: string | undefined;
-  let me = procMapsRE.exec(l);
+  let me = procMapsRE(l);
   if (me) {
-    [, start, end, perm, offset, file] = me;
-  } else if ((me = briefMapsRE.exec(l))) {
-    [, start, end, perm, file, offset, buildId] = me;
+    [, start, end, perm, offset, file] = me as string[];
+  } else if ((me = briefMapsRE(l))) {
+    [, start, end, perm, file, offset, buildId] = me as string[];
   } else return 'unrecognized';
   if (perm && !perm.includes('x')) return null;
   const p = (h: string) => BigInt('0x' + h);
@@ -181,8 +195,8 @@ function parseProcMaps(lines: Lines): Mapping[] {
   const attrs: [string, string][] = [];
   while (lines.scan()) {
     let line = lines.text;
-    const lm = logInfoRE.exec(line);
-    if (lm) line = line.slice(lm[0].length);
+    const lm = logInfoRE(line);
+    if (lm) line = line.slice(lm[0]!.length);
     for (const [k, v] of attrs) line = line.split(k).join(v);
     const m = parseMappingEntry(line);
     if (m === 'unrecognized') {
@@ -339,10 +353,14 @@ function readCount(lines: Lines): Profile {
 
 // ---- heap profiles ----
 
-const heapHeaderRE = /heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] *@ *(heap[_a-z0-9]*)\/?(\d*)/;
-const heapSampleRE = /(-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *] @([ x0-9a-f]*)/;
-const growthHeaderRE = /heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ growthz?/;
-const fragmentationHeaderRE = /heap profile: *(\d+): *(\d+) *\[ *(\d+): *(\d+) *\] @ fragmentationz?/;
+const heapHeaderRE = linePattern('heap profile: *(\\d+): *(\\d+) *\\[ *(\\d+): *(\\d+) *\\] *@ *(heap[_a-z0-9]*)/?(\\d*)');
+const heapSampleRE = linePattern(
+  '(-?\\d+): *(-?\\d+) *\\[ *(\\d+): *(\\d+) *] @([ x0-9a-f]*)',
+  /^(-?\d+): *(-?\d+) *\[ *(\d+): *(\d+) *\] @([ x0-9a-f]*)/,
+);
+const growthHeaderRE = compileGoRegexp('heap profile: *(\\d+): *(\\d+) *\\[ *(\\d+): *(\\d+) *\\] @ growthz?');
+const fragmentationHeaderRE = compileGoRegexp('heap profile: *(\\d+): *(\\d+) *\\[ *(\\d+): *(\\d+) *\\] @ fragmentationz?');
+const contentionSampleRE = linePattern('(\\d+) *(\\d+) @([ x0-9a-f]*)', /^(\d+) +(\d+) @([ x0-9a-f]*)/);
 
 /** Estimate of the unsampled count and size (heap v2 Poisson sampling, pprof's scaleHeapSample). */
 export function scaleHeapSample(count: number, size: number, rate: number): [number, number] {
@@ -361,8 +379,8 @@ function readHeap(lines: Lines): Profile {
   b.periodType = { type: 'space', unit: 'bytes' };
   let sampling = '';
   let hasAlloc = false;
-  let h: RegExpExecArray | null;
-  if ((h = heapHeaderRE.exec(header))) {
+  let h: (string | undefined)[] | null;
+  if ((h = heapHeaderRE(header))) {
     let period = h[6] ? parseIntStrict(h[6], what) : 0;
     if ((h[3] !== h[1] && h[3] !== '0') || (h[4] !== h[2] && h[4] !== '0')) hasAlloc = true;
     switch (h[5]) {
@@ -386,7 +404,7 @@ function readHeap(lines: Lines): Profile {
     const line = lines.text.trim();
     if (isSpaceOrComment(line)) continue;
     if (isMemoryMapSentinel(line)) break;
-    const sd = heapSampleRE.exec(line);
+    const sd = heapSampleRE(line) as string[] | null;
     if (!sd) throw malformed(what, `unrecognised sample line ${JSON.stringify(line.slice(0, 80))}`);
     const value: number[] = [];
     let blocksize = 0;
@@ -452,7 +470,7 @@ function readContention(lines: Lines): Profile {
     const line = lines.text.trim();
     if (line.startsWith('---')) break;
     if (!isSpaceOrComment(line)) {
-      const sd = /(\d+) *(\d+) @([ x0-9a-f]*)/.exec(line);
+      const sd = contentionSampleRE(line) as string[] | null;
       if (!sd) throw malformed(what, `unrecognised sample line ${JSON.stringify(line.slice(0, 80))}`);
       let v1 = parseIntStrict(sd[1], what);
       let v2 = parseIntStrict(sd[2], what);
@@ -470,8 +488,8 @@ function readContention(lines: Lines): Profile {
 
 // ---- threadz profiles ----
 
-const threadzStartRE = /--- threadz \d+ ---/;
-const threadStartRE = /--- Thread ([0-9A-Fa-f]+) \(name: (.*)\/(\d+)\) stack: ---/;
+const threadzStartRE = compileGoRegexp('--- threadz \\d+ ---');
+const threadStartRE = compileGoRegexp('--- Thread ([0-9A-Fa-f]+) \\(name: (.*)/(\\d+)\\) stack: ---');
 
 /** One thread's stack; returns the line after it and the addresses (null: "same as previous"). */
 function threadSample(lines: Lines): { next: string; addrs: bigint[] | null } {

@@ -4,6 +4,7 @@
 // kind 'unsupported' and a message naming the format, so a user knows to convert the
 // file with `go tool pprof -proto` rather than guess.
 import type { Profile } from '../model/profile.js';
+import { compileGoRegexp } from '../../../contract/go-regexp.js';
 import { readLegacyText } from './legacy-text.js';
 import { readLegacyCpu } from './legacy-cpu.js';
 import { readJavaText } from './legacy-java.js';
@@ -69,6 +70,11 @@ function firstLine(b: Uint8Array): string {
   return '';
 }
 
+// Go regexps (linear time) as pprof matches a first line.
+const heapHeader = compileGoRegexp('heap profile: *\\d+: *\\d+ *\\[ *\\d+: *\\d+ *\\] *@');
+const countHeader = compileGoRegexp('^\\w+ profile: total \\d+\\s*$');
+const threadzHeader = compileGoRegexp('^--- threadz \\d+ ---|^--- Thread [0-9a-fA-F]+ \\(name: .*/\\d+\\) stack: ---');
+
 export function detectLegacy(b: Uint8Array): LegacyKind | null {
   // CPU profilez header words: 0, 3, 0|1 (C++|Java), period > 0, 0; any word size/endianness.
   for (const size of [4, 8] as const) {
@@ -82,9 +88,9 @@ export function detectLegacy(b: Uint8Array): LegacyKind | null {
     }
   }
   const line = firstLine(b);
-  if (/heap profile: *\d+: *\d+ *\[ *\d+: *\d+ *\] *@/.test(line)) return 'heap-text';
-  if (/^\w+ profile: total \d+\s*$/.test(line)) return 'count-text';
-  if (/^--- threadz \d+ ---/.test(line) || /^--- Thread [0-9a-fA-F]+ \(name: .*\/\d+\) stack: ---/.test(line)) return 'threadz-text';
+  if (heapHeader.test(line)) return 'heap-text';
+  if (countHeader.test(line)) return 'count-text';
+  if (threadzHeader.test(line)) return 'threadz-text';
   if (line.startsWith('--- contention') || line.startsWith('--- mutex:')) {
     // pprof's C++/Go contention parser gives up on "format"/"resolution" attributes and
     // the Java parser takes the file.

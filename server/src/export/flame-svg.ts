@@ -9,6 +9,7 @@ import type { FlameNode } from '../../../contract/views.js';
 import { computeFlameGraph } from '../report/index.js';
 import { frameColor, packageOf } from '../../../contract/frame-colors.js';
 import { svgDocument, type SvgFrame } from '../../../contract/svg-document.js';
+import { compileGoRegexp, quoteMeta, type GoRegexp } from '../../../contract/go-regexp.js';
 
 export interface FlameSvgView {
   zoom?: string[];
@@ -21,13 +22,13 @@ export interface FlameSvgView {
 const ROW = 18;
 const MIN_FRAME_PX = 1.5;
 
-/** The app's search: the text as a regexp, or literally when it does not compile. */
-function searchMatcher(text: string | undefined): RegExp | null {
+/** The app's search: the text as a Go regexp (linear time), or literally when it does not compile. */
+function searchMatcher(text: string | undefined): GoRegexp | null {
   if (!text) return null;
   try {
-    return new RegExp(text);
+    return compileGoRegexp(text);
   } catch {
-    return new RegExp(text.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&'));
+    return compileGoRegexp(quoteMeta(text));
   }
 }
 

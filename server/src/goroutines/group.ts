@@ -4,6 +4,7 @@
 // before grouping; compare matches the groups of two dumps by the same signature.
 import type { GoroutineGroup, GroupDelta, GroupFrame, GroupsReport } from '../../../contract/views.js';
 import type { GoFrame, Goroutine } from './parse.js';
+import type { GoRegexp } from '../../../contract/go-regexp.js';
 
 export type { GoroutineGroup, GroupDelta, GroupFrame, GroupsReport };
 
@@ -12,8 +13,8 @@ export interface GoroutineFilter {
   state?: string;
   /** Keep goroutines blocked at least this many minutes. */
   minWait?: number;
-  /** RegExp on the creating function (`created by`). */
-  creator?: RegExp;
+  /** Go regexp on the creating function (`created by`). */
+  creator?: GoRegexp;
   /** `key=value` (value exact) or `key` (present). */
   label?: string;
 }

@@ -21,6 +21,8 @@ export function createApp(service: ProfileService, webRoot: string, listenHost =
         directives: {
           // helmet's defaults (script-src 'self', no inline script) plus workers and data: images.
           'worker-src': ["'self'", 'blob:'],
+          // The call graph compiles Graphviz's WebAssembly (no JavaScript eval is allowed).
+          'script-src': ["'self'", "'wasm-unsafe-eval'"],
           'img-src': ["'self'", 'data:'],
           // Served over plain http on loopback by default: do not rewrite requests to https.
           'upgrade-insecure-requests': null,

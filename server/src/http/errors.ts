@@ -41,6 +41,11 @@ function describe(err: unknown): { status: number | null; message: string } {
   return { status: null, message };
 }
 
+/** The HTTP status an error answers with (500 for an unexpected one); the fuzzer checks it. */
+export function statusOf(err: unknown): number {
+  return describe(err).status ?? 500;
+}
+
 export function errorHandler(err: unknown, _req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) {
     next(err);

@@ -1,6 +1,6 @@
 // The one reader of HTTP query strings: single parameters, flags, numbers, and
 // Query / TopOptions / flame graph options built from them. Bad values are 400s.
-import { GRANULARITIES, QUERY_PARAMS, TEXT_QUERY_FIELDS, type Granularity, type Query, type TopOptions } from '../../../contract/query.js';
+import { GRANULARITIES, QUERY_PARAMS, TEXT_QUERY_FIELDS, type Granularity, type GraphOptions, type PeekOptions, type Query, type TopOptions } from '../../../contract/query.js';
 import { HttpError } from '../service/errors.js';
 
 /** `req.query` under Express's "simple" query parser: strings, or arrays when repeated. */
@@ -86,6 +86,38 @@ export function parseTopOptions(q: Raw): TopOptions {
   if (unit !== undefined && unit !== '') opts.unit = unit;
   const trim = flag(q, 'trim');
   if (trim !== undefined) opts.trim = trim;
+  return opts;
+}
+
+function count(q: Raw, key: string): number | undefined {
+  const v = str(q, key);
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d{1,9}$/.test(v)) throw new HttpError(400, `query parameter "${key}" must be a non-negative integer`);
+  return Number(v);
+}
+
+/** Call graph trimming as `go tool pprof -dot` takes it; unset = pprof's defaults (80, 0.005, 0.001). */
+export function parseGraphOptions(q: Raw): GraphOptions {
+  const opts: GraphOptions = {};
+  const n = count(q, 'n');
+  if (n !== undefined) opts.nodeCount = n;
+  const nf = fraction(q, 'nodeFraction');
+  if (nf !== undefined) opts.nodeFraction = nf;
+  const ef = fraction(q, 'edgeFraction');
+  if (ef !== undefined) opts.edgeFraction = ef;
+  const trim = flag(q, 'trim');
+  if (trim !== undefined) opts.trim = trim;
+  const unit = parseUnit(q);
+  if (unit !== undefined) opts.unit = unit;
+  return opts;
+}
+
+/** Peek's options: order and unit (pprof never trims a peek). */
+export function parsePeekOptions(q: Raw): PeekOptions {
+  const opts: PeekOptions = {};
+  if (flag(q, 'cum')) opts.sort = 'cum';
+  const unit = parseUnit(q);
+  if (unit !== undefined) opts.unit = unit;
   return opts;
 }
 

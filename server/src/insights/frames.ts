@@ -1,6 +1,7 @@
 // Frame names and the sample walk every rule uses: normalised function names,
 // runtime / standard-library / user classification, and per-sample stacks.
 // Name sets follow the research notes (shared/research/concepts.md) (Go 1.19 .. current).
+import { quoteMeta } from '../../../contract/go-regexp.js';
 import type { Profile } from '../model/profile.js';
 import { PROF_OVERHEAD } from './patterns.js';
 
@@ -153,15 +154,10 @@ export function findFrame(frames: Frame[], re: RegExp): number {
   return -1;
 }
 
-/** Escape a function name for use inside a RegExp. */
-export function quoteRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 /** Regexp source matching exactly these frame names (for the UI's highlight). */
 export function exactNamesRegExp(names: string[]): string {
   const uniq = [...new Set(names)];
-  return uniq.length ? `^(${uniq.map(quoteRegExp).join('|')})$` : '';
+  return uniq.length ? `^(${uniq.map(quoteMeta).join('|')})$` : '';
 }
 
 /** True when the profile was written by a Go program (runtime.* frames exist). */

@@ -10,6 +10,8 @@
 // - Local mode: loopback, private and public addresses are fine.
 // - Shared mode: only hosts named in --allow-target, or addresses inside an
 //   allowed CIDR.
+// - An entry with a port (host:6060, 10.0.0.0/8:6060, [fd00::/8]:6060) allows only
+//   that port; without one, any port.
 import ipaddr from 'ipaddr.js';
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
@@ -28,8 +30,8 @@ export interface TargetPolicy {
   /** `serve --shared`: only allow-listed targets. */
   shared: boolean;
   /** Lower-case host names; an entry starting with "*." matches any subdomain. */
-  hosts: string[];
-  cidrs: Array<{ text: string; range: [Addr, number] }>;
+  hosts: Array<{ name: string; port: number | null }>;
+  cidrs: Array<{ text: string; range: [Addr, number]; port: number | null }>;
 }
 
 export interface AddressDecision {
@@ -113,10 +115,12 @@ export function classifyAddress(a: Addr): AddressClass {
  * Throws an Error naming the first bad entry.
  */
 export function makePolicy(shared: boolean, allowTargets: readonly string[]): TargetPolicy {
-  const hosts: string[] = [];
+  const hosts: TargetPolicy['hosts'] = [];
   const cidrs: TargetPolicy['cidrs'] = [];
   for (const raw of allowTargets) {
-    const entry = raw.trim();
+    const split = splitPort(raw.trim(), raw);
+    const entry = split.entry;
+    const port = split.port;
     if (entry === '') continue;
     if (entry.includes('/')) {
       let range: [Addr, number];
@@ -130,40 +134,73 @@ export function makePolicy(shared: boolean, allowTargets: readonly string[]): Ta
       if (base.kind() === 'ipv6' && (base as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
         range = [(base as ipaddr.IPv6).toIPv4Address(), bits - 96];
       }
-      cidrs.push({ text: entry, range });
+      cidrs.push({ text: entry, range, port });
       continue;
     }
     const ip = parseAddress(entry);
     if (ip) {
-      cidrs.push({ text: entry, range: [ip, ip.kind() === 'ipv4' ? 32 : 128] });
+      cidrs.push({ text: entry, range: [ip, ip.kind() === 'ipv4' ? 32 : 128], port });
       continue;
     }
     const host = entry.toLowerCase().replace(/\.$/, '');
     if (!/^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(host)) {
       throw new Error(`--allow-target ${JSON.stringify(raw)}: not a host name, IP address or CIDR`);
     }
-    hosts.push(host);
+    hosts.push({ name: host, port });
   }
   return { shared, hosts, cidrs };
 }
 
-export function hostAllowed(policy: TargetPolicy, hostname: string): boolean {
+/** "entry:port" (IPv6 in brackets: "[::1]:6060", "[fd00::/8]:6060") -> entry and port. */
+function splitPort(entry: string, raw: string): { entry: string; port: number | null } {
+  let host = entry;
+  let portText: string | null = null;
+  const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(entry);
+  if (bracket) {
+    host = bracket[1];
+    portText = bracket[2] ?? null;
+  } else {
+    const colon = entry.lastIndexOf(':');
+    // A bare IPv6 address has several colons and no port.
+    if (colon >= 0 && entry.indexOf(':') === colon) {
+      host = entry.slice(0, colon);
+      portText = entry.slice(colon + 1);
+    }
+  }
+  if (portText === null) return { entry: host, port: null };
+  const port = /^[0-9]{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(port >= 1 && port <= 65535)) throw new Error(`--allow-target ${JSON.stringify(raw)}: the port must be a number from 1 to 65535`);
+  return { entry: host, port };
+}
+
+const portOk = (entry: { port: number | null }, port: number | undefined) => entry.port === null || port === undefined || entry.port === port;
+
+/** `port` undefined: any port an entry allows (the exact port is checked when connecting). */
+export function hostAllowed(policy: TargetPolicy, hostname: string, port?: number): boolean {
   let h = hostname.toLowerCase().replace(/\.$/, '');
   if (h.startsWith('[') && h.endsWith(']')) h = h.slice(1, -1);
-  return policy.hosts.some((p) => (p.startsWith('*.') ? h.endsWith(p.slice(1)) && h.length > p.length - 1 : h === p));
+  return policy.hosts.some(
+    (e) => portOk(e, port) && (e.name.startsWith('*.') ? h.endsWith(e.name.slice(1)) && h.length > e.name.length - 1 : h === e.name),
+  );
+}
+
+/** Shared mode, before connecting to a host name: could any entry allow this port at all? */
+export function portAllowed(policy: TargetPolicy, hostname: string, port: number): boolean {
+  if (!policy.shared) return true;
+  return hostAllowed(policy, hostname, port) || policy.cidrs.some((c) => portOk(c, port));
 }
 
 /**
  * Decides whether a connection to `address` (resolved for `hostname`, which may be
  * the address itself) is allowed.
  */
-export function checkAddress(policy: TargetPolicy, hostname: string, address: string): AddressDecision {
+export function checkAddress(policy: TargetPolicy, hostname: string, address: string, port?: number): AddressDecision {
   const a = parseAddress(address);
   if (!a) return { allowed: false, cls: 'reserved', address, reason: `${address} is not an IP address` };
   const cls = classifyAddress(a);
   const shown = a.toString();
-  const coveringCidr = policy.cidrs.find((c) => inRange(a, c.range));
-  const explicit = policy.cidrs.some((c) => c.range[1] > 0 && inRange(a, c.range));
+  const coveringCidr = policy.cidrs.find((c) => portOk(c, port) && inRange(a, c.range));
+  const explicit = policy.cidrs.some((c) => portOk(c, port) && c.range[1] > 0 && inRange(a, c.range));
   // Name the address the user typed; on a shared server do not reveal what internal
   // names resolve to.
   const literal = parseAddress(hostname) !== null;
@@ -179,6 +216,7 @@ export function checkAddress(policy: TargetPolicy, hostname: string, address: st
     return refuse(`${subject} is ${what}; allow it explicitly with --allow-target if you really mean it`);
   }
   if (!policy.shared) return ok;
-  if (coveringCidr || hostAllowed(policy, hostname)) return ok;
-  return refuse(`${literal ? shown : hostname} is not an allowed target on this shared server; an admin can add it with --allow-target`);
+  if (coveringCidr || hostAllowed(policy, hostname, port)) return ok;
+  const what = (literal ? shown : hostname) + (port === undefined ? '' : ` port ${port}`);
+  return refuse(`${what} is not an allowed target on this shared server; an admin can add it with --allow-target`);
 }

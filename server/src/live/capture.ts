@@ -1,6 +1,6 @@
 // One capture: fetch a profile from a resolved target URL, check the answer really
 // is a pprof profile, and hand the bytes back with the decoded Profile.
-import { decodeProfile } from '../decode/index.js';
+import { decodeProfile, ProfileDecodeError } from '../decode/index.js';
 import type { Profile } from '../model/profile.js';
 import type { TargetPolicy } from './address-policy.js';
 import { CaptureError } from './errors.js';
@@ -12,6 +12,8 @@ export interface CaptureLimits {
   maxBytes: number;
   maxInflatedBytes: number;
   connectTimeoutMs?: number;
+  /** Headers must arrive within this after the capture duration (default FIRST_BYTE_SLACK_MS). */
+  firstByteSlackMs?: number;
 }
 
 export interface CaptureOutcome {
@@ -21,6 +23,12 @@ export interface CaptureOutcome {
 }
 
 export const SNAPSHOT_TIMEOUT_SECONDS = 60;
+/**
+ * Go writes a profile's headers once it is ready: right away for a snapshot, after the
+ * duration for CPU and delta profiles. A target silent for this long past that point is
+ * a tarpit (or stuck), and its capture slot is released.
+ */
+export const FIRST_BYTE_SLACK_MS = 15_000;
 
 /** go tool pprof waits 1.5x the duration; we add 5 s for slow networks on top. */
 export function totalTimeoutMs(seconds: number | null, timeoutSeconds?: number): number {
@@ -29,9 +37,14 @@ export function totalTimeoutMs(seconds: number | null, timeoutSeconds?: number):
   return Math.ceil(seconds * 1.5 + 5) * 1000;
 }
 
-function bodyText(r: FetchResult): string {
-  const text = Buffer.from(r.body.subarray(0, 300)).toString('utf8').replace(/\s+/g, ' ').trim();
-  return text;
+/**
+ * What kind of answer came back, never its content: a target may answer with secrets
+ * (an internal error page, a token) and the error is shown to whoever asked.
+ */
+function describeBody(r: FetchResult): string {
+  const type = r.contentType.split(';')[0].trim().toLowerCase();
+  const n = r.body.length;
+  return `${n === 0 ? 'an empty body' : `a ${n}-byte body`}${type ? ` of type ${type}` : ' with no content type'}`;
 }
 
 function looksLikeHtml(r: FetchResult): boolean {
@@ -44,16 +57,16 @@ function looksLikeHtml(r: FetchResult): boolean {
 export function interpretAnswer(r: FetchResult, maxInflatedBytes: number): Profile {
   const where = `${r.finalUrl.host}${r.finalUrl.pathname}`;
   if (r.status !== 200) {
-    // net/http/pprof explains its own errors in a text body marked with X-Go-Pprof.
-    const said = r.goPprofHeader || /^text\/plain/i.test(r.contentType) ? bodyText(r) : '';
+    // net/http/pprof explains its own errors in a text body marked with X-Go-Pprof; the
+    // one that matters (another CPU profile running) is recognised, not repeated.
+    const said = r.goPprofHeader || /^text\/plain/i.test(r.contentType) ? Buffer.from(r.body.subarray(0, 300)).toString('utf8') : '';
     if (r.goPprofHeader && /profiling already in use/i.test(said)) {
-      throw new CaptureError('busy', `capture already running: ${r.finalUrl.host} says "${said}"`);
+      throw new CaptureError('busy', `capture already running: ${r.finalUrl.host} says its CPU profiler is already in use (someone else is profiling it)`);
     }
-    const detail = said ? `: ${said}` : '';
     if (r.status === 404) {
-      throw new CaptureError('http-status', `target answered 404 Not Found for ${where}: it does not serve this profile${detail}`, 422);
+      throw new CaptureError('http-status', `target answered 404 Not Found for ${where}: it does not serve this profile (it sent ${describeBody(r)})`, 422);
     }
-    return failStatus(r, where, detail);
+    throw new CaptureError('http-status', `target answered HTTP ${r.status} for ${where} (it sent ${describeBody(r)})`);
   }
   if (looksLikeHtml(r)) {
     throw new CaptureError(
@@ -65,13 +78,10 @@ export function interpretAnswer(r: FetchResult, maxInflatedBytes: number): Profi
   try {
     return decodeProfile(r.body, { maxInflatedBytes });
   } catch (e) {
-    const text = /^text\//i.test(r.contentType) ? ` (it sent text: "${bodyText(r).slice(0, 120)}")` : '';
-    throw new CaptureError('not-profile', `${where} did not answer with a pprof profile${text}: ${(e as Error).message}`);
+    // The decoder's message may quote the input: name the failure kind only.
+    const kind = e instanceof ProfileDecodeError ? ` (${e.kind})` : '';
+    throw new CaptureError('not-profile', `${where} did not answer with a pprof profile: it sent ${describeBody(r)} that is not a profile${kind}`);
   }
-}
-
-function failStatus(r: FetchResult, where: string, detail: string): never {
-  throw new CaptureError('http-status', `target answered HTTP ${r.status} for ${where}${detail}`);
 }
 
 export async function captureOnce(
@@ -83,6 +93,7 @@ export async function captureOnce(
     policy: limits.policy,
     maxBytes: limits.maxBytes,
     totalTimeoutMs: totalTimeoutMs(target.seconds, opts.timeoutSeconds),
+    firstByteTimeoutMs: (target.seconds ?? 0) * 1000 + (limits.firstByteSlackMs ?? FIRST_BYTE_SLACK_MS),
     connectTimeoutMs: limits.connectTimeoutMs,
     signal: opts.signal,
     onBytes: opts.onBytes,

@@ -6,7 +6,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { Socket } from 'node:net';
 import { Agent, buildConnector, request } from 'undici';
-import { checkAddress, isIpLiteral, type TargetPolicy } from './address-policy.js';
+import { checkAddress, isIpLiteral, portAllowed, type TargetPolicy } from './address-policy.js';
 import { CaptureError } from './errors.js';
 
 export interface GuardedFetchOptions {
@@ -15,6 +15,8 @@ export interface GuardedFetchOptions {
   maxBytes: number;
   /** Whole request, including the capture duration. */
   totalTimeoutMs: number;
+  /** Until the response headers arrive (default: totalTimeoutMs); a tarpit is dropped after it. */
+  firstByteTimeoutMs?: number;
   connectTimeoutMs?: number;
   maxRedirects?: number;
   /** Aborting it cancels the fetch with a "cancelled" CaptureError. */
@@ -61,14 +63,17 @@ export function guardedLookup(policy: TargetPolicy) {
 export function guardedConnector(policy: TargetPolicy, connectTimeoutMs: number): buildConnector.connector {
   const base = buildConnector({ timeout: connectTimeoutMs, lookup: guardedLookup(policy) } as buildConnector.BuildOptions);
   return (opts, callback) => {
+    const port = Number(opts.port) || (opts.protocol === 'https:' ? 443 : 80);
     if (isIpLiteral(opts.hostname)) {
-      const d = checkAddress(policy, opts.hostname, opts.hostname);
+      const d = checkAddress(policy, opts.hostname, opts.hostname, port);
       if (!d.allowed) return callback(refusedError(d.reason), null);
+    } else if (!portAllowed(policy, opts.hostname, port)) {
+      return callback(refusedError(`${opts.hostname} port ${port} is not an allowed target on this shared server; an admin can add it with --allow-target`), null);
     }
     base(opts, (err, socket) => {
       if (err || !socket) return callback(err ?? new Error('connect failed'), null);
       const remote = (socket as Socket).remoteAddress;
-      const d = remote ? checkAddress(policy, opts.hostname, remote) : null;
+      const d = remote ? checkAddress(policy, opts.hostname, remote, port) : null;
       if (!d || !d.allowed) {
         socket.destroy();
         return callback(refusedError(d ? d.reason : 'connected socket has no remote address'), null);
@@ -114,13 +119,17 @@ export function describeNetworkError(e: unknown, url: URL, timeoutMs: number): C
   return new CaptureError('connect', `fetching ${url.origin}${url.pathname} failed: ${msg}`);
 }
 
+/** A target that does not accept a connection within this is given up on. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+
 /** GET with the policy applied to every hop; resolves for any status code. */
 export async function guardedGet(target: URL, opts: GuardedFetchOptions): Promise<FetchResult> {
-  const connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
+  const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const maxRedirects = opts.maxRedirects ?? 5;
+  const firstByteMs = Math.min(opts.firstByteTimeoutMs ?? opts.totalTimeoutMs, opts.totalTimeoutMs);
   const agent = new Agent({
     connect: guardedConnector(opts.policy, connectTimeoutMs),
-    headersTimeout: opts.totalTimeoutMs,
+    headersTimeout: firstByteMs,
     bodyTimeout: opts.totalTimeoutMs,
     connections: 1,
     pipelining: 0,
@@ -146,7 +155,7 @@ export async function guardedGet(target: URL, opts: GuardedFetchOptions): Promis
         throw new CaptureError('bad-request', `redirect to a ${url.protocol} URL refused: only http and https`);
       }
       if (isIpLiteral(url.hostname)) {
-        const d = checkAddress(opts.policy, url.hostname, url.hostname);
+        const d = checkAddress(opts.policy, url.hostname, url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80));
         if (!d.allowed) throw refusedError(hop > 0 ? `redirect to ${d.reason}` : d.reason);
       }
       let res;
@@ -159,7 +168,7 @@ export async function guardedGet(target: URL, opts: GuardedFetchOptions): Promis
         });
       } catch (e) {
         if (why) throw why;
-        const err = describeNetworkError(e, url, opts.totalTimeoutMs);
+        const err = describeNetworkError(e, url, firstByteMs);
         if (err.code === 'refused' && hop > 0) throw new CaptureError('refused', err.message.replace('address policy: ', 'address policy: redirect to '));
         throw err;
       }
@@ -187,7 +196,7 @@ export async function guardedGet(target: URL, opts: GuardedFetchOptions): Promis
         }
       } catch (e) {
         if (why) throw why;
-        throw describeNetworkError(e, url, opts.totalTimeoutMs);
+        throw describeNetworkError(e, url, firstByteMs);
       }
       const body = Buffer.concat(chunks);
       return {

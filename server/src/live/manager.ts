@@ -10,6 +10,8 @@ import { resolveCapture, MAX_SECONDS, type CaptureSpec, type ResolvedCapture } f
 export interface CaptureRequest extends CaptureSpec {
   /** Overall time limit for one fetch (default: 1.5 x seconds + 5 s, or 60 s for snapshots). */
   timeoutSeconds?: number;
+  /** Who asked (the HTTP client's address): one client may hold only a few capture slots. */
+  client?: string;
 }
 
 export interface WatchRequest extends CaptureRequest {
@@ -21,6 +23,8 @@ export interface ManagerDeps extends CaptureLimits {
   /** Stores validated profile bytes; returns the content id. */
   store(bytes: Uint8Array, name: string): Promise<{ id: string; name: string }>;
   maxRunning?: number;
+  /** Captures one client may have running at once (default MAX_PER_CLIENT). */
+  maxPerClient?: number;
   /** Finished captures kept for status queries. */
   keepFinished?: number;
 }
@@ -31,9 +35,12 @@ interface Entry {
   abort: AbortController;
   done: Promise<CaptureStatus>;
   lockKey: string | null;
+  client: string;
 }
 
 export const MAX_WATCH_COUNT = 120;
+/** One client cannot take every slot (e.g. with targets that never answer). */
+export const MAX_PER_CLIENT = 2;
 
 function checkInt(v: unknown, name: string, min: number, max: number): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
@@ -61,7 +68,7 @@ export class CaptureManager {
   start(req: CaptureRequest): CaptureStatus {
     const target = resolveCapture(req);
     const timeoutSeconds = this.timeoutFor(req, target);
-    const entry = this.register('single', target);
+    const entry = this.register('single', target, req.client ?? '');
     entry.done = this.runSingle(entry, target, timeoutSeconds);
     return this.snapshot(entry);
   }
@@ -80,7 +87,7 @@ export class CaptureManager {
     const intervalSeconds = checkInt(req.intervalSeconds, 'intervalSeconds', 1, 3600);
     const count = checkInt(req.count, 'count', 2, MAX_WATCH_COUNT);
     const timeoutSeconds = this.timeoutFor(req, target);
-    const entry = this.register('watch', target);
+    const entry = this.register('watch', target, req.client ?? '');
     entry.status.watch = { intervalSeconds, count, snapshots: [], failures: [], nextAt: null };
     entry.done = this.runWatch(entry, target, intervalSeconds, count, timeoutSeconds);
     return this.snapshot(entry);
@@ -123,8 +130,14 @@ export class CaptureManager {
     return t;
   }
 
-  private register(mode: 'single' | 'watch', target: ResolvedCapture): Entry {
-    const running = [...this.entries.values()].filter((e) => e.status.state === 'running').length;
+  private register(mode: 'single' | 'watch', target: ResolvedCapture, client: string): Entry {
+    const live = [...this.entries.values()].filter((e) => e.status.state === 'running');
+    const mine = live.filter((e) => e.client === client).length;
+    const perClient = this.deps.maxPerClient ?? MAX_PER_CLIENT;
+    if (mine >= perClient) {
+      throw new CaptureError('limit', `you already have ${mine} captures running (at most ${perClient} per client); wait for one to finish or cancel it`);
+    }
+    const running = live.length;
     if (running >= (this.deps.maxRunning ?? 8)) {
       throw new CaptureError('limit', `too many captures running (${running}); wait for one to finish`);
     }
@@ -146,6 +159,7 @@ export class CaptureManager {
       abort: new AbortController(),
       done: Promise.resolve(null as unknown as CaptureStatus),
       lockKey,
+      client,
       status: {
         cid,
         mode,

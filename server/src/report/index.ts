@@ -19,4 +19,7 @@ export { computeTop, formatTopText } from './top.js';
 export type { TopExact } from './top.js';
 export { computeFlameGraph, flameGraphJson, prepareFlame } from './flame.js';
 export { computeSourceListing, formatListText } from './list.js';
+export { computePeek, formatPeekText } from './peek.js';
+export { computeCallGraph } from './callgraph.js';
+export { computeSandwich } from './sandwich.js';
 export type { SourceReader, SourceReadResult } from './list.js';

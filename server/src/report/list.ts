@@ -37,7 +37,7 @@ export function computeSourceListing(
   reader: SourceReader,
   opts: ListOptions = {},
 ): SourceListing & { errors?: string[] } {
-  const symbol = compileRegexp(fnRegex, 'list');
+  const symbol = compileRegexp(fnRegex, 'argument');
   const pr = prepareQuery(raw, { ...q, granularity: 'lines' });
   const { table, values } = graphFor(pr, 'lines', !!q.noInlines, {
     objNames: true,

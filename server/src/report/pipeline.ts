@@ -8,6 +8,7 @@ import { removeUninteresting } from '../analysis/prune.js';
 import { addLabelNodes, labelKeys } from '../analysis/tagroot.js';
 import { sampleIndexByName } from '../analysis/sampleindex.js';
 import { makeWork, type Work } from '../analysis/work.js';
+import type { GoRegexp } from '../../../contract/go-regexp.js';
 
 export interface Prepared {
   p: Profile;
@@ -21,8 +22,8 @@ export interface Prepared {
   /** Filters in pprof's "Active filters" legend form (key=value). */
   activeFilters: string[];
   /** -tagshow / -taghide: the label keys views that show labels keep. */
-  tagShow: RegExp | null;
-  tagHide: RegExp | null;
+  tagShow: GoRegexp | null;
+  tagHide: GoRegexp | null;
 }
 
 function hasBaseLabel(s: Profile['sample'][number]): boolean {

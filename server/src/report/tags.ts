@@ -9,6 +9,7 @@ import { numLabelUnits } from '../analysis/tagfilter.js';
 import { percentage, scale, scaledLabel, goFixed } from '../../../contract/format.js';
 import { prepareQuery } from './pipeline.js';
 import { tabwrite } from './tabwriter.js';
+import type { GoRegexp } from '../../../contract/go-regexp.js';
 
 /** opts.maxValues keeps the heaviest values of each key (0 or unset: all, as pprof prints them). */
 export function computeTags(raw: Profile, q: Query, opts: { unit?: string; maxValues?: number } = {}): TagsReport {
@@ -93,7 +94,7 @@ export function computeTags(raw: Profile, q: Query, opts: { unit?: string; maxVa
 const cmp = (a: string, b: string): number => (a === b ? 0 : a < b ? -1 : 1);
 
 /** pprof FilterTagsBy: a key stays when -tagshow matches it (or is unset) and -taghide does not. */
-function labelKeyFilter(show: RegExp | null, hide: RegExp | null): (key: string) => boolean {
+function labelKeyFilter(show: GoRegexp | null, hide: GoRegexp | null): (key: string) => boolean {
   return (key) => (!show || show.test(key)) && !(hide && hide.test(key));
 }
 

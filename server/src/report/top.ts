@@ -3,9 +3,11 @@
 import type { Profile } from '../model/profile.js';
 import type { Query, TopOptions } from '../../../contract/query.js';
 import type { InlineLabel, TopReport, TopRow } from '../../../contract/views.js';
-import { inlineLabels, nodeInfoString, printableName, type NodeInfo } from '../analysis/graph.js';
-import { percentage, scaledLabel, selectOutputUnit } from '../../../contract/format.js';
+import { inlineLabels } from '../analysis/edges.js';
+import type { NodeInfo } from '../analysis/graph.js';
+import { padRunes, percentage, scaledLabel, selectOutputUnit } from '../../../contract/format.js';
 import { activeFilterLines, profileLabels } from './legend.js';
+import { nameCache, nodeComparator } from './node-order.js';
 import { graphFor, prepareQuery } from './pipeline.js';
 
 /** Exact int64 figures (decimal strings) for profiles whose values exceed 2^53. */
@@ -14,8 +16,6 @@ export interface TopExact {
   flat: string[];
   cum: string[];
 }
-
-const absBig = (v: bigint): bigint => (v < 0n ? -v : v);
 
 export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopReport & { exact?: TopExact } {
   const pr = prepareQuery(raw, q);
@@ -52,43 +52,13 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
     droppedNodes = present.length - nodes.length;
     if (droppedNodes > 0) rebuilt = true;
   }
-  const names: (string | undefined)[] = new Array(infos.length);
-  const nameOf = (i: number): string => {
-    let s = names[i];
-    if (s === undefined) {
-      s = printableName(infos[i]);
-      names[i] = s;
-    }
-    return s;
-  };
+  const nameOf = nameCache(infos);
   // Sort keys: |primary| desc, printable name asc, |secondary| desc, fmt.Sprint(NodeInfo) asc.
-  const prim = cumSort ? cum : flat;
-  const sec = cumSort ? flat : cum;
-  const primX = cumSort ? cumX : flatX;
-  const secX = cumSort ? flatX : cumX;
-  const cmpAbs = (a: number, b: number, arr: Float64Array, arrX: BigInt64Array | null): number => {
-    const x = Math.abs(arr[a]);
-    const y = Math.abs(arr[b]);
-    if (x !== y) return x > y ? -1 : 1;
-    if (arrX) {
-      const bx = absBig(arrX[a]);
-      const by = absBig(arrX[b]);
-      if (bx !== by) return bx > by ? -1 : 1;
-    }
-    return 0;
-  };
-  const order = (a: number, b: number): number => {
-    const c1 = cmpAbs(a, b, prim, primX);
-    if (c1 !== 0) return c1;
-    const x = nameOf(a);
-    const y = nameOf(b);
-    if (x !== y) return x < y ? -1 : 1;
-    const c3 = cmpAbs(a, b, sec, secX);
-    if (c3 !== 0) return c3;
-    const ia = nodeInfoString(infos[a]);
-    const ib = nodeInfoString(infos[b]);
-    return ia === ib ? 0 : ia < ib ? -1 : 1;
-  };
+  const order = nodeComparator(
+    infos,
+    nameOf,
+    cumSort ? { prim: cum, sec: flat, primX: cumX, secX: flatX } : { prim: flat, sec: cum, primX: flatX, secX: cumX },
+  );
   nodes = nodes.slice().sort(order);
   const origCount = nodes.length;
   if (nodeCount > 0 && nodeCount < nodes.length) {
@@ -176,7 +146,7 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
 export function formatTopText(r: TopReport & { exact?: TopExact }): string {
   const fmt = (v: number): string => scaledLabel(v, r.sampleType.unit, r.unit);
   const out: string[] = [...r.legend];
-  out.push(`${pad('flat', 10)} ${pad('flat', 5)}% ${pad('sum', 5)}% ${pad('cum', 10)} ${pad('cum', 5)}%`);
+  out.push(`${padRunes('flat', 10)} ${padRunes('flat', 5)}% ${padRunes('sum', 5)}% ${padRunes('cum', 10)} ${padRunes('cum', 5)}%`);
   let sum = 0;
   let sumX = 0n;
   for (let k = 0; k < r.rows.length; k++) {
@@ -191,14 +161,8 @@ export function formatTopText(r: TopReport & { exact?: TopExact }): string {
     }
     const inl = row.inline ? ' ' + row.inline : '';
     out.push(
-      `${pad(fmt(row.flat), 10)} ${percentage(row.flat, r.total)} ${percentage(running, r.total)} ${pad(fmt(row.cum), 10)} ${percentage(row.cum, r.total)}  ${row.name}${inl}`,
+      `${padRunes(fmt(row.flat), 10)} ${percentage(row.flat, r.total)} ${percentage(running, r.total)} ${padRunes(fmt(row.cum), 10)} ${percentage(row.cum, r.total)}  ${row.name}${inl}`,
     );
   }
   return out.join('\n') + '\n';
-}
-
-function pad(s: string, w: number): string {
-  // Go %10s pads by runes
-  const n = [...s].length;
-  return n >= w ? s : ' '.repeat(w - n) + s;
 }

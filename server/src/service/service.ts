@@ -125,7 +125,8 @@ export class ProfileService {
    * thread with `--workers 0`) and resolves to the view's JSON text. Unknown ids reject
    * with a NotFoundError (404).
    */
-  async view(task: ViewTask): Promise<string> {
+  /** `signal`: aborts when the asking client has gone away (the task is then dropped). */
+  async view(task: ViewTask, signal?: AbortSignal): Promise<string> {
     // Route by the stored size of the larger profile: a large pair stays on the worker
     // that holds it (and its memoised merge) instead of being decoded again elsewhere.
     const ids =
@@ -138,7 +139,7 @@ export class ProfileService {
             : [task.id];
     let size = 0;
     for (const id of ids) size = Math.max(size, (await this.info(id)).size);
-    const out = await this.analyzer.run(task, size);
+    const out = await this.analyzer.run(task, size, signal);
     if (!('json' in out)) throw new Error('analysis worker returned no view');
     return out.json;
   }

@@ -3,6 +3,7 @@
 // from go.mod files in the archive, then the longest matching tail of path components
 // (a match on the base name alone only when unique).
 import { posix } from 'node:path';
+import { quoteMeta } from '../../../contract/go-regexp.js';
 import type { SourceReader } from '../report/index.js';
 import type { SourceArchive } from './archive.js';
 import type { ReadResult } from './fs-reader.js';
@@ -42,7 +43,7 @@ export function createArchiveSourceReader(archive: SourceArchive, trimPaths: str
       tried.push(`archive:${rel}`);
       if (archive.files.has(rel)) return found(rel, tried);
       for (const m of modules) {
-        const hit = new RegExp(`^${m.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(@[^/]+)?/`).exec(rel);
+        const hit = new RegExp(`^${quoteMeta(m.path)}(@[^/]+)?/`).exec(rel);
         if (!hit) continue;
         const name = posix.join(m.dir, rel.slice(hit[0].length));
         tried.push(`archive:${name}`);

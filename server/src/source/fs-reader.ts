@@ -10,6 +10,7 @@
 // Names that would climb out are never even stat'ed.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, constants } from 'node:fs';
 import { posix, resolve } from 'node:path';
+import { quoteMeta } from '../../../contract/go-regexp.js';
 import type { SourceOrigin, SourceStep } from '../../../contract/views.js';
 import type { SourceReader, SourceReadResult } from '../report/index.js';
 import { isInside, isSourcePath, relativeInside, safeRelative, stripAtRootBase, toSlash, trimPrefixes } from './paths.js';
@@ -251,7 +252,7 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
     if (rel !== null) {
       for (const r of roots) {
         for (const m of rootIndex(r).modules) {
-          const versioned = new RegExp(`^${escapeRe(m.path)}(@[^/]+)?/`).exec(rel);
+          const versioned = new RegExp(`^${quoteMeta(m.path)}(@[^/]+)?/`).exec(rel);
           if (!versioned) continue;
           const t = attempt(posix.join(m.dir, rel.slice(versioned[0].length)), r);
           if (t !== null) return hit(t);
@@ -317,7 +318,3 @@ const STEP_LABELS: Partial<Record<SourceStep, string>> = {
   'source-path': '--source-path',
   'working-dir': 'working directory',
 };
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -13,6 +13,7 @@ import type { SourceReader, SourceReadResult } from '../report/index.js';
 import { readInside } from './fs-reader.js';
 import type { GoLayout, GorootChoice } from './go-layout.js';
 import { escapeModulePath, safeRelative, toSlash, trimPrefixes, unescapeModulePath } from './paths.js';
+import { quoteMeta } from '../../../contract/go-regexp.js';
 
 export interface GoResolverOptions {
   /** Modules and vendor directories around the working directory (go-layout.ts goLayout). */
@@ -131,7 +132,7 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
       const what = { step: m.kind, label: `${STEP_NAMES[m.kind]} ${m.path}` } as const;
       if (rel !== null) {
         // -trimpath names: "<module path>[@version]/<path in module>".
-        const hit = rel === m.path ? null : new RegExp(`^${escapeRe(m.path)}(?:@([^/]+))?/`).exec(rel);
+        const hit = rel === m.path ? null : new RegExp(`^${quoteMeta(m.path)}(?:@([^/]+))?/`).exec(rel);
         if (hit) {
           // A versioned name of a main or go.work module was built from a released copy, and
           // the working tree may have moved on. (A directory `replace` is what was built.)
@@ -243,6 +244,3 @@ function versionNote(mod: string, built: string, have: string, where: string): s
   return `module version differs: the binary was built with ${mod} ${built}, ${where} ${have}`;
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

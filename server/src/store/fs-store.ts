@@ -4,8 +4,9 @@
 //   <dir>/attachments/<id>/<key>            per-profile extra blobs
 // Every file is written to a temp file in its final directory, fsynced, renamed into
 // place and the directory fsynced, so a crash leaves either nothing or a whole file.
-// Temp files (".tmp-*") left by a crash are deleted by init(). A profile only counts as
-// stored once its sidecar exists, and its bytes are re-hashed on read.
+// Temp files (".tmp-*") and bytes without a sidecar left by a crash are deleted by
+// init(). A profile only counts as stored once its sidecar exists, and its bytes are
+// re-hashed on read.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -85,6 +86,14 @@ export class FsProfileStore implements ProfileStore {
       const names = new Set(await readdir(sdir));
       for (const name of names) {
         if (name.startsWith(TMP_PREFIX)) {
+          await unlink(join(sdir, name)).catch(() => undefined);
+          this.cleanedTempFiles++;
+          continue;
+        }
+        const pb = /^([a-z2-7]{32})\.pb$/.exec(name);
+        if (pb && !names.has(`${pb[1]}.json`)) {
+          // Bytes whose sidecar never landed (killed between the two renames): the upload
+          // was never acknowledged, so nothing refers to them.
           await unlink(join(sdir, name)).catch(() => undefined);
           this.cleanedTempFiles++;
           continue;

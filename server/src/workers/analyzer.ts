@@ -7,7 +7,8 @@ import { WorkerPool, workerEntry } from './pool.js';
 import type { AnalysisResult, AnalysisTask, WorkerInit } from './protocol.js';
 
 export interface Analyzer {
-  run(task: AnalysisTask, sizeHint?: number): Promise<AnalysisResult>;
+  /** `signal`: the HTTP request's; when its client goes away the task is dropped (see WorkerPool.run). */
+  run(task: AnalysisTask, sizeHint?: number, signal?: AbortSignal): Promise<AnalysisResult>;
   /** Removes a deleted profile from every cache (every worker's, not just its assigned one). */
   evict(id: string): Promise<void>;
   close(): Promise<void>;

@@ -5,7 +5,10 @@ import { decodeProfile } from '../decode/index.js';
 import type { Profile } from '../model/profile.js';
 import type { TopReport } from '../../../contract/views.js';
 import {
+  computeCallGraph,
   computeFlameGraph,
+  computePeek,
+  computeSandwich,
   flameGraphJson,
   prepareFlame,
   computeSourceListing,
@@ -160,6 +163,14 @@ export class AnalysisCore {
         const listing = computeSourceListing(p, task.query, task.fn, reader);
         return { json: toJson(await annotateSourceListing(task.id, listing, env)) };
       }
+      case 'peek':
+        return { json: toJson(computePeek(await this.load(task.id), task.query, task.re, task.opts)) };
+      case 'graph':
+        return { json: toJson(computeCallGraph(await this.load(task.id), task.query, task.opts)) };
+      case 'sandwich':
+        return {
+          json: toJson(computeSandwich(await this.load(task.id), task.query, task.fn, { minFraction: task.minFraction })),
+        };
       case 'insights': {
         const p = await this.load(task.id);
         this.budget.checkSampleObjects(p, 'insights');

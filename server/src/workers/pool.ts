@@ -17,6 +17,14 @@ const MOVE_MAX_BYTES = 256 * 1024;
 /** Decoded-profile budget of the small-request lane: it only ever holds small profiles. */
 const LANE_CACHE_BYTES = 64 * 1024 * 1024;
 const MAX_ASSIGNMENTS = 10_000;
+/** Ring of cancellation flags shared with the workers (indexed by task seq). */
+const CANCEL_SLOTS = 4096;
+/**
+ * A task whose client went away and that is still running this long afterwards has its
+ * worker restarted (when it runs nothing else): quick tasks finish within it and keep the
+ * worker's decoded-profile cache, a runaway analysis stops taking a worker.
+ */
+export const ABANDON_GRACE_MS = 1000;
 export const DEFAULT_WORKER_HEAP_MB = 6144;
 
 interface Slot {
@@ -47,6 +55,7 @@ export class WorkerPool {
   private seq = 0;
   private assigned = new Map<string, number>();
   private closed = false;
+  private cancelFlags = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
 
   /**
    * Index of the small-request lane: one extra worker that only takes small profiles' tasks,
@@ -71,7 +80,8 @@ export class WorkerPool {
   private spawn(index: number): Slot {
     // A heap limit per worker: a profile too big to decode kills that worker (and is
     // answered 413), not the whole server.
-    const init = index === this.lane ? { ...this.init, cacheBytes: Math.min(this.init.cacheBytes, LANE_CACHE_BYTES) } : this.init;
+    const base = { ...this.init, cancelled: this.cancelFlags.buffer as SharedArrayBuffer };
+    const init = index === this.lane ? { ...base, cacheBytes: Math.min(this.init.cacheBytes, LANE_CACHE_BYTES) } : base;
     const worker = new Worker(this.entry, {
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
@@ -133,23 +143,36 @@ export class WorkerPool {
     this.assigned.set(id, worker);
   }
 
-  run(task: AnalysisTask, sizeHint = 0): Promise<AnalysisResult> {
+  run(task: AnalysisTask, sizeHint = 0, signal?: AbortSignal): Promise<AnalysisResult> {
     if (this.closed) return Promise.reject(new Error('analysis pool is closed'));
+    if (signal?.aborted) return Promise.reject(abandoned());
     const partner = task.op === 'diffTop' || task.op === 'diffFlame' ? task.baseId : undefined;
-    return this.send(this.slots[this.pick(task.id, sizeHint, partner)], task);
+    return this.send(this.pick(task.id, sizeHint, partner), task, signal);
   }
 
   async evict(id: string): Promise<void> {
     if (this.closed) return;
     this.assigned.delete(id);
     // Any worker may hold a copy (small profiles move between workers, the lane decodes too).
-    await Promise.all(this.slots.map((slot) => this.send(slot, { op: 'evict', id })));
+    await Promise.all(this.slots.map((_, i) => this.send(i, { op: 'evict', id })));
   }
 
-  private send(slot: Slot, task: AnalysisTask): Promise<AnalysisResult> {
+  private send(index: number, task: AnalysisTask, signal?: AbortSignal): Promise<AnalysisResult> {
+    const slot = this.slots[index];
     const seq = ++this.seq;
     return new Promise<AnalysisResult>((resolve, reject) => {
-      slot.pending.set(seq, { resolve, reject });
+      let onAbort: (() => void) | null = null;
+      const done = () => {
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
+      };
+      slot.pending.set(seq, {
+        resolve: (r) => (done(), resolve(r)),
+        reject: (e) => (done(), reject(e)),
+      });
+      if (signal && task.op !== 'ingest') {
+        onAbort = () => this.abandon(index, slot, seq);
+        signal.addEventListener('abort', onAbort, { once: true });
+      }
       if (task.op === 'ingest') {
         // Move the upload's buffer to the worker; it comes back with the reply.
         slot.worker.postMessage({ seq, task }, [task.bytes.buffer as ArrayBuffer]);
@@ -159,8 +182,26 @@ export class WorkerPool {
     });
   }
 
+  /**
+   * The client of task `seq` has gone away: a queued task is skipped by the worker; one
+   * still running after ABANDON_GRACE_MS, alone on its worker, ends with that worker.
+   */
+  private abandon(index: number, slot: Slot, seq: number): void {
+    Atomics.store(this.cancelFlags, seq % CANCEL_SLOTS, seq);
+    const timer = setTimeout(() => {
+      if (this.closed || this.slots[index] !== slot || !slot.pending.has(seq) || slot.pending.size !== 1) return;
+      // The exit handler rejects the task and starts a fresh worker.
+      void slot.worker.terminate();
+    }, ABANDON_GRACE_MS);
+    timer.unref();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
+}
+
+function abandoned(): Error {
+  return new HttpError(499, 'cancelled: the client has gone away');
 }

@@ -1,5 +1,5 @@
 // Messages between the HTTP thread and analysis workers, and how errors cross over.
-import type { Query, TopOptions } from '../../../contract/query.js';
+import type { GraphOptions, PeekOptions, Query, TopOptions } from '../../../contract/query.js';
 import { QueryError } from '../model/query.js';
 import type { ProfileMeta } from '../../../contract/views.js';
 import { ProfileDecodeError, type DecodeErrorKind } from '../decode/errors.js';
@@ -18,6 +18,9 @@ export type AnalysisTask =
   | { op: 'top'; id: string; query: Query; opts: TopOptions; page?: { offset: number; limit: number } }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
+  | { op: 'peek'; id: string; query: Query; re: string; opts: PeekOptions }
+  | { op: 'graph'; id: string; query: Query; opts: GraphOptions }
+  | { op: 'sandwich'; id: string; query: Query; fn: string; minFraction?: number }
   /** Forget a deleted profile: its decoded copy and everything derived from it. */
   | { op: 'evict'; id: string }
   /** A file of the current view (export/index.ts): folded stacks, speedscope JSON, filtered pprof. */
@@ -74,6 +77,16 @@ export interface WorkerInit {
   store: StoreConfig;
   config: ServerConfig;
   cacheBytes: number;
+  /**
+   * Int32 slots shared with the pool: slot `seq % length` holds `seq` once that task's
+   * client has gone away, so a worker skips the task instead of running it.
+   */
+  cancelled?: SharedArrayBuffer;
+}
+
+/** The worker skips a task whose client has gone away (see WorkerInit.cancelled). */
+export function isCancelled(flags: Int32Array | null, seq: number): boolean {
+  return flags !== null && Atomics.load(flags, seq % flags.length) === seq;
 }
 
 export type ToWorker = { seq: number; task: AnalysisTask };
@@ -111,5 +124,69 @@ export function fromWire(w: WireError): Error {
 
 /** JSON text of a view model; 64-bit values that are bigint travel as decimal strings. */
 export function toJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+  } catch (e) {
+    // JSON.stringify recurses: a flame tree of a few thousand frames deep overflows it.
+    if (e instanceof RangeError) return deepJson(v);
+    throw e;
+  }
+}
+
+type Frame = { items: [string | null, unknown][]; i: number; close: string };
+
+/** JSON.stringify's output (with toJson's bigint rule) without recursion, for deeply nested values. */
+export function deepJson(root: unknown): string {
+  const prepare = (x: unknown): unknown => {
+    const t = x as { toJSON?: () => unknown } | null;
+    return t !== null && typeof t === 'object' && typeof t.toJSON === 'function' ? t.toJSON() : x;
+  };
+  /** Text of a scalar; null for an object or array; undefined for what JSON leaves out. */
+  const scalar = (x: unknown): string | null | undefined => {
+    if (x === null) return 'null';
+    switch (typeof x) {
+      case 'string': return JSON.stringify(x);
+      case 'number': return Number.isFinite(x) ? String(x) : 'null';
+      case 'boolean': return x ? 'true' : 'false';
+      case 'bigint': return JSON.stringify(x.toString());
+      case 'object': return null;
+      default: return undefined; // undefined, functions, symbols
+    }
+  };
+  // Tokens in output order, joined once: concatenating per level would be quadratic.
+  const out: string[] = [];
+  const open = (x: object): Frame => {
+    if (Array.isArray(x)) {
+      out.push('[');
+      return { items: x.map((v) => [null, v]), i: 0, close: ']' };
+    }
+    out.push('{');
+    return { items: Object.keys(x).map((k) => [k, (x as Record<string, unknown>)[k]]), i: 0, close: '}' };
+  };
+  const top = prepare(root);
+  const s = scalar(top);
+  if (s !== null) return s as string;
+  const stack: Frame[] = [open(top as object)];
+  const written: number[] = [0];
+  while (stack.length) {
+    const d = stack.length - 1;
+    const f = stack[d];
+    if (f.i === f.items.length) {
+      out.push(f.close);
+      stack.pop();
+      written.pop();
+      continue;
+    }
+    const [key, raw] = f.items[f.i++];
+    const x = prepare(raw);
+    const sc = scalar(x);
+    if (sc === undefined && key !== null) continue; // left out of objects
+    if (written[d]++ > 0) out.push(',');
+    if (key !== null) out.push(JSON.stringify(key), ':');
+    if (sc === null) {
+      stack.push(open(x as object));
+      written.push(0);
+    } else out.push(sc ?? 'null');
+  }
+  return out.join('');
 }

@@ -4,13 +4,14 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/index.js';
 import { AnalysisCore } from './core.js';
-import { toWire, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
+import { isCancelled, toWire, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
 const store = openStore(init.store);
 const core = new AnalysisCore(store, init.config, init.cacheBytes);
 const port = parentPort;
 if (!port) throw new Error('analysis worker started outside a worker thread');
+const cancelled = init.cancelled ? new Int32Array(init.cancelled) : null;
 
 /** Past this share of the worker's heap limit, cached profiles and views are released. */
 const PRESSURE = 0.6;
@@ -21,6 +22,10 @@ function relieveUnderPressure(): void {
 }
 
 port.on('message', (msg: ToWorker) => {
+  if (isCancelled(cancelled, msg.seq)) {
+    port.postMessage({ seq: msg.seq, ok: false, error: { name: 'Error', message: 'cancelled: the client has gone away' } } satisfies FromWorker);
+    return;
+  }
   core.run(msg.task).finally(relieveUnderPressure).then(
     (result) => {
       const reply: FromWorker = { seq: msg.seq, ok: true, result };

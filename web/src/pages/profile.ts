@@ -14,7 +14,8 @@ import {
   type ProfilePageContext,
   type ProfileState,
 } from '../registry.js';
-import { apiParams, mergeState, parseState, quoteMeta, stateToQuery } from '../state.js';
+import { exactName, type GoRegexp } from '../../../contract/go-regexp.js';
+import { apiParams, mergeState, parseState, stateToQuery } from '../state.js';
 import { FlameView, prefetchFlame } from '../views/flame-view.js';
 import { attachExplain } from '../views/explain-tip.js';
 import { SourceView } from '../views/source-view.js';
@@ -63,7 +64,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   const listeners = new Set<(s: ProfileState, prev: ProfileState) => void>();
   const cleanups: Cleanup[] = [];
   let flame: FlameView | null = null;
-  let pendingHighlight: RegExp | string[] | null = null;
+  let pendingHighlight: GoRegexp | string[] | null = null;
 
   const sampleTypeOf = (s: ProfileState) => meta.sampleTypes.find((t) => t.type === s.si) ?? meta.sampleTypes.find((t) => t.type === meta.defaultSampleType) ?? meta.sampleTypes[meta.sampleTypes.length - 1]!;
 
@@ -94,7 +95,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
       flame?.highlight(m);
     },
     openSource(fn) {
-      ctx.setState({ view: 'source', fn: quoteMeta(fn) });
+      ctx.setState({ view: 'source', fn: exactName(fn) });
     },
     apiParams: () => apiParams(state),
     formatValue: (v) => fmtAuto(v, sampleTypeOf(state).unit),

@@ -8,7 +8,8 @@ import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtAuto, fmtPct1 } from '../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../registry.js';
-import { apiParams, quoteMeta, searchRegExp } from '../state.js';
+import { exactName, quoteMeta, type GoRegexp } from '../../../contract/go-regexp.js';
+import { apiParams, searchRegExp } from '../state.js';
 import { effectiveTheme, onThemeChange } from '../theme.js';
 import { frameColor, packageOf, pathOf, type FlameHover } from './flamegraph.js';
 import { exportFileName } from '../../../contract/file-name.js';
@@ -87,11 +88,12 @@ export class FlameView {
   private svgBtn = h('button.btn', { type: 'button', title: 'Save the flame graph as shown (zoom, search, theme) as SVG', 'data-testid': 'export-svg' }, 'SVG');
   private pngBtn = h('button.btn', { type: 'button', title: 'Save the flame graph as shown as PNG', 'data-testid': 'export-png' }, 'PNG');
   private menu = h('div.menu', { role: 'menu', hidden: true });
+  private peekBtn = h('button.btn', { type: 'button', title: 'Callers and callees of the functions the search matches (pprof -peek)' }, 'Peek');
   private canvas: D3Flame;
   private data: FlameGraph | null = null;
   private key = '';
   private loading: AbortController | null = null;
-  private highlightOverride: RegExp | string[] | null = null;
+  private highlightOverride: GoRegexp | string[] | null = null;
   private zoomClickAt = 0;
   private subtreeCache = new Map<string, Promise<FlameNode>>();
   private searchTimer = 0;
@@ -101,6 +103,7 @@ export class FlameView {
       'div.toolbar',
       null,
       h('div.search-wrap', null, this.searchInput, this.matchInfo),
+      this.peekBtn,
       this.orientBtn,
       this.sourceBtn,
       this.resetBtn,
@@ -123,6 +126,11 @@ export class FlameView {
     this.sourceBtn.addEventListener('click', () => {
       const f = this.canvas.focusNode;
       if (f && f.parent) this.ctx.openSource(f.data.name);
+    });
+    this.peekBtn.addEventListener('click', () => {
+      const re = this.searchInput.value || this.ctx.state().search;
+      if (re) this.ctx.setState({ view: 'peek', extra: { pk: re } });
+      else this.searchInput.focus();
     });
     document.addEventListener('click', () => this.hideMenu());
     document.addEventListener('keydown', (e) => {
@@ -182,7 +190,7 @@ export class FlameView {
     this.searchInput.select();
   }
 
-  highlight(m: RegExp | string[] | null): void {
+  highlight(m: GoRegexp | string[] | null): void {
     this.highlightOverride = m;
     this.updateMatch();
     this.canvas.draw();
@@ -329,11 +337,11 @@ export class FlameView {
   private updateMatch(): void {
     const ov = this.highlightOverride;
     let fn: ((n: string) => boolean) | null = null;
-    if (ov instanceof RegExp) fn = (n) => ov.test(n);
-    else if (Array.isArray(ov)) {
+    if (Array.isArray(ov)) {
       const set = new Set(ov);
       fn = (n) => set.has(n);
-    } else {
+    } else if (ov) fn = (n) => ov.test(n);
+    else {
       const re = searchRegExp(this.ctx.state().search);
       if (re) fn = (n) => re.test(n);
     }
@@ -394,7 +402,7 @@ export class FlameView {
     for (const [pkg] of top) {
       const b = h('button.legend-item', { type: 'button', title: `Highlight package ${pkg}` }, h('span.swatch'), pkg);
       (b.firstChild as HTMLElement).style.background = frameColor(pkg === '(none)' ? '' : pkg, dark);
-      b.addEventListener('click', () => this.ctx.setState({ search: `^${quoteMeta(pkg).slice(1, -1)}\\.` }, { replace: true }));
+      b.addEventListener('click', () => this.ctx.setState({ search: `^${quoteMeta(pkg)}\\.` }, { replace: true }));
       this.legend.append(b);
     }
   }
@@ -408,7 +416,7 @@ export class FlameView {
     this.tooltip.hidden = true;
     clear(this.menu);
     const name = node.data.name;
-    const re = quoteMeta(name);
+    const re = exactName(name);
     const item = (label: string, act: () => void) => {
       const b = h('button.menu-item', { type: 'button', role: 'menuitem' }, label);
       b.addEventListener('click', (e) => {
@@ -421,6 +429,8 @@ export class FlameView {
     this.menu.append(h('div.menu-title', null, name));
     item('Show source', () => this.ctx.openSource(name));
     item('Zoom here', () => this.ctx.setState({ zoom: pathOf(node) }));
+    item('Peek callers and callees', () => this.ctx.setState({ view: 'peek', extra: { pk: re } }));
+    item('Sandwich', () => this.ctx.setState({ view: 'sandwich', extra: { sw: name } }));
     item('Focus on this function', () => this.ctx.setState({ focus: re, zoom: [] }));
     item('Ignore this function', () => {
       const cur = this.ctx.state().ignore;

@@ -7,7 +7,8 @@ import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtIn, fmtPct } from '../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../registry.js';
-import { apiParams, quoteMeta, searchRegExp } from '../state.js';
+import { exactName, quoteMeta } from '../../../contract/go-regexp.js';
+import { apiParams, searchRegExp } from '../state.js';
 import { attachExplain, hideExplain } from './explain-tip.js';
 
 const ROW_H = 24;
@@ -208,10 +209,14 @@ export class TopView {
     this.ctx.highlight([fn, r.row.name]);
     clear(this.actions);
     const toFlame = h('button.btn', { type: 'button' }, 'Show in flame graph');
-    toFlame.addEventListener('click', () => this.ctx.setState({ view: 'flame', search: quoteMeta(fn) }));
+    toFlame.addEventListener('click', () => this.ctx.setState({ view: 'flame', search: exactName(fn) }));
     const toSource = h('button.btn', { type: 'button' }, 'Show source');
     toSource.addEventListener('click', () => this.ctx.openSource(fn));
-    this.actions.append(h('span.sel-name', null, fn), toFlame, toSource);
+    const toPeek = h('button.btn', { type: 'button' }, 'Peek');
+    toPeek.addEventListener('click', () => this.ctx.setState({ view: 'peek', extra: { pk: quoteMeta(r.row.name) } }));
+    const toSandwich = h('button.btn', { type: 'button' }, 'Sandwich');
+    toSandwich.addEventListener('click', () => this.ctx.setState({ view: 'sandwich', extra: { sw: r.row.name } }));
+    this.actions.append(h('span.sel-name', null, fn), toFlame, toSource, toPeek, toSandwich);
     this.actions.hidden = false;
     this.renderRows(true);
   }

@@ -38,7 +38,7 @@ function bodyOf(req: Request): Body {
   return b as Body;
 }
 
-function captureRequest(b: Body): CaptureRequest {
+function captureRequest(b: Body, req: Request): CaptureRequest {
   if (b.gc !== undefined && typeof b.gc !== 'boolean') throw new CaptureError('bad-request', 'gc must be true or false');
   if (b.profile !== undefined && typeof b.profile !== 'string') throw new CaptureError('bad-request', 'profile must be a string');
   return {
@@ -47,6 +47,7 @@ function captureRequest(b: Body): CaptureRequest {
     seconds: b.seconds as number | undefined,
     gc: b.gc as boolean | undefined,
     timeoutSeconds: b.timeoutSeconds as number | undefined,
+    client: req.socket.remoteAddress ?? '',
   };
 }
 
@@ -73,7 +74,7 @@ export function captureRouter(service: ProfileService): Router {
   });
 
   router.post('/api/capture', json, async (req: Request, res: Response) => {
-    const first = manager.start(captureRequest(bodyOf(req)));
+    const first = manager.start(captureRequest(bodyOf(req), req));
     // A client that goes away should not leave a CPU capture holding the target.
     res.on('close', () => {
       if (!res.writableFinished) manager.cancel(first.cid).catch(() => undefined);
@@ -86,7 +87,7 @@ export function captureRouter(service: ProfileService): Router {
 
   router.post('/api/captures', json, (req: Request, res: Response) => {
     const b = bodyOf(req);
-    const base = captureRequest(b);
+    const base = captureRequest(b, req);
     let s: CaptureStatus;
     if (b.watch !== undefined) {
       const w = b.watch as Body;

@@ -5,6 +5,7 @@ import { IncompatibleProfilesError } from '../../analysis/merge.js';
 import type { DiffMode } from '../../../../contract/diff.js';
 import type { DiffOptions } from '../../../../contract/diff.js';
 import type { ProfileService } from '../../service/service.js';
+import { clientGone } from '../client-gone.js';
 import { HttpError } from '../errors.js';
 import { parseFlameOptions, parseQuery, parseTopOptions, required, str, type RawQuery } from '../query-params.js';
 
@@ -52,7 +53,7 @@ export function diffRouter(service: ProfileService): Router {
     const top = { ...parseTopOptions(q), nodeFraction: q.nodeFraction === undefined ? 0.005 : parseTopOptions(q).nodeFraction };
     const baseId = baseOf(q);
     const id = req.params.id;
-    const json = await explain(id, baseId, () => service.view({ op: 'diffTop', id, baseId, query, opts: { ...top, ...opts } }));
+    const json = await explain(id, baseId, () => service.view({ op: 'diffTop', id, baseId, query, opts: { ...top, ...opts } }, clientGone(res)));
     res.type('application/json').send(json);
   });
 
@@ -63,7 +64,7 @@ export function diffRouter(service: ProfileService): Router {
     const flame = parseFlameOptions(q);
     const baseId = baseOf(q);
     const id = req.params.id;
-    const json = await explain(id, baseId, () => service.view({ op: 'diffFlame', id, baseId, query, opts: { ...flame, ...opts } }));
+    const json = await explain(id, baseId, () => service.view({ op: 'diffFlame', id, baseId, query, opts: { ...flame, ...opts } }, clientGone(res)));
     res.type('application/json').send(json);
   });
 

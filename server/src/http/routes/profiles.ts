@@ -1,7 +1,19 @@
 // Core profile routes: upload, list, metadata, top, flame graph, source listing, raw bytes.
 import { Router, type Request, type Response } from 'express';
 import type { ProfileService, ViewTask } from '../../service/service.js';
-import { parseFlameOptions, parseQuery, parseTopOptions, parseTopPage, parseUnit, positiveInt, required, type RawQuery } from '../query-params.js';
+import {
+  parseFlameOptions,
+  parseGraphOptions,
+  parsePeekOptions,
+  parseQuery,
+  parseTopOptions,
+  parseTopPage,
+  parseUnit,
+  positiveInt,
+  required,
+  type RawQuery,
+} from '../query-params.js';
+import { clientGone } from '../client-gone.js';
 import { readUpload } from '../upload.js';
 import { uploadHook } from '../upload-hooks.js';
 import { HttpError } from '../../service/errors.js';
@@ -63,7 +75,7 @@ export function profilesRouter(service: ProfileService): Router {
   const view = (build: (id: string, q: RawQuery) => ViewTask) =>
     async (req: Request<{ id: string }>, res: Response) => {
       const info = await service.info(req.params.id);
-      res.type('application/json').send(await service.view(build(info.id, req.query as RawQuery)));
+      res.type('application/json').send(await service.view(build(info.id, req.query as RawQuery), clientGone(res)));
     };
 
   r.get(
@@ -83,6 +95,30 @@ export function profilesRouter(service: ProfileService): Router {
   r.get(
     '/api/profiles/:id/source',
     view((id, q) => ({ op: 'source', id, query: parseQuery(q), fn: required(q, 'fn', '(a function regexp) is required') })),
+  );
+
+  r.get(
+    '/api/profiles/:id/peek',
+    view((id, q) => {
+      const re = required(q, 're', '(a function regexp) is required');
+      if (re.length > 4096) throw new HttpError(400, 'query parameter "re" is longer than 4096 characters');
+      return { op: 'peek', id, query: parseQuery(q), re, opts: parsePeekOptions(q) };
+    }),
+  );
+  r.get(
+    '/api/profiles/:id/graph',
+    view((id, q) => ({ op: 'graph', id, query: parseQuery(q), opts: parseGraphOptions(q) })),
+  );
+
+  r.get(
+    '/api/profiles/:id/sandwich',
+    view((id, q) => ({
+      op: 'sandwich',
+      id,
+      query: parseQuery(q),
+      fn: required(q, 'fn', '(a function name) is required'),
+      minFraction: parseFlameOptions(q).minFraction,
+    })),
   );
 
   r.get('/api/profiles/:id/raw', async (req: Request<{ id: string }>, res: Response) => {

@@ -1,10 +1,11 @@
 // Mutex and block profiles (contentions/count, delay/nanoseconds). Mutex profiles charge
 // the delay to the Unlock that ended the critical section; block profiles to the Lock
 // (or channel operation) that waited. Runtime-internal lock waits are never the user's.
+import { exactName } from '../../../../contract/go-regexp.js';
 import { userFrameIndex } from '../frames.js';
 import { LOCK_WAIT, MUTEX_UNLOCK, RUNTIME_LOCK } from '../patterns.js';
 import type { Rule, RuleInput } from './common.js';
-import { SiteTable, finding, highlightFor, nameList, pct, severityFor, where } from './common.js';
+import { SiteTable, finding, highlightFor, nameList, pct, severityFor, shq, where } from './common.js';
 
 /** A site must hold this share of the delay (user-attributable delay for mutex profiles). */
 export const MUTEX_SITE_SHARE = 0.2;
@@ -58,7 +59,7 @@ export const mutexHotLock: Rule = (input) => {
       functions: fns,
       evidence,
       advice: `The lock held in ${nameList(fns)} makes other goroutines wait (a mutex profile charges the wait to the Unlock that ends the critical section). ${ADVICE}`,
-      commands: [`go tool pprof -sample_index=delay -list '${fns[0].name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' mutex.pb.gz`, `go tool pprof -sample_index=delay -top mutex.pb.gz`],
+      commands: [`go tool pprof -sample_index=delay -list ${shq(exactName(fns[0].name))} mutex.pb.gz`, `go tool pprof -sample_index=delay -top mutex.pb.gz`],
       highlight: highlightFor(fns, leaves),
     }),
   ];

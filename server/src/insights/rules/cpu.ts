@@ -1,7 +1,8 @@
 // Rules over CPU profiles (cpu/nanoseconds). Runtime frames are all present here, so
 // each rule finds its runtime signal frame and walks up to the first user frame.
 import type { StackSample } from '../frames.js';
-import { quoteRegExp, userFrameIndex } from '../frames.js';
+import { exactName } from '../../../../contract/go-regexp.js';
+import { userFrameIndex } from '../frames.js';
 import {
   A_BOXING, A_CONCAT, A_FMT, A_GROWSLICE, A_MAP_GROW, ALLOC_CORE, FMT_ENTRY, GC_ASSIST, GC_BG, GC_DRAIN,
   GC_IDLE, GC_MARK, GC_PARTS, GC_PHASE, GC_SWEEP, GC_WB, LOCK_CPU,
@@ -103,7 +104,7 @@ function siteRule(opts: {
   };
 }
 
-const listCmd = (fn: string) => `go tool pprof -list ${shq('^' + quoteRegExp(fn) + '$')} cpu.pb.gz`;
+const listCmd = (fn: string) => `go tool pprof -list ${shq(exactName(fn))} cpu.pb.gz`;
 const peekCmd = (re: string) => `go tool pprof -peek ${shq(re)} cpu.pb.gz`;
 
 export const cpuSliceGrowth = siteRule({

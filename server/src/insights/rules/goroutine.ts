@@ -2,7 +2,7 @@
 // goroutines sharing it. Many goroutines parked on the same channel or lock stack are
 // the shape of a leak.
 import type { Finding, FindingFunction } from '../../../../contract/insights.js';
-import { quoteRegExp } from '../frames.js';
+import { exactName } from '../../../../contract/go-regexp.js';
 import { PARK } from '../patterns.js';
 import type { Rule } from './common.js';
 import { finding, highlightFor, pct, where } from './common.js';
@@ -144,7 +144,7 @@ export const goroutineLeaks: Rule = (input) => {
           `curl -s 'http://localhost:6060/debug/pprof/goroutine?debug=2' | grep -A 12 '\\[${g.kind.label.split(' (')[0]}' | head -40`,
           `go tool pprof -top -base goroutine-before.pb.gz goroutine-after.pb.gz`,
         ],
-        highlight: highlightFor(fns, []) || `^${quoteRegExp(g.blocked.name)}$`,
+        highlight: highlightFor(fns, []) || exactName(g.blocked.name),
       }),
     );
   }

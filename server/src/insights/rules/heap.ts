@@ -6,7 +6,8 @@
 // keeps them (hand-made converters).
 import type { Finding, FindingFunction } from '../../../../contract/insights.js';
 import type { Frame, StackSample } from '../frames.js';
-import { memoTest, quoteRegExp } from '../frames.js';
+import { exactName } from '../../../../contract/go-regexp.js';
+import { memoTest } from '../frames.js';
 import { A_BOXING, A_BUFFER, A_BUILDER, A_CONCAT, A_FMT, A_GROWSLICE, A_MAP_GROW, A_STRCONV, FMT_ENTRY } from '../patterns.js';
 import type { Rule, RuleInput } from './common.js';
 import { SiteTable, finding, highlightFor, nameList, pct, severityFor, shq, where } from './common.js';
@@ -112,7 +113,7 @@ function siteFn(site: Frame, value: number, total: number): FindingFunction {
 }
 
 const listAlloc = (input: RuleInput, fn: string) =>
-  `go tool pprof -sample_index=${input.sampleType.type} -list ${shq('^' + quoteRegExp(fn) + '$')} allocs.pb.gz`;
+  `go tool pprof -sample_index=${input.sampleType.type} -list ${shq(exactName(fn))} allocs.pb.gz`;
 
 /** Growth at a user line: geometric ladder (or growslice / map-growth frames when kept). */
 export const heapGrowth: Rule = (input) => {

@@ -6,7 +6,7 @@ import type { GoroutineGroup, GoroutinesView, GroupDelta } from '../../../../con
 import { api, getJson } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
-import { quoteMeta } from '../../state.js';
+import { exactName } from '../../../../contract/go-regexp.js';
 
 const KEYS = { state: 'gstate', wait: 'gwait', creator: 'gcreator', label: 'glabel', base: 'gbase' } as const;
 
@@ -161,7 +161,7 @@ export class GoroutinesTab {
       }
       const toggle = h('button.linkish', { type: 'button', 'aria-expanded': 'false', title: 'Show the whole stack' }, leaf ? leaf.func : '?');
       const flame = h('button.btn.small', { type: 'button', title: 'Find this stack in the flame graph' }, 'flame');
-      flame.addEventListener('click', () => this.ctx.setState({ view: 'flame', search: leaf ? quoteMeta(leaf.func) : '' }));
+      flame.addEventListener('click', () => this.ctx.setState({ view: 'flame', search: leaf ? exactName(leaf.func) : '' }));
       const row = h(
         'tr.goroutine-group',
         { 'data-state': g.state, 'data-count': g.count },

@@ -1,6 +1,7 @@
 // The Insights side panel on /p/:id: findings from GET /api/profiles/:id/insights.
 // Clicking a finding highlights its frames in the flame graph and opens the concept
 // card below it; the selected finding is kept in the URL (`ins`) so links reproduce it.
+import { compileGoRegexp, type GoRegexp } from '../../../../contract/go-regexp.js';
 import type { Concept, Finding, InsightsReport } from '../../../../contract/insights.js';
 import { getJson } from '../../api.js';
 import { clear, h } from '../../dom.js';
@@ -149,9 +150,9 @@ export class InsightsPanel {
       clear(this.conceptBox);
       return;
     }
-    let re: RegExp | null = null;
+    let re: GoRegexp | null = null;
     try {
-      re = found.highlight ? new RegExp(found.highlight) : null;
+      re = found.highlight ? compileGoRegexp(found.highlight) : null;
     } catch {
       re = null;
     }

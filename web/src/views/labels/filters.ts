@@ -1,7 +1,7 @@
 // Label filter expressions the Labels and allocation-size panels put in the URL, in
 // pprof's -tagfocus/-tagignore syntax (server/src/analysis/tagfilter.ts reads them).
 import type { TagKey, TagValue } from '../../../../contract/views.js';
-import { quoteMeta } from '../../state.js';
+import { exactName } from '../../../../contract/go-regexp.js';
 
 /**
  * `key=^value$` for a string label; for a numeric one the range of raw values its bucket
@@ -13,7 +13,7 @@ export function tagExpr(key: TagKey, v: TagValue): string {
     const hi = v.numMax ?? v.num;
     return hi === v.num ? `${key.key}=${v.num}${unit}` : `${key.key}=${v.num}${unit}:${hi}${unit}`;
   }
-  return `${key.key}=${quoteMeta(v.value)}`;
+  return `${key.key}=${exactName(v.value)}`;
 }
 
 /** Adds or removes `key` from a comma-separated -tagroot/-tagleaf list. */

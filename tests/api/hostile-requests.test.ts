@@ -1,0 +1,98 @@
+// Hostile requests through HTTP (issue 12): catastrophic regexps answer like any other
+// (Go's RE2 semantics, linear time), invalid ones get a 400 naming RE2's complaint, a
+// profile without sample types is refused at upload, and a small request still answers
+// while three hostile ones run. A client that goes away has its queued work dropped.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/src/http/server.js';
+import { WorkerPool, workerEntry } from '../../server/src/workers/pool.js';
+import { getJson, sample, startTestServer, tempDir, upload, uploadOk } from './server-helpers.js';
+
+let t: ReturnType<typeof tempDir>;
+let srv: RunningServer;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = tempDir();
+  srv = await startTestServer(t.dir, { workers: 2 });
+  for (const [k, rel] of Object.entries({ heap: 'largeheap/heap.pb.gz', cpu: 'cpu/cpu.pb.gz', mapgrow: 'mapgrow/heap.pb.gz', boxing: 'boxing/allocs.pb.gz' })) {
+    ids[k] = await uploadOk(srv.url, sample(rel));
+  }
+});
+
+afterAll(async () => {
+  await srv?.close();
+  t?.remove();
+});
+
+const hostile = encodeURIComponent('^(.|.)*Z');
+
+describe('hostile regexps over HTTP', () => {
+  it('while three hostile regexp requests run, a small request still answers', async () => {
+    const heavy = [ids.heap, ids.mapgrow, ids.boxing].map(async (id) => {
+      const r = await fetch(`${srv.url}/api/profiles/${id}/top?focus=${hostile}&hide=${encodeURIComponent('(a|aa)+$')}`);
+      await r.arrayBuffer();
+      return r.status;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    const small = await getJson<{ rows: unknown[] }>(`${srv.url}/api/profiles/${ids.cpu}/top?n=5`);
+    expect(small.status).toBe(200);
+    expect(small.body.rows.length).toBeGreaterThan(0);
+    expect(await Promise.all(heavy)).toEqual([200, 200, 200]);
+  });
+
+  it.each([
+    ['focus', '('],
+    ['ignore', 'a**'],
+    ['hide', '(?=x)'],
+    ['show', '\\8'],
+    ['showFrom', '[z-a]'],
+  ])('invalid %s=%s answers 400 with RE2’s message', async (param, value) => {
+    const r = await getJson<{ error: string }>(`${srv.url}/api/profiles/${ids.cpu}/top?${param}=${encodeURIComponent(value)}`);
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatch(/regexp: error parsing regexp: /);
+  });
+
+  it('the flame graph, the source view and the comparison take Go syntax too', async () => {
+    const flame = await getJson(`${srv.url}/api/profiles/${ids.cpu}/flamegraph?focus=${encodeURIComponent('(?i)MAIN\\.')}`);
+    expect(flame.status).toBe(200);
+    const src = await getJson<{ error: string }>(`${srv.url}/api/profiles/${ids.cpu}/source?fn=${encodeURIComponent('(')}`);
+    expect(src.status).toBe(400);
+    expect(src.body.error).toMatch(/parsing argument regexp \(: error parsing regexp: missing closing \)/);
+    const diff = await getJson(`${srv.url}/api/profiles/${ids.mapgrow}/diff?base=${ids.boxing}&focus=${hostile}`);
+    expect([200, 400]).toContain(diff.status);
+  });
+
+  it('a legacy profile with no sample types is refused at upload (4xx), not stored', async () => {
+    const r = await upload(srv.url, new TextEncoder().encode('--- heapz 1 ---\n'));
+    expect(r.status).toBeGreaterThanOrEqual(400);
+    expect(r.status).toBeLessThan(500);
+    expect(((await r.json()) as { error: string }).error).toMatch(/no sample types/);
+  });
+});
+
+describe('a client that has gone away', () => {
+  it('has its queued task dropped by the worker and its promise rejected', async () => {
+    const entry = workerEntry();
+    expect(entry).not.toBeNull();
+    const pool = new WorkerPool(
+      { store: { backend: 'fs', dir: t.dir }, config: srv.service.config, cacheBytes: 256 * 1024 * 1024 },
+      1,
+      entry!,
+      2048,
+      false,
+    );
+    try {
+      // Two tasks on the one worker: the second is queued behind the first.
+      const first = pool.run({ op: 'top', id: ids.heap, query: { granularity: 'lines' }, opts: {} }, 1 << 20);
+      const ac = new AbortController();
+      const second = pool.run({ op: 'top', id: ids.cpu, query: {}, opts: {} }, 1 << 20, ac.signal);
+      ac.abort();
+      await expect(second).rejects.toThrow(/client has gone away/);
+      expect('json' in (await first)).toBe(true);
+      // An already aborted signal never reaches a worker.
+      await expect(pool.run({ op: 'meta', id: ids.cpu }, 0, AbortSignal.abort())).rejects.toThrow(/client has gone away/);
+    } finally {
+      await pool.close();
+    }
+  });
+});
