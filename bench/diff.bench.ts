@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { decodeProfile } from '../server/src/decode/index.js';
 import { diffProfiles, scale } from '../server/src/analysis/merge.js';
 import type { Profile } from '../server/src/model/profile.js';
-import { computeDiffFlameGraph, computeDiffTop } from '../server/src/report/diff.js';
+import { computeDiffTop } from '../server/src/report/diff.js';
+import { computeDiffFlameGraph } from '../server/src/report/diff-flame.js';
 import { prepareProfile } from '../server/src/report/index.js';
 
 function load(path: string): Profile {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import type { Profile } from '../../server/src/model/profile.js';
-import { computeDiffFlameGraph } from '../../server/src/report/diff.js';
+import { computeDiffFlameGraph } from '../../server/src/report/diff-flame.js';
 import type { DiffFlameNode } from '../../contract/diff.js';
 import { diffCases, optionsFor, refPath } from './diff-references.js';
 

@@ -12,16 +12,19 @@ export const REF_DIR = join(ROOT, 'tests/.references/diff');
 
 const SCRIPT = join(ROOT, 'scripts/make-diff-references.sh');
 
-/** References exist and are newer than the script and every input profile. */
-function referencesFresh(): boolean {
-  if (!existsSync(REF_DIR)) return false;
-  const pairs = readdirSync(REF_DIR).filter((f) => f.endsWith('.pair.txt'));
-  if (pairs.length === 0) return false;
-  const script = statSync(SCRIPT).mtimeMs;
-  for (const f of pairs) {
-    const made = statSync(join(REF_DIR, f)).mtimeMs;
-    if (made < script) return false;
-    for (const input of readFileSync(join(REF_DIR, f), 'utf8').trim().split(' ')) {
+/**
+ * References in `dir` exist and are newer than their script and every input profile
+ * (listed, space-separated and relative to the repository, in files ending `listSuffix`).
+ */
+function referencesFresh(dir: string, script: string, listSuffix: string): boolean {
+  if (!existsSync(dir)) return false;
+  const lists = readdirSync(dir).filter((f) => f.endsWith(listSuffix));
+  if (lists.length === 0) return false;
+  const made0 = statSync(script).mtimeMs;
+  for (const f of lists) {
+    const made = statSync(join(dir, f)).mtimeMs;
+    if (made < made0) return false;
+    for (const input of readFileSync(join(dir, f), 'utf8').trim().split(' ')) {
       const abs = resolve(ROOT, input);
       if (!existsSync(abs) || statSync(abs).mtimeMs > made) return false;
     }
@@ -31,12 +34,12 @@ function referencesFresh(): boolean {
 
 /**
  * Test files run in parallel processes: the first to find the references missing or stale
- * makes them while holding a lock directory; the others wait, then re-check.
+ * makes them with `script` while holding a lock directory; the others wait, then re-check.
  */
-export function ensureDiffReferences(): void {
-  if (referencesFresh()) return;
-  const lock = `${REF_DIR}.lock`;
-  mkdirSync(dirname(REF_DIR), { recursive: true });
+export function ensureReferences(dir: string, script: string, listSuffix: string): void {
+  if (referencesFresh(dir, script, listSuffix)) return;
+  const lock = `${dir}.lock`;
+  mkdirSync(dirname(dir), { recursive: true });
   const deadline = Date.now() + 300_000;
   for (;;) {
     try {
@@ -50,10 +53,14 @@ export function ensureDiffReferences(): void {
     }
   }
   try {
-    if (!referencesFresh()) execFileSync('bash', [SCRIPT], { stdio: 'inherit' });
+    if (!referencesFresh(dir, script, listSuffix)) execFileSync('bash', [script], { stdio: 'inherit' });
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
+}
+
+export function ensureDiffReferences(): void {
+  ensureReferences(REF_DIR, SCRIPT, '.pair.txt');
 }
 
 export interface DiffCase {

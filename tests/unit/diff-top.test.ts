@@ -71,3 +71,32 @@ describe('corpus diff goldens (generated/cli/diff__*)', () => {
     });
   }
 });
+
+// Rows whose flat is non-zero while their cum nets to zero (a leaf in one profile, only a
+// caller in the other): pprof prints them, with -diff_base and -base alike.
+describe('zero-cum rows', () => {
+  const ZERO_CUM = /^\s*(-?[\d.]+[a-zµA-Z]*)\s+\S+%\s+\S+%\s+0\s+0%\s+(.*)$/;
+  const withZeroCum = cases.flatMap((c) =>
+    c.outputs
+      .filter((o) => optionsFor(o, c.name))
+      .map((o) => ({ c, o, rows: readFileSync(refPath(c, o), 'utf8').split('\n').filter((l) => ZERO_CUM.test(l) && !/^\s*0\s/.test(l)) }))
+      .filter((x) => x.rows.length > 0),
+  );
+
+  it('the references hold such rows for -diff_base and -base pairs', () => {
+    expect(withZeroCum.some((x) => x.o.startsWith('diff_base'))).toBe(true);
+    expect(withZeroCum.some((x) => x.o.startsWith('base'))).toBe(true);
+  });
+
+  for (const { c, o, rows } of withZeroCum.filter((x) => /^(diff_base|base)\.top\.txt$/.test(x.o))) {
+    it(`${c.name} ${o}: every row pprof prints with cum 0, in pprof's place`, () => {
+      const { q, opts } = optionsFor(o, c.name)!;
+      const report = computeDiffTop(load(c.newer), load(c.base), q, opts);
+      const names = rows.map((l) => ZERO_CUM.exec(l)![2]!.replace(/ \((?:partial-)?inline\)$/, ''));
+      const ours = report.rows.filter((r) => r.cum === 0 && r.flat !== 0).map((r) => r.name);
+      expect(ours).toEqual(names);
+      // Each side's own values are there too: the row is a leaf on one side only.
+      for (const r of report.rows.filter((x) => x.cum === 0 && x.flat !== 0)) expect(r.newCum).toBe(r.baseCum);
+    });
+  }
+});

@@ -44,3 +44,4 @@ import './views/capture/index.js';
 import './views/callgraph/index.js';
 import './views/labels/index.js';
 import './views/goroutines/index.js';
+import './views/merge/index.js';

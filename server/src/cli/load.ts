@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Profile } from '../model/profile.js';
 import { decodeProfile } from '../decode/index.js';
+import { combineProfiles, IncompatibleProfilesError } from '../analysis/merge.js';
 import { UsageError } from './flags.js';
 
 export function readProfileFile(file: string): Profile {
@@ -12,4 +13,20 @@ export function readProfileFile(file: string): Profile {
     throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
   }
   return decodeProfile(bytes);
+}
+
+/**
+ * Several files as one profile, as `go tool pprof FILE...` reads them: sample types reduced
+ * to those all share, units converted to the finest, then merged (pprof's combineProfiles).
+ * One file is returned as decoded. Incompatible files are a UsageError naming them.
+ */
+export function loadMerged(files: string[]): Profile {
+  const ps = files.map(readProfileFile);
+  if (ps.length === 1) return ps[0]!;
+  try {
+    return combineProfiles(ps);
+  } catch (e) {
+    if (e instanceof IncompatibleProfilesError) throw new UsageError(`cannot merge ${files.join(', ')}: ${e.message}`);
+    throw e;
+  }
 }

@@ -13,11 +13,15 @@ import { runTop, type CliIO } from './top.js';
 export type Command = (args: string[], io: CliIO) => number | Promise<number>;
 
 export const COMMANDS: Record<string, { run: Command | (() => Promise<Command>); help: string }> = {
-  top: { run: runTop, help: 'top [flags] FILE       text report, as go tool pprof -top' },
+  top: { run: runTop, help: 'top [flags] FILE...    text report, as go tool pprof -top (several files: their merge)' },
   list: { run: runList, help: 'list [flags] REGEX FILE annotated source, as go tool pprof -list' },
   peek: { run: runPeek, help: 'peek [flags] REGEX FILE callers and callees, as go tool pprof -peek' },
   tags: { run: runTags, help: 'tags [flags] FILE      label breakdown, as go tool pprof -tags' },
   goroutines: { run: runGoroutines, help: 'goroutines [flags] FILE goroutine dump (debug=2, panic) grouped by stack' },
+  merge: {
+    run: (args, io) => import('./merge.js').then((m) => m.runMerge(args, io)),
+    help: 'merge -o OUT FILE...   one pprof file summing the profiles, as go tool pprof FILE... (e.g. default.pgo)',
+  },
   // Loaded on demand so text commands do not pay for Express and the AWS SDK.
   serve: {
     run: (args, io) => import('./serve.js').then((m) => m.runServe(args, io)),

@@ -1,7 +1,8 @@
-// `pprof-lens top [flags] FILE` = `go tool pprof -top -symbolize=none [flags] FILE`.
+// `pprof-lens top [flags] FILE...` = `go tool pprof -top -symbolize=none [flags] FILE...`
+// (several files are merged first, as pprof merges them).
 import { computeTop, formatTopText } from '../report/index.js';
 import { FLAGS_HELP, HelpRequested, parseFlags, UsageError } from './flags.js';
-import { readProfileFile } from './load.js';
+import { loadMerged } from './load.js';
 
 export interface CliIO {
   out(s: string): void;
@@ -11,8 +12,8 @@ export interface CliIO {
 /** Runs `top` and returns its stdout text (warnings go to io.err). */
 export function topText(args: string[], io?: CliIO): string {
   const f = parseFlags(args);
-  if (f.positional.length !== 1) throw new UsageError('usage: pprof-lens top [flags] FILE');
-  const p = readProfileFile(f.positional[0]);
+  if (f.positional.length === 0) throw new UsageError('usage: pprof-lens top [flags] FILE...');
+  const p = loadMerged(f.positional);
   const r = computeTop(p, f.query, f.top);
   for (const w of r.warnings) io?.err(w + '\n');
   return formatTopText(r);
@@ -23,7 +24,7 @@ export function runTop(args: string[], io: CliIO): number {
     io.out(topText(args, io));
   } catch (e) {
     if (!(e instanceof HelpRequested)) throw e;
-    io.out('usage: pprof-lens top [flags] FILE\n' + FLAGS_HELP);
+    io.out('usage: pprof-lens top [flags] FILE...\n' + FLAGS_HELP);
   }
   return 0;
 }

@@ -8,11 +8,13 @@ import { captureRouter } from './routes/capture.js';
 import { diffRouter } from './routes/diff.js';
 import { goroutinesRouter } from './routes/goroutines.js';
 import { insightsRouter } from './routes/insights.js';
+import { mergeRouter } from './routes/merge.js';
 import { sourcesRouter } from './routes/sources.js';
 
 export function featureRouters(service: ProfileService): Router[] {
   return [
     diffRouter(service),
+    mergeRouter(service),
     captureRouter(service),
     sourcesRouter(service),
     insightsRouter(service),

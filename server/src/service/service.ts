@@ -25,7 +25,7 @@ const WARM_MIN_BYTES = 4 * 1024 * 1024;
 const MAX_METAS = 10_000;
 
 /** Work whose result is a view's JSON text (everything but storing and metadata). */
-export type ViewTask = Exclude<AnalysisTask, { op: 'ingest' | 'meta' | 'evict' | 'export' | 'sanitise' | 'warm' }>;
+export type ViewTask = Exclude<AnalysisTask, { op: 'ingest' | 'meta' | 'evict' | 'export' | 'sanitise' | 'warm' | 'merge' }>;
 
 export class ProfileService {
   private storing = new Map<string, Promise<{ info: StoredProfileInfo; created: boolean }>>();
@@ -131,12 +131,30 @@ export class ProfileService {
     // Route by the stored size of the larger profile: a large pair stays on the worker
     // that holds it (and its memoised merge) instead of being decoded again elsewhere.
     const ids =
-      task.op === 'diffTop' || task.op === 'diffFlame' ? [task.id, task.baseId] : task.op === 'goroutines' && task.baseId ? [task.id, task.baseId] : [task.id];
+      task.op === 'diffTop' || task.op === 'diffFlame'
+        ? [task.id, task.baseId]
+        : task.op === 'goroutines' && task.baseId
+          ? [task.id, task.baseId]
+          : task.op === 'mergeShares'
+            ? task.inputs
+            : [task.id];
     let size = 0;
     for (const id of ids) size = Math.max(size, (await this.info(id)).size);
     const out = await this.analyzer.run(task, size, signal);
     if (!('json' in out)) throw new Error('analysis worker returned no view');
     return out.json;
+  }
+
+  /**
+   * The stored profiles `ids` merged as `go tool pprof A B C` merges them, as gzipped pprof
+   * bytes (to store with storeProfile). IncompatibleProfilesError when they do not fit.
+   */
+  async merge(ids: string[]): Promise<Uint8Array> {
+    let size = 0;
+    for (const id of ids) size = Math.max(size, (await this.info(id)).size);
+    const out = await this.analyzer.run({ op: 'merge', id: ids[0]!, ids }, size);
+    if (!('bytes' in out) || !out.bytes) throw new Error('analysis worker returned no merged profile');
+    return out.bytes;
   }
 
   /** Stored bytes of a profile; NotFoundError when unknown or damaged. */

@@ -21,7 +21,9 @@ import { NotFoundError } from '../service/errors.js';
 import { createSourceReader } from '../source/index.js';
 import type { ProfileStore } from '../store/types.js';
 import { annotateSourceListing } from './source-ops.js';
-import { diffFlameBody, diffTopBody, goroutinesBody, insightsBody, profileFiles } from './feature-ops.js';
+import { combineProfiles } from '../analysis/merge.js';
+import { mergeShares } from '../report/merge-shares.js';
+import { diffFlameJson, diffTopBody, goroutinesBody, insightsBody, profileFiles } from './feature-ops.js';
 import { computeTags } from '../report/tags.js';
 import { DEFAULT_MEMORY_BUDGET_MB, decodedBytes, MemoryBudget } from './budget.js';
 import { ByteLru } from './lru.js';
@@ -184,7 +186,7 @@ export class AnalysisCore {
         const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);
         this.budget.checkSampleObjects(newer, 'comparing');
         this.budget.checkSampleObjects(base, 'comparing');
-        return { json: toJson(diffFlameBody(task.id, task.baseId, newer, base, task.query, task.opts)) };
+        return { json: diffFlameJson(task.id, task.baseId, newer, base, task.query, task.opts) };
       }
       case 'files':
         return { json: toJson(profileFiles(await this.load(task.id))) };
@@ -193,6 +195,14 @@ export class AnalysisCore {
       case 'goroutines': {
         const [p, base] = await Promise.all([this.load(task.id), task.baseId ? this.load(task.baseId) : undefined]);
         return { json: toJson(goroutinesBody(task.id, p, task.filter, base, task.baseId)) };
+      }
+      case 'merge': {
+        const merged = combineProfiles(await Promise.all(task.ids.map((id) => this.load(id))));
+        return { meta: profileMeta(merged), bytes: encodeProfileGzip(merged) };
+      }
+      case 'mergeShares': {
+        const inputs = await Promise.all(task.inputs.map((id) => this.load(id)));
+        return { json: toJson(mergeShares(task.inputs, inputs, task.query, task.path)) };
       }
     }
   }

@@ -6,7 +6,9 @@ import { computeInsights } from '../insights/engine.js';
 import type { InsightsReport } from '../../../contract/insights.js';
 import type { Profile } from '../model/profile.js';
 import type { Query, TopOptions } from '../../../contract/query.js';
-import { computeDiffFlameGraph, computeDiffTop } from '../report/diff.js';
+import { computeDiffTop } from '../report/diff.js';
+import { computeDiffFlameGraph } from '../report/diff-flame.js';
+import { viewWithTreeToJson } from '../report/tree-json.js';
 import type { DiffOptions } from '../../../contract/diff.js';
 import { goroutinesView } from '../goroutines/index.js';
 import { compileRegexp } from '../analysis/regex.js';
@@ -40,16 +42,16 @@ export function diffTopBody(id: string, baseId: string, newer: Profile, base: Pr
   return { id, base: baseId, ...computeDiffTop(newer, base, q, opts) };
 }
 
-/** Body of GET /api/profiles/:id/diff/flamegraph. */
-export function diffFlameBody(
+/** JSON text of GET /api/profiles/:id/diff/flamegraph (written without recursion: stacks may be 100,000 frames deep). */
+export function diffFlameJson(
   id: string,
   baseId: string,
   newer: Profile,
   base: Profile,
   q: Query,
   opts: DiffOptions & { minFraction?: number; path?: string[] },
-): object {
-  return { id, base: baseId, ...computeDiffFlameGraph(newer, base, q, opts) };
+): string {
+  return viewWithTreeToJson({ id, base: baseId, ...computeDiffFlameGraph(newer, base, q, opts) });
 }
 
 /** Distinct non-empty file names of the profile's functions, in order of first appearance. */

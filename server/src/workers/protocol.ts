@@ -30,6 +30,8 @@ export type AnalysisTask =
   /** Prepares the flame graph input of a query ahead of the first request (answers null). */
   | { op: 'warm'; id: string; query: Query }
   | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
+  /** The sum of `ids` as pprof merges them (routed by `id`, the first), as gzipped pprof bytes. */
+  | { op: 'merge'; id: string; ids: string[] }
   | FeatureTask;
 
 /**
@@ -48,7 +50,9 @@ export type FeatureTask =
   /** The distinct, non-empty source file names of the profile's functions (first appearance order). */
   | { op: 'files'; id: string }
   /** GoroutinesView of a goroutine dump or profile, grouped and filtered; against baseId when given. */
-  | { op: 'goroutines'; id: string; filter: GoroutineFilterWire; baseId?: string };
+  | { op: 'goroutines'; id: string; filter: GoroutineFilterWire; baseId?: string }
+  /** Each input's value at a flame graph path (MergeShares), for the merged profile `id`. */
+  | { op: 'mergeShares'; id: string; inputs: string[]; query: Query; path: string[] };
 
 /** GoroutineFilter as it crosses to a worker (the creator regexp as its source). */
 export interface GoroutineFilterWire {
@@ -58,7 +62,7 @@ export interface GoroutineFilterWire {
   label?: string;
 }
 
-/** ingest: the profile's metadata (and the bytes handed back); others: the view as JSON text. */
+/** ingest and merge: the profile's metadata and bytes; export: a file; others: the view as JSON text. */
 export type AnalysisResult = { meta: ProfileMeta; bytes?: Uint8Array } | { json: string } | { file: Uint8Array };
 
 export interface WireError {

@@ -3,18 +3,25 @@
 // table (base, new, delta for flat and cum) as `go tool pprof -diff_base` / `-base`
 // computes them. All state (base, mode, normalisation, palette, zoom, sort) is in the URL.
 import { explainColumn } from '../../../../contract/explain.js';
-import type { DiffFlameGraph, DiffFlameNode, DiffTopReport, DiffTopRow } from '../../../../contract/diff.js';
+import type { DiffFlameGraph, DiffTopReport, DiffTopRow } from '../../../../contract/diff.js';
 import { api, getJson, uploadProfile, type StoredProfile } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import { fmtIn, fmtPct } from '../../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
 import { effectiveTheme, onThemeChange } from '../../theme.js';
 import { changeColor, changeText, PALETTES, type Palette } from './colors.js';
-import { DiffFlameCanvas } from './diff-flame.js';
+import { DiffFlameCanvas, type DiffFlameHover, type WidthMode } from './diff-flame.js';
 import { attachExplain, hideExplain } from '../explain-tip.js';
 
 type DiffTop = DiffTopReport & { id: string; base: string };
 type DiffFlame = DiffFlameGraph & { id: string; base: string };
+
+/** Delta as a signed percentage of the base value, e.g. "-92.4%" ("-100%" when gone). */
+function deltaPctOfBase(value: number, base: number): string {
+  const pct = ((value - base) / Math.abs(base)) * 100;
+  const s = Math.abs(pct) >= 10 || pct === 0 ? pct.toFixed(0) : pct.toFixed(1);
+  return `${pct > 0 ? '+' : ''}${s}%`;
+}
 
 /** Table sort keys; a leading '-' means ascending (default is descending by magnitude/value). */
 const SORTS: Record<string, { label: string; key: (r: DiffTopRow) => number | string }> = {
@@ -28,7 +35,32 @@ const SORTS: Record<string, { label: string; key: (r: DiffTopRow) => number | st
 };
 const MAX_TABLE_ROWS = 3000;
 
+/** Diff flame graph modes (URL key `fm`): one canvas by new, by base or combined, or base and new side by side. */
+export type FlameMode = WidthMode | 'split';
+const FLAME_MODES: Record<FlameMode, { label: string; legend: (grow: string, shrink: string) => string }> = {
+  new: {
+    label: 'Width by new',
+    legend: () => "Width = the frame's value in the new profile; frames that vanished have no width here (switch to Combined to see them).",
+  },
+  base: {
+    label: 'Width by base',
+    legend: () => "Width = the frame's value in the base profile; frames that appeared have no width here.",
+  },
+  combined: {
+    label: 'Combined (what shrank)',
+    legend: () =>
+      'Width = the larger of base and new; the solid part is the new value, the hatched part is what shrank or vanished, at its real size.',
+  },
+  split: {
+    label: 'Side by side',
+    legend: () => 'Base (left) and new (right) flame graphs on one scale, with one zoom and one search.',
+  },
+};
+
 interface CompareState {
+  flameMode: FlameMode;
+  /** Search (a regexp) highlighted in the flame graphs. */
+  search: string;
   base: string;
   mode: 'diff_base' | 'base';
   normalize: boolean;
@@ -46,7 +78,10 @@ function readState(s: ProfileState): CompareState {
     zoom = [];
   }
   const sort = s.extra.csort ?? 'pprof';
+  const fm = s.extra.fm ?? '';
   return {
+    flameMode: fm in FLAME_MODES ? (fm as FlameMode) : 'new',
+    search: s.extra.cq ?? '',
     base: s.extra.base ?? '',
     mode: s.extra.mode === 'base' ? 'base' : 'diff_base',
     normalize: s.extra.norm === '1',
@@ -71,12 +106,25 @@ export class CompareView {
   private status = h('div.compare-status', { role: 'status' });
   private summary = h('div.compare-summary');
   private legend = h('div.compare-legend');
+  private flameModeSelect = h('select.compare-flame-mode', { 'aria-label': 'Flame graph widths' });
+  private searchInput = h('input.compare-search', { type: 'search', placeholder: 'Search frames (regexp)', 'aria-label': 'Search frames', spellcheck: 'false' });
   private flameHost = h('div.compare-flame');
+  private mainHost = h('div.compare-flame-main');
+  private baseHost = h('div.compare-flame-side');
+  private newHost = h('div.compare-flame-side');
+  private splitHost = h(
+    'div.compare-flame-split',
+    { hidden: true },
+    h('div.compare-flame-col', null, h('div.compare-flame-head', null, 'Base'), this.baseHost),
+    h('div.compare-flame-col', null, h('div.compare-flame-head', null, 'New'), this.newHost),
+  );
   private crumbs = h('div.compare-crumbs');
   private tooltip = h('div.compare-tooltip', { hidden: true });
   private tableHost = h('div.compare-table-wrap');
   private headerPre = h('pre.compare-header');
   private flame: DiffFlameCanvas;
+  private flameBase: DiffFlameCanvas;
+  private flameNew: DiffFlameCanvas;
   private profiles: StoredProfile[] = [];
   private top: DiffTop | null = null;
   private graph: DiffFlame | null = null;
@@ -88,6 +136,7 @@ export class CompareView {
       ['base', 'Subtract base (-base: for allocs / heap snapshots)'],
     ] as const) this.modeSelect.append(h('option', { value: v }, label));
     for (const p of Object.values(PALETTES)) this.paletteSelect.append(h('option', { value: p.id }, p.label));
+    for (const [id, m] of Object.entries(FLAME_MODES)) this.flameModeSelect.append(h('option', { value: id }, m.label));
     const controls = h(
       'div.compare-controls',
       null,
@@ -98,6 +147,12 @@ export class CompareView {
       this.normToggle,
       h('label', null, 'Colours ', this.paletteSelect),
       this.swapBtn,
+    );
+    const flameControls = h(
+      'div.compare-controls.compare-flame-controls',
+      null,
+      h('label', null, 'Flame graph ', this.flameModeSelect),
+      this.searchInput,
     );
     const live = h(
       'details.compare-live',
@@ -119,6 +174,7 @@ export class CompareView {
       this.status,
       this.summary,
       this.legend,
+      flameControls,
       this.crumbs,
       this.flameHost,
       this.tooltip,
@@ -127,11 +183,22 @@ export class CompareView {
       h('details.compare-header-details', null, h('summary', null, 'pprof report header'), this.headerPre),
     );
     el.append(this.root);
-    this.flame = new DiffFlameCanvas(
-      this.flameHost,
-      (path) => this.set({ cz: path.length ? JSON.stringify(path) : '' }),
-      (hv) => this.showTooltip(hv),
-    );
+    this.flameHost.append(this.mainHost, this.splitHost);
+    const zoom = (path: string[]) => this.set({ cz: path.length ? JSON.stringify(path) : '' });
+    const hover = (hv: DiffFlameHover | null) => this.showTooltip(hv);
+    this.flame = new DiffFlameCanvas(this.mainHost, zoom, hover);
+    this.flameBase = new DiffFlameCanvas(this.baseHost, zoom, hover, 'Base flame graph');
+    this.flameNew = new DiffFlameCanvas(this.newHost, zoom, hover, 'New flame graph');
+    this.flameBase.mode = 'base';
+    this.flameNew.mode = 'new';
+    this.flameBase.sharedScale = true;
+    this.flameNew.sharedScale = true;
+    this.flameModeSelect.addEventListener('change', () => this.set({ fm: this.flameModeSelect.value === 'new' ? '' : this.flameModeSelect.value }, false));
+    let searchTimer: ReturnType<typeof setTimeout> | undefined;
+    this.searchInput.addEventListener('input', () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => this.set({ cq: this.searchInput.value }, true), 150);
+    });
     this.baseSelect.addEventListener('change', () => this.set({ base: this.baseSelect.value, cz: '' }, false));
     this.modeSelect.addEventListener('change', () => this.set({ mode: this.modeSelect.value === 'base' ? 'base' : '' }, false));
     this.normToggle.addEventListener('click', () => this.set({ norm: readState(this.ctx.state()).normalize ? '' : '1' }, false));
@@ -147,7 +214,7 @@ export class CompareView {
       q.delete('cz');
       location.assign(`/p/${encodeURIComponent(cs.base)}?${q}`);
     });
-    new ResizeObserver(() => this.flame.draw()).observe(this.flameHost);
+    new ResizeObserver(() => this.drawFlame()).observe(this.flameHost);
     onThemeChange(() => this.drawFlame());
     this.ctx.onStateChange((s) => void this.apply(s));
     void this.loadProfiles().then(() => this.apply(this.ctx.state()));
@@ -230,6 +297,8 @@ export class CompareView {
     this.modeSelect.value = cs.mode;
     this.swapBtn.disabled = !cs.base;
     this.paletteSelect.value = cs.palette;
+    this.flameModeSelect.value = cs.flameMode;
+    if (document.activeElement !== this.searchInput) this.searchInput.value = cs.search;
     this.normToggle.setAttribute('aria-pressed', String(cs.normalize));
     this.normToggle.textContent = cs.normalize ? 'Showing: normalised change (switch to absolute)' : 'Showing: absolute change (switch to normalised)';
     if (!cs.base) {
@@ -365,12 +434,11 @@ export class CompareView {
       h('span.legend-end', null, `${p.shrinkName}: shrank / gone`),
       bar,
       h('span.legend-end', null, `${p.growName}: grew / new`),
+      h('p.legend-text.legend-mode', null, FLAME_MODES[cs.flameMode].legend(p.growName, p.shrinkName) + (cs.normalize ? ' (New is normalised.)' : '')),
       h(
         'p.legend-text',
         null,
-        `Width = the frame's value in the new profile${cs.normalize ? ' (normalised)' : ''}. `,
-        `Colour = change from base to new relative to the larger of the two: full ${p.growName} = appeared (or grew a lot), full ${p.shrinkName} = vanished, grey = unchanged. `,
-        'Frames that vanished have zero width here; they are listed in the table below with a "gone" badge.',
+        `Colour = change from base to new relative to the larger of the two: full ${p.growName} = appeared (or grew a lot), full ${p.shrinkName} = vanished, grey = unchanged.`,
       ),
     );
   }
@@ -378,33 +446,62 @@ export class CompareView {
   private drawFlame(): void {
     const g = this.graph;
     const cs = readState(this.ctx.state());
-    this.flame.palette = cs.palette;
-    this.flame.dark = effectiveTheme() === 'dark';
-    this.flame.icicle = this.ctx.state().icicle;
+    const split = cs.flameMode === 'split';
+    this.mainHost.hidden = split;
+    this.splitHost.hidden = !split;
+    let search: RegExp | null = null;
+    if (cs.search) {
+      try {
+        search = new RegExp(cs.search);
+      } catch {
+        search = new RegExp(cs.search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+      }
+    }
+    const canvases = split ? [this.flameBase, this.flameNew] : [this.flame];
+    if (!split) this.flame.mode = cs.flameMode as WidthMode;
+    for (const f of canvases) {
+      f.palette = cs.palette;
+      f.dark = effectiveTheme() === 'dark';
+      f.icicle = this.ctx.state().icicle;
+      f.search = search;
+      if (!g) continue;
+      f.setTree(g.root);
+      f.setZoom(cs.zoom);
+      f.draw();
+    }
+    this.flameHost.dataset.mode = cs.flameMode;
     if (!g) return;
-    this.flame.setTree(g.root);
-    this.flame.setZoom(cs.zoom);
-    this.flame.draw();
     clear(this.crumbs);
     if (cs.zoom.length) {
       const reset = h('button.btn', { type: 'button' }, 'Reset zoom');
       reset.addEventListener('click', () => this.set({ cz: '' }));
       this.crumbs.append(reset, ` ${cs.zoom.join(' › ')}`);
     }
+    if (search) {
+      const counts = canvases.map((f) => f.frames().filter((x) => x.match).length);
+      const said = counts.map((n) => `${n} frame${n === 1 ? '' : 's'}`);
+      this.crumbs.append(
+        h('span.compare-search-count', null, ` ${split ? `${said[0]} in base, ${said[1]} in new` : said[0]} match ${JSON.stringify(cs.search)}`),
+      );
+    }
     if (g.droppedNodes) this.crumbs.append(h('span.muted', null, ` (${g.droppedNodes} frames under 0.05% of the total not drawn)`));
+    if (canvases.some((f) => f.truncated)) this.crumbs.append(h('span.muted', null, ' (deeper frames not drawn: click a frame to zoom)'));
   }
 
-  private showTooltip(hv: { node: DiffFlameNode; clientX: number; clientY: number } | null): void {
+  private showTooltip(hv: DiffFlameHover | null): void {
     if (!hv || !this.top) {
       this.tooltip.hidden = true;
       return;
     }
     const n = hv.node;
     clear(this.tooltip);
+    const pctOfBase =
+      n.base === 0 ? (n.value === 0 ? 'no change' : 'not in the base (new)') : `${deltaPctOfBase(n.value, n.base)} of base${n.value === 0 ? ' (gone)' : ''}`;
     this.tooltip.append(
       h('div.tt-name', null, n.name === 'root' ? 'all' : n.name),
-      h('div', null, `new ${this.fmt(n.value)} · base ${this.fmt(n.base)}`),
-      h('div', null, `change ${this.signed(n.delta)} (${changeText(n.value, n.base)})`),
+      h('div.tt-base', null, `base ${this.fmt(n.base)}`),
+      h('div.tt-new', null, `new ${this.fmt(n.value)}`),
+      h('div.tt-delta', null, `delta ${this.signed(n.delta)} · ${pctOfBase}`),
     );
     this.tooltip.hidden = false;
     const r = this.root.getBoundingClientRect();
