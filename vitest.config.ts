@@ -17,6 +17,7 @@ const REFERENCE = [
   'tests/unit/insights-rules.test.ts',
   'tests/unit/insights-samples.test.ts',
   'tests/unit/list-references.test.ts',
+  'tests/unit/merge-references.test.ts',
   'tests/unit/peek-references.test.ts',
   'tests/unit/source-escape.test.ts',
   'tests/unit/source-reader.test.ts',
