@@ -82,13 +82,19 @@ export default tseslint.config(
   {
     files: ENGINE,
     rules: forbid(
-      [['**/http/**', '**/store/**', '**/cli/**', '**/service/**', '**/workers/**', '**/live/**'], 'the engine is pure: it never imports http, store, cli, service, workers or live'],
+      [
+        ['**/http/**', '**/store/**', '**/cli/**', '**/service/**', '**/workers/**', '**/live/**'],
+        'the engine is pure: it never imports http, store, cli, service, workers or live',
+      ],
       [['**/web/**'], 'server code never imports web/'],
     ),
   },
   {
     files: ['server/src/store/**'],
-    rules: forbid([['**/http/**', '**/cli/**', '**/service/**', '**/workers/**', '**/web/**'], 'the store knows nothing of the layers above it']),
+    rules: forbid([
+      ['**/http/**', '**/cli/**', '**/service/**', '**/workers/**', '**/web/**'],
+      'the store knows nothing of the layers above it',
+    ]),
   },
   {
     files: ['server/src/service/**', 'server/src/workers/**'],
@@ -105,6 +111,9 @@ export default tseslint.config(
   },
   {
     files: ['contract/**'],
-    rules: forbid([['../server/**', '../web/**', '../tests/**', 'node:*', 'express', 'fs', 'path'], 'contract/ imports nothing outside itself']),
+    rules: forbid([
+      ['../server/**', '../web/**', '../tests/**', 'node:*', 'express', 'fs', 'path'],
+      'contract/ imports nothing outside itself',
+    ]),
   },
 );

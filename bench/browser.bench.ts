@@ -32,7 +32,10 @@ function median(xs: number[]): number {
 }
 const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 
-async function appRun(page: Page, url: string): Promise<{ first: number; zoom: number; zoomDetail: number; deepZoom: number; search: number; frames: number }> {
+async function appRun(
+  page: Page,
+  url: string,
+): Promise<{ first: number; zoom: number; zoomDetail: number; deepZoom: number; search: number; frames: number }> {
   await page.goto(url);
   await page.waitForSelector('.view[data-view=flame][data-ready=true]', { timeout: 30_000 });
   const t = await page.evaluate(() => ({ ...(window as unknown as { pprofLensDebug: { timings: Timings } }).pprofLensDebug.timings }));
@@ -95,7 +98,9 @@ async function main(): Promise<void> {
   try {
     const id = await uploadBytes(H.base, sampleBytes('largeheap/heap.pb.gz'), 'largeheap/heap.pb.gz');
     const url = `${H.base}/p/${id}`;
-    console.log(`pprof-lens web UI, large heap profile (${sampleBytes('largeheap/heap.pb.gz').length} bytes), ${RUNS} runs, viewport 1400x900`);
+    console.log(
+      `pprof-lens web UI, large heap profile (${sampleBytes('largeheap/heap.pb.gz').length} bytes), ${RUNS} runs, viewport 1400x900`,
+    );
     const runs = [];
     for (let i = 0; i < RUNS; i++) {
       const ctx = await H.newContext();
@@ -131,9 +136,20 @@ async function main(): Promise<void> {
         await page.setContent('<!doctype html><div id="chart"></div>');
         await page.addStyleTag({ content: bundle.css });
         await page.addScriptTag({ content: bundle.js });
-        const r = (await page.evaluate(([d, m]) => (window as unknown as { renderD3(d: unknown, m: number): Promise<{ sync: number; frame: number; g: number }> }).renderD3(d, m as number), [fg.root, mfs] as const)) as { sync: number; frame: number; g: number };
-        const zoom = (await page.evaluate(() => (window as unknown as { zoomD3(n: string): Promise<number> }).zoomD3('main.f12'))) as number;
-        console.log(`  d3-flame-graph, ${label}: ${nodes} nodes (fetch ${fetchMs} ms), minFrameSize ${mfs}: render ${r.frame.toFixed(0)} ms to first frame (${r.g} <g>), zoom ${zoom.toFixed(0)} ms`);
+        const r = (await page.evaluate(
+          ([d, m]) =>
+            (window as unknown as { renderD3(d: unknown, m: number): Promise<{ sync: number; frame: number; g: number }> }).renderD3(
+              d,
+              m as number,
+            ),
+          [fg.root, mfs] as const,
+        )) as { sync: number; frame: number; g: number };
+        const zoom = (await page.evaluate(() =>
+          (window as unknown as { zoomD3(n: string): Promise<number> }).zoomD3('main.f12'),
+        )) as number;
+        console.log(
+          `  d3-flame-graph, ${label}: ${nodes} nodes (fetch ${fetchMs} ms), minFrameSize ${mfs}: render ${r.frame.toFixed(0)} ms to first frame (${r.g} <g>), zoom ${zoom.toFixed(0)} ms`,
+        );
         await ctx.close();
       }
     }

@@ -17,7 +17,8 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
 }
-const fmt = (xs: number[]): string => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+const fmt = (xs: number[]): string =>
+  `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
 
 async function timedGet(url: string): Promise<number> {
   const t0 = performance.now();
@@ -32,7 +33,10 @@ async function timedGet(url: string): Promise<number> {
 function goRun(args: string[], home: string): number {
   const t0 = performance.now();
   try {
-    execFileSync(GO, ['tool', 'pprof', '-symbolize=none', ...args, FILE], { env: { PATH: process.env.PATH ?? '', HOME: home, TZ: 'UTC' }, stdio: ['ignore', 'ignore', 'ignore'] });
+    execFileSync(GO, ['tool', 'pprof', '-symbolize=none', ...args, FILE], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, TZ: 'UTC' },
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
   } catch {
     // pprof exits 1 when a -peek regexp matches nothing
   }
@@ -52,7 +56,11 @@ async function main(): Promise<void> {
     await timedGet(`${api}/top?n=1`); // decode once
     console.log(`large heap profile, ${RUNS} runs each (warm server: decoded once)`);
     const cases: [string, string, string[] | null][] = [
-      ['peek runtime.mallocgc (matches nothing: heap profiles drop malloc frames)', `peek?re=${encodeURIComponent('runtime\\.mallocgc')}`, ['-peek=runtime\\.mallocgc']],
+      [
+        'peek runtime.mallocgc (matches nothing: heap profiles drop malloc frames)',
+        `peek?re=${encodeURIComponent('runtime\\.mallocgc')}`,
+        ['-peek=runtime\\.mallocgc'],
+      ],
       ['peek ^main\\.step$ (the hot allocator)', `peek?re=${encodeURIComponent('^main\\.step$')}`, ['-peek=^main\\.step$']],
       ['peek ^main\\. (every main function)', `peek?re=${encodeURIComponent('^main\\.')}`, ['-peek=^main\\.']],
       ['graph (pprof -dot defaults)', 'graph', ['-dot']],
@@ -88,8 +96,12 @@ async function main(): Promise<void> {
       sw.push(await page('v=sandwich&sw=main.main', '.sandwich-view[data-drawn-ms]'));
       gr.push(await page('v=graph', '.graph-view[data-drawn-ms]'));
     }
-    console.log(`  browser sandwich main.main, navigation -> drawn: ${fmt(sw.map((r) => r.nav))}; fetch + draw in page ${fmt(sw.map((r) => r.inPage))}`);
-    console.log(`  browser call graph, navigation -> laid out + drawn: ${fmt(gr.map((r) => r.nav))}; fetch + wasm load + layout + draw in page ${fmt(gr.map((r) => r.inPage))}`);
+    console.log(
+      `  browser sandwich main.main, navigation -> drawn: ${fmt(sw.map((r) => r.nav))}; fetch + draw in page ${fmt(sw.map((r) => r.inPage))}`,
+    );
+    console.log(
+      `  browser call graph, navigation -> laid out + drawn: ${fmt(gr.map((r) => r.nav))}; fetch + wasm load + layout + draw in page ${fmt(gr.map((r) => r.inPage))}`,
+    );
   } finally {
     rmSync(home, { recursive: true, force: true });
     await H.close();

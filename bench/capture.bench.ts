@@ -32,17 +32,29 @@ function stats(ms: number[]): string {
     if (checkAddress(policy, h, a).allowed) allowed++;
   }
   const dt = performance.now() - t0;
-  console.log(`policy: ${n} checks in ${dt.toFixed(0)} ms = ${Math.round((n / dt) * 1000).toLocaleString('en')} checks/s (${allowed} allowed)`);
+  console.log(
+    `policy: ${n} checks in ${dt.toFixed(0)} ms = ${Math.round((n / dt) * 1000).toLocaleString('en')} checks/s (${allowed} allowed)`,
+  );
 }
 
 // 2. Captures through the API.
 const work = mkdtempSync(join(tmpdir(), 'capture-bench-'));
 const svc = await startLiveService(work);
-const lens = await startServer({ port: 0, store: { backend: 'fs', dir: join(work, 'data') }, workers: 0, samplesDir: null, log: () => undefined });
+const lens = await startServer({
+  port: 0,
+  store: { backend: 'fs', dir: join(work, 'data') },
+  workers: 0,
+  samplesDir: null,
+  log: () => undefined,
+});
 try {
   const post = async (body: unknown): Promise<number> => {
     const t0 = performance.now();
-    const r = await fetch(`${lens.url}/api/capture`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${lens.url}/api/capture`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await r.json();
     if (r.status !== 201) throw new Error(`capture failed: ${r.status}`);
     return performance.now() - t0;

@@ -18,13 +18,15 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const ROOT = join(import.meta.dirname, '..');
-const INPUTS = [
-  CORPUS_DIR + '/google-pprof/internal/proftest/testdata/large.cpu',
-  join(ROOT, 'samples/largeheap/heap.pb.gz'),
-].filter(existsSync);
+const INPUTS = [CORPUS_DIR + '/google-pprof/internal/proftest/testdata/large.cpu', join(ROOT, 'samples/largeheap/heap.pb.gz')].filter(
+  existsSync,
+);
 const RUNS = Number(process.argv[2] ?? 7);
 
-interface Timing { wall: number[]; cpu: number[] }
+interface Timing {
+  wall: number[];
+  cpu: number[];
+}
 
 function measure(runs: number, fn: () => unknown, forceGc = true): Timing {
   const t: Timing = { wall: [], cpu: [] };
@@ -60,10 +62,12 @@ const mbps = (bytes: number, ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(
 
 /** Heap + external bytes retained by the value fn returns, after full GCs. */
 function retained(fn: () => unknown): number {
-  gc(); gc();
+  gc();
+  gc();
   const m0 = process.memoryUsage();
   const keep = fn();
-  gc(); gc();
+  gc();
+  gc();
   const m1 = process.memoryUsage();
   void keep;
   return m1.heapUsed + m1.external - (m0.heapUsed + m0.external);
@@ -73,7 +77,11 @@ function row(name: string, bytes: number, t: Timing): string {
   return `| ${name} | ${median(t.wall).toFixed(1)} | ${min(t.wall).toFixed(1)} | ${median(t.cpu).toFixed(1)} | ${mbps(bytes, median(t.wall))} | ${mbps(bytes, min(t.wall))} |`;
 }
 
-console.log(`decode bench: Node ${process.version}, ${RUNS} runs per line (reference: fewer), load average at start ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `decode bench: Node ${process.version}, ${RUNS} runs per line (reference: fewer), load average at start ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 for (const file of INPUTS) {
   const gz = readFileSync(file);
   const raw = gunzipSync(gz);
@@ -81,20 +89,60 @@ for (const file of INPUTS) {
   const first = measure(1, () => decodeProtoFast(raw));
   const p = decodeProtoFast(raw);
   console.log(`\n### ${file.replace(ROOT + '/', '').replace(CORPUS_DIR + '/', 'corpus/')}`);
-  console.log(`${(gz.length / 1e6).toFixed(2)} MB gzip -> ${(raw.length / 1e6).toFixed(2)} MB profile.proto; ${p.sample.length} samples, ${p.location.length} locations, ${p.function.length} functions\n`);
+  console.log(
+    `${(gz.length / 1e6).toFixed(2)} MB gzip -> ${(raw.length / 1e6).toFixed(2)} MB profile.proto; ${p.sample.length} samples, ${p.location.length} locations, ${p.function.length} functions\n`,
+  );
   console.log('| step | median ms | best ms | median CPU ms | MB/s (median) | MB/s (best) |');
   console.log('|---|---:|---:|---:|---:|---:|');
-  console.log(row('inflate, zlib.gunzipSync', raw.length, measure(RUNS, () => gunzipSync(gz, { chunkSize: 1 << 20 }))));
-  console.log(row('inflate, zlib.gunzip async (1 MiB chunks)', raw.length, await measureAsync(RUNS, () => new Promise((res, rej) => gunzip(gz, { chunkSize: 1 << 20 }, (e, out) => (e ? rej(e) : res(out)))))));
+  console.log(
+    row(
+      'inflate, zlib.gunzipSync',
+      raw.length,
+      measure(RUNS, () => gunzipSync(gz, { chunkSize: 1 << 20 })),
+    ),
+  );
+  console.log(
+    row(
+      'inflate, zlib.gunzip async (1 MiB chunks)',
+      raw.length,
+      await measureAsync(RUNS, () => new Promise((res, rej) => gunzip(gz, { chunkSize: 1 << 20 }, (e, out) => (e ? rej(e) : res(out))))),
+    ),
+  );
   console.log(row('decode, hand-written, first call in the process', raw.length, first));
-  console.log(row('decode, hand-written (decodeProtoFast), full GC before each', raw.length, measure(RUNS, () => decodeProtoFast(raw))));
+  console.log(
+    row(
+      'decode, hand-written (decodeProtoFast), full GC before each',
+      raw.length,
+      measure(RUNS, () => decodeProtoFast(raw)),
+    ),
+  );
   // Back-to-back decodes, as in a busy server: no forced GC in between, so V8 keeps its grown young generation.
-  console.log(row('decode, hand-written, back-to-back', raw.length, measure(RUNS * 3, () => decodeProtoFast(raw), false)));
-  console.log(row('decode, protobufjs reference', raw.length, measure(Math.min(RUNS, 3), () => decodeProtoReference(raw))));
-  console.log(row('decodeProfile (inflate + decode)', raw.length, measure(RUNS, () => decodeProfile(gz))));
+  console.log(
+    row(
+      'decode, hand-written, back-to-back',
+      raw.length,
+      measure(RUNS * 3, () => decodeProtoFast(raw), false),
+    ),
+  );
+  console.log(
+    row(
+      'decode, protobufjs reference',
+      raw.length,
+      measure(Math.min(RUNS, 3), () => decodeProtoReference(raw)),
+    ),
+  );
+  console.log(
+    row(
+      'decodeProfile (inflate + decode)',
+      raw.length,
+      measure(RUNS, () => decodeProfile(gz)),
+    ),
+  );
   const fastMem = retained(() => decodeProtoFast(raw));
   const refMem = retained(() => decodeProtoReference(raw));
-  console.log(`\nretained by the decoded profile: hand-written ${(fastMem / 1e6).toFixed(1)} MB, protobufjs reference ${(refMem / 1e6).toFixed(1)} MB`);
+  console.log(
+    `\nretained by the decoded profile: hand-written ${(fastMem / 1e6).toFixed(1)} MB, protobufjs reference ${(refMem / 1e6).toFixed(1)} MB`,
+  );
 }
 
 // A gzip bomb (1 GiB of zeros, ~1 MB compressed) against the server's 256 MiB cap: the
@@ -113,4 +161,8 @@ for (const file of INPUTS) {
   console.log('|---|---:|---:|---:|---:|---:|');
   console.log(row('decodeProfile refusing the bomb', 256 << 20, refuse));
 }
-console.log(`\nload average at end ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `\nload average at end ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);

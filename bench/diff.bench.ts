@@ -22,7 +22,9 @@ function time<T>(label: string, runs: number, f: () => T): T {
     ms.push(performance.now() - t0);
   }
   ms.sort((a, b) => a - b);
-  console.log(`${label.padEnd(48)} median ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms  (min ${ms[0]!.toFixed(1)}, max ${ms[ms.length - 1]!.toFixed(1)}, ${runs} runs)`);
+  console.log(
+    `${label.padEnd(48)} median ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms  (min ${ms[0]!.toFixed(1)}, max ${ms[ms.length - 1]!.toFixed(1)}, ${runs} runs)`,
+  );
   return out;
 }
 
@@ -38,7 +40,9 @@ for (const [name, newer, base, runs] of pairs) {
   time('merge (-diff_base)', runs, () => diffProfiles(newer, base, { mode: 'diff_base' }));
   time('merge (-base)', runs, () => diffProfiles(newer, base, { mode: 'base' }));
   // A shallow copy is a new profile identity: nothing memoized, like a first request.
-  time('differential top, first request (GET /diff)', runs, () => computeDiffTop({ ...newer }, base, {}, { mode: 'diff_base', nodeFraction: 0 }));
+  time('differential top, first request (GET /diff)', runs, () =>
+    computeDiffTop({ ...newer }, base, {}, { mode: 'diff_base', nodeFraction: 0 }),
+  );
   time('differential flame tree, first request', runs, () => computeDiffFlameGraph({ ...newer }, base, {}, { mode: 'diff_base' }));
   time('differential flame tree, repeated', runs, () => computeDiffFlameGraph(newer, base, {}, { mode: 'diff_base' }));
 }
@@ -47,5 +51,9 @@ for (const [name, newer, base, runs] of pairs) {
 console.log('-- repeated requests on the largeheap pair (merge memoized per pair)');
 const [, lnew, lbase] = pairs[1]!;
 computeDiffTop(lnew, lbase, {}, { mode: 'diff_base', nodeFraction: 0 });
-time('differential top, si=inuse_space (after a first request)', 3, () => computeDiffTop(lnew, lbase, { sampleIndex: 'inuse_space' }, { mode: 'diff_base', nodeFraction: 0 }));
-time('differential top, focus=main (after a first request)', 3, () => computeDiffTop(lnew, lbase, { focus: 'main' }, { mode: 'diff_base', nodeFraction: 0 }));
+time('differential top, si=inuse_space (after a first request)', 3, () =>
+  computeDiffTop(lnew, lbase, { sampleIndex: 'inuse_space' }, { mode: 'diff_base', nodeFraction: 0 }),
+);
+time('differential top, focus=main (after a first request)', 3, () =>
+  computeDiffTop(lnew, lbase, { focus: 'main' }, { mode: 'diff_base', nodeFraction: 0 }),
+);

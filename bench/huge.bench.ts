@@ -84,7 +84,8 @@ function prunedFramePath(g: FlameGraph): string[] | null {
   let best: [number, string[]] | null = null;
   while (stack.length) {
     const [n, p] = stack.pop()!;
-    if ((n.prunedCount ?? 0) > 0 && n.children.length + (n.prunedCount ?? 0) > 1 && (!best || Math.abs(n.value) > best[0])) best = [Math.abs(n.value), p];
+    if ((n.prunedCount ?? 0) > 0 && n.children.length + (n.prunedCount ?? 0) > 1 && (!best || Math.abs(n.value) > best[0]))
+      best = [Math.abs(n.value), p];
     for (const c of n.children) stack.push([c, [...p, c.name]]);
   }
   return best ? best[1] : null;
@@ -94,7 +95,9 @@ const f0 = (x: number) => x.toFixed(0);
 const go = withGo ? findGo() : null;
 const rows: string[] = [];
 console.log(`uptime: ${spawnSync('uptime', { encoding: 'utf8' }).stdout.trim()}`);
-console.log('| shape | samples | gz MB | upload ms | first flame ms | reopen ms | zoom ms | top page ms | top all ms (MB) | server peak RSS MB | ours top ms (MB) | go top ms (MB) | speed-up |');
+console.log(
+  '| shape | samples | gz MB | upload ms | first flame ms | reopen ms | zoom ms | top page ms | top all ms (MB) | server peak RSS MB | ours top ms (MB) | go top ms (MB) | speed-up |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const shape of shapes) {
   for (const n of sizes) {

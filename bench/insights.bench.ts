@@ -32,5 +32,7 @@ for (const f of FILES) {
     findings = computeInsights(p).findings.length;
     times.push(performance.now() - t0);
   }
-  console.log(`${f}: ${p.sample.length} samples, ${findings} findings, computeInsights median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, ${RUNS} runs)`);
+  console.log(
+    `${f}: ${p.sample.length} samples, ${findings} findings, computeInsights median ${median(times).toFixed(1)} ms (min ${Math.min(...times).toFixed(1)}, ${RUNS} runs)`,
+  );
 }

@@ -21,18 +21,26 @@ function time(cmd: string, args: string[]): number {
   return performance.now() - t0;
 }
 
-console.log(`load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 const heap = join(ROOT, 'samples/largeheap/heap.pb.gz');
 const bundle = join(ROOT, 'dist/cli.mjs');
 if (existsSync(GO) && existsSync(heap)) {
   const ours: number[] = [];
   const theirs: number[] = [];
-  const cli = existsSync(bundle) ? ['node', [join(ROOT, 'bin/pprof-lens.mjs'), 'tags', heap]] : ['npx', ['tsx', 'server/src/cli/main.ts', 'tags', heap]];
+  const cli = existsSync(bundle)
+    ? ['node', [join(ROOT, 'bin/pprof-lens.mjs'), 'tags', heap]]
+    : ['npx', ['tsx', 'server/src/cli/main.ts', 'tags', heap]];
   for (let i = 0; i < RUNS; i++) {
     ours.push(time(cli[0] as string, cli[1] as string[]));
     theirs.push(time(GO, ['tool', 'pprof', '-tags', '-symbolize=none', heap]));
   }
-  console.log(`tags, largeheap (280k samples): pprof-lens ${median(ours).toFixed(0)} ms, go tool pprof ${median(theirs).toFixed(0)} ms (medians of ${RUNS})`);
+  console.log(
+    `tags, largeheap (280k samples): pprof-lens ${median(ours).toFixed(0)} ms, go tool pprof ${median(theirs).toFixed(0)} ms (medians of ${RUNS})`,
+  );
 }
 
 // A dump of 100k goroutines in 1k distinct stacks, as a debug=2 endpoint writes it.
@@ -52,7 +60,9 @@ for (let i = 0; i < RUNS; i++) {
   groupGoroutines(d.goroutines);
   group.push(performance.now() - t1);
 }
-console.log(`dump parse: ${mb.toFixed(1)} MB, 100k goroutines: ${median(parse).toFixed(0)} ms (${(mb / (median(parse) / 1000)).toFixed(0)} MB/s), grouping ${median(group).toFixed(0)} ms`);
+console.log(
+  `dump parse: ${mb.toFixed(1)} MB, 100k goroutines: ${median(parse).toFixed(0)} ms (${(mb / (median(parse) / 1000)).toFixed(0)} MB/s), grouping ${median(group).toFixed(0)} ms`,
+);
 
 // Hostile: one 1 MB line of brackets, a header with a 1 MB label block, 100k '(' lines.
 for (const [name, text] of [

@@ -37,12 +37,16 @@ for (const [name, files] of sets) {
   }
   const o = median(ours);
   const t = median(theirs);
-  console.log(`${name.padEnd(36)} pprof-lens merge ${o.toFixed(0)} ms, go tool pprof -proto ${t.toFixed(0)} ms (${(t / o).toFixed(1)}x), ${RUNS} runs`);
+  console.log(
+    `${name.padEnd(36)} pprof-lens merge ${o.toFixed(0)} ms, go tool pprof -proto ${t.toFixed(0)} ms (${(t / o).toFixed(1)}x), ${RUNS} runs`,
+  );
 }
 
 const newer = deepProfile([{ depth: DEPTH, value: 3 }]);
 const base = deepProfile([{ depth: DEPTH / 2, value: 5 }]);
 const t0 = performance.now();
 const text = diffFlameJson('a', 'b', newer, base, {}, { mode: 'diff_base', minFraction: 0 });
-console.log(`diff flame tree + JSON, ${DEPTH}-frame stack: ${(performance.now() - t0).toFixed(0)} ms, ${(text.length / 1e6).toFixed(1)} MB of JSON`);
+console.log(
+  `diff flame tree + JSON, ${DEPTH}-frame stack: ${(performance.now() - t0).toFixed(0)} ms, ${(text.length / 1e6).toFixed(1)} MB of JSON`,
+);
 rmSync(tmp, { recursive: true, force: true });

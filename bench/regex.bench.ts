@@ -71,12 +71,17 @@ for (const input of inputs) {
     const ms: number[] = [];
     for (let i = 0; i < Math.min(RUNS, 3); i++) {
       const t0 = performance.now();
-      spawnSync(go, ['tool', 'pprof', '-top', '-symbolize=none', '-focus=main\\.', '-hide=^runtime\\.', input], { encoding: 'utf8', env: { ...process.env, HOME: '/tmp' } });
+      spawnSync(go, ['tool', 'pprof', '-top', '-symbolize=none', '-focus=main\\.', '-hide=^runtime\\.', input], {
+        encoding: 'utf8',
+        env: { ...process.env, HOME: '/tmp' },
+      });
       ms.push(performance.now() - t0);
     }
     goMs = median(ms);
   }
-  console.log(`  top -focus=main\\. -hide=^runtime\\.: ours (engine, decoded) ${ours.toFixed(0)} ms; go tool pprof (process, incl. decode) ${goMs.toFixed(0)} ms`);
+  console.log(
+    `  top -focus=main\\. -hide=^runtime\\.: ours (engine, decoded) ${ours.toFixed(0)} ms; go tool pprof (process, incl. decode) ${goMs.toFixed(0)} ms`,
+  );
 }
 
 console.log('\ncatastrophic pattern ^(.|.)*Z on a name of n characters (no Z):');
@@ -85,5 +90,7 @@ for (const n of [16, 20, 22, 24, 10_000, 1_000_000]) {
   const re2 = compileGoRegexp('^(.|.)*Z');
   const tre2 = time(() => re2.test(s), 3);
   const tv8 = n <= 24 ? time(() => /^(.|.)*Z/.test(s), 1) : NaN;
-  console.log(`  n=${String(n).padStart(8)}  V8 ${Number.isNaN(tv8) ? '(not run: exponential)' : tv8.toFixed(1) + ' ms'}   re2js ${tre2.toFixed(2)} ms`);
+  console.log(
+    `  n=${String(n).padStart(8)}  V8 ${Number.isNaN(tv8) ? '(not run: exponential)' : tv8.toFixed(1) + ' ms'}   re2js ${tre2.toFixed(2)} ms`,
+  );
 }

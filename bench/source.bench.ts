@@ -21,7 +21,13 @@ function time<T>(label: string, runs: number, f: () => T): T {
 const samples = resolve('samples');
 const escapeAll = readdirSync(samples)
   .map((d) => join(samples, d, 'escape.txt'))
-  .filter((f) => { try { return statSync(f).isFile(); } catch { return false; } })
+  .filter((f) => {
+    try {
+      return statSync(f).isFile();
+    } catch {
+      return false;
+    }
+  })
   .map((f) => readFileSync(f, 'utf8'))
   .join('\n');
 const big = Array.from({ length: 20 }, () => escapeAll).join('\n');
@@ -64,14 +70,20 @@ if (!goroot) {
   const a = await readSourceArchive(gz);
   console.log(`readSourceArchive: ${(performance.now() - t0).toFixed(1)} ms`);
   const r = createArchiveSourceReader(a);
-  time('archive lookup by suffix (runtime/proc.go), fresh reader', 20, () => createArchiveSourceReader(a).read('/usr/local/go/src/runtime/proc.go'));
+  time('archive lookup by suffix (runtime/proc.go), fresh reader', 20, () =>
+    createArchiveSourceReader(a).read('/usr/local/go/src/runtime/proc.go'),
+  );
   if (r.read('runtime/malloc.go').text === null) throw new Error('archive lookup failed');
 
   const t1 = performance.now();
   const fs = createFsSourceReader({ roots: [join(goroot, 'src')] });
   const hit = fs.read('/build/elsewhere/go1.23/runtime/mgc.go');
-  console.log(`fs lookup via suffix, first call (indexes ${join(goroot, 'src')}): ${(performance.now() - t1).toFixed(1)} ms, found=${hit.text !== null}`);
-  time('fs lookup via suffix, index cached, fresh reader', 20, () => createFsSourceReader({ roots: [join(goroot, 'src')] }).read('/x/runtime/mheap.go'));
+  console.log(
+    `fs lookup via suffix, first call (indexes ${join(goroot, 'src')}): ${(performance.now() - t1).toFixed(1)} ms, found=${hit.text !== null}`,
+  );
+  time('fs lookup via suffix, index cached, fresh reader', 20, () =>
+    createFsSourceReader({ roots: [join(goroot, 'src')] }).read('/x/runtime/mheap.go'),
+  );
   time('fs lookup of a -trimpath stdlib name via GOROOT', 50, () => createFsSourceReader({ roots: [], goroot }).read('fmt/print.go'));
 }
 
@@ -95,13 +107,17 @@ if (!goroot) {
   const reader = (cwd: string) => createGoSourceReader({ layout: goLayout(cwd), modCache: fx.modCache, goroot });
   time('module step, fresh reader incl. layout', 50, () => reader(app).read('example.com/app/main.go'));
   time('vendor step, fresh reader incl. layout', 50, () => reader(vapp).read('example.com/dep@v1.0.0/dep.go'));
-  time('module cache step (full path of another machine), fresh reader', 50, () => reader(app).read(join(fx.buildModCache, 'example.com/dep@v1.0.0/dep.go')));
+  time('module cache step (full path of another machine), fresh reader', 50, () =>
+    reader(app).read(join(fx.buildModCache, 'example.com/dep@v1.0.0/dep.go')),
+  );
   time('GOROOT step (runtime/proc.go), fresh reader', 50, () => reader(app).read('runtime/proc.go'));
   const regex = 'dep\\.Fill|main\\.work|runtime\\.main';
   const saved = process.cwd();
   process.env.GOMODCACHE = fx.modCache;
   process.chdir(join(app, 'docs'));
-  time('pprof-lens list, no flags, in process (decode + resolve + format)', 10, () => listText([regex, fx.profiles.mod], { out: () => undefined, err: () => undefined }));
+  time('pprof-lens list, no flags, in process (decode + resolve + format)', 10, () =>
+    listText([regex, fx.profiles.mod], { out: () => undefined, err: () => undefined }),
+  );
   const args = [`-trim_path=${join(fx.buildDir, 'app')}:${fx.buildModCache}`, `-source_path=${app}:${fx.modCache}`];
   time('go tool pprof -list with -trim_path/-source_path (process)', 3, () => pprofList(fx, regex, args, fx.profiles.mod, process.cwd()));
   process.chdir(saved);

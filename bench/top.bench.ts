@@ -115,7 +115,9 @@ async function main(): Promise<void> {
     const fmt = time(() => formatTopText(r));
     const fl = time(() => computeFlameGraph(p, {}, {}));
     const fl0 = time(() => computeFlameGraph(p, {}, { minFraction: 0 }));
-    console.log(`| ${path.basename(path.dirname(f))}/${path.basename(f)} (${p.sample.length} samples) | ${dec.toFixed(0)} | ${top.toFixed(0)} | ${top0.toFixed(0)} | ${fmt.toFixed(0)} | ${fl.toFixed(0)} | ${fl0.toFixed(0)} |`);
+    console.log(
+      `| ${path.basename(path.dirname(f))}/${path.basename(f)} (${p.sample.length} samples) | ${dec.toFixed(0)} | ${top.toFixed(0)} | ${top0.toFixed(0)} | ${fmt.toFixed(0)} | ${fl.toFixed(0)} | ${fl0.toFixed(0)} |`,
+    );
   }
 }
 

@@ -14,15 +14,15 @@ const COLUMN: Record<string, string> = {
 
 const COLUMN_BY_KIND: Record<string, Partial<Record<string, string>>> = {
   cpu: {
-    flat: 'CPU time spent executing this function\'s own code (callees excluded).',
+    flat: "CPU time spent executing this function's own code (callees excluded).",
     cum: 'CPU time spent in this function and everything it called.',
   },
   heap: {
-    flat: 'Memory allocated directly by this function\'s own statements (runtime allocator frames are hidden in Go heap profiles, so the allocating line shows up here).',
+    flat: "Memory allocated directly by this function's own statements (runtime allocator frames are hidden in Go heap profiles, so the allocating line shows up here).",
     cum: 'Memory allocated by this function and everything it called.',
   },
   allocs: {
-    flat: 'Memory allocated directly by this function\'s own statements since the program started.',
+    flat: "Memory allocated directly by this function's own statements since the program started.",
     cum: 'Memory allocated by this function and everything it called since the program started.',
   },
   goroutine: {
@@ -43,7 +43,8 @@ const SAMPLE_TYPE: Record<string, string> = {
   cpu: 'On-CPU time, sampled about 100 times per second per running thread. Waiting (sleep, I/O, channels, locks) is not counted.',
   samples: 'Number of profiling samples taken in this code; each CPU sample stands for one sampling period (10ms by default).',
   alloc_space: 'Bytes allocated since the program started, including memory already freed. Points at allocation churn and GC pressure.',
-  alloc_objects: 'Number of objects allocated since the program started, including freed ones. Many small allocations cost GC work even when bytes are low.',
+  alloc_objects:
+    'Number of objects allocated since the program started, including freed ones. Many small allocations cost GC work even when bytes are low.',
   inuse_space: 'Bytes still reachable at the most recent garbage collection: what the program holds in memory (retention, leaks, caches).',
   inuse_objects: 'Number of objects still reachable at the most recent garbage collection.',
   space: 'Bytes allocated (legacy heap profile).',
@@ -51,7 +52,8 @@ const SAMPLE_TYPE: Record<string, string> = {
   goroutine: 'Number of goroutines with this stack at the moment the profile was taken.',
   goroutineleak: 'Goroutines the garbage collector proved can never be woken up again (Go 1.26+ experimental leak profile).',
   contentions: 'Number of times a goroutine had to wait (for a lock, or for a channel/select in block profiles).',
-  delay: 'Total time goroutines spent waiting. In mutex profiles it is charged to the Unlock that ended the critical section; in block profiles to the call that blocked.',
+  delay:
+    'Total time goroutines spent waiting. In mutex profiles it is charged to the Unlock that ended the critical section; in block profiles to the call that blocked.',
   threadcreate: 'Number of OS threads created from this stack.',
   wall: 'Wall-clock time: running and waiting both count.',
 };
@@ -63,7 +65,8 @@ const SAMPLE_TYPE_BY_KIND: Record<string, Partial<Record<string, string>>> = {
   },
   block: {
     contentions: 'Number of blocking events: channel send/receive, select, Lock, WaitGroup.Wait or Cond.Wait that had to wait.',
-    delay: 'Time goroutines spent blocked in channel operations, selects and synchronisation calls at this stack. Sleeping and I/O are not included.',
+    delay:
+      'Time goroutines spent blocked in channel operations, selects and synchronisation calls at this stack. Sleeping and I/O are not included.',
   },
   heap: {
     inuse_space: 'Bytes still reachable at the most recent garbage collection (the default view of a heap profile).',

@@ -3,6 +3,10 @@
 // Shared by the server's exports and the web UI's image exports.
 export function exportFileName(profileName: string, suffix: string): string {
   const base = profileName.split(/[\\/]/).pop() ?? '';
-  const stem = base.replace(/\.(pb\.gz|pb|prof|pprof|gz|out)$/i, '').replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
+  const stem = base
+    .replace(/\.(pb\.gz|pb|prof|pprof|gz|out)$/i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 100);
   return (stem || 'profile') + suffix;
 }

@@ -213,7 +213,8 @@ function roundDigits(d: { digits: string; dp: number }, nd: number): { digits: s
   let up: boolean;
   if (next > 5) up = true;
   else if (next < 5) up = false;
-  else if (nd + 1 < digits.length) up = true; // more nonzero digits follow (trailing zeros stripped)
+  else if (nd + 1 < digits.length)
+    up = true; // more nonzero digits follow (trailing zeros stripped)
   else up = nd > 0 && (digits.charCodeAt(nd - 1) - 48) % 2 === 1; // exact tie: to even
   let kept = digits.slice(0, nd);
   if (up) {
@@ -350,12 +351,7 @@ export function label(value: number, unit: string): string {
 }
 
 /** The report's single output unit (report.selectOutputUnit), or the requested unit unchanged. */
-export function selectOutputUnit(
-  requested: string,
-  sampleUnit: string,
-  shown: { flat: number; cum: number }[],
-  total: number,
-): string {
+export function selectOutputUnit(requested: string, sampleUnit: string, shown: { flat: number; cum: number }[], total: number): string {
   if (requested !== 'minimum' || shown.length === 0) return requested;
   let minValue = 0;
   for (const n of shown) {

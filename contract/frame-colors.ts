@@ -21,7 +21,16 @@ function hash32(s: string): number {
 }
 
 // Fixed hues for the packages on nearly every Go stack, so they read the same everywhere.
-const FIXED_HUES: Record<string, number> = { main: 24, runtime: 205, sync: 150, syscall: 265, reflect: 290, fmt: 50, strings: 95, bytes: 110 };
+const FIXED_HUES: Record<string, number> = {
+  main: 24,
+  runtime: 205,
+  sync: 150,
+  syscall: 265,
+  reflect: 290,
+  fmt: 50,
+  strings: 95,
+  bytes: 110,
+};
 
 export function packageHue(pkg: string): number {
   const fixed = FIXED_HUES[pkg];

@@ -94,7 +94,21 @@ export const QUERY_PARAMS = {
 } as const satisfies Partial<Record<keyof Query, string>>;
 
 /** Query fields whose parameter is a regexp or filter text (passed as given, empty = unset). */
-export const TEXT_QUERY_FIELDS = ['focus', 'ignore', 'hide', 'show', 'showFrom', 'pruneFrom', 'tagFocus', 'tagIgnore', 'tagShow', 'tagHide', 'tagRoot', 'tagLeaf', 'labelUnit'] as const;
+export const TEXT_QUERY_FIELDS = [
+  'focus',
+  'ignore',
+  'hide',
+  'show',
+  'showFrom',
+  'pruneFrom',
+  'tagFocus',
+  'tagIgnore',
+  'tagShow',
+  'tagHide',
+  'tagRoot',
+  'tagLeaf',
+  'labelUnit',
+] as const;
 
 /** The API query string of a Query (fields left unset or empty are left out). */
 export function queryParams(q: Query): URLSearchParams {

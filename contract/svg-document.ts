@@ -22,7 +22,13 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-export function svgDocument(frames: SvgFrame[], title: string, dark: boolean, chartWidth: number, chartHeight: number): { svg: string; width: number; height: number } {
+export function svgDocument(
+  frames: SvgFrame[],
+  title: string,
+  dark: boolean,
+  chartWidth: number,
+  chartHeight: number,
+): { svg: string; width: number; height: number } {
   const width = Math.max(Math.ceil(chartWidth), 400);
   const height = Math.ceil(chartHeight) + SVG_TITLE_H;
   const bg = dark ? '#1e1e1e' : '#ffffff';

@@ -114,16 +114,7 @@ export interface SourceRoutine {
 
 /** Resolution steps, in the order they are tried (server/src/source/index.ts). */
 export type SourceStep =
-  | 'archive'
-  | 'source-path'
-  | 'working-dir'
-  | 'module'
-  | 'workspace'
-  | 'replace'
-  | 'vendor'
-  | 'module-cache'
-  | 'goroot'
-  | 'samples';
+  'archive' | 'source-path' | 'working-dir' | 'module' | 'workspace' | 'replace' | 'vendor' | 'module-cache' | 'goroot' | 'samples';
 
 export interface SourceOrigin {
   step: SourceStep;
@@ -307,7 +298,6 @@ export interface GroupDelta {
   after: number;
   delta: number;
 }
-
 
 export interface GoroutinesView extends GroupsReport {
   id: string;

@@ -23,7 +23,8 @@ function walk(dir, out) {
 
 // Static imports and re-exports (`import ... from`, `export ... from`, `import '...'`) and
 // dynamic `import('...')` of relative paths.
-const IMPORT = /(?:^|[\s;])(?:import|export)\s*(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/gm;
+const IMPORT =
+  /(?:^|[\s;])(?:import|export)\s*(?:type\s+)?(?:[\w*{}\s,$]+?\s+from\s+)?['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/gm;
 
 function resolveImport(from, spec) {
   const base = resolve(dirname(from), spec);
@@ -83,7 +84,14 @@ for (const f of graph.keys()) if (!idx.has(f)) strong(f);
 
 if (cycles.length > 0) {
   console.error(`import cycles: ${cycles.length}`);
-  for (const c of cycles) console.error('  ' + c.map((f) => relative(ROOT, f)).sort().join(' <-> '));
+  for (const c of cycles)
+    console.error(
+      '  ' +
+        c
+          .map((f) => relative(ROOT, f))
+          .sort()
+          .join(' <-> '),
+    );
   process.exit(1);
 }
 console.log(`import cycles: none among ${graph.size} modules`);

@@ -27,5 +27,7 @@ const sum = await fuzz({
     console.log(`FAIL case ${i}: ${f.how} / ${f.step}: ${f.problem.split('\n')[0]} -> ${base}.bin`);
   },
 });
-console.log(`fuzz: ${sum.cases} cases, ${sum.accepted} accepted, slowest ${sum.maxCpuMs.toFixed(0)} ms CPU, ${sum.failures.length} failures`);
+console.log(
+  `fuzz: ${sum.cases} cases, ${sum.accepted} accepted, slowest ${sum.maxCpuMs.toFixed(0)} ms CPU, ${sum.failures.length} failures`,
+);
 process.exitCode = sum.failures.length ? 1 : 0;

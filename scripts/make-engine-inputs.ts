@@ -64,15 +64,37 @@ function encode(spec: Spec): Buffer {
   const p = new W();
   for (const [t, u] of spec.types) p.msg(1, new W().int(1, s(t)).int(2, s(u)));
   for (const smp of spec.samples) {
-    const m = new W().packed(1, smp.stack.map((f) => f + 1)).packed(2, smp.values);
+    const m = new W()
+      .packed(
+        1,
+        smp.stack.map((f) => f + 1),
+      )
+      .packed(2, smp.values);
     for (const [k, v] of smp.labels ?? []) m.msg(3, new W().int(1, s(k)).int(2, s(v)));
     p.msg(2, m);
   }
   p.msg(3, new W().int(1, 1).int(2, 0x400000).int(3, 0x800000).int(5, s('/bin/engine-test')).int(7, 1).int(8, 1).int(9, 1));
   spec.funcs.forEach((f, i) => {
-    p.msg(4, new W().int(1, i + 1).int(2, 1).int(3, 0x401000 + i * 16).msg(4, new W().int(1, i + 1).int(2, 10 + i)));
+    p.msg(
+      4,
+      new W()
+        .int(1, i + 1)
+        .int(2, 1)
+        .int(3, 0x401000 + i * 16)
+        .msg(4, new W().int(1, i + 1).int(2, 10 + i)),
+    );
   });
-  spec.funcs.forEach((f, i) => p.msg(5, new W().int(1, i + 1).int(2, s(f)).int(3, s(f)).int(4, s('engine/' + f.split('.')[0] + '.go')).int(5, 5 + i)));
+  spec.funcs.forEach((f, i) =>
+    p.msg(
+      5,
+      new W()
+        .int(1, i + 1)
+        .int(2, s(f))
+        .int(3, s(f))
+        .int(4, s('engine/' + f.split('.')[0] + '.go'))
+        .int(5, 5 + i),
+    ),
+  );
   p.int(9, 1_700_000_000_000_000_000n).int(10, 10_000_000_000n);
   p.msg(11, new W().int(1, s(spec.types[0][0])).int(2, s(spec.types[0][1]))).int(12, 1);
   for (const x of strings) p.str(6, x);

@@ -29,21 +29,23 @@ function funcNames(p: Profile): Set<string> {
 
 /** Functions by flat value over the default sample type (our engine is not consulted). */
 function hotFunctions(p: Profile, re: RegExp, n: number): string[] {
-  const idx = Math.max(
-    0,
-    p.defaultSampleType ? p.sampleType.findIndex((t) => t.type === p.defaultSampleType) : p.sampleType.length - 1,
-  );
+  const idx = Math.max(0, p.defaultSampleType ? p.sampleType.findIndex((t) => t.type === p.defaultSampleType) : p.sampleType.length - 1);
   const cum = new Map<string, number>();
   for (const s of p.sample) {
     const seen = new Set<string>();
-    for (const l of s.location) for (const ln of l.line) {
-      const name = ln.function?.name ?? '';
-      if (!re.test(name) || seen.has(name)) continue;
-      seen.add(name);
-      cum.set(name, (cum.get(name) ?? 0) + Math.abs(s.value[idx] ?? 0));
-    }
+    for (const l of s.location)
+      for (const ln of l.line) {
+        const name = ln.function?.name ?? '';
+        if (!re.test(name) || seen.has(name)) continue;
+        seen.add(name);
+        cum.set(name, (cum.get(name) ?? 0) + Math.abs(s.value[idx] ?? 0));
+      }
   }
-  return [...cum.entries()].filter((e) => e[1] > 0).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n).map((e) => e[0]);
+  return [...cum.entries()]
+    .filter((e) => e[1] > 0)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, n)
+    .map((e) => e[0]);
 }
 
 function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean; heavy: boolean }): Case[] {
@@ -114,15 +116,26 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
   out.push(...labelCases(slug, input, p));
   if (opts.list) {
     const hot = hotFunctions(p, /^main\./, 3);
-    hot.forEach((fn, i) => out.push({ slug, name: `list_${i}`, mode: 'list', input, args: ['-source_path=samples'], list: `^${quoteMeta(fn)}$` }));
+    hot.forEach((fn, i) =>
+      out.push({ slug, name: `list_${i}`, mode: 'list', input, args: ['-source_path=samples'], list: `^${quoteMeta(fn)}$` }),
+    );
     if (hot.length) out.push({ slug, name: 'list_all_main', mode: 'list', input, args: ['-source_path=samples'], list: '^main\\.' });
     // without -source_path the files are not found: pprof prints an Error line per routine
     if (hot.length) out.push({ slug, name: 'list_nosource', mode: 'list', input, args: [], list: `^${quoteMeta(hot[0])}$` });
-    if (hot.length) out.push({ slug, name: 'list_trim', mode: 'list', input, args: ['-trim_path=example.com', '-source_path=.'], list: `^${quoteMeta(hot[0])}$` });
+    if (hot.length)
+      out.push({
+        slug,
+        name: 'list_trim',
+        mode: 'list',
+        input,
+        args: ['-trim_path=example.com', '-source_path=.'],
+        list: `^${quoteMeta(hot[0])}$`,
+      });
   }
   if (opts.heavy) {
     // go tool pprof needs seconds per run on the largest inputs: keep a core subset.
-    const core = /^(top|nf0|cum|lines|addresses|files|noinlines|nodecount10|si_(?!0$).*|hide_runtime|focus_main|show_from_hot|tagfocus_range|list_0)$/;
+    const core =
+      /^(top|nf0|cum|lines|addresses|files|noinlines|nodecount10|si_(?!0$).*|hide_runtime|focus_main|show_from_hot|tagfocus_range|list_0)$/;
     return out.filter((c) => core.test(c.name));
   }
   return out;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what the tests need (npm packages; Go, Chromium and Ceph from
-# Debian), builds, regenerates the `go tool pprof` reference outputs, type-checks and
-# runs every vitest suite (unit, API, browser).
+# Debian), builds, regenerates the `go tool pprof` reference outputs, type-checks, lints,
+# checks formatting and runs every vitest suite (unit, reference, API, browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-node-deps.sh
@@ -11,6 +11,7 @@ npm run --silent build
 bash scripts/make-references.sh
 npm run --silent typecheck
 npm run --silent lint
+npm run --silent format:check
 mkdir -p tests/.tmp
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=tests/.tmp/vitest.json "$@" || status=$?

@@ -112,7 +112,9 @@ export async function startBadTargets(): Promise<BadTargets> {
     });
   const html = await listen(
     createServer((_q, r) => {
-      r.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><html><body><h1>Welcome to my app</h1></body></html>');
+      r.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
+        '<!doctype html><html><body><h1>Welcome to my app</h1></body></html>',
+      );
     }),
     '127.0.0.1',
   );

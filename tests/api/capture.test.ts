@@ -4,7 +4,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, functionNames, startBadTargets, startLens, startLiveService, storedProfile, type BadTargets, type Lens, type LiveService } from './capture-env.js';
+import {
+  call,
+  functionNames,
+  startBadTargets,
+  startLens,
+  startLiveService,
+  storedProfile,
+  type BadTargets,
+  type Lens,
+  type LiveService,
+} from './capture-env.js';
 
 let work: string;
 let svc: LiveService;
@@ -51,7 +61,8 @@ describe('target listing', () => {
     expect(r.status).toBe(200);
     const profiles = r.body.profiles as Array<{ name: string; kind: string; count: number | null }>;
     const names = profiles.map((p) => p.name);
-    for (const n of ['profile', 'heap', 'allocs', 'goroutine', 'mutex', 'block', 'threadcreate', 'live.widgets']) expect(names).toContain(n);
+    for (const n of ['profile', 'heap', 'allocs', 'goroutine', 'mutex', 'block', 'threadcreate', 'live.widgets'])
+      expect(names).toContain(n);
     expect(profiles.find((p) => p.name === 'profile')!.kind).toBe('cpu');
     expect(profiles.find((p) => p.name === 'trace')!.kind).toBe('unsupported');
     expect(profiles.find((p) => p.name === 'live.widgets')!.count).toBe(3);
@@ -190,7 +201,9 @@ describe('more capture paths', () => {
   });
 
   it('follows a loopback redirect in local mode', async () => {
-    const r = await call(lens, 'POST', '/api/capture', { url: `${bad.redirect}/?to=${encodeURIComponent(`${svc.base}/debug/pprof/goroutine`)}` });
+    const r = await call(lens, 'POST', '/api/capture', {
+      url: `${bad.redirect}/?to=${encodeURIComponent(`${svc.base}/debug/pprof/goroutine`)}`,
+    });
     expect(r.status).toBe(201);
     expect(functionNames(await storedProfile(lens, r.body.id as string))).toContain('main.leakyWaiter');
   });
@@ -214,7 +227,12 @@ describe('watch mode', () => {
   });
 
   it('sees inuse_space rise in heap snapshots taken with gc=1', async () => {
-    const r = await call(lens, 'POST', '/api/captures', { url: svc.base, profile: 'heap', gc: true, watch: { intervalSeconds: 1, count: 2 } });
+    const r = await call(lens, 'POST', '/api/captures', {
+      url: svc.base,
+      profile: 'heap',
+      gc: true,
+      watch: { intervalSeconds: 1, count: 2 },
+    });
     const s = await waitDone(r.body.cid as string);
     const inuse = s.watch!.snapshots.map((x) => x.totals.find((t) => t.type === 'inuse_space')!.value);
     expect(inuse).toHaveLength(2);

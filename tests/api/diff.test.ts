@@ -59,7 +59,9 @@ describe('GET /api/profiles/:id/diff', () => {
         const want = readFileSync(refPath(c, suffix), 'utf8');
         expect(formatTopText(report).split('\n')).toEqual(want.split('\n'));
         for (const r of report.rows) {
-          expect(Object.keys(r)).toEqual(expect.arrayContaining(['name', 'inline', 'flat', 'cum', 'baseFlat', 'baseCum', 'newFlat', 'newCum']));
+          expect(Object.keys(r)).toEqual(
+            expect.arrayContaining(['name', 'inline', 'flat', 'cum', 'baseFlat', 'baseCum', 'newFlat', 'newCum']),
+          );
           expect(r.newCum - r.baseCum).toBe(r.cum);
         }
       });
@@ -106,7 +108,9 @@ describe('GET /api/profiles/:id/diff', () => {
 describe('GET /api/profiles/:id/diff/flamegraph', () => {
   it('returns a tree with value = new, base and delta per node', async () => {
     const c = ok.find((k) => k.name.includes('heap'))!;
-    const { status, body } = await get(`/api/profiles/${ids.get(c.newer)}/diff/flamegraph?base=${ids.get(c.base)}&si=alloc_space&minFraction=0`);
+    const { status, body } = await get(
+      `/api/profiles/${ids.get(c.newer)}/diff/flamegraph?base=${ids.get(c.base)}&si=alloc_space&minFraction=0`,
+    );
     expect(status).toBe(200);
     const g = body as unknown as DiffFlameGraph;
     expect(g.sampleType.type).toBe('alloc_space');

@@ -65,8 +65,20 @@ function foldedRows(text: string): Map<string, [number, number]> {
 
 const cases: { rel: string; si: string; unit: string; api: Record<string, string>; flags: string[] }[] = [
   { rel: 'cpu/cpu.pb.gz', si: '', unit: 'ns', api: {}, flags: [] },
-  { rel: 'cpu/cpu.pb.gz', si: '', unit: 'ns', api: { focus: 'main\\.(walk|fib)', hide: 'runtime\\.' }, flags: ['-focus=main\\.(walk|fib)', '-hide=runtime\\.'] },
-  { rel: 'mapgrow/heap.pb.gz', si: 'alloc_space', unit: 'B', api: { ignore: 'main\\.index', showFrom: 'main\\.main' }, flags: ['-ignore=main\\.index', '-show_from=main\\.main'] },
+  {
+    rel: 'cpu/cpu.pb.gz',
+    si: '',
+    unit: 'ns',
+    api: { focus: 'main\\.(walk|fib)', hide: 'runtime\\.' },
+    flags: ['-focus=main\\.(walk|fib)', '-hide=runtime\\.'],
+  },
+  {
+    rel: 'mapgrow/heap.pb.gz',
+    si: 'alloc_space',
+    unit: 'B',
+    api: { ignore: 'main\\.index', showFrom: 'main\\.main' },
+    flags: ['-ignore=main\\.index', '-show_from=main\\.main'],
+  },
   { rel: 'mapgrow/heap.pb.gz', si: 'alloc_space', unit: 'B', api: { tagFocus: 'bytes=1kB:' }, flags: ['-tagfocus=bytes=1kB:'] },
   { rel: 'contention/mutex.pb.gz', si: 'delay', unit: 'ns', api: { show: 'main\\.|sync\\.' }, flags: ['-show=main\\.|sync\\.'] },
 ];
@@ -75,39 +87,54 @@ const apiQuery = (c: (typeof cases)[number]) => new URLSearchParams({ ...(c.si ?
 
 describe('folded stacks', () => {
   for (const c of cases) {
-    it(`${c.rel} ${c.flags.join(' ') || '(no filters)'}: flat and cum of every function equal go tool pprof -top`, { timeout: 120_000 }, async () => {
-      const res = await fetch(`${server.url}/api/profiles/${ids.get(c.rel)}/export/folded?${apiQuery(c)}`);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${exportFileName(c.rel, '.folded.txt')}"`);
-      const text = await res.text();
-      expect(text).toMatch(/^[^\n;]+(;[^\n;]+)* -?\d+\n/);
-      const want = topRows(pprof(['-top', '-nodecount=0', '-nodefraction=0', `-unit=${c.unit}`, ...(c.si ? [`-sample_index=${c.si}`] : []), ...c.flags], join(ROOT, 'samples', c.rel)));
-      expect(want.size).toBeGreaterThanOrEqual(2);
-      expect(foldedRows(text)).toEqual(want);
-    });
+    it(
+      `${c.rel} ${c.flags.join(' ') || '(no filters)'}: flat and cum of every function equal go tool pprof -top`,
+      { timeout: 120_000 },
+      async () => {
+        const res = await fetch(`${server.url}/api/profiles/${ids.get(c.rel)}/export/folded?${apiQuery(c)}`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${exportFileName(c.rel, '.folded.txt')}"`);
+        const text = await res.text();
+        expect(text).toMatch(/^[^\n;]+(;[^\n;]+)* -?\d+\n/);
+        const want = topRows(
+          pprof(
+            ['-top', '-nodecount=0', '-nodefraction=0', `-unit=${c.unit}`, ...(c.si ? [`-sample_index=${c.si}`] : []), ...c.flags],
+            join(ROOT, 'samples', c.rel),
+          ),
+        );
+        expect(want.size).toBeGreaterThanOrEqual(2);
+        expect(foldedRows(text)).toEqual(want);
+      },
+    );
   }
 });
 
 describe('filtered pprof', () => {
   for (const c of cases.filter((x) => x.flags.length > 0)) {
-    it(`${c.rel} ${c.flags.join(' ')}: go tool pprof -top on it equals -top with the filters on the original`, { timeout: 120_000 }, async () => {
-      const res = await fetch(`${server.url}/api/profiles/${ids.get(c.rel)}/export/pprof?${apiQuery(c)}`);
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-disposition')).toContain('.filtered.pb.gz');
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
-      const file = join(scratch, exportFileName(c.rel, '.filtered.pb.gz'));
-      writeFileSync(file, bytes);
-      const si = c.si ? [`-sample_index=${c.si}`] : [];
-      // From the "Showing nodes" line on; the header names the file and the active filters.
-      const body = (t: string) => t.slice(t.indexOf('Showing nodes'));
-      const want = body(pprof(['-top', '-relative_percentages', ...si, ...c.flags], join(ROOT, 'samples', c.rel)));
-      const got = body(pprof(['-top', ...si], file));
-      expect(want.split('\n').length).toBeGreaterThan(4);
-      expect(got).toBe(want);
-      // Granularity survives too: -lines on both.
-      expect(body(pprof(['-top', '-lines', ...si], file))).toBe(body(pprof(['-top', '-lines', '-relative_percentages', ...si, ...c.flags], join(ROOT, 'samples', c.rel))));
-    });
+    it(
+      `${c.rel} ${c.flags.join(' ')}: go tool pprof -top on it equals -top with the filters on the original`,
+      { timeout: 120_000 },
+      async () => {
+        const res = await fetch(`${server.url}/api/profiles/${ids.get(c.rel)}/export/pprof?${apiQuery(c)}`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-disposition')).toContain('.filtered.pb.gz');
+        const bytes = new Uint8Array(await res.arrayBuffer());
+        expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
+        const file = join(scratch, exportFileName(c.rel, '.filtered.pb.gz'));
+        writeFileSync(file, bytes);
+        const si = c.si ? [`-sample_index=${c.si}`] : [];
+        // From the "Showing nodes" line on; the header names the file and the active filters.
+        const body = (t: string) => t.slice(t.indexOf('Showing nodes'));
+        const want = body(pprof(['-top', '-relative_percentages', ...si, ...c.flags], join(ROOT, 'samples', c.rel)));
+        const got = body(pprof(['-top', ...si], file));
+        expect(want.split('\n').length).toBeGreaterThan(4);
+        expect(got).toBe(want);
+        // Granularity survives too: -lines on both.
+        expect(body(pprof(['-top', '-lines', ...si], file))).toBe(
+          body(pprof(['-top', '-lines', '-relative_percentages', ...si, ...c.flags], join(ROOT, 'samples', c.rel))),
+        );
+      },
+    );
   }
 
   it('refuses an unknown format and answers 404 for an unknown profile', async () => {

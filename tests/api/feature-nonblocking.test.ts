@@ -59,7 +59,10 @@ describe('feature routes through the worker pool', () => {
     for (const c of cases) {
       const id = await uploadOk(srv.url, new Uint8Array(readFileSync(c.newer)));
       const base = await uploadOk(srv.url, new Uint8Array(readFileSync(c.base)));
-      for (const [suffix, extra] of [['diff_base.top.txt', ''], ['base.top.txt', '&mode=base']] as const) {
+      for (const [suffix, extra] of [
+        ['diff_base.top.txt', ''],
+        ['base.top.txt', '&mode=base'],
+      ] as const) {
         const r = await getJson<DiffTopReport & { id: string; base: string }>(`${srv.url}/api/profiles/${id}/diff?base=${base}${extra}`);
         expect(r.status, JSON.stringify(r.body)).toBe(200);
         expect(r.body.id).toBe(id);
@@ -82,7 +85,9 @@ describe('feature routes through the worker pool', () => {
     for (const path of ['diff', 'diff/flamegraph']) {
       const r = await getJson<{ error: string }>(`${srv.url}/api/profiles/${id}/${path}?base=${base}`);
       expect(r.status).toBe(400);
-      expect(r.body.error).toMatch(new RegExp(`^cannot compare profile ${id} with base ${base}: they are not the same kind of profile \\(`));
+      expect(r.body.error).toMatch(
+        new RegExp(`^cannot compare profile ${id} with base ${base}: they are not the same kind of profile \\(`),
+      );
     }
     const unknown = '0'.repeat(64);
     let r = await getJson<{ error: string }>(`${srv.url}/api/profiles/${cpuId}/diff?base=${unknown}`);

@@ -14,7 +14,12 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   t = tempDir();
   srv = await startTestServer(t.dir, { workers: 2 });
-  for (const [k, rel] of Object.entries({ heap: 'largeheap/heap.pb.gz', cpu: 'cpu/cpu.pb.gz', mapgrow: 'mapgrow/heap.pb.gz', boxing: 'boxing/allocs.pb.gz' })) {
+  for (const [k, rel] of Object.entries({
+    heap: 'largeheap/heap.pb.gz',
+    cpu: 'cpu/cpu.pb.gz',
+    mapgrow: 'mapgrow/heap.pb.gz',
+    boxing: 'boxing/allocs.pb.gz',
+  })) {
     ids[k] = await uploadOk(srv.url, sample(rel));
   }
 });

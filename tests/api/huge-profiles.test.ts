@@ -48,7 +48,9 @@ describe('memory budget', () => {
       const big = gzipSync(generateProfile({ samples: 100_000, shape: 'worst', functions: 2000 }));
       const r2 = await upload(s.url, big);
       expect(r2.status).toBe(413);
-      expect(((await r2.json()) as { error: string }).error).toMatch(/inflated\) once decoded needs about \d+ MB, over the analysis memory budget/);
+      expect(((await r2.json()) as { error: string }).error).toMatch(
+        /inflated\) once decoded needs about \d+ MB, over the analysis memory budget/,
+      );
       const small = await uploadOk(s.url, sample('cpu/cpu.pb.gz'));
       expect((await getJson(`${s.url}/api/profiles/${small}/flamegraph`)).status).toBe(200);
     } finally {
@@ -67,11 +69,13 @@ describe('memory budget', () => {
     expect(depth).toBeGreaterThanOrEqual(100_000);
   });
 
-  it('the top table comes a page at a time: rows equal the whole table\'s, with the row count', async () => {
+  it("the top table comes a page at a time: rows equal the whole table's, with the row count", async () => {
     const id = await uploadOk(srv.url, sample('cpu/cpu.pb.gz'));
     const whole = await getJson<{ rows: { name: string }[]; total: number }>(`${srv.url}/api/profiles/${id}/top`);
     expect(whole.body.rows.length).toBeGreaterThan(3);
-    const page = await getJson<{ rows: unknown[]; offset: number; totalRows: number; total: number }>(`${srv.url}/api/profiles/${id}/top?offset=2&limit=2`);
+    const page = await getJson<{ rows: unknown[]; offset: number; totalRows: number; total: number }>(
+      `${srv.url}/api/profiles/${id}/top?offset=2&limit=2`,
+    );
     expect(page.status).toBe(200);
     expect(page.body.rows).toEqual(whole.body.rows.slice(2, 4));
     expect([page.body.offset, page.body.totalRows, page.body.total]).toEqual([2, whole.body.rows.length, whole.body.total]);

@@ -36,7 +36,11 @@ describe('GET /api/profiles/:id/tags', () => {
   it('equals the engine for the sample type, filters and unit', async () => {
     const { status, body } = await getJson<TagsReport>(`${base}/api/profiles/${heapId}/tags?si=alloc_objects&tagFocus=1kb:&unit=kb`);
     expect(status).toBe(200);
-    const want = computeTags(decodeProfile(sample('growslice/heap.pb.gz')), { sampleIndex: 'alloc_objects', tagFocus: '1kb:', labelUnit: 'kb' }, { unit: 'kb' });
+    const want = computeTags(
+      decodeProfile(sample('growslice/heap.pb.gz')),
+      { sampleIndex: 'alloc_objects', tagFocus: '1kb:', labelUnit: 'kb' },
+      { unit: 'kb' },
+    );
     expect(body).toEqual(JSON.parse(JSON.stringify(want)));
     expect(body.keys[0].key).toBe('bytes');
     expect(body.keys[0].numeric).toBe(true);
@@ -80,7 +84,9 @@ describe('GET /api/profiles/:id/goroutines', () => {
     expect(body.groups[0].wait.min).toBeGreaterThanOrEqual(1);
   });
   it('filters and compares', async () => {
-    const f = await getJson<GoroutinesView>(`${base}/api/profiles/${dumpId}/goroutines?state=chan%20receive&creator=^main\\.main$&minWait=1`);
+    const f = await getJson<GoroutinesView>(
+      `${base}/api/profiles/${dumpId}/goroutines?state=chan%20receive&creator=^main\\.main$&minWait=1`,
+    );
     expect(f.body.matched).toBe(18);
     const c = await getJson<GoroutinesView>(`${base}/api/profiles/${dumpId}/goroutines?base=${dumpId}`);
     expect(c.body.compare?.every((d) => d.delta === 0)).toBe(true);

@@ -11,7 +11,11 @@ import { ensureReferences, ROOT } from '../unit/diff-references.js';
 
 const DIR = join(ROOT, 'tests/.references/merge');
 ensureReferences(DIR, join(ROOT, 'scripts/make-merge-references.sh'), '.inputs.txt');
-const inputsOf = (name: string): string[] => readFileSync(join(DIR, `${name}.inputs.txt`), 'utf8').trim().split(' ').map((f) => resolve(ROOT, f));
+const inputsOf = (name: string): string[] =>
+  readFileSync(join(DIR, `${name}.inputs.txt`), 'utf8')
+    .trim()
+    .split(' ')
+    .map((f) => resolve(ROOT, f));
 
 let server: RunningServer;
 let dir: string;
@@ -53,20 +57,29 @@ describe('POST /api/profiles/merge', () => {
     writeFileSync(file, raw);
     const go = execFileSync('bash', [join(ROOT, 'scripts/ensure-go.sh')], { encoding: 'utf8' }).trim();
     const home = mkdtempSync(join(dir, 'home-'));
-    const got = execFileSync(go, ['tool', 'pprof', '-symbolize=none', '-top', file], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', HOME: home } });
+    const got = execFileSync(go, ['tool', 'pprof', '-symbolize=none', '-top', file], {
+      encoding: 'utf8',
+      env: { ...process.env, TZ: 'UTC', HOME: home },
+    });
     expect(got.split('\n')).toEqual(readFileSync(join(DIR, 'samples.cpu.three.top.txt'), 'utf8').split('\n'));
   });
 
   it('tells each input share of a frame; the shares add up to the merged value', async () => {
     const flame = await call(`/api/profiles/${merged}/flamegraph?minFraction=0`);
-    const root = flame.body.root as { value: number; children: { name: string; value: number; children: { name: string; value: number }[] }[] };
+    const root = flame.body.root as {
+      value: number;
+      children: { name: string; value: number; children: { name: string; value: number }[] }[];
+    };
     for (const path of [[] as string[], [root.children[0]!.name], [root.children[0]!.name, root.children[0]!.children[0]!.name]]) {
       const want = path.length === 0 ? root.value : path.length === 1 ? root.children[0]!.value : root.children[0]!.children[0]!.value;
       const { status, body } = await call(`/api/profiles/${merged}/merge/inputs?path=${encodeURIComponent(JSON.stringify(path))}`);
       expect(status, JSON.stringify(body)).toBe(200);
       const inputs = body.inputs as { id: string; name: string; value: number; total: number }[];
       expect(inputs.map((i) => i.id)).toEqual(three());
-      expect(inputs.reduce((a, i) => a + i.value, 0), JSON.stringify(path)).toBe(want);
+      expect(
+        inputs.reduce((a, i) => a + i.value, 0),
+        JSON.stringify(path),
+      ).toBe(want);
       expect(inputs.reduce((a, i) => a + i.total, 0)).toBe(root.value);
     }
     const missing = await call(`/api/profiles/${merged}/merge/inputs?path=${encodeURIComponent('["no.such.frame"]')}`);

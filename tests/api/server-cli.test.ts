@@ -14,9 +14,35 @@ afterEach(() => {
 describe('serve flags', () => {
   it('map to server options', () => {
     const p = parseServeArgs(
-      ['--port', '0', '--host=127.0.0.2', '--data', '/tmp/x', '--shared', '--source-path', 'a,b', '--source-path', 'c',
-        '--trim-path', '/build', '--allow-target', '10.0.0.0/8', '--allow-target', 'db.internal', '--max-upload-mb', '2',
-        '--max-inflated-mb', '8', '--workers', '3', '--cache-mb', '64', '--no-samples', 'f1.pb.gz', 'f2.pb.gz'],
+      [
+        '--port',
+        '0',
+        '--host=127.0.0.2',
+        '--data',
+        '/tmp/x',
+        '--shared',
+        '--source-path',
+        'a,b',
+        '--source-path',
+        'c',
+        '--trim-path',
+        '/build',
+        '--allow-target',
+        '10.0.0.0/8',
+        '--allow-target',
+        'db.internal',
+        '--max-upload-mb',
+        '2',
+        '--max-inflated-mb',
+        '8',
+        '--workers',
+        '3',
+        '--cache-mb',
+        '64',
+        '--no-samples',
+        'f1.pb.gz',
+        'f2.pb.gz',
+      ],
       {},
     );
     expect(p.opts).toMatchObject({
@@ -48,7 +74,15 @@ describe('serve flags', () => {
       PPROF_LENS_S3_ACCESS_KEY: 'k',
       PPROF_LENS_S3_SECRET_KEY: 's',
     });
-    expect(p.opts.store).toEqual({ backend: 's3', endpoint: 'http://127.0.0.1:9', region: 'us-east-1', bucket: 'b', prefix: '', accessKeyId: 'k', secretAccessKey: 's' });
+    expect(p.opts.store).toEqual({
+      backend: 's3',
+      endpoint: 'http://127.0.0.1:9',
+      region: 'us-east-1',
+      bucket: 'b',
+      prefix: '',
+      accessKeyId: 'k',
+      secretAccessKey: 's',
+    });
     expect(() => parseServeArgs([], { PPROF_LENS_STORE: 's3' })).toThrow(/BUCKET/);
     expect(() => parseServeArgs(['--store', 'nope'], {})).toThrow(/unknown store/);
   });

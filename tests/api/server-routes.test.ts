@@ -32,7 +32,10 @@ beforeAll(async () => {
   tmp = tempDir();
   const web = join(tmp.dir, 'web');
   mkdirSync(join(web, 'assets'), { recursive: true });
-  writeFileSync(join(web, 'index.html'), '<!doctype html><title>pprof-lens test shell</title><script type="module" src="/assets/app.js"></script>');
+  writeFileSync(
+    join(web, 'index.html'),
+    '<!doctype html><title>pprof-lens test shell</title><script type="module" src="/assets/app.js"></script>',
+  );
   writeFileSync(join(web, 'assets', 'app.js'), 'console.log("app")');
   srv = await startTestServer(join(tmp.dir, 'data'), { webRoot: web });
   base = srv.url;
@@ -125,9 +128,11 @@ describe('upload and ids', () => {
 
 describe('reading', () => {
   it('lists newest first with paging', async () => {
-    const all = await getJson<{ profiles: { id: string; storedAt: string; name: string; type: string; size: number }[]; total: number; page: number }>(
-      `${base}/api/profiles?limit=1000`,
-    );
+    const all = await getJson<{
+      profiles: { id: string; storedAt: string; name: string; type: string; size: number }[];
+      total: number;
+      page: number;
+    }>(`${base}/api/profiles?limit=1000`);
     expect(all.status).toBe(200);
     expect(all.body.total).toBe(all.body.profiles.length);
     const times = all.body.profiles.map((p) => p.storedAt);
@@ -170,7 +175,9 @@ describe('reading', () => {
     const heap = engineProfile(sample(HEAP));
     const heapId = profileId(sample(HEAP));
     const r2 = await getJson(`${base}/api/profiles/${heapId}/top?si=alloc_space&nodeFraction=0.01&hide=runtime`);
-    expect(r2.body).toEqual(json(computeTop(heap, { sampleIndex: 'alloc_space', hide: 'runtime' }, { nodeFraction: 0.01, nodeCount: 0, sort: 'flat' })));
+    expect(r2.body).toEqual(
+      json(computeTop(heap, { sampleIndex: 'alloc_space', hide: 'runtime' }, { nodeFraction: 0.01, nodeCount: 0, sort: 'flat' })),
+    );
   });
 
   it('flamegraph with minFraction and path equals the engine', async () => {
@@ -186,7 +193,7 @@ describe('reading', () => {
     expect(r2.body).toEqual(json(computeFlameGraph(cpu, {}, { path })));
   });
 
-  it('source listing equals the engine with the server\'s source reader and annotation', async () => {
+  it("source listing equals the engine with the server's source reader and annotation", async () => {
     const r = await getJson(`${base}/api/profiles/${cpuId}/source?fn=main%5C.`);
     expect(r.status).toBe(200);
     const env = { config: srv.service.config, getAttachment: (id: string, key: string) => srv.service.getAttachment(id, key) };
@@ -283,10 +290,12 @@ describe('bad input', () => {
         });
         req.on('error', () => resolve());
         if (multipart) req.write('--XyZ\r\nContent-Disposition: form-data; name="profile"; filename="h.pb.gz"\r\n\r\n');
-        req.write(heap.subarray(0, heap.length >> 1), () => setTimeout(() => {
-          req.destroy();
-          resolve();
-        }, 50));
+        req.write(heap.subarray(0, heap.length >> 1), () =>
+          setTimeout(() => {
+            req.destroy();
+            resolve();
+          }, 50),
+        );
       });
     }
     await new Promise((r) => setTimeout(r, 100));

@@ -105,7 +105,7 @@ describe('two server instances on one S3 store', () => {
     for (const t of temps) t.remove();
   });
 
-  it('serve each other\'s uploads; a new instance sees everything (no local state)', async () => {
+  it("serve each other's uploads; a new instance sees everything (no local state)", async () => {
     const cfg = rgw.store(prefix());
     const mk = async () => {
       const t = tempDir();
@@ -120,7 +120,10 @@ describe('two server instances on one S3 store', () => {
     const idA = await uploadOk(a.url, cpu, 'from-a');
     const idB = await uploadOk(b.url, heap, 'from-b');
 
-    for (const [srv, id, bytes] of [[b, idA, cpu], [a, idB, heap]] as const) {
+    for (const [srv, id, bytes] of [
+      [b, idA, cpu],
+      [a, idB, heap],
+    ] as const) {
       const meta = await getJson<{ id: string; size: number }>(`${srv.url}/api/profiles/${id}`);
       expect(meta.status).toBe(200);
       expect(meta.body.size).toBe(bytes.length);

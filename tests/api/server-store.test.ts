@@ -25,10 +25,14 @@ async function start(dir: string, extra = {}): Promise<RunningServer> {
 
 /** The server as its own process (so it can be killed), via the same entry `npm start` uses. */
 function spawnServer(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts', '--port', '0', '--data', dir, '--no-samples', '--workers', '1'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/src/main.ts', '--port', '0', '--data', dir, '--no-samples', '--workers', '1'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   cleanups.push(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -82,7 +86,13 @@ describe('fs store through the server', () => {
     const heap = sample('largeheap/heap.pb.gz');
     const u = new URL(url);
     await new Promise<void>((resolve) => {
-      const req = request({ host: u.hostname, port: u.port, path: '/api/profiles', method: 'POST', headers: { 'content-length': heap.length } });
+      const req = request({
+        host: u.hostname,
+        port: u.port,
+        path: '/api/profiles',
+        method: 'POST',
+        headers: { 'content-length': heap.length },
+      });
       req.on('error', () => resolve());
       req.write(heap.subarray(0, heap.length >> 1), () => {
         setTimeout(() => {
@@ -138,7 +148,10 @@ describe('fs store through the server', () => {
     mkdirSync(join(t.dir, 'profiles', 'aa'), { recursive: true });
     mkdirSync(join(t.dir, 'profiles', 'bb'), { recursive: true });
     writeFileSync(join(t.dir, 'profiles', 'aa', `${whole}.pb`), 'x');
-    writeFileSync(join(t.dir, 'profiles', 'aa', `${whole}.json`), JSON.stringify({ id: whole, name: 'w', type: 'cpu', size: 1, storedAt: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(
+      join(t.dir, 'profiles', 'aa', `${whole}.json`),
+      JSON.stringify({ id: whole, name: 'w', type: 'cpu', size: 1, storedAt: '2026-01-01T00:00:00.000Z' }),
+    );
     writeFileSync(join(t.dir, 'profiles', 'bb', `${orphan}.pb`), 'y');
     const s = new FsProfileStore(t.dir);
     await s.init();

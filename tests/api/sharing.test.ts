@@ -99,7 +99,11 @@ describe('shared server without an auth proxy: manage tokens', () => {
     for (const h of strangers) {
       expect((await call(s.url, 'PATCH', `/api/profiles/${id}`, h, { name: 'pwned' })).status).toBe(403);
       expect((await call(s.url, 'DELETE', `/api/profiles/${id}`, h)).status).toBe(403);
-      const esc = await fetch(`${s.url}/api/profiles/${id}/escape`, { method: 'POST', headers: { ...h, 'content-type': 'text/plain' }, body: './main.go:10:6: x escapes to heap\n' });
+      const esc = await fetch(`${s.url}/api/profiles/${id}/escape`, {
+        method: 'POST',
+        headers: { ...h, 'content-type': 'text/plain' },
+        body: './main.go:10:6: x escapes to heap\n',
+      });
       expect(esc.status).toBe(403);
     }
     expect((await call(s.url, 'GET', `/api/profiles/${id}/escape`)).body).not.toMatchObject({ files: [{ file: './main.go' }] });
@@ -110,7 +114,11 @@ describe('shared server without an auth proxy: manage tokens', () => {
     expect((await fetch(`${s.url}/api/profiles`, { method: 'POST', body: form })).status).toBe(403);
 
     // The owner can.
-    const esc = await fetch(`${s.url}/api/profiles/${id}/escape`, { method: 'POST', headers: { ...token, 'content-type': 'text/plain' }, body: './main.go:10:6: x escapes to heap\n' });
+    const esc = await fetch(`${s.url}/api/profiles/${id}/escape`, {
+      method: 'POST',
+      headers: { ...token, 'content-type': 'text/plain' },
+      body: './main.go:10:6: x escapes to heap\n',
+    });
     expect(esc.status).toBeLessThan(300);
     const renamed = await call(s.url, 'PATCH', `/api/profiles/${id}`, token, { name: 'checkout cpu', expiresIn: '7d' });
     expect(renamed.status).toBe(200);
@@ -172,7 +180,11 @@ describe('--auth-header behind an authenticating proxy', () => {
     const { s } = await start({ shared: true, authHeader: 'X-Forwarded-User' });
     const alice = { 'x-forwarded-user': 'alice@example.com' };
     const bob = { 'x-forwarded-user': 'bob@example.com' };
-    for (const [m, p] of [['GET', '/api/profiles'], ['GET', '/'], ['POST', '/api/profiles']]) {
+    for (const [m, p] of [
+      ['GET', '/api/profiles'],
+      ['GET', '/'],
+      ['POST', '/api/profiles'],
+    ]) {
       const r = await call(s.url, m, p);
       expect(r.status, `${m} ${p}`).toBe(401);
       expect(String(r.body.error)).toContain('X-Forwarded-User');
@@ -183,7 +195,11 @@ describe('--auth-header behind an authenticating proxy', () => {
     expect(a.status).toBe(201);
     expect(b.status).toBe(201);
     const la = await call(s.url, 'GET', '/api/profiles', alice);
-    expect(la.body).toMatchObject({ total: 1, scope: 'owner', profiles: [{ id: a.body.id, name: 'alice cpu', owner: 'alice@example.com' }] });
+    expect(la.body).toMatchObject({
+      total: 1,
+      scope: 'owner',
+      profiles: [{ id: a.body.id, name: 'alice cpu', owner: 'alice@example.com' }],
+    });
     const lb = await call(s.url, 'GET', '/api/profiles', bob);
     expect((lb.body.profiles as { id: string }[]).map((p) => p.id)).toEqual([b.body.id]);
     // Bob may read Alice's profile by its link, not change it; Alice may without her token.
@@ -260,74 +276,96 @@ describe('retention', () => {
 });
 
 describe('sanitised copy', () => {
-  it('shows what it removes, then stores a copy without labels, comments, mapping paths, build ids or absolute paths; every number equal', { timeout: 120_000 }, async () => {
-    const { s } = await start({ shared: true });
-    // A profile carrying what a team would not want to leak.
-    const p = decodeProfile(cpu);
-    p.comments = ['captured by alice@corp.example on build-host-7'];
-    p.mapping = p.mapping.map((m) => ({ ...m, buildId: m.file ? 'deadbeefcafe1234' : m.buildId }));
-    p.function = p.function.map((f) => Object.assign(f, { filename: `/home/alice/work/${f.filename}` }));
-    p.sample = p.sample.map((smp, i) => ({ ...smp, label: { tenant: [`acme-${i % 3}`] }, numLabel: { request_bytes: [i] }, numUnit: { request_bytes: ['bytes'] } }));
-    const secret = encodeProfileGzip(p);
-    const up = await post(s.url, secret, {}, 'secret cpu');
-    const { id } = up.body;
-    const token = { 'x-manage-token': up.body.manageToken! };
+  it(
+    'shows what it removes, then stores a copy without labels, comments, mapping paths, build ids or absolute paths; every number equal',
+    { timeout: 120_000 },
+    async () => {
+      const { s } = await start({ shared: true });
+      // A profile carrying what a team would not want to leak.
+      const p = decodeProfile(cpu);
+      p.comments = ['captured by alice@corp.example on build-host-7'];
+      p.mapping = p.mapping.map((m) => ({ ...m, buildId: m.file ? 'deadbeefcafe1234' : m.buildId }));
+      p.function = p.function.map((f) => Object.assign(f, { filename: `/home/alice/work/${f.filename}` }));
+      p.sample = p.sample.map((smp, i) => ({
+        ...smp,
+        label: { tenant: [`acme-${i % 3}`] },
+        numLabel: { request_bytes: [i] },
+        numUnit: { request_bytes: ['bytes'] },
+      }));
+      const secret = encodeProfileGzip(p);
+      const up = await post(s.url, secret, {}, 'secret cpu');
+      const { id } = up.body;
+      const token = { 'x-manage-token': up.body.manageToken! };
 
-    const preview = await call(s.url, 'GET', `/api/profiles/${id}/sanitised?modulePaths=1`);
-    expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({
-      labels: { keys: ['request_bytes', 'tenant'], samples: p.sample.length },
-      comments: ['captured by alice@corp.example on build-host-7'],
-      mappings: expect.arrayContaining([{ file: '/tmp/tmp.dA8lhm5wTY/cpu', buildId: 'deadbeefcafe1234' }]),
-    });
-    const files = preview.body.files as { from: string; to: string }[];
-    expect(files).toContainEqual({ from: '/home/alice/work/runtime/mgcmark.go', to: 'runtime/mgcmark.go' });
-    expect(files.find((f) => f.from.endsWith('/main.go'))?.to).toBe('main/main.go');
+      const preview = await call(s.url, 'GET', `/api/profiles/${id}/sanitised?modulePaths=1`);
+      expect(preview.status).toBe(200);
+      expect(preview.body).toMatchObject({
+        labels: { keys: ['request_bytes', 'tenant'], samples: p.sample.length },
+        comments: ['captured by alice@corp.example on build-host-7'],
+        mappings: expect.arrayContaining([{ file: '/tmp/tmp.dA8lhm5wTY/cpu', buildId: 'deadbeefcafe1234' }]),
+      });
+      const files = preview.body.files as { from: string; to: string }[];
+      expect(files).toContainEqual({ from: '/home/alice/work/runtime/mgcmark.go', to: 'runtime/mgcmark.go' });
+      expect(files.find((f) => f.from.endsWith('/main.go'))?.to).toBe('main/main.go');
 
-    // Only the owner may make one.
-    expect((await call(s.url, 'POST', `/api/profiles/${id}/sanitised`, {}, { modulePaths: true })).status).toBe(403);
-    const made = await call(s.url, 'POST', `/api/profiles/${id}/sanitised`, token, { modulePaths: true });
-    expect(made.status).toBe(201);
-    expect(made.body).toMatchObject({ sanitisedFrom: id, owned: true });
-    expect(made.body.manageToken).toBeTruthy();
-    const copyId = made.body.id as string;
-    expect(copyId).not.toBe(id);
+      // Only the owner may make one.
+      expect((await call(s.url, 'POST', `/api/profiles/${id}/sanitised`, {}, { modulePaths: true })).status).toBe(403);
+      const made = await call(s.url, 'POST', `/api/profiles/${id}/sanitised`, token, { modulePaths: true });
+      expect(made.status).toBe(201);
+      expect(made.body).toMatchObject({ sanitisedFrom: id, owned: true });
+      expect(made.body.manageToken).toBeTruthy();
+      const copyId = made.body.id as string;
+      expect(copyId).not.toBe(id);
 
-    const copyBytes = Buffer.from(await (await fetch(`${s.url}/api/profiles/${copyId}/raw`)).arrayBuffer());
-    const raw = gunzipSync(copyBytes).toString('latin1');
-    for (const leak of ['acme-', 'tenant', 'request_bytes', 'alice', 'build-host-7', 'deadbeefcafe1234', '/tmp/tmp.dA8lhm5wTY', '/home/']) {
-      expect(raw, leak).not.toContain(leak);
-    }
-    const meta = await call(s.url, 'GET', `/api/profiles/${copyId}`);
-    expect(meta.body).toMatchObject({ name: 'secret cpu (sanitised)', sanitisedFrom: id, comments: [] });
+      const copyBytes = Buffer.from(await (await fetch(`${s.url}/api/profiles/${copyId}/raw`)).arrayBuffer());
+      const raw = gunzipSync(copyBytes).toString('latin1');
+      for (const leak of [
+        'acme-',
+        'tenant',
+        'request_bytes',
+        'alice',
+        'build-host-7',
+        'deadbeefcafe1234',
+        '/tmp/tmp.dA8lhm5wTY',
+        '/home/',
+      ]) {
+        expect(raw, leak).not.toContain(leak);
+      }
+      const meta = await call(s.url, 'GET', `/api/profiles/${copyId}`);
+      expect(meta.body).toMatchObject({ name: 'secret cpu (sanitised)', sanitisedFrom: id, comments: [] });
 
-    // go tool pprof reads the copy with the same numbers.
-    const go = execFileSync('bash', [join(ROOT, 'scripts/ensure-go.sh')], { encoding: 'utf8' }).trim();
-    const dir = tempDir();
-    dirs.push(dir);
-    writeFileSync(join(dir.dir, 'secret.pb.gz'), secret);
-    writeFileSync(join(dir.dir, 'copy.pb.gz'), copyBytes);
-    const goTop = (f: string) => {
-      const t = execFileSync(go, ['tool', 'pprof', '-top', join(dir.dir, f)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      return t.slice(t.indexOf('Showing nodes'));
-    };
-    expect(goTop('copy.pb.gz')).toBe(goTop('secret.pb.gz'));
+      // go tool pprof reads the copy with the same numbers.
+      const go = execFileSync('bash', [join(ROOT, 'scripts/ensure-go.sh')], { encoding: 'utf8' }).trim();
+      const dir = tempDir();
+      dirs.push(dir);
+      writeFileSync(join(dir.dir, 'secret.pb.gz'), secret);
+      writeFileSync(join(dir.dir, 'copy.pb.gz'), copyBytes);
+      const goTop = (f: string) => {
+        const t = execFileSync(go, ['tool', 'pprof', '-top', join(dir.dir, f)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+        return t.slice(t.indexOf('Showing nodes'));
+      };
+      expect(goTop('copy.pb.gz')).toBe(goTop('secret.pb.gz'));
 
-    // Numbers: every view of every granularity and sample type equals the original's.
-    const numbers = (top: { rows: { flat: number; cum: number }[]; total: number }) => ({ total: top.total, rows: top.rows.map((r) => [r.flat, r.cum]) });
-    for (const q of ['', 'granularity=lines', 'granularity=files', 'si=samples', 'focus=main%5C.walk&hide=runtime']) {
-      const a = await call(s.url, 'GET', `/api/profiles/${id}/top?${q}`);
-      const b = await call(s.url, 'GET', `/api/profiles/${copyId}/top?${q}`);
-      expect(numbers(b.body as never), q).toEqual(numbers(a.body as never));
-      if (!q.includes('files') && !q.includes('lines')) expect((b.body.rows as { name: string }[]).map((r) => r.name)).toEqual((a.body.rows as { name: string }[]).map((r) => r.name));
-      const fa = await call(s.url, 'GET', `/api/profiles/${id}/flamegraph?${q}`);
-      const fb = await call(s.url, 'GET', `/api/profiles/${copyId}/flamegraph?${q}`);
-      // Names at line/file granularity carry the (rewritten) paths: compare the tree's numbers there.
-      type N = { name: string; value: number; self: number; children: N[] };
-      const shape = (n: N, names: boolean): unknown => [names ? n.name : '', n.value, n.self, n.children.map((c) => shape(c, names))];
-      const names = !q.includes('files') && !q.includes('lines');
-      expect(shape(fb.body.root as N, names), q).toEqual(shape(fa.body.root as N, names));
-      expect(fb.body.total, q).toBe(fa.body.total);
-    }
-  });
+      // Numbers: every view of every granularity and sample type equals the original's.
+      const numbers = (top: { rows: { flat: number; cum: number }[]; total: number }) => ({
+        total: top.total,
+        rows: top.rows.map((r) => [r.flat, r.cum]),
+      });
+      for (const q of ['', 'granularity=lines', 'granularity=files', 'si=samples', 'focus=main%5C.walk&hide=runtime']) {
+        const a = await call(s.url, 'GET', `/api/profiles/${id}/top?${q}`);
+        const b = await call(s.url, 'GET', `/api/profiles/${copyId}/top?${q}`);
+        expect(numbers(b.body as never), q).toEqual(numbers(a.body as never));
+        if (!q.includes('files') && !q.includes('lines'))
+          expect((b.body.rows as { name: string }[]).map((r) => r.name)).toEqual((a.body.rows as { name: string }[]).map((r) => r.name));
+        const fa = await call(s.url, 'GET', `/api/profiles/${id}/flamegraph?${q}`);
+        const fb = await call(s.url, 'GET', `/api/profiles/${copyId}/flamegraph?${q}`);
+        // Names at line/file granularity carry the (rewritten) paths: compare the tree's numbers there.
+        type N = { name: string; value: number; self: number; children: N[] };
+        const shape = (n: N, names: boolean): unknown => [names ? n.name : '', n.value, n.self, n.children.map((c) => shape(c, names))];
+        const names = !q.includes('files') && !q.includes('lines');
+        expect(shape(fb.body.root as N, names), q).toEqual(shape(fa.body.root as N, names));
+        expect(fb.body.total, q).toBe(fa.body.total);
+      }
+    },
+  );
 });

@@ -20,7 +20,8 @@ interface Routine {
 
 const SECRET = 'TOP-SECRET-VALUE';
 /** 120 lines, so that any line number the profile names exists. */
-const body = (first: string, filler = SECRET): string => [first, ...Array.from({ length: 119 }, (_, i) => `${filler} ${i}`)].join('\n') + '\n';
+const body = (first: string, filler = SECRET): string =>
+  [first, ...Array.from({ length: 119 }, (_, i) => `${filler} ${i}`)].join('\n') + '\n';
 
 // function -> file name in the profile
 const FILES: Record<string, string> = {
@@ -84,7 +85,11 @@ beforeAll(async () => {
   const common = { port: 0, workers: 0, samplesDir: null, log: () => undefined } as const;
   local = await startServer({ ...common, store: { backend: 'fs', dir: join(proj, 'data') } });
   rooted = await startServer({ ...common, store: { backend: 'fs', dir: join(proj, 'data') }, config: { sourcePaths: [proj] } });
-  shared = await startServer({ ...common, store: { backend: 'fs', dir: join(proj, 'data') }, config: { shared: true, sourcePaths: [proj] } });
+  shared = await startServer({
+    ...common,
+    store: { backend: 'fs', dir: join(proj, 'data') },
+    config: { shared: true, sourcePaths: [proj] },
+  });
   for (const s of [local, rooted, shared]) ids.set(s, await upload(s));
 }, 60_000);
 

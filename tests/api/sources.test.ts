@@ -112,12 +112,18 @@ describe('source archives over HTTP', () => {
       { name: 'src/go.mod', body: 'module example.com/samples\n' },
       { name: 'src/cpu/main.go', body: '// uploaded copy\n' + readFileSync(join(SAMPLES, 'cpu', 'main.go'), 'utf8') },
     ]);
-    const post = await fetch(`${shared.url}/api/profiles/${id}/sources`, { method: 'POST', body: asBody(archive), headers: { 'content-type': 'application/gzip', ...owner(id) } });
+    const post = await fetch(`${shared.url}/api/profiles/${id}/sources`, {
+      method: 'POST',
+      body: asBody(archive),
+      headers: { 'content-type': 'application/gzip', ...owner(id) },
+    });
     expect(post.status).toBe(201);
     expect(await post.json()).toMatchObject({ id, files: 2, format: 'tar.gz' });
     const list = (await (await fetch(`${shared.url}/api/profiles/${id}/sources`)).json()) as { files: string[] };
     expect(list.files).toEqual(['src/cpu/main.go', 'src/go.mod']);
-    const src = (await (await fetch(`${shared.url}/api/profiles/${id}/source?fn=${encodeURIComponent('^main\\.walk$')}`)).json()) as { routines: Routine[] };
+    const src = (await (await fetch(`${shared.url}/api/profiles/${id}/source?fn=${encodeURIComponent('^main\\.walk$')}`)).json()) as {
+      routines: Routine[];
+    };
     const walk = src.routines.find((r) => r.function === 'main.walk')!;
     expect(walk.missing).toBeUndefined();
     // Line numbers shift by the added comment line: the archive's text is what is shown.
@@ -131,7 +137,11 @@ describe('source archives over HTTP', () => {
     form.append('profile', asBody(sprintfAllocs), 'allocs.pb.gz');
     form.append('sources', asBody(await makeTarGz([{ name: 'sprintf/main.go', body: sprintfMain }])), 'src.tar.gz');
     // Stored earlier by this test file: attaching needs its owner's token.
-    const res = await fetch(`${shared.url}/api/profiles`, { method: 'POST', body: form, headers: owner(await upload(shared.url, sprintfAllocs)) });
+    const res = await fetch(`${shared.url}/api/profiles`, {
+      method: 'POST',
+      body: form,
+      headers: owner(await upload(shared.url, sprintfAllocs)),
+    });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
     const list = (await (await fetch(`${shared.url}/api/profiles/${id}/sources`)).json()) as { files: string[] };
@@ -170,7 +180,10 @@ describe('escape analysis over HTTP', () => {
     expect(call.text).toContain('fmt.Sprintf(');
     expect(call.escapeMarker).toBe(true);
     expect(call.escape!.some((d) => d.kind === 'escapes')).toBe(true);
-    const esc = (await (await fetch(`${shared.url}/api/profiles/${id}/escape`)).json()) as { source: string; files: Record<string, unknown> };
+    const esc = (await (await fetch(`${shared.url}/api/profiles/${id}/escape`)).json()) as {
+      source: string;
+      files: Record<string, unknown>;
+    };
     expect(esc.source).toBe('samples');
     expect(Object.keys(esc.files)).toEqual(['example.com/samples/sprintf/main.go']);
   });
@@ -178,7 +191,11 @@ describe('escape analysis over HTTP', () => {
   it('stores posted -m=2 output and uses it for that profile', async () => {
     const id = await upload(shared.url, readFileSync(join(SAMPLES, 'before-after', 'cpu.before.pb.gz')));
     const text = readFileSync(join(SAMPLES, 'before-after', 'escape.txt'), 'utf8');
-    const res = await fetch(`${shared.url}/api/profiles/${id}/escape`, { method: 'POST', body: text, headers: { 'content-type': 'text/plain', ...owner(id) } });
+    const res = await fetch(`${shared.url}/api/profiles/${id}/escape`, {
+      method: 'POST',
+      body: text,
+      headers: { 'content-type': 'text/plain', ...owner(id) },
+    });
     expect(res.status).toBe(201);
     const out = (await res.json()) as { decisions: number; files: string[] };
     expect(out.files).toEqual(['example.com/samples/before-after/main.go']);
@@ -207,7 +224,9 @@ describe('escape analysis over HTTP', () => {
     expect(body.module).toBe('example.com/samples');
     expect(body.trimpath).toBe(true);
     expect(body.decisions).toBeGreaterThan(0);
-    const src = (await (await fetch(`${local.url}/api/profiles/${id}/source?fn=${encodeURIComponent('^main\\.keyFor$')}&si=alloc_space`)).json()) as {
+    const src = (await (
+      await fetch(`${local.url}/api/profiles/${id}/source?fn=${encodeURIComponent('^main\\.keyFor$')}&si=alloc_space`)
+    ).json()) as {
       routines: Routine[];
       escapeSource?: string;
     };
@@ -229,9 +248,14 @@ describe('escape analysis over HTTP', () => {
     expect(main.lines.some((l) => l.text?.includes('func main() {'))).toBe(true);
     // The Node profile names files by absolute paths of the machine that made it: not under any root.
     const node = readFileSync(join(SAMPLES, 'node', 'wall.pb.gz'));
-    for (const [srv, hint] of [[local, /--source-path/], [shared, /^(?!.*--source-path).*\/sources/]] as const) {
+    for (const [srv, hint] of [
+      [local, /--source-path/],
+      [shared, /^(?!.*--source-path).*\/sources/],
+    ] as const) {
       const nid = await upload(srv.url, node);
-      const src = (await (await fetch(`${srv.url}/api/profiles/${nid}/source?fn=${encodeURIComponent('^roundTrip$')}`)).json()) as { routines: Routine[] };
+      const src = (await (await fetch(`${srv.url}/api/profiles/${nid}/source?fn=${encodeURIComponent('^roundTrip$')}`)).json()) as {
+        routines: Routine[];
+      };
       const r = src.routines.find((x) => x.function === 'roundTrip')!;
       expect(r.missing, srv.url).toBeDefined();
       expect(r.missing!.hint).toMatch(hint);

@@ -48,9 +48,13 @@ describe('Peek tab', () => {
     const names = await page.$$eval('.peek-view tbody.peek-entry', (els) => els.map((e) => (e as HTMLElement).dataset.name));
     expect(names).toEqual(want.entries.map((e) => e.name));
     const first = want.entries[0];
-    const callers = await page.$$eval('.peek-view tbody.peek-entry:first-of-type tr.peek-caller td.name button', (els) => els.map((e) => e.textContent));
+    const callers = await page.$$eval('.peek-view tbody.peek-entry:first-of-type tr.peek-caller td.name button', (els) =>
+      els.map((e) => e.textContent),
+    );
     expect(callers).toEqual(first.callers.map((c) => c.name));
-    const callees = await page.$$eval('.peek-view tbody.peek-entry:first-of-type tr.peek-callee td.name button', (els) => els.map((e) => e.textContent));
+    const callees = await page.$$eval('.peek-view tbody.peek-entry:first-of-type tr.peek-callee td.name button', (els) =>
+      els.map((e) => e.textContent),
+    );
     expect(callees).toEqual(first.callees.map((c) => c.name));
     expect(errors).toEqual([]);
     await page.context().close();
@@ -116,9 +120,17 @@ describe('Call graph tab', () => {
     await page.waitForSelector('.graph-view .cg-tooltip:not([hidden])');
     expect(await page.textContent('.graph-view .cg-tooltip')).toContain(target.name);
     await node.click();
-    await page.waitForFunction((want) => new URL(location.href).searchParams.get('f') === want, `^${target.function.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&')}$`);
+    await page.waitForFunction(
+      (want) => new URL(location.href).searchParams.get('f') === want,
+      `^${target.function.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&')}$`,
+    );
     const focused = await api<CallGraph>(`graph?focus=${encodeURIComponent(param(page, 'f')!)}`);
-    await page.waitForFunction((n) => document.querySelector('.graph-view')?.getAttribute('data-nodes') === String(n) && document.querySelectorAll('.graph-view svg g.node').length === n, focused.nodes.length);
+    await page.waitForFunction(
+      (n) =>
+        document.querySelector('.graph-view')?.getAttribute('data-nodes') === String(n) &&
+        document.querySelectorAll('.graph-view svg g.node').length === n,
+      focused.nodes.length,
+    );
     const link = page.url();
     const ctx2 = await H.newContext();
     const page2 = await ctx2.newPage();

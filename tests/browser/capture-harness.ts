@@ -18,4 +18,7 @@ const nav = {
 };
 const page = registeredPages().find((p) => p.match(location.pathname));
 if (page) page.mount(app, page.match(location.pathname)!, nav);
-else registeredStartSections().find((s) => s.id === 'capture')!.mount(app, nav);
+else
+  registeredStartSections()
+    .find((s) => s.id === 'capture')!
+    .mount(app, nav);

@@ -42,7 +42,14 @@ beforeAll(async () => {
   writeFileSync(join(web, 'h.css'), out.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '');
   writeFileSync(join(web, 'index.html'), HTML);
   svc = await startLiveService(work);
-  lens = await startServer({ port: 0, store: { backend: 'fs', dir: join(work, 'data') }, workers: 0, samplesDir: null, webRoot: web, log: () => undefined });
+  lens = await startServer({
+    port: 0,
+    store: { backend: 'fs', dir: join(work, 'data') },
+    workers: 0,
+    samplesDir: null,
+    webRoot: web,
+    log: () => undefined,
+  });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
   mkdirSync(SHOTS, { recursive: true });

@@ -29,7 +29,11 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   hx = await startHarness();
   ctx = await hx.newContext({ width: 1400, height: 1000 });
-  for (const [k, f] of Object.entries({ before: 'before-after/cpu.before.pb.gz', after: 'before-after/cpu.after.pb.gz', cpu: 'cpu/cpu.pb.gz' })) {
+  for (const [k, f] of Object.entries({
+    before: 'before-after/cpu.before.pb.gz',
+    after: 'before-after/cpu.after.pb.gz',
+    cpu: 'cpu/cpu.pb.gz',
+  })) {
     ids[k] = await uploadBytes(hx.base, sampleBytes(f), f.split('/').pop()!);
   }
 }, 180_000);
@@ -125,7 +129,9 @@ describe('diff flame graph modes', () => {
         const cv = c as HTMLCanvasElement;
         const rows = Number(cv.height) / (window.devicePixelRatio || 1) / 18;
         const y = (rows - 1 - f.depth) * 18 + 9;
-        const d = cv.getContext('2d')!.getImageData(Math.round((f.x + f.w / 2) * devicePixelRatio), Math.round(y * devicePixelRatio), 1, 1).data;
+        const d = cv
+          .getContext('2d')!
+          .getImageData(Math.round((f.x + f.w / 2) * devicePixelRatio), Math.round(y * devicePixelRatio), 1, 1).data;
         return d[3]!;
       },
       big,
@@ -201,11 +207,15 @@ describe('Merge panel', () => {
     const inputs = await page.$$eval('.merge-input', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.id));
     expect(inputs).toEqual([ids.after, ids.before, ids.cpu]);
     // Zoom into a frame: the shares follow, and their values add up to the frame's value.
-    const flame = (await (await fetch(`${hx.base}/api/profiles/${merged}/flamegraph`)).json()) as { root: { children: { name: string; value: number }[] } };
+    const flame = (await (await fetch(`${hx.base}/api/profiles/${merged}/flamegraph`)).json()) as {
+      root: { children: { name: string; value: number }[] };
+    };
     const top = flame.root.children[0]!;
     await page.goto(`${hx.base}/p/${merged}?panel=merge&z=${encodeURIComponent(JSON.stringify([top.name]))}`);
     await page.waitForFunction((n) => document.querySelector('.merge-frame')?.textContent === n, top.name);
-    const shares = (await (await fetch(`${hx.base}/api/profiles/${merged}/merge/inputs?path=${encodeURIComponent(JSON.stringify([top.name]))}`)).json()) as {
+    const shares = (await (
+      await fetch(`${hx.base}/api/profiles/${merged}/merge/inputs?path=${encodeURIComponent(JSON.stringify([top.name]))}`)
+    ).json()) as {
       inputs: { value: number }[];
     };
     expect(shares.inputs.reduce((a, i) => a + i.value, 0)).toBe(top.value);

@@ -31,7 +31,10 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   // The UI as users get it, built to a private directory so parallel builds do not clash.
-  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', WEB, '--emptyOutDir', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--outDir', WEB, '--emptyOutDir', '--logLevel', 'error'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
   dir = mkdtempSync(join(tmpdir(), 'pprof-lens-compare-ui-'));
   server = await startServer({ port: 0, store: { backend: 'fs', dir }, workers: 0, samplesDir: null, webRoot: WEB, log: () => {} });
   for (const [k, f] of Object.entries(FILES)) {
@@ -70,18 +73,25 @@ describe('Compare tab', () => {
     expect(url.searchParams.get('v')).toBe('compare');
     expect(url.searchParams.get('base')).toBe(ids.before);
 
-    const api = (await (await fetch(`${server.url}/api/profiles/${ids.after}/diff?base=${ids.before}&nodeFraction=0`)).json()) as DiffTopReport;
-    const rows = await page.$$eval('.compare-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const api = (await (
+      await fetch(`${server.url}/api/profiles/${ids.after}/diff?base=${ids.before}&nodeFraction=0`)
+    ).json()) as DiffTopReport;
+    const rows = await page.$$eval('.compare-table tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+    );
     expect(rows.length).toBe(api.rows.length);
     // Every row, in pprof order, shows what `go tool pprof -top -nodefraction=0 -diff_base`
     // prints: Δ flat, flat%, Δ cum, cum% and the name (reference made by the script).
     const c = diffCases().find((k) => k.name === 'before-after.cpu')!;
     const text = readFileSync(refPath(c, 'diff_base.nodefraction0.top.txt'), 'utf8').split('\n');
     const start = text.findIndex((l) => /^\s+flat\s+flat%/.test(l)) + 1;
-    const pprofRows = text.slice(start).filter((l) => l.trim()).map((l) => {
-      const [flat, flatPct, , cum, cumPct, ...name] = l.trim().split(/\s+/);
-      return [flat, flatPct, cum, cumPct, name.join(' ')];
-    });
+    const pprofRows = text
+      .slice(start)
+      .filter((l) => l.trim())
+      .map((l) => {
+        const [flat, flatPct, , cum, cumPct, ...name] = l.trim().split(/\s+/);
+        return [flat, flatPct, cum, cumPct, name.join(' ')];
+      });
     expect(rows.length).toBe(pprofRows.length);
     const shown = rows.map((r) => [r[2]!.replace(/^\+/, ''), r[3], r[6]!.replace(/^\+/, ''), r[7], r[9]!.replace(/ (new|gone)$/, '')]);
     expect(shown).toEqual(pprofRows);
@@ -172,7 +182,9 @@ describe('Compare tab', () => {
 
     const bad = await open(`/p/${ids.after}?v=compare&base=${ids.heap}`);
     await ready(bad, 'error');
-    expect(await bad.textContent('.compare-status')).toMatch(/^Cannot compare profile .* with base .*: they are not the same kind of profile/);
+    expect(await bad.textContent('.compare-status')).toMatch(
+      /^Cannot compare profile .* with base .*: they are not the same kind of profile/,
+    );
     expect(await bad.isHidden('.compare-flame')).toBe(true);
     await bad.screenshot({ path: join(SHOTS, 'compare-refused.png') });
   });

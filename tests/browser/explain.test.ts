@@ -110,7 +110,8 @@ describe('explanations in place', () => {
         // Screen readers get the same text through aria-describedby.
         expect(await description(page, sel)).toContain(want);
         seen[which]![col] = got.text;
-        if (col === 'flat' || col === 'cum') await page.screenshot({ path: join(SHOTS, `explain-top-${which}-${col}.png`), clip: { x: 0, y: 0, width: 900, height: 420 } });
+        if (col === 'flat' || col === 'cum')
+          await page.screenshot({ path: join(SHOTS, `explain-top-${which}-${col}.png`), clip: { x: 0, y: 0, width: 900, height: 420 } });
       }
       // The sortable headers stay sortable (and their accessible name is unchanged).
       await page.getByRole('columnheader', { name: 'cum', exact: true }).click();
@@ -173,11 +174,18 @@ describe('explanations in place', () => {
       expect(await description(page, 'select.si')).toBe(want);
       picker[which] = got.text;
       // Every option carries its own explanation; the popover lists the other types.
-      const titles = await page.$$eval('select.si option', (os) => os.map((o) => [(o as HTMLOptionElement).value, o.getAttribute('title') ?? '']));
+      const titles = await page.$$eval('select.si option', (os) =>
+        os.map((o) => [(o as HTMLOptionElement).value, o.getAttribute('title') ?? '']),
+      );
       for (const [type, title] of titles) expect(title).toBe(explainSampleType(m.kind, type!));
       const others = await tip(page).locator('.explain-more dt').allInnerTexts();
       const otherTexts = await tip(page).locator('.explain-more dd').allInnerTexts();
-      expect(others.sort()).toEqual(m.sampleTypes.map((t) => t.type).filter((t) => t !== m.defaultSampleType).sort());
+      expect(others.sort()).toEqual(
+        m.sampleTypes
+          .map((t) => t.type)
+          .filter((t) => t !== m.defaultSampleType)
+          .sort(),
+      );
       const all = await tip(page).locator('.explain-more dt').allInnerTexts();
       all.forEach((type, i) => expect(otherTexts[i]).toBe(explainSampleType(m.kind, type)));
       await page.screenshot({ path: join(SHOTS, `explain-sample-type-${which}.png`), clip: { x: 0, y: 0, width: 1000, height: 460 } });
@@ -189,7 +197,10 @@ describe('explanations in place', () => {
         expect(alloc.text).toBe(explainSampleType('heap', 'alloc_space'));
         expect(alloc.text).not.toBe(got.text);
         expect(await description(page, 'select.si')).toBe(explainSampleType('heap', 'alloc_space'));
-        await page.screenshot({ path: join(SHOTS, 'explain-sample-type-heap-alloc-space.png'), clip: { x: 0, y: 0, width: 1000, height: 460 } });
+        await page.screenshot({
+          path: join(SHOTS, 'explain-sample-type-heap-alloc-space.png'),
+          clip: { x: 0, y: 0, width: 1000, height: 460 },
+        });
       }
       // The "?" link opens the concept page in the app.
       expect(await page.getAttribute('a.si-help', 'href')).toBe('/concepts/reading-pprof');
@@ -237,7 +248,11 @@ describe('explanations in place', () => {
     expect(await tip(page).locator('.explain-term').innerText()).toBe('Δ flat');
     expect(await tip(page).locator('.explain-more dt').innerText()).toBe('flat');
     expect(await tip(page).locator('.explain-more dd').innerText()).toBe(explainColumn('heap', 'flat'));
-    await page.screenshot({ path: join(SHOTS, 'explain-compare-heap.png'), clip: { x: 0, y: 0, width: 1400, height: 900 }, fullPage: false });
+    await page.screenshot({
+      path: join(SHOTS, 'explain-compare-heap.png'),
+      clip: { x: 0, y: 0, width: 1400, height: 900 },
+      fullPage: false,
+    });
     // A non-sortable header is reachable by keyboard and explains itself on focus.
     await page.locator('.compare-table th', { hasText: /^base flat$/ }).focus();
     await expect.poll(() => tip(page).locator('.explain-term').innerText()).toBe('base flat');
@@ -267,7 +282,13 @@ describe('live-capture start section', () => {
       const look = (sel: string) =>
         page.$eval(sel, (el) => {
           const s = getComputedStyle(el);
-          return { cls: el.classList.contains('btn'), height: s.height, radius: s.borderRadius, border: s.borderTopColor, font: s.fontSize };
+          return {
+            cls: el.classList.contains('btn'),
+            height: s.height,
+            radius: s.borderRadius,
+            border: s.borderTopColor,
+            font: s.fontSize,
+          };
         });
       const ref = (cls: string) =>
         page.evaluate((c) => {

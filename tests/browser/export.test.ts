@@ -55,7 +55,10 @@ describe('speedscope export', () => {
       expect(want).toBeGreaterThan(0);
       // speedscope's CLI hands a profile to its page this way (node_modules/speedscope/bin/cli.mjs).
       const loader = join(tmp, `load-${q.length}.js`);
-      writeFileSync(loader, `speedscope.loadFileFromBase64(${JSON.stringify('cpu.speedscope.json')}, ${JSON.stringify(file.toString('base64'))})`);
+      writeFileSync(
+        loader,
+        `speedscope.loadFileFromBase64(${JSON.stringify('cpu.speedscope.json')}, ${JSON.stringify(file.toString('base64'))})`,
+      );
       const { ctx, blocked } = await offlineContext();
       const page = await ctx.newPage();
       const errors: string[] = [];
@@ -66,7 +69,9 @@ describe('speedscope export', () => {
       await page.waitForSelector('text=Symbol Name');
       // speedscope's own export: the total it computed from what it imported.
       const [dl] = await Promise.all([page.waitForEvent('download'), page.getByText('Export').click()]);
-      const again = JSON.parse(readFileSync((await dl.path())!, 'utf8')) as { profiles: { endValue: number; startValue: number; unit: string }[] };
+      const again = JSON.parse(readFileSync((await dl.path())!, 'utf8')) as {
+        profiles: { endValue: number; startValue: number; unit: string }[];
+      };
       expect(again.profiles).toHaveLength(1);
       expect(again.profiles[0].endValue - again.profiles[0].startValue).toBe(want);
       expect(again.profiles[0].unit).toBe('nanoseconds');
@@ -98,7 +103,9 @@ describe('offline HTML snapshot', () => {
     expect(await page.textContent('#top tbody tr td:last-child')).toContain(top.rows[0].name);
     // The exported search is applied: matching frames highlighted, matched share shown.
     expect(await page.textContent('#info')).toMatch(/matched \d+\.\d\d% of the total/);
-    expect(await page.$$eval('#flame svg .frame rect', (rs) => rs.filter((r) => r.getAttribute('fill') === '#c2185b').length)).toBeGreaterThan(0);
+    expect(
+      await page.$$eval('#flame svg .frame rect', (rs) => rs.filter((r) => r.getAttribute('fill') === '#c2185b').length),
+    ).toBeGreaterThan(0);
     // Click to zoom into main.walk, Esc to reset.
     const before = await page.$$eval('#flame svg .frame', (fs) => fs.length);
     await page.locator('#flame svg .frame', { hasText: 'main.walk' }).first().click();
@@ -123,59 +130,79 @@ describe('flame graph SVG and PNG from the profile page', () => {
     await page.waitForSelector('.view[data-view=flame][data-ready=true]', { timeout: 30_000 });
   }
 
-  it('saves what is shown: title line, zoomed frames, search highlight; the SVG parses and names the top frames', { timeout: 120_000 }, async () => {
-    const ctx = await H.browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
-    const page = await ctx.newPage();
-    await openFlame(page, '?q=main%5C.fib');
-    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-svg]')]);
-    expect(dl.suggestedFilename()).toBe('cpu.flame.svg');
-    const svg = readFileSync((await dl.path())!, 'utf8');
-    const parsed = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-      const err = doc.querySelector('parsererror');
-      return {
-        error: err ? err.textContent : null,
-        title: doc.querySelector('svg > text')?.textContent ?? '',
-        labels: [...doc.querySelectorAll('svg svg text')].map((t) => t.textContent ?? ''),
-        fills: [...doc.querySelectorAll('svg svg rect')].map((r) => r.getAttribute('fill')),
-        background: doc.querySelector('svg > rect')?.getAttribute('fill'),
-      };
-    }, svg);
-    expect(parsed.error).toBeNull();
-    expect(parsed.title).toBe('cpu.pb.gz · cpu · search: main\\.fib');
-    const top = (await (await fetch(`${H.base}/api/profiles/${cpuId}/top?n=3`)).json()) as TopReport;
-    for (const row of top.rows) expect(parsed.labels).toContain(row.function);
-    // Dark theme and the search highlight, as on screen.
-    expect(parsed.background).toBe('#1e1e1e');
-    expect(parsed.fills).toContain('#c2185b');
+  it(
+    'saves what is shown: title line, zoomed frames, search highlight; the SVG parses and names the top frames',
+    { timeout: 120_000 },
+    async () => {
+      const ctx = await H.browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
+      const page = await ctx.newPage();
+      await openFlame(page, '?q=main%5C.fib');
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-svg]')]);
+      expect(dl.suggestedFilename()).toBe('cpu.flame.svg');
+      const svg = readFileSync((await dl.path())!, 'utf8');
+      const parsed = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        const err = doc.querySelector('parsererror');
+        return {
+          error: err ? err.textContent : null,
+          title: doc.querySelector('svg > text')?.textContent ?? '',
+          labels: [...doc.querySelectorAll('svg svg text')].map((t) => t.textContent ?? ''),
+          fills: [...doc.querySelectorAll('svg svg rect')].map((r) => r.getAttribute('fill')),
+          background: doc.querySelector('svg > rect')?.getAttribute('fill'),
+        };
+      }, svg);
+      expect(parsed.error).toBeNull();
+      expect(parsed.title).toBe('cpu.pb.gz · cpu · search: main\\.fib');
+      const top = (await (await fetch(`${H.base}/api/profiles/${cpuId}/top?n=3`)).json()) as TopReport;
+      for (const row of top.rows) expect(parsed.labels).toContain(row.function);
+      // Dark theme and the search highlight, as on screen.
+      expect(parsed.background).toBe('#1e1e1e');
+      expect(parsed.fills).toContain('#c2185b');
 
-    // Zoomed: only the zoomed frame's subtree (and its faded ancestors) is drawn.
-    await openFlame(page, `?z=${encodeURIComponent(JSON.stringify(['runtime.main', 'main.main', 'main.walk']))}`);
-    const frames = await page.evaluate(() => (window as unknown as { pprofLensDebug: { frames(): { name: string }[] } }).pprofLensDebug.frames().map((f) => f.name));
-    const [zdl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-svg]')]);
-    const zsvg = readFileSync((await zdl.path())!, 'utf8');
-    const zlabels = await page.evaluate((text) => [...new DOMParser().parseFromString(text, 'image/svg+xml').querySelectorAll('svg svg title')].map((t) => t.textContent), zsvg);
-    expect(zlabels.sort()).toEqual(frames.sort());
-    expect(zsvg).not.toContain('main.primes');
+      // Zoomed: only the zoomed frame's subtree (and its faded ancestors) is drawn.
+      await openFlame(page, `?z=${encodeURIComponent(JSON.stringify(['runtime.main', 'main.main', 'main.walk']))}`);
+      const frames = await page.evaluate(() =>
+        (window as unknown as { pprofLensDebug: { frames(): { name: string }[] } }).pprofLensDebug.frames().map((f) => f.name),
+      );
+      const [zdl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-svg]')]);
+      const zsvg = readFileSync((await zdl.path())!, 'utf8');
+      const zlabels = await page.evaluate(
+        (text) => [...new DOMParser().parseFromString(text, 'image/svg+xml').querySelectorAll('svg svg title')].map((t) => t.textContent),
+        zsvg,
+      );
+      expect(zlabels.sort()).toEqual(frames.sort());
+      expect(zsvg).not.toContain('main.primes');
 
-    // The API draws the same frames for the same view and width (no browser needed).
-    const chartWidth = Math.round(await page.evaluate(() => document.querySelector('.flame-chart svg')!.getBoundingClientRect().width));
-    const api = (await download(`/api/profiles/${cpuId}/export/svg?zoom=${encodeURIComponent(JSON.stringify(['runtime.main', 'main.main', 'main.walk']))}&width=${chartWidth}`)).toString();
-    const apiParsed = await page.evaluate((text) => {
-      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
-      return { error: doc.querySelector('parsererror')?.textContent ?? null, title: doc.querySelector('svg > text')?.textContent, labels: [...doc.querySelectorAll('svg svg text')].map((t) => t.textContent) };
-    }, api);
-    expect(apiParsed.error).toBeNull();
-    expect(apiParsed.title).toBe('cpu.pb.gz · cpu · zoom: main.walk');
-    const shownLabels = await page.evaluate((text) => [...new DOMParser().parseFromString(text, 'image/svg+xml').querySelectorAll('svg svg text')].map((t) => t.textContent), zsvg);
-    expect(apiParsed.labels.sort()).toEqual(shownLabels.sort());
+      // The API draws the same frames for the same view and width (no browser needed).
+      const chartWidth = Math.round(await page.evaluate(() => document.querySelector('.flame-chart svg')!.getBoundingClientRect().width));
+      const api = (
+        await download(
+          `/api/profiles/${cpuId}/export/svg?zoom=${encodeURIComponent(JSON.stringify(['runtime.main', 'main.main', 'main.walk']))}&width=${chartWidth}`,
+        )
+      ).toString();
+      const apiParsed = await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+        return {
+          error: doc.querySelector('parsererror')?.textContent ?? null,
+          title: doc.querySelector('svg > text')?.textContent,
+          labels: [...doc.querySelectorAll('svg svg text')].map((t) => t.textContent),
+        };
+      }, api);
+      expect(apiParsed.error).toBeNull();
+      expect(apiParsed.title).toBe('cpu.pb.gz · cpu · zoom: main.walk');
+      const shownLabels = await page.evaluate(
+        (text) => [...new DOMParser().parseFromString(text, 'image/svg+xml').querySelectorAll('svg svg text')].map((t) => t.textContent),
+        zsvg,
+      );
+      expect(apiParsed.labels.sort()).toEqual(shownLabels.sort());
 
-    const [pdl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png]')]);
-    expect(pdl.suggestedFilename()).toBe('cpu.flame.png');
-    const png = readFileSync((await pdl.path())!);
-    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
-    // IHDR width: the chart's width (at least) times the device pixel ratio.
-    expect(png.readUInt32BE(16)).toBeGreaterThan(400);
-    await ctx.close();
-  });
+      const [pdl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export-png]')]);
+      expect(pdl.suggestedFilename()).toBe('cpu.flame.png');
+      const png = readFileSync((await pdl.path())!);
+      expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join('')).toBe('PNG');
+      // IHDR width: the chart's width (at least) times the device pixel ratio.
+      expect(png.readUInt32BE(16)).toBeGreaterThan(400);
+      await ctx.close();
+    },
+  );
 });

@@ -30,8 +30,26 @@ if (page) {
   });
 } else {
   let state: ProfileState = {
-    view: 'flame', si: params.get('si') ?? '', zoom: [], search: '', focus: '', ignore: '', hide: '', show: '', showFrom: '', tagFocus: '', tagIgnore: '', tagRoot: '', tagLeaf: '',
-    granularity: '', icicle: false, fn: '', sort: 'flat', filter: '', panel: 'insights', extra: {},
+    view: 'flame',
+    si: params.get('si') ?? '',
+    zoom: [],
+    search: '',
+    focus: '',
+    ignore: '',
+    hide: '',
+    show: '',
+    showFrom: '',
+    tagFocus: '',
+    tagIgnore: '',
+    tagRoot: '',
+    tagLeaf: '',
+    granularity: '',
+    icicle: false,
+    fn: '',
+    sort: 'flat',
+    filter: '',
+    panel: 'insights',
+    extra: {},
   };
   window.__state = state;
   const listeners: ((s: ProfileState, p: ProfileState) => void)[] = [];

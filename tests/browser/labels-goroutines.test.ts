@@ -29,7 +29,15 @@ beforeAll(async () => {
   H = await startHarness();
   ids.cpu = await uploadBytes(H.base, sampleBytes('labels/cpu.pb.gz'), 'labels/cpu.pb.gz');
   ids.heap = await uploadBytes(H.base, sampleBytes('growslice/allocs.pb.gz'), 'growslice/allocs.pb.gz');
-  ids.before = await uploadBytes(H.base, Buffer.from(DUMP.split('\n\n').filter((b, i) => !(b.includes('main.leakySend') && i % 2 === 0)).join('\n\n')), 'before.txt');
+  ids.before = await uploadBytes(
+    H.base,
+    Buffer.from(
+      DUMP.split('\n\n')
+        .filter((b, i) => !(b.includes('main.leakySend') && i % 2 === 0))
+        .join('\n\n'),
+    ),
+    'before.txt',
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -61,13 +69,20 @@ describe('Labels panel', () => {
     );
     // remove both chips, then group the flame graph by handler
     for (const f of ['tagFocus', 'tagIgnore']) await page.click(`.labels-active .chip[data-filter=${f}] .chip-x`);
-    await page.waitForFunction(() => !new URL(location.href).searchParams.get('tagfocus') && !new URL(location.href).searchParams.get('tagignore'));
+    await page.waitForFunction(
+      () => !new URL(location.href).searchParams.get('tagfocus') && !new URL(location.href).searchParams.get('tagignore'),
+    );
     await page.click('.labels-key[data-key=handler] button[data-group=tagRoot]');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('tagroot') === 'handler');
     await page.waitForSelector('.view[data-view=flame][data-ready=true]', { timeout: 15_000 });
-    const names = await page.evaluate(() => (window as unknown as { pprofLensDebug: { frames(): { name: string; y: number }[] } }).pprofLensDebug.frames());
+    const names = await page.evaluate(() =>
+      (window as unknown as { pprofLensDebug: { frames(): { name: string; y: number }[] } }).pprofLensDebug.frames(),
+    );
     const rootY = Math.max(...names.filter((f) => f.name !== 'root').map((f) => f.y));
-    const roots = names.filter((f) => f.y === rootY).map((f) => f.name).sort();
+    const roots = names
+      .filter((f) => f.y === rootY)
+      .map((f) => f.name)
+      .sort();
     // samples without the label (runtime, GC) sit under pprof's empty-valued pseudo-frame,
     // which is named by its file, the key
     expect(roots).toEqual(['checkout', 'handler', 'report', 'search']);
@@ -119,7 +134,10 @@ describe('Goroutines tab', () => {
     await page.click('.goroutine-paste-form button[type=submit]');
     await page.waitForSelector('.goroutine-group');
     expect(param(page, 'v')).toBe('goroutines');
-    const first = await page.$eval('.goroutine-group', (e) => ({ state: (e as HTMLElement).dataset.state, count: (e as HTMLElement).dataset.count }));
+    const first = await page.$eval('.goroutine-group', (e) => ({
+      state: (e as HTMLElement).dataset.state,
+      count: (e as HTMLElement).dataset.count,
+    }));
     expect(first).toEqual({ state: 'chan send', count: '20' });
     expect(await page.locator('.goroutine-group').count()).toBe(14);
     await page.screenshot({ path: join(SHOTS, 'goroutines.png') });
@@ -129,7 +147,9 @@ describe('Goroutines tab', () => {
     // state chip
     await page.click('.goroutines-states .chip[data-state="chan receive"]');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('gstate') === 'chan receive');
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('.goroutine-group')].every((e) => e.dataset.state === 'chan receive'));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLElement>('.goroutine-group')].every((e) => e.dataset.state === 'chan receive'),
+    );
     // minimum wait above what the dump holds: nothing left
     await page.fill('.goroutines-filters input[name=minWait]', '500');
     await page.click('.goroutines-filters button[type=submit]');
@@ -157,7 +177,9 @@ describe('Goroutines tab', () => {
     // the flame graph tab draws the same goroutines
     await page.click('.tab[data-tab=flame]');
     await page.waitForSelector('.view[data-view=flame][data-ready=true]', { timeout: 15_000 });
-    const frames = await page.evaluate(() => (window as unknown as { pprofLensDebug: { frames(): { name: string }[] } }).pprofLensDebug.frames());
+    const frames = await page.evaluate(() =>
+      (window as unknown as { pprofLensDebug: { frames(): { name: string }[] } }).pprofLensDebug.frames(),
+    );
     expect(frames.some((f) => f.name === 'main.leakySend')).toBe(true);
     expect(errors).toEqual([]);
   }, 120_000);

@@ -18,7 +18,15 @@ const tmp = mkdtempSync(join(tmpdir(), 'pprof-lens-sharing-ui-'));
 beforeAll(async () => {
   const webRoot = join(tmp, 'web');
   buildWeb(webRoot);
-  server = await startServer({ port: 0, host: '127.0.0.1', store: { backend: 'fs', dir: join(tmp, 'data') }, samplesDir: null, webRoot, config: { shared: true }, log: () => undefined });
+  server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    store: { backend: 'fs', dir: join(tmp, 'data') },
+    samplesDir: null,
+    webRoot,
+    config: { shared: true },
+    log: () => undefined,
+  });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }, 180_000);
 afterAll(async () => {
@@ -37,7 +45,9 @@ describe('sharing on a --shared server', () => {
     await page.setInputFiles('#file-input', join(ROOT, 'samples/cpu/cpu.pb.gz'));
     await page.waitForURL(/\/p\/[a-z2-7]{32}$/);
     const id = page.url().split('/p/')[1];
-    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('pprof-lens.owned') ?? '[]') as { id: string; token: string }[]);
+    const stored = await page.evaluate(
+      () => JSON.parse(localStorage.getItem('pprof-lens.owned') ?? '[]') as { id: string; token: string }[],
+    );
     expect(stored.map((o) => o.id)).toEqual([id]);
     await page.waitForSelector('[data-testid=expires]');
     expect(await page.textContent('[data-testid=expires]')).toBe('in 30 days');

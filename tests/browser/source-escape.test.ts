@@ -71,29 +71,34 @@ async function expectWeights(page: Page, listing: Listing): Promise<number> {
 }
 
 async function markedRows(page: Page): Promise<number[]> {
-  return page.$$eval('.routine .src-line', (rows) => rows.filter((r) => r.querySelector('.escape-marker')).map((r) => Number((r as HTMLElement).dataset.line)));
+  return page.$$eval('.routine .src-line', (rows) =>
+    rows.filter((r) => r.querySelector('.escape-marker')).map((r) => Number((r as HTMLElement).dataset.line)),
+  );
 }
 
 /** WCAG contrast ratio of an element's text colour against the first opaque background behind it. */
 async function contrast(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).first().evaluate((el) => {
-    const rgb = (s: string) => (s.match(/[\d.]+/g) ?? []).map(Number);
-    const lum = ([r, g, b]: number[]) => {
-      const f = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
-    };
-    const fg = rgb(getComputedStyle(el).color);
-    let bg: number[] = [255, 255, 255];
-    for (let n: Element | null = el; n; n = n.parentElement) {
-      const c = rgb(getComputedStyle(n).backgroundColor);
-      if (c.length === 3 || (c.length === 4 && c[3] === 1)) {
-        bg = c.slice(0, 3);
-        break;
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const rgb = (s: string) => (s.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]: number[]) => {
+        const f = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+      };
+      const fg = rgb(getComputedStyle(el).color);
+      let bg: number[] = [255, 255, 255];
+      for (let n: Element | null = el; n; n = n.parentElement) {
+        const c = rgb(getComputedStyle(n).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] === 1)) {
+          bg = c.slice(0, 3);
+          break;
+        }
       }
-    }
-    const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-    return (a! + 0.05) / (b! + 0.05);
-  });
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+      return (a! + 0.05) / (b! + 0.05);
+    });
 }
 
 beforeAll(async () => {
@@ -134,7 +139,9 @@ describe('Source tab: allocation bytes paired with escape analysis', () => {
     const { page, errors } = await openSource(ids.allocs, fn);
     await expectWeights(page, listing);
     expect(await markedRows(page)).toEqual(marked.map((l) => l.line));
-    expect(await page.$$eval('.routine .src-line.escape-hit', (rs) => rs.map((r) => Number((r as HTMLElement).dataset.line)))).toEqual(marked.map((l) => l.line));
+    expect(await page.$$eval('.routine .src-line.escape-hit', (rs) => rs.map((r) => Number((r as HTMLElement).dataset.line)))).toEqual(
+      marked.map((l) => l.line),
+    );
 
     // At a glance (chains folded): bytes, stripe, marker and decision on each hot line.
     await page.screenshot({ path: join(SHOTS, 'source-escape-glance.png') });
@@ -261,7 +268,10 @@ describe('Source tab: where the file came from, and stale sources', () => {
     // The same file with its sampled lines emptied, uploaded as the profile's sources.
     const text = sampleBytes('gcpressure/main.go').toString('utf8').split('\n');
     for (const ln of hot) text[ln - 1] = '';
-    const post = await fetch(`${H.base}/api/profiles/${ids.gc}/sources`, { method: 'POST', body: new Blob([new Uint8Array(await tarGz('gcpressure/main.go', text.join('\n')))]) });
+    const post = await fetch(`${H.base}/api/profiles/${ids.gc}/sources`, {
+      method: 'POST',
+      body: new Blob([new Uint8Array(await tarGz('gcpressure/main.go', text.join('\n')))]),
+    });
     expect(post.status).toBe(201);
     const listing = await apiSource(ids.gc, fn);
     const r = listing.routines[0]!;

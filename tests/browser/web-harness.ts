@@ -34,10 +34,14 @@ export interface Harness {
 
 /** vite build into a private directory (a concurrent build may be replacing dist/web meanwhile). */
 export function buildWeb(outDir: string): void {
-  execFileSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    join(ROOT, 'node_modules', '.bin', 'vite'),
+    ['build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 export async function startHarness(): Promise<Harness> {
@@ -60,7 +64,10 @@ export async function startHarness(): Promise<Harness> {
     server,
     browser,
     newContext: (opts = {}) =>
-      browser.newContext({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 }, colorScheme: opts.dark ? ('dark' as const) : ('light' as const) }),
+      browser.newContext({
+        viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 },
+        colorScheme: opts.dark ? ('dark' as const) : ('light' as const),
+      }),
     async close() {
       await browser.close().catch(() => undefined);
       await server.close().catch(() => undefined);
@@ -74,7 +81,11 @@ export function sampleBytes(rel: string): Buffer {
 }
 
 export async function uploadBytes(base: string, bytes: Uint8Array, name: string): Promise<string> {
-  const res = await fetch(`${base}/api/profiles?name=${encodeURIComponent(name)}`, { method: 'POST', body: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream' } });
+  const res = await fetch(`${base}/api/profiles?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    body: Buffer.from(bytes),
+    headers: { 'content-type': 'application/octet-stream' },
+  });
   if (res.status !== 201) throw new Error(`upload ${name}: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }
@@ -167,7 +178,11 @@ export function encodeProfile(p: {
   w.uint32((10 << 3) | 0).int64(1000000000);
   w.uint32((11 << 3) | 2).bytes(period);
   w.uint32((12 << 3) | 0).int64(10000000);
-  if (commentIdx >= 0) w.uint32((13 << 3) | 2).fork().int64(commentIdx).ldelim();
+  if (commentIdx >= 0)
+    w.uint32((13 << 3) | 2)
+      .fork()
+      .int64(commentIdx)
+      .ldelim();
   return gzipSync(w.finish());
 }
 
@@ -180,7 +195,11 @@ export function hostileProfile(): Uint8Array {
       ['cpu', 'nanoseconds'],
     ],
     samples: [
-      { stack: ['main.<img src=x onerror=alert(1)>', 'main.main', 'runtime.main'], values: [30, 300000000], label: ['<b>key</b>', '<i onmouseover=alert(4)>v</i>'] },
+      {
+        stack: ['main.<img src=x onerror=alert(1)>', 'main.main', 'runtime.main'],
+        values: [30, 300000000],
+        label: ['<b>key</b>', '<i onmouseover=alert(4)>v</i>'],
+      },
       { stack: ['main.<script>alert(2)</script>', 'main.main', 'runtime.main'], values: [10, 100000000] },
       { stack: ['main.main', 'runtime.main'], values: [5, 50000000] },
     ],
@@ -196,5 +215,11 @@ export function manyFunctionsProfile(n: number): Uint8Array {
     const v = 1 + ((i * 7919) % 997);
     samples.push({ stack: [`example.com/gen/pkg${i % 40}.Func${i}`, 'main.main', 'runtime.main'], values: [v, v * 10000000] });
   }
-  return encodeProfile({ sampleTypes: [['samples', 'count'], ['cpu', 'nanoseconds']], samples });
+  return encodeProfile({
+    sampleTypes: [
+      ['samples', 'count'],
+      ['cpu', 'nanoseconds'],
+    ],
+    samples,
+  });
 }

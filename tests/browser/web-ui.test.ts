@@ -88,7 +88,9 @@ describe('web UI', () => {
     const bars = await page.$$eval('li.upload progress', (els) => els.map((e) => (e as HTMLProgressElement).value));
     expect(bars).toEqual([1, 1]);
     // The list refreshes: the picked files are stored under their file names.
-    await page.waitForFunction(() => [...document.querySelectorAll('table.profiles td.name a')].filter((a) => a.textContent === 'heap.pb.gz').length === 2);
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('table.profiles td.name a')].filter((a) => a.textContent === 'heap.pb.gz').length === 2,
+    );
     await page.screenshot({ path: join(SHOTS, 'web-start-uploaded.png') });
     // One file: goes to its profile page; the id is the content-derived one.
     await page.setInputFiles('#file-input', join(ROOT, 'samples/gcpressure/cpu.pb.gz'));
@@ -145,7 +147,7 @@ describe('web UI', () => {
     // Icicle: root row at the top.
     await page.getByRole('button', { name: /Flame ▴/ }).click();
     await page.waitForFunction(() => new URL(location.href).searchParams.get('icicle') === '1');
-    const rootFrame = (await frames(page)).find((f) => f.name === 'root' || f.y === 0 && f.w > width - 2)!;
+    const rootFrame = (await frames(page)).find((f) => f.name === 'root' || (f.y === 0 && f.w > width - 2))!;
     expect(rootFrame.y).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'web-flame-icicle.png') });
     // Right click: pprof's action menu; "Show source" opens the Source tab for that frame.
@@ -207,7 +209,9 @@ describe('web UI', () => {
     await page.goto(`${H.base}/p/${ids.cpu}?v=top`);
     await page.waitForSelector('.top-view[data-ready=true] .top-body .top-row');
     const rep = await apiTop(ids.cpu);
-    const cells = await page.$$eval('.top-body .top-row', (rows) => rows.map((r) => [...r.querySelectorAll('.cell')].map((c) => c.textContent ?? '')));
+    const cells = await page.$$eval('.top-body .top-row', (rows) =>
+      rows.map((r) => [...r.querySelectorAll('.cell')].map((c) => c.textContent ?? '')),
+    );
     expect(cells.length).toBe(rep.rows.length);
     let sum = 0;
     rep.rows.forEach((r, i) => {
@@ -291,7 +295,9 @@ describe('web UI', () => {
     await page.waitForFunction(() => new URL(location.href).searchParams.has('z'));
     await page.fill('.flame-view input.search', 'walk');
     await page.getByRole('button', { name: /Flame ▴/ }).click();
-    await page.waitForFunction(() => new URL(location.href).searchParams.get('q') === 'walk' && new URL(location.href).searchParams.get('icicle') === '1');
+    await page.waitForFunction(
+      () => new URL(location.href).searchParams.get('q') === 'walk' && new URL(location.href).searchParams.get('icicle') === '1',
+    );
     await page.getByRole('button', { name: 'Copy link' }).click();
     const copied = await page.locator('button[data-copied]').getAttribute('data-copied');
     expect(copied).toBe(page.url());
@@ -415,11 +421,24 @@ describe('web UI', () => {
     await page.screenshot({ path: join(SHOTS, 'web-large-zoomed.png') });
     // The zoom fetched the frame's subtree at full detail (API `path`), drawn below it.
     const subtreeFetches = await page.evaluate(() =>
-      performance.getEntriesByType('resource').map((e) => decodeURIComponent(e.name)).filter((n) => n.includes('/flamegraph?') && n.includes('path=')),
+      performance
+        .getEntriesByType('resource')
+        .map((e) => decodeURIComponent(e.name))
+        .filter((n) => n.includes('/flamegraph?') && n.includes('path=')),
     );
     expect(subtreeFetches.some((n) => n.includes(`"${target.name}"]`))).toBe(true);
     // Zoom further into the widest child now on screen.
-    const deep = after.filter((f) => !f.pruned && f.y !== undefined && f.w > 4 && f.name !== target.name && !['root', 'runtime.main', 'main.main'].includes(f.name) && f.w < after.find((g) => g.name === target.name)!.w - 2).sort((a, b) => b.w - a.w)[0];
+    const deep = after
+      .filter(
+        (f) =>
+          !f.pruned &&
+          f.y !== undefined &&
+          f.w > 4 &&
+          f.name !== target.name &&
+          !['root', 'runtime.main', 'main.main'].includes(f.name) &&
+          f.w < after.find((g) => g.name === target.name)!.w - 2,
+      )
+      .sort((a, b) => b.w - a.w)[0];
     let deepMs = -1;
     if (deep) {
       await clickFrame(page, deep);

@@ -8,7 +8,9 @@ const SECONDS = Number(process.env.PPROF_LENS_FUZZ_SECONDS ?? 60);
 
 it(`fuzzed profiles: every view of every accepted input answers without 5xx, in bounded time`, async () => {
   const sum = await fuzz({ seed: 12, maxCases: CASES, seconds: SECONDS });
-  console.log(`fuzz: ${sum.cases} cases, ${sum.accepted} accepted, slowest ${sum.maxCpuMs.toFixed(0)} ms CPU, ${sum.failures.length} failures`);
+  console.log(
+    `fuzz: ${sum.cases} cases, ${sum.accepted} accepted, slowest ${sum.maxCpuMs.toFixed(0)} ms CPU, ${sum.failures.length} failures`,
+  );
   expect(sum.cases).toBeGreaterThan(50);
   expect(sum.accepted).toBeGreaterThan(0);
   expect(sum.failures.map((f) => `${f.how} / ${f.step}: ${f.problem.split('\n').slice(0, 3).join(' | ')}`)).toEqual([]);

@@ -204,7 +204,13 @@ export function mutate(r: Rand, seed: Seed, other: Seed): Mutant {
       w.message(1, new ProtoWriter().varint(1, 1).varint(2, 2));
       w.message(2, new ProtoWriter().packed(1, [1]).packed(2, [1]));
       w.message(4, new ProtoWriter().varint(1, 1).message(4, new ProtoWriter().varint(1, 1)));
-      w.message(5, new ProtoWriter().varint(1, 1).varint(2, n - 1).varint(4, int(r, n)));
+      w.message(
+        5,
+        new ProtoWriter()
+          .varint(1, 1)
+          .varint(2, n - 1)
+          .varint(4, int(r, n)),
+      );
       w.bytes(6, '');
       w.bytes(6, 'samples');
       w.bytes(6, 'count');
@@ -215,7 +221,13 @@ export function mutate(r: Rand, seed: Seed, other: Seed): Mutant {
     }
     case 8: {
       // A legacy text line made of one repeated character class (backtracking bait).
-      const heads = ['--- contention:\ncycles/second=1000\n', 'heap profile: 1: 1 [ 1: 1] @ heapprofile\n', '--- heapz 1 ---\nformat = java\n', 'goroutine profile: total 1\n', '--- threadz 1 ---\n'];
+      const heads = [
+        '--- contention:\ncycles/second=1000\n',
+        'heap profile: 1: 1 [ 1: 1] @ heapprofile\n',
+        '--- heapz 1 ---\nformat = java\n',
+        'goroutine profile: total 1\n',
+        '--- threadz 1 ---\n',
+      ];
       const bodies = ['1', ' 1', 'a', '0x1 ', ': ', '(', 'a=', '/'];
       const len = 1000 + int(r, 20_000);
       how = `legacy line x${len}`;
@@ -226,7 +238,9 @@ export function mutate(r: Rand, seed: Seed, other: Seed): Mutant {
       const at = int(r, b.length);
       const text = new TextDecoder('latin1').decode(b);
       how = `text edit at ${at}`;
-      out = new TextEncoder().encode(text.slice(0, at) + ['\n', '@', ' 0x', ':', '-', '9'.repeat(30), '\r\n'][int(r, 7)] + text.slice(at + int(r, 8)));
+      out = new TextEncoder().encode(
+        text.slice(0, at) + ['\n', '@', ' 0x', ':', '-', '9'.repeat(30), '\r\n'][int(r, 7)] + text.slice(at + int(r, 8)),
+      );
     }
   }
   const gz = int(r, 3) === 0;
@@ -319,7 +333,11 @@ export function makeEngine(): { run(how: string, bytes: Uint8Array): Promise<Cas
         const d = process.cpuUsage(cpu0);
         return (d.user + d.system) / 1000;
       };
-      const fail = (step: string, problem: string): CaseResult => ({ accepted: true, cpuMs: cpuMs(), failure: { how, step, problem, bytes } });
+      const fail = (step: string, problem: string): CaseResult => ({
+        accepted: true,
+        cpuMs: cpuMs(),
+        failure: { how, step, problem, bytes },
+      });
       await store.put(bytes, { id, name: id, type: '', size: bytes.length, storedAt: '' });
       try {
         try {
@@ -354,7 +372,12 @@ export interface FuzzSummary {
 }
 
 /** Runs cases from `seed` until `maxCases` or `seconds` is reached. */
-export async function fuzz(opts: { seed: number; maxCases: number; seconds: number; onFailure?: (f: Failure, i: number) => void }): Promise<FuzzSummary> {
+export async function fuzz(opts: {
+  seed: number;
+  maxCases: number;
+  seconds: number;
+  onFailure?: (f: Failure, i: number) => void;
+}): Promise<FuzzSummary> {
   const seeds = loadSeeds();
   const r = rng(opts.seed);
   const engine = makeEngine();

@@ -68,13 +68,34 @@ export function tinyProfile(spec: TinyProfileSpec): Uint8Array {
   const w = new ProtoWriter();
   w.message(1, new ProtoWriter().varint(1, 1).varint(2, 2));
   spec.stacks.forEach((stack, i) => {
-    w.message(2, new ProtoWriter().packed(1, stack.map((f) => f + 1)).packed(2, [spec.values?.[i] ?? 1]));
+    w.message(
+      2,
+      new ProtoWriter()
+        .packed(
+          1,
+          stack.map((f) => f + 1),
+        )
+        .packed(2, [spec.values?.[i] ?? 1]),
+    );
   });
   spec.functions.forEach((name, i) => {
-    w.message(4, new ProtoWriter().varint(1, i + 1).varint(3, 0x1000 + i).message(4, new ProtoWriter().varint(1, i + 1).varint(2, 1)));
+    w.message(
+      4,
+      new ProtoWriter()
+        .varint(1, i + 1)
+        .varint(3, 0x1000 + i)
+        .message(4, new ProtoWriter().varint(1, i + 1).varint(2, 1)),
+    );
   });
   spec.functions.forEach((name, i) => {
-    w.message(5, new ProtoWriter().varint(1, i + 1).varint(2, idx(name)).varint(3, idx(name)).varint(4, idx('x.go')));
+    w.message(
+      5,
+      new ProtoWriter()
+        .varint(1, i + 1)
+        .varint(2, idx(name))
+        .varint(3, idx(name))
+        .varint(4, idx('x.go')),
+    );
   });
   const drop = spec.dropFrames ? idx(spec.dropFrames) : 0;
   const keep = spec.keepFrames ? idx(spec.keepFrames) : 0;

@@ -18,13 +18,35 @@ const SEEDS = process.env.PPROF_LENS_SEEDS || resolve(ROOT, '..', 'shared', 'see
 
 /** Slugs the issue asks for (one per seed topic). */
 const REQUIRED = [
-  'stack-vs-heap', 'escape-analysis', 'garbage-collector', 'gc-tuning', 'gctrace', 'sync-pool', 'strings-builder',
-  'sprintf-vs-strconv', 'preallocation', 'slice-internals', 'interface-boxing', 'closures', 'values-vs-pointers',
-  'struct-padding', 'goroutine-leaks', 'atomics-vs-mutex', 'inlining', 'unsafe', 'reading-pprof', 'benchmarks',
+  'stack-vs-heap',
+  'escape-analysis',
+  'garbage-collector',
+  'gc-tuning',
+  'gctrace',
+  'sync-pool',
+  'strings-builder',
+  'sprintf-vs-strconv',
+  'preallocation',
+  'slice-internals',
+  'interface-boxing',
+  'closures',
+  'values-vs-pointers',
+  'struct-padding',
+  'goroutine-leaks',
+  'atomics-vs-mutex',
+  'inlining',
+  'unsafe',
+  'reading-pprof',
+  'benchmarks',
 ];
 
 function words(s: string): string[] {
-  return s.toLowerCase().replace(/`[^`]*`/g, ' ').match(/[a-z0-9']+/g) ?? [];
+  return (
+    s
+      .toLowerCase()
+      .replace(/`[^`]*`/g, ' ')
+      .match(/[a-z0-9']+/g) ?? []
+  );
 }
 
 function shingles(ws: string[], n: number): Set<string> {
@@ -59,7 +81,10 @@ describe('concept library', () => {
     expect(c.summary.length).toBeGreaterThan(40);
     expect(c.sections.length).toBeGreaterThanOrEqual(2);
     const code = c.sections.flatMap((s) => s.blocks).filter((b) => b.kind === 'code');
-    expect(code.some((b) => b.kind === 'code' && b.lang === 'go'), 'Go example').toBe(true);
+    expect(
+      code.some((b) => b.kind === 'code' && b.lang === 'go'),
+      'Go example',
+    ).toBe(true);
     expect(c.signals.length).toBeGreaterThan(0);
     expect(c.nextSteps.length).toBeGreaterThan(0);
     for (const r of c.related) expect(getConcept(r), `${slug} -> ${r}`).not.toBeNull();
@@ -98,7 +123,8 @@ describe('explanations of the numbers', () => {
       block: ['contentions', 'delay'],
       threadcreate: ['threadcreate'],
     };
-    for (const [kind, ts] of Object.entries(types)) for (const t of ts) expect(explainSampleType(kind, t).length, `${kind}/${t}`).toBeGreaterThan(20);
+    for (const [kind, ts] of Object.entries(types))
+      for (const t of ts) expect(explainSampleType(kind, t).length, `${kind}/${t}`).toBeGreaterThan(20);
     expect(explainSampleType('mutex', 'delay')).not.toBe(explainSampleType('block', 'delay'));
     expect(explainColumn('cpu', 'flat')).not.toBe(explainColumn('heap', 'flat'));
     expect(explainSampleType('cpu', 'no_such_type')).toBe('');
@@ -106,7 +132,11 @@ describe('explanations of the numbers', () => {
   });
 
   it('explain.ts and the concept modules have no node imports (the web bundle imports them)', () => {
-    const files = ['contract/explain.ts', 'contract/insights.ts', ...readdirSync(join(ROOT, 'server/src/insights/concepts')).map((f) => `server/src/insights/concepts/${f}`)];
+    const files = [
+      'contract/explain.ts',
+      'contract/insights.ts',
+      ...readdirSync(join(ROOT, 'server/src/insights/concepts')).map((f) => `server/src/insights/concepts/${f}`),
+    ];
     for (const f of files) {
       const src = readFileSync(join(ROOT, f), 'utf8');
       expect(src, f).not.toMatch(/from ['"](node:|fs|path|express)/);

@@ -11,7 +11,12 @@ import { computeFlameGraph, computeTop, profileMeta } from '../../server/src/rep
 import type { Profile } from '../../server/src/model/profile.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const FILES = ['samples/cpu/cpu.pb.gz', 'samples/boxing/allocs.pb.gz', 'samples/goroutines/goroutine.pb.gz', 'samples/contention/mutex.pb.gz'];
+const FILES = [
+  'samples/cpu/cpu.pb.gz',
+  'samples/boxing/allocs.pb.gz',
+  'samples/goroutines/goroutine.pb.gz',
+  'samples/contention/mutex.pb.gz',
+];
 
 /** The same profile without columns: what merge/prune produce by spreading. */
 const withoutColumns = (p: Profile): Profile => ({ ...p, sample: p.sample });

@@ -71,24 +71,41 @@ describe('fast decoder equals the reference on crafted edge cases', () => {
     'minimal profile': miniProfile(),
     'unpacked repeated fields': miniProfile({ samples: [{ loc: [1], val: [3, 30], unpacked: true }] }),
     'labels of every kind': miniProfile({
-      samples: [{
-        loc: [1], val: [1, 2],
-        labels: [
-          { key: 7, str: 1 },          // string label
-          { key: 8, num: 4096, unit: 8 }, // numeric with unit
-          { key: 8, num: 5 },          // numeric, unit padded with ""
-          { key: 7, num: 0 },          // num 0 without unit: dropped
-          { key: 7, num: 0, unit: 8 }, // num 0 with unit: kept as numeric
-        ],
-      }],
+      samples: [
+        {
+          loc: [1],
+          val: [1, 2],
+          labels: [
+            { key: 7, str: 1 }, // string label
+            { key: 8, num: 4096, unit: 8 }, // numeric with unit
+            { key: 8, num: 5 }, // numeric, unit padded with ""
+            { key: 7, num: 0 }, // num 0 without unit: dropped
+            { key: 7, num: 0, unit: 8 }, // num 0 with unit: kept as numeric
+          ],
+        },
+      ],
     }),
     'numeric label layouts alternating between samples': miniProfile({
       samples: [
         { loc: [1], val: [1, 1], labels: [{ key: 8, num: 1, unit: 8 }] },
         { loc: [1], val: [1, 2], labels: [{ key: 8, num: 2 }] },
         { loc: [1], val: [1, 3], labels: [{ key: 8, num: 3, unit: 8 }] },
-        { loc: [1], val: [1, 4], labels: [{ key: 8, num: 4, unit: 8 }, { key: 7, num: 9, unit: 4 }] },
-        { loc: [1], val: [1, 5], labels: [{ key: 8, num: 5, unit: 8 }, { key: 8, num: 6, unit: 4 }] },
+        {
+          loc: [1],
+          val: [1, 4],
+          labels: [
+            { key: 8, num: 4, unit: 8 },
+            { key: 7, num: 9, unit: 4 },
+          ],
+        },
+        {
+          loc: [1],
+          val: [1, 5],
+          labels: [
+            { key: 8, num: 5, unit: 8 },
+            { key: 8, num: 6, unit: 4 },
+          ],
+        },
         { loc: [1], val: [1, 6], labels: [{ key: 8, num: 5, unit: 8 }] },
       ],
     }),

@@ -28,7 +28,10 @@ const concat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => 
 describe('valid baseline', () => {
   it('the crafted profile decodes to what was written', () => {
     const p = decodeProfile(miniProfile());
-    expect(p.sampleType).toEqual([{ type: 'samples', unit: 'count' }, { type: 'cpu', unit: 'nanoseconds' }]);
+    expect(p.sampleType).toEqual([
+      { type: 'samples', unit: 'count' },
+      { type: 'cpu', unit: 'nanoseconds' },
+    ]);
     expect(p.sample).toHaveLength(1);
     expect(p.sample[0].value).toEqual([1, 10]);
     expect(p.sample[0].location[0].line[0].function.name).toBe('main.main');
@@ -43,9 +46,12 @@ describe('input-level errors', () => {
     const { gzipSync } = await import('node:zlib');
     expectRejected(gzipSync(new Uint8Array(0)), 'empty', /empty input/);
   });
-  it('HTML is not a profile', () => expectRejected(new TextEncoder().encode('<html><body>404</body></html>'), 'not-a-profile', /not a profile/));
-  it('JSON is not a profile', () => expectRejected(new TextEncoder().encode('{"error":"nope"}'), 'not-a-profile', /not a profile.*\{"error/));
-  it('random binary is not a profile', () => expectRejected(Uint8Array.from([0xff, 0xfe, 0x00, 0x01, 0x02]), 'not-a-profile', /not a profile.*ff fe 00/));
+  it('HTML is not a profile', () =>
+    expectRejected(new TextEncoder().encode('<html><body>404</body></html>'), 'not-a-profile', /not a profile/));
+  it('JSON is not a profile', () =>
+    expectRejected(new TextEncoder().encode('{"error":"nope"}'), 'not-a-profile', /not a profile.*\{"error/));
+  it('random binary is not a profile', () =>
+    expectRejected(Uint8Array.from([0xff, 0xfe, 0x00, 0x01, 0x02]), 'not-a-profile', /not a profile.*ff fe 00/));
 });
 
 describe('wire format', () => {
@@ -89,37 +95,95 @@ describe('wire format', () => {
 
 describe('string table', () => {
   it("string_table[0] must be ''", () => {
-    expectRejected(miniProfile({ strings: ['x', 'samples', 'count', 'cpu', 'nanoseconds', 'main.main', 'main.go'] }), 'malformed', /string_table\[0\] must be ''/);
+    expectRejected(
+      miniProfile({ strings: ['x', 'samples', 'count', 'cpu', 'nanoseconds', 'main.main', 'main.go'] }),
+      'malformed',
+      /string_table\[0\] must be ''/,
+    );
   });
   it('string index out of range names the field', () => {
     expectRejected(miniProfile({ functions: [{ id: 1, name: 500 }] }), 'malformed', /function name: string index 500 out of range/);
-    expectRejected(miniProfile({ sampleTypes: [[1, 2], [3, 77]] }), 'malformed', /sample_type\[1\] unit: string index 77/);
-    expectRejected(miniProfile({ samples: [{ loc: [1], val: [1, 1], labels: [{ key: 1, str: 300 }] }] }), 'malformed', /label value: string index 300/);
+    expectRejected(
+      miniProfile({
+        sampleTypes: [
+          [1, 2],
+          [3, 77],
+        ],
+      }),
+      'malformed',
+      /sample_type\[1\] unit: string index 77/,
+    );
+    expectRejected(
+      miniProfile({ samples: [{ loc: [1], val: [1, 1], labels: [{ key: 1, str: 300 }] }] }),
+      'malformed',
+      /label value: string index 300/,
+    );
     expectRejected(miniProfile({ extra: (pb) => pb.int(7, -1) }), 'malformed', /drop_frames: string index -1/);
   });
 });
 
 describe('ids and references', () => {
   it('function id 0', () => expectRejected(miniProfile({ functions: [{ id: 0, name: 5 }] }), 'malformed', /function with reserved id 0/));
-  it('duplicate function id', () => expectRejected(miniProfile({ functions: [{ id: 1, name: 5 }, { id: 1, name: 6 }] }), 'malformed', /multiple functions with the same id 1/));
-  it('duplicate sparse function id', () => expectRejected(miniProfile({ functions: [{ id: 9000, name: 5 }, { id: 9000, name: 6 }], locations: [{ id: 1 }] }), 'malformed', /multiple functions with the same id 9000/));
+  it('duplicate function id', () =>
+    expectRejected(
+      miniProfile({
+        functions: [
+          { id: 1, name: 5 },
+          { id: 1, name: 6 },
+        ],
+      }),
+      'malformed',
+      /multiple functions with the same id 1/,
+    ));
+  it('duplicate sparse function id', () =>
+    expectRejected(
+      miniProfile({
+        functions: [
+          { id: 9000, name: 5 },
+          { id: 9000, name: 6 },
+        ],
+        locations: [{ id: 1 }],
+      }),
+      'malformed',
+      /multiple functions with the same id 9000/,
+    ));
   it('mapping id 0', () => expectRejected(miniProfile({ mappings: [{ id: 0 }] }), 'malformed', /mapping with reserved id 0/));
-  it('duplicate mapping id', () => expectRejected(miniProfile({ mappings: [{ id: 3 }, { id: 3 }] }), 'malformed', /multiple mappings with the same id 3/));
+  it('duplicate mapping id', () =>
+    expectRejected(miniProfile({ mappings: [{ id: 3 }, { id: 3 }] }), 'malformed', /multiple mappings with the same id 3/));
   it('location id 0', () => expectRejected(miniProfile({ locations: [{ id: 0 }] }), 'malformed', /location with reserved id 0/));
-  it('duplicate location id', () => expectRejected(miniProfile({ locations: [{ id: 1 }, { id: 1 }] }), 'malformed', /multiple locations with the same id 1/));
+  it('duplicate location id', () =>
+    expectRejected(miniProfile({ locations: [{ id: 1 }, { id: 1 }] }), 'malformed', /multiple locations with the same id 1/));
   it('line with a missing function rejects the whole profile', () => {
-    expectRejected(miniProfile({ locations: [{ id: 1, lines: [{ fn: 42 }] }] }), 'malformed', /location id: 1 has a line with nil function/);
+    expectRejected(
+      miniProfile({ locations: [{ id: 1, lines: [{ fn: 42 }] }] }),
+      'malformed',
+      /location id: 1 has a line with nil function/,
+    );
     expectRejected(miniProfile({ locations: [{ id: 1, lines: [{ fn: 0 }] }] }), 'malformed', /location id: 1 has a line with nil function/);
   });
   it('sample with a missing location', () => {
-    expectRejected(miniProfile({ samples: [{ loc: [1, 5], val: [1, 1] }] }), 'malformed', /sample has nil location \(location id 5 not found\)/);
+    expectRejected(
+      miniProfile({ samples: [{ loc: [1, 5], val: [1, 1] }] }),
+      'malformed',
+      /sample has nil location \(location id 5 not found\)/,
+    );
   });
   it('unknown mapping id on a location means no mapping (as pprof)', () => {
     const p = decodeProfile(miniProfile({ locations: [{ id: 1, mapping: 9, lines: [{ fn: 1 }] }] }));
     expect(p.location[0].mapping).toBeNull();
   });
   it('id beyond 2^53 is rejected rather than rounded', () => {
-    expectRejected(miniProfile({ functions: [{ id: 1, name: 5 }, { id: Number.MAX_SAFE_INTEGER, name: 5 }], extra: (pb) => pb.msg(5, new Pb().int(1, 2n ** 60n)) }), 'malformed', /function id 1152921504606846976 is too large/);
+    expectRejected(
+      miniProfile({
+        functions: [
+          { id: 1, name: 5 },
+          { id: Number.MAX_SAFE_INTEGER, name: 5 },
+        ],
+        extra: (pb) => pb.msg(5, new Pb().int(1, 2n ** 60n)),
+      }),
+      'malformed',
+      /function id 1152921504606846976 is too large/,
+    );
   });
 });
 
@@ -136,20 +200,25 @@ describe('samples', () => {
 });
 
 describe('labels (pprof postDecode rules)', () => {
-  const p = decodeProfile(miniProfile({
-    samples: [{
-      loc: [1], val: [1, 1],
-      labels: [
-        { key: 7, str: 1 },
-        { key: 7, str: 3 },
-        { key: 8, num: 4096, unit: 8 },
-        { key: 8, num: 7 },
-        { key: 9, num: 0 },
-        { key: 5, num: 0, unit: 8 },
-        { key: 6, num: -2 },
+  const p = decodeProfile(
+    miniProfile({
+      samples: [
+        {
+          loc: [1],
+          val: [1, 1],
+          labels: [
+            { key: 7, str: 1 },
+            { key: 7, str: 3 },
+            { key: 8, num: 4096, unit: 8 },
+            { key: 8, num: 7 },
+            { key: 9, num: 0 },
+            { key: 5, num: 0, unit: 8 },
+            { key: 6, num: -2 },
+          ],
+        },
       ],
-    }],
-  }));
+    }),
+  );
   const s = p.sample[0];
   it('str != 0 is a string label, values kept in order', () => expect(s.label).toEqual({ pid: ['samples', 'cpu'] }));
   it('num != 0 or num_unit != 0 is numeric; units padded with ""', () => {
@@ -171,20 +240,42 @@ describe('64-bit values', () => {
   });
   it('values beyond 2^53 keep exact bigint copies', () => {
     const big = 2n ** 62n + 3n;
-    const p = decodeProfile(miniProfile({ samples: [{ loc: [1], val: [1, big] }, { loc: [1], val: [2, -5] }] }));
-    expect(p.exactValues).toEqual([[1n, big], [2n, -5n]]);
+    const p = decodeProfile(
+      miniProfile({
+        samples: [
+          { loc: [1], val: [1, big] },
+          { loc: [1], val: [2, -5] },
+        ],
+      }),
+    );
+    expect(p.exactValues).toEqual([
+      [1n, big],
+      [2n, -5n],
+    ]);
     expect(p.sample[0].value[1]).toBe(Number(big));
   });
   it('sums beyond 2^53 also keep exact copies, though each value fits', () => {
     const v = 2n ** 52n + 1n;
-    const p = decodeProfile(miniProfile({ samples: [{ loc: [1], val: [1, v] }, { loc: [1], val: [1, v] }] }));
-    expect(p.exactValues).toEqual([[1n, v], [1n, v]]);
+    const p = decodeProfile(
+      miniProfile({
+        samples: [
+          { loc: [1], val: [1, v] },
+          { loc: [1], val: [1, v] },
+        ],
+      }),
+    );
+    expect(p.exactValues).toEqual([
+      [1n, v],
+      [1n, v],
+    ]);
   });
   it('unsigned 64-bit addresses and mapping bounds stay exact', () => {
-    const p = decodeProfile(miniProfile({
-      mappings: [{ id: 1, start: 0xffffffffff600000n, limit: 0xffffffffff601000n }],
-      locations: [{ id: 1, mapping: 1, address: 0xffffffffff600123n, lines: [{ fn: 1 }] }],
-    }));
+    const p = decodeProfile(
+      miniProfile({
+        mappings: [{ id: 1, start: 0xffffffffff600000n, limit: 0xffffffffff601000n }],
+        locations: [{ id: 1, mapping: 1, address: 0xffffffffff600123n, lines: [{ fn: 1 }] }],
+      }),
+    );
     expect(p.mapping[0].limit).toBe(0xffffffffff601000n);
     expect(p.location[0].address).toBe(0xffffffffff600123n);
   });

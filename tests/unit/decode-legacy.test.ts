@@ -25,9 +25,20 @@ function rejection(bytes: Uint8Array): ProfileDecodeError {
 
 describe('legacy formats read, checked against the corpus goldens', () => {
   for (const name of [
-    'go.godoc.thread', 'gobench.heap', 'cppbench.heap', 'cppbench.growth', 'cppbench.contention',
-    'cppbench.cpu', 'go.crc32.cpu', 'gobench.cpu', 'cppbench.thread', 'cppbench.thread.all', 'cppbench.thread.none',
-    'java.cpu', 'java.heap', 'java.contention',
+    'go.godoc.thread',
+    'gobench.heap',
+    'cppbench.heap',
+    'cppbench.growth',
+    'cppbench.contention',
+    'cppbench.cpu',
+    'go.crc32.cpu',
+    'gobench.cpu',
+    'cppbench.thread',
+    'cppbench.thread.all',
+    'cppbench.thread.none',
+    'java.cpu',
+    'java.heap',
+    'java.contention',
   ]) {
     it(name, () => {
       const p = decodeProfile(readFileSync(join(CORPUS, 'profile/testdata', name)));
@@ -53,7 +64,9 @@ describe('Go runtime ?debug=1 text profiles (golden from go tool pprof -raw)', (
   for (const name of ['goroutine', 'threadcreate', 'heap', 'allocs', 'mutex', 'block']) {
     it(`${name}: -top through the engine equals go tool pprof -top`, () => {
       expect(topText(['-top', join(GO_TEXT, name + '.txt')])).toBe(readFileSync(join(GO_TEXT, name + '.top.txt'), 'utf8'));
-      expect(topText(['-top', '-addresses', join(GO_TEXT, name + '.txt')])).toBe(readFileSync(join(GO_TEXT, name + '.top.addresses.txt'), 'utf8'));
+      expect(topText(['-top', '-addresses', join(GO_TEXT, name + '.txt')])).toBe(
+        readFileSync(join(GO_TEXT, name + '.top.addresses.txt'), 'utf8'),
+      );
     });
   }
   it('sets the drop_frames pprof sets for legacy heap profiles', () => {
@@ -68,7 +81,9 @@ describe('legacy variants refused with a message naming them', () => {
   it('a Java profile with an unknown header', () => {
     const err = rejection(enc('--- heapz 2 ---\nformat = java\n'));
     expect(err.kind).toBe('unsupported');
-    expect(err.message).toMatch(/legacy Java profile \(text\) with header "--- heapz 2 ---" is not supported; convert it with `go tool pprof -proto`/);
+    expect(err.message).toMatch(
+      /legacy Java profile \(text\) with header "--- heapz 2 ---" is not supported; convert it with `go tool pprof -proto`/,
+    );
   });
   it('a Java profile in another format', () => {
     const err = rejection(enc('--- contentionz 1 ---\nformat = cpp\n'));
@@ -80,7 +95,7 @@ describe('legacy variants refused with a message naming them', () => {
     expect(err.kind).toBe('unsupported');
     expect(err.message).toMatch(/legacy heap profile \(text\) of kind "heapfoo" is not supported/);
   });
-  it('the fuzz regression input is rejected cleanly, with pprof\'s reason', () => {
+  it("the fuzz regression input is rejected cleanly, with pprof's reason", () => {
     const bytes = readFileSync(join(CORPUS, 'fuzz/testdata/7e3c92482f6f39fc502b822ded792c589849cca8'));
     expect(new TextDecoder().decode(bytes)).toBe('--- heapz 1 ---\n0 0 @ 0\n');
     const err = rejection(bytes);

@@ -3,11 +3,26 @@
 import { expect, it } from 'vitest';
 import { deepJson, toJson } from '../../server/src/workers/protocol.js';
 it('deepJson equals JSON.stringify', () => {
-  const vals: unknown[] = [1, 'a"b', null, undefined, [1, undefined, () => 1, NaN, -0, 1e21, 2n ** 70n], { a: 1, b: undefined, c: [ { d: new Date(0) } ], 'k"': true, n: Infinity }, [], {}, [[[]]], { x: { y: { z: [1, { w: 'é\u2028' }] } } }];
+  const vals: unknown[] = [
+    1,
+    'a"b',
+    null,
+    undefined,
+    [1, undefined, () => 1, NaN, -0, 1e21, 2n ** 70n],
+    { a: 1, b: undefined, c: [{ d: new Date(0) }], 'k"': true, n: Infinity },
+    [],
+    {},
+    [[[]]],
+    { x: { y: { z: [1, { w: 'é\u2028' }] } } },
+  ];
   for (const v of vals) expect(deepJson(v)).toBe(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)));
   let o: { name: string; children: unknown[] } = { name: 'x', children: [] };
   const root = o;
-  for (let i = 0; i < 100_000; i++) { const c = { name: 'x', children: [] }; o.children.push(c); o = c; }
+  for (let i = 0; i < 100_000; i++) {
+    const c = { name: 'x', children: [] };
+    o.children.push(c);
+    o = c;
+  }
   const t = toJson(root);
   expect(t.length).toBeGreaterThan(100_000 * 20);
   expect(t.startsWith('{"name":"x","children":[{"name":"x"')).toBe(true);

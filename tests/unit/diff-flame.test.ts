@@ -90,7 +90,12 @@ describe('differential flame tree agrees with pprof -diff_base', () => {
     expect(pruned.root.value).toBe(full.root.value);
     expect(pruned.root.base).toBe(full.root.base);
     expect(pruned.droppedNodes).toBeGreaterThan(0);
-    const sub = computeDiffFlameGraph(load(c.newer), load(c.base), {}, { mode: 'diff_base', minFraction: 0, path: [full.root.children[0]!.name] });
+    const sub = computeDiffFlameGraph(
+      load(c.newer),
+      load(c.base),
+      {},
+      { mode: 'diff_base', minFraction: 0, path: [full.root.children[0]!.name] },
+    );
     expect(sub.root.value).toBe(full.root.children[0]!.value);
   });
 });

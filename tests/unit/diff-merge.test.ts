@@ -18,8 +18,20 @@ function sampleSet(p: Profile): string[] {
     const stack = s.location
       .map((l) => `${l.address.toString(16)}:${l.line.map((ln) => `${ln.function.name}@${ln.line}`).join(',')}`)
       .join(';');
-    const labels = s.label ? JSON.stringify(Object.keys(s.label).sort().map((k) => [k, s.label![k]])) : '';
-    const num = s.numLabel ? JSON.stringify(Object.keys(s.numLabel).sort().map((k) => [k, s.numLabel![k], s.numUnit?.[k]])) : '';
+    const labels = s.label
+      ? JSON.stringify(
+          Object.keys(s.label)
+            .sort()
+            .map((k) => [k, s.label![k]]),
+        )
+      : '';
+    const num = s.numLabel
+      ? JSON.stringify(
+          Object.keys(s.numLabel)
+            .sort()
+            .map((k) => [k, s.numLabel![k], s.numUnit?.[k]]),
+        )
+      : '';
     const values = (p.exactValues?.[i] ?? s.value).map(String).join(',');
     return `${stack} ${labels} ${num} = ${values}`;
   });
@@ -53,7 +65,9 @@ describe('diffProfiles equals the profile pprof merges', () => {
 describe('refused pairs', () => {
   for (const c of cases.filter((k) => k.error)) {
     it(`${c.name}: pprof says "${c.error}"; we refuse too`, () => {
-      const reason = c.error!.startsWith('period type') ? /^period type: incompatible types: cpu\/nanoseconds wall\/nanoseconds$/ : /^profiles have no sample type in common/;
+      const reason = c.error!.startsWith('period type')
+        ? /^period type: incompatible types: cpu\/nanoseconds wall\/nanoseconds$/
+        : /^profiles have no sample type in common/;
       expect(() => diffProfiles(load(c.newer), load(c.base), { mode: 'diff_base' })).toThrow(IncompatibleProfilesError);
       expect(() => diffProfiles(load(c.newer), load(c.base), { mode: 'base' })).toThrow(reason);
     });

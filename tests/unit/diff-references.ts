@@ -87,7 +87,9 @@ export function diffCases(): DiffCase[] {
         base: resolve(ROOT, base),
         newer: resolve(ROOT, newer),
         error: existsSync(errFile) ? readFileSync(errFile, 'utf8').trim() : null,
-        outputs: files.filter((g) => g.startsWith(`${name}.`) && !g.endsWith('.pair.txt') && !g.endsWith('.err.txt')).map((g) => g.slice(name.length + 1)),
+        outputs: files
+          .filter((g) => g.startsWith(`${name}.`) && !g.endsWith('.pair.txt') && !g.endsWith('.err.txt'))
+          .map((g) => g.slice(name.length + 1)),
       };
     });
 }
@@ -98,7 +100,10 @@ export function refPath(c: DiffCase, suffix: string): string {
 
 /** What pprof flags a reference file name stands for. */
 export function optionsFor(suffix: string, caseName = ''): { q: Query; opts: DiffOptions & TopOptions } | null {
-  const m = /^(diff_base|base)(\.normalize)?(?:\.(nodefraction0|cum)|\.si_([a-z_]+?)(?:\.(hide_runtime|focus_main))?(\.exact)?)?\.top\.txt$/.exec(suffix);
+  const m =
+    /^(diff_base|base)(\.normalize)?(?:\.(nodefraction0|cum)|\.si_([a-z_]+?)(?:\.(hide_runtime|focus_main))?(\.exact)?)?\.top\.txt$/.exec(
+      suffix,
+    );
   if (!m) return null;
   const opts: DiffOptions & TopOptions = { mode: m[1] as DiffOptions['mode'], normalize: !!m[2] };
   const q: Query = {};
@@ -116,4 +121,3 @@ export function optionsFor(suffix: string, caseName = ''): { q: Query; opts: Dif
   }
   return { q, opts };
 }
-

@@ -56,11 +56,29 @@ const SYN = join(CORPUS, 'generated/synthetic');
 const GOLDENS: [string, string, string, DiffOptions, Query][] = [
   ['diff__cppbench.contention.base_small.top.addresses.txt', FULL, SMALL, { mode: 'base' }, { granularity: 'addresses' }],
   ['diff__cppbench.contention.diff_base_small.top.addresses.txt', FULL, SMALL, { mode: 'diff_base' }, { granularity: 'addresses' }],
-  ['diff__cppbench.contention.diff_base_small.normalize.top.addresses.txt', FULL, SMALL, { mode: 'diff_base', normalize: true }, { granularity: 'addresses' }],
+  [
+    'diff__cppbench.contention.diff_base_small.normalize.top.addresses.txt',
+    FULL,
+    SMALL,
+    { mode: 'diff_base', normalize: true },
+    { granularity: 'addresses' },
+  ],
   ['diff__cppbench.small.contention.diff_base_full.top.addresses.txt', SMALL, FULL, { mode: 'diff_base' }, { granularity: 'addresses' }],
-  ['diff__synthetic.cpu.diff_base_long_name_funcs.top.txt', join(SYN, 'cpu.pb.gz'), join(SYN, 'long_name_funcs.pb.gz'), { mode: 'diff_base' }, {}],
+  [
+    'diff__synthetic.cpu.diff_base_long_name_funcs.top.txt',
+    join(SYN, 'cpu.pb.gz'),
+    join(SYN, 'long_name_funcs.pb.gz'),
+    { mode: 'diff_base' },
+    {},
+  ],
   ['diff__synthetic.long_name_funcs.base_cpu.top.txt', join(SYN, 'long_name_funcs.pb.gz'), join(SYN, 'cpu.pb.gz'), { mode: 'base' }, {}],
-  ['diff__synthetic.long_name_funcs.diff_base_cpu.top.txt', join(SYN, 'long_name_funcs.pb.gz'), join(SYN, 'cpu.pb.gz'), { mode: 'diff_base' }, {}],
+  [
+    'diff__synthetic.long_name_funcs.diff_base_cpu.top.txt',
+    join(SYN, 'long_name_funcs.pb.gz'),
+    join(SYN, 'cpu.pb.gz'),
+    { mode: 'diff_base' },
+    {},
+  ],
 ];
 
 describe('corpus diff goldens (generated/cli/diff__*)', () => {
@@ -79,7 +97,13 @@ describe('zero-cum rows', () => {
   const withZeroCum = cases.flatMap((c) =>
     c.outputs
       .filter((o) => optionsFor(o, c.name))
-      .map((o) => ({ c, o, rows: readFileSync(refPath(c, o), 'utf8').split('\n').filter((l) => ZERO_CUM.test(l) && !/^\s*0\s/.test(l)) }))
+      .map((o) => ({
+        c,
+        o,
+        rows: readFileSync(refPath(c, o), 'utf8')
+          .split('\n')
+          .filter((l) => ZERO_CUM.test(l) && !/^\s*0\s/.test(l)),
+      }))
       .filter((x) => x.rows.length > 0),
   );
 

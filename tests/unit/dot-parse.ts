@@ -35,8 +35,10 @@ function unescape(s: string): string {
   return s.replace(/\\(["\\l])/g, (_m, c: string) => (c === 'l' ? '\n' : c));
 }
 
-const NODE = /^N(\d+) \[label="((?:[^"\\]|\\.)*)" id="node\d+" fontsize=(\d+) shape=\w+ tooltip="((?:[^"\\]|\\.)*)" color="(#[0-9a-f]{6})" fillcolor="(#[0-9a-f]{6})"/;
-const EDGE = /^N(\d+) -> N(\d+) \[label=" ((?:[^"\\]|\\.)*?)(\\n \(inline\))?"((?: weight=\d+)?)((?: penwidth=\d+)?)(?: color="(#[0-9a-f]{6})")? tooltip=("(?:[^"\\]|\\.)*") labeltooltip=("(?:[^"\\]|\\.)*")( style="dotted")?( minlen=2)?\]$/;
+const NODE =
+  /^N(\d+) \[label="((?:[^"\\]|\\.)*)" id="node\d+" fontsize=(\d+) shape=\w+ tooltip="((?:[^"\\]|\\.)*)" color="(#[0-9a-f]{6})" fillcolor="(#[0-9a-f]{6})"/;
+const EDGE =
+  /^N(\d+) -> N(\d+) \[label=" ((?:[^"\\]|\\.)*?)(\\n \(inline\))?"((?: weight=\d+)?)((?: penwidth=\d+)?)(?: color="(#[0-9a-f]{6})")? tooltip=("(?:[^"\\]|\\.)*") labeltooltip=("(?:[^"\\]|\\.)*")( style="dotted")?( minlen=2)?\]$/;
 // The end of a node label: "F (p%)", "F (p%)\nof C (q%)", "0 of C (q%)" or "0".
 const VALUES = /(?:^|\\n)(?:([^\\\s]+) \([^()]*\)(?:\\nof ([^\\\s]+) \([^()]*\))?|0 of ([^\\\s]+) \([^()]*\)|(0))$/;
 

@@ -55,8 +55,18 @@ describe('encodeProfile', () => {
     for (const file of files.filter((f) => /heap|cpu|goroutine|contention/.test(f)).slice(0, 4)) {
       const out = join(dir, 'copy.pb.gz');
       writeFileSync(out, encodeProfileGzip(decodeProfile(readFileSync(file))));
-      const top = (f: string) => execFileSync(go, ['tool', 'pprof', '-top', '-nodecount=30', f], { encoding: 'utf8' })
-        .split('\n').filter((l) => !l.startsWith('File:') && !l.startsWith('Type:') && !l.startsWith('Time:') && !l.startsWith('Duration:') && !l.startsWith('Build ID:')).join('\n');
+      const top = (f: string) =>
+        execFileSync(go, ['tool', 'pprof', '-top', '-nodecount=30', f], { encoding: 'utf8' })
+          .split('\n')
+          .filter(
+            (l) =>
+              !l.startsWith('File:') &&
+              !l.startsWith('Type:') &&
+              !l.startsWith('Time:') &&
+              !l.startsWith('Duration:') &&
+              !l.startsWith('Build ID:'),
+          )
+          .join('\n');
       const want = top(file);
       expect(want).toMatch(/flat%/);
       expect(top(out)).toBe(want);

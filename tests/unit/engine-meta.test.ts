@@ -23,7 +23,8 @@ function files(): string[] {
   for (const d of readdirSync(path.join(ROOT, 'samples'))) {
     const dir = path.join(ROOT, 'samples', d);
     if (d === 'node' || !statSync(dir).isDirectory()) continue;
-    for (const f of readdirSync(dir)) if (/^(cpu|heap|allocs|goroutine|mutex|block)(\.|$)/.test(f) && f.endsWith('.pb.gz')) out.push(path.join(dir, f));
+    for (const f of readdirSync(dir))
+      if (/^(cpu|heap|allocs|goroutine|mutex|block)(\.|$)/.test(f) && f.endsWith('.pb.gz')) out.push(path.join(dir, f));
   }
   return out;
 }

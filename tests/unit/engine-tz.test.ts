@@ -15,7 +15,10 @@ afterAll(() => {
 
 describe('Time: header in other zones', () => {
   const rows = existsSync(CASES)
-    ? readFileSync(CASES, 'utf8').trim().split('\n').map((l) => l.split('\t'))
+    ? readFileSync(CASES, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t'))
     : [];
   it('has references (run scripts/make-references.sh)', () => {
     expect(existsSync(CASES), `missing ${CASES}: run scripts/make-references.sh`).toBe(true);

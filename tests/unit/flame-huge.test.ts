@@ -60,11 +60,13 @@ describe('pruning flame tree builder', () => {
   ];
   for (const [name, q] of queries) {
     it(`query ${name}: equal to the full tree's`, () => {
-      expect(computeFlameGraph(profiles.realistic, q, { minFraction: 0.002 })).toEqual(oracle(profiles.realistic, q, { minFraction: 0.002 }));
+      expect(computeFlameGraph(profiles.realistic, q, { minFraction: 0.002 })).toEqual(
+        oracle(profiles.realistic, q, { minFraction: 0.002 }),
+      );
     });
   }
 
-  it('a pruned frame\'s subtree, fetched by path, equals the same subtree of the unpruned tree', () => {
+  it("a pruned frame's subtree, fetched by path, equals the same subtree of the unpruned tree", () => {
     for (const p of Object.values(profiles)) {
       const pruned = computeFlameGraph(p, {}, { minFraction: 0.01 });
       const full = oracle(p, {}, { minFraction: 0 });
@@ -101,7 +103,9 @@ describe('pruning flame tree builder', () => {
   });
 
   it('builds and serialises a 30,000-frame stack without recursion (tests/api/huge-profiles.test.ts: 100,000 over HTTP)', () => {
-    const p = prepareProfile(decodeProfile(generateProfile({ samples: 2, shape: 'worst', minDepth: 30_000, maxDepth: 30_000, functions: 1000 })));
+    const p = prepareProfile(
+      decodeProfile(generateProfile({ samples: 2, shape: 'worst', minDepth: 30_000, maxDepth: 30_000, functions: 1000 })),
+    );
     const g = computeFlameGraph(p, {}, {});
     let depth = 0;
     let n = g.root;

@@ -32,11 +32,7 @@ function frameName(info: NodeInfo, gran: string): string {
   return printableName(info);
 }
 
-export function oracleFlameGraph(
-  raw: Profile,
-  q: Query,
-  opts: { minFraction?: number; path?: string[] } = {},
-): FlameGraph {
+export function oracleFlameGraph(raw: Profile, q: Query, opts: { minFraction?: number; path?: string[] } = {}): FlameGraph {
   const pr = prepareQuery(raw, q);
   const gran = q.granularity ?? 'functions';
   const w = pr.work;

@@ -11,9 +11,7 @@ import { REF_DIR } from './engine-references.js';
 const GOLDEN = path.join(REF_DIR, 'format-go.json');
 
 describe('Go number formatting', () => {
-  const rows: { v: number; f2: string; g2: string; p5: string }[] = existsSync(GOLDEN)
-    ? JSON.parse(readFileSync(GOLDEN, 'utf8'))
-    : [];
+  const rows: { v: number; f2: string; g2: string; p5: string }[] = existsSync(GOLDEN) ? JSON.parse(readFileSync(GOLDEN, 'utf8')) : [];
   it('has Go output (run scripts/make-references.sh)', () => {
     expect(existsSync(GOLDEN), `missing ${GOLDEN}: run scripts/make-references.sh`).toBe(true);
     expect(rows.length).toBeGreaterThan(10000);

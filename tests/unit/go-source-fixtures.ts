@@ -78,7 +78,9 @@ function writeProxy(proxy: string): void {
   const versions = ['v1.0.0', 'v1.1.0'];
   for (const v of versions) {
     const src = path.join(FIXTURES, `dep-${v}`);
-    const files = readdirSync(src).sort().map((n) => ({ name: `example.com/dep@${v}/${n}`, data: readFileSync(path.join(src, n)) }));
+    const files = readdirSync(src)
+      .sort()
+      .map((n) => ({ name: `example.com/dep@${v}/${n}`, data: readFileSync(path.join(src, n)) }));
     writeFileSync(path.join(dir, `${v}.mod`), readFileSync(path.join(src, 'go.mod')));
     writeFileSync(path.join(dir, `${v}.info`), JSON.stringify({ Version: v, Time: '2024-01-01T00:00:00Z' }));
     writeFileSync(path.join(dir, `${v}.zip`), moduleZip(files));
@@ -176,7 +178,8 @@ export function buildGoFixtures(): GoFixtures {
   // A module cache holding only v1.1.0 of the dependency.
   run(app, ['go', 'mod', 'download', 'example.com/dep@v1.1.0'], { GOMODCACHE: fx.modCacheV110 });
   // "Another machine": the build tree and its module cache are no longer where the profiles say.
-  for (const n of readdirSync(fx.buildDir)) for (const b of readdirSync(path.join(fx.buildDir, n))) if (b.startsWith('bin-')) rmSync(path.join(fx.buildDir, n, b));
+  for (const n of readdirSync(fx.buildDir))
+    for (const b of readdirSync(path.join(fx.buildDir, n))) if (b.startsWith('bin-')) rmSync(path.join(fx.buildDir, n, b));
   makeWritable(fx.buildModCache);
   renameSync(fx.buildDir, fx.laptop);
   renameSync(fx.buildModCache, fx.modCache);
@@ -185,7 +188,13 @@ export function buildGoFixtures(): GoFixtures {
   cpSync(path.join(fx.laptop, 'vapp'), path.join(fx.stale, 'vapp'), { recursive: true });
   const depGo = path.join(fx.stale, 'vapp/vendor/example.com/dep/dep.go');
   chmodSync(depGo, 0o644);
-  writeFileSync(depGo, readFileSync(depGo, 'utf8').replace('// Fill returns n fresh slices.\n', '// Fill returns n fresh slices.\n//\n// Edited after the build.\n'));
+  writeFileSync(
+    depGo,
+    readFileSync(depGo, 'utf8').replace(
+      '// Fill returns n fresh slices.\n',
+      '// Fill returns n fresh slices.\n//\n// Edited after the build.\n',
+    ),
+  );
   writeFileSync(path.join(dir, 'done'), new Date().toISOString());
   return fx;
 }

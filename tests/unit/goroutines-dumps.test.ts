@@ -105,7 +105,9 @@ describe('filters and comparison', () => {
     expect(goroutinesView(p, { state: 'chan send' }).matched).toBe(20);
     expect(goroutinesView(p, { minWait: 1 }).matched).toBe(d.goroutines.filter((g) => g.waitMinutes >= 1).length);
     expect(goroutinesView(p, { minWait: 1000 }).matched).toBe(0);
-    expect(goroutinesView(p, { creator: /^main\.main$/ }).matched).toBe(d.goroutines.filter((g) => g.createdBy?.func === 'main.main').length);
+    expect(goroutinesView(p, { creator: /^main\.main$/ }).matched).toBe(
+      d.goroutines.filter((g) => g.createdBy?.func === 'main.main').length,
+    );
     const labelled = goroutinesView(decodeProfile(Buffer.from(text('go1.27-style.labels.txt'))), { label: 'tenant=acme' });
     expect(labelled.matched).toBe(2);
     expect(labelled.groups[0].labels.tenant).toEqual({ acme: 2 });
@@ -132,7 +134,11 @@ describe('filters and comparison', () => {
     expect(leak?.value).toBe(100);
     expect(leak?.title).toContain('chan send');
     // 3 minutes x 12 goroutines in one group: long waits alone make it a finding
-    const many = Array.from({ length: 12 }, (_, i) => `goroutine ${i + 10} [chan receive, 15 minutes]:\nmain.wait(...)\n\texample.com/x/main.go:9\ncreated by main.main in goroutine 1\n\texample.com/x/main.go:20 +0x25\n`).join('\n');
+    const many = Array.from(
+      { length: 12 },
+      (_, i) =>
+        `goroutine ${i + 10} [chan receive, 15 minutes]:\nmain.wait(...)\n\texample.com/x/main.go:9\ncreated by main.main in goroutine 1\n\texample.com/x/main.go:20 +0x25\n`,
+    ).join('\n');
     const r2 = computeInsights(decodeProfile(Buffer.from(many)));
     const f2 = r2.findings.find((f) => f.rule === 'goroutine.leak');
     expect(f2?.confidence).toBe('high');
@@ -164,8 +170,12 @@ describe('hostile input', () => {
 describe('live capture of a dump', () => {
   it('keeps debug=2 for the goroutine endpoint only', async () => {
     const { resolveCapture } = await import('../../server/src/live/target-url.js');
-    expect(resolveCapture({ url: 'http://127.0.0.1:6060/debug/pprof/goroutine?debug=2' }).url.href).toBe('http://127.0.0.1:6060/debug/pprof/goroutine?debug=2');
-    expect(resolveCapture({ url: 'http://127.0.0.1:6060/debug/pprof/heap?debug=2' }).url.href).toBe('http://127.0.0.1:6060/debug/pprof/heap');
+    expect(resolveCapture({ url: 'http://127.0.0.1:6060/debug/pprof/goroutine?debug=2' }).url.href).toBe(
+      'http://127.0.0.1:6060/debug/pprof/goroutine?debug=2',
+    );
+    expect(resolveCapture({ url: 'http://127.0.0.1:6060/debug/pprof/heap?debug=2' }).url.href).toBe(
+      'http://127.0.0.1:6060/debug/pprof/heap',
+    );
   });
 });
 
@@ -185,16 +195,25 @@ describe('pprof-lens goroutines', () => {
     const sel = await run(['goroutines', '-state=chan send', '-min_wait', '1', '-creator=^main\\.main$', f]);
     expect(sel.out.split('\n')[0]).toBe('20 of 58 goroutines in 1 groups');
     const cmp = await run(['goroutines', '-base', f, f]);
-    expect(cmp.out.split('\n').slice(1).filter(Boolean).every((l) => l.startsWith('+0\t'))).toBe(true);
+    expect(
+      cmp.out
+        .split('\n')
+        .slice(1)
+        .filter(Boolean)
+        .every((l) => l.startsWith('+0\t')),
+    ).toBe(true);
     expect((await run(['goroutines', '-min_wait=x', f])).code).toBe(2);
   });
 });
 
 describe('crash messages', () => {
   it('keeps nested panics and the signal line, not the goroutines', () => {
-    const t = 'panic: first [recovered]\n\tpanic: second\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x45a1b2]\n\ngoroutine 1 [running]:\nmain.main()\n\t/x/main.go:5 +0x1d\nexit status 2\n';
+    const t =
+      'panic: first [recovered]\n\tpanic: second\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x45a1b2]\n\ngoroutine 1 [running]:\nmain.main()\n\t/x/main.go:5 +0x1d\nexit status 2\n';
     const d = parseGoroutineDump(t);
-    expect(d.panic).toBe('panic: first [recovered]\n\tpanic: second\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x45a1b2]');
+    expect(d.panic).toBe(
+      'panic: first [recovered]\n\tpanic: second\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x45a1b2]',
+    );
     expect(d.goroutines.map((g) => [g.id, g.frames[0].func])).toEqual([[1, 'main.main']]);
   });
 });

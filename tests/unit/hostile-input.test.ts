@@ -66,7 +66,14 @@ describe("Go's regexp for user patterns", () => {
 
   it('a profile whose own drop_frames is catastrophic decodes and reports (pprof prunes with RE2)', () => {
     const long = 'a'.repeat(40) + '!';
-    const bytes = tinyProfile({ functions: [long, 'main.f', 'aaaa'], stacks: [[0, 1], [2, 1]], dropFrames: '(a+)+$' });
+    const bytes = tinyProfile({
+      functions: [long, 'main.f', 'aaaa'],
+      stacks: [
+        [0, 1],
+        [2, 1],
+      ],
+      dropFrames: '(a+)+$',
+    });
     const { value, ms } = timed(() => {
       const p = prepareProfile(decodeProfile(bytes));
       return computeTop(p, {}, {});

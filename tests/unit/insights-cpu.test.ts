@@ -22,7 +22,14 @@ const EXPECT: Record<string, { rule: string; concept: string; fn: string } | nul
   lock: { rule: 'cpu.lock-contention', concept: 'atomics-vs-mutex', fn: 'main.(*counter).add' },
   tuned: null,
 };
-const PATTERN_RULES = ['cpu.slice-growth', 'cpu.map-growth', 'cpu.string-concat', 'cpu.sprintf', 'cpu.interface-boxing', 'cpu.lock-contention'];
+const PATTERN_RULES = [
+  'cpu.slice-growth',
+  'cpu.map-growth',
+  'cpu.string-concat',
+  'cpu.sprintf',
+  'cpu.interface-boxing',
+  'cpu.lock-contention',
+];
 
 beforeAll(() => {
   const missing = MODES.filter((m) => !existsSync(file(m)));

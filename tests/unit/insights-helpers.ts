@@ -73,7 +73,10 @@ export function pprofFocusedPct(file: string, focus: string, ignore: string, sam
 /** `go tool pprof -proto` of a file (legacy formats included), or null when pprof cannot read it. */
 export function pprofProto(file: string): Uint8Array | null {
   try {
-    return execFileSync(go(), ['tool', 'pprof', '-proto', '-symbolize=none', file], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+    return execFileSync(go(), ['tool', 'pprof', '-proto', '-symbolize=none', file], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 64 << 20,
+    });
   } catch {
     return null;
   }

@@ -31,7 +31,7 @@ describe.each(GO_VERSIONS)('Go %s corpus', (v) => {
     expect(ladderOf(v, 'main.boxing').kind).toBe('none');
   });
 
-  it('heap.slice-growth points at main.appendNoPrealloc with pprof\'s flat share', () => {
+  it("heap.slice-growth points at main.appendNoPrealloc with pprof's flat share", () => {
     const r = insights(file(v, 'allocs'));
     expect(r.sampleType.type).toBe('alloc_space');
     const f = forFunction(r, 'heap.slice-growth', 'main.appendNoPrealloc');
@@ -103,7 +103,7 @@ describe.each(GO_VERSIONS)('Go %s corpus', (v) => {
     expect(f.share * 100).toBeCloseTo(pprofFocusedPct(file(v, 'cpu'), focus, ignore), 1);
   });
 
-  it('CPU: each runtime signal is recognised under this version\'s names and traced to the right user function', () => {
+  it("CPU: each runtime signal is recognised under this version's names and traced to the right user function", () => {
     // Shares here are below the rules' thresholds (the program does many things at once);
     // this checks the name patterns, not the thresholds.
     const input = ruleInput(load(file(v, 'cpu')));
@@ -117,9 +117,14 @@ describe.each(GO_VERSIONS)('Go %s corpus', (v) => {
       [LOCK_CPU, ['main.contention.func1'], syncOnly],
     ];
     for (const [re, allowed, accept] of cases) {
-      const sites = matchSignal(input, re, accept).table.functions(input.total, 0).map((f) => f.name);
+      const sites = matchSignal(input, re, accept)
+        .table.functions(input.total, 0)
+        .map((f) => f.name);
       expect(sites.length, re.source).toBeGreaterThan(0);
-      expect(sites.some((n) => allowed.includes(n)), `${re.source}: ${sites.join(',')}`).toBe(true);
+      expect(
+        sites.some((n) => allowed.includes(n)),
+        `${re.source}: ${sites.join(',')}`,
+      ).toBe(true);
       for (const n of sites) expect(isUserFrame(n)).toBe(true);
     }
   });

@@ -35,7 +35,7 @@ describe('sample programs', () => {
     expect(byRule(r, 'heap.slice-growth')).toEqual([]);
   });
 
-  it.runIf(present('growslice/allocs.pb.gz'))('growslice: heap.slice-growth at main.collect and main.squares with pprof\'s shares', () => {
+  it.runIf(present('growslice/allocs.pb.gz'))("growslice: heap.slice-growth at main.collect and main.squares with pprof's shares", () => {
     const r = insights(S('growslice/allocs.pb.gz'));
     const ref = pprofTop(S('growslice/allocs.pb.gz'), 'alloc_space');
     for (const fn of ['main.collect', 'main.squares']) {
@@ -166,7 +166,9 @@ describe('google/pprof corpus (C++, Java, synthetic)', () => {
     for (const f of corpusFiles()) {
       const name = relative(GOOGLE_CORPUS, f);
       let profile;
-      const legacy = /(^|\/)(profile\/testdata|internal\/driver\/testdata)\/(cppbench|java|go\.|gobench)/.test(name) && !/\.(pb\.gz|crash)$|no_samples_type/.test(name);
+      const legacy =
+        /(^|\/)(profile\/testdata|internal\/driver\/testdata)\/(cppbench|java|go\.|gobench)/.test(name) &&
+        !/\.(pb\.gz|crash)$|no_samples_type/.test(name);
       try {
         profile = decodeProfile(readFileSync(f));
       } catch (e) {

@@ -32,7 +32,12 @@ beforeAll(async () => {
     res.writeHead(302, { location: to }).end();
   });
   hang = createServer(() => undefined);
-  [p4, p6, pr, ph] = await Promise.all([listen(v4, '127.0.0.1'), listen(v6, '::1'), listen(redirector, '127.0.0.2'), listen(hang, '127.0.0.1')]);
+  [p4, p6, pr, ph] = await Promise.all([
+    listen(v4, '127.0.0.1'),
+    listen(v6, '::1'),
+    listen(redirector, '127.0.0.2'),
+    listen(hang, '127.0.0.1'),
+  ]);
 });
 
 afterAll(() => {
@@ -57,7 +62,13 @@ async function refusal(url: string, policy: ReturnType<typeof makePolicy>): Prom
 
 describe('local mode', () => {
   it('reaches loopback by literal, mapped and decimal forms, and by name', async () => {
-    for (const u of [`http://127.0.0.1:${p4}/`, `http://[::ffff:127.0.0.1]:${p4}/`, `http://2130706433:${p4}/`, `http://localhost:${p4}/`, `http://[::1]:${p6}/`]) {
+    for (const u of [
+      `http://127.0.0.1:${p4}/`,
+      `http://[::ffff:127.0.0.1]:${p4}/`,
+      `http://2130706433:${p4}/`,
+      `http://localhost:${p4}/`,
+      `http://[::1]:${p6}/`,
+    ]) {
       const r = await get(u);
       expect(Buffer.from(r.body).toString()).toBe(SECRET);
     }
@@ -70,7 +81,10 @@ describe('local mode', () => {
   it('refuses a redirect to 0.0.0.0 and to a metadata address', async () => {
     let e = await refusal(`http://127.0.0.2:${pr}/?to=${encodeURIComponent(`http://0.0.0.0:${p4}/`)}`, makePolicy(false, []));
     expect(e.message).toMatch(/redirect to 0\.0\.0\.0 is the unspecified/);
-    e = await refusal(`http://127.0.0.2:${pr}/?to=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}`, makePolicy(false, []));
+    e = await refusal(
+      `http://127.0.0.2:${pr}/?to=${encodeURIComponent('http://169.254.169.254/latest/meta-data/')}`,
+      makePolicy(false, []),
+    );
     expect(e.message).toMatch(/redirect to 169\.254\.169\.254 is a cloud metadata address/);
   });
   it('refuses a redirect to another scheme', async () => {
@@ -96,14 +110,19 @@ describe('shared mode, allow-list = 127.0.0.2 only', () => {
     expect(e.status).toBe(403);
   });
   it('stops after maxRedirects hops on the allowed host', async () => {
-    const r = await get(`http://127.0.0.2:${pr}/?to=${encodeURIComponent('/?to=/final')}`, makePolicy(true, ['127.0.0.2']), { maxRedirects: 1 }).catch((e: Error) => e);
+    const r = await get(`http://127.0.0.2:${pr}/?to=${encodeURIComponent('/?to=/final')}`, makePolicy(true, ['127.0.0.2']), {
+      maxRedirects: 1,
+    }).catch((e: Error) => e);
     expect((r as Error).message).toMatch(/too many redirects/);
   });
   it('allows what the list names: CIDR, IP and host name', async () => {
     expect((await get(`http://127.0.0.1:${p4}/`, makePolicy(true, ['127.0.0.0/8']))).status).toBe(200);
     expect((await get(`http://localhost:${p4}/`, makePolicy(true, ['localhost']))).status).toBe(200);
     expect((await get(`http://[::1]:${p6}/`, makePolicy(true, ['::1']))).status).toBe(200);
-    const viaRedirect = await get(`http://127.0.0.2:${pr}/?to=${encodeURIComponent(`http://127.0.0.1:${p4}/`)}`, makePolicy(true, ['127.0.0.2', '127.0.0.1']));
+    const viaRedirect = await get(
+      `http://127.0.0.2:${pr}/?to=${encodeURIComponent(`http://127.0.0.1:${p4}/`)}`,
+      makePolicy(true, ['127.0.0.2', '127.0.0.1']),
+    );
     expect(Buffer.from(viaRedirect.body).toString()).toBe(SECRET);
   });
 });

@@ -138,9 +138,13 @@ describe('makePolicy', () => {
 
 describe('refusal messages', () => {
   it('name the resolved address in local mode but not on a shared server', () => {
-    expect(checkAddress(local, 'meta.example', '169.254.169.254').reason).toMatch(/^meta\.example \(169\.254\.169\.254\) is a cloud metadata address/);
+    expect(checkAddress(local, 'meta.example', '169.254.169.254').reason).toMatch(
+      /^meta\.example \(169\.254\.169\.254\) is a cloud metadata address/,
+    );
     const shared = makePolicy(true, []);
-    expect(checkAddress(shared, 'meta.example', '169.254.169.254').reason).toMatch(/^meta\.example \(resolved\) is a cloud metadata address/);
+    expect(checkAddress(shared, 'meta.example', '169.254.169.254').reason).toMatch(
+      /^meta\.example \(resolved\) is a cloud metadata address/,
+    );
     expect(checkAddress(shared, 'db.internal', '10.0.0.7').reason).toBe(
       'db.internal is not an allowed target on this shared server; an admin can add it with --allow-target',
     );
@@ -149,7 +153,14 @@ describe('refusal messages', () => {
 
 describe('--allow-target with ports', () => {
   it('host:port, IP:port, CIDR:port and [IPv6]:port allow only that port; entries without one allow any', () => {
-    const p = makePolicy(true, ['pprof.internal:6060', '10.1.2.3:6060', '10.9.0.0/16:7070', '[fd00::/8]:6061', '[fd12::9]:6062', 'any.internal']);
+    const p = makePolicy(true, [
+      'pprof.internal:6060',
+      '10.1.2.3:6060',
+      '10.9.0.0/16:7070',
+      '[fd00::/8]:6061',
+      '[fd12::9]:6062',
+      'any.internal',
+    ]);
     expect(checkAddress(p, 'pprof.internal', '10.0.0.3', 6060).allowed).toBe(true);
     expect(checkAddress(p, 'pprof.internal', '10.0.0.3', 22).allowed).toBe(false);
     expect(checkAddress(p, 'pprof.internal', '10.0.0.3', 22).reason).toMatch(/pprof\.internal port 22 is not an allowed target/);

@@ -31,7 +31,10 @@ const cases: MergeCase[] = all
     const err = join(DIR, `${name}.err.txt`);
     return {
       name,
-      files: readFileSync(join(DIR, f), 'utf8').trim().split(' ').map((x) => resolve(ROOT, x)),
+      files: readFileSync(join(DIR, f), 'utf8')
+        .trim()
+        .split(' ')
+        .map((x) => resolve(ROOT, x)),
       error: existsSync(err) ? readFileSync(err, 'utf8').trim() : null,
       outputs: all.filter((g) => g.startsWith(`${name}.`) && g.endsWith('.top.txt')).map((g) => g.slice(name.length + 1)),
     };

@@ -145,7 +145,12 @@ describe('source archives', () => {
     const e1 = await rejection(readSourceArchive(await makeTar([{ name: 'passwd.go', type: 'symlink', linkname: '/etc/passwd' }])));
     expect(e1.message).toMatch(/link/);
     const e2 = await rejection(
-      readSourceArchive(await makeTar([{ name: 'a.go', body: 'x' }, { name: 'b.go', type: 'link', linkname: '../../etc/passwd' }])),
+      readSourceArchive(
+        await makeTar([
+          { name: 'a.go', body: 'x' },
+          { name: 'b.go', type: 'link', linkname: '../../etc/passwd' },
+        ]),
+      ),
     );
     expect(e2.message).toMatch(/link/);
     const e3 = await rejection(readSourceArchive(await makeTar([{ name: 'pipe', type: 'fifo' }])));

@@ -61,8 +61,13 @@ describe('escape output parser', () => {
     expect([...report.files.keys()]).toEqual([fileOf(prog)]);
     // Every explanation head ends up as the chain of a decision at its position.
     const byPos = new Map<string, EscapeDecision[]>();
-    for (const [line, ds] of report.files.get(fileOf(prog))!) for (const d of ds) byPos.set(`${fileOf(prog)}:${line}:${d.col}`, [...(byPos.get(`${fileOf(prog)}:${line}:${d.col}`) ?? []), d]);
-    for (const h of heads) expect(byPos.get(h)?.some((d) => d.chain && d.chain.length > 1), h).toBe(true);
+    for (const [line, ds] of report.files.get(fileOf(prog))!)
+      for (const d of ds) byPos.set(`${fileOf(prog)}:${line}:${d.col}`, [...(byPos.get(`${fileOf(prog)}:${line}:${d.col}`) ?? []), d]);
+    for (const h of heads)
+      expect(
+        byPos.get(h)?.some((d) => d.chain && d.chain.length > 1),
+        h,
+      ).toBe(true);
   });
 
   it('classifies inlining decisions (cpu)', () => {
@@ -81,7 +86,9 @@ describe('escape output parser', () => {
     expect(esc.message).toBe('&node{...} escapes to heap');
     expect(esc.chain![0]).toBe('&node{...} escapes to heap');
     expect(esc.chain!.some((s) => s.startsWith('flow: '))).toBe(true);
-    expect(esc.chain!.some((s) => /^from return &node\{\.\.\.\} \(return\) at example\.com\/samples\/cpu\/main\.go:\d+:\d+$/.test(s))).toBe(true);
+    expect(esc.chain!.some((s) => /^from return &node\{\.\.\.\} \(return\) at example\.com\/samples\/cpu\/main\.go:\d+:\d+$/.test(s))).toBe(
+      true,
+    );
   });
 
   it('reads "moved to heap" with its reason (gcpressure)', () => {
@@ -180,7 +187,10 @@ describe('escape decisions in source listings', () => {
 
   it('uses exact names only for the bundled data, and words the missing-file hint', async () => {
     const l = await listing('sprintf', 'allocs.pb.gz', '^main\\.keyFor$', 'alloc_space');
-    const renamed = { ...l, routines: l.routines.map((r) => ({ ...r, file: '/tmp/x/sprintf/main.go', missing: { tried: ['/tmp/x'], hint: '' } })) };
+    const renamed = {
+      ...l,
+      routines: l.routines.map((r) => ({ ...r, file: '/tmp/x/sprintf/main.go', missing: { tried: ['/tmp/x'], hint: '' } })),
+    };
     const a = annotateListing(renamed, bundledEscapeReport(), { exactOnly: true, hint: sourceHint(true, 'abc') });
     expect(a.routines.every((r) => r.lines.every((x) => x.escape === undefined))).toBe(true);
     expect(a.routines[0].missing!.hint).toMatch(/\/api\/profiles\/abc\/sources/);

@@ -20,7 +20,10 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'pprof-lens-golayout-'));
   // A workspace: ./app and ./lib, and a module replaced by a local folder.
   write(join(tmp, 'ws/go.work'), 'go 1.22\n\nuse (\n\t./app // the program\n\t"./lib"\n)\n');
-  write(join(tmp, 'ws/app/go.mod'), 'module example.com/app\n\ngo 1.22\n\nrequire example.com/fork v1.0.0\n\nreplace example.com/fork v1.0.0 => ../fork\n');
+  write(
+    join(tmp, 'ws/app/go.mod'),
+    'module example.com/app\n\ngo 1.22\n\nrequire example.com/fork v1.0.0\n\nreplace example.com/fork v1.0.0 => ../fork\n',
+  );
   write(join(tmp, 'ws/app/main.go'), GO('main'));
   write(join(tmp, 'ws/app/cmd/tool/tool.go'), GO('main'));
   write(join(tmp, 'ws/lib/go.mod'), 'module example.com/lib\n');
@@ -47,7 +50,9 @@ describe('go.mod / go.work parsing', () => {
       { path: 'a.com/x', dir: '/x' },
       { path: 'c.com/w', dir: '/abs/w' },
     ]);
-    expect(vendorVersions('# example.com/dep v1.0.0\n## explicit; go 1.21\nexample.com/dep\n# golang.org/x/sys v0.1.0 => ../sys\n')).toEqual(
+    expect(
+      vendorVersions('# example.com/dep v1.0.0\n## explicit; go 1.21\nexample.com/dep\n# golang.org/x/sys v0.1.0 => ../sys\n'),
+    ).toEqual(
       new Map([
         ['example.com/dep', 'v1.0.0'],
         ['golang.org/x/sys', 'v0.1.0'],
@@ -63,7 +68,11 @@ describe('go.mod / go.work parsing', () => {
       ['example.com/lib', 'workspace'],
     ]);
     // GOWORK=off: only the module around the directory.
-    expect(goLayout(join(tmp, 'ws/app/cmd/tool'), { GOWORK: 'off' }).modules.map((m) => m.kind).sort()).toEqual(['module', 'replace']);
+    expect(
+      goLayout(join(tmp, 'ws/app/cmd/tool'), { GOWORK: 'off' })
+        .modules.map((m) => m.kind)
+        .sort(),
+    ).toEqual(['module', 'replace']);
   });
 
   it('takes GOMODCACHE, else GOPATH/pkg/mod, else HOME/go/pkg/mod', () => {
@@ -97,7 +106,10 @@ describe('Go steps resolve and stay inside their roots', () => {
     expect(cached.text).toBe(GO('released'));
     expect(cached.notes).toBeUndefined();
     // -trimpath spells the module path with capitals; the cache escapes them.
-    expect(r.read('github.com/BurntSushi/toml@v1.2.0/decode.go').origin).toMatchObject({ step: 'module-cache', label: 'module cache github.com/BurntSushi/toml@v1.2.0' });
+    expect(r.read('github.com/BurntSushi/toml@v1.2.0/decode.go').origin).toMatchObject({
+      step: 'module-cache',
+      label: 'module cache github.com/BurntSushi/toml@v1.2.0',
+    });
     expect(r.read('/home/ci/go/pkg/mod/github.com/!burnt!sushi/toml@v1.2.0/decode.go').text).toBe(GO('toml'));
     // A checkout elsewhere with the same folder name.
     expect(r.read('/ci/build/lib/lib.go').text).toBe(GO('lib'));

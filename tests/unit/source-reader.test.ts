@@ -89,7 +89,15 @@ describe('filesystem source reader', () => {
 
   it('never reads outside the roots', () => {
     const r = createFsSourceReader({ roots: [proj] });
-    for (const name of ['/etc/passwd', '../../secret.txt', '../secret.txt', 'pkg/../../secret.txt', secret, 'pkg/link.go', 'escape-dir/secret.txt']) {
+    for (const name of [
+      '/etc/passwd',
+      '../../secret.txt',
+      '../secret.txt',
+      'pkg/../../secret.txt',
+      secret,
+      'pkg/link.go',
+      'escape-dir/secret.txt',
+    ]) {
       const got = r.read(name);
       expect(got.text, name).toBeNull();
       expect(got.tried).not.toContain('/etc/passwd');

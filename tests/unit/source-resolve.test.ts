@@ -24,7 +24,10 @@ beforeAll(() => {
 
 afterAll(() => {
   process.chdir(saved.cwd);
-  for (const [k, v] of [['GOMODCACHE', saved.modcache], ['GOWORK', saved.gowork]] as const) {
+  for (const [k, v] of [
+    ['GOMODCACHE', saved.modcache],
+    ['GOWORK', saved.gowork],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -83,15 +86,26 @@ const cases: Case[] = [
     cwd: () => path.join(fx.laptop, 'app/docs'),
     modCache: () => fx.modCache,
     pprofArgs: () => [`-source_path=${[path.join(fx.laptop, 'app'), fx.modCache, path.join(fx.goroot, 'src')].join(':')}`],
-    from: { 'dep.go': /from module cache example\.com\/dep@v1\.0\.0 \(/, 'main.go': /from current module example\.com\/app \(/, 'proc.go': /from GOROOT go1\.\d+/ },
+    from: {
+      'dep.go': /from module cache example\.com\/dep@v1\.0\.0 \(/,
+      'main.go': /from current module example\.com\/app \(/,
+      'proc.go': /from GOROOT go1\.\d+/,
+    },
   },
   {
     name: 'module cache, full paths of another machine',
     profile: () => fx.profiles.mod,
     cwd: () => path.join(fx.laptop, 'app/docs'),
     modCache: () => fx.modCache,
-    pprofArgs: () => [`-trim_path=${path.join(fx.buildDir, 'app')}:${fx.buildModCache}`, `-source_path=${path.join(fx.laptop, 'app')}:${fx.modCache}`],
-    from: { 'dep.go': /from module cache example\.com\/dep@v1\.0\.0 \(/, 'main.go': /from current module example\.com\/app \(/, 'proc.go': /from the path in the profile/ },
+    pprofArgs: () => [
+      `-trim_path=${path.join(fx.buildDir, 'app')}:${fx.buildModCache}`,
+      `-source_path=${path.join(fx.laptop, 'app')}:${fx.modCache}`,
+    ],
+    from: {
+      'dep.go': /from module cache example\.com\/dep@v1\.0\.0 \(/,
+      'main.go': /from current module example\.com\/app \(/,
+      'proc.go': /from the path in the profile/,
+    },
   },
   {
     name: 'vendored, -trimpath',
@@ -102,7 +116,11 @@ const cases: Case[] = [
       '-trim_path=example.com/dep@v1.0.0:example.com/vapp',
       `-source_path=${[path.join(fx.laptop, 'vapp/vendor/example.com/dep'), path.join(fx.laptop, 'vapp'), path.join(fx.goroot, 'src')].join(':')}`,
     ],
-    from: { 'dep.go': /from vendor\/ example\.com\/dep v1\.0\.0 \(/, 'main.go': /from current module example\.com\/vapp \(/, 'proc.go': /from GOROOT/ },
+    from: {
+      'dep.go': /from vendor\/ example\.com\/dep v1\.0\.0 \(/,
+      'main.go': /from current module example\.com\/vapp \(/,
+      'proc.go': /from GOROOT/,
+    },
   },
   {
     name: 'vendored, full paths of another machine',
@@ -134,7 +152,13 @@ const cases: Case[] = [
       `-source_path=${[path.join(fx.modCacheV110, 'example.com/dep@v1.1.0'), path.join(fx.laptop, 'app'), path.join(fx.goroot, 'src')].join(':')}`,
     ],
     from: { 'dep.go': /from module cache example\.com\/dep@v1\.1\.0 \(/ },
-    stale: { file: /^\S*dep\.go: warning/, note: [/module version differs: the binary was built with example\.com\/dep v1\.0\.0, the module cache has only v1\.1\.0/, /blank or comment lines 6, 8/] },
+    stale: {
+      file: /^\S*dep\.go: warning/,
+      note: [
+        /module version differs: the binary was built with example\.com\/dep v1\.0\.0, the module cache has only v1\.1\.0/,
+        /blank or comment lines 6, 8/,
+      ],
+    },
   },
 ];
 
@@ -157,7 +181,11 @@ describe('list finds sources with no flags, as go tool pprof -list with the righ
       }
       expect(warnings.length).toBeGreaterThan(0);
       for (const w of warnings) expect(w).toMatch(c.stale.file);
-      for (const re of c.stale.note) expect(warnings.some((w) => re.test(w)), `${re} in ${JSON.stringify(warnings)}`).toBe(true);
+      for (const re of c.stale.note)
+        expect(
+          warnings.some((w) => re.test(w)),
+          `${re} in ${JSON.stringify(warnings)}`,
+        ).toBe(true);
     });
   }
 });
@@ -168,15 +196,24 @@ describe('the API resolves as the CLI does', () => {
   it('local mode: same lines, origins with paths', async () => {
     const profile = readProfileFile(fx.profiles.modTrim);
     const cwd = path.join(fx.laptop, 'app/docs');
-    const reader = await inShellAsync(cwd, fx.modCache, () => createSourceReader('p', { sourcePaths: [], trimPaths: [], shared: false }, noAttachments, profile));
+    const reader = await inShellAsync(cwd, fx.modCache, () =>
+      createSourceReader('p', { sourcePaths: [], trimPaths: [], shared: false }, noAttachments, profile),
+    );
     const api = inShell(cwd, fx.modCache, () => computeSourceListing(profile, {}, REGEX, reader));
     const cli = ourList(fx.profiles.modTrim, cwd, fx.modCache).out;
     // Same source lines and weights as the CLI's listing.
     const apiLines = api.routines.flatMap((r) => r.lines.map((l) => `${l.line}:${l.text}`));
-    const cliLines = cli.split('\n').filter((l) => /^\s+\S+\s+\S+\s+\d+:/.test(l)).map((l) => l.replace(/^\s+\S+\s+\S+\s+(\d+):/, '$1:'));
+    const cliLines = cli
+      .split('\n')
+      .filter((l) => /^\s+\S+\s+\S+\s+\d+:/.test(l))
+      .map((l) => l.replace(/^\s+\S+\s+\S+\s+(\d+):/, '$1:'));
     expect(apiLines).toEqual(cliLines);
     const dep = api.routines.find((r) => r.function === 'example.com/dep.Fill')!;
-    expect(dep.origin).toEqual({ step: 'module-cache', label: 'module cache example.com/dep@v1.0.0', path: path.join(fx.modCache, 'example.com/dep@v1.0.0/dep.go') });
+    expect(dep.origin).toEqual({
+      step: 'module-cache',
+      label: 'module cache example.com/dep@v1.0.0',
+      path: path.join(fx.modCache, 'example.com/dep@v1.0.0/dep.go'),
+    });
     expect(api.routines.find((r) => r.function === 'main.work')!.origin?.step).toBe('module');
     expect(api.routines.find((r) => r.function === 'runtime.main')!.origin?.step).toBe('goroot');
     expect(api.routines.every((r) => !r.stale)).toBe(true);
@@ -186,7 +223,9 @@ describe('the API resolves as the CLI does', () => {
     const profile = readProfileFile(fx.profiles.venTrim);
     const cwd = path.join(fx.stale, 'vapp/docs');
     // The module cache has the clean v1.0.0, but vendor/ (edited) comes first.
-    const reader = await inShellAsync(cwd, fx.modCache, () => createSourceReader('p', { sourcePaths: [], trimPaths: [], shared: false }, noAttachments, profile));
+    const reader = await inShellAsync(cwd, fx.modCache, () =>
+      createSourceReader('p', { sourcePaths: [], trimPaths: [], shared: false }, noAttachments, profile),
+    );
     const l = inShell(cwd, fx.modCache, () => computeSourceListing(profile, {}, 'dep\\.Fill', reader));
     expect(l.routines[0].origin?.step).toBe('vendor');
     expect(l.routines[0].stale?.join('\n')).toMatch(/blank or comment line 6/);
@@ -206,7 +245,9 @@ describe('the API resolves as the CLI does', () => {
   it('shared mode: no module lookups and no server paths in tried or origin', async () => {
     const profile = readProfileFile(fx.profiles.modTrim);
     const cwd = path.join(fx.laptop, 'app/docs');
-    const reader = await inShellAsync(cwd, fx.modCache, () => createSourceReader('p', { sourcePaths: [], trimPaths: [], shared: true }, noAttachments, profile));
+    const reader = await inShellAsync(cwd, fx.modCache, () =>
+      createSourceReader('p', { sourcePaths: [], trimPaths: [], shared: true }, noAttachments, profile),
+    );
     const l = inShell(cwd, fx.modCache, () => computeSourceListing(profile, {}, REGEX, reader));
     const dep = l.routines.find((r) => r.function === 'example.com/dep.Fill')!;
     expect(dep.missing).toBeDefined();

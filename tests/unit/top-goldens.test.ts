@@ -8,7 +8,7 @@
 //   `go tool pprof -top -mean_delay` on the same file prints function-granularity rows
 //   ("[cppbench_server_main]", "[libpthread-2.15.so]"), as we do; that golden is not compared
 //   here, and the recorded references (top-references.test.ts) hold Go 1.23's -mean_delay output.
-// - 
+// -
 // the corpus goldens come from a newer google/pprof whose Time: header reads
 // "2017-09-29 20:57:59 UTC", while Go 1.23's embedded pprof prints
 // "Sep 29, 2017 at 8:57pm (UTC)". We print Go 1.23's layout; for these goldens the

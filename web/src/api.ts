@@ -5,7 +5,10 @@ import { manageHeaders } from './owned.js';
 import type { ProfileInfo } from './registry.js';
 
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -21,7 +24,8 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
     body = null;
   }
   if (!res.ok) {
-    const msg = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : `${res.status} ${res.statusText}`;
+    const msg =
+      body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : `${res.status} ${res.statusText}`;
     throw new ApiError(msg, res.status);
   }
   return body as T;
@@ -87,7 +91,10 @@ export function uploadProfile(file: File, onProgress: (fraction: number) => void
         onProgress(1);
         resolve(body as UploadResult);
       } else {
-        const msg = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : `upload failed (${xhr.status})`;
+        const msg =
+          body && typeof body === 'object' && 'error' in body
+            ? String((body as { error: unknown }).error)
+            : `upload failed (${xhr.status})`;
         reject(new ApiError(msg, xhr.status));
       }
     });

@@ -38,5 +38,8 @@ export function fmtTimeNanos(ns: string): string {
   const v = Number(BigInt(ns || '0') / 1000000n);
   if (!v) return '';
   const d = new Date(v);
-  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 }

@@ -62,7 +62,14 @@ function route(force = false): void {
     return;
   }
   clear(app);
-  app.append(h('div.page', null, topBar(null), h('div.error.center', null, `No page at ${path}. `, h('a', { href: '/', 'data-nav': '' }, 'Start page'))));
+  app.append(
+    h(
+      'div.page',
+      null,
+      topBar(null),
+      h('div.error.center', null, `No page at ${path}. `, h('a', { href: '/', 'data-nav': '' }, 'Start page')),
+    ),
+  );
 }
 
 // In-app links: <a data-nav href="/..."> navigate without reloading.
@@ -104,7 +111,7 @@ document.addEventListener('keydown', (e) => {
   timings: flameTimings,
   frames: () => {
     const c = document.querySelector<HTMLCanvasElement>('.flame-canvas');
-    return c ? (c as HTMLCanvasElement & { pprofFrames?: () => unknown }).pprofFrames?.() ?? [] : [];
+    return c ? ((c as HTMLCanvasElement & { pprofFrames?: () => unknown }).pprofFrames?.() ?? []) : [];
   },
 };
 

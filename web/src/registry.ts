@@ -149,14 +149,34 @@ function add<T extends { id: string; order?: number }>(list: T[], item: T): void
   list.sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
 }
 
-export function registerPanel(p: PanelFeature): void { add(panels, p); }
-export function registerView(v: ViewFeature): void { add(views, v); }
-export function registerStartSection(s: StartSectionFeature): void { add(startSections, s); }
-export function registerPage(p: PageFeature): void { add(pages, p); }
-export function registerSourceTool(t: SourceToolFeature): void { add(sourceTools, t); }
+export function registerPanel(p: PanelFeature): void {
+  add(panels, p);
+}
+export function registerView(v: ViewFeature): void {
+  add(views, v);
+}
+export function registerStartSection(s: StartSectionFeature): void {
+  add(startSections, s);
+}
+export function registerPage(p: PageFeature): void {
+  add(pages, p);
+}
+export function registerSourceTool(t: SourceToolFeature): void {
+  add(sourceTools, t);
+}
 
-export function registeredPanels(): readonly PanelFeature[] { return panels; }
-export function registeredViews(): readonly ViewFeature[] { return views; }
-export function registeredStartSections(): readonly StartSectionFeature[] { return startSections; }
-export function registeredPages(): readonly PageFeature[] { return pages; }
-export function registeredSourceTools(): readonly SourceToolFeature[] { return sourceTools; }
+export function registeredPanels(): readonly PanelFeature[] {
+  return panels;
+}
+export function registeredViews(): readonly ViewFeature[] {
+  return views;
+}
+export function registeredStartSections(): readonly StartSectionFeature[] {
+  return startSections;
+}
+export function registeredPages(): readonly PageFeature[] {
+  return pages;
+}
+export function registeredSourceTools(): readonly SourceToolFeature[] {
+  return sourceTools;
+}

@@ -31,7 +31,11 @@ export function expiryText(expiresAt: string | null | undefined): string {
   if (!Number.isFinite(ms)) return expiresAt;
   if (ms <= 0) return 'now';
   const hours = ms / 3_600_000;
-  return hours >= 48 ? `in ${Math.round(hours / 24)} days` : hours >= 2 ? `in ${Math.round(hours)} hours` : `in ${Math.max(1, Math.round(ms / 60_000))} minutes`;
+  return hours >= 48
+    ? `in ${Math.round(hours / 24)} days`
+    : hours >= 2
+      ? `in ${Math.round(hours)} hours`
+      : `in ${Math.max(1, Math.round(ms / 60_000))} minutes`;
 }
 
 export interface ManageTarget {
@@ -45,7 +49,11 @@ export interface ManageTarget {
  * The expiry fact and, for the owner, Rename / Keep for / Delete controls. `onRenamed`
  * updates the page title; `onDeleted` leaves the page.
  */
-export function manageControls(t: ManageTarget, onRenamed: (name: string) => void, onDeleted: () => void): { expiry: HTMLElement; controls: HTMLElement | null } {
+export function manageControls(
+  t: ManageTarget,
+  onRenamed: (name: string) => void,
+  onDeleted: () => void,
+): { expiry: HTMLElement; controls: HTMLElement | null } {
   const expiry = h('span.fact-value', { 'data-testid': 'expires', title: t.expiresAt ?? 'kept until deleted' }, expiryText(t.expiresAt));
   if (!t.canManage) return { expiry, controls: null };
   const status = h('span.manage-status.muted', { role: 'status' });
@@ -62,7 +70,9 @@ export function manageControls(t: ManageTarget, onRenamed: (name: string) => voi
       status.textContent = 'Renamed';
     }, fail);
   });
-  const keep = h('select.keep-for', { 'aria-label': 'Keep this profile for', title: 'When this profile is deleted' },
+  const keep = h(
+    'select.keep-for',
+    { 'aria-label': 'Keep this profile for', title: 'When this profile is deleted' },
     h('option', { value: '' }, 'Keep for…'),
     h('option', { value: '1d' }, '1 day'),
     h('option', { value: '7d' }, '7 days'),
@@ -80,12 +90,24 @@ export function manageControls(t: ManageTarget, onRenamed: (name: string) => voi
       status.textContent = '';
     }, fail);
   });
-  const del = h('button.btn.danger', { type: 'button', 'data-testid': 'delete-profile', title: 'Delete the profile and everything attached to it' }, 'Delete');
+  const del = h(
+    'button.btn.danger',
+    { type: 'button', 'data-testid': 'delete-profile', title: 'Delete the profile and everything attached to it' },
+    'Delete',
+  );
   del.addEventListener('click', () => {
     if (!window.confirm(`Delete "${t.name}"? Its link will stop working for everyone.`)) return;
     manageApi.remove(t.id).then(onDeleted, fail);
   });
-  const sanitise = h('button.btn', { type: 'button', 'data-testid': 'sanitise', title: 'Store a copy without labels, comments, binary paths and build ids, to share more widely' }, 'Share a sanitised copy…');
+  const sanitise = h(
+    'button.btn',
+    {
+      type: 'button',
+      'data-testid': 'sanitise',
+      title: 'Store a copy without labels, comments, binary paths and build ids, to share more widely',
+    },
+    'Share a sanitised copy…',
+  );
   sanitise.addEventListener('click', () => void sanitiseDialog(t.id, status));
   const controls = h('div.manage', null, rename, keep, sanitise, del, status);
   return { expiry, controls };
@@ -108,19 +130,35 @@ async function sanitiseDialog(id: string, status: HTMLElement): Promise<void> {
   const cancel = h('button.btn', { type: 'button' }, 'Cancel');
   const result = h('p.sanitise-result', { role: 'status' });
   const list = (title: string, items: string[], more = 0) =>
-    h('section', null, h('h3', null, title), items.length ? h('ul', null, ...items.map((i) => h('li', null, i)), more > 0 ? h('li.muted', null, `… and ${more} more`) : null) : h('p.muted', null, 'none'));
+    h(
+      'section',
+      null,
+      h('h3', null, title),
+      items.length
+        ? h('ul', null, ...items.map((i) => h('li', null, i)), more > 0 ? h('li.muted', null, `… and ${more} more`) : null)
+        : h('p.muted', null, 'none'),
+    );
   const show = async () => {
     clear(body);
     body.append(h('p.muted', null, 'Checking what the copy leaves out…'));
     try {
-      const r = await getJson<SanitiseReport>(`/api/profiles/${encodeURIComponent(id)}/sanitised?modulePaths=${modulePaths.checked ? 1 : 0}`);
+      const r = await getJson<SanitiseReport>(
+        `/api/profiles/${encodeURIComponent(id)}/sanitised?modulePaths=${modulePaths.checked ? 1 : 0}`,
+      );
       clear(body);
       body.append(
         h('p', null, 'The copy keeps every sample, value, function and line: every number in every view stays the same. It leaves out:'),
         list(`Sample labels (${r.labels.samples} samples)`, r.labels.keys),
         list('Comments', r.comments),
-        list('Binary paths and build ids', r.mappings.map((m) => [m.file, m.buildId && `build id ${m.buildId}`].filter(Boolean).join(' · '))),
-        list('Source paths rewritten', r.files.map((f) => `${f.from} → ${f.to}`), r.filesTotal - r.files.length),
+        list(
+          'Binary paths and build ids',
+          r.mappings.map((m) => [m.file, m.buildId && `build id ${m.buildId}`].filter(Boolean).join(' · ')),
+        ),
+        list(
+          'Source paths rewritten',
+          r.files.map((f) => `${f.from} → ${f.to}`),
+          r.filesTotal - r.files.length,
+        ),
       );
     } catch (err) {
       clear(body);
@@ -138,7 +176,8 @@ async function sanitiseDialog(id: string, status: HTMLElement): Promise<void> {
         headers: { 'Content-Type': 'application/json', ...manageHeaders(id) },
         body: JSON.stringify({ modulePaths: modulePaths.checked }),
       });
-      if (res.manageToken) rememberUpload({ id: res.id, name: 'sanitised copy', token: res.manageToken, storedAt: new Date().toISOString() });
+      if (res.manageToken)
+        rememberUpload({ id: res.id, name: 'sanitised copy', token: res.manageToken, storedAt: new Date().toISOString() });
       const link = new URL(res.url, location.href).href;
       clear(result);
       result.append('Stored: ', h('a', { href: link, 'data-testid': 'sanitised-link' }, link));

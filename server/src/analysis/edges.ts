@@ -108,11 +108,7 @@ export function buildEdges(w: Work, t: NodeTable, sv: SampleValues, scope: EdgeS
           residual = 1;
           continue;
         }
-        if (
-          parent >= 0 &&
-          parent !== id &&
-          (marked === null || marked[id] === 1 || (touching && marked[parent] === 1))
-        ) {
+        if (parent >= 0 && parent !== id && (marked === null || marked[id] === 1 || (touching && marked[parent] === 1))) {
           let h = hash(parent, id) & mask;
           let e = slots[h];
           while (e !== -1 && (eSrc[e] !== parent || eDst[e] !== id)) {

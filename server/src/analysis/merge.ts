@@ -106,7 +106,10 @@ export function scaleN(p: Profile, ratios: number[]): Profile {
 
 /** pprof Profile.Scale: the same ratio for every sample type. */
 export function scale(p: Profile, ratio: number): Profile {
-  return scaleN(p, p.sampleType.map(() => ratio));
+  return scaleN(
+    p,
+    p.sampleType.map(() => ratio),
+  );
 }
 
 // Units: pprof's measurement tables live in contract/format.ts.
@@ -229,8 +232,7 @@ export function checkCompatible(a: Profile, b: Profile): void {
   if (!equalValueType(a.periodType, b.periodType) && !(isEmptyType(a.periodType) && isEmptyType(b.periodType))) {
     throw new IncompatibleProfilesError(`incompatible period types ${fmtType(a.periodType)} and ${fmtType(b.periodType)}`);
   }
-  const same =
-    a.sampleType.length === b.sampleType.length && a.sampleType.every((t, i) => equalValueType(t, b.sampleType[i]!));
+  const same = a.sampleType.length === b.sampleType.length && a.sampleType.every((t, i) => equalValueType(t, b.sampleType[i]!));
   if (!same) {
     throw new IncompatibleProfilesError(
       `incompatible sample types [${a.sampleType.map(fmtType).join(' ')}] and [${b.sampleType.map(fmtType).join(' ')}]`,

@@ -35,18 +35,21 @@ function parseTagFilterRange(filter: string): NumFilter | null {
   const [scaledValue, unit] = scale(Number(ranges[0][1]), ranges[0][2] ?? '', ranges[0][2] ?? '');
   if (ranges.length === 1) {
     const match = ranges[0][0];
-    if (filter === match) return (v, u) => {
-      const [sv, su] = scale(v, u, unit);
-      return su === unit && sv === scaledValue;
-    };
-    if (filter === match + ':') return (v, u) => {
-      const [sv, su] = scale(v, u, unit);
-      return su === unit && sv >= scaledValue;
-    };
-    if (filter === ':' + match) return (v, u) => {
-      const [sv, su] = scale(v, u, unit);
-      return su === unit && sv <= scaledValue;
-    };
+    if (filter === match)
+      return (v, u) => {
+        const [sv, su] = scale(v, u, unit);
+        return su === unit && sv === scaledValue;
+      };
+    if (filter === match + ':')
+      return (v, u) => {
+        const [sv, su] = scale(v, u, unit);
+        return su === unit && sv >= scaledValue;
+      };
+    if (filter === ':' + match)
+      return (v, u) => {
+        const [sv, su] = scale(v, u, unit);
+        return su === unit && sv <= scaledValue;
+      };
     return null;
   }
   if (filter !== ranges[0][0] + ':' + ranges[1][0]) return null;
@@ -57,11 +60,7 @@ function parseTagFilterRange(filter: string): NumFilter | null {
   };
 }
 
-export function compileTagFilter(
-  name: string,
-  value: string | undefined,
-  units: Map<string, string>,
-): ((s: Sample) => boolean) | null {
+export function compileTagFilter(name: string, value: string | undefined, units: Map<string, string>): ((s: Sample) => boolean) | null {
   if (value === undefined || value === '') return null;
   let wantKey = '';
   const eq = value.indexOf('=');

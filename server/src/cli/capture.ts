@@ -47,17 +47,28 @@ export function parseCaptureArgs(args: string[]): ParsedCapture {
     }
     const value = (): string | undefined => inline ?? args[++i];
     switch (a.replace(/^--?/, '-')) {
-      case '-seconds': req.seconds = intFlag(a, value()); break;
-      case '-profile': req.profile = value(); break;
-      case '-gc': req.gc = true; break;
-      case '-timeout': req.timeoutSeconds = intFlag(a, value()); break;
-      case '-o': case '-output': {
+      case '-seconds':
+        req.seconds = intFlag(a, value());
+        break;
+      case '-profile':
+        req.profile = value();
+        break;
+      case '-gc':
+        req.gc = true;
+        break;
+      case '-timeout':
+        req.timeoutSeconds = intFlag(a, value());
+        break;
+      case '-o':
+      case '-output': {
         const v = value();
         if (!v) throw new ServeUsageError(`${a} needs a file name`);
         output = v;
         break;
       }
-      case '-h': case '-help': throw new ServeUsageError('');
+      case '-h':
+      case '-help':
+        throw new ServeUsageError('');
       default:
         if (!a.startsWith('-') && url === undefined) url = args[i];
         else serveArgs.push(args[i]!);
@@ -134,7 +145,10 @@ export async function runCapture(args: string[], io: ServeIO): Promise<number> {
   tryOpenBrowser(link);
   return new Promise((resolve) => {
     const stop = (): void => {
-      server!.close().then(() => resolve(0), () => resolve(1));
+      server!.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -40,7 +40,20 @@ const LEGACY_SI: Record<string, string> = {
   contentions: 'contentions',
 };
 const GRANS: Granularity[] = ['functions', 'filefunctions', 'files', 'lines', 'addresses'];
-const BOOL_FLAGS = ['cum', 'flat', 'noinlines', 'trim', 'relative_percentages', 'compact_labels', 'mean', 'mean_delay', 'top', 'text', ...GRANS, ...Object.keys(LEGACY_SI)];
+const BOOL_FLAGS = [
+  'cum',
+  'flat',
+  'noinlines',
+  'trim',
+  'relative_percentages',
+  'compact_labels',
+  'mean',
+  'mean_delay',
+  'top',
+  'text',
+  ...GRANS,
+  ...Object.keys(LEGACY_SI),
+];
 /** Accepted and ignored: they do not change text output here. */
 const IGNORED_STRING = ['symbolize', 'output'];
 
@@ -113,8 +126,7 @@ export function parseFlags(args: string[]): ParsedFlags {
       if (key === 'unit') {
         out.top.unit = v;
         out.query.labelUnit = v;
-      }
-      else if (key === 'source_path') out.sourcePath = v;
+      } else if (key === 'source_path') out.sourcePath = v;
       else if (key === 'trim_path') out.trimPath = v;
       else if (key === 'list') out.list = v;
       else if (key === 'peek') out.peek = v;
@@ -146,11 +158,9 @@ export function parseFlags(args: string[]): ParsedFlags {
           out.query.mean = true;
           out.query.sampleIndex = 'delay';
         }
-      }
-      else if (name in LEGACY_SI) {
+      } else if (name in LEGACY_SI) {
         if (b) out.query.sampleIndex = LEGACY_SI[name];
-      }
-      else if (name === 'relative_percentages') out.query.relativePercentages = b;
+      } else if (name === 'relative_percentages') out.query.relativePercentages = b;
     } else if (IGNORED_STRING.includes(name)) {
       takeValue();
     } else {

@@ -39,7 +39,13 @@ const stdio: CliIO = {
 };
 
 function usage(): string {
-  return 'usage: pprof-lens <command> [flags] ...\ncommands:\n' + Object.values(COMMANDS).map((c) => '  ' + c.help).join('\n') + '\n';
+  return (
+    'usage: pprof-lens <command> [flags] ...\ncommands:\n' +
+    Object.values(COMMANDS)
+      .map((c) => '  ' + c.help)
+      .join('\n') +
+    '\n'
+  );
 }
 
 export async function main(argv: string[], io: CliIO = stdio): Promise<number> {

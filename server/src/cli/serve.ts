@@ -91,17 +91,38 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
       return v;
     };
     switch (a) {
-      case '--port': case '-port': port = num(a, value(), 0); break;
-      case '--host': case '-host': host = value(); break;
-      case '--data': data = value(); break;
-      case '--store': backend = value(); break;
-      case '--shared': shared = true; break;
-      case '--source-path': case '-source_path': sourcePaths.push(...value().split(',').filter(Boolean)); break;
-      case '--trim-path': case '-trim_path': trimPaths.push(...value().split(',').filter(Boolean)); break;
-      case '--allow-target': allowTargets.push(value()); break;
+      case '--port':
+      case '-port':
+        port = num(a, value(), 0);
+        break;
+      case '--host':
+      case '-host':
+        host = value();
+        break;
+      case '--data':
+        data = value();
+        break;
+      case '--store':
+        backend = value();
+        break;
+      case '--shared':
+        shared = true;
+        break;
+      case '--source-path':
+      case '-source_path':
+        sourcePaths.push(...value().split(',').filter(Boolean));
+        break;
+      case '--trim-path':
+      case '-trim_path':
+        trimPaths.push(...value().split(',').filter(Boolean));
+        break;
+      case '--allow-target':
+        allowTargets.push(value());
+        break;
       case '--auth-header': {
         authHeader = value();
-        if (!/^[A-Za-z0-9-]{1,100}$/.test(authHeader)) throw new ServeUsageError(`--auth-header needs a header name, got ${JSON.stringify(authHeader)}`);
+        if (!/^[A-Za-z0-9-]{1,100}$/.test(authHeader))
+          throw new ServeUsageError(`--auth-header needs a header name, got ${JSON.stringify(authHeader)}`);
         break;
       }
       case '--public-url': {
@@ -112,11 +133,14 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
         } catch {
           throw new ServeUsageError(`--public-url needs an absolute http(s) URL, got ${JSON.stringify(v)}`);
         }
-        if (!/^https?:$/.test(u.protocol) || u.search || u.hash) throw new ServeUsageError(`--public-url needs an http(s) URL without query, got ${JSON.stringify(v)}`);
+        if (!/^https?:$/.test(u.protocol) || u.search || u.hash)
+          throw new ServeUsageError(`--public-url needs an http(s) URL without query, got ${JSON.stringify(v)}`);
         publicUrl = u.origin + u.pathname.replace(/\/+$/, '');
         break;
       }
-      case '--allowed-host': allowedHosts.push(value().toLowerCase()); break;
+      case '--allowed-host':
+        allowedHosts.push(value().toLowerCase());
+        break;
       case '--retention': {
         const v = value();
         const ms = parseDuration(v);
@@ -124,17 +148,39 @@ export function parseServeArgs(args: string[], env: NodeJS.ProcessEnv = process.
         retentionMs = ms;
         break;
       }
-      case '--max-upload-mb': maxUploadBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
-      case '--max-upload-bytes': maxUploadBytes = num(a, value(), 0); break;
-      case '--max-inflated-mb': maxInflatedBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
-      case '--workers': workers = num(a, value(), 0); break;
-      case '--cache-mb': cacheBytes = Math.floor(num(a, value(), 0) * 1024 * 1024); break;
-      case '--memory-mb': memoryBudgetBytes = Math.floor(num(a, value(), 16) * 1024 * 1024); break;
-      case '--samples': samplesDir = value(); break;
-      case '--no-samples': samplesDir = null; break;
-      case '--web': webRoot = value(); break;
-      case '--open': open = true; break;
-      case '-h': case '--help': throw new ServeUsageError('');
+      case '--max-upload-mb':
+        maxUploadBytes = Math.floor(num(a, value(), 0) * 1024 * 1024);
+        break;
+      case '--max-upload-bytes':
+        maxUploadBytes = num(a, value(), 0);
+        break;
+      case '--max-inflated-mb':
+        maxInflatedBytes = Math.floor(num(a, value(), 0) * 1024 * 1024);
+        break;
+      case '--workers':
+        workers = num(a, value(), 0);
+        break;
+      case '--cache-mb':
+        cacheBytes = Math.floor(num(a, value(), 0) * 1024 * 1024);
+        break;
+      case '--memory-mb':
+        memoryBudgetBytes = Math.floor(num(a, value(), 16) * 1024 * 1024);
+        break;
+      case '--samples':
+        samplesDir = value();
+        break;
+      case '--no-samples':
+        samplesDir = null;
+        break;
+      case '--web':
+        webRoot = value();
+        break;
+      case '--open':
+        open = true;
+        break;
+      case '-h':
+      case '--help':
+        throw new ServeUsageError('');
       default:
         if (a.startsWith('-') && a !== '-') throw new ServeUsageError(`unknown flag ${a}`);
         files.push(args[i]);
@@ -192,7 +238,10 @@ export function tryOpenBrowser(url: string): void {
 function waitForSignal(server: RunningServer): Promise<number> {
   return new Promise((resolve) => {
     const stop = () => {
-      server.close().then(() => resolve(0), () => resolve(1));
+      server.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -218,7 +267,9 @@ async function serveWith(parsed: ParsedServe, io: ServeIO, openFirst: boolean): 
   const total = (await server.service.store.list()).length;
   const st = parsed.opts.store;
   const where = st.backend === 'fs' ? `fs ${st.dir}` : `s3 ${st.endpoint ?? 'aws'} bucket ${st.bucket}`;
-  io.out(`pprof-lens: serving ${total} profile(s) at ${server.url}/ (store: ${where}; ${server.service.analyzer.workers} analysis workers)\n`);
+  io.out(
+    `pprof-lens: serving ${total} profile(s) at ${server.url}/ (store: ${where}; ${server.service.analyzer.workers} analysis workers)\n`,
+  );
   if (openFirst && server.preloaded.length > 0) {
     const link = `${server.url}/p/${server.preloaded[0].id}`;
     io.out(`${link}\n`);

@@ -50,7 +50,11 @@ function malformed(message: string): ProfileDecodeError {
 // U+FFFD for invalid sequences. Short ASCII strings (most symbol and file names) skip
 // the TextDecoder call, which costs more than the copy for a few bytes.
 const utf8 = new TextDecoder('utf-8');
-const NodeBuffer = (globalThis as { Buffer?: { from(b: ArrayBufferLike, off: number, len: number): Uint8Array & { utf8Slice?(s: number, e: number): string } } }).Buffer;
+const NodeBuffer = (
+  globalThis as {
+    Buffer?: { from(b: ArrayBufferLike, off: number, len: number): Uint8Array & { utf8Slice?(s: number, e: number): string } };
+  }
+).Buffer;
 
 function makeStringReader(buf: Uint8Array): (start: number, end: number) => string {
   const nodeBuf = NodeBuffer ? NodeBuffer.from(buf.buffer, buf.byteOffset, buf.byteLength) : null;
@@ -62,7 +66,11 @@ function makeStringReader(buf: Uint8Array): (start: number, end: number) => stri
     // become chains of cons-string nodes, far bigger than the string itself.
     if (len <= 12) {
       let ascii = true;
-      for (let i = start; i < end; i++) if (buf[i] >= 0x80) { ascii = false; break; }
+      for (let i = start; i < end; i++)
+        if (buf[i] >= 0x80) {
+          ascii = false;
+          break;
+        }
       if (ascii) {
         let s = '';
         for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
@@ -163,7 +171,13 @@ class ProtoDecoder {
       const wt = tag & 7;
       if ((field === 1 || field === 2) && wt === WIRE_VARINT) {
         const v = r.int64();
-        if (field === 1) { typeX = v; typeW = r.wide; } else { unitX = v; unitW = r.wide; }
+        if (field === 1) {
+          typeX = v;
+          typeW = r.wide;
+        } else {
+          unitX = v;
+          unitW = r.wide;
+        }
       } else if (field === 1 || field === 2) throw wireTypeError(`${what} field ${field}`, wt, tagPos);
       else r.skip(wt, end);
     }
@@ -177,7 +191,11 @@ class ProtoDecoder {
     const total = this.buf.length;
     const strings = this.strings;
     const readString = this.readString;
-    const sampleR = this.sampleR, locationR = this.locationR, functionR = this.functionR, mappingR = this.mappingR, sampleTypeR = this.sampleTypeR;
+    const sampleR = this.sampleR,
+      locationR = this.locationR,
+      functionR = this.functionR,
+      mappingR = this.mappingR,
+      sampleTypeR = this.sampleTypeR;
     const commentX = this.commentX;
     while (r.pos < total) {
       const tagPos = r.pos;
@@ -186,7 +204,13 @@ class ProtoDecoder {
       const wt = tag & 7;
       if (field === 0) throw malformed(`invalid field number 0 at byte ${tagPos}`);
       switch (field) {
-        case 1: case 2: case 3: case 4: case 5: case 6: case 11: {
+        case 1:
+        case 2:
+        case 3:
+        case 4:
+        case 5:
+        case 6:
+        case 11: {
           if (wt !== WIRE_LEN) throw wireTypeError(`profile field ${field}`, wt, tagPos);
           const end = r.lengthEnd(total);
           const start = r.pos;
@@ -202,10 +226,19 @@ class ProtoDecoder {
           r.pos = end;
           break;
         }
-        case 7: case 8: case 9: case 10: case 12: case 14: case 15: {
+        case 7:
+        case 8:
+        case 9:
+        case 10:
+        case 12:
+        case 14:
+        case 15: {
           if (wt !== WIRE_VARINT) throw wireTypeError(`profile field ${field}`, wt, tagPos);
           if (field === 9 && this.timeNanos !== 0n) {
-            throw new ProfileDecodeError('malformed', 'concatenated profiles detected (time_nanos appears twice: two profiles were joined into one file)');
+            throw new ProfileDecodeError(
+              'malformed',
+              'concatenated profiles detected (time_nanos appears twice: two profiles were joined into one file)',
+            );
           }
           const v = r.bigInt64();
           if (field === 7) this.dropFramesX = v;
@@ -244,9 +277,12 @@ class ProtoDecoder {
         const end = d[2 * k + 1];
         r.pos = d[2 * k];
         let id = 0;
-        let name = 0, nameW: bigint | null = null;
-        let sys = 0, sysW: bigint | null = null;
-        let file = 0, fileW: bigint | null = null;
+        let name = 0,
+          nameW: bigint | null = null;
+        let sys = 0,
+          sysW: bigint | null = null;
+        let file = 0,
+          fileW: bigint | null = null;
         let startLine = 0;
         while (r.pos < end) {
           const tagPos = r.pos;
@@ -258,10 +294,16 @@ class ProtoDecoder {
             if (field === 1) id = this.readId('function id');
             else {
               const v = r.int64();
-              if (field === 2) { name = v; nameW = r.wide; }
-              else if (field === 3) { sys = v; sysW = r.wide; }
-              else if (field === 4) { file = v; fileW = r.wide; }
-              else startLine = v;
+              if (field === 2) {
+                name = v;
+                nameW = r.wide;
+              } else if (field === 3) {
+                sys = v;
+                sysW = r.wide;
+              } else if (field === 4) {
+                file = v;
+                fileW = r.wide;
+              } else startLine = v;
             }
           } else r.skip(wt, end);
         }
@@ -297,10 +339,17 @@ class ProtoDecoder {
         const end = d[2 * k + 1];
         r.pos = d[2 * k];
         let id = 0;
-        let start = 0n, limit = 0n, offset = 0n;
-        let file = 0, fileW: bigint | null = null;
-        let build = 0, buildW: bigint | null = null;
-        let hf = false, hfl = false, hl = false, hi = false;
+        let start = 0n,
+          limit = 0n,
+          offset = 0n;
+        let file = 0,
+          fileW: bigint | null = null;
+        let build = 0,
+          buildW: bigint | null = null;
+        let hf = false,
+          hfl = false,
+          hl = false,
+          hi = false;
         while (r.pos < end) {
           const tagPos = r.pos;
           const tag = r.uint32();
@@ -309,16 +358,37 @@ class ProtoDecoder {
           if (field >= 1 && field <= 10) {
             if (wt !== WIRE_VARINT) throw wireTypeError(`mapping field ${field}`, wt, tagPos);
             switch (field) {
-              case 1: id = this.readId('mapping id'); break;
-              case 2: start = r.bigUint64(); break;
-              case 3: limit = r.bigUint64(); break;
-              case 4: offset = r.bigUint64(); break;
-              case 5: file = r.int64(); fileW = r.wide; break;
-              case 6: build = r.int64(); buildW = r.wide; break;
-              case 7: hf = r.uint64() !== 0; break;
-              case 8: hfl = r.uint64() !== 0; break;
-              case 9: hl = r.uint64() !== 0; break;
-              default: hi = r.uint64() !== 0;
+              case 1:
+                id = this.readId('mapping id');
+                break;
+              case 2:
+                start = r.bigUint64();
+                break;
+              case 3:
+                limit = r.bigUint64();
+                break;
+              case 4:
+                offset = r.bigUint64();
+                break;
+              case 5:
+                file = r.int64();
+                fileW = r.wide;
+                break;
+              case 6:
+                build = r.int64();
+                buildW = r.wide;
+                break;
+              case 7:
+                hf = r.uint64() !== 0;
+                break;
+              case 8:
+                hfl = r.uint64() !== 0;
+                break;
+              case 9:
+                hl = r.uint64() !== 0;
+                break;
+              default:
+                hi = r.uint64() !== 0;
             }
           } else r.skip(wt, end);
         }
@@ -347,7 +417,9 @@ class ProtoDecoder {
     const r = this.r;
     const nLoc = this.locationR.length;
     const nFunc = this.functionR.length;
-    const funcDense = this.funcDense, funcSparse = this.funcSparse, mapById = this.mapById;
+    const funcDense = this.funcDense,
+      funcSparse = this.funcSparse,
+      mapById = this.mapById;
     const locList: Location[] = (this.locList = new Array(nLoc));
     const locDense: (Location | undefined)[] = (this.locDense = new Array(nLoc + 1));
     const locSparse = this.locSparse;
@@ -414,7 +486,7 @@ class ProtoDecoder {
         }
         const loc: Location = {
           id,
-          mapping: mappingId === 0 ? null : mapById.get(mappingId) ?? null,
+          mapping: mappingId === 0 ? null : (mapById.get(mappingId) ?? null),
           address,
           line: lines,
           isFolded: folded,
@@ -466,10 +538,13 @@ class ProtoDecoder {
   /** One Label message in [r.pos, lend): a string label goes to curLabel, a numeric one to the unit lists. */
   readLabel(lend: number): void {
     const r = this.r;
-    let key = 0, keyW: bigint | null = null;
-    let sx = 0, sW: bigint | null = null;
+    let key = 0,
+      keyW: bigint | null = null;
+    let sx = 0,
+      sW: bigint | null = null;
     let num = 0;
-    let unit = 0, unitW: bigint | null = null; // num_unit string index
+    let unit = 0,
+      unitW: bigint | null = null; // num_unit string index
     while (r.pos < lend) {
       const ltagPos = r.pos;
       const ltag = r.uint32();
@@ -478,10 +553,17 @@ class ProtoDecoder {
       if (lf >= 1 && lf <= 4) {
         if (lwt !== WIRE_VARINT) throw wireTypeError(`label field ${lf}`, lwt, ltagPos);
         const v = r.int64();
-        if (lf === 1) { key = v; keyW = r.wide; }
-        else if (lf === 2) { sx = v; sW = r.wide; }
-        else if (lf === 3) num = v;
-        else { unit = v; unitW = r.wide; }
+        if (lf === 1) {
+          key = v;
+          keyW = r.wide;
+        } else if (lf === 2) {
+          sx = v;
+          sW = r.wide;
+        } else if (lf === 3) num = v;
+        else {
+          unit = v;
+          unitW = r.wide;
+        }
       } else r.skip(lwt, lend);
     }
     if (r.pos !== lend) throw truncatedAt(lend);
@@ -508,7 +590,11 @@ class ProtoDecoder {
   /** Sets curNumLabel/curNumUnit from the nUnits numeric labels just read. */
   finishNumLabels(): void {
     const nUnits = this.nUnits;
-    const unitIdx = this.unitIdx, lastIdx = this.lastIdx, unitKeys = this.unitKeys, unitVals = this.unitVals, unitNums = this.unitNums;
+    const unitIdx = this.unitIdx,
+      lastIdx = this.lastIdx,
+      unitKeys = this.unitKeys,
+      unitVals = this.unitVals,
+      unitNums = this.unitNums;
     let numUnit: Record<string, string[]> | null;
     let numLabel: Record<string, number[]> | null;
     // The key -> units map depends only on the label keys and units, which repeat
@@ -609,7 +695,8 @@ class ProtoDecoder {
     const nTypes = this.sampleType.length;
     const nSamples = this.sampleR.length;
     const nLoc = this.locationR.length;
-    const locIdxDense = this.locIdxDense, locIdxSparse = this.locIdxSparse;
+    const locIdxDense = this.locIdxDense,
+      locIdxSparse = this.locIdxSparse;
     const d = this.sampleR.data;
     // Sized from stackBound() the buffer does not grow mid-loop in usual profiles (a
     // first growth late in a decode deoptimised this function).
@@ -666,8 +753,13 @@ class ProtoDecoder {
               lid = b;
               pos++;
             } else if (pos <= fastLimit) {
-              const b0 = buf[pos], b1 = buf[pos + 1], b2 = buf[pos + 2], b3 = buf[pos + 3];
-              const c0 = b0 >>> 7, c1 = c0 & (b1 >>> 7), c2 = c1 & (b2 >>> 7);
+              const b0 = buf[pos],
+                b1 = buf[pos + 1],
+                b2 = buf[pos + 2],
+                b3 = buf[pos + 3];
+              const c0 = b0 >>> 7,
+                c1 = c0 & (b1 >>> 7),
+                c2 = c1 & (b2 >>> 7);
               if ((c2 & (b3 >>> 7)) === 0) {
                 lid = (b0 & 0x7f) | (((b1 & 0x7f) << 7) & -c0) | (((b2 & 0x7f) << 14) & -c1) | (((b3 & 0x7f) << 21) & -c2);
                 pos += 1 + c0 + c1 + c2;
@@ -681,7 +773,7 @@ class ProtoDecoder {
               lid = r.uint64();
               pos = r.pos;
             }
-            const li = lid <= nLoc ? locIdxDense[lid] : lid <= SAFE ? locIdxSparse.get(lid) ?? -1 : -1;
+            const li = lid <= nLoc ? locIdxDense[lid] : lid <= SAFE ? (locIdxSparse.get(lid) ?? -1) : -1;
             if (li < 0) throw this.nilLocation(vpos);
             stack[nStack++] = li;
           }
@@ -699,8 +791,13 @@ class ProtoDecoder {
           while (pos < pend) {
             let v: number;
             if (pos <= fastLimit) {
-              const b0 = buf[pos], b1 = buf[pos + 1], b2 = buf[pos + 2], b3 = buf[pos + 3];
-              const c0 = b0 >>> 7, c1 = c0 & (b1 >>> 7), c2 = c1 & (b2 >>> 7);
+              const b0 = buf[pos],
+                b1 = buf[pos + 1],
+                b2 = buf[pos + 2],
+                b3 = buf[pos + 3];
+              const c0 = b0 >>> 7,
+                c1 = c0 & (b1 >>> 7),
+                c2 = c1 & (b2 >>> 7);
               if ((c2 & (b3 >>> 7)) === 0) {
                 v = (b0 & 0x7f) | (((b1 & 0x7f) << 7) & -c0) | (((b2 & 0x7f) << 14) & -c1) | (((b3 & 0x7f) << 21) & -c2);
                 pos += 1 + c0 + c1 + c2;
@@ -725,7 +822,7 @@ class ProtoDecoder {
           if (wt !== WIRE_VARINT) throw wireTypeError('sample location_id', wt, tagPos);
           const vpos = r.pos;
           const lid = r.uint64();
-          const li = lid <= nLoc ? locIdxDense[lid] : lid <= SAFE ? locIdxSparse.get(lid) ?? -1 : -1;
+          const li = lid <= nLoc ? locIdxDense[lid] : lid <= SAFE ? (locIdxSparse.get(lid) ?? -1) : -1;
           if (li < 0) throw this.nilLocation(vpos);
           if (nStack === stack.length) {
             const next = new Int32Array(stack.length * 2);

@@ -15,7 +15,10 @@ function formatMiB(n: number): string {
 function inflateError(err: unknown, cap: number): ProfileDecodeError {
   const code = (err as { code?: string }).code;
   if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-    return new ProfileDecodeError('too-large', `decompressed size exceeds the limit of ${cap} bytes (${formatMiB(cap)}); the upload looks like a gzip bomb or is too large to analyse`);
+    return new ProfileDecodeError(
+      'too-large',
+      `decompressed size exceeds the limit of ${cap} bytes (${formatMiB(cap)}); the upload looks like a gzip bomb or is too large to analyse`,
+    );
   }
   if (code === 'Z_BUF_ERROR') return new ProfileDecodeError('truncated', 'gzip data is truncated');
   return new ProfileDecodeError('not-a-profile', `gzip data is corrupt: ${(err as Error).message}`);

@@ -48,7 +48,10 @@ function decodeRaw(raw: Uint8Array): { profile: Profile; format: ProfileFormat }
   // pprof refuses these before any report ("profiles have empty common sample type
   // list"); every view needs a sample type, so refuse at upload rather than answer 5xx.
   if (out.profile.sampleType.length === 0) {
-    throw new ProfileDecodeError('malformed', 'parsing profile: the profile has no sample types (pprof: profiles have empty common sample type list)');
+    throw new ProfileDecodeError(
+      'malformed',
+      'parsing profile: the profile has no sample types (pprof: profiles have empty common sample type list)',
+    );
   }
   return out;
 }
@@ -70,7 +73,10 @@ function decodeAny(raw: Uint8Array): { profile: Profile; format: ProfileFormat }
     const dump = goroutineDump(raw);
     if (dump) return { profile: dump, format: 'goroutine-dump' };
     if (looksLikeProto(raw)) throw err;
-    throw new ProfileDecodeError('not-a-profile', `not a profile: the data is neither gzip, a profile.proto message nor a known legacy profile format (it starts with ${describeStart(raw)})`);
+    throw new ProfileDecodeError(
+      'not-a-profile',
+      `not a profile: the data is neither gzip, a profile.proto message nor a known legacy profile format (it starts with ${describeStart(raw)})`,
+    );
   }
 }
 

@@ -48,7 +48,10 @@ export function readLegacyCpu(b: Uint8Array): Profile {
   const bld = new Builder();
   bld.period = period;
   bld.periodType = { type: 'cpu', unit: 'nanoseconds' };
-  bld.sampleType = [{ type: 'samples', unit: 'count' }, { type: 'cpu', unit: 'nanoseconds' }];
+  bld.sampleType = [
+    { type: 'samples', unit: 'count' },
+    { type: 'cpu', unit: 'nanoseconds' },
+  ];
 
   let off = 5 * size;
   while (off < b.length) {

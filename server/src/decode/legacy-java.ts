@@ -116,10 +116,16 @@ export function readJavaText(bytes: Uint8Array): Profile {
         if (value !== 'java') throw unsupported(`with format ${JSON.stringify(value)} is not supported`);
         break;
       case 'heap/resolution':
-        b.sampleType = [{ type: 'inuse_objects', unit: 'count' }, { type: 'inuse_space', unit: value }];
+        b.sampleType = [
+          { type: 'inuse_objects', unit: 'count' },
+          { type: 'inuse_space', unit: value },
+        ];
         break;
       case 'contention/resolution':
-        b.sampleType = [{ type: 'contentions', unit: 'count' }, { type: 'delay', unit: value }];
+        b.sampleType = [
+          { type: 'contentions', unit: 'count' },
+          { type: 'delay', unit: value },
+        ];
         break;
       case 'contention/sampling period':
         b.periodType = { type: 'contentions', unit: 'count' };

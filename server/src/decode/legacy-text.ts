@@ -112,7 +112,10 @@ export class Builder {
    * skip to the memory-map sentinel line; the binary CPU format's trailer is all map.
    */
   finish(lines: Lines, dropFrames: string, keepFrames: string, seekSentinel = true): Profile {
-    if (seekSentinel) while (!isMemoryMapSentinel(lines.text) && lines.scan()) { /* skip */ }
+    if (seekSentinel)
+      while (!isMemoryMapSentinel(lines.text) && lines.scan()) {
+        /* skip */
+      }
     const mappings = massageMappings(parseProcMaps(lines));
     // remapLocationIDs: ids in order of first use by a sample; unused locations vanish.
     const locList: Location[] = [];
@@ -173,11 +176,27 @@ const briefMapsRE = linePattern(`^${cHexRange}${cPerm}${cSpaceString}${cSpaceAtO
 const logInfoRE = linePattern('^[^[\\]]+:[0-9]+]\\s');
 
 function newMapping(start: bigint, limit: bigint, offset: bigint, file: string, buildId: string): Mapping {
-  return { id: 0, start, limit, offset, file, buildId, hasFunctions: false, hasFilenames: false, hasLineNumbers: false, hasInlineFrames: false };
+  return {
+    id: 0,
+    start,
+    limit,
+    offset,
+    file,
+    buildId,
+    hasFunctions: false,
+    hasFilenames: false,
+    hasLineNumbers: false,
+    hasInlineFrames: false,
+  };
 }
 
 function parseMappingEntry(l: string): Mapping | null | 'unrecognized' {
-  let start: string, end: string, perm: string | undefined, file: string | undefined, offset: string | undefined, buildId: string | undefined;
+  let start: string,
+    end: string,
+    perm: string | undefined,
+    file: string | undefined,
+    offset: string | undefined,
+    buildId: string | undefined;
   let me = procMapsRE(l);
   if (me) {
     [, start, end, perm, offset, file] = me as string[];
@@ -297,27 +316,89 @@ export function legacyFrameInfo(st: ValueType[]): [string, string] {
 // ---- drop_frames set by pprof for legacy profiles (addLegacyFrameInfo) ----
 
 const allocRx = [
-  'calloc', 'cfree', 'malloc', 'free', 'memalign', 'do_memalign', '(__)?posix_memalign', 'pvalloc', 'valloc', 'realloc',
-  'tcmalloc::.*', 'tc_calloc', 'tc_cfree', 'tc_malloc', 'tc_free', 'tc_memalign', 'tc_posix_memalign', 'tc_pvalloc',
-  'tc_valloc', 'tc_realloc', 'tc_new', 'tc_delete', 'tc_newarray', 'tc_deletearray', 'tc_new_nothrow', 'tc_newarray_nothrow',
-  'malloc_zone_malloc', 'malloc_zone_calloc', 'malloc_zone_valloc', 'malloc_zone_realloc', 'malloc_zone_memalign', 'malloc_zone_free',
+  'calloc',
+  'cfree',
+  'malloc',
+  'free',
+  'memalign',
+  'do_memalign',
+  '(__)?posix_memalign',
+  'pvalloc',
+  'valloc',
+  'realloc',
+  'tcmalloc::.*',
+  'tc_calloc',
+  'tc_cfree',
+  'tc_malloc',
+  'tc_free',
+  'tc_memalign',
+  'tc_posix_memalign',
+  'tc_pvalloc',
+  'tc_valloc',
+  'tc_realloc',
+  'tc_new',
+  'tc_delete',
+  'tc_newarray',
+  'tc_deletearray',
+  'tc_new_nothrow',
+  'tc_newarray_nothrow',
+  'malloc_zone_malloc',
+  'malloc_zone_calloc',
+  'malloc_zone_valloc',
+  'malloc_zone_realloc',
+  'malloc_zone_memalign',
+  'malloc_zone_free',
   'runtime\\..*',
-  'BaseArena::.*', '(::)?do_malloc_no_errno', '(::)?do_malloc_pages', '(::)?do_malloc', 'DoSampledAllocation',
-  'MallocedMemBlock::MallocedMemBlock', '_M_allocate', '__builtin_(vec_)?delete', '__builtin_(vec_)?new',
-  '__gnu_cxx::new_allocator::allocate', '__libc_malloc', '__malloc_alloc_template::allocate', 'allocate', 'cpp_alloc',
-  'operator new(\\[\\])?', 'simple_alloc::allocate',
+  'BaseArena::.*',
+  '(::)?do_malloc_no_errno',
+  '(::)?do_malloc_pages',
+  '(::)?do_malloc',
+  'DoSampledAllocation',
+  'MallocedMemBlock::MallocedMemBlock',
+  '_M_allocate',
+  '__builtin_(vec_)?delete',
+  '__builtin_(vec_)?new',
+  '__gnu_cxx::new_allocator::allocate',
+  '__libc_malloc',
+  '__malloc_alloc_template::allocate',
+  'allocate',
+  'cpp_alloc',
+  'operator new(\\[\\])?',
+  'simple_alloc::allocate',
 ].join('|');
 const allocSkipRx = ['runtime\\.panic', 'runtime\\.reflectcall', 'runtime\\.call[0-9]*'].join('|');
-const cpuProfilerRx = ['ProfileData::Add', 'ProfileData::prof_handler', 'CpuProfiler::prof_handler', '__pthread_sighandler', '__restore'].join('|');
+const cpuProfilerRx = [
+  'ProfileData::Add',
+  'ProfileData::prof_handler',
+  'CpuProfiler::prof_handler',
+  '__pthread_sighandler',
+  '__restore',
+].join('|');
 const lockRx = [
-  'RecordLockProfileData', '(base::)?RecordLockProfileData.*', '(base::)?SubmitMutexProfileData.*', '(base::)?SubmitSpinLockProfileData.*',
-  '(base::Mutex::)?AwaitCommon.*', '(base::Mutex::)?Unlock.*', '(base::Mutex::)?UnlockSlow.*', '(base::Mutex::)?ReaderUnlock.*',
-  '(base::MutexLock::)?~MutexLock.*', '(Mutex::)?AwaitCommon.*', '(Mutex::)?Unlock.*', '(Mutex::)?UnlockSlow.*', '(Mutex::)?ReaderUnlock.*',
-  '(MutexLock::)?~MutexLock.*', '(SpinLock::)?Unlock.*', '(SpinLock::)?SlowUnlock.*', '(SpinLockHolder::)?~SpinLockHolder.*',
+  'RecordLockProfileData',
+  '(base::)?RecordLockProfileData.*',
+  '(base::)?SubmitMutexProfileData.*',
+  '(base::)?SubmitSpinLockProfileData.*',
+  '(base::Mutex::)?AwaitCommon.*',
+  '(base::Mutex::)?Unlock.*',
+  '(base::Mutex::)?UnlockSlow.*',
+  '(base::Mutex::)?ReaderUnlock.*',
+  '(base::MutexLock::)?~MutexLock.*',
+  '(Mutex::)?AwaitCommon.*',
+  '(Mutex::)?Unlock.*',
+  '(Mutex::)?UnlockSlow.*',
+  '(Mutex::)?ReaderUnlock.*',
+  '(MutexLock::)?~MutexLock.*',
+  '(SpinLock::)?Unlock.*',
+  '(SpinLock::)?SlowUnlock.*',
+  '(SpinLockHolder::)?~SpinLockHolder.*',
 ].join('|');
 
 const heapzTypes = [
-  ['allocations', 'size'], ['objects', 'space'], ['inuse_objects', 'inuse_space'], ['alloc_objects', 'alloc_space'],
+  ['allocations', 'size'],
+  ['objects', 'space'],
+  ['inuse_objects', 'inuse_space'],
+  ['alloc_objects', 'alloc_space'],
   ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space'],
 ];
 
@@ -332,7 +413,9 @@ function frameInfo(st: ValueType[]): [string, string] {
 
 function readCount(lines: Lines): Profile {
   const what = 'count profile';
-  while (lines.scan() && isSpaceOrComment(lines.text)) { /* skip leading comments */ }
+  while (lines.scan() && isSpaceOrComment(lines.text)) {
+    /* skip leading comments */
+  }
   const m = /^(\S+) profile: total \d+$/.exec(lines.text);
   if (!m) throw malformed(what, 'missing "<type> profile: total N" header');
   const b = new Builder();
@@ -384,11 +467,22 @@ function readHeap(lines: Lines): Profile {
     let period = h[6] ? parseIntStrict(h[6], what) : 0;
     if ((h[3] !== h[1] && h[3] !== '0') || (h[4] !== h[2] && h[4] !== '0')) hasAlloc = true;
     switch (h[5]) {
-      case 'heapz_v2': case 'heap_v2': sampling = 'v2'; break;
-      case 'heapprofile': period = 1; break;
-      case 'heap': sampling = 'v2'; period = Math.trunc(period / 2); break;
+      case 'heapz_v2':
+      case 'heap_v2':
+        sampling = 'v2';
+        break;
+      case 'heapprofile':
+        period = 1;
+        break;
+      case 'heap':
+        sampling = 'v2';
+        period = Math.trunc(period / 2);
+        break;
       default:
-        throw new ProfileDecodeError('unsupported', `legacy heap profile (text) of kind "${h[5]}" is not supported; convert it with \`go tool pprof -proto\``);
+        throw new ProfileDecodeError(
+          'unsupported',
+          `legacy heap profile (text) of kind "${h[5]}" is not supported; convert it with \`go tool pprof -proto\``,
+        );
     }
     b.period = BigInt(period);
   } else if (growthHeaderRE.test(header) || fragmentationHeaderRE.test(header)) {
@@ -397,8 +491,16 @@ function readHeap(lines: Lines): Profile {
     throw malformed(what, 'the first line is not a "heap profile: ..." header');
   }
   b.sampleType = hasAlloc
-    ? [{ type: 'alloc_objects', unit: 'count' }, { type: 'alloc_space', unit: 'bytes' }, { type: 'inuse_objects', unit: 'count' }, { type: 'inuse_space', unit: 'bytes' }]
-    : [{ type: 'objects', unit: 'count' }, { type: 'space', unit: 'bytes' }];
+    ? [
+        { type: 'alloc_objects', unit: 'count' },
+        { type: 'alloc_space', unit: 'bytes' },
+        { type: 'inuse_objects', unit: 'count' },
+        { type: 'inuse_space', unit: 'bytes' },
+      ]
+    : [
+        { type: 'objects', unit: 'count' },
+        { type: 'space', unit: 'bytes' },
+      ];
   const rate = Number(b.period);
   while (lines.scan()) {
     const line = lines.text.trim();
@@ -443,7 +545,10 @@ function readContention(lines: Lines): Profile {
   const b = new Builder();
   b.periodType = { type: 'contentions', unit: 'count' };
   b.period = 1n;
-  b.sampleType = [{ type: 'contentions', unit: 'count' }, { type: 'delay', unit: 'nanoseconds' }];
+  b.sampleType = [
+    { type: 'contentions', unit: 'count' },
+    { type: 'delay', unit: 'nanoseconds' },
+  ];
   let cpuHz = 0;
   let period = 1;
   while (lines.scan()) {
@@ -455,12 +560,23 @@ function readContention(lines: Lines): Profile {
     const key = line.slice(0, eq).trim();
     const val = line.slice(eq + 1).trim();
     switch (key) {
-      case 'cycles/second': cpuHz = parseIntStrict(val, what); break;
-      case 'sampling period': period = parseIntStrict(val, what); break;
-      case 'ms since reset': b.durationNanos = BigInt(parseIntStrict(val, what)) * 1000000n; break;
-      case 'discarded samples': break;
-      case 'format': case 'resolution':
-        throw new ProfileDecodeError('unsupported', 'legacy Java contention profile (text) is not supported; convert it with `go tool pprof -proto`');
+      case 'cycles/second':
+        cpuHz = parseIntStrict(val, what);
+        break;
+      case 'sampling period':
+        period = parseIntStrict(val, what);
+        break;
+      case 'ms since reset':
+        b.durationNanos = BigInt(parseIntStrict(val, what)) * 1000000n;
+        break;
+      case 'discarded samples':
+        break;
+      case 'format':
+      case 'resolution':
+        throw new ProfileDecodeError(
+          'unsupported',
+          'legacy Java contention profile (text) is not supported; convert it with `go tool pprof -proto`',
+        );
       default:
         throw malformed(what, `unknown header attribute ${JSON.stringify(key)}`);
     }
@@ -511,7 +627,9 @@ function threadSample(lines: Lines): { next: string; addrs: bigint[] | null } {
 
 function readThreadz(lines: Lines): Profile {
   const what = 'threadz profile';
-  while (lines.scan() && isSpaceOrComment(lines.text)) { /* skip leading comments */ }
+  while (lines.scan() && isSpaceOrComment(lines.text)) {
+    /* skip leading comments */
+  }
   let line = lines.text;
   if (threadzStartRE.test(line)) {
     while (lines.scan()) {
@@ -546,9 +664,13 @@ function readThreadz(lines: Lines): Profile {
 export function readLegacyText(bytes: Uint8Array, kind: TextKind | 'threadz-text'): Profile {
   const lines = new Lines(new TextDecoder('utf-8').decode(bytes));
   switch (kind) {
-    case 'count-text': return readCount(lines);
-    case 'heap-text': return readHeap(lines);
-    case 'contention-text': return readContention(lines);
-    case 'threadz-text': return readThreadz(lines);
+    case 'count-text':
+      return readCount(lines);
+    case 'heap-text':
+      return readHeap(lines);
+    case 'contention-text':
+      return readContention(lines);
+    case 'threadz-text':
+      return readThreadz(lines);
   }
 }

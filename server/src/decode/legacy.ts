@@ -10,13 +10,13 @@ import { readLegacyCpu } from './legacy-cpu.js';
 import { readJavaText } from './legacy-java.js';
 
 export type LegacyKind =
-  | 'cpu-binary'        // gperftools / old Go CPU profile (binary words)
-  | 'java-cpu-binary'   // Java profilez CPU profile (binary words)
-  | 'heap-text'         // "heap profile: ..." (Go heap debug=1, gperftools heapz/growthz/fragmentationz)
-  | 'count-text'        // "goroutine profile: total N", "threadcreate profile: total N"
-  | 'threadz-text'      // "--- threadz N ---"
-  | 'contention-text'   // "--- contentionz", "--- contention:", "--- mutex:" (C++ and Go)
-  | 'java-text';        // Java "--- heapz"/"--- contentionz" with "format = java", or other "--- heapz"
+  | 'cpu-binary' // gperftools / old Go CPU profile (binary words)
+  | 'java-cpu-binary' // Java profilez CPU profile (binary words)
+  | 'heap-text' // "heap profile: ..." (Go heap debug=1, gperftools heapz/growthz/fragmentationz)
+  | 'count-text' // "goroutine profile: total N", "threadcreate profile: total N"
+  | 'threadz-text' // "--- threadz N ---"
+  | 'contention-text' // "--- contentionz", "--- contention:", "--- mutex:" (C++ and Go)
+  | 'java-text'; // Java "--- heapz"/"--- contentionz" with "format = java", or other "--- heapz"
 
 export interface FormatSupport {
   format: string;
@@ -38,14 +38,44 @@ const FORMAT_NAMES: Record<LegacyKind, string> = {
 /** Which formats the decoder reads; the README lists this. */
 export function describeSupportedFormats(): FormatSupport[] {
   return [
-    { format: 'profile.proto (gzip-compressed or not)', example: 'any `go tool pprof -proto` output, runtime/pprof, /debug/pprof/*', read: true, note: 'the native format; every validity rule of pprof is enforced' },
-    { format: FORMAT_NAMES['count-text'], example: '/debug/pprof/goroutine?debug=1, threadcreate?debug=1', read: true, note: 'unsymbolized: frames show as addresses' },
-    { format: FORMAT_NAMES['heap-text'] + ', Go and gperftools', example: '/debug/pprof/heap?debug=1, gperftools heapz / growthz', read: true, note: 'values un-sampled like pprof; unsymbolized' },
-    { format: FORMAT_NAMES['contention-text'] + ', C++ contentionz and Go', example: '/debug/pprof/mutex?debug=1, block?debug=1', read: true, note: 'delays converted with cycles/second like pprof; unsymbolized' },
+    {
+      format: 'profile.proto (gzip-compressed or not)',
+      example: 'any `go tool pprof -proto` output, runtime/pprof, /debug/pprof/*',
+      read: true,
+      note: 'the native format; every validity rule of pprof is enforced',
+    },
+    {
+      format: FORMAT_NAMES['count-text'],
+      example: '/debug/pprof/goroutine?debug=1, threadcreate?debug=1',
+      read: true,
+      note: 'unsymbolized: frames show as addresses',
+    },
+    {
+      format: FORMAT_NAMES['heap-text'] + ', Go and gperftools',
+      example: '/debug/pprof/heap?debug=1, gperftools heapz / growthz',
+      read: true,
+      note: 'values un-sampled like pprof; unsymbolized',
+    },
+    {
+      format: FORMAT_NAMES['contention-text'] + ', C++ contentionz and Go',
+      example: '/debug/pprof/mutex?debug=1, block?debug=1',
+      read: true,
+      note: 'delays converted with cycles/second like pprof; unsymbolized',
+    },
     { format: FORMAT_NAMES['threadz-text'], example: '--- threadz 1 --- (gperftools)', read: true, note: 'unsymbolized' },
-    { format: FORMAT_NAMES['cpu-binary'], example: 'Go before 1.9 CPU profiles, gperftools CPU profiler', read: true, note: 'signal-handler frame stripped like pprof; unsymbolized' },
+    {
+      format: FORMAT_NAMES['cpu-binary'],
+      example: 'Go before 1.9 CPU profiles, gperftools CPU profiler',
+      read: true,
+      note: 'signal-handler frame stripped like pprof; unsymbolized',
+    },
     { format: FORMAT_NAMES['java-cpu-binary'], example: 'Java profilez', read: true, note: 'symbolized frames become functions' },
-    { format: FORMAT_NAMES['java-text'], example: '--- heapz 1 --- / --- contentionz 1 --- with format = java', read: true, note: 'symbolized frames become functions; heap values un-sampled' },
+    {
+      format: FORMAT_NAMES['java-text'],
+      example: '--- heapz 1 --- / --- contentionz 1 --- with format = java',
+      read: true,
+      note: 'symbolized frames become functions; heap values un-sampled',
+    },
   ];
 }
 

@@ -20,7 +20,13 @@ export function goDuration(ns: bigint): string {
     let unit: string;
     let prec: number;
     if (u < 1000n) return (neg ? '-' : '') + u.toString() + 'ns';
-    if (u < 1000000n) { unit = 'µs'; prec = 3; } else { unit = 'ms'; prec = 6; }
+    if (u < 1000000n) {
+      unit = 'µs';
+      prec = 3;
+    } else {
+      unit = 'ms';
+      prec = 6;
+    }
     const div = 10n ** BigInt(prec);
     out = fmtFrac(u / div, u % div, prec) + unit;
   } else {
@@ -65,15 +71,19 @@ export function formatProfileString(p: Profile): string {
     for (const l of s.location) sv += `${l.id} `;
     ss.push(sv);
     if (s.label && Object.keys(s.label).length > 0) {
-      const ls = Object.entries(s.label).map(([k, v]) => `${k}:[${v.join(' ')}]`).sort();
+      const ls = Object.entries(s.label)
+        .map(([k, v]) => `${k}:[${v.join(' ')}]`)
+        .sort();
       ss.push(labelHeader + ls.join(' '));
     }
     if (s.numLabel && Object.keys(s.numLabel).length > 0) {
-      const ls = Object.entries(s.numLabel).map(([k, v]) => {
-        const units = s.numUnit?.[k] ?? [];
-        const hasUnits = units.some((u) => u !== '');
-        return hasUnits ? `${k}:[${v.map((n, j) => `${n} ${units[j] ?? ''}`.trimEnd()).join(' ')}]` : `${k}:[${v.join(' ')}]`;
-      }).sort();
+      const ls = Object.entries(s.numLabel)
+        .map(([k, v]) => {
+          const units = s.numUnit?.[k] ?? [];
+          const hasUnits = units.some((u) => u !== '');
+          return hasUnits ? `${k}:[${v.map((n, j) => `${n} ${units[j] ?? ''}`.trimEnd()).join(' ')}]` : `${k}:[${v.join(' ')}]`;
+        })
+        .sort();
       ss.push(labelHeader + ls.join(' '));
     }
   });

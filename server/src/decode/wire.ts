@@ -33,14 +33,29 @@ export class WireReader {
     let pos = this.pos;
     if (pos <= this.fastLimit) {
       let b = buf[pos++];
-      if (b < 0x80) { this.pos = pos; return b; }
+      if (b < 0x80) {
+        this.pos = pos;
+        return b;
+      }
       let v = b & 0x7f;
-      b = buf[pos++]; v |= (b & 0x7f) << 7;
-      if (b < 0x80) { this.pos = pos; return v; }
-      b = buf[pos++]; v |= (b & 0x7f) << 14;
-      if (b < 0x80) { this.pos = pos; return v; }
-      b = buf[pos++]; v |= (b & 0x7f) << 21;
-      if (b < 0x80) { this.pos = pos; return v; }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 7;
+      if (b < 0x80) {
+        this.pos = pos;
+        return v;
+      }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 14;
+      if (b < 0x80) {
+        this.pos = pos;
+        return v;
+      }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 21;
+      if (b < 0x80) {
+        this.pos = pos;
+        return v;
+      }
     }
     const n = this.uint64();
     if (n > 0xffffffff) throw new ProfileDecodeError('malformed', `length or tag ${n} is too large at byte ${this.pos}`);
@@ -56,14 +71,33 @@ export class WireReader {
     let pos = this.pos;
     if (pos <= this.fastLimit) {
       let b = buf[pos++];
-      if (b < 0x80) { this.pos = pos; this.wide = null; return b; }
+      if (b < 0x80) {
+        this.pos = pos;
+        this.wide = null;
+        return b;
+      }
       let v = b & 0x7f;
-      b = buf[pos++]; v |= (b & 0x7f) << 7;
-      if (b < 0x80) { this.pos = pos; this.wide = null; return v; }
-      b = buf[pos++]; v |= (b & 0x7f) << 14;
-      if (b < 0x80) { this.pos = pos; this.wide = null; return v; }
-      b = buf[pos++]; v |= (b & 0x7f) << 21;
-      if (b < 0x80) { this.pos = pos; this.wide = null; return v; }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 7;
+      if (b < 0x80) {
+        this.pos = pos;
+        this.wide = null;
+        return v;
+      }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 14;
+      if (b < 0x80) {
+        this.pos = pos;
+        this.wide = null;
+        return v;
+      }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 21;
+      if (b < 0x80) {
+        this.pos = pos;
+        this.wide = null;
+        return v;
+      }
     }
     return this.slowVarint(false);
   }
@@ -74,14 +108,33 @@ export class WireReader {
     let pos = this.pos;
     if (pos <= this.fastLimit) {
       let b = buf[pos++];
-      if (b < 0x80) { this.pos = pos; this.wide = null; return b; }
+      if (b < 0x80) {
+        this.pos = pos;
+        this.wide = null;
+        return b;
+      }
       let v = b & 0x7f;
-      b = buf[pos++]; v |= (b & 0x7f) << 7;
-      if (b < 0x80) { this.pos = pos; this.wide = null; return v; }
-      b = buf[pos++]; v |= (b & 0x7f) << 14;
-      if (b < 0x80) { this.pos = pos; this.wide = null; return v; }
-      b = buf[pos++]; v |= (b & 0x7f) << 21;
-      if (b < 0x80) { this.pos = pos; this.wide = null; return v; }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 7;
+      if (b < 0x80) {
+        this.pos = pos;
+        this.wide = null;
+        return v;
+      }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 14;
+      if (b < 0x80) {
+        this.pos = pos;
+        this.wide = null;
+        return v;
+      }
+      b = buf[pos++];
+      v |= (b & 0x7f) << 21;
+      if (b < 0x80) {
+        this.pos = pos;
+        this.wide = null;
+        return v;
+      }
     }
     return this.slowVarint(true);
   }
@@ -105,9 +158,10 @@ export class WireReader {
     let lo = 0;
     let hi = 0;
     let i = 0;
-    for (;; i++) {
+    for (; ; i++) {
       if (i >= 10) throw new ProfileDecodeError('malformed', `varint longer than 10 bytes at byte ${this.pos}`);
-      if (pos >= len) throw new ProfileDecodeError('truncated', `profile data is truncated: input ends inside a varint at byte ${this.pos}`);
+      if (pos >= len)
+        throw new ProfileDecodeError('truncated', `profile data is truncated: input ends inside a varint at byte ${this.pos}`);
       const b = buf[pos++];
       const bits = b & 0x7f;
       if (i < 4) lo |= bits << (7 * i);
@@ -146,7 +200,11 @@ export class WireReader {
     const start = this.pos;
     const n = this.uint32();
     const end = this.pos + n;
-    if (end > limit) throw new ProfileDecodeError('truncated', `profile data is truncated: a field of ${n} bytes at byte ${start} runs past the end of its message`);
+    if (end > limit)
+      throw new ProfileDecodeError(
+        'truncated',
+        `profile data is truncated: a field of ${n} bytes at byte ${start} runs past the end of its message`,
+      );
     return end;
   }
 
@@ -166,7 +224,10 @@ export class WireReader {
         this.pos += 4;
         break;
       default:
-        throw new ProfileDecodeError('malformed', `unsupported wire type ${wireType} at byte ${this.pos} (groups and unknown wire types are not valid in a profile)`);
+        throw new ProfileDecodeError(
+          'malformed',
+          `unsupported wire type ${wireType} at byte ${this.pos} (groups and unknown wire types are not valid in a profile)`,
+        );
     }
     if (this.pos > limit) throw truncatedAt(limit);
   }

@@ -41,8 +41,19 @@ export function flameSvgFile(p: Profile, q: Query, title: string, view: FlameSvg
   const match = searchMatcher(view.search);
   const top = fg.root;
   const total = Math.abs(top.value) || 1;
-  const placed: { d: number; x: number; w: number; node: FlameNode | null; name: string; faded: boolean; isRoot: boolean; pruned: number }[] = [];
-  ['root', ...zoom.slice(0, -1)].slice(0, zoom.length).forEach((name, d) => placed.push({ d, x: 0, w: width, node: null, name, faded: true, isRoot: d === 0, pruned: 0 }));
+  const placed: {
+    d: number;
+    x: number;
+    w: number;
+    node: FlameNode | null;
+    name: string;
+    faded: boolean;
+    isRoot: boolean;
+    pruned: number;
+  }[] = [];
+  ['root', ...zoom.slice(0, -1)]
+    .slice(0, zoom.length)
+    .forEach((name, d) => placed.push({ d, x: 0, w: width, node: null, name, faded: true, isRoot: d === 0, pruned: 0 }));
   let maxDepth = zoom.length;
   const walk = (n: FlameNode, x: number, w: number, d: number): void => {
     placed.push({ d, x, w, node: n, name: d === 0 ? 'root' : n.name, faded: false, isRoot: d === 0, pruned: 0 });
@@ -55,18 +66,33 @@ export function flameSvgFile(p: Profile, q: Query, title: string, view: FlameSvg
     }
     const pw = (Math.abs(n.prunedValue ?? 0) / total) * width;
     if ((n.prunedCount ?? 0) > 0 && pw >= MIN_FRAME_PX) {
-      placed.push({ d: d + 1, x: cx, w: pw, node: null, name: `+${n.prunedCount} small`, faded: false, isRoot: false, pruned: n.prunedCount ?? 0 });
+      placed.push({
+        d: d + 1,
+        x: cx,
+        w: pw,
+        node: null,
+        name: `+${n.prunedCount} small`,
+        faded: false,
+        isRoot: false,
+        pruned: n.prunedCount ?? 0,
+      });
       maxDepth = Math.max(maxDepth, d + 1);
     }
   };
   walk(top, 0, width, zoom.length);
   const frames: SvgFrame[] = placed.map((f) => {
     const fill = f.pruned
-      ? dark ? '#3a3a3a' : '#dcdcdc'
+      ? dark
+        ? '#3a3a3a'
+        : '#dcdcdc'
       : f.isRoot
-        ? dark ? '#555' : '#c8c8c8'
+        ? dark
+          ? '#555'
+          : '#c8c8c8'
         : match && match.test(f.name)
-          ? dark ? '#c2185b' : '#ff6ec7'
+          ? dark
+            ? '#c2185b'
+            : '#ff6ec7'
           : frameColor(packageOf(f.name), dark);
     return {
       x: f.x,

@@ -13,7 +13,6 @@ import { exportStacks } from './stacks.js';
 
 export { exportFileName } from '../../../contract/file-name.js';
 
-
 export const EXPORT_FORMATS = ['folded', 'speedscope', 'pprof', 'html', 'svg'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -31,7 +30,16 @@ export type ExportView = SnapshotView & FlameSvgView;
 /** The image's title line: profile, sample type, filters, zoom, search (as the page's SVG button writes it). */
 function viewTitle(p: Profile, q: Query, name: string, view: ExportView): string {
   const parts = [name, q.sampleIndex || p.defaultSampleType || p.sampleType[p.sampleType.length - 1]?.type || ''];
-  const filters = ([['focus', q.focus], ['ignore', q.ignore], ['hide', q.hide], ['show', q.show], ['show_from', q.showFrom], ['granularity', q.granularity]] as const)
+  const filters = (
+    [
+      ['focus', q.focus],
+      ['ignore', q.ignore],
+      ['hide', q.hide],
+      ['show', q.show],
+      ['show_from', q.showFrom],
+      ['granularity', q.granularity],
+    ] as const
+  )
     .filter(([, v]) => v)
     .map(([k, v]) => `${k}=${v}`);
   if (filters.length) parts.push(filters.join(' '));

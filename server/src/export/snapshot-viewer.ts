@@ -103,7 +103,10 @@ export function snapshotViewer(): void {
       r.setAttribute('width', '100%');
       r.setAttribute('height', '100%');
       const hit = match !== null && path.length > 1 && match.test(n.name);
-      r.setAttribute('fill', path.length === 1 ? (data.dark ? '#555' : '#c8c8c8') : hit ? (data.dark ? '#c2185b' : '#ff6ec7') : (n.color ?? '#999'));
+      r.setAttribute(
+        'fill',
+        path.length === 1 ? (data.dark ? '#555' : '#c8c8c8') : hit ? (data.dark ? '#c2185b' : '#ff6ec7') : (n.color ?? '#999'),
+      );
       if (faded) g.setAttribute('opacity', '0.55');
       const t = document.createElementNS(NS, 'title');
       t.textContent = `${path.length === 1 ? 'root' : n.name}: ${n.value} ${data.unit} (${fmtPct(n.value)})`;
@@ -139,7 +142,13 @@ export function snapshotViewer(): void {
     };
     walk(top, 0, focus.length, focus);
     chart.replaceChildren(svg);
-    crumbs.textContent = focus.length > 1 ? `Zoom: ${focus.slice(1).map((n) => n.name).join(' › ')}` : '';
+    crumbs.textContent =
+      focus.length > 1
+        ? `Zoom: ${focus
+            .slice(1)
+            .map((n) => n.name)
+            .join(' › ')}`
+        : '';
     let matched = 0;
     if (match) {
       const visit = (n: Node, isRoot: boolean): void => {

@@ -108,13 +108,15 @@ export function groupsReport(all: (Goroutine & { count?: number })[], f: Gorouti
 /** Groups of `after` against `before` by signature, largest growth first. */
 export function compareGroups(before: GoroutineGroup[], after: GoroutineGroup[]): GroupDelta[] {
   const m = new Map<string, GroupDelta>();
-  for (const g of after) m.set(g.key, { key: g.key, state: g.state, frames: g.frames, createdBy: g.createdBy, before: 0, after: g.count, delta: g.count });
+  for (const g of after)
+    m.set(g.key, { key: g.key, state: g.state, frames: g.frames, createdBy: g.createdBy, before: 0, after: g.count, delta: g.count });
   for (const g of before) {
     const e = m.get(g.key);
     if (e) {
       e.before = g.count;
       e.delta = e.after - g.count;
-    } else m.set(g.key, { key: g.key, state: g.state, frames: g.frames, createdBy: g.createdBy, before: g.count, after: 0, delta: -g.count });
+    } else
+      m.set(g.key, { key: g.key, state: g.state, frames: g.frames, createdBy: g.createdBy, before: g.count, after: 0, delta: -g.count });
   }
   return [...m.values()].sort((a, b) => b.delta - a.delta || b.after - a.after || (a.key < b.key ? -1 : 1));
 }

@@ -29,10 +29,22 @@ export function goroutinesOf(p: Profile): { goroutines: (Goroutine & { count?: n
   const out: (Goroutine & { count: number })[] = [];
   for (const s of p.sample) {
     const frames: GoFrame[] = [];
-    for (const loc of s.location) for (const ln of loc.line) frames.push({ func: ln.function.name, file: ln.function.filename, line: ln.line, args: '' });
+    for (const loc of s.location)
+      for (const ln of loc.line) frames.push({ func: ln.function.name, file: ln.function.filename, line: ln.line, args: '' });
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(s.label ?? {})) labels[k] = v.join(',');
-    out.push({ id: 0, state: '', waitMinutes: 0, lockedToThread: false, labels, frames, createdBy: null, creatorGoroutine: null, elided: false, count: s.value[0] ?? 0 });
+    out.push({
+      id: 0,
+      state: '',
+      waitMinutes: 0,
+      lockedToThread: false,
+      labels,
+      frames,
+      createdBy: null,
+      creatorGoroutine: null,
+      elided: false,
+      count: s.value[0] ?? 0,
+    });
   }
   return { goroutines: out, panic: null, fromDump: false };
 }

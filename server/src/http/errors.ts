@@ -29,7 +29,8 @@ function describe(err: unknown): { status: number | null; message: string } {
   const message = err instanceof Error ? err.message : String(err);
   if (err instanceof HttpError || err instanceof CaptureError || err instanceof EscapeRunError) return { status: err.status, message };
   if (err instanceof NotFoundError) return { status: 404, message };
-  if (err instanceof QueryError || err instanceof InsightsQueryError || err instanceof IncompatibleProfilesError) return { status: 400, message };
+  if (err instanceof QueryError || err instanceof InsightsQueryError || err instanceof IncompatibleProfilesError)
+    return { status: 400, message };
   // An invalid regexp from a filter surfaces as a SyntaxError from RegExp.
   if (err instanceof Error && err.name === 'SyntaxError') return { status: 400, message };
   if (err instanceof ProfileDecodeError) return { status: decodeStatus(err), message: `not a valid profile (${err.kind}): ${message}` };

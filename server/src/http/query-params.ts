@@ -1,6 +1,15 @@
 // The one reader of HTTP query strings: single parameters, flags, numbers, and
 // Query / TopOptions / flame graph options built from them. Bad values are 400s.
-import { GRANULARITIES, QUERY_PARAMS, TEXT_QUERY_FIELDS, type Granularity, type GraphOptions, type PeekOptions, type Query, type TopOptions } from '../../../contract/query.js';
+import {
+  GRANULARITIES,
+  QUERY_PARAMS,
+  TEXT_QUERY_FIELDS,
+  type Granularity,
+  type GraphOptions,
+  type PeekOptions,
+  type Query,
+  type TopOptions,
+} from '../../../contract/query.js';
 import { HttpError } from '../service/errors.js';
 
 /** `req.query` under Express's "simple" query parser: strings, or arrays when repeated. */

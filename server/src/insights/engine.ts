@@ -88,7 +88,15 @@ export function computeInsights(p: Profile, si?: string): InsightsReport {
   const index = p.sampleType.length ? insightsSampleIndex(p, si) : -1;
   const sampleType = index >= 0 ? { type: p.sampleType[index].type, unit: p.sampleType[index].unit } : { type: '', unit: '' };
   const isGo = looksLikeGo(p);
-  const report: InsightsReport = { kind: family, sampleType, total: 0, goVersion: isGo ? guessGoVersion(p) : '', isGo, findings: [], notes: [] };
+  const report: InsightsReport = {
+    kind: family,
+    sampleType,
+    total: 0,
+    goVersion: isGo ? guessGoVersion(p) : '',
+    isGo,
+    findings: [],
+    notes: [],
+  };
   if (index < 0) {
     report.notes.push('The profile has no sample types.');
     return report;
@@ -106,7 +114,11 @@ export function computeInsights(p: Profile, si?: string): InsightsReport {
     return report;
   }
   if (total <= 0) {
-    report.notes.push(family === 'contention' ? 'The profile holds no samples. Mutex and block profiles stay empty unless runtime.SetMutexProfileFraction / runtime.SetBlockProfileRate enable them.' : 'The profile holds no samples for this sample type.');
+    report.notes.push(
+      family === 'contention'
+        ? 'The profile holds no samples. Mutex and block profiles stay empty unless runtime.SetMutexProfileFraction / runtime.SetBlockProfileRate enable them.'
+        : 'The profile holds no samples for this sample type.',
+    );
     return report;
   }
   if (samples.some((s) => s.value < 0)) {
@@ -114,7 +126,9 @@ export function computeInsights(p: Profile, si?: string): InsightsReport {
     return report;
   }
   if (p.function.some((f) => INSTRUMENTED.test(f.name))) {
-    report.notes.push('This binary was built with -race or checkptr instrumentation: timings and allocations are not representative, so no rules were run.');
+    report.notes.push(
+      'This binary was built with -race or checkptr instrumentation: timings and allocations are not representative, so no rules were run.',
+    );
     return report;
   }
   const input: RuleInput = {

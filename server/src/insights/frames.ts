@@ -49,10 +49,11 @@ export const RUNTIME_ANY =
   /^(runtime|internal\/runtime(\/[a-z0-9_]+)*|runtime\/internal\/[a-z0-9_]+|internal\/bytealg|internal\/sync|internal\/abi|internal\/goarch)\.|^gcWriteBarrier$/;
 
 const STD_ROOTS = new Set(
-  ('archive arena bufio builtin bytes cmp compress container context crypto database debug embed encoding errors ' +
+  (
+    'archive arena bufio builtin bytes cmp compress container context crypto database debug embed encoding errors ' +
     'expvar flag fmt go hash html image index internal io iter log maps math mime net os path plugin reflect regexp ' +
-    'runtime simd slices sort strconv strings structs sync syscall testing text time unicode unique unsafe uuid vendor weak')
-    .split(' '),
+    'runtime simd slices sort strconv strings structs sync syscall testing text time unicode unique unsafe uuid vendor weak'
+  ).split(' '),
 );
 
 /** Import path of the package a Go function name belongs to ("" for names without one). */
@@ -124,11 +125,18 @@ export function stackSamples(p: Profile, index: number, countIndex = -1): StackS
           if (name === undefined) names.set(ln.function.name, (name = normalizeName(ln.function.name)));
           const key = `${name}\u0000${ln.function.filename}\u0000${ln.line}`;
           let f = interned.get(key);
-          if (!f) interned.set(key, (f = { name, file: ln.function.filename, line: ln.line, runtime: isRuntimeFrame(name), user: isUserFrame(name) }));
+          if (!f)
+            interned.set(
+              key,
+              (f = { name, file: ln.function.filename, line: ln.line, runtime: isRuntimeFrame(name), user: isUserFrame(name) }),
+            );
           return f;
         });
         byLocation.set(loc, lf);
-        profilerLoc.set(loc, lf.some((f) => PROF_OVERHEAD.test(f.name)));
+        profilerLoc.set(
+          loc,
+          lf.some((f) => PROF_OVERHEAD.test(f.name)),
+        );
       }
       if (profilerLoc.get(loc)) profiler = true;
       for (const f of lf) frames.push(f);

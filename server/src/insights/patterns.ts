@@ -9,14 +9,16 @@ export const A_MAP_GROW =
   /^(runtime\.(hashGrow|growWork(_fast32|_fast64|_faststr)?|evacuate(_fast32|_fast64|_faststr)?|makeBucketArray|\(\*hmap\)\.(newoverflow|createOverflow))|internal\/runtime\/maps\.(newTable|newGroups|newarray|\(\*Map\)\.(growToSmall|growToTable|installTableSplit)|\(\*table\)\.(rehash|grow|split)))$/;
 export const A_MAP_SWISS = /^internal\/runtime\/maps\./;
 export const A_CONCAT = /^runtime\.(concatstrings|concatstring[2-5]|concatbytes|rawstringtmp)$/;
-export const A_BOXING = /^runtime\.(convT|convTnoptr|convT16|convT32|convT64|convTstring|convTslice|convT2E[A-Za-z0-9]*|convT2I[A-Za-z0-9]*)$/;
+export const A_BOXING =
+  /^runtime\.(convT|convTnoptr|convT16|convT32|convT64|convTstring|convTslice|convT2E[A-Za-z0-9]*|convT2I[A-Za-z0-9]*)$/;
 export const A_BUILDER = /^(strings\.\(\*Builder\)\.(grow|Grow|Write|WriteString|WriteByte|WriteRune)|internal\/bytealg\.MakeNoZero)$/;
 export const A_BUFFER = /^bytes\.(\(\*Buffer\)\.(grow|Grow|Write|WriteString|WriteByte|WriteRune|ReadFrom)|growSlice)$/;
 export const A_FMT =
   /^fmt\.(Sprintf|Sprint|Sprintln|Errorf|Fprintf|Fprint|Fprintln|Printf|Println|Appendf|newPrinter|\(\*pp\)\.[A-Za-z]+|\(\*fmt\)\.[A-Za-z]+|\(\*buffer\)\.[A-Za-z]+|init\.func\d+|glob\.\.func\d+)$/;
 /** The fmt entry points a user calls. */
 export const FMT_ENTRY = /^fmt\.(Sprintf|Sprint|Sprintln|Errorf|Fprintf|Fprint|Fprintln|Printf|Println|Appendf|Append|Appendln)$/;
-export const A_STRCONV = /^(internal\/)?strconv\.(Itoa|FormatInt|FormatUint|formatBits|small|FormatFloat|genericFtoa|Quote[A-Za-z]*|appendQuotedWith|quoteWith)$/;
+export const A_STRCONV =
+  /^(internal\/)?strconv\.(Itoa|FormatInt|FormatUint|formatBits|small|FormatFloat|genericFtoa|Quote[A-Za-z]*|appendQuotedWith|quoteWith)$/;
 
 // GC (CPU profiles)
 export const GC_BG = /^runtime\.gcBgMarkWorker(\.func\d+)?$/;
@@ -27,7 +29,8 @@ export const GC_MARK =
 export const GC_ASSIST = /^runtime\.(gcAssistAlloc1?(\.func\d+)?|gcParkAssist)$/;
 export const GC_SWEEP =
   /^runtime\.(bgsweep|sweepone|\(\*sweepLocked\)\.sweep.*|\(\*mspan\)\.sweep|deductSweepCredit|finishsweep_m|\(\*mheap\)\.(nextSpanForSweep|reclaim[A-Za-z]*|freeSpan[A-Za-z]*))$/;
-export const GC_WB = /^(runtime\.)?(gcWriteBarrier[A-Z0-9]*|wbBufFlush1?(\.func\d+)?|\(\*wbBuf\)\.[A-Za-z0-9]+|bulkBarrierPreWrite[A-Za-z]*|wbMove|wbZero|bulkBarrierBitmap)$/;
+export const GC_WB =
+  /^(runtime\.)?(gcWriteBarrier[A-Z0-9]*|wbBufFlush1?(\.func\d+)?|\(\*wbBuf\)\.[A-Za-z0-9]+|bulkBarrierPreWrite[A-Za-z]*|wbMove|wbZero|bulkBarrierBitmap)$/;
 export const GC_PHASE =
   /^runtime\.(gcStart|gcMarkDone|gcMarkTermination(\.func\d+)?|stopTheWorldWithSema|startTheWorldWithSema|clearpools|gcResetMarkState|_GC)$/;
 

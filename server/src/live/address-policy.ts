@@ -16,15 +16,7 @@ import ipaddr from 'ipaddr.js';
 
 type Addr = ipaddr.IPv4 | ipaddr.IPv6;
 
-export type AddressClass =
-  | 'loopback'
-  | 'private'
-  | 'public'
-  | 'link-local'
-  | 'metadata'
-  | 'reserved'
-  | 'unspecified'
-  | 'multicast';
+export type AddressClass = 'loopback' | 'private' | 'public' | 'link-local' | 'metadata' | 'reserved' | 'unspecified' | 'multicast';
 
 export interface TargetPolicy {
   /** `serve --shared`: only allow-listed targets. */
@@ -173,7 +165,8 @@ function splitPort(entry: string, raw: string): { entry: string; port: number | 
   return { entry: host, port };
 }
 
-const portOk = (entry: { port: number | null }, port: number | undefined) => entry.port === null || port === undefined || entry.port === port;
+const portOk = (entry: { port: number | null }, port: number | undefined) =>
+  entry.port === null || port === undefined || entry.port === port;
 
 /** `port` undefined: any port an entry allows (the exact port is checked when connecting). */
 export function hostAllowed(policy: TargetPolicy, hostname: string, port?: number): boolean {

@@ -61,10 +61,17 @@ export function interpretAnswer(r: FetchResult, maxInflatedBytes: number): Profi
     // one that matters (another CPU profile running) is recognised, not repeated.
     const said = r.goPprofHeader || /^text\/plain/i.test(r.contentType) ? Buffer.from(r.body.subarray(0, 300)).toString('utf8') : '';
     if (r.goPprofHeader && /profiling already in use/i.test(said)) {
-      throw new CaptureError('busy', `capture already running: ${r.finalUrl.host} says its CPU profiler is already in use (someone else is profiling it)`);
+      throw new CaptureError(
+        'busy',
+        `capture already running: ${r.finalUrl.host} says its CPU profiler is already in use (someone else is profiling it)`,
+      );
     }
     if (r.status === 404) {
-      throw new CaptureError('http-status', `target answered 404 Not Found for ${where}: it does not serve this profile (it sent ${describeBody(r)})`, 422);
+      throw new CaptureError(
+        'http-status',
+        `target answered 404 Not Found for ${where}: it does not serve this profile (it sent ${describeBody(r)})`,
+        422,
+      );
     }
     throw new CaptureError('http-status', `target answered HTTP ${r.status} for ${where} (it sent ${describeBody(r)})`);
   }
@@ -80,7 +87,10 @@ export function interpretAnswer(r: FetchResult, maxInflatedBytes: number): Profi
   } catch (e) {
     // The decoder's message may quote the input: name the failure kind only.
     const kind = e instanceof ProfileDecodeError ? ` (${e.kind})` : '';
-    throw new CaptureError('not-profile', `${where} did not answer with a pprof profile: it sent ${describeBody(r)} that is not a profile${kind}`);
+    throw new CaptureError(
+      'not-profile',
+      `${where} did not answer with a pprof profile: it sent ${describeBody(r)} that is not a profile${kind}`,
+    );
   }
 }
 

@@ -68,7 +68,12 @@ export function guardedConnector(policy: TargetPolicy, connectTimeoutMs: number)
       const d = checkAddress(policy, opts.hostname, opts.hostname, port);
       if (!d.allowed) return callback(refusedError(d.reason), null);
     } else if (!portAllowed(policy, opts.hostname, port)) {
-      return callback(refusedError(`${opts.hostname} port ${port} is not an allowed target on this shared server; an admin can add it with --allow-target`), null);
+      return callback(
+        refusedError(
+          `${opts.hostname} port ${port} is not an allowed target on this shared server; an admin can add it with --allow-target`,
+        ),
+        null,
+      );
     }
     base(opts, (err, socket) => {
       if (err || !socket) return callback(err ?? new Error('connect failed'), null);
@@ -103,10 +108,12 @@ export function describeNetworkError(e: unknown, url: URL, timeoutMs: number): C
   const where = url.host;
   for (const c of chain) {
     const code = c.code ?? '';
-    if (code === 'ECONNREFUSED') return new CaptureError('connect', `connection refused by ${where}: is the service running and listening there?`);
+    if (code === 'ECONNREFUSED')
+      return new CaptureError('connect', `connection refused by ${where}: is the service running and listening there?`);
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new CaptureError('connect', `cannot resolve host ${url.hostname}`);
     if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return new CaptureError('connect', `${where} is unreachable`);
-    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return new CaptureError('connect', `${where} closed the connection before answering`);
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')
+      return new CaptureError('connect', `${where} closed the connection before answering`);
     if (code === 'UND_ERR_CONNECT_TIMEOUT') return new CaptureError('timeout', `could not connect to ${where}: connect timed out`);
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
       return new CaptureError('timeout', `${where} did not answer within ${Math.round(timeoutMs / 1000)} s`);
@@ -169,7 +176,8 @@ export async function guardedGet(target: URL, opts: GuardedFetchOptions): Promis
       } catch (e) {
         if (why) throw why;
         const err = describeNetworkError(e, url, firstByteMs);
-        if (err.code === 'refused' && hop > 0) throw new CaptureError('refused', err.message.replace('address policy: ', 'address policy: redirect to '));
+        if (err.code === 'refused' && hop > 0)
+          throw new CaptureError('refused', err.message.replace('address policy: ', 'address policy: redirect to '));
         throw err;
       }
       const location = res.headers['location'];

@@ -51,7 +51,10 @@ function checkInt(v: unknown, name: string, min: number, max: number): number {
 }
 
 function profileFileName(t: ResolvedCapture, at: Date): string {
-  const stamp = at.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const host = t.url.host.replace(/[^A-Za-z0-9.-]+/g, '_');
   const name = t.profile.replace(/[^A-Za-z0-9._-]+/g, '_');
   return `${host}-${name === 'profile' ? 'cpu' : name}-${stamp}.pb.gz`;
@@ -135,7 +138,10 @@ export class CaptureManager {
     const mine = live.filter((e) => e.client === client).length;
     const perClient = this.deps.maxPerClient ?? MAX_PER_CLIENT;
     if (mine >= perClient) {
-      throw new CaptureError('limit', `you already have ${mine} captures running (at most ${perClient} per client); wait for one to finish or cancel it`);
+      throw new CaptureError(
+        'limit',
+        `you already have ${mine} captures running (at most ${perClient} per client); wait for one to finish or cancel it`,
+      );
     }
     const running = live.length;
     if (running >= (this.deps.maxRunning ?? 8)) {
@@ -147,7 +153,10 @@ export class CaptureManager {
       if (holder) {
         const h = this.entries.get(holder);
         const left = h && h.status.seconds ? Math.max(0, Math.ceil(h.status.seconds - (Date.now() - h.started) / 1000)) : 0;
-        throw new CaptureError('busy', `capture already running: a CPU capture of ${target.targetKey} is in progress (capture ${holder}, about ${left} s left)`);
+        throw new CaptureError(
+          'busy',
+          `capture already running: a CPU capture of ${target.targetKey} is in progress (capture ${holder}, about ${left} s left)`,
+        );
       }
       lockKey = target.targetKey;
     }
@@ -235,7 +244,13 @@ export class CaptureManager {
     }
   }
 
-  private async runWatch(e: Entry, target: ResolvedCapture, intervalSeconds: number, count: number, timeoutSeconds: number | undefined): Promise<CaptureStatus> {
+  private async runWatch(
+    e: Entry,
+    target: ResolvedCapture,
+    intervalSeconds: number,
+    count: number,
+    timeoutSeconds: number | undefined,
+  ): Promise<CaptureStatus> {
     const w = e.status.watch!;
     let consecutiveFailures = 0;
     for (let i = 0; i < count; i++) {
@@ -276,10 +291,13 @@ export class CaptureManager {
 function sleepUntil(when: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(true);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(false);
-    }, Math.max(0, when - Date.now()));
+    const t = setTimeout(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(false);
+      },
+      Math.max(0, when - Date.now()),
+    );
     const onAbort = (): void => {
       clearTimeout(t);
       resolve(true);

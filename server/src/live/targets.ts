@@ -24,7 +24,11 @@ export async function listTargetProfiles(
   const where = `${r.finalUrl.host}${r.finalUrl.pathname}`;
   if (r.status !== 200) {
     const hint = r.status === 404 ? ' (is net/http/pprof imported and served on this port?)' : '';
-    throw new CaptureError('http-status', `no pprof index at ${where}: the target answered HTTP ${r.status}${hint}`, r.status === 404 ? 422 : 502);
+    throw new CaptureError(
+      'http-status',
+      `no pprof index at ${where}: the target answered HTTP ${r.status}${hint}`,
+      r.status === 404 ? 422 : 502,
+    );
   }
   const profiles = parsePprofIndex(Buffer.from(r.body).toString('utf8'));
   if (profiles.length === 0) {

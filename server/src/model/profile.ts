@@ -108,4 +108,5 @@ export interface Profile {
 }
 
 /** Where the decoded profile came from; reported in metadata and errors. */
-export type ProfileFormat = 'proto' | 'legacy-cpu' | 'legacy-heap' | 'legacy-count' | 'legacy-contention' | 'legacy-threadz' | 'goroutine-dump';
+export type ProfileFormat =
+  'proto' | 'legacy-cpu' | 'legacy-heap' | 'legacy-count' | 'legacy-contention' | 'legacy-threadz' | 'goroutine-dump';

@@ -186,8 +186,7 @@ export function computeCallGraph(raw: Profile, q: Query, opts: GraphOptions = {}
 
   // Shown values: FlatValue()/CumValue() (divided under -mean).
   const { flatDiv, cumDiv } = values;
-  const shown = (arr: Float64Array, d: Float64Array | null, i: number): number =>
-    d && d[i] !== 0 ? Math.trunc(arr[i] / d[i]) : arr[i];
+  const shown = (arr: Float64Array, d: Float64Array | null, i: number): number => (d && d[i] !== 0 ? Math.trunc(arr[i] / d[i]) : arr[i]);
   const index = new Map<number, number>();
   const outNodes: CallGraphNode[] = nodes.map((i, k) => {
     index.set(i, k);

@@ -104,11 +104,7 @@ function nameOf(fi: FlameInput, key: number): string {
  * the pruned children (each summed into its parent's prunedValue/prunedCount; the frames
  * below them are never expanded).
  */
-export function computeFlameGraph(
-  raw: Profile,
-  q: Query,
-  opts: { minFraction?: number; path?: string[] } = {},
-): FlameGraph {
+export function computeFlameGraph(raw: Profile, q: Query, opts: { minFraction?: number; path?: string[] } = {}): FlameGraph {
   const fi = flameInput(raw, q);
   const minFraction = opts.minFraction ?? DEFAULT_MIN_FRACTION;
   let tree;

@@ -23,7 +23,14 @@ export function formatGoTime(
   if (tz === 'UTC' || tz === 'Etc/UTC') {
     // Fast path (Intl formatter construction costs tens of ms).
     const p2 = (x: number): string => String(x).padStart(2, '0');
-    const [Y, M, D, h, m, s] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds()];
+    const [Y, M, D, h, m, s] = [
+      d.getUTCFullYear(),
+      d.getUTCMonth() + 1,
+      d.getUTCDate(),
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+    ];
     if (layout === 'iso') return `${Y}-${p2(M)}-${p2(D)} ${p2(h)}:${p2(m)}:${p2(s)} UTC`;
     return `${MONTHS[M - 1]} ${D}, ${Y} at ${h % 12 === 0 ? 12 : h % 12}:${p2(m)}${h < 12 ? 'am' : 'pm'} (UTC)`;
   }
@@ -49,7 +56,14 @@ export function formatGoTime(
   let zone = get('timeZoneName');
   if (tz === 'UTC' || tz === 'Etc/UTC') zone = 'UTC';
   if (abbreviation) {
-    const local = Date.UTC(Number(get('year')), Number(get('month')) - 1, Number(get('day')), Number(get('hour')), Number(get('minute')), Number(get('second')));
+    const local = Date.UTC(
+      Number(get('year')),
+      Number(get('month')) - 1,
+      Number(get('day')),
+      Number(get('hour')),
+      Number(get('minute')),
+      Number(get('second')),
+    );
     const offsetSec = Math.round((local - Math.floor(ms / 1000) * 1000) / 1000);
     const a = abbreviation(Math.floor(ms / 1000), offsetSec);
     if (a) zone = a;

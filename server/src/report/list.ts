@@ -80,7 +80,14 @@ export function computeSourceListing(
       arr.push(i);
     }
     if (fileFirsts.length === 0) {
-      routines.push({ function: name, file: '', flat: 0, cum: 0, lines: [], missing: { tried: [], hint: `No source information for ${name}` } });
+      routines.push({
+        function: name,
+        file: '',
+        flat: 0,
+        cum: 0,
+        lines: [],
+        missing: { tried: [], hint: `No source information for ${name}` },
+      });
       continue;
     }
     fileFirsts.sort(
@@ -134,7 +141,13 @@ export function computeSourceListing(
       routines.push(routine);
     }
   }
-  return { sampleType: { ...st }, total: pr.total, unit: 'minimum', routines, errors: firsts.length === 0 ? [`no matches found for regexp: ${fnRegex}`] : undefined };
+  return {
+    sampleType: { ...st },
+    total: pr.total,
+    unit: 'minimum',
+    routines,
+    errors: firsts.length === 0 ? [`no matches found for regexp: ${fnRegex}`] : undefined,
+  };
 }
 
 const MAX_STALE_LINES = 3;
@@ -146,7 +159,10 @@ const MAX_STALE_LINES = 3;
  */
 export function staleReasons(textLines: string[], weights: Map<number, number>): string[] {
   const out: string[] = [];
-  const sampled = [...weights.entries()].filter(([ln, v]) => v !== 0 && ln > 0).map(([ln]) => ln).sort((a, b) => a - b);
+  const sampled = [...weights.entries()]
+    .filter(([ln, v]) => v !== 0 && ln > 0)
+    .map(([ln]) => ln)
+    .sort((a, b) => a - b);
   const count = textLines.length - 1;
   const past = sampled.filter((ln) => ln > count);
   if (past.length > 0) out.push(`the file has ${count} lines but the profile has samples on line ${past[past.length - 1]}`);

@@ -21,8 +21,7 @@ export function computePeek(raw: Profile, q: Query, regex: string, opts: PeekOpt
   const { infos } = table;
   const { flat, cum, flatX, cumX, flatDiv, cumDiv } = values;
   const nameOf = nameCache(infos);
-  const shown = (arr: Float64Array, d: Float64Array | null, i: number): number =>
-    d && d[i] !== 0 ? Math.trunc(arr[i] / d[i]) : arr[i];
+  const shown = (arr: Float64Array, d: Float64Array | null, i: number): number => (d && d[i] !== 0 ? Math.trunc(arr[i] / d[i]) : arr[i]);
 
   const present: number[] = [];
   const marked = new Uint8Array(infos.length);

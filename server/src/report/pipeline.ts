@@ -36,12 +36,7 @@ function isBase(label: Record<string, string[]> | null): boolean {
 }
 
 /** pprof computeTotal over the given samples: sum of |v|, only the pprof::base=true samples when any exist. */
-export function computeTotal(
-  p: Profile,
-  idx: number,
-  samples: Int32Array | null,
-  mean = false,
-): { total: number; totalX: bigint | null } {
+export function computeTotal(p: Profile, idx: number, samples: Int32Array | null, mean = false): { total: number; totalX: bigint | null } {
   const n = samples ? samples.length : p.columns ? p.columns.n : p.sample.length;
   if (p.exactValues) {
     let total = 0n;
@@ -85,18 +80,19 @@ export function computeTotal(
         diffDiv += d;
       }
     }
-  } else for (let k = 0; k < n; k++) {
-    const i = samples ? samples[k] : k;
-    const s = p.sample[i];
-    const v = Math.abs(s.value[idx]);
-    const d = mean ? s.value[0] : 0;
-    total += v;
-    div += d;
-    if (s.label !== null && hasBaseLabel(s)) {
-      diff += v;
-      diffDiv += d;
+  } else
+    for (let k = 0; k < n; k++) {
+      const i = samples ? samples[k] : k;
+      const s = p.sample[i];
+      const v = Math.abs(s.value[idx]);
+      const d = mean ? s.value[0] : 0;
+      total += v;
+      div += d;
+      if (s.label !== null && hasBaseLabel(s)) {
+        diff += v;
+        diffDiv += d;
+      }
     }
-  }
   if (diff > 0) {
     total = diff;
     div = diffDiv;

@@ -122,7 +122,17 @@ export function computeSandwich(raw: Profile, q: Query, fn: string, opts: { minF
   const typeName = q.mean ? 'mean_' + st.type : st.type;
   const empty = (): FlameNode => ({ name: fn, value: 0, self: 0, children: [] });
   if (targetId < 0) {
-    return { sampleType: { type: typeName, unit: st.unit }, total: pr.total, name: fn, found: false, flat: 0, cum: 0, callers: empty(), callees: empty(), warnings: pr.warnings };
+    return {
+      sampleType: { type: typeName, unit: st.unit },
+      total: pr.total,
+      name: fn,
+      found: false,
+      flat: 0,
+      cum: 0,
+      callers: empty(),
+      callees: empty(),
+      warnings: pr.warnings,
+    };
   }
   const callers = new Tree(targetId);
   const callees = new Tree(targetId);

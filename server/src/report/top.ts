@@ -80,8 +80,7 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
   // sorting and cutoffs above used the raw sums, as pprof does.
   const { flatDiv, cumDiv, flatDivX, cumDivX } = values;
   const shownX = (arr: BigInt64Array, d: BigInt64Array | null, i: number): bigint => (d && d[i] !== 0n ? arr[i] / d[i] : arr[i]);
-  const shown = (arr: Float64Array, d: Float64Array | null, i: number): number =>
-    d && d[i] !== 0 ? Math.trunc(arr[i] / d[i]) : arr[i];
+  const shown = (arr: Float64Array, d: Float64Array | null, i: number): number => (d && d[i] !== 0 ? Math.trunc(arr[i] / d[i]) : arr[i]);
   const flatShown = (i: number): number => (flatX ? Number(shownX(flatX, flatDivX, i)) : shown(flat, flatDiv, i));
   const cumShown = (i: number): number => (cumX ? Number(shownX(cumX, cumDivX, i)) : shown(cum, cumDiv, i));
   const rows: TopRow[] = nodes.map((i) => {
@@ -111,9 +110,7 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
   const typeName = q.mean ? 'mean_' + st.type : st.type;
   const legend = opts.compactLabels ? [] : profileLabels(pr.p, typeName, st.unit, pr.total, fmt);
   legend.push(...activeFilterLines(pr.activeFilters));
-  legend.push(
-    `Showing nodes accounting for ${fmt(shownFlat)}, ${percentage(shownFlat, pr.total).trim()} of ${fmt(pr.total)} total`,
-  );
+  legend.push(`Showing nodes accounting for ${fmt(shownFlat)}, ${percentage(shownFlat, pr.total).trim()} of ${fmt(pr.total)} total`);
   if (pr.total !== 0) {
     if (droppedNodes > 0) {
       const f = fmt(Math.abs(Math.trunc(pr.total * nodeFraction)));

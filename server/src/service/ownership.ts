@@ -46,7 +46,11 @@ export function visibleInList(info: StoredProfileInfo, caller: Caller, config: S
 }
 
 /** Ownership fields of a new upload, and the token to hand back (shown once). */
-export function ownershipForUpload(caller: Caller, config: ServerConfig, now = Date.now()): { fields: Partial<StoredProfileInfo>; token: string } {
+export function ownershipForUpload(
+  caller: Caller,
+  config: ServerConfig,
+  now = Date.now(),
+): { fields: Partial<StoredProfileInfo>; token: string } {
   const token = newManageToken();
   const fields: Partial<StoredProfileInfo> = {
     tokenHash: hashToken(token),

@@ -12,8 +12,13 @@ import { isExpired } from './ownership.js';
 
 /** Display names are user input: no control characters, at most 200 characters. */
 export function cleanName(name: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what it removes
-  return name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200);
+  return (
+    name
+      // eslint-disable-next-line no-control-regex -- control characters are what it removes
+      .replace(/[\u0000-\u001f\u007f]/g, ' ')
+      .trim()
+      .slice(0, 200)
+  );
 }
 
 /** Metadata a caller may set on a new profile besides its name. */
@@ -76,7 +81,12 @@ export class ProfileService {
    * Stores bytes whose id the caller already computed (uploads hash while streaming). The
    * bytes' buffer is moved to a worker: the caller must own it and not reuse it.
    */
-  storeWithId(id: string, bytes: Uint8Array, name: string, fields: OwnerFields = {}): Promise<{ info: StoredProfileInfo; created: boolean }> {
+  storeWithId(
+    id: string,
+    bytes: Uint8Array,
+    name: string,
+    fields: OwnerFields = {},
+  ): Promise<{ info: StoredProfileInfo; created: boolean }> {
     let p = this.storing.get(id);
     if (!p) {
       p = this.doStore(id, bytes, name, fields).finally(() => this.storing.delete(id));
@@ -85,7 +95,12 @@ export class ProfileService {
     return p;
   }
 
-  private async doStore(id: string, bytes: Uint8Array, name: string, fields: OwnerFields): Promise<{ info: StoredProfileInfo; created: boolean }> {
+  private async doStore(
+    id: string,
+    bytes: Uint8Array,
+    name: string,
+    fields: OwnerFields,
+  ): Promise<{ info: StoredProfileInfo; created: boolean }> {
     const existing = await this.store.info(id);
     if (existing) return { info: existing, created: false };
     const size = bytes.byteLength;
@@ -95,7 +110,13 @@ export class ProfileService {
     const back = res.bytes ?? bytes;
     this.keepMeta(id, res.meta);
     const now = Date.now();
-    const info: StoredProfileInfo = { id, name: cleanName(name) || `${id}.pb.gz`, type: res.meta.kind, size, storedAt: new Date(now).toISOString() };
+    const info: StoredProfileInfo = {
+      id,
+      name: cleanName(name) || `${id}.pb.gz`,
+      type: res.meta.kind,
+      size,
+      storedAt: new Date(now).toISOString(),
+    };
     if (fields.owner !== undefined) info.owner = fields.owner;
     if (fields.tokenHash !== undefined) info.tokenHash = fields.tokenHash;
     if (fields.sanitisedFrom !== undefined) info.sanitisedFrom = fields.sanitisedFrom;

@@ -18,7 +18,9 @@ const ESCAPING = new Set(['escapes', 'moved-to-heap']);
 
 /** Memory profiles: allocation or in-use counts/bytes (Go heap/allocs, also V8 heap). */
 export function isMemorySampleType(type: string, unit: string): boolean {
-  return /^(alloc|inuse)_(space|objects)$/.test(type) || ((type === 'space' || type === 'objects') && (unit === 'bytes' || unit === 'count'));
+  return (
+    /^(alloc|inuse)_(space|objects)$/.test(type) || ((type === 'space' || type === 'objects') && (unit === 'bytes' || unit === 'count'))
+  );
 }
 
 export interface AnnotateOptions {
@@ -61,8 +63,10 @@ export function sourceHint(shared: boolean, profileId: string): string {
   if (shared) return `Source file not found. On this shared server, ${upload}.`;
   return (
     'Source file not found. Start pprof-lens with --source-path DIR[,DIR] pointing at your checkout (the directory with go.mod, ' +
-    'or a parent of it), add --trim-path PREFIX to remove the build machine\'s path prefix, or ' + upload + '. ' +
+    "or a parent of it), add --trim-path PREFIX to remove the build machine's path prefix, or " +
+    upload +
+    '. ' +
     'Without flags, files are also looked up in the current Go module and its go.work workspace, vendor/, ' +
-    'the module cache ($GOMODCACHE) and the GOROOT of the profile\'s Go release: start pprof-lens from inside your module to use them.'
+    "the module cache ($GOMODCACHE) and the GOROOT of the profile's Go release: start pprof-lens from inside your module to use them."
   );
 }

@@ -11,7 +11,10 @@ import { safeRelative, toSlash, trimPrefixes } from './paths.js';
 
 const decoder = new TextDecoder('utf-8');
 
-export function createArchiveSourceReader(archive: SourceArchive, trimPaths: string[] = []): SourceReader & { read(file: string): ReadResult } {
+export function createArchiveSourceReader(
+  archive: SourceArchive,
+  trimPaths: string[] = [],
+): SourceReader & { read(file: string): ReadResult } {
   const modules: { path: string; dir: string }[] = [];
   const byBase = new Map<string, string[]>();
   for (const [name, data] of archive.files) {

@@ -50,7 +50,14 @@ export function checkEntryName(name: string): string {
 
 export function detectArchiveFormat(bytes: Uint8Array): SourceArchive['format'] | null {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) return 'tar.gz';
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 3 || bytes[2] === 5) && (bytes[3] === 4 || bytes[3] === 6)) return 'zip';
+  if (
+    bytes.length >= 4 &&
+    bytes[0] === 0x50 &&
+    bytes[1] === 0x4b &&
+    (bytes[2] === 3 || bytes[2] === 5) &&
+    (bytes[3] === 4 || bytes[3] === 6)
+  )
+    return 'zip';
   if (bytes.length >= 262 && Buffer.from(bytes.subarray(257, 262)).toString('latin1') === 'ustar') return 'tar';
   return null;
 }
@@ -70,8 +77,10 @@ class Collector {
   }
 
   checkSize(name: string, size: number): void {
-    if (size > this.limits.maxFileBytes) throw new ArchiveError(`archive entry ${name} is larger than ${this.limits.maxFileBytes} bytes`, true);
-    if (this.total + size > this.limits.maxTotalBytes) throw new ArchiveError(`archive inflates to more than ${this.limits.maxTotalBytes} bytes`, true);
+    if (size > this.limits.maxFileBytes)
+      throw new ArchiveError(`archive entry ${name} is larger than ${this.limits.maxFileBytes} bytes`, true);
+    if (this.total + size > this.limits.maxTotalBytes)
+      throw new ArchiveError(`archive inflates to more than ${this.limits.maxTotalBytes} bytes`, true);
   }
 
   add(name: string, data: Uint8Array): void {
@@ -121,7 +130,9 @@ async function readTar(raw: Uint8Array, col: Collector, limits: ArchiveLimits): 
       );
     });
     extract.on('finish', () => resolve());
-    extract.on('error', (err: Error) => reject(err instanceof ArchiveError ? err : new ArchiveError(`not a valid tar archive: ${err.message}`)));
+    extract.on('error', (err: Error) =>
+      reject(err instanceof ArchiveError ? err : new ArchiveError(`not a valid tar archive: ${err.message}`)),
+    );
   });
   Readable.from([Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)]).pipe(extract);
   await done;

@@ -54,7 +54,11 @@ export function chooseModule(roots: string[], files: string[]): { dir: string; m
 
 export async function runEscapeAnalysis(roots: string[], files: string[], timeoutMs = 120_000): Promise<EscapeRunResult> {
   const go = findGoBinary();
-  if (!go) throw new EscapeRunError(501, 'Go is not installed on this server (no go binary found), so escape analysis cannot be run here; POST the output of `go build -gcflags=-m=2` to /api/profiles/:id/escape instead');
+  if (!go)
+    throw new EscapeRunError(
+      501,
+      'Go is not installed on this server (no go binary found), so escape analysis cannot be run here; POST the output of `go build -gcflags=-m=2` to /api/profiles/:id/escape instead',
+    );
   if (roots.length === 0) throw new EscapeRunError(400, 'no --source-path roots are configured, so there is no module to build');
   const mod = chooseModule(roots, files);
   if (!mod) throw new EscapeRunError(422, 'no go.mod under the source roots matches the file names in this profile');

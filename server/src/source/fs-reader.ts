@@ -181,7 +181,10 @@ export function createFsSourceReader(opts: FsSourceOptions): SourceReader & { re
   /** The root (or GOROOT location) holding a real path when what lies below it is a source file. */
   const allowedRoot = (real: string): { root: string; goroot: boolean } | null => {
     if (isExcluded(real, exclude)) return null;
-    for (const [list, isGoroot] of [[roots, false], [gorootReal, true]] as const) {
+    for (const [list, isGoroot] of [
+      [roots, false],
+      [gorootReal, true],
+    ] as const) {
       for (const r of list) {
         const rel = relativeInside(real, r);
         if (rel !== null && isSourcePath(rel)) return { root: r, goroot: isGoroot };

@@ -21,7 +21,10 @@ function isExecutableFile(p: string): boolean {
 export function findGoBinary(): string | null {
   if (goBinaryCache !== undefined) return goBinaryCache;
   const fromEnv = process.env.PPROF_LENS_GO;
-  const onPath = (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'go'));
+  const onPath = (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((d) => join(d, 'go'));
   const found = [fromEnv, ...onPath, ...KNOWN_GO].find((p): p is string => !!p && isExecutableFile(p));
   goBinaryCache = found ?? null;
   return goBinaryCache;

@@ -138,7 +138,11 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
           // the working tree may have moved on. (A directory `replace` is what was built.)
           // That exact version in vendor/ or the module cache is preferred to the working tree.
           const released = !!hit[1] && m.kind !== 'replace';
-          const notes = released ? [`module version differs: the binary was built with ${m.path} ${hit[1]}, showing the local ${STEP_NAMES[m.kind]} (working tree)`] : [];
+          const notes = released
+            ? [
+                `module version differs: the binary was built with ${m.path} ${hit[1]}, showing the local ${STEP_NAMES[m.kind]} (working tree)`,
+              ]
+            : [];
           const r = read(posix.join(m.dir, rel.slice(hit[0].length)), m.dir, what, notes);
           if (r && !released) return r;
           if (r && !local) local = r;
@@ -194,7 +198,10 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
         const mod = unescapeModulePath(cand);
         const dir = posix.join(opts.modCache, `${esc}@${versioned.version}`);
         if (!isDir(dir)) continue;
-        const r = read(posix.join(dir, versioned.rest), opts.modCache, { step: 'module-cache', label: `module cache ${mod}@${versioned.version}` });
+        const r = read(posix.join(dir, versioned.rest), opts.modCache, {
+          step: 'module-cache',
+          label: `module cache ${mod}@${versioned.version}`,
+        });
         if (r) return r;
       }
       if (local) return local;
@@ -205,7 +212,12 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
         const newest = others[others.length - 1];
         if (!newest) continue;
         const note = versionNote(mod, versioned.version, newest, 'the module cache has only');
-        const r = read(posix.join(opts.modCache, `${esc}@${newest}`, versioned.rest), opts.modCache, { step: 'module-cache', label: `module cache ${mod}@${newest}` }, [note]);
+        const r = read(
+          posix.join(opts.modCache, `${esc}@${newest}`, versioned.rest),
+          opts.modCache,
+          { step: 'module-cache', label: `module cache ${mod}@${newest}` },
+          [note],
+        );
         if (r) return r;
       }
     }
@@ -243,4 +255,3 @@ const STEP_NAMES = { module: 'current module', workspace: 'go.work module', repl
 function versionNote(mod: string, built: string, have: string, where: string): string {
   return `module version differs: the binary was built with ${mod} ${built}, ${where} ${have}`;
 }
-

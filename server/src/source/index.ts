@@ -15,7 +15,15 @@ import { readSourceArchive, type SourceArchive } from './archive.js';
 import { createArchiveSourceReader } from './archive-reader.js';
 import { parseEscapeOutput, type EscapeReport } from './escape.js';
 import { createFsSourceReader, readInside, type ReadResult } from './fs-reader.js';
-import { chooseGoroot, goLayout, goModCache, installedGoroots, releaseInFileNames, type GorootChoice, type InstalledGo } from './go-layout.js';
+import {
+  chooseGoroot,
+  goLayout,
+  goModCache,
+  installedGoroots,
+  releaseInFileNames,
+  type GorootChoice,
+  type InstalledGo,
+} from './go-layout.js';
 import { createGoSourceReader } from './go-resolver.js';
 import { isInside, relativeInside, safeRelative } from './paths.js';
 
@@ -114,7 +122,9 @@ function bundledSamplesReader(): SourceReader | null {
       const abs = posix.join(dir, rel);
       if (!isInside(abs, dir)) return { text: null, tried: [] };
       const text = readInside(abs, dir);
-      return text === null ? { text, tried: [abs] } : { text, tried: [abs], origin: { step: 'samples', label: 'bundled samples', path: abs } };
+      return text === null
+        ? { text, tried: [abs] }
+        : { text, tried: [abs], origin: { step: 'samples', label: 'bundled samples', path: abs } };
     },
   };
 }
@@ -223,7 +233,12 @@ export function goStepsReader(cwd: string | null, profile: Profile | null, trimP
  * The reader for one profile, in the resolution order above. On a shared server the
  * paths it reports (tried, origin) never name server directories.
  */
-export async function createSourceReader(profileId: string, config: SourceConfig, att: AttachmentSource, profile: Profile | null = null): Promise<SourceReader> {
+export async function createSourceReader(
+  profileId: string,
+  config: SourceConfig,
+  att: AttachmentSource,
+  profile: Profile | null = null,
+): Promise<SourceReader> {
   const readers: SourceReader[] = [];
   const bytes = await att.getAttachment(profileId, SOURCES_ATTACHMENT);
   if (bytes) {
@@ -241,7 +256,9 @@ export async function createSourceReader(profileId: string, config: SourceConfig
   } else if (local) {
     // Local mode without --source-path: the working directory, as pprof searches it, but
     // without the loose suffix match (it would guess among unrelated files there).
-    readers.push(createFsSourceReader({ roots: [process.cwd()], trimPaths: config.trimPaths, suffixMatch: false, step: 'working-dir', exclude }));
+    readers.push(
+      createFsSourceReader({ roots: [process.cwd()], trimPaths: config.trimPaths, suffixMatch: false, step: 'working-dir', exclude }),
+    );
   }
   const goSteps = goStepsReader(local ? process.cwd() : null, profile, config.trimPaths, exclude);
   readers.push(goSteps);

@@ -84,7 +84,9 @@ const SOURCE_EXTENSIONS = new Set(
  * no component starting with "." (dot-files and dot-directories) and no node_modules.
  */
 export function isSourcePath(rel: string): boolean {
-  const parts = toSlash(rel).split('/').filter((p) => p !== '');
+  const parts = toSlash(rel)
+    .split('/')
+    .filter((p) => p !== '');
   if (parts.length === 0) return false;
   if (parts.some((p) => p.startsWith('.') || p === 'node_modules')) return false;
   const base = parts[parts.length - 1];

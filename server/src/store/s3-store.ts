@@ -47,9 +47,7 @@ export class S3ProfileStore implements ProfileStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       credentials:
-        cfg.accessKeyId && cfg.secretAccessKey
-          ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey }
-          : undefined,
+        cfg.accessKeyId && cfg.secretAccessKey ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } : undefined,
     });
   }
 
@@ -145,9 +143,7 @@ export class S3ProfileStore implements ProfileStore {
     let token: string | undefined;
     const prefix = this.key('meta', '');
     do {
-      const out = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }),
-      );
+      const out = await this.client.send(new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }));
       for (const o of out.Contents ?? []) {
         const m = /^([a-z2-7]{32})\.json$/.exec((o.Key ?? '').slice(prefix.length));
         if (m) ids.push(m[1]);
@@ -204,9 +200,7 @@ export class S3ProfileStore implements ProfileStore {
     let token: string | undefined;
     const prefix = this.key('attachments', id, '');
     do {
-      const out = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }),
-      );
+      const out = await this.client.send(new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }));
       for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
       token = out.IsTruncated ? out.NextContinuationToken : undefined;
     } while (token);

@@ -59,7 +59,13 @@ export function sortNewestFirst(list: StoredProfileInfo[]): StoredProfileInfo[] 
 export function parseInfo(text: string, id: string): StoredProfileInfo | null {
   try {
     const v = JSON.parse(text) as Partial<StoredProfileInfo>;
-    if (v.id !== id || typeof v.name !== 'string' || typeof v.type !== 'string' || typeof v.size !== 'number' || typeof v.storedAt !== 'string') {
+    if (
+      v.id !== id ||
+      typeof v.name !== 'string' ||
+      typeof v.type !== 'string' ||
+      typeof v.size !== 'number' ||
+      typeof v.storedAt !== 'string'
+    ) {
       return null;
     }
     const info: StoredProfileInfo = { id: v.id, name: v.name, type: v.type, size: v.size, storedAt: v.storedAt };

@@ -31,12 +31,7 @@ export class InProcessAnalyzer implements Analyzer {
   async close(): Promise<void> {}
 }
 
-export function createAnalyzer(
-  store: ProfileStore,
-  init: WorkerInit,
-  workers: number,
-  heapMb?: number,
-): Analyzer {
+export function createAnalyzer(store: ProfileStore, init: WorkerInit, workers: number, heapMb?: number): Analyzer {
   const entry = workers > 0 ? workerEntry() : null;
   if (!entry) return new InProcessAnalyzer(store, init.config, init.cacheBytes);
   return new WorkerPool(init, workers, entry, heapMb);

@@ -51,8 +51,7 @@ export class MemoryBudget {
   private refuse(what: string, need: number): never {
     throw new HttpError(
       413,
-      `${what} needs about ${mb(need)}, over the analysis memory budget of ${mb(this.bytes)} per worker ` +
-        '(serve --memory-mb raises it)',
+      `${what} needs about ${mb(need)}, over the analysis memory budget of ${mb(this.bytes)} per worker ` + '(serve --memory-mb raises it)',
     );
   }
 

@@ -144,7 +144,14 @@ export class AnalysisCore {
         const { page, ...whole } = task;
         if (!page) return this.cachedView(task, async () => toJson(await this.topReport(whole)));
         const rep = await this.topReport(whole);
-        return { json: toJson({ ...rep, rows: rep.rows.slice(page.offset, page.offset + page.limit), offset: page.offset, totalRows: rep.rows.length }) };
+        return {
+          json: toJson({
+            ...rep,
+            rows: rep.rows.slice(page.offset, page.offset + page.limit),
+            offset: page.offset,
+            totalRows: rep.rows.length,
+          }),
+        };
       }
       case 'flame':
         return this.cachedView(task, async () =>

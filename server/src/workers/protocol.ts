@@ -145,12 +145,18 @@ export function deepJson(root: unknown): string {
   const scalar = (x: unknown): string | null | undefined => {
     if (x === null) return 'null';
     switch (typeof x) {
-      case 'string': return JSON.stringify(x);
-      case 'number': return Number.isFinite(x) ? String(x) : 'null';
-      case 'boolean': return x ? 'true' : 'false';
-      case 'bigint': return JSON.stringify(x.toString());
-      case 'object': return null;
-      default: return undefined; // undefined, functions, symbols
+      case 'string':
+        return JSON.stringify(x);
+      case 'number':
+        return Number.isFinite(x) ? String(x) : 'null';
+      case 'boolean':
+        return x ? 'true' : 'false';
+      case 'bigint':
+        return JSON.stringify(x.toString());
+      case 'object':
+        return null;
+      default:
+        return undefined; // undefined, functions, symbols
     }
   };
   // Tokens in output order, joined once: concatenating per level would be quadratic.

@@ -23,20 +23,31 @@ function relieveUnderPressure(): void {
 
 port.on('message', (msg: ToWorker) => {
   if (isCancelled(cancelled, msg.seq)) {
-    port.postMessage({ seq: msg.seq, ok: false, error: { name: 'Error', message: 'cancelled: the client has gone away' } } satisfies FromWorker);
+    port.postMessage({
+      seq: msg.seq,
+      ok: false,
+      error: { name: 'Error', message: 'cancelled: the client has gone away' },
+    } satisfies FromWorker);
     return;
   }
-  core.run(msg.task).finally(relieveUnderPressure).then(
-    (result) => {
-      const reply: FromWorker = { seq: msg.seq, ok: true, result };
-      // Hand uploaded bytes back without copying.
-      const transfer =
-        'bytes' in result && result.bytes ? [result.bytes.buffer as ArrayBuffer] : 'file' in result ? [result.file.buffer as ArrayBuffer] : [];
-      port.postMessage(reply, transfer);
-    },
-    (err: unknown) => {
-      const reply: FromWorker = { seq: msg.seq, ok: false, error: toWire(err) };
-      port.postMessage(reply);
-    },
-  );
+  core
+    .run(msg.task)
+    .finally(relieveUnderPressure)
+    .then(
+      (result) => {
+        const reply: FromWorker = { seq: msg.seq, ok: true, result };
+        // Hand uploaded bytes back without copying.
+        const transfer =
+          'bytes' in result && result.bytes
+            ? [result.bytes.buffer as ArrayBuffer]
+            : 'file' in result
+              ? [result.file.buffer as ArrayBuffer]
+              : [];
+        port.postMessage(reply, transfer);
+      },
+      (err: unknown) => {
+        const reply: FromWorker = { seq: msg.seq, ok: false, error: toWire(err) };
+        port.postMessage(reply);
+      },
+    );
 });

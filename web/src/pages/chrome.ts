@@ -42,7 +42,13 @@ export function showShortcuts(): void {
     const close = h('button.btn', { type: 'button' }, 'Close');
     const table = h('table.shortcuts');
     for (const [k, v] of SHORTCUTS) table.append(h('tr', null, h('td', null, h('kbd', null, k)), h('td', null, v)));
-    dialog = h('dialog.shortcuts-dialog', { 'aria-label': 'Keyboard shortcuts' }, h('h2', null, 'Keyboard shortcuts'), table, h('div.dialog-actions', null, close));
+    dialog = h(
+      'dialog.shortcuts-dialog',
+      { 'aria-label': 'Keyboard shortcuts' },
+      h('h2', null, 'Keyboard shortcuts'),
+      table,
+      h('div.dialog-actions', null, close),
+    );
     close.addEventListener('click', () => dialog!.close());
     dialog.addEventListener('click', (e) => {
       if (e.target === dialog) dialog!.close();

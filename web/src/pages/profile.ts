@@ -55,7 +55,14 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   try {
     meta = await api.meta(id);
   } catch (err) {
-    loading.replaceWith(h('div.error.center', null, `Could not open profile ${id}: ${(err as Error).message}`, h('p', null, h('a', { href: '/', 'data-nav': '' }, 'Back to the start page'))));
+    loading.replaceWith(
+      h(
+        'div.error.center',
+        null,
+        `Could not open profile ${id}: ${(err as Error).message}`,
+        h('p', null, h('a', { href: '/', 'data-nav': '' }, 'Back to the start page')),
+      ),
+    );
     return { syncFromUrl() {}, focusSearch() {}, resetZoom() {}, destroy() {} };
   }
   loading.remove();
@@ -66,7 +73,10 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   let flame: FlameView | null = null;
   let pendingHighlight: GoRegexp | string[] | null = null;
 
-  const sampleTypeOf = (s: ProfileState) => meta.sampleTypes.find((t) => t.type === s.si) ?? meta.sampleTypes.find((t) => t.type === meta.defaultSampleType) ?? meta.sampleTypes[meta.sampleTypes.length - 1]!;
+  const sampleTypeOf = (s: ProfileState) =>
+    meta.sampleTypes.find((t) => t.type === s.si) ??
+    meta.sampleTypes.find((t) => t.type === meta.defaultSampleType) ??
+    meta.sampleTypes[meta.sampleTypes.length - 1]!;
 
   const notify = (prev: ProfileState) => {
     for (const l of [...listeners]) l(state, prev);
@@ -105,18 +115,25 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   // ---- header ----
   const siSelect = h('select.si', { 'aria-label': 'Sample type' });
   // Default first, then the others in profile order.
-  const ordered = [...meta.sampleTypes].sort((a, b) => Number(b.type === meta.defaultSampleType) - Number(a.type === meta.defaultSampleType));
+  const ordered = [...meta.sampleTypes].sort(
+    (a, b) => Number(b.type === meta.defaultSampleType) - Number(a.type === meta.defaultSampleType),
+  );
   for (const t of ordered) {
     // The option's title is the native fallback where an open <select> list shows titles.
     const what = explainSampleType(meta.kind, t.type);
-    siSelect.append(h('option', { value: t.type, title: what || null }, `${t.type} (${t.unit})${t.type === meta.defaultSampleType ? ' · default' : ''}`));
+    siSelect.append(
+      h('option', { value: t.type, title: what || null }, `${t.type} (${t.unit})${t.type === meta.defaultSampleType ? ' · default' : ''}`),
+    );
   }
   // Hover/focus on the picker: what the selected type means for this kind of profile,
   // and the other types next to it (alloc_space vs inuse_space ...).
   const siExplain = attachExplain(siSelect, 'sample-type', () => {
     const cur = meta.sampleTypes.find((t) => t.type === siSelect.value) ?? sampleTypeOf(state);
     const text = explainSampleType(meta.kind, cur.type);
-    const more = ordered.filter((t) => t !== cur).map((t) => ({ term: t.type, text: explainSampleType(meta.kind, t.type) })).filter((m) => m.text);
+    const more = ordered
+      .filter((t) => t !== cur)
+      .map((t) => ({ term: t.type, text: explainSampleType(meta.kind, t.type) }))
+      .filter((m) => m.text);
     if (!text && !more.length) return null;
     return {
       term: `${cur.type} (${cur.unit})`,
@@ -130,13 +147,18 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     ctx.setState({ si: siSelect.value === meta.defaultSampleType ? '' : siSelect.value, zoom: [] });
     siExplain.refresh();
   });
-  const siHelp = h('a.si-help', { href: '/concepts/reading-pprof', 'data-nav': '', 'aria-label': 'What sample types, flat and cum mean: Reading pprof output' }, '?');
+  const siHelp = h(
+    'a.si-help',
+    { href: '/concepts/reading-pprof', 'data-nav': '', 'aria-label': 'What sample types, flat and cum mean: Reading pprof output' },
+    '?',
+  );
   attachExplain(siHelp, 'sample-type-help', () => ({
     term: 'Reading pprof output',
     text: 'Sample types, flat and cum, and how to read the flame graph and top table: the concept page.',
   }));
   const totalEl = h('span.fact-value', { 'data-testid': 'total' }, '…');
-  const fact = (label: string, value: string | HTMLElement) => h('div.fact', null, h('span.fact-label', null, label), typeof value === 'string' ? h('span.fact-value', null, value) : value);
+  const fact = (label: string, value: string | HTMLElement) =>
+    h('div.fact', null, h('span.fact-label', null, label), typeof value === 'string' ? h('span.fact-value', null, value) : value);
   const facts = h('div.facts');
   facts.append(fact('Type', meta.kind));
   const time = fmtTimeNanos(meta.timeNanos);
@@ -144,7 +166,8 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   const dur = fmtDurationNanos(meta.durationNanos);
   if (dur) facts.append(fact('Duration', dur));
   facts.append(fact('Total', totalEl));
-  if (meta.periodType && meta.period !== '0') facts.append(fact('Period', `${fmtAuto(Number(meta.period), meta.periodType.unit)} ${meta.periodType.type}`));
+  if (meta.periodType && meta.period !== '0')
+    facts.append(fact('Period', `${fmtAuto(Number(meta.period), meta.periodType.unit)} ${meta.periodType.type}`));
   const copyBtn = h('button.btn', { type: 'button', title: 'Copy a link to exactly this view' }, 'Copy link');
   copyBtn.addEventListener('click', async () => {
     const url = location.href;
@@ -164,14 +187,20 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     copyBtn.dataset.copied = url;
     window.setTimeout(() => (copyBtn.textContent = 'Copy link'), 1600);
   });
-  const rawLink = h('a.btn', { href: `/api/profiles/${encodeURIComponent(id)}/raw`, download: `${id}.pb.gz`, title: 'Download the stored profile' }, 'Download');
+  const rawLink = h(
+    'a.btn',
+    { href: `/api/profiles/${encodeURIComponent(id)}/raw`, download: `${id}.pb.gz`, title: 'Download the stored profile' },
+    'Download',
+  );
   // Files of the current view for other tools; the links follow the filters and sample type.
-  const exportLinks = ([
-    ['folded', 'Folded stacks (.txt)', 'flamegraph.pl, inferno, speedscope'],
-    ['speedscope', 'speedscope (.json)', 'open in speedscope'],
-    ['pprof', 'Filtered pprof (.pb.gz)', 'the profile with the current filters applied, for go tool pprof'],
-    ['html', 'Offline HTML snapshot', 'one file: flame graph and top table, works without a network'],
-  ] as const).map(([fmt, label, title]) => ({ fmt, a: h('a.menu-item', { href: '#', download: '', title, 'data-testid': `export-${fmt}` }, label) }));
+  const exportLinks = (
+    [
+      ['folded', 'Folded stacks (.txt)', 'flamegraph.pl, inferno, speedscope'],
+      ['speedscope', 'speedscope (.json)', 'open in speedscope'],
+      ['pprof', 'Filtered pprof (.pb.gz)', 'the profile with the current filters applied, for go tool pprof'],
+      ['html', 'Offline HTML snapshot', 'one file: flame graph and top table, works without a network'],
+    ] as const
+  ).map(([fmt, label, title]) => ({ fmt, a: h('a.menu-item', { href: '#', download: '', title, 'data-testid': `export-${fmt}` }, label) }));
   const syncExportLinks = (s: ProfileState) => {
     for (const { fmt, a } of exportLinks) {
       const q = apiParams(s);
@@ -183,7 +212,12 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
       a.href = `/api/profiles/${encodeURIComponent(id)}/export/${fmt}?${q}`;
     }
   };
-  const exportMenu = h('details.export-menu', null, h('summary.btn', { title: 'Download this view for other tools' }, 'Export'), h('div.menu-list', null, ...exportLinks.map((l) => l.a)));
+  const exportMenu = h(
+    'details.export-menu',
+    null,
+    h('summary.btn', { title: 'Download this view for other tools' }, 'Export'),
+    h('div.menu-list', null, ...exportLinks.map((l) => l.a)),
+  );
   syncExportLinks(state);
   listeners.add((s) => syncExportLinks(s));
   const nameEl = h('h1.profile-name', { title: meta.name }, meta.name || id);
@@ -203,7 +237,17 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   const header = h(
     'header.profile-head',
     null,
-    h('div.title-row', null, nameEl, h('label.si-label', null, h('span', null, 'Sample'), siSelect), siHelp, h('div.spacer'), copyBtn, exportMenu, rawLink),
+    h(
+      'div.title-row',
+      null,
+      nameEl,
+      h('label.si-label', null, h('span', null, 'Sample'), siSelect),
+      siHelp,
+      h('div.spacer'),
+      copyBtn,
+      exportMenu,
+      rawLink,
+    ),
     facts,
   );
   if (manage.controls) header.append(manage.controls);
@@ -228,7 +272,12 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     filterInputs.set(key, input);
     refine.append(h('label.filter', null, h('span', null, label), input));
   }
-  const gSelect = h('select', { name: 'granularity', 'aria-label': 'Granularity' }, h('option', { value: '' }, 'default'), ...GRANULARITIES.map((g) => h('option', { value: g }, g)));
+  const gSelect = h(
+    'select',
+    { name: 'granularity', 'aria-label': 'Granularity' },
+    h('option', { value: '' }, 'default'),
+    ...GRANULARITIES.map((g) => h('option', { value: g }, g)),
+  );
   refine.append(h('label.filter', null, h('span', null, 'Granularity'), gSelect));
   const clearBtn = h('button.btn', { type: 'button' }, 'Clear');
   refine.append(h('button.btn.primary', { type: 'submit' }, 'Apply'), clearBtn);
@@ -241,7 +290,19 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   });
   gSelect.addEventListener('change', () => refine.requestSubmit());
   clearBtn.addEventListener('click', () =>
-    ctx.setState({ focus: '', ignore: '', hide: '', show: '', showFrom: '', tagFocus: '', tagIgnore: '', tagRoot: '', tagLeaf: '', granularity: '', zoom: [] }),
+    ctx.setState({
+      focus: '',
+      ignore: '',
+      hide: '',
+      show: '',
+      showFrom: '',
+      tagFocus: '',
+      tagIgnore: '',
+      tagRoot: '',
+      tagLeaf: '',
+      granularity: '',
+      zoom: [],
+    }),
   );
   const refineToggle = h('button.btn', { type: 'button', 'aria-expanded': 'false' }, 'Filters');
   refineToggle.addEventListener('click', () => {
@@ -308,7 +369,12 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     panelBar.append(b);
   }
 
-  const main = h('div.profile-main', null, h('div.view-col', null, h('div.tab-row', null, tabBar, h('div.spacer'), refineToggle, panelBar), refine, refineError, viewsEl), sideEl);
+  const main = h(
+    'div.profile-main',
+    null,
+    h('div.view-col', null, h('div.tab-row', null, tabBar, h('div.spacer'), refineToggle, panelBar), refine, refineError, viewsEl),
+    sideEl,
+  );
   page.append(header, main);
   refine.hidden = true;
 
@@ -322,8 +388,16 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     for (const [key, input] of filterInputs) if (document.activeElement !== input) input.value = String(state[key] ?? '');
     gSelect.value = state.granularity;
     const anyFilter = !!(
-      state.focus || state.ignore || state.hide || state.show || state.showFrom ||
-      state.tagFocus || state.tagIgnore || state.tagRoot || state.tagLeaf || state.granularity
+      state.focus ||
+      state.ignore ||
+      state.hide ||
+      state.show ||
+      state.showFrom ||
+      state.tagFocus ||
+      state.tagIgnore ||
+      state.tagRoot ||
+      state.tagLeaf ||
+      state.granularity
     );
     refineToggle.classList.toggle('active', anyFilter);
     if (anyFilter && prev === null) {
@@ -342,7 +416,8 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     // Side panel.
     const pid = panels.some((p) => p.id === state.panel) ? state.panel : '';
     sideEl.hidden = !pid;
-    for (const b of panelBar.querySelectorAll<HTMLButtonElement>('.panel-toggle')) b.setAttribute('aria-pressed', String(b.dataset.panel === pid));
+    for (const b of panelBar.querySelectorAll<HTMLButtonElement>('.panel-toggle'))
+      b.setAttribute('aria-pressed', String(b.dataset.panel === pid));
     for (const [k, el] of panelEls) el.hidden = k !== pid;
     if (pid && !panelEls.has(pid)) {
       const p = panels.find((x) => x.id === pid)!;

@@ -38,7 +38,12 @@ export function mountStartPage(app: HTMLElement, nav: StartPageContext): Cleanup
     'section.stored',
     null,
     h('div.section-head', null, h('h2', null, 'Stored profiles'), listInfo),
-    h('table.profiles', null, h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Type'), h('th.num', null, 'Size'), h('th', null, 'Stored'))), listBody),
+    h(
+      'table.profiles',
+      null,
+      h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Type'), h('th.num', null, 'Size'), h('th', null, 'Stored'))),
+      listBody,
+    ),
     pager,
   );
   const overlay = h('div.drag-overlay', { hidden: true }, h('div', null, 'Drop to upload'));
@@ -50,7 +55,12 @@ export function mountStartPage(app: HTMLElement, nav: StartPageContext): Cleanup
       h(
         'main.start-main',
         null,
-        h('div.hero', null, h('h1', null, 'Read Go profiles, share what you see'), h('p.muted', null, 'Flame graph, top table and annotated source with the same numbers as go tool pprof. Every view has a link.')),
+        h(
+          'div.hero',
+          null,
+          h('h1', null, 'Read Go profiles, share what you see'),
+          h('p.muted', null, 'Flame graph, top table and annotated source with the same numbers as go tool pprof. Every view has a link.'),
+        ),
         drop,
         sections,
         list,
@@ -67,7 +77,14 @@ export function mountStartPage(app: HTMLElement, nav: StartPageContext): Cleanup
       if (res.scope === 'none') {
         // A team server without sign-in lists nobody's profiles: show the ones this browser uploaded.
         const n = await ownedRows(row, listBody);
-        if (!n) listBody.append(h('tr', null, h('td.muted', { colspan: 4 }, 'Profiles you upload from this browser are listed here (others see them only by link).')));
+        if (!n)
+          listBody.append(
+            h(
+              'tr',
+              null,
+              h('td.muted', { colspan: 4 }, 'Profiles you upload from this browser are listed here (others see them only by link).'),
+            ),
+          );
         listInfo.textContent = `${n} uploaded from this browser`;
         clear(pager);
         return;

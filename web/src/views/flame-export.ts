@@ -57,7 +57,9 @@ export async function flamePng(svg: { svg: string; width: number; height: number
   g.scale(scale, scale);
   g.font = FONT;
   g.drawImage(img, 0, 0, svg.width, svg.height);
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('could not encode the PNG'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('could not encode the PNG'))), 'image/png'),
+  );
 }
 
 /** Saves a blob under a file name through a temporary link. */

@@ -75,7 +75,12 @@ function dataKey(s: ProfileState): string {
 
 export class FlameView {
   private root = h('div.flame-view');
-  private searchInput = h('input.search', { type: 'search', placeholder: 'Search frames (regexp)  /', 'aria-label': 'Search frames', spellcheck: 'false' });
+  private searchInput = h('input.search', {
+    type: 'search',
+    placeholder: 'Search frames (regexp)  /',
+    'aria-label': 'Search frames',
+    spellcheck: 'false',
+  });
   private matchInfo = h('span.match-info', { 'aria-live': 'polite' });
   private crumbs = h('nav.crumbs', { 'aria-label': 'Zoom path' });
   private resetBtn = h('button.btn', { type: 'button', title: 'Reset zoom (Esc)' }, 'Reset zoom');
@@ -85,10 +90,18 @@ export class FlameView {
   private scroller = h('div.flame-scroll');
   private tooltip = h('div.tooltip', { role: 'tooltip', hidden: true });
   private sourceBtn = h('button.btn', { type: 'button', title: 'Annotated source of the zoomed frame' }, 'Source of zoomed');
-  private svgBtn = h('button.btn', { type: 'button', title: 'Save the flame graph as shown (zoom, search, theme) as SVG', 'data-testid': 'export-svg' }, 'SVG');
+  private svgBtn = h(
+    'button.btn',
+    { type: 'button', title: 'Save the flame graph as shown (zoom, search, theme) as SVG', 'data-testid': 'export-svg' },
+    'SVG',
+  );
   private pngBtn = h('button.btn', { type: 'button', title: 'Save the flame graph as shown as PNG', 'data-testid': 'export-png' }, 'PNG');
   private menu = h('div.menu', { role: 'menu', hidden: true });
-  private peekBtn = h('button.btn', { type: 'button', title: 'Callers and callees of the functions the search matches (pprof -peek)' }, 'Peek');
+  private peekBtn = h(
+    'button.btn',
+    { type: 'button', title: 'Callers and callees of the functions the search matches (pprof -peek)' },
+    'Peek',
+  );
   private canvas: D3Flame;
   private data: FlameGraph | null = null;
   private key = '';
@@ -98,7 +111,10 @@ export class FlameView {
   private subtreeCache = new Map<string, Promise<FlameNode>>();
   private searchTimer = 0;
 
-  constructor(private el: HTMLElement, private ctx: ProfilePageContext) {
+  constructor(
+    private el: HTMLElement,
+    private ctx: ProfilePageContext,
+  ) {
     const toolbar = h(
       'div.toolbar',
       null,
@@ -176,7 +192,16 @@ export class FlameView {
     if (!chart || !this.data) return null;
     const s = this.ctx.state();
     const parts = [this.ctx.meta.name || this.ctx.profileId, s.si || this.ctx.meta.defaultSampleType];
-    const filters = ([['focus', s.focus], ['ignore', s.ignore], ['hide', s.hide], ['show', s.show], ['show_from', s.showFrom], ['granularity', s.granularity]] as const)
+    const filters = (
+      [
+        ['focus', s.focus],
+        ['ignore', s.ignore],
+        ['hide', s.hide],
+        ['show', s.show],
+        ['show_from', s.showFrom],
+        ['granularity', s.granularity],
+      ] as const
+    )
       .filter(([, v]) => v)
       .map(([k, v]) => `${k}=${v}`);
     if (filters.length) parts.push(filters.join(' '));
@@ -353,7 +378,9 @@ export class FlameView {
     }
     const v = this.canvas.matchedValue();
     this.matchInfo.hidden = false;
-    this.matchInfo.textContent = v ? `matched ${fmtAuto(v, this.data.sampleType.unit)} · ${fmtPct1(v, this.data.total)} of total` : 'no match';
+    this.matchInfo.textContent = v
+      ? `matched ${fmtAuto(v, this.data.sampleType.unit)} · ${fmtPct1(v, this.data.total)} of total`
+      : 'no match';
     this.matchInfo.classList.toggle('none', !v);
   }
 
@@ -473,11 +500,20 @@ export class FlameView {
       if (focus && focus.parent && focus !== hv.node && hv.node.depth > focus.depth) {
         rows.push(h('div.tt-row', null, `${fmtPct1(d.value, focus.data.value)} of ${focus.data.name}`));
       }
-      if (hv.node.parent && hv.node.parent.parent) rows.push(h('div.tt-row', null, `${fmtPct1(d.value, hv.node.parent.data.value)} of caller`));
+      if (hv.node.parent && hv.node.parent.parent)
+        rows.push(h('div.tt-row', null, `${fmtPct1(d.value, hv.node.parent.data.value)} of caller`));
       rows.push(h('div.tt-row.muted', null, `self ${fmtAuto(d.self, unit)}`));
       // What a frame's width stands for in this profile (CPU time, bytes still in use, ...).
       const what = explainSampleType(this.ctx.meta.kind, this.data.sampleType.type);
-      if (what) rows.push(h('div.tt-explain', null, h('span.tt-explain-label', null, `Width · ${this.data.sampleType.type}: `), h('span.tt-explain-text', null, what)));
+      if (what)
+        rows.push(
+          h(
+            'div.tt-explain',
+            null,
+            h('span.tt-explain-label', null, `Width · ${this.data.sampleType.type}: `),
+            h('span.tt-explain-text', null, what),
+          ),
+        );
       tip.append(...rows);
     }
     tip.hidden = false;

@@ -26,10 +26,26 @@ type Datum = FlameDatum<ChartNode>;
 function withPseudo(n: FlameNode): ChartNode {
   const kids: ChartNode[] = n.children.map(withPseudo);
   if ((n.prunedCount ?? 0) > 0 && Math.abs(n.prunedValue ?? 0) > 0) {
-    kids.push({ name: `+${n.prunedCount} small`, value: Math.abs(n.prunedValue ?? 0), self: Math.abs(n.prunedValue ?? 0), children: [], prunedOf: n });
+    kids.push({
+      name: `+${n.prunedCount} small`,
+      value: Math.abs(n.prunedValue ?? 0),
+      self: Math.abs(n.prunedValue ?? 0),
+      children: [],
+      prunedOf: n,
+    });
   }
   // A plain object: d3-flame-graph tells raw data from hierarchies by constructor name.
-  const out: ChartNode & { source: FlameNode; full?: boolean } = { name: n.name, value: n.value, self: n.self, file: n.file, inline: n.inline, prunedValue: n.prunedValue, prunedCount: n.prunedCount, source: n, children: kids };
+  const out: ChartNode & { source: FlameNode; full?: boolean } = {
+    name: n.name,
+    value: n.value,
+    self: n.self,
+    file: n.file,
+    inline: n.inline,
+    prunedValue: n.prunedValue,
+    prunedCount: n.prunedCount,
+    source: n,
+    children: kids,
+  };
   // "Loaded at full detail" travels with the copy, so the view does not fetch it again.
   if ((n as FlameNode & { full?: boolean }).full) out.full = true;
   return out;
@@ -52,7 +68,10 @@ export class D3Flame {
   dark = false;
   lastDraw = { frames: 0, ms: 0 };
 
-  constructor(private host: HTMLElement, private cb: FlameCallbacks) {
+  constructor(
+    private host: HTMLElement,
+    private cb: FlameCallbacks,
+  ) {
     this.holder = document.createElement('div');
     this.holder.className = 'flame-chart';
     host.appendChild(this.holder);
@@ -260,7 +279,14 @@ export class D3Flame {
       if (!d) continue;
       const r = g.querySelector('rect')!.getBoundingClientRect();
       if (r.width <= 0) continue;
-      out.push({ name: d.parent ? d.data.name : 'root', x: r.left - base.left, y: r.top - base.top, w: r.width, h: r.height, pruned: !!d.data.prunedOf });
+      out.push({
+        name: d.parent ? d.data.name : 'root',
+        x: r.left - base.left,
+        y: r.top - base.top,
+        w: r.width,
+        h: r.height,
+        pruned: !!d.data.prunedOf,
+      });
     }
     return out;
   }

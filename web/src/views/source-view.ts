@@ -28,7 +28,12 @@ const HOT_JUMPS = 10;
 
 export class SourceView {
   private root = h('div.source-view');
-  private fnInput = h('input.search', { type: 'search', placeholder: 'Function (regexp), e.g. main.work', 'aria-label': 'Function to list', spellcheck: 'false' });
+  private fnInput = h('input.search', {
+    type: 'search',
+    placeholder: 'Function (regexp), e.g. main.work',
+    'aria-label': 'Function to list',
+    spellcheck: 'false',
+  });
   private tools = h('div.source-tools');
   private nav = h('div.hot-nav');
   private body = h('div.source-body');
@@ -36,7 +41,10 @@ export class SourceView {
   private hotLines: HTMLElement[] = [];
   private hotIndex = -1;
 
-  constructor(el: HTMLElement, private ctx: ProfilePageContext) {
+  constructor(
+    el: HTMLElement,
+    private ctx: ProfilePageContext,
+  ) {
     const go = h('button.btn', { type: 'button' }, 'List');
     go.addEventListener('click', () => this.ctx.setState({ fn: this.fnInput.value.trim() }));
     this.fnInput.addEventListener('keydown', (e) => {
@@ -67,7 +75,11 @@ export class SourceView {
       this.key = '';
       clear(this.nav);
       this.body.replaceChildren(
-        h('div.empty', null, 'Pick a function: click a frame in the flame graph and choose “Show source”, select a row in the Top table, or type a function regexp above.'),
+        h(
+          'div.empty',
+          null,
+          'Pick a function: click a frame in the flame graph and choose “Show source”, select a row in the Top table, or type a function regexp above.',
+        ),
       );
       return;
     }
@@ -133,17 +145,36 @@ export class SourceView {
         null,
         h('span.fn-name', null, r.function),
         h('span.file', null, r.file),
-        h('span.totals', null, `flat ${fmtIn(r.flat, from, unit)} (${fmtPct(r.flat, listing.total)}) · cum ${fmtIn(r.cum, from, unit)} (${fmtPct(r.cum, listing.total)})`),
+        h(
+          'span.totals',
+          null,
+          `flat ${fmtIn(r.flat, from, unit)} (${fmtPct(r.flat, listing.total)}) · cum ${fmtIn(r.cum, from, unit)} (${fmtPct(r.cum, listing.total)})`,
+        ),
       ),
     );
     // Where the text came from, and why it may not be the one the binary was built from.
     if (r.stale?.length) {
       const reasons = h('ul');
       for (const s of r.stale) reasons.append(h('li', null, s));
-      card.append(h('div.source-stale', { role: 'alert' }, h('p', null, h('b', null, 'This file may not match the build. '), 'Line weights may sit on the wrong lines:'), reasons));
+      card.append(
+        h(
+          'div.source-stale',
+          { role: 'alert' },
+          h('p', null, h('b', null, 'This file may not match the build. '), 'Line weights may sit on the wrong lines:'),
+          reasons,
+        ),
+      );
     }
     if (r.origin) {
-      card.append(h('div.source-origin', null, 'From ', h('b', null, r.origin.label), r.origin.path ? h('code', { title: r.origin.path }, r.origin.path) : null));
+      card.append(
+        h(
+          'div.source-origin',
+          null,
+          'From ',
+          h('b', null, r.origin.label),
+          r.origin.path ? h('code', { title: r.origin.path }, r.origin.path) : null,
+        ),
+      );
     }
     if (r.missing) {
       const tried = h('ul.tried');
@@ -155,7 +186,12 @@ export class SourceView {
           h('p', null, h('b', null, 'Source not found. '), `The profile names ${r.file}, but no readable file was found.`),
           r.missing.tried.length ? h('p', null, 'Paths tried:') : null,
           r.missing.tried.length ? tried : null,
-          h('p', null, r.missing.hint || 'Upload the sources (a .tar.gz or .zip of the module) for this profile, or start the server with --source-path <dir> (and --trim-path for build-machine prefixes).'),
+          h(
+            'p',
+            null,
+            r.missing.hint ||
+              'Upload the sources (a .tar.gz or .zip of the module) for this profile, or start the server with --source-path <dir> (and --trim-path for build-machine prefixes).',
+          ),
         ),
       );
     }
@@ -176,7 +212,11 @@ export class SourceView {
         let j = i;
         while (j < lines.length && !keep[j]) j++;
         const hidden = lines.slice(i, j);
-        const fold = h('button.fold', { type: 'button' }, `⋯ ${hidden.length} more line${hidden.length > 1 ? 's' : ''} (${hidden[0]!.line}–${hidden[hidden.length - 1]!.line})`);
+        const fold = h(
+          'button.fold',
+          { type: 'button' },
+          `⋯ ${hidden.length} more line${hidden.length > 1 ? 's' : ''} (${hidden[0]!.line}–${hidden[hidden.length - 1]!.line})`,
+        );
         fold.addEventListener('click', () => fold.replaceWith(...hidden.map((l) => this.renderLine(l, fmt, maxCum, hot))));
         table.append(fold);
         i = j;
@@ -192,7 +232,14 @@ export class SourceView {
   private renderLine(l: AnnotatedLine, fmt: (v: number) => string, maxCum: number, hot: { el: HTMLElement; v: number }[]): HTMLElement {
     const text = h('div.code', null, l.text ?? '');
     if (l.text === null) text.classList.add('muted');
-    const row = h('div.src-line', { role: 'row', 'data-line': l.line }, h('div.cell.num', null, fmt(l.flat)), h('div.cell.num', null, fmt(l.cum)), h('div.cell.lineno', null, String(l.line)), text);
+    const row = h(
+      'div.src-line',
+      { role: 'row', 'data-line': l.line },
+      h('div.cell.num', null, fmt(l.flat)),
+      h('div.cell.num', null, fmt(l.cum)),
+      h('div.cell.lineno', null, String(l.line)),
+      text,
+    );
     if (l.cum) {
       const w = Math.abs(l.cum) / maxCum;
       row.style.setProperty('--heat', (0.08 + 0.5 * w).toFixed(3));
@@ -204,7 +251,11 @@ export class SourceView {
       row.classList.add('escape-hit');
       const a = h(
         'a.escape-marker',
-        { href: '/concepts/escape-analysis', 'data-nav': '', title: 'The compiler moved a value on this line to the heap, so these bytes are heap allocations. Open: escape analysis' },
+        {
+          href: '/concepts/escape-analysis',
+          'data-nav': '',
+          title: 'The compiler moved a value on this line to the heap, so these bytes are heap allocations. Open: escape analysis',
+        },
         'heap · escape analysis ↗',
       );
       text.append(' ', a);
@@ -220,7 +271,13 @@ export class SourceView {
   /** One compiler decision; on an allocating line its -m=2 chain opens on demand. */
   private renderNote(n: EscapeNote, hit: boolean): HTMLElement {
     const where = n.col ? `column ${n.col}: ` : '';
-    const note = h('div.escape-note', { 'data-kind': n.kind }, h('span.kind', null, n.kind), ' ', h('span.msg', { title: `${where}${n.message}` }, n.message));
+    const note = h(
+      'div.escape-note',
+      { 'data-kind': n.kind },
+      h('span.kind', null, n.kind),
+      ' ',
+      h('span.msg', { title: `${where}${n.message}` }, n.message),
+    );
     if (hit && ESCAPING.has(n.kind)) note.classList.add('reason');
     else if (MINOR.has(n.kind)) note.classList.add('minor');
     if (n.chain?.length) {
@@ -230,7 +287,9 @@ export class SourceView {
         steps.append(h(`div.step.${cls}`, null, step));
       }
       const n2 = n.chain.filter((x) => /^(flow:|from )/.test(x)).length;
-      note.append(h('details.escape-chain', null, h('summary', null, `compiler's reasoning (-m=2, ${n2} step${n2 === 1 ? '' : 's'})`), steps));
+      note.append(
+        h('details.escape-chain', null, h('summary', null, `compiler's reasoning (-m=2, ${n2} step${n2 === 1 ? '' : 's'})`), steps),
+      );
     }
     return note;
   }

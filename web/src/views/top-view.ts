@@ -31,7 +31,12 @@ interface ViewRow {
 
 export class TopView {
   private root = h('div.top-view');
-  private filterInput = h('input.search', { type: 'search', placeholder: 'Filter functions (regexp)  /', 'aria-label': 'Filter rows', spellcheck: 'false' });
+  private filterInput = h('input.search', {
+    type: 'search',
+    placeholder: 'Filter functions (regexp)  /',
+    'aria-label': 'Filter rows',
+    spellcheck: 'false',
+  });
   private info = h('span.match-info');
   private legend = h('details.legend-text', null, h('summary', null, 'Report header'));
   private legendPre = h('pre');
@@ -47,11 +52,19 @@ export class TopView {
   private filterTimer = 0;
   private shape = '';
 
-  constructor(el: HTMLElement, private ctx: ProfilePageContext) {
+  constructor(
+    el: HTMLElement,
+    private ctx: ProfilePageContext,
+  ) {
     this.legend.append(this.legendPre);
     this.spacer.append(this.body);
     this.scroller.append(this.spacer);
-    this.root.append(h('div.toolbar', null, h('div.search-wrap', null, this.filterInput, this.info), this.legend), this.actions, this.head, this.scroller);
+    this.root.append(
+      h('div.toolbar', null, h('div.search-wrap', null, this.filterInput, this.info), this.legend),
+      this.actions,
+      this.head,
+      this.scroller,
+    );
     el.append(this.root);
     this.filterInput.addEventListener('input', () => {
       window.clearTimeout(this.filterTimer);
@@ -142,7 +155,9 @@ export class TopView {
 
   private renderHead(s: ProfileState): void {
     // Sorting re-renders the header: keep keyboard focus on the same column.
-    const focused = (document.activeElement as HTMLElement | null)?.closest?.('.top-head') ? (document.activeElement as HTMLElement).dataset.col : undefined;
+    const focused = (document.activeElement as HTMLElement | null)?.closest?.('.top-head')
+      ? (document.activeElement as HTMLElement).dataset.col
+      : undefined;
     hideExplain();
     clear(this.head);
     const kind = this.ctx.meta.kind;
@@ -153,16 +168,35 @@ export class TopView {
         el = h('div', { class: `cell ${cls}`, role: 'columnheader', tabindex: 0, 'data-col': label }, label);
       } else {
         const active = s.sort === sort;
-        el = h('button', { type: 'button', class: `cell ${cls} sort${active ? ' active' : ''}`, role: 'columnheader', 'aria-sort': active ? (sort === 'name' ? 'ascending' : 'descending') : 'none', 'data-col': label }, label + (active ? (sort === 'name' ? ' ▴' : ' ▾') : ''));
+        el = h(
+          'button',
+          {
+            type: 'button',
+            class: `cell ${cls} sort${active ? ' active' : ''}`,
+            role: 'columnheader',
+            'aria-sort': active ? (sort === 'name' ? 'ascending' : 'descending') : 'none',
+            'data-col': label,
+          },
+          label + (active ? (sort === 'name' ? ' ▴' : ' ▾') : ''),
+        );
         el.addEventListener('click', () => this.ctx.setState({ sort }));
       }
       attachExplain(el, `top-${label}`, () => {
         const text = explainColumn(kind, label);
-        return text ? { term: label, kind, text, note: sort ? (s.sort === sort ? `Sorted by ${label}` : `Click to sort by ${label}`) : undefined } : null;
+        return text
+          ? { term: label, kind, text, note: sort ? (s.sort === sort ? `Sorted by ${label}` : `Click to sort by ${label}`) : undefined }
+          : null;
       });
       return el;
     };
-    this.head.append(col('flat', 'num', 'flat'), col('flat%', 'num'), col('sum%', 'num'), col('cum', 'num', 'cum'), col('cum%', 'num'), col('name', 'name', 'name'));
+    this.head.append(
+      col('flat', 'num', 'flat'),
+      col('flat%', 'num'),
+      col('sum%', 'num'),
+      col('cum', 'num', 'cum'),
+      col('cum%', 'num'),
+      col('name', 'name', 'name'),
+    );
     if (focused) this.head.querySelector<HTMLElement>(`[data-col="${CSS.escape(focused)}"]`)?.focus();
   }
 
@@ -190,7 +224,11 @@ export class TopView {
         h('div.cell.num', { role: 'gridcell' }, fmtPct(r.sum, rep.total)),
         h('div.cell.num', { role: 'gridcell' }, fmtIn(r.row.cum, from, unit)),
         h('div.cell.num', { role: 'gridcell' }, fmtPct(r.row.cum, rep.total)),
-        h('div.cell.name', { role: 'gridcell', title: r.row.file ? `${name}\n${r.row.file}${r.row.line ? `:${r.row.line}` : ''}` : name }, name),
+        h(
+          'div.cell.name',
+          { role: 'gridcell', title: r.row.file ? `${name}\n${r.row.file}${r.row.line ? `:${r.row.line}` : ''}` : name },
+          name,
+        ),
       );
       el.style.transform = `translateY(${i * ROW_H}px)`;
       if (r.index === this.selected) el.classList.add('selected');

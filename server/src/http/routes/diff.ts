@@ -14,7 +14,10 @@ type Raw = RawQuery;
 function diffOptions(q: Raw): DiffOptions {
   const mode = str(q, 'mode') || 'diff_base';
   if (mode !== 'diff_base' && mode !== 'base') {
-    throw new HttpError(400, `query parameter "mode" must be "diff_base" (percentages of the base) or "base" (subtract the base), got ${JSON.stringify(mode)}`);
+    throw new HttpError(
+      400,
+      `query parameter "mode" must be "diff_base" (percentages of the base) or "base" (subtract the base), got ${JSON.stringify(mode)}`,
+    );
   }
   const norm = str(q, 'normalize');
   if (norm !== undefined && !['', '0', '1', 'true', 'false'].includes(norm)) {
@@ -33,7 +36,9 @@ async function explain<T>(id: string, baseId: string, f: () => Promise<T>): Prom
     return await f();
   } catch (e) {
     if (e instanceof IncompatibleProfilesError) {
-      throw new IncompatibleProfilesError(`cannot compare profile ${id} with base ${baseId}: they are not the same kind of profile (${e.message})`);
+      throw new IncompatibleProfilesError(
+        `cannot compare profile ${id} with base ${baseId}: they are not the same kind of profile (${e.message})`,
+      );
     }
     throw e;
   }
@@ -53,7 +58,9 @@ export function diffRouter(service: ProfileService): Router {
     const top = { ...parseTopOptions(q), nodeFraction: q.nodeFraction === undefined ? 0.005 : parseTopOptions(q).nodeFraction };
     const baseId = baseOf(q);
     const id = req.params.id;
-    const json = await explain(id, baseId, () => service.view({ op: 'diffTop', id, baseId, query, opts: { ...top, ...opts } }, clientGone(res)));
+    const json = await explain(id, baseId, () =>
+      service.view({ op: 'diffTop', id, baseId, query, opts: { ...top, ...opts } }, clientGone(res)),
+    );
     res.type('application/json').send(json);
   });
 
@@ -64,7 +71,9 @@ export function diffRouter(service: ProfileService): Router {
     const flame = parseFlameOptions(q);
     const baseId = baseOf(q);
     const id = req.params.id;
-    const json = await explain(id, baseId, () => service.view({ op: 'diffFlame', id, baseId, query, opts: { ...flame, ...opts } }, clientGone(res)));
+    const json = await explain(id, baseId, () =>
+      service.view({ op: 'diffFlame', id, baseId, query, opts: { ...flame, ...opts } }, clientGone(res)),
+    );
     res.type('application/json').send(json);
   });
 

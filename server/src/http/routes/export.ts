@@ -50,7 +50,10 @@ export function exportRouter(rt: ProfileService): Router {
     if (!info) throw new NotFoundError(`no profile with id ${req.params.id}`);
     if (isExpired(info, rt.config.retentionMs ?? 0)) throw new HttpError(410, `profile ${info.id} has expired`);
     const query = parseQuery(req.query as Record<string, unknown>);
-    const out = await rt.analyzer.run({ op: 'export', id: info.id, query, format, name: info.name, view: exportView(req.query as Record<string, unknown>) }, info.size);
+    const out = await rt.analyzer.run(
+      { op: 'export', id: info.id, query, format, name: info.name, view: exportView(req.query as Record<string, unknown>) },
+      info.size,
+    );
     if (!('file' in out)) throw new Error('analysis worker returned no file');
     const type = EXPORT_TYPES[format];
     res.set('Content-Type', type.contentType);

@@ -87,7 +87,10 @@ export function manageRouter(rt: ProfileService): Router {
     if (!('file' in out)) throw new Error('analysis worker returned no profile');
     const own = ownershipForUpload(callerOf(req, config), config);
     const bytes = out.file;
-    const { info: copy, created } = await rt.storeWithId(profileId(bytes), bytes, `${info.name} (sanitised)`, { ...own.fields, sanitisedFrom: info.id });
+    const { info: copy, created } = await rt.storeWithId(profileId(bytes), bytes, `${info.name} (sanitised)`, {
+      ...own.fields,
+      sanitisedFrom: info.id,
+    });
     res.status(201).json({
       id: copy.id,
       url: profileLink(config, copy.id),

@@ -35,7 +35,10 @@ export function mergeRouter(service: ProfileService): Router {
       bytes = await service.merge(ids);
     } catch (e) {
       if (e instanceof IncompatibleProfilesError) {
-        throw new HttpError(400, `cannot merge ${inputs.map((i) => `${i.name} (${i.id})`).join(', ')}: they are not the same kind of profile (${e.message})`);
+        throw new HttpError(
+          400,
+          `cannot merge ${inputs.map((i) => `${i.name} (${i.id})`).join(', ')}: they are not the same kind of profile (${e.message})`,
+        );
       }
       throw e;
     }

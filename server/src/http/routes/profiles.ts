@@ -72,11 +72,10 @@ export function profilesRouter(service: ProfileService): Router {
   });
 
   // Unknown ids are 404 before their query is looked at.
-  const view = (build: (id: string, q: RawQuery) => ViewTask) =>
-    async (req: Request<{ id: string }>, res: Response) => {
-      const info = await service.info(req.params.id);
-      res.type('application/json').send(await service.view(build(info.id, req.query as RawQuery), clientGone(res)));
-    };
+  const view = (build: (id: string, q: RawQuery) => ViewTask) => async (req: Request<{ id: string }>, res: Response) => {
+    const info = await service.info(req.params.id);
+    res.type('application/json').send(await service.view(build(info.id, req.query as RawQuery), clientGone(res)));
+  };
 
   r.get(
     '/api/profiles/:id/top',
@@ -85,7 +84,10 @@ export function profilesRouter(service: ProfileService): Router {
       return { op: 'top', id, query: parseQuery(q), opts: parseTopOptions(q), ...(page ? { page } : {}) };
     }),
   );
-  r.get('/api/profiles/:id/flamegraph', view((id, q) => ({ op: 'flame', id, query: parseQuery(q), ...parseFlameOptions(q) })));
+  r.get(
+    '/api/profiles/:id/flamegraph',
+    view((id, q) => ({ op: 'flame', id, query: parseQuery(q), ...parseFlameOptions(q) })),
+  );
   r.get(
     '/api/profiles/:id/tags',
     // n: at most that many values per key (heaviest first), so a label with a million

@@ -30,7 +30,11 @@ async function readFile(req: Request, max: number, field: string): Promise<Uint8
 }
 
 /** Validates an archive and stores it as the profile's sources; maps archive problems to 4xx. */
-async function storeSources(service: ProfileService, id: string, bytes: Uint8Array): Promise<{ files: number; bytes: number; format: string }> {
+async function storeSources(
+  service: ProfileService,
+  id: string,
+  bytes: Uint8Array,
+): Promise<{ files: number; bytes: number; format: string }> {
   if (bytes.length === 0) throw new HttpError(400, 'empty sources archive');
   const archive = await loadArchive(bytes);
   await service.putAttachment(id, SOURCES_ATTACHMENT, bytes);
@@ -98,7 +102,10 @@ export function sourcesRouter(service: ProfileService): Router {
     const bytes = await readFile(req, max, 'escape');
     const report = parseEscapeOutput(new TextDecoder().decode(bytes));
     if (report.count === 0) {
-      throw new HttpError(400, 'no compiler diagnostics found: expected `go build -gcflags=-m` or `-m=2` output (lines like "main.go:12:6: x escapes to heap")');
+      throw new HttpError(
+        400,
+        'no compiler diagnostics found: expected `go build -gcflags=-m` or `-m=2` output (lines like "main.go:12:6: x escapes to heap")',
+      );
     }
     await service.putAttachment(info.id, ESCAPE_ATTACHMENT, bytes);
     res.status(201).json({ id: info.id, ...summary(report) });
@@ -108,7 +115,10 @@ export function sourcesRouter(service: ProfileService): Router {
     const info = await service.info(req.params.id);
     const bytes = await service.getAttachment(info.id, ESCAPE_ATTACHMENT);
     const report = bytes ? loadEscape(bytes) : await bundledFor(service, info.id);
-    if (!report) throw new NotFoundError(`no escape analysis for profile ${info.id}; POST go build -gcflags=-m=2 output to /api/profiles/${info.id}/escape`);
+    if (!report)
+      throw new NotFoundError(
+        `no escape analysis for profile ${info.id}; POST go build -gcflags=-m=2 output to /api/profiles/${info.id}/escape`,
+      );
     const file = str(req.query as RawQuery, 'file') ?? '';
     let files = escapeReportToJson(report);
     if (file) {
@@ -120,7 +130,11 @@ export function sourcesRouter(service: ProfileService): Router {
 
   r.post('/api/profiles/:id/escape/run', async (req: Request<{ id: string }>, res: Response) => {
     const info = await service.info(req.params.id);
-    if (config.shared) throw new HttpError(403, 'running the Go compiler is disabled on a shared server; POST -m=2 output to /api/profiles/:id/escape instead');
+    if (config.shared)
+      throw new HttpError(
+        403,
+        'running the Go compiler is disabled on a shared server; POST -m=2 output to /api/profiles/:id/escape instead',
+      );
     const files = await profileFileNames(service, info.id);
     const out = await runEscapeAnalysis(config.sourcePaths, files);
     await service.putAttachment(info.id, ESCAPE_ATTACHMENT, new TextEncoder().encode(out.text));

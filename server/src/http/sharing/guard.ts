@@ -7,7 +7,6 @@ import type { Caller } from '../../service/ownership.js';
 
 export type { Caller };
 
-
 /** Header carrying a profile's manage token (a custom header also forces a CORS preflight). */
 export const MANAGE_TOKEN_HEADER = 'x-manage-token';
 

@@ -13,8 +13,12 @@ export const memoryConcepts: Concept[] = [
       {
         heading: 'Two places for a value',
         blocks: [
-          p('Every goroutine owns a stack. A function call reserves a frame on it for locals and arguments, and returning simply moves the stack pointer back: nothing to free, nothing for the GC to track beyond scanning the live frames.'),
-          p('Values that must outlive the call, or whose size or lifetime the compiler cannot pin down, go to the heap through `runtime.mallocgc`. Each one costs an allocation now and marking and sweeping work later. That is why a program can be "slow because of GC" even though the GC itself is efficient: it is doing work proportional to what you allocate.'),
+          p(
+            'Every goroutine owns a stack. A function call reserves a frame on it for locals and arguments, and returning simply moves the stack pointer back: nothing to free, nothing for the GC to track beyond scanning the live frames.',
+          ),
+          p(
+            'Values that must outlive the call, or whose size or lifetime the compiler cannot pin down, go to the heap through `runtime.mallocgc`. Each one costs an allocation now and marking and sweeping work later. That is why a program can be "slow because of GC" even though the GC itself is efficient: it is doing work proportional to what you allocate.',
+          ),
           go(`
 type point struct{ x, y int }
 
@@ -32,7 +36,9 @@ func onHeap() *point {
       {
         heading: 'Goroutine stacks grow',
         blocks: [
-          p('A new goroutine starts with a small stack (2 KiB at minimum; since Go 1.19 the runtime starts new goroutines at the average size it has observed). When a call needs more room, `runtime.newstack` allocates a stack twice as large and `runtime.copystack` moves the frames over. Deep recursion or big local arrays in many short-lived goroutines therefore show up in CPU profiles as `runtime.newstack`/`copystack`. Stacks are not part of heap profiles.'),
+          p(
+            'A new goroutine starts with a small stack (2 KiB at minimum; since Go 1.19 the runtime starts new goroutines at the average size it has observed). When a call needs more room, `runtime.newstack` allocates a stack twice as large and `runtime.copystack` moves the frames over. Deep recursion or big local arrays in many short-lived goroutines therefore show up in CPU profiles as `runtime.newstack`/`copystack`. Stacks are not part of heap profiles.',
+          ),
         ],
       },
       {
@@ -53,7 +59,10 @@ func onHeap() *point {
     ],
     nextSteps: [
       { text: 'See which lines allocate most', command: 'go tool pprof -sample_index=alloc_space -top allocs.pb.gz' },
-      { text: 'Ask the compiler why a value lives on the heap', command: "go build -gcflags=-m ./... 2>&1 | grep -E 'moved to heap|escapes to heap'" },
+      {
+        text: 'Ask the compiler why a value lives on the heap',
+        command: "go build -gcflags=-m ./... 2>&1 | grep -E 'moved to heap|escapes to heap'",
+      },
     ],
     related: ['escape-analysis', 'garbage-collector', 'values-vs-pointers'],
   },
@@ -95,7 +104,9 @@ go build -gcflags='example.com/app/store=-m' ./store   # just one package`),
             '`does not escape` -- good news: stays on the stack.',
             'With `-m=2` each escape is followed by the flow that caused it, ending at the line that made the value outlive its frame.',
           ),
-          p('Match the file:line of an allocation from the heap profile (the Source view shows it) with the `-m` line of the same position. `-gcflags="-m -l"` turns off inlining so the report is easier to follow, but escape results change with inlining, so benchmark without `-l`.'),
+          p(
+            'Match the file:line of an allocation from the heap profile (the Source view shows it) with the `-m` line of the same position. `-gcflags="-m -l"` turns off inlining so the report is easier to follow, but escape results change with inlining, so benchmark without `-l`.',
+          ),
         ],
       },
       {
@@ -106,7 +117,12 @@ func parse(b []byte) *result { r := result{}; fill(&r, b); return &r }
 
 // After: the caller owns the memory; nothing escapes.
 func parseInto(r *result, b []byte) { fill(r, b) }`),
-          list('Return values, not pointers, for small types.', 'Accept a destination or buffer from the caller.', 'Keep hot paths away from `any` parameters.', 'Pass loop data as parameters instead of capturing it in a goroutine closure.'),
+          list(
+            'Return values, not pointers, for small types.',
+            'Accept a destination or buffer from the caller.',
+            'Keep hot paths away from `any` parameters.',
+            'Pass loop data as parameters instead of capturing it in a goroutine closure.',
+          ),
         ],
       },
     ],
@@ -130,8 +146,12 @@ func parseInto(r *result, b []byte) { fill(r, b) }`),
       {
         heading: 'What growth costs',
         blocks: [
-          p('`append` on a full slice calls `runtime.growslice`: it allocates a bigger array (about double for small slices, growing by roughly a quarter once they are large), copies every element, and leaves the old array as garbage. Building a slice of n elements from empty does this about log(n) times.'),
-          p('Maps grow in the same spirit. Before Go 1.24 `hashGrow` doubled the bucket array and moved entries over incrementally (`evacuate`); since 1.24 maps are Swiss tables whose tables rehash into a bigger one and split once they hold 1024 slots (`internal/runtime/maps` functions such as `(*table).rehash` and `split`).'),
+          p(
+            '`append` on a full slice calls `runtime.growslice`: it allocates a bigger array (about double for small slices, growing by roughly a quarter once they are large), copies every element, and leaves the old array as garbage. Building a slice of n elements from empty does this about log(n) times.',
+          ),
+          p(
+            'Maps grow in the same spirit. Before Go 1.24 `hashGrow` doubled the bucket array and moved entries over incrementally (`evacuate`); since 1.24 maps are Swiss tables whose tables rehash into a bigger one and split once they hold 1024 slots (`internal/runtime/maps` functions such as `(*table).rehash` and `split`).',
+          ),
           go(`// Grows about 20 times for 200k elements.
 func ids(users []User) []int {
 	var out []int
@@ -156,13 +176,19 @@ byID := make(map[int]*User, len(users)) // size hint: the table is built once`),
       {
         heading: 'Reuse instead of rebuild',
         blocks: [
-          list('`s = s[:0]` keeps the backing array for the next round.', '`clear(m)` (Go 1.21+) empties a map but keeps its memory.', '`slices.Grow(s, n)` makes room for n more elements in one step.'),
+          list(
+            '`s = s[:0]` keeps the backing array for the next round.',
+            '`clear(m)` (Go 1.21+) empties a map but keeps its memory.',
+            '`slices.Grow(s, n)` makes room for n more elements in one step.',
+          ),
         ],
       },
       {
         heading: 'How it looks in a heap profile',
         blocks: [
-          p('runtime/pprof removes the runtime\'s own frames from heap stacks, so you will not see `growslice` there. Instead the `append` (or `m[k] = v`) line shows up many times with a ladder of object sizes -- 2 KiB, 4 KiB, 6.6 KiB, 10 KiB ... -- because every growth step allocates a bigger array at the same line. pprof-lens reads that ladder from the `bytes` label of each sample.'),
+          p(
+            "runtime/pprof removes the runtime's own frames from heap stacks, so you will not see `growslice` there. Instead the `append` (or `m[k] = v`) line shows up many times with a ladder of object sizes -- 2 KiB, 4 KiB, 6.6 KiB, 10 KiB ... -- because every growth step allocates a bigger array at the same line. pprof-lens reads that ladder from the `bytes` label of each sample.",
+          ),
         ],
       },
     ],
@@ -173,7 +199,10 @@ byID := make(map[int]*User, len(users)) // size hint: the table is built once`),
     ],
     nextSteps: [
       { text: 'Find the append or map assignment line', command: "go tool pprof -list 'main.buildIndex' cpu.pb.gz" },
-      { text: 'Add a capacity: `make([]T, 0, n)` or `make(map[K]V, n)` and compare allocations', command: 'go test -run=^$ -bench=. -benchmem -count=10 > new.txt && benchstat old.txt new.txt' },
+      {
+        text: 'Add a capacity: `make([]T, 0, n)` or `make(map[K]V, n)` and compare allocations',
+        command: 'go test -run=^$ -bench=. -benchmem -count=10 > new.txt && benchstat old.txt new.txt',
+      },
     ],
     related: ['slice-internals', 'escape-analysis', 'garbage-collector'],
   },
@@ -186,7 +215,9 @@ byID := make(map[int]*User, len(users)) // size hint: the table is built once`),
       {
         heading: 'The header and the array',
         blocks: [
-          p('A slice value is three words -- 24 bytes on 64-bit machines: a pointer to the first element, the length and the capacity. Slicing (`s[2:5]`) makes a new header pointing into the same array, so writes through one slice are visible through the other.'),
+          p(
+            'A slice value is three words -- 24 bytes on 64-bit machines: a pointer to the first element, the length and the capacity. Slicing (`s[2:5]`) makes a new header pointing into the same array, so writes through one slice are visible through the other.',
+          ),
           go(`a := make([]int, 3, 8)
 b := a[:2]      // same array
 b = append(b, 99)
@@ -199,13 +230,17 @@ c = append(c, 7) // must copy: a is untouched`),
       {
         heading: 'Growth rule',
         blocks: [
-          p('When length would exceed capacity, `runtime.growslice` picks a new capacity: doubling while the slice is small (under 256 elements), then a smooth transition towards growing by about 25% each time, rounded up to the allocator\'s size classes. The old array becomes garbage unless something else still references it.'),
+          p(
+            "When length would exceed capacity, `runtime.growslice` picks a new capacity: doubling while the slice is small (under 256 elements), then a smooth transition towards growing by about 25% each time, rounded up to the allocator's size classes. The old array becomes garbage unless something else still references it.",
+          ),
         ],
       },
       {
         heading: 'Retention surprises',
         blocks: [
-          p('Keeping a tiny sub-slice of a large buffer keeps the whole buffer live. In an `inuse_space` profile this looks like a big allocation that never goes away at the line that read the data.'),
+          p(
+            'Keeping a tiny sub-slice of a large buffer keeps the whole buffer live. In an `inuse_space` profile this looks like a big allocation that never goes away at the line that read the data.',
+          ),
           go(`func header(r io.Reader) ([]byte, error) {
 	buf, err := io.ReadAll(r) // maybe megabytes
 	if err != nil {
@@ -216,9 +251,15 @@ c = append(c, 7) // must copy: a is untouched`),
         ],
       },
     ],
-    signals: ['CPU: `runtime.growslice` and `runtime.memmove` under your code.', 'inuse_space: a large allocation at a read/decode line that stays live (a sub-slice keeping its array).'],
+    signals: [
+      'CPU: `runtime.growslice` and `runtime.memmove` under your code.',
+      'inuse_space: a large allocation at a read/decode line that stays live (a sub-slice keeping its array).',
+    ],
     nextSteps: [
-      { text: 'Compare two heap profiles to see what keeps growing', command: 'go tool pprof -sample_index=inuse_space -top -base heap1.pb.gz heap2.pb.gz' },
+      {
+        text: 'Compare two heap profiles to see what keeps growing',
+        command: 'go tool pprof -sample_index=inuse_space -top -base heap1.pb.gz heap2.pb.gz',
+      },
       { text: 'Copy the piece you keep: `bytes.Clone`, `slices.Clone` or `append([]T(nil), s...)`' },
     ],
     related: ['preallocation', 'values-vs-pointers'],
@@ -232,7 +273,9 @@ c = append(c, 7) // must copy: a is untouched`),
       {
         heading: 'Why += in a loop is slow',
         blocks: [
-          p('Each `+` builds a brand-new string: the runtime (`runtime.concatstrings`, `concatstring2`..`5`) allocates room for both parts and copies them. Building an n-byte string one piece at a time copies about n²/2 bytes and allocates a string of every intermediate length.'),
+          p(
+            'Each `+` builds a brand-new string: the runtime (`runtime.concatstrings`, `concatstring2`..`5`) allocates room for both parts and copies them. Building an n-byte string one piece at a time copies about n²/2 bytes and allocates a string of every intermediate length.',
+          ),
           go(`// Quadratic: a new, slightly longer string every iteration.
 func csv(fields []string) string {
 	s := ""
@@ -264,7 +307,7 @@ func csvBuilder(fields []string) string {
         heading: 'Builder details',
         blocks: [
           list(
-            '`String()` hands out the builder\'s bytes without copying, which is why `Reset()` drops the buffer instead of reusing it: a Builder is not a reusable scratch buffer.',
+            "`String()` hands out the builder's bytes without copying, which is why `Reset()` drops the buffer instead of reusing it: a Builder is not a reusable scratch buffer.",
             'For reuse across iterations keep a `[]byte` (`buf = buf[:0]`) or a `bytes.Buffer` (`Reset` keeps its memory) and convert to string once, at the end.',
             '`bytes.Buffer.String()` copies; pass `Bytes()` when the consumer accepts bytes.',
           ),
@@ -273,7 +316,9 @@ func csvBuilder(fields []string) string {
       {
         heading: 'How it looks in profiles',
         blocks: [
-          p('CPU profiles show `runtime.concatstrings` or `concatstring2` under your function. Heap profiles hide those runtime frames; the concatenation line instead appears with objects of almost every size class -- 48, 64, 80, 96 ... 2688, 3072 bytes -- because the string gets a little longer each time.'),
+          p(
+            'CPU profiles show `runtime.concatstrings` or `concatstring2` under your function. Heap profiles hide those runtime frames; the concatenation line instead appears with objects of almost every size class -- 48, 64, 80, 96 ... 2688, 3072 bytes -- because the string gets a little longer each time.',
+          ),
         ],
       },
     ],
@@ -284,7 +329,10 @@ func csvBuilder(fields []string) string {
     ],
     nextSteps: [
       { text: 'Find the concatenation', command: "go tool pprof -list 'main.render' cpu.pb.gz" },
-      { text: 'Replace `+=` with a `strings.Builder` (plus `Grow`) or `strings.Join` and measure', command: 'go test -run=^$ -bench=Render -benchmem' },
+      {
+        text: 'Replace `+=` with a `strings.Builder` (plus `Grow`) or `strings.Join` and measure',
+        command: 'go test -run=^$ -bench=Render -benchmem',
+      },
     ],
     related: ['preallocation', 'sprintf-vs-strconv', 'escape-analysis'],
   },
@@ -299,7 +347,7 @@ func csvBuilder(fields []string) string {
         blocks: [
           list(
             'Takes a printer from an internal pool, then walks the format string.',
-            'Each argument travels as `any`: non-pointer values (ints, strings, structs) are copied to the heap at the call site when they escape, which is why the caller\'s own line shows small allocations.',
+            "Each argument travels as `any`: non-pointer values (ints, strings, structs) are copied to the heap at the call site when they escape, which is why the caller's own line shows small allocations.",
             'Basic types go through a type switch; other types fall back to reflection.',
             'The result is copied into a brand-new string.',
           ),
@@ -333,8 +381,14 @@ w.Write(buf)`),
       'heap/allocs: `strconv.formatBits` (up to 1.25) or `internal/strconv.FormatInt` (1.26+) as the leaf: Itoa results.',
     ],
     nextSteps: [
-      { text: 'Who calls Sprintf, and how much it allocates', command: "go tool pprof -sample_index=alloc_objects -peek 'fmt\\.Sprintf$' allocs.pb.gz" },
-      { text: 'Rewrite with `strconv.AppendInt` into a reused buffer and compare', command: 'go test -run=^$ -bench=. -benchmem -count=10' },
+      {
+        text: 'Who calls Sprintf, and how much it allocates',
+        command: "go tool pprof -sample_index=alloc_objects -peek 'fmt\\.Sprintf$' allocs.pb.gz",
+      },
+      {
+        text: 'Rewrite with `strconv.AppendInt` into a reused buffer and compare',
+        command: 'go test -run=^$ -bench=. -benchmem -count=10',
+      },
     ],
     related: ['interface-boxing', 'strings-builder', 'escape-analysis'],
   },
@@ -347,7 +401,9 @@ w.Write(buf)`),
       {
         heading: 'Where the allocation comes from',
         blocks: [
-          p('An interface value is two words: a type descriptor and a data pointer. If the dynamic value is not itself a pointer, the runtime needs somewhere to point to, so it copies the value into a new heap object. Pointers, maps, channels and functions fit directly and need no copy.'),
+          p(
+            'An interface value is two words: a type descriptor and a data pointer. If the dynamic value is not itself a pointer, the runtime needs somewhere to point to, so it copies the value into a new heap object. Pointers, maps, channels and functions fit directly and need no copy.',
+          ),
           go(`var sink []any
 
 func record(id int, name string) {
@@ -370,7 +426,11 @@ func sum(xs []any) (t float64) { for _, x := range xs { t += x.(float64) }; retu
 
 // Generic: no boxing, checked at compile time.
 func sumOf[T ~int | ~float64](xs []T) (t T) { for _, x := range xs { t += x }; return }`),
-          list('Keep hot APIs concrete or generic.', 'Prefer typed logging fields over `...any`.', 'Type assertions and switches cost CPU, not allocations (`runtime.typeAssert`, `interfaceSwitch` in 1.22+).'),
+          list(
+            'Keep hot APIs concrete or generic.',
+            'Prefer typed logging fields over `...any`.',
+            'Type assertions and switches cost CPU, not allocations (`runtime.typeAssert`, `interfaceSwitch` in 1.22+).',
+          ),
         ],
       },
     ],
@@ -404,8 +464,12 @@ func sumOf[T ~int | ~float64](xs []T) (t T) { for _, x := range xs { t += x }; r
 	}
 	return fs
 }`),
-          p('`go build -gcflags=-m` reports `moved to heap: count` and `func literal escapes to heap` for this code. Since Go 1.22 each loop iteration has its own copy of the loop variable, so a closure that captures it allocates once per iteration.'),
-          p('`go f(x)` and `defer f(x)` compile into small wrapper closures too; in profiles they are named `Outer.gowrap1`, `Outer.deferwrap1`, and literals are `Outer.func1`, `Outer.func1.2`...'),
+          p(
+            '`go build -gcflags=-m` reports `moved to heap: count` and `func literal escapes to heap` for this code. Since Go 1.22 each loop iteration has its own copy of the loop variable, so a closure that captures it allocates once per iteration.',
+          ),
+          p(
+            '`go f(x)` and `defer f(x)` compile into small wrapper closures too; in profiles they are named `Outer.gowrap1`, `Outer.deferwrap1`, and literals are `Outer.func1`, `Outer.func1.2`...',
+          ),
         ],
       },
       {
@@ -416,12 +480,21 @@ for i := range jobs { go func() { work(jobs[i]) }() }
 
 // Passing: the value travels as an argument; nothing extra is captured.
 for i := range jobs { go work(jobs[i]) }`),
-          list('Pass values as parameters instead of capturing them.', 'Prefer a method value on an existing struct for callbacks kept in long-lived structures.', 'A closure called immediately (not stored) usually does not escape.'),
+          list(
+            'Pass values as parameters instead of capturing them.',
+            'Prefer a method value on an existing struct for callbacks kept in long-lived structures.',
+            'A closure called immediately (not stored) usually does not escape.',
+          ),
         ],
       },
     ],
-    signals: ['heap/allocs: small objects (16-64 bytes) at the line of a `func` literal or `go` statement.', 'CPU/goroutine: frames named `.funcN`, `.gowrapN`, `.deferwrapN` identify closures.'],
-    nextSteps: [{ text: 'Show what moves to the heap', command: "go build -gcflags=-m ./... 2>&1 | grep -E 'moved to heap|func literal escapes'" }],
+    signals: [
+      'heap/allocs: small objects (16-64 bytes) at the line of a `func` literal or `go` statement.',
+      'CPU/goroutine: frames named `.funcN`, `.gowrapN`, `.deferwrapN` identify closures.',
+    ],
+    nextSteps: [
+      { text: 'Show what moves to the heap', command: "go build -gcflags=-m ./... 2>&1 | grep -E 'moved to heap|func literal escapes'" },
+    ],
     related: ['escape-analysis', 'goroutine-leaks'],
   },
   {
@@ -440,7 +513,9 @@ ptrs := make([]*Point, n) // n+1 allocations, scattered, the GC visits every ele
 for i := range ptrs {
 	ptrs[i] = &Point{}
 }`),
-          p('Memory without pointers goes into "noscan" spans that the collector never scans. A heap made of millions of small pointer-linked objects makes every GC cycle slower, because marking follows each pointer.'),
+          p(
+            'Memory without pointers goes into "noscan" spans that the collector never scans. A heap made of millions of small pointer-linked objects makes every GC cycle slower, because marking follows each pointer.',
+          ),
         ],
       },
       {
@@ -485,7 +560,9 @@ type tight struct {
 	ok    bool  // 1
 	ready bool  // 1 + 6 padding at the end
 }             // unsafe.Sizeof = 16`),
-          p('The heap rounds each object up again to a size class, so a change from 24 to 16 bytes saves a third of the memory for that type. Putting pointer fields first also shortens the part of each object the GC has to scan.'),
+          p(
+            'The heap rounds each object up again to a size class, so a change from 24 to 16 bytes saves a third of the memory for that type. Putting pointer fields first also shortens the part of each object the GC has to scan.',
+          ),
         ],
       },
       {
@@ -501,7 +578,12 @@ type tight struct {
       },
     ],
     signals: ['heap: a user line with a huge `inuse_objects` count of one small fixed size.'],
-    nextSteps: [{ text: 'Check sizes in a test: `t.Log(unsafe.Sizeof(T{}))`, then run fieldalignment', command: 'go run golang.org/x/tools/go/analysis/passes/fieldalignment/cmd/fieldalignment@latest -fix ./...' }],
+    nextSteps: [
+      {
+        text: 'Check sizes in a test: `t.Log(unsafe.Sizeof(T{}))`, then run fieldalignment',
+        command: 'go run golang.org/x/tools/go/analysis/passes/fieldalignment/cmd/fieldalignment@latest -fix ./...',
+      },
+    ],
     related: ['values-vs-pointers', 'atomics-vs-mutex'],
   },
   {
@@ -513,7 +595,9 @@ type tight struct {
       {
         heading: 'The legitimate use',
         blocks: [
-          p('Converting between `string` and `[]byte` copies (`runtime.slicebytetostring`, `stringtoslicebyte`). Since Go 1.20, `unsafe.String`, `unsafe.StringData` and `unsafe.SliceData` make a zero-copy view possible.'),
+          p(
+            'Converting between `string` and `[]byte` copies (`runtime.slicebytetostring`, `stringtoslicebyte`). Since Go 1.20, `unsafe.String`, `unsafe.StringData` and `unsafe.SliceData` make a zero-copy view possible.',
+          ),
           go(`// Valid only if b is never modified afterwards.
 func bytesToString(b []byte) string {
 	if len(b) == 0 {
@@ -534,7 +618,10 @@ func bytesToString(b []byte) string {
         ],
       },
     ],
-    signals: ['CPU: `runtime.slicebytetostring` / `stringtoslicebyte` under your code.', 'CPU: `runtime.checkptr*` or `race*` frames mean an instrumented build -- its timings are not representative.'],
+    signals: [
+      'CPU: `runtime.slicebytetostring` / `stringtoslicebyte` under your code.',
+      'CPU: `runtime.checkptr*` or `race*` frames mean an instrumented build -- its timings are not representative.',
+    ],
     nextSteps: [{ text: 'Vet for invalid pointer conversions', command: 'go vet ./...' }],
     related: ['strings-builder', 'escape-analysis'],
   },

@@ -7,13 +7,17 @@ export const runtimeConcepts: Concept[] = [
     slug: 'garbage-collector',
     title: 'The garbage collector',
     summary:
-      'Go\'s collector runs concurrently with your code: it marks everything reachable (tri-colour marking, kept correct by a write barrier), then sweeps the rest lazily. Its cost grows with how much you allocate and how many pointers the live heap holds.',
+      "Go's collector runs concurrently with your code: it marks everything reachable (tri-colour marking, kept correct by a write barrier), then sweeps the rest lazily. Its cost grows with how much you allocate and how many pointers the live heap holds.",
     sections: [
       {
         heading: 'Mark: white, grey, black',
         blocks: [
-          p('Think of every heap object as white (not yet seen), grey (seen, its pointers not yet followed) or black (seen and fully scanned). A cycle starts by greying the roots -- goroutine stacks and globals. Mark workers repeatedly take a grey object, scan it for pointers, grey whatever it points to, and blacken it. When no grey objects remain, every white object is unreachable and its memory can be reused.'),
-          p('Because your goroutines keep running and changing pointers during marking, the compiler inserts a write barrier on pointer writes while a cycle is active. Go\'s barrier is a hybrid: it shades both the pointer being overwritten and (while the writing goroutine\'s stack is still grey) the new one, so no reachable object can hide from the collector. Outside marking the barrier is a cheap check.'),
+          p(
+            'Think of every heap object as white (not yet seen), grey (seen, its pointers not yet followed) or black (seen and fully scanned). A cycle starts by greying the roots -- goroutine stacks and globals. Mark workers repeatedly take a grey object, scan it for pointers, grey whatever it points to, and blacken it. When no grey objects remain, every white object is unreachable and its memory can be reused.',
+          ),
+          p(
+            "Because your goroutines keep running and changing pointers during marking, the compiler inserts a write barrier on pointer writes while a cycle is active. Go's barrier is a hybrid: it shades both the pointer being overwritten and (while the writing goroutine's stack is still grey) the new one, so no reachable object can hide from the collector. Outside marking the barrier is a cheap check.",
+          ),
         ],
       },
       {
@@ -66,14 +70,20 @@ func handle(r io.Reader) error {
       {
         heading: 'Small objects: rounded up, packed together',
         blocks: [
-          p('A request for 33 bytes gets a 48-byte slot; one for 1,025 bytes gets 1,152. The classes are spaced so that no more than about an eighth of a slot is wasted on rounding, and each class owns spans (runs of 8 KiB pages) cut into equal slots. Each P keeps a cache of partly free spans per class, so most allocations take no lock at all.'),
-          p('Objects without pointers go to separate "noscan" spans the collector never looks inside, and tiny pointer-free objects under 16 bytes (short strings, small integers boxed into interfaces) share one 16-byte block. That is why a `[]byte` buffer costs the collector so much less than a `[]*T` of the same size.'),
+          p(
+            'A request for 33 bytes gets a 48-byte slot; one for 1,025 bytes gets 1,152. The classes are spaced so that no more than about an eighth of a slot is wasted on rounding, and each class owns spans (runs of 8 KiB pages) cut into equal slots. Each P keeps a cache of partly free spans per class, so most allocations take no lock at all.',
+          ),
+          p(
+            'Objects without pointers go to separate "noscan" spans the collector never looks inside, and tiny pointer-free objects under 16 bytes (short strings, small integers boxed into interfaces) share one 16-byte block. That is why a `[]byte` buffer costs the collector so much less than a `[]*T` of the same size.',
+          ),
         ],
       },
       {
         heading: 'Large objects: above 32 KiB',
         blocks: [
-          p('A request above 32 KiB skips the classes: the allocator takes whole pages from the heap for it (rounded up to 8 KiB pages), zeroes them, and returns them to the heap when the object dies. Each large allocation is slower than a small one and touches the page allocator\'s lock, and big zeroed blocks cost memory bandwidth.'),
+          p(
+            "A request above 32 KiB skips the classes: the allocator takes whole pages from the heap for it (rounded up to 8 KiB pages), zeroes them, and returns them to the heap when the object dies. Each large allocation is slower than a small one and touches the page allocator's lock, and big zeroed blocks cost memory bandwidth.",
+          ),
           list(
             'A few large objects that live long (a cache, a lookup table) are fine.',
             'Many short-lived large objects -- a 64 KiB buffer per request, a slice grown by append past 32 KiB -- are worth pooling (sync.Pool) or sizing once and reusing.',
@@ -84,7 +94,9 @@ func handle(r io.Reader) error {
       {
         heading: 'Size, count and the collector',
         blocks: [
-          p('How often the collector runs depends on bytes allocated; how long each cycle takes depends on the pointers it must follow in what stays live. Many small pointerful objects make marking slow; a few large pointer-free ones barely register. Read the size histogram with both sample types: alloc_space (bytes) tells you what drives GC frequency, alloc_objects (count) what drives allocator and marking work.'),
+          p(
+            'How often the collector runs depends on bytes allocated; how long each cycle takes depends on the pointers it must follow in what stays live. Many small pointerful objects make marking slow; a few large pointer-free ones barely register. Read the size histogram with both sample types: alloc_space (bytes) tells you what drives GC frequency, alloc_objects (count) what drives allocator and marking work.',
+          ),
           go(`// One 64 KiB buffer per call: a large object every time.
 func handle(conn net.Conn) {
 	buf := make([]byte, 64<<10)
@@ -109,7 +121,10 @@ func handlePooled(conn net.Conn) {
     ],
     nextSteps: [
       { text: 'Allocation sizes and their weight', command: 'go tool pprof -tags -sample_index=alloc_space allocs.pb.gz' },
-      { text: 'Who allocates objects above 32 KiB', command: 'go tool pprof -top -sample_index=alloc_space -tagfocus=bytes=32769B: allocs.pb.gz' },
+      {
+        text: 'Who allocates objects above 32 KiB',
+        command: 'go tool pprof -top -sample_index=alloc_space -tagfocus=bytes=32769B: allocs.pb.gz',
+      },
       { text: 'Group allocations by size in the call graph', command: 'go tool pprof -top -tagleaf=bytes allocs.pb.gz' },
     ],
     related: ['garbage-collector', 'sync-pool', 'preallocation', 'slice-internals', 'values-vs-pointers'],
@@ -123,7 +138,9 @@ func handlePooled(conn net.Conn) {
       {
         heading: 'GOGC',
         blocks: [
-          p('After a cycle, the next one starts when the heap reaches roughly live heap + GOGC% of (live heap + goroutine stacks + globals). With 100 MB live and GOGC=100 the goal is about 200 MB. Raising GOGC to 200 roughly halves the number of cycles (and the CPU spent on them) at the cost of a larger peak heap; `GOGC=off` disables the proportional trigger entirely.'),
+          p(
+            'After a cycle, the next one starts when the heap reaches roughly live heap + GOGC% of (live heap + goroutine stacks + globals). With 100 MB live and GOGC=100 the goal is about 200 MB. Raising GOGC to 200 roughly halves the number of cycles (and the CPU spent on them) at the cost of a larger peak heap; `GOGC=off` disables the proportional trigger entirely.',
+          ),
           sh(`GOGC=200 ./app                 # fewer cycles, more memory
 GOGC=50 ./app                  # more cycles, smaller heap`),
         ],
@@ -131,38 +148,58 @@ GOGC=50 ./app                  # more cycles, smaller heap`),
       {
         heading: 'GOMEMLIMIT',
         blocks: [
-          p('A soft limit on all memory the Go runtime manages (heap, stacks, runtime structures -- not memory held by C code). Below it, GOGC pacing applies as usual; close to it, the collector runs as often as needed to stay under. A built-in limiter caps GC at about half of the CPU so a program that simply needs more memory than the limit degrades instead of thrashing.'),
+          p(
+            'A soft limit on all memory the Go runtime manages (heap, stacks, runtime structures -- not memory held by C code). Below it, GOGC pacing applies as usual; close to it, the collector runs as often as needed to stay under. A built-in limiter caps GC at about half of the CPU so a program that simply needs more memory than the limit degrades instead of thrashing.',
+          ),
           sh(`# In a container with 1 GiB: leave headroom for non-heap memory.
 GOMEMLIMIT=900MiB ./app
 # Let the heap use that room freely, collecting only near the limit.
 GOMEMLIMIT=900MiB GOGC=off ./app`),
-          go(`import "runtime/debug"
+          go(
+            `import "runtime/debug"
 
 debug.SetGCPercent(200)
-debug.SetMemoryLimit(900 << 20)`, 'The same from code'),
+debug.SetMemoryLimit(900 << 20)`,
+            'The same from code',
+          ),
         ],
       },
       {
         heading: 'Cautions',
-        blocks: [list('Tuning hides allocation problems instead of fixing them; reduce allocations first.', '`GOGC=off` without a memory limit lets the heap grow until the process is killed.', 'Never call `runtime.GC()` on a hot path.')],
+        blocks: [
+          list(
+            'Tuning hides allocation problems instead of fixing them; reduce allocations first.',
+            '`GOGC=off` without a memory limit lets the heap grow until the process is killed.',
+            'Never call `runtime.GC()` on a hot path.',
+          ),
+        ],
       },
     ],
-    signals: ['CPU: a large share of time in GC work (marking, assists, sweeping).', 'gctrace: many cycles per second with a small heap goal.'],
+    signals: [
+      'CPU: a large share of time in GC work (marking, assists, sweeping).',
+      'gctrace: many cycles per second with a small heap goal.',
+    ],
     nextSteps: [
       { text: 'Measure before and after a change', command: 'GODEBUG=gctrace=1 GOGC=200 ./app 2>&1 | head' },
-      { text: 'Benchmark with different settings', command: 'GOGC=200 go test -run=^$ -bench=. -count=10 > gogc200.txt && benchstat base.txt gogc200.txt' },
+      {
+        text: 'Benchmark with different settings',
+        command: 'GOGC=200 go test -run=^$ -bench=. -count=10 > gogc200.txt && benchstat base.txt gogc200.txt',
+      },
     ],
     related: ['garbage-collector', 'gctrace'],
   },
   {
     slug: 'gctrace',
     title: 'Reading GODEBUG=gctrace=1',
-    summary: 'With `GODEBUG=gctrace=1` the runtime prints one line to stderr per GC cycle: when it ran, how long each phase took, how big the heap was before and after, and the goal for the next cycle.',
+    summary:
+      'With `GODEBUG=gctrace=1` the runtime prints one line to stderr per GC cycle: when it ran, how long each phase took, how big the heap was before and after, and the goal for the next cycle.',
     sections: [
       {
         heading: 'One line, field by field',
         blocks: [
-          text(`gc 12 @3.104s 6%: 0.031+2.1+0.044 ms clock, 0.12+0.35/1.9/3.0+0.17 ms cpu, 38->41->20 MB, 40 MB goal, 0 MB stacks, 0 MB globals, 4 P`),
+          text(
+            `gc 12 @3.104s 6%: 0.031+2.1+0.044 ms clock, 0.12+0.35/1.9/3.0+0.17 ms cpu, 38->41->20 MB, 40 MB goal, 0 MB stacks, 0 MB globals, 4 P`,
+          ),
           list(
             '`gc 12` -- the 12th cycle; `@3.104s` -- seconds since the program started.',
             '`6%` -- share of available CPU spent in GC since start.',
@@ -177,15 +214,22 @@ debug.SetMemoryLimit(900 << 20)`, 'The same from code'),
       {
         heading: 'What to look for',
         blocks: [
-          list('Cycles many times per second: allocation rate is high relative to the live heap; raise GOGC or allocate less.', 'Assist time comparable to background time: allocation bursts; look at the allocs profile.', 'Live heap ("->20 MB") growing across cycles: something retains memory; compare inuse_space profiles over time.'),
-          go(`var before, after runtime.MemStats
+          list(
+            'Cycles many times per second: allocation rate is high relative to the live heap; raise GOGC or allocate less.',
+            'Assist time comparable to background time: allocation bursts; look at the allocs profile.',
+            'Live heap ("->20 MB") growing across cycles: something retains memory; compare inuse_space profiles over time.',
+          ),
+          go(
+            `var before, after runtime.MemStats
 runtime.ReadMemStats(&before)
 work()
 runtime.ReadMemStats(&after)
 fmt.Printf("GC cycles: %d, total pause: %v, allocated: %d MB\n",
 	after.NumGC-before.NumGC,
 	time.Duration(after.PauseTotalNs-before.PauseTotalNs),
-	(after.TotalAlloc-before.TotalAlloc)>>20)`, 'The same counters from inside a program'),
+	(after.TotalAlloc-before.TotalAlloc)>>20)`,
+            'The same counters from inside a program',
+          ),
         ],
       },
     ],
@@ -226,16 +270,21 @@ func render(w io.Writer, v Item) error {
       {
         heading: 'Why not a cache',
         blocks: [
-          p('Each P keeps a private slot and a shared list. At every GC cycle the pool\'s contents move to a "victim" area, and whatever is still there at the next cycle is dropped. An object therefore survives at most about two cycles unless it is taken and returned. Use a real cache (with size limits and explicit eviction) for data you want to keep.'),
+          p(
+            'Each P keeps a private slot and a shared list. At every GC cycle the pool\'s contents move to a "victim" area, and whatever is still there at the next cycle is dropped. An object therefore survives at most about two cycles unless it is taken and returned. Use a real cache (with size limits and explicit eviction) for data you want to keep.',
+          ),
         ],
       },
     ],
     signals: [
-      'heap/allocs: allocations inside a pool\'s `New` function (a frame above is `sync.(*Pool).Get`): the pool is often empty.',
+      "heap/allocs: allocations inside a pool's `New` function (a frame above is `sync.(*Pool).Get`): the pool is often empty.",
       'CPU: `sync.(*Pool).getSlow`, or `runtime.clearpools` / `sync.poolCleanup` during GC.',
     ],
     nextSteps: [
-      { text: 'Measure allocs/op with and without the pool', command: 'go test -run=^$ -bench=. -benchmem -count=10 > new.txt && benchstat old.txt new.txt' },
+      {
+        text: 'Measure allocs/op with and without the pool',
+        command: 'go test -run=^$ -bench=. -benchmem -count=10 > new.txt && benchstat old.txt new.txt',
+      },
       { text: 'Catch value-typed Put calls', command: 'staticcheck ./...' },
     ],
     related: ['garbage-collector', 'strings-builder', 'interface-boxing'],
@@ -261,7 +310,9 @@ func render(w io.Writer, v Item) error {
 		return nil, ctx.Err() // the goroutine above is now stuck
 	}
 }`),
-          p('The fix here is `make(chan []byte, 1)`: the sender can always deliver its single result and exit. Other fixes: select on `ctx.Done()` in the goroutine, have the producer `close` the channel, `defer wg.Done()`, `defer mu.Unlock()`, `defer resp.Body.Close()`.'),
+          p(
+            'The fix here is `make(chan []byte, 1)`: the sender can always deliver its single result and exit. Other fixes: select on `ctx.Done()` in the goroutine, have the producer `close` the channel, `defer wg.Done()`, `defer mu.Unlock()`, `defer resp.Body.Close()`.',
+          ),
         ],
       },
       {
@@ -280,9 +331,17 @@ go tool pprof -top -base goroutine-1.pb.gz goroutine-2.pb.gz`),
         ],
       },
     ],
-    signals: ['goroutine: hundreds of goroutines on one stack parked in chan send/receive/select.', 'goroutine: total goroutine count rising between profiles.', 'heap: many `runtime.malg` objects (goroutine structures).'],
+    signals: [
+      'goroutine: hundreds of goroutines on one stack parked in chan send/receive/select.',
+      'goroutine: total goroutine count rising between profiles.',
+      'heap: many `runtime.malg` objects (goroutine structures).',
+    ],
     nextSteps: [
-      { text: 'Count goroutines by wait reason', command: "curl -s 'http://localhost:6060/debug/pprof/goroutine?debug=2' | grep -o '^goroutine [0-9]* \\[[^],]*' | cut -d'[' -f2 | sort | uniq -c" },
+      {
+        text: 'Count goroutines by wait reason',
+        command:
+          "curl -s 'http://localhost:6060/debug/pprof/goroutine?debug=2' | grep -o '^goroutine [0-9]* \\[[^],]*' | cut -d'[' -f2 | sort | uniq -c",
+      },
       { text: 'See what grows', command: 'go tool pprof -top -base goroutine-1.pb.gz goroutine-2.pb.gz' },
     ],
     related: ['closures', 'atomics-vs-mutex'],
@@ -296,8 +355,12 @@ go tool pprof -top -base goroutine-1.pb.gz goroutine-2.pb.gz`),
       {
         heading: 'What contention costs',
         blocks: [
-          p('When a goroutine finds the mutex held, it spins briefly and then sleeps on a semaphore (`semacquire1`); the unlocker has to wake it (`semrelease1`, `futex`). With many goroutines on one lock, time goes into hand-offs instead of work, and throughput stops scaling with cores.'),
-          p('The mutex profile charges the waiting to the Unlock that ended the critical section -- where the lock was held too long. The block profile charges it to the Lock (or channel operation) that waited.'),
+          p(
+            'When a goroutine finds the mutex held, it spins briefly and then sleeps on a semaphore (`semacquire1`); the unlocker has to wake it (`semrelease1`, `futex`). With many goroutines on one lock, time goes into hand-offs instead of work, and throughput stops scaling with cores.',
+          ),
+          p(
+            'The mutex profile charges the waiting to the Unlock that ended the critical section -- where the lock was held too long. The block profile charges it to the Lock (or channel operation) that waited.',
+          ),
         ],
       },
       {
@@ -338,7 +401,10 @@ go tool pprof -sample_index=delay -top mutex.out`),
     ],
     nextSteps: [
       { text: 'Rank locks by waiting time', command: 'go tool pprof -sample_index=delay -top mutex.pb.gz' },
-      { text: 'See the critical section line by line', command: "go tool pprof -sample_index=delay -list 'main.\\(\\*stats\\)' mutex.pb.gz" },
+      {
+        text: 'See the critical section line by line',
+        command: "go tool pprof -sample_index=delay -list 'main.\\(\\*stats\\)' mutex.pb.gz",
+      },
     ],
     related: ['goroutine-leaks', 'struct-padding'],
   },
@@ -351,7 +417,9 @@ go tool pprof -sample_index=delay -top mutex.out`),
       {
         heading: 'The budget',
         blocks: [
-          p('A function is inlinable when its estimated cost is at most 80 (roughly its number of syntax nodes; a call inside it that is not itself inlined adds 57). Recursion, `defer`, `go`, `recover()` and `//go:noinline` prevent it. With profile-guided optimisation (PGO, Go 1.21+) hot call sites may inline functions up to cost 2000.'),
+          p(
+            'A function is inlinable when its estimated cost is at most 80 (roughly its number of syntax nodes; a call inside it that is not itself inlined adds 57). Recursion, `defer`, `go`, `recover()` and `//go:noinline` prevent it. With profile-guided optimisation (PGO, Go 1.21+) hot call sites may inline functions up to cost 2000.',
+          ),
           text(`./geom.go:5:6: can inline Dist
 ./geom.go:12:6: cannot inline Parse: function too complex: cost 142 exceeds budget 80
 ./main.go:20:14: inlining call to Dist`),
@@ -372,7 +440,7 @@ func (b *Buf) WriteByte(c byte) {
 //go:noinline
 func (b *Buf) grow(c byte) { b.data = append(b.data, c) }`),
           list(
-            'Inlined calls still appear in pprof, marked `(inline)`; their cost belongs to the caller\'s machine code.',
+            "Inlined calls still appear in pprof, marked `(inline)`; their cost belongs to the caller's machine code.",
             'Use a CPU profile as `default.pgo` in the main package and rebuild: the compiler inlines and devirtualises the hot paths.',
           ),
           sh(`cp cpu.pb.gz ./cmd/app/default.pgo
@@ -380,7 +448,10 @@ go build ./cmd/app        # -pgo=auto picks it up`),
         ],
       },
     ],
-    signals: ['CPU: a small user function with a high flat share that is not marked `(inline)`.', 'CPU: a long profile of a service: a good candidate for PGO.'],
+    signals: [
+      'CPU: a small user function with a high flat share that is not marked `(inline)`.',
+      'CPU: a long profile of a service: a good candidate for PGO.',
+    ],
     nextSteps: [{ text: 'Why was it not inlined?', command: "go build -gcflags=-m=2 ./... 2>&1 | grep -E 'inline (Parse|Dist)'" }],
     related: ['escape-analysis', 'benchmarks'],
   },

@@ -31,12 +31,14 @@ export const toolingConcepts: Concept[] = [
             '`cpu` -- on-CPU time, sampled 100 times a second per thread running Go code. Sleeping, waiting on I/O, channels or locks is invisible. The `samples` column counts samples, `cpu` converts them to time.',
             '`heap` -- memory sampled about once per 512 KiB allocated. `inuse_space`/`inuse_objects`: still reachable at the last GC (leaks, big caches). `alloc_space`/`alloc_objects`: everything allocated since the program started (GC pressure).',
             '`allocs` -- the same data as heap, opened on `alloc_space` by default.',
-            '`goroutine` -- every goroutine\'s current stack; value = how many share it.',
+            "`goroutine` -- every goroutine's current stack; value = how many share it.",
             '`mutex` -- time goroutines waited for locks, charged to the Unlock (off unless `SetMutexProfileFraction`).',
             '`block` -- time spent blocked on channels, selects, locks and WaitGroups, charged to the waiting call (off unless `SetBlockProfileRate`).',
             '`threadcreate` -- stacks that created OS threads.',
           ),
-          p('Wall-clock time (what a request takes) is CPU plus waiting. When a request is slow but CPU is low, look at block, mutex and goroutine profiles, or use `go tool trace`.'),
+          p(
+            'Wall-clock time (what a request takes) is CPU plus waiting. When a request is slow but CPU is low, look at block, mutex and goroutine profiles, or use `go tool trace`.',
+          ),
         ],
       },
       {
@@ -48,7 +50,9 @@ go func() { log.Println(http.ListenAndServe("localhost:6060", nil)) }()`),
           sh(`go tool pprof -top 'http://localhost:6060/debug/pprof/profile?seconds=30'
 curl -o heap.pb.gz http://localhost:6060/debug/pprof/heap
 go test -bench=. -cpuprofile=cpu.out -memprofile=mem.out`),
-          p('Keep the debug endpoint on an internal port. Heap samples are estimates: tiny sites (below a few MB of allocation) are noise.'),
+          p(
+            'Keep the debug endpoint on an internal port. Heap samples are estimates: tiny sites (below a few MB of allocation) are noise.',
+          ),
         ],
       },
     ],
@@ -90,14 +94,19 @@ go test -run='^$' -bench=Key -benchmem -count=10 > old.txt
 # ...change the code...
 go test -run='^$' -bench=Key -benchmem -count=10 > new.txt
 benchstat old.txt new.txt`),
-          p('benchstat prints one table per metric (sec/op, B/op, allocs/op) with the median of each side, a confidence interval, and the change with a p-value. `~` means the difference is not significant. It needs at least 6 runs per side for a confidence interval, which is why `-count=10` is a good default.'),
+          p(
+            'benchstat prints one table per metric (sec/op, B/op, allocs/op) with the median of each side, a confidence interval, and the change with a p-value. `~` means the difference is not significant. It needs at least 6 runs per side for a confidence interval, which is why `-count=10` is a good default.',
+          ),
         ],
       },
       {
         heading: 'Profiling a benchmark',
         blocks: [
           sh(`go test -run='^$' -bench=Key -cpuprofile=cpu.out -memprofile=mem.out -memprofilerate=1`),
-          list('The profile covers the whole test binary, including setup; focus on your benchmark with `-focus=BenchmarkKey`.', '`-memprofilerate=1` records every allocation, so per-op attribution is exact (slower run).'),
+          list(
+            'The profile covers the whole test binary, including setup; focus on your benchmark with `-focus=BenchmarkKey`.',
+            '`-memprofilerate=1` records every allocation, so per-op attribution is exact (slower run).',
+          ),
         ],
       },
     ],

@@ -44,7 +44,11 @@ export class SiteTable {
     for (const { fn, lines } of this.byName.values()) {
       let best = '';
       let bestV = -1;
-      for (const [k, v] of lines) if (v > bestV) { best = k; bestV = v; }
+      for (const [k, v] of lines)
+        if (v > bestV) {
+          best = k;
+          bestV = v;
+        }
       const cut = best.lastIndexOf(':');
       out.push({ ...fn, file: best.slice(0, cut), line: Number(best.slice(cut + 1)), share: total ? fn.value / total : 0 });
     }

@@ -18,10 +18,17 @@ function collect(input: RuleInput, leaf: RegExp): { table: SiteTable; runtime: n
   let runtime = 0;
   for (const s of input.samples) {
     if (!s.frames.length || s.profiler) continue;
-    if (RUNTIME_LOCK.test(s.frames[0].name)) { runtime += s.value; continue; }
+    if (RUNTIME_LOCK.test(s.frames[0].name)) {
+      runtime += s.value;
+      continue;
+    }
     // The sync frames sit at the leaf (often inlined); look through the first few.
     let hit = -1;
-    for (let i = 0; i < Math.min(4, s.frames.length); i++) if (leaf.test(s.frames[i].name)) { hit = i; break; }
+    for (let i = 0; i < Math.min(4, s.frames.length); i++)
+      if (leaf.test(s.frames[i].name)) {
+        hit = i;
+        break;
+      }
     if (hit < 0) continue;
     const site = userFrameIndex(s.frames, hit + 1);
     if (site < 0) continue;
@@ -39,9 +46,7 @@ export const mutexHotLock: Rule = (input) => {
   const { table, runtime, leaves } = collect(input, MUTEX_UNLOCK);
   const userTotal = input.total - runtime;
   if (userTotal <= 0) return [];
-  const fns = table
-    .functions(input.total, 0)
-    .filter((f) => f.share >= MUTEX_MIN_TOTAL_SHARE && f.value / userTotal >= MUTEX_SITE_SHARE);
+  const fns = table.functions(input.total, 0).filter((f) => f.share >= MUTEX_MIN_TOTAL_SHARE && f.value / userTotal >= MUTEX_SITE_SHARE);
   if (!fns.length) return [];
   const value = fns.reduce((a, f) => a + f.value, 0);
   const share = value / input.total;
@@ -59,7 +64,10 @@ export const mutexHotLock: Rule = (input) => {
       functions: fns,
       evidence,
       advice: `The lock held in ${nameList(fns)} makes other goroutines wait (a mutex profile charges the wait to the Unlock that ends the critical section). ${ADVICE}`,
-      commands: [`go tool pprof -sample_index=delay -list ${shq(exactName(fns[0].name))} mutex.pb.gz`, `go tool pprof -sample_index=delay -top mutex.pb.gz`],
+      commands: [
+        `go tool pprof -sample_index=delay -list ${shq(exactName(fns[0].name))} mutex.pb.gz`,
+        `go tool pprof -sample_index=delay -top mutex.pb.gz`,
+      ],
       highlight: highlightFor(fns, leaves),
     }),
   ];
@@ -80,7 +88,10 @@ export const blockLockWait: Rule = (input) => {
       value: table.value,
       total: input.total,
       functions: fns,
-      evidence: [`${pct(share)} of the blocking delay is spent waiting in ${[...leaves].sort().join(', ')}`, ...fns.map((f) => `${pct(f.share)} waiting in ${where(f)}`)],
+      evidence: [
+        `${pct(share)} of the blocking delay is spent waiting in ${[...leaves].sort().join(', ')}`,
+        ...fns.map((f) => `${pct(f.share)} waiting in ${where(f)}`),
+      ],
       advice: `Goroutines in ${nameList(fns)} queue up for a lock. ${ADVICE}`,
       commands: [`go tool pprof -sample_index=delay -top block.pb.gz`, `go tool pprof -sample_index=delay -top mutex.pb.gz`],
       highlight: highlightFor(fns, leaves),

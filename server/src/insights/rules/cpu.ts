@@ -4,8 +4,23 @@ import type { StackSample } from '../frames.js';
 import { exactName } from '../../../../contract/go-regexp.js';
 import { userFrameIndex } from '../frames.js';
 import {
-  A_BOXING, A_CONCAT, A_FMT, A_GROWSLICE, A_MAP_GROW, ALLOC_CORE, FMT_ENTRY, GC_ASSIST, GC_BG, GC_DRAIN,
-  GC_IDLE, GC_MARK, GC_PARTS, GC_PHASE, GC_SWEEP, GC_WB, LOCK_CPU,
+  A_BOXING,
+  A_CONCAT,
+  A_FMT,
+  A_GROWSLICE,
+  A_MAP_GROW,
+  ALLOC_CORE,
+  FMT_ENTRY,
+  GC_ASSIST,
+  GC_BG,
+  GC_DRAIN,
+  GC_IDLE,
+  GC_MARK,
+  GC_PARTS,
+  GC_PHASE,
+  GC_SWEEP,
+  GC_WB,
+  LOCK_CPU,
 } from '../patterns.js';
 import type { Rule, RuleInput } from './common.js';
 import { SiteTable, finding, highlightFor, nameList, pct, severityFor, shq, where } from './common.js';
@@ -41,7 +56,11 @@ export function matchSignal(input: RuleInput, signal: RegExp, accept?: (s: Stack
     if (isProfilerSample(s)) continue;
     // The root-most matching frame: the entry point the user's code called.
     let at = -1;
-    for (let i = s.frames.length - 1; i >= 0; i--) if (signal.test(s.frames[i].name)) { at = i; break; }
+    for (let i = s.frames.length - 1; i >= 0; i--)
+      if (signal.test(s.frames[i].name)) {
+        at = i;
+        break;
+      }
     if (at < 0 || (accept && !accept(s, at))) continue;
     signalNames.add(s.frames[at].name);
     value += s.value;
@@ -226,7 +245,12 @@ export const cpuGcPressure: Rule = (input) => {
     let hit = -1;
     let part = '';
     for (let i = s.frames.length - 1; i >= 0 && hit < 0; i--) {
-      for (const [label, re] of GC_PARTS) if (re.test(s.frames[i].name)) { hit = i; part = label; break; }
+      for (const [label, re] of GC_PARTS)
+        if (re.test(s.frames[i].name)) {
+          hit = i;
+          part = label;
+          break;
+        }
     }
     if (hit < 0) continue;
     names.add(s.frames[hit].name);
@@ -276,7 +300,8 @@ export const cpuGcPressure: Rule = (input) => {
         `GODEBUG=gctrace=1 ./yourprogram 2>&1 | head -20`,
         `GOGC=200 ./yourprogram`,
       ],
-      highlight: highlightFor(fns, names) || [GC_BG, GC_ASSIST, GC_DRAIN, GC_MARK, GC_SWEEP, GC_WB, GC_PHASE].map((r) => r.source).join('|'),
+      highlight:
+        highlightFor(fns, names) || [GC_BG, GC_ASSIST, GC_DRAIN, GC_MARK, GC_SWEEP, GC_WB, GC_PHASE].map((r) => r.source).join('|'),
     }),
   ];
 };

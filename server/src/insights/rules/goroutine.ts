@@ -61,7 +61,14 @@ export function closureParent(name: string): string | null {
 export const goroutineLeaks: Rule = (input) => {
   const groups = new Map<
     string,
-    { kind: WaitKind; count: number; blocked: FindingFunction; entry: FindingFunction | null; frames: string[]; wait: { min: number; max: number } | null }
+    {
+      kind: WaitKind;
+      count: number;
+      blocked: FindingFunction;
+      entry: FindingFunction | null;
+      frames: string[];
+      wait: { min: number; max: number } | null;
+    }
   >();
   for (const s of input.samples) {
     const f = s.frames;
@@ -88,7 +95,10 @@ export const goroutineLeaks: Rule = (input) => {
     while (root > u && f[root].runtime) root--;
     const blocked: FindingFunction = { name: f[u].name, file: f[u].file, line: f[u].line, value: 0, share: 0 };
     const entry = root > u && f[root].user ? { name: f[root].name, file: f[root].file, line: f[root].line, value: 0, share: 0 } : null;
-    const key = `${kind.label}\u0000${f.slice(u).map((x) => `${x.name}:${x.line}`).join('\u0000')}`;
+    const key = `${kind.label}\u0000${f
+      .slice(u)
+      .map((x) => `${x.name}:${x.line}`)
+      .join('\u0000')}`;
     const g = groups.get(key) ?? { kind, count: 0, blocked, entry, frames: f.slice(0, u + 1).map((x) => x.name), wait: null };
     g.count += s.value;
     if (s.goroutine) {
@@ -106,7 +116,9 @@ export const goroutineLeaks: Rule = (input) => {
     if (g.count < LEAK_MIN_COUNT && !crowd && !longWait) continue;
     const waited = g.wait
       ? g.wait.max === 0
-        ? ['all of them waiting for less than a minute (the dump prints minutes from 1 on): take another dump later to see whether they are still there']
+        ? [
+            'all of them waiting for less than a minute (the dump prints minutes from 1 on): take another dump later to see whether they are still there',
+          ]
         : [`waiting ${g.wait.min === g.wait.max ? g.wait.min : `${g.wait.min} to ${g.wait.max}`} minutes`]
       : [];
     g.blocked.value = g.count;

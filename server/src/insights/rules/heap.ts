@@ -130,9 +130,13 @@ export const heapGrowth: Rule = (input) => {
     const what = slice ? 'slice' : map ? 'map' : 'slice or map';
     const fn = siteFn(g.site, value, input.total);
     const evidence = [`${pct(share)} of ${input.sampleType.type} at ${where(fn)}`];
-    if (ladder.sizes.length >= 3) evidence.push(`the same line allocates ${ladder.sizes.length} different sizes growing step by step: ${sizeList(ladder.sizes)}`);
+    if (ladder.sizes.length >= 3)
+      evidence.push(`the same line allocates ${ladder.sizes.length} different sizes growing step by step: ${sizeList(ladder.sizes)}`);
     if (rt.length) evidence.push(`runtime frames: ${rt.join(', ')}`);
-    else evidence.push('runtime.growslice / map growth frames are not in heap profiles (runtime/pprof removes them); the size ladder is the signal');
+    else
+      evidence.push(
+        'runtime.growslice / map growth frames are not in heap profiles (runtime/pprof removes them); the size ladder is the signal',
+      );
     out.push(
       finding({
         rule: 'heap.slice-growth',
@@ -169,7 +173,10 @@ export const heapConcat: Rule = (input) => {
     const fn = siteFn(g.site, value, input.total);
     const evidence = [`${pct(share)} of ${input.sampleType.type} at ${where(fn)}`];
     if (rt.length) evidence.push(`runtime frames: ${rt.join(', ')}`);
-    else evidence.push(`the same line allocates ${ladder.sizes.length} sizes in small steps (${sizeList(ladder.sizes)}): a string rebuilt a little longer each time`);
+    else
+      evidence.push(
+        `the same line allocates ${ladder.sizes.length} sizes in small steps (${sizeList(ladder.sizes)}): a string rebuilt a little longer each time`,
+      );
     out.push(
       finding({
         rule: 'heap.string-concat',
@@ -237,7 +244,10 @@ function stdlibLeafRule(opts: {
         value: table.value,
         total: input.total,
         functions: fns,
-        evidence: [`${pct(share)} of ${input.sampleType.type} allocated inside ${leafList}`, ...fns.map((f) => `${pct(f.share)} called from ${where(f)}`)],
+        evidence: [
+          `${pct(share)} of ${input.sampleType.type} allocated inside ${leafList}`,
+          ...fns.map((f) => `${pct(f.share)} called from ${where(f)}`),
+        ],
         advice: opts.advice(nameList(fns), leafList),
         commands: opts.commands(input, fns[0].name),
         highlight: highlightFor(fns, leaves),
@@ -328,7 +338,10 @@ export const heapSmallObjects: Rule = (input) => {
           ? `In ${g.site.name}, values are stored in interfaces and copied to the heap. Keep hot paths on concrete types or generics.`
           : `Line ${g.site.line} of ${g.site.name} puts small values on the heap one at a time. Typical causes: an int or string stored in an interface (any, fmt arguments), a variable captured by a closure that outlives the call, new(T)/&T{} that escapes, or a small slice or string that is returned or stored. Run the compiler's escape analysis on that line to see which one.`,
         commands: [`go build -gcflags=-m ./... 2>&1 | grep ':${g.site.line}:'`, listAlloc(input, g.site.name)],
-        highlight: highlightFor([fn], boxing.filter((b) => !b.includes(' '))),
+        highlight: highlightFor(
+          [fn],
+          boxing.filter((b) => !b.includes(' ')),
+        ),
       }),
     );
   }

@@ -30,7 +30,11 @@ export function callGraphDot(g: CallGraph): string {
   let maxFlat = g.nodes.length ? Math.abs(g.nodes[0].flat) : 0;
   for (const n of g.nodes) maxFlat = Math.max(maxFlat, Math.abs(n.flat));
   const share = (v: number): number => (g.total === 0 ? 0 : v / Math.abs(g.total));
-  const out: string[] = ['digraph "callgraph" {', 'node [style=filled fillcolor="#f8f8f8" fontname="Helvetica"]', 'edge [fontname="Helvetica"]'];
+  const out: string[] = [
+    'digraph "callgraph" {',
+    'node [style=filled fillcolor="#f8f8f8" fontname="Helvetica"]',
+    'edge [fontname="Helvetica"]',
+  ];
   for (const n of g.nodes) {
     let label = multiline(n.name, n.function, n.file, n.line);
     label += n.flat !== 0 ? `${fmt(n.flat)} (${pct(n.flat)})` : '0';

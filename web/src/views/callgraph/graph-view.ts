@@ -28,7 +28,13 @@ function graphviz(): Promise<Layout> {
 
 export class GraphView {
   private root = h('div.graph-view');
-  private nodeCount = h('input.cg-num', { type: 'number', min: '1', max: '2000', 'aria-label': 'Node count', title: 'Nodes shown at most (pprof -nodecount)' });
+  private nodeCount = h('input.cg-num', {
+    type: 'number',
+    min: '1',
+    max: '2000',
+    'aria-label': 'Node count',
+    title: 'Nodes shown at most (pprof -nodecount)',
+  });
   private status = h('div.cg-status', { role: 'status' });
   private legend = h('details.legend-text', null, h('summary', null, 'Report header'));
   private legendPre = h('pre');
@@ -40,7 +46,10 @@ export class GraphView {
   private abort: AbortController | null = null;
   private zoomer: ZoomBehavior<SVGSVGElement, unknown> | null = null;
 
-  constructor(el: HTMLElement, private ctx: ProfilePageContext) {
+  constructor(
+    el: HTMLElement,
+    private ctx: ProfilePageContext,
+  ) {
     this.legend.append(this.legendPre);
     const fit = h('button.btn', { type: 'button', title: 'Fit the graph to the window' }, 'Fit');
     fit.addEventListener('click', () => this.fit());
@@ -180,7 +189,11 @@ export class GraphView {
     clear(this.tooltip);
     this.tooltip.append(
       h('div.tt-name', null, `${g.nodes[ed.from].name} ${ed.residual ? '…' : '→'} ${g.nodes[ed.to].name}`),
-      h('div', null, `${fmt(ed.weight)} (${fmtPct(ed.weight, g.total)})${ed.inline ? ' · inlined' : ''}${ed.residual ? ' · through nodes left out' : ''}`),
+      h(
+        'div',
+        null,
+        `${fmt(ed.weight)} (${fmtPct(ed.weight, g.total)})${ed.inline ? ' · inlined' : ''}${ed.residual ? ' · through nodes left out' : ''}`,
+      ),
     );
     this.place(e);
   }

@@ -12,7 +12,12 @@ import { PEEK_KEY, SANDWICH_KEY, fetchView } from './links.js';
 
 export class PeekView {
   private root = h('div.peek-view');
-  private input = h('input.search', { type: 'search', placeholder: 'Functions to peek at (regexp)', 'aria-label': 'Peek regexp', spellcheck: 'false' });
+  private input = h('input.search', {
+    type: 'search',
+    placeholder: 'Functions to peek at (regexp)',
+    'aria-label': 'Peek regexp',
+    spellcheck: 'false',
+  });
   private status = h('div.cg-status', { role: 'status' });
   private legend = h('details.legend-text', null, h('summary', null, 'Report header'));
   private legendPre = h('pre');
@@ -20,9 +25,16 @@ export class PeekView {
   private key: string | null = null;
   private abort: AbortController | null = null;
 
-  constructor(el: HTMLElement, private ctx: ProfilePageContext) {
+  constructor(
+    el: HTMLElement,
+    private ctx: ProfilePageContext,
+  ) {
     this.legend.append(this.legendPre);
-    this.root.append(h('div.toolbar', null, h('div.search-wrap', null, this.input), this.legend), this.status, h('div.peek-scroll', null, this.table));
+    this.root.append(
+      h('div.toolbar', null, h('div.search-wrap', null, this.input), this.legend),
+      this.status,
+      h('div.peek-scroll', null, this.table),
+    );
     el.append(this.root);
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') this.ctx.setState({ extra: { [PEEK_KEY]: this.input.value } });

@@ -15,7 +15,12 @@ import { PEEK_KEY, SANDWICH_KEY, fetchView } from './links.js';
 
 export class SandwichView {
   private root = h('div.sandwich-view');
-  private input = h('input.search', { type: 'search', placeholder: 'Function name', 'aria-label': 'Sandwich function', spellcheck: 'false' });
+  private input = h('input.search', {
+    type: 'search',
+    placeholder: 'Function name',
+    'aria-label': 'Sandwich function',
+    spellcheck: 'false',
+  });
   private title = h('div.sw-title');
   private status = h('div.cg-status', { role: 'status' });
   private upper = h('div.sw-half.sw-callers', { 'aria-label': 'Callers' });
@@ -27,7 +32,10 @@ export class SandwichView {
   private key: string | null = null;
   private abort: AbortController | null = null;
 
-  constructor(el: HTMLElement, private ctx: ProfilePageContext) {
+  constructor(
+    el: HTMLElement,
+    private ctx: ProfilePageContext,
+  ) {
     const peek = h('button.btn', { type: 'button' }, 'Peek');
     peek.addEventListener('click', () => {
       const fn = this.ctx.state().extra[SANDWICH_KEY];
@@ -127,7 +135,11 @@ export class SandwichView {
     const rel = which === 'callers' ? 'through this caller' : 'in this callee';
     tip.append(
       h('div.tt-name', null, hv.pruned ? `${d.prunedCount ?? 0} small frames under ${d.name}` : d.name),
-      h('div', null, `${fmtAuto(hv.pruned ? (d.prunedValue ?? 0) : d.value, unit)} (${fmtPct1(hv.pruned ? (d.prunedValue ?? 0) : d.value, this.data.total)}) ${hv.node.parent ? rel : 'in total'}`),
+      h(
+        'div',
+        null,
+        `${fmtAuto(hv.pruned ? (d.prunedValue ?? 0) : d.value, unit)} (${fmtPct1(hv.pruned ? (d.prunedValue ?? 0) : d.value, this.data.total)}) ${hv.node.parent ? rel : 'in total'}`,
+      ),
     );
     if (hv.node.parent && !hv.pruned) tip.append(h('div.muted', null, 'Click to centre the sandwich on it'));
     tip.hidden = false;

@@ -105,17 +105,23 @@ export class CaptureSection {
       } else if (p.kind === 'snapshot') {
         const gc = h('input.capture-gc', { type: 'checkbox', 'aria-label': 'run GC first' });
         const snap = h('button.btn.capture-snapshot', { type: 'button', 'data-profile': p.name }, 'Snapshot');
-        snap.addEventListener('click', () => void this.start({ url: base, profile: p.name, gc: p.name === 'heap' && gc.checked ? true : undefined }, `${p.name} snapshot`));
+        snap.addEventListener(
+          'click',
+          () =>
+            void this.start({ url: base, profile: p.name, gc: p.name === 'heap' && gc.checked ? true : undefined }, `${p.name} snapshot`),
+        );
         const interval = numberInput('capture-interval', 10, 1, 3600, 'seconds between snapshots');
         const count = numberInput('capture-count', 6, 2, 120, 'number of snapshots');
         const watch = h('button.btn.capture-watch', { type: 'button', 'data-profile': p.name }, 'Watch');
-        watch.addEventListener('click', () =>
-          void this.startWatch({
-            url: base,
-            profile: p.name,
-            gc: p.name === 'heap' && gc.checked ? true : undefined,
-            watch: { intervalSeconds: Number(interval.value), count: Number(count.value) },
-          }),
+        watch.addEventListener(
+          'click',
+          () =>
+            void this.startWatch({
+              url: base,
+              profile: p.name,
+              gc: p.name === 'heap' && gc.checked ? true : undefined,
+              watch: { intervalSeconds: Number(interval.value), count: Number(count.value) },
+            }),
         );
         actions.append(snap);
         if (p.name === 'heap') actions.append(' ', h('label.capture-gc-label', null, gc, ' GC first'));
@@ -136,7 +142,11 @@ export class CaptureSection {
       h(
         'table.capture-table',
         null,
-        h('thead', null, h('tr', null, h('th', null, 'Profile'), h('th', null, 'Count'), h('th', null, 'What it shows'), h('th', null, 'Capture'))),
+        h(
+          'thead',
+          null,
+          h('tr', null, h('th', null, 'Profile'), h('th', null, 'Count'), h('th', null, 'What it shows'), h('th', null, 'Capture')),
+        ),
         h('tbody', null, ...rows),
       ),
     );
@@ -168,7 +178,19 @@ export class CaptureSection {
       cancel.disabled = true;
       captureApi.cancel(first.cid).catch((e: Error) => this.setStatus(e.message, true));
     });
-    this.progress.append(h('div.capture-running', null, h('span.capture-what', null, `Capturing ${what} from ${first.target}`), ' ', bar, ' ', left, ' ', cancel));
+    this.progress.append(
+      h(
+        'div.capture-running',
+        null,
+        h('span.capture-what', null, `Capturing ${what} from ${first.target}`),
+        ' ',
+        bar,
+        ' ',
+        left,
+        ' ',
+        cancel,
+      ),
+    );
     this.setStatus('');
     const done = (): void => {
       this.running = null;
@@ -190,7 +212,9 @@ export class CaptureSection {
         clear(this.progress);
         if (s.state === 'done' && s.result) {
           const link = new URL(s.result.url, location.href).href;
-          this.progress.append(h('div.capture-done', null, 'Captured. Share link: ', h('a.capture-link', { href: s.result.url, 'data-nav': '' }, link)));
+          this.progress.append(
+            h('div.capture-done', null, 'Captured. Share link: ', h('a.capture-link', { href: s.result.url, 'data-nav': '' }, link)),
+          );
           this.nav.openProfile(s.result.id);
         } else if (s.state === 'cancelled') {
           this.setStatus('Capture cancelled.');

@@ -31,7 +31,9 @@ export class WatchPage {
       e.preventDefault();
       nav.navigate('/');
     });
-    el.append(h('section.watch-page', null, back, h('h1', null, 'Watching a live profile'), this.head, this.charts, this.compare, this.table));
+    el.append(
+      h('section.watch-page', null, back, h('h1', null, 'Watching a live profile'), this.head, this.charts, this.compare, this.table),
+    );
     this.stop = follow(
       cid,
       (s) => this.render(s),
@@ -89,7 +91,11 @@ export class WatchPage {
       h(
         'table.watch-table',
         null,
-        h('thead', null, h('tr', null, h('th', null, '#'), h('th', null, 'Taken'), ...shownTypes.map((t) => h('th', null, t)), h('th', null, 'Profile'))),
+        h(
+          'thead',
+          null,
+          h('tr', null, h('th', null, '#'), h('th', null, 'Taken'), ...shownTypes.map((t) => h('th', null, t)), h('th', null, 'Profile')),
+        ),
         h(
           'tbody',
           null,
@@ -113,7 +119,9 @@ export class WatchPage {
     clear(this.compare);
     if (done >= 2) {
       const opt = (sel: number) =>
-        w.snapshots.map((snap, i) => h('option', { value: snap.id, selected: i === sel }, `#${snap.index + 1} ${new Date(snap.takenAt).toLocaleTimeString()}`));
+        w.snapshots.map((snap, i) =>
+          h('option', { value: snap.id, selected: i === sel }, `#${snap.index + 1} ${new Date(snap.takenAt).toLocaleTimeString()}`),
+        );
       const base = h('select.watch-base', { 'aria-label': 'base snapshot' }, ...opt(0));
       const newer = h('select.watch-new', { 'aria-label': 'newer snapshot' }, ...opt(done - 1));
       const link = h('a.watch-compare-link', { href: '#', 'data-nav': '' }, 'Compare');

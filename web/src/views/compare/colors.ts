@@ -17,7 +17,14 @@ export interface PaletteInfo {
 export const PALETTES: Record<Palette, PaletteInfo> = {
   redgreen: { id: 'redgreen', label: 'Red / green', grow: [214, 39, 40], shrink: [44, 160, 44], growName: 'red', shrinkName: 'green' },
   // Orange/blue stays distinct for deuteranopia, protanopia and tritanopia (Okabe-Ito hues).
-  cb: { id: 'cb', label: 'Orange / blue (colour-blind safe)', grow: [213, 94, 0], shrink: [0, 114, 178], growName: 'orange', shrinkName: 'blue' },
+  cb: {
+    id: 'cb',
+    label: 'Orange / blue (colour-blind safe)',
+    grow: [213, 94, 0],
+    shrink: [0, 114, 178],
+    growName: 'orange',
+    shrinkName: 'blue',
+  },
 };
 
 /** Change of a frame relative to its larger side, in [-1, 1] (0 when both are 0). */

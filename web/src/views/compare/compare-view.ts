@@ -28,7 +28,10 @@ const SORTS: Record<string, { label: string; key: (r: DiffTopRow) => number | st
   pprof: { label: 'pprof order (|Δ flat|)', key: () => 0 },
   dflat: { label: 'Δ flat', key: (r) => r.flat },
   dcum: { label: 'Δ cum', key: (r) => r.cum },
-  rel: { label: 'Δ% (change of cum)', key: (r) => (r.baseCum === 0 ? (r.newCum === 0 ? 0 : Infinity) : (r.newCum - r.baseCum) / Math.abs(r.baseCum)) },
+  rel: {
+    label: 'Δ% (change of cum)',
+    key: (r) => (r.baseCum === 0 ? (r.newCum === 0 ? 0 : Infinity) : (r.newCum - r.baseCum) / Math.abs(r.baseCum)),
+  },
   base: { label: 'base cum', key: (r) => r.baseCum },
   new: { label: 'new cum', key: (r) => r.newCum },
   name: { label: 'name', key: (r) => r.name },
@@ -99,15 +102,35 @@ export class CompareView {
   private modeSelect = h('select.compare-mode', { 'aria-label': 'Comparison mode' });
   private normToggle = h('button.btn.compare-norm', { type: 'button', 'aria-pressed': 'false' });
   private paletteSelect = h('select.compare-palette', { 'aria-label': 'Colours' });
-  private swapBtn = h('button.btn.compare-swap', { type: 'button', title: 'Open the base profile and compare it against this one' }, 'Swap new ⇄ base');
-  private liveUrl = h('input.compare-live-url', { type: 'url', placeholder: 'http://127.0.0.1:6060', 'aria-label': 'Live service address', spellcheck: 'false' });
-  private liveSeconds = h('input.compare-live-seconds', { type: 'number', min: '1', max: '300', value: '10', 'aria-label': 'CPU capture seconds' });
+  private swapBtn = h(
+    'button.btn.compare-swap',
+    { type: 'button', title: 'Open the base profile and compare it against this one' },
+    'Swap new ⇄ base',
+  );
+  private liveUrl = h('input.compare-live-url', {
+    type: 'url',
+    placeholder: 'http://127.0.0.1:6060',
+    'aria-label': 'Live service address',
+    spellcheck: 'false',
+  });
+  private liveSeconds = h('input.compare-live-seconds', {
+    type: 'number',
+    min: '1',
+    max: '300',
+    value: '10',
+    'aria-label': 'CPU capture seconds',
+  });
   private liveBtn = h('button.btn', { type: 'button' }, 'Capture as base');
   private status = h('div.compare-status', { role: 'status' });
   private summary = h('div.compare-summary');
   private legend = h('div.compare-legend');
   private flameModeSelect = h('select.compare-flame-mode', { 'aria-label': 'Flame graph widths' });
-  private searchInput = h('input.compare-search', { type: 'search', placeholder: 'Search frames (regexp)', 'aria-label': 'Search frames', spellcheck: 'false' });
+  private searchInput = h('input.compare-search', {
+    type: 'search',
+    placeholder: 'Search frames (regexp)',
+    'aria-label': 'Search frames',
+    spellcheck: 'false',
+  });
   private flameHost = h('div.compare-flame');
   private mainHost = h('div.compare-flame-main');
   private baseHost = h('div.compare-flame-side');
@@ -130,11 +153,15 @@ export class CompareView {
   private graph: DiffFlame | null = null;
   private dataKey = '';
 
-  constructor(el: HTMLElement, private ctx: ProfilePageContext) {
+  constructor(
+    el: HTMLElement,
+    private ctx: ProfilePageContext,
+  ) {
     for (const [v, label] of [
       ['diff_base', 'Compare to base (-diff_base: % of base total)'],
       ['base', 'Subtract base (-base: for allocs / heap snapshots)'],
-    ] as const) this.modeSelect.append(h('option', { value: v }, label));
+    ] as const)
+      this.modeSelect.append(h('option', { value: v }, label));
     for (const p of Object.values(PALETTES)) this.paletteSelect.append(h('option', { value: p.id }, p.label));
     for (const [id, m] of Object.entries(FLAME_MODES)) this.flameModeSelect.append(h('option', { value: id }, m.label));
     const controls = h(
@@ -193,7 +220,9 @@ export class CompareView {
     this.flameNew.mode = 'new';
     this.flameBase.sharedScale = true;
     this.flameNew.sharedScale = true;
-    this.flameModeSelect.addEventListener('change', () => this.set({ fm: this.flameModeSelect.value === 'new' ? '' : this.flameModeSelect.value }, false));
+    this.flameModeSelect.addEventListener('change', () =>
+      this.set({ fm: this.flameModeSelect.value === 'new' ? '' : this.flameModeSelect.value }, false),
+    );
     let searchTimer: ReturnType<typeof setTimeout> | undefined;
     this.searchInput.addEventListener('input', () => {
       clearTimeout(searchTimer);
@@ -300,7 +329,9 @@ export class CompareView {
     this.flameModeSelect.value = cs.flameMode;
     if (document.activeElement !== this.searchInput) this.searchInput.value = cs.search;
     this.normToggle.setAttribute('aria-pressed', String(cs.normalize));
-    this.normToggle.textContent = cs.normalize ? 'Showing: normalised change (switch to absolute)' : 'Showing: absolute change (switch to normalised)';
+    this.normToggle.textContent = cs.normalize
+      ? 'Showing: normalised change (switch to absolute)'
+      : 'Showing: absolute change (switch to normalised)';
     if (!cs.base) {
       this.top = null;
       this.graph = null;
@@ -396,7 +427,11 @@ export class CompareView {
         `${this.baseName(t.base)} — ${this.fmt(t.baseTotal)}`,
         h('span.sep', null, ' · '),
         h('strong', null, 'Change: '),
-        h('span', { class: change > 0 ? 'grow' : change < 0 ? 'shrink' : '' }, `${this.signed(change)} (${changeText(t.newTotal, t.baseTotal)})`),
+        h(
+          'span',
+          { class: change > 0 ? 'grow' : change < 0 ? 'shrink' : '' },
+          `${this.signed(change)} (${changeText(t.newTotal, t.baseTotal)})`,
+        ),
       ),
       h('p.compare-what', null, what, ' ', pctOf),
     );
@@ -434,7 +469,11 @@ export class CompareView {
       h('span.legend-end', null, `${p.shrinkName}: shrank / gone`),
       bar,
       h('span.legend-end', null, `${p.growName}: grew / new`),
-      h('p.legend-text.legend-mode', null, FLAME_MODES[cs.flameMode].legend(p.growName, p.shrinkName) + (cs.normalize ? ' (New is normalised.)' : '')),
+      h(
+        'p.legend-text.legend-mode',
+        null,
+        FLAME_MODES[cs.flameMode].legend(p.growName, p.shrinkName) + (cs.normalize ? ' (New is normalised.)' : ''),
+      ),
       h(
         'p.legend-text',
         null,
@@ -481,7 +520,11 @@ export class CompareView {
       const counts = canvases.map((f) => f.frames().filter((x) => x.match).length);
       const said = counts.map((n) => `${n} frame${n === 1 ? '' : 's'}`);
       this.crumbs.append(
-        h('span.compare-search-count', null, ` ${split ? `${said[0]} in base, ${said[1]} in new` : said[0]} match ${JSON.stringify(cs.search)}`),
+        h(
+          'span.compare-search-count',
+          null,
+          ` ${split ? `${said[0]} in base, ${said[1]} in new` : said[0]} match ${JSON.stringify(cs.search)}`,
+        ),
       );
     }
     if (g.droppedNodes) this.crumbs.append(h('span.muted', null, ` (${g.droppedNodes} frames under 0.05% of the total not drawn)`));
@@ -496,7 +539,11 @@ export class CompareView {
     const n = hv.node;
     clear(this.tooltip);
     const pctOfBase =
-      n.base === 0 ? (n.value === 0 ? 'no change' : 'not in the base (new)') : `${deltaPctOfBase(n.value, n.base)} of base${n.value === 0 ? ' (gone)' : ''}`;
+      n.base === 0
+        ? n.value === 0
+          ? 'no change'
+          : 'not in the base (new)'
+        : `${deltaPctOfBase(n.value, n.base)} of base${n.value === 0 ? ' (gone)' : ''}`;
     this.tooltip.append(
       h('div.tt-name', null, n.name === 'root' ? 'all' : n.name),
       h('div.tt-base', null, `base ${this.fmt(n.base)}`),
@@ -570,8 +617,20 @@ export class CompareView {
     const body = h('tbody');
     for (const { row } of rows.slice(0, MAX_TABLE_ROWS)) {
       const sign = (v: number) => (v > 0 ? 'num delta grow' : v < 0 ? 'num delta shrink' : 'num delta');
-      const badge = row.baseCum === 0 && row.newCum !== 0 ? h('span.badge.badge-new', null, 'new') : row.newCum === 0 && row.baseCum !== 0 ? h('span.badge.badge-gone', null, 'gone') : null;
-      const nameCell = h('td.name', { title: row.name }, row.name, row.inline ? h('span.muted', null, ` ${row.inline}`) : null, badge ? ' ' : null, badge);
+      const badge =
+        row.baseCum === 0 && row.newCum !== 0
+          ? h('span.badge.badge-new', null, 'new')
+          : row.newCum === 0 && row.baseCum !== 0
+            ? h('span.badge.badge-gone', null, 'gone')
+            : null;
+      const nameCell = h(
+        'td.name',
+        { title: row.name },
+        row.name,
+        row.inline ? h('span.muted', null, ` ${row.inline}`) : null,
+        badge ? ' ' : null,
+        badge,
+      );
       body.append(
         h(
           'tr',
@@ -591,7 +650,11 @@ export class CompareView {
     }
     const table = h('table.compare-table', null, h('thead', null, head), body);
     this.tableHost.append(
-      h('p.muted', null, `${t.rows.length} functions${t.rows.length > MAX_TABLE_ROWS ? ` (first ${MAX_TABLE_ROWS} shown)` : ''}; all nodes kept (-nodefraction=0). Δ flat% and Δ cum% are pprof's, relative to ${cs.mode === 'diff_base' ? 'the base total' : 'the remaining total'} ${this.fmt(t.total)}.`),
+      h(
+        'p.muted',
+        null,
+        `${t.rows.length} functions${t.rows.length > MAX_TABLE_ROWS ? ` (first ${MAX_TABLE_ROWS} shown)` : ''}; all nodes kept (-nodefraction=0). Δ flat% and Δ cum% are pprof's, relative to ${cs.mode === 'diff_base' ? 'the base total' : 'the remaining total'} ${this.fmt(t.total)}.`,
+      ),
       table,
     );
     this.headerPre.textContent = t.legend.join('\n');

@@ -218,7 +218,9 @@ export class DiffFlameCanvas {
     // On a shared scale the zoomed frame and its ancestors show this side's own size.
     if (this.sharedScale) for (const p of this.placed) p.w = Math.min(width, this.sizeOf(p.node) * scale);
     let maxDepth = depth0;
-    const stack: { n: DiffFlameNode; at: number; x0: number; depth: number }[] = [{ n: focus, at: this.placed.length - 1, x0: 0, depth: depth0 + 1 }];
+    const stack: { n: DiffFlameNode; at: number; x0: number; depth: number }[] = [
+      { n: focus, at: this.placed.length - 1, x0: 0, depth: depth0 + 1 },
+    ];
     while (stack.length) {
       const { n, at, x0, depth } = stack.pop()!;
       if (depth >= MAX_ROWS) {

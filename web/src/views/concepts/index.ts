@@ -39,7 +39,11 @@ registerPage({
           clear(root);
           root.append(
             h('h1', null, 'Go performance concepts'),
-            h('p.concepts-intro', null, 'The ideas behind the insights pprof-lens shows: each page explains one concept with a short Go example, how it shows up in a profile, and what to try next.'),
+            h(
+              'p.concepts-intro',
+              null,
+              'The ideas behind the insights pprof-lens shows: each page explains one concept with a short Go example, how it shows up in a profile, and what to try next.',
+            ),
             h(
               'ul.concepts-list',
               null,

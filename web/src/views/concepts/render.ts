@@ -50,12 +50,23 @@ export function renderConcept(c: Concept, opts: RenderOptions): HTMLElement {
     for (const s of c.sections) root.append(h('section.concept-section', null, h('h2', null, s.heading), ...s.blocks.map(block)));
   }
   root.append(
-    h(`section.concept-signals`, null, h(opts.compact ? 'h4' : 'h2', null, 'What points here in a profile'), h('ul', null, ...c.signals.map((s) => h('li', null, ...inline(s))))),
+    h(
+      `section.concept-signals`,
+      null,
+      h(opts.compact ? 'h4' : 'h2', null, 'What points here in a profile'),
+      h('ul', null, ...c.signals.map((s) => h('li', null, ...inline(s)))),
+    ),
     h(
       'section.concept-next',
       null,
       h(opts.compact ? 'h4' : 'h2', null, 'What to try next'),
-      h('ul', null, ...c.nextSteps.map((s) => h('li', null, ...inline(s.text), s.command ? h('pre.concept-code.lang-sh', null, h('code', null, s.command)) : null))),
+      h(
+        'ul',
+        null,
+        ...c.nextSteps.map((s) =>
+          h('li', null, ...inline(s.text), s.command ? h('pre.concept-code.lang-sh', null, h('code', null, s.command)) : null),
+        ),
+      ),
     ),
   );
   if (c.related.length) {

@@ -17,7 +17,11 @@ export function mountPaste(el: HTMLElement, nav: StartPageContext): () => void {
     'form.goroutine-paste-form',
     null,
     h('h2', null, 'Paste a goroutine dump'),
-    h('p.muted', null, 'The text of /debug/pprof/goroutine?debug=2, a panic, or a SIGQUIT traceback: goroutines grouped by stack, with state, wait time and creator.'),
+    h(
+      'p.muted',
+      null,
+      'The text of /debug/pprof/goroutine?debug=2, a panic, or a SIGQUIT traceback: goroutines grouped by stack, with state, wait time and creator.',
+    ),
     ta,
     h('div', null, btn),
     err,

@@ -125,7 +125,8 @@ export class GoroutinesTab {
 
   private render(v: GoroutinesView): void {
     const s = this.ctx.state();
-    this.summary.textContent = `${v.matched} of ${v.total} goroutines in ${v.groups.length} group${v.groups.length === 1 ? '' : 's'}` +
+    this.summary.textContent =
+      `${v.matched} of ${v.total} goroutines in ${v.groups.length} group${v.groups.length === 1 ? '' : 's'}` +
       (v.fromDump ? '' : ' · a goroutine profile records no state, wait time or creator: upload a debug=2 dump for those');
     this.panic.hidden = !v.panic;
     this.panic.textContent = v.panic ?? '';
@@ -136,7 +137,11 @@ export class GoroutinesTab {
     const states = Object.entries(v.states).sort((a, b) => b[1] - a[1]);
     for (const [st, n] of states) {
       this.stateSel.append(h('option', { value: st }, `${st || '(unknown)'} (${n})`));
-      const chip = h('button.chip', { type: 'button', 'data-state': st, 'aria-pressed': String(s.extra[KEYS.state] === st) }, `${st || '(unknown)'} ${n}`);
+      const chip = h(
+        'button.chip',
+        { type: 'button', 'data-state': st, 'aria-pressed': String(s.extra[KEYS.state] === st) },
+        `${st || '(unknown)'} ${n}`,
+      );
       chip.addEventListener('click', () => this.apply({ [KEYS.state]: s.extra[KEYS.state] === st ? '' : st }));
       this.states.append(chip);
     }
@@ -144,7 +149,20 @@ export class GoroutinesTab {
     this.renderCompare(v.compare);
     clear(this.table);
     this.table.append(
-      h('thead', null, h('tr', null, h('th.num', null, 'count'), h('th', null, 'state'), h('th', null, 'waiting'), h('th', null, 'where'), h('th', null, 'created by'), h('th', null, 'labels'))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th.num', null, 'count'),
+          h('th', null, 'state'),
+          h('th', null, 'waiting'),
+          h('th', null, 'where'),
+          h('th', null, 'created by'),
+          h('th', null, 'labels'),
+        ),
+      ),
     );
     const body = h('tbody');
     const max = Math.max(1, ...v.groups.map((g) => g.count));
@@ -154,12 +172,20 @@ export class GoroutinesTab {
       const labels = h('td.goroutine-labels');
       for (const [k, vs] of Object.entries(g.labels)) {
         for (const [val, n] of Object.entries(vs)) {
-          const b = h('button.chip', { type: 'button', 'data-label': `${k}=${val}`, title: `${n} goroutine${n === 1 ? '' : 's'}; click to keep only these` }, `${k}=${val}`);
+          const b = h(
+            'button.chip',
+            { type: 'button', 'data-label': `${k}=${val}`, title: `${n} goroutine${n === 1 ? '' : 's'}; click to keep only these` },
+            `${k}=${val}`,
+          );
           b.addEventListener('click', () => this.apply({ [KEYS.label]: `${k}=${val}` }));
           labels.append(b);
         }
       }
-      const toggle = h('button.linkish', { type: 'button', 'aria-expanded': 'false', title: 'Show the whole stack' }, leaf ? leaf.func : '?');
+      const toggle = h(
+        'button.linkish',
+        { type: 'button', 'aria-expanded': 'false', title: 'Show the whole stack' },
+        leaf ? leaf.func : '?',
+      );
       const flame = h('button.btn.small', { type: 'button', title: 'Find this stack in the flame graph' }, 'flame');
       flame.addEventListener('click', () => this.ctx.setState({ view: 'flame', search: leaf ? exactName(leaf.func) : '' }));
       const row = h(
@@ -186,7 +212,16 @@ export class GoroutinesTab {
   private stack(g: GoroutineGroup): HTMLElement {
     const ol = h('ol.goroutine-frames');
     for (const f of g.frames) ol.append(h('li', null, h('code', null, f.func), h('span.muted', null, ` ${f.file}:${f.line}`)));
-    if (g.createdBy) ol.append(h('li.created-by', null, 'created by ', h('code', null, g.createdBy.func), h('span.muted', null, ` ${g.createdBy.file}:${g.createdBy.line}`)));
+    if (g.createdBy)
+      ol.append(
+        h(
+          'li.created-by',
+          null,
+          'created by ',
+          h('code', null, g.createdBy.func),
+          h('span.muted', null, ` ${g.createdBy.file}:${g.createdBy.line}`),
+        ),
+      );
     const ids = g.ids.length ? h('p.muted', null, `goroutines ${g.ids.join(', ')}${g.count > g.ids.length ? ', …' : ''}`) : null;
     return h('div', null, ol, ids);
   }
@@ -198,7 +233,21 @@ export class GoroutinesTab {
     this.compare.append(h('h3', null, grown.length ? 'Changed groups (this dump against the base)' : 'No group changed against the base'));
     if (!grown.length) return;
     const t = h('table.goroutines-delta');
-    t.append(h('thead', null, h('tr', null, h('th.num', null, 'change'), h('th.num', null, 'base'), h('th.num', null, 'this'), h('th', null, 'state'), h('th', null, 'where'))));
+    t.append(
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th.num', null, 'change'),
+          h('th.num', null, 'base'),
+          h('th.num', null, 'this'),
+          h('th', null, 'state'),
+          h('th', null, 'where'),
+        ),
+      ),
+    );
     const body = h('tbody');
     for (const d of grown.slice(0, 50)) {
       body.append(

@@ -101,15 +101,29 @@ export class InsightsPanel {
       const b = h('button.insight-fn', { type: 'button', title: 'Show in the Source view' }, fn.name);
       b.addEventListener('click', () => this.ctx.openSource(fn.name));
       const file = fn.file ? `${fn.file.split('/').slice(-1)[0]}${fn.line ? `:${fn.line}` : ''}` : '';
-      fns.append(h('li', null, b, file ? h('span.insight-file', null, ` ${file}`) : null, h('span.insight-fn-share', null, ` ${pct(fn.share)}`)));
+      fns.append(
+        h('li', null, b, file ? h('span.insight-file', null, ` ${file}`) : null, h('span.insight-fn-share', null, ` ${pct(fn.share)}`)),
+      );
     }
     const details = h(
       'div.insight-details',
       { hidden: true },
       h('p.insight-advice', null, f.advice),
       fns,
-      h('details.insight-evidence', null, h('summary', null, `Evidence (${f.confidence} confidence)`), h('ul', null, ...f.evidence.map((e) => h('li', null, e)))),
-      f.commands.length ? h('div.insight-commands', null, h('p.insight-label', null, 'Try next:'), ...f.commands.map((c) => h('pre', null, h('code', null, c)))) : null,
+      h(
+        'details.insight-evidence',
+        null,
+        h('summary', null, `Evidence (${f.confidence} confidence)`),
+        h('ul', null, ...f.evidence.map((e) => h('li', null, e))),
+      ),
+      f.commands.length
+        ? h(
+            'div.insight-commands',
+            null,
+            h('p.insight-label', null, 'Try next:'),
+            ...f.commands.map((c) => h('pre', null, h('code', null, c))),
+          )
+        : null,
       this.conceptLinks(f),
     );
     return h('li.insight', { 'data-rule': f.rule, 'data-concept': f.concept }, title, details);
@@ -170,11 +184,12 @@ export class InsightsPanel {
       const c = await p;
       if (this.disposed) return;
       clear(this.conceptBox);
-      const full = h('a.concept-link.insights-concept-open', { href: conceptHref(slug), target: '_blank', rel: 'noopener' }, 'Open the full page');
-      this.conceptBox.append(
-        renderConcept(c, { compact: true, open: (s) => void this.showConcept(s) }),
-        h('p', null, full),
+      const full = h(
+        'a.concept-link.insights-concept-open',
+        { href: conceptHref(slug), target: '_blank', rel: 'noopener' },
+        'Open the full page',
       );
+      this.conceptBox.append(renderConcept(c, { compact: true, open: (s) => void this.showConcept(s) }), h('p', null, full));
     } catch (e) {
       this.conceptCache.delete(slug);
       clear(this.conceptBox);

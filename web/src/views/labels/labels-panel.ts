@@ -97,8 +97,19 @@ export class LabelsPanel {
     const fmt = (v: number) => fmtIn(v, unit, 'auto');
     const groupBtn = (which: 'tagRoot' | 'tagLeaf', label: string) => {
       const on = s[which].split(',').includes(k.key);
-      const b = h('button.btn.small', { type: 'button', 'aria-pressed': String(on), 'data-group': which, title: `Label values as ${label} frames of the flame graph (pprof -${which.toLowerCase()})` }, label);
-      b.addEventListener('click', () => this.ctx.setState({ [which]: toggleKey(this.ctx.state()[which], k.key), view: 'flame', zoom: [] } as Partial<ProfileState>));
+      const b = h(
+        'button.btn.small',
+        {
+          type: 'button',
+          'aria-pressed': String(on),
+          'data-group': which,
+          title: `Label values as ${label} frames of the flame graph (pprof -${which.toLowerCase()})`,
+        },
+        label,
+      );
+      b.addEventListener('click', () =>
+        this.ctx.setState({ [which]: toggleKey(this.ctx.state()[which], k.key), view: 'flame', zoom: [] } as Partial<ProfileState>),
+      );
       return b;
     };
     const head = h(
@@ -126,7 +137,11 @@ export class LabelsPanel {
       const expr = tagExpr(k, v);
       const row = h(
         'button.labels-bar',
-        { type: 'button', 'data-value': v.value, title: `${k.key}=${v.value}: ${fmt(v.weight)} (${fmtPct(v.weight, k.total)}). Click: tag focus, shift-click: tag ignore` },
+        {
+          type: 'button',
+          'data-value': v.value,
+          title: `${k.key}=${v.value}: ${fmt(v.weight)} (${fmtPct(v.weight, k.total)}). Click: tag focus, shift-click: tag ignore`,
+        },
         h('span.labels-bar-fill', { style: `width:${((100 * Math.abs(v.weight)) / max).toFixed(1)}%` }),
         h('span.labels-bar-name', null, v.value || '(empty)'),
         h('span.labels-bar-value', null, `${fmt(v.weight)} · ${fmtPct(v.weight, k.total)}`),
@@ -147,10 +162,23 @@ export class LabelsPanel {
     const H = 120;
     const bw = Math.max(2, Math.min(24, Math.floor((W - 10) / Math.max(1, vals.length))));
     const max = Math.max(1, ...vals.map((v) => Math.abs(v.weight)));
-    const g = svg('svg', { class: 'labels-hist', viewBox: `0 0 ${Math.max(W, vals.length * bw + 10)} ${H + 20}`, role: 'img', 'aria-label': `${k.key} histogram` });
+    const g = svg('svg', {
+      class: 'labels-hist',
+      viewBox: `0 0 ${Math.max(W, vals.length * bw + 10)} ${H + 20}`,
+      role: 'img',
+      'aria-label': `${k.key} histogram`,
+    });
     vals.forEach((v, i) => {
       const hgt = Math.max(1, ((H - 4) * Math.abs(v.weight)) / max);
-      const rect = svg('rect', { x: 5 + i * bw, y: H - hgt, width: bw - 1, height: hgt, class: 'labels-hist-bar', 'data-value': v.value, tabindex: 0 });
+      const rect = svg('rect', {
+        x: 5 + i * bw,
+        y: H - hgt,
+        width: bw - 1,
+        height: hgt,
+        class: 'labels-hist-bar',
+        'data-value': v.value,
+        tabindex: 0,
+      });
       const t = svg('title');
       t.textContent = `${k.key} ${v.value}: ${fmt(v.weight)} (${fmtPct(v.weight, k.total)}). Click: tag focus, shift-click: tag ignore`;
       rect.append(t);

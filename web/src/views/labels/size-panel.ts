@@ -108,7 +108,18 @@ export class SizePanel {
     const spaceUnit = space.sampleType.unit;
     let largeBytes = 0;
     this.table.append(
-      h('thead', null, h('tr', null, h('th', null, 'size'), h('th.num', null, types.objects), h('th.num', null, types.space), h('th', null, 'share of bytes'))),
+      h(
+        'thead',
+        null,
+        h(
+          'tr',
+          null,
+          h('th', null, 'size'),
+          h('th.num', null, types.objects),
+          h('th.num', null, types.space),
+          h('th', null, 'share of bytes'),
+        ),
+      ),
     );
     const body = h('tbody');
     for (const v of rows) {

@@ -48,7 +48,14 @@ export class MergePanel {
   }
 
   onState(s: ProfileState, prev: ProfileState): void {
-    if (s.zoom.join('\u0000') !== prev.zoom.join('\u0000') || s.si !== prev.si || s.focus !== prev.focus || s.ignore !== prev.ignore || s.hide !== prev.hide || s.show !== prev.show) {
+    if (
+      s.zoom.join('\u0000') !== prev.zoom.join('\u0000') ||
+      s.si !== prev.si ||
+      s.focus !== prev.focus ||
+      s.ignore !== prev.ignore ||
+      s.hide !== prev.hide ||
+      s.show !== prev.show
+    ) {
       void this.loadShares(s);
     }
   }
@@ -72,7 +79,9 @@ export class MergePanel {
         this.mergeBtn.disabled = this.selected.size === 0;
         this.mergeBtn.textContent = this.selected.size ? `Merge ${this.selected.size + 1} profiles and open` : 'Merge and open';
       });
-      this.pickList.append(h('li', null, h('label', null, box, ` ${p.name} `, h('span.muted', null, p.storedAt.replace('T', ' ').slice(0, 19)))));
+      this.pickList.append(
+        h('li', null, h('label', null, box, ` ${p.name} `, h('span.muted', null, p.storedAt.replace('T', ' ').slice(0, 19)))),
+      );
     }
   }
 
@@ -154,9 +163,30 @@ export class MergePanel {
     }
     this.inputsEl.append(
       h('h3', null, `Merged from ${b.inputs.length} profiles`),
-      h('p.muted', null, 'Share of ', h('strong.merge-frame', null, what), ' per input', b.path.length ? ' (zoom the flame graph to choose a frame)' : ' (zoom into a frame in the flame graph to see its shares)', ':'),
-      h('table.merge-table', null, h('thead', null, h('tr', null, h('th', null, 'input'), h('th', null, 'value'), h('th', null, 'share'), h('th'))), rows),
-      h('p', null, h('a.btn', { href: `/api/profiles/${encodeURIComponent(this.ctx.profileId)}/raw`, download: 'default.pgo' }, 'Download as default.pgo')),
+      h(
+        'p.muted',
+        null,
+        'Share of ',
+        h('strong.merge-frame', null, what),
+        ' per input',
+        b.path.length ? ' (zoom the flame graph to choose a frame)' : ' (zoom into a frame in the flame graph to see its shares)',
+        ':',
+      ),
+      h(
+        'table.merge-table',
+        null,
+        h('thead', null, h('tr', null, h('th', null, 'input'), h('th', null, 'value'), h('th', null, 'share'), h('th'))),
+        rows,
+      ),
+      h(
+        'p',
+        null,
+        h(
+          'a.btn',
+          { href: `/api/profiles/${encodeURIComponent(this.ctx.profileId)}/raw`, download: 'default.pgo' },
+          'Download as default.pgo',
+        ),
+      ),
     );
   }
 }
