@@ -188,3 +188,20 @@ describe('source archives', () => {
     expect((await rejection(readSourceArchive(new Uint8Array(gzipSync(Buffer.from('hello')))))).message).toMatch(/not a tar archive/);
   });
 });
+
+describe('archive memory budget', () => {
+  it('keeps parsed archives within ARCHIVE_CACHE_BYTES however many small uploads inflate large', async () => {
+    const { ARCHIVE_CACHE_BYTES, cachedArchiveBytes, loadArchive } = await import('../../server/src/source/index.js');
+    // Six ~100 KB uploads that each inflate to 15 MiB of source: together over the budget.
+    const archives = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => makeTar([{ name: `m${i}/big.go`, body: Buffer.alloc(15 << 20, 0x20 + i) }])),
+    );
+    for (const a of archives) expect(a.length).toBeLessThan(200_000);
+    const loaded = await Promise.all(archives.map((a) => loadArchive(a)));
+    loaded.forEach((a, i) => expect(a.files.get(`m${i}/big.go`)?.length).toBe(15 << 20));
+    expect(cachedArchiveBytes()).toBeGreaterThan(0);
+    expect(cachedArchiveBytes()).toBeLessThanOrEqual(ARCHIVE_CACHE_BYTES);
+    // The most recent archive is served from the cache: the same object again.
+    expect(await loadArchive(archives[5]!)).toBe(loaded[5]);
+  });
+});

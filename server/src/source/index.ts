@@ -169,18 +169,51 @@ class HashCache<T> {
   }
 }
 
-const archiveCache = new HashCache<Promise<SourceArchive>>(4);
+/**
+ * Parsed archives kept per process, bounded by their inflated bytes: each may inflate to
+ * DEFAULT_ARCHIVE_LIMITS.maxTotalBytes, so a count alone let a few small uploads pin
+ * hundreds of MB.
+ */
+export const ARCHIVE_CACHE_BYTES = 64 << 20;
+const archiveCache = new Map<string, SourceArchive>();
+let archiveCacheBytes = 0;
+/** Archives are inflated one at a time per process, so concurrent uploads cannot add up. */
+let archiveQueue: Promise<unknown> = Promise.resolve();
 const escapeCache = new HashCache<EscapeReport>(16);
 
-export function loadArchive(bytes: Uint8Array): Promise<SourceArchive> {
-  const k = archiveCache.key(bytes);
-  let p = archiveCache.get(k);
-  if (!p) {
-    p = readSourceArchive(bytes);
-    archiveCache.set(k, p);
-    p.catch(() => undefined);
+function keepArchive(k: string, a: SourceArchive): void {
+  if (a.totalBytes > ARCHIVE_CACHE_BYTES) return;
+  archiveCache.set(k, a);
+  archiveCacheBytes += a.totalBytes;
+  for (const [old, v] of archiveCache) {
+    if (archiveCacheBytes <= ARCHIVE_CACHE_BYTES) break;
+    archiveCache.delete(old);
+    archiveCacheBytes -= v.totalBytes;
   }
-  return p;
+}
+
+/** Bytes of parsed archives this process keeps (tests check the bound). */
+export function cachedArchiveBytes(): number {
+  return archiveCacheBytes;
+}
+
+export function loadArchive(bytes: Uint8Array): Promise<SourceArchive> {
+  const k = createHash('sha256').update(bytes).digest('hex');
+  const hit = archiveCache.get(k);
+  if (hit) {
+    archiveCache.delete(k);
+    archiveCache.set(k, hit);
+    return Promise.resolve(hit);
+  }
+  const run = archiveQueue.then(async () => {
+    const again = archiveCache.get(k);
+    if (again) return again;
+    const a = await readSourceArchive(bytes);
+    keepArchive(k, a);
+    return a;
+  });
+  archiveQueue = run.catch(() => undefined);
+  return run;
 }
 
 export function loadEscape(bytes: Uint8Array): EscapeReport {
