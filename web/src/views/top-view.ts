@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtIn, fmtPct } from '../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../registry.js';
-import { exactName, quoteMeta } from '../../../contract/go-regexp.js';
+import { exactName } from '../../../contract/go-regexp.js';
 import { apiParams, searchRegExp } from '../state.js';
 import { attachExplain, hideExplain } from './explain-tip.js';
 
@@ -251,7 +251,7 @@ export class TopView {
     const toSource = h('button.btn', { type: 'button' }, 'Show source');
     toSource.addEventListener('click', () => this.ctx.openSource(fn));
     const toPeek = h('button.btn', { type: 'button' }, 'Peek');
-    toPeek.addEventListener('click', () => this.ctx.setState({ view: 'peek', extra: { pk: quoteMeta(r.row.name) } }));
+    toPeek.addEventListener('click', () => this.ctx.setState({ view: 'peek', extra: { pk: exactName(r.row.name) } }));
     const toSandwich = h('button.btn', { type: 'button' }, 'Sandwich');
     toSandwich.addEventListener('click', () => this.ctx.setState({ view: 'sandwich', extra: { sw: r.row.name } }));
     this.actions.append(h('span.sel-name', null, fn), toFlame, toSource, toPeek, toSandwich);

@@ -10,7 +10,7 @@ import { clear, h } from '../../dom.js';
 import { fmtIn, fmtPct } from '../../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
 import { apiParams } from '../../state.js';
-import { quoteMeta } from '../../../../contract/go-regexp.js';
+import { exactName } from '../../../../contract/go-regexp.js';
 import { callGraphDot } from './dot-source.js';
 import { GRAPH_KEYS, PEEK_KEY, SANDWICH_KEY, fetchView } from './links.js';
 
@@ -137,7 +137,7 @@ export class GraphView {
       el.addEventListener('mouseleave', () => (this.tooltip.hidden = true));
       el.addEventListener('click', (e) => {
         e.stopPropagation();
-        this.ctx.setState({ focus: quoteMeta(n.function || n.name) });
+        this.ctx.setState({ focus: exactName(n.function || n.name) });
       });
       el.addEventListener('contextmenu', (e) => {
         e.preventDefault();
@@ -202,7 +202,7 @@ export class GraphView {
     const g = this.data;
     if (!g) return;
     const n = g.nodes[i];
-    const re = quoteMeta(n.function || n.name);
+    const re = exactName(n.function || n.name);
     this.tooltip.hidden = true;
     clear(this.menu);
     const item = (label: string, act: () => void): void => {
@@ -219,7 +219,7 @@ export class GraphView {
     item('Focus on this function', () => this.ctx.setState({ focus: re }));
     item('Ignore this function', () => this.ctx.setState({ ignore: s.ignore ? `${re}|${s.ignore}` : re }));
     item('Hide this function', () => this.ctx.setState({ hide: s.hide ? `${re}|${s.hide}` : re }));
-    item('Peek callers and callees', () => this.ctx.setState({ view: 'peek', extra: { [PEEK_KEY]: quoteMeta(n.name) } }));
+    item('Peek callers and callees', () => this.ctx.setState({ view: 'peek', extra: { [PEEK_KEY]: exactName(n.name) } }));
     item('Sandwich', () => this.ctx.setState({ view: 'sandwich', extra: { [SANDWICH_KEY]: n.name } }));
     item('Show source', () => this.ctx.openSource(n.function || n.name));
     this.menu.hidden = false;

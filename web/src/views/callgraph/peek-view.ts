@@ -7,7 +7,7 @@ import { clear, h } from '../../dom.js';
 import { fmtIn, fmtPct } from '../../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
 import { apiParams } from '../../state.js';
-import { quoteMeta } from '../../../../contract/go-regexp.js';
+import { exactName } from '../../../../contract/go-regexp.js';
 import { PEEK_KEY, SANDWICH_KEY, fetchView } from './links.js';
 
 export class PeekView {
@@ -91,7 +91,7 @@ export class PeekView {
     );
     const nameCell = (name: string, inline: boolean, role: string): HTMLElement => {
       const b = h('button.peek-link', { type: 'button', title: `Peek at ${name}`, 'data-name': name }, name);
-      b.addEventListener('click', () => this.ctx.setState({ extra: { [PEEK_KEY]: quoteMeta(name) } }));
+      b.addEventListener('click', () => this.ctx.setState({ extra: { [PEEK_KEY]: exactName(name) } }));
       return h('td.name', { 'data-role': role }, b, inline ? h('span.muted', null, ' (inline)') : null);
     };
     const edgeRow = (e: PeekEdge, cum: number, role: string): HTMLElement =>

@@ -8,7 +8,7 @@ import { clear, h } from '../../dom.js';
 import { fmtAuto, fmtPct1 } from '../../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
 import { apiParams } from '../../state.js';
-import { quoteMeta } from '../../../../contract/go-regexp.js';
+import { exactName } from '../../../../contract/go-regexp.js';
 import { D3Flame } from '../flamegraph-d3.js';
 import type { FlameHover } from '../flamegraph.js';
 import { PEEK_KEY, SANDWICH_KEY, fetchView } from './links.js';
@@ -39,7 +39,7 @@ export class SandwichView {
     const peek = h('button.btn', { type: 'button' }, 'Peek');
     peek.addEventListener('click', () => {
       const fn = this.ctx.state().extra[SANDWICH_KEY];
-      if (fn) this.ctx.setState({ view: 'peek', extra: { [PEEK_KEY]: quoteMeta(fn) } });
+      if (fn) this.ctx.setState({ view: 'peek', extra: { [PEEK_KEY]: exactName(fn) } });
     });
     this.root.append(
       h('div.toolbar', null, h('div.search-wrap', null, this.input), peek),
