@@ -7,20 +7,8 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiffFlameGraph, DiffFlameNode } from '../../contract/diff.js';
+import type { DrawnFrame as Frame } from '../../web/src/views/compare/diff-flame.js';
 import { sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
-
-interface Frame {
-  name: string;
-  path: string[];
-  x: number;
-  w: number;
-  depth: number;
-  value: number;
-  base: number;
-  solid: number;
-  hatched: number;
-  match: boolean;
-}
 
 let hx: Harness;
 let ctx: BrowserContext;
