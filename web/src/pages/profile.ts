@@ -361,6 +361,25 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
       if (c) cleanups.push(c);
     });
   }
+  // The tablist pattern's keys: Left/Right (Home/End) move to and open the neighbouring tab.
+  tabBar.addEventListener('keydown', (e) => {
+    const i = tabs.findIndex((t) => t.button === document.activeElement);
+    if (i < 0) return;
+    const j =
+      e.key === 'ArrowRight'
+        ? (i + 1) % tabs.length
+        : e.key === 'ArrowLeft'
+          ? (i + tabs.length - 1) % tabs.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? tabs.length - 1
+              : -1;
+    if (j < 0) return;
+    e.preventDefault();
+    tabs[j]!.button.focus();
+    ctx.setState({ view: tabs[j]!.id });
+  });
   const panels = registeredPanels().filter((p) => !p.available || p.available(meta));
   const panelEls = new Map<string, HTMLElement>();
   for (const p of panels) {
@@ -378,6 +397,14 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   page.append(header, main);
   refine.hidden = true;
 
+  const narrow = matchMedia('(max-width: 700px)');
+  // The tab strip scrolls sideways on a narrow screen: keep the active tab in it visible.
+  const revealTab = (b: HTMLElement) => {
+    const strip = tabBar.getBoundingClientRect();
+    const r = b.getBoundingClientRect();
+    if (r.left < strip.left) tabBar.scrollLeft -= strip.left - r.left + 12;
+    else if (r.right > strip.right) tabBar.scrollLeft += r.right - strip.right + 12;
+  };
   const render = (prev: ProfileState | null) => {
     // Header controls follow the state (also after back/forward).
     const st = sampleTypeOf(state);
@@ -411,6 +438,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
       t.button.setAttribute('aria-selected', String(on));
       t.el.hidden = !on;
     }
+    revealTab(active.button);
     active.mount();
     active.shown?.();
     // Side panel.
@@ -419,6 +447,8 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     for (const b of panelBar.querySelectorAll<HTMLButtonElement>('.panel-toggle'))
       b.setAttribute('aria-pressed', String(b.dataset.panel === pid));
     for (const [k, el] of panelEls) el.hidden = k !== pid;
+    // One column on a narrow screen: the panel opens below the view, so bring it into sight.
+    if (pid && pid !== prev?.panel && narrow.matches) requestAnimationFrame(() => sideEl.scrollIntoView({ block: 'start' }));
     if (pid && !panelEls.has(pid)) {
       const p = panels.find((x) => x.id === pid)!;
       const close = h('button.btn.close', { type: 'button', title: 'Close panel' }, '×');

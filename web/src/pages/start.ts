@@ -39,10 +39,14 @@ export function mountStartPage(app: HTMLElement, nav: StartPageContext): Cleanup
     null,
     h('div.section-head', null, h('h2', null, 'Stored profiles'), listInfo),
     h(
-      'table.profiles',
+      'div.table-scroll',
       null,
-      h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Type'), h('th.num', null, 'Size'), h('th', null, 'Stored'))),
-      listBody,
+      h(
+        'table.profiles',
+        null,
+        h('thead', null, h('tr', null, h('th', null, 'Name'), h('th', null, 'Type'), h('th.num', null, 'Size'), h('th', null, 'Stored'))),
+        listBody,
+      ),
     ),
     pager,
   );

@@ -137,7 +137,7 @@ export class FlameView {
         this.ctx.setState({ zoom: same ? path.slice(0, -1) : path });
       },
       onHover: (hv) => this.showTooltip(hv),
-      onMenu: (node, x, y) => this.showMenu(node, x, y),
+      onMenu: (node, x, y, fromKeyboard) => this.showMenu(node, x, y, fromKeyboard),
     });
     this.sourceBtn.addEventListener('click', () => {
       const f = this.canvas.focusNode;
@@ -149,6 +149,20 @@ export class FlameView {
       else this.searchInput.focus();
     });
     document.addEventListener('click', () => this.hideMenu());
+    // In the menu: arrows move between its items, Esc closes it and returns to the chart
+    // (without also resetting the zoom, which Esc does elsewhere on the page).
+    this.menu.addEventListener('keydown', (e) => {
+      const items = [...this.menu.querySelectorAll<HTMLElement>('.menu-item')];
+      const i = items.indexOf(document.activeElement as HTMLElement);
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        this.hideMenu();
+        this.scroller.querySelector<HTMLElement>('.flame-canvas')?.focus();
+      } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        items[(i + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus();
+      }
+    });
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') this.hideMenu();
     });
@@ -439,7 +453,7 @@ export class FlameView {
   }
 
   /** pprof's right-click actions: source, zoom, and refine (focus / ignore / hide). */
-  private showMenu(node: HierarchyNode<FlameNode>, x: number, y: number): void {
+  private showMenu(node: HierarchyNode<FlameNode>, x: number, y: number, fromKeyboard = false): void {
     this.tooltip.hidden = true;
     clear(this.menu);
     const name = node.data.name;
@@ -469,8 +483,9 @@ export class FlameView {
     });
     this.menu.hidden = false;
     const r = this.menu.getBoundingClientRect();
-    this.menu.style.left = `${Math.min(x, window.innerWidth - r.width - 8)}px`;
-    this.menu.style.top = `${Math.min(y, window.innerHeight - r.height - 8)}px`;
+    this.menu.style.left = `${Math.max(8, Math.min(x, window.innerWidth - r.width - 8))}px`;
+    this.menu.style.top = `${Math.max(8, Math.min(y, window.innerHeight - r.height - 8))}px`;
+    if (fromKeyboard) this.menu.querySelector<HTMLElement>('.menu-item')?.focus();
   }
 
   private showTooltip(hv: FlameHover | null): void {

@@ -11,6 +11,8 @@ import { frameColor, packageOf, pathOf, type FlameCallbacks } from './flamegraph
 
 export const ROW = 18;
 const MIN_FRAME_PX = 1.5;
+/** How long a finger rests on a frame before its menu opens (Android's long-press time). */
+const LONG_PRESS_MS = 500;
 
 /** A tree node as the chart sees it: our FlameNode plus the pruned-remainder marker. */
 interface ChartNode extends FlameNode {
@@ -93,18 +95,18 @@ export class D3Flame {
       });
     // Tooltips follow the mouse; d3-flame-graph only reports mouseover.
     this.holder.addEventListener('mousemove', (e) => {
-      const g = (e.target as Element | null)?.closest?.('g.frame') as (SVGGElement & { __data__?: Datum }) | null;
-      const d = g?.__data__;
+      const d = this.datumAt(e.target);
       if (d) this.hover(d, e);
     });
     this.holder.addEventListener('mouseleave', () => this.cb.onHover(null));
     this.holder.addEventListener('contextmenu', (e) => {
-      const g = (e.target as Element | null)?.closest?.('g.frame') as (SVGGElement & { __data__?: Datum }) | null;
-      const d = g?.__data__;
+      const d = this.datumAt(e.target);
       if (!d || d.data.prunedOf || !d.parent) return;
       e.preventDefault();
       this.cb.onMenu(d as unknown as HierarchyNode<FlameNode>, e.clientX, e.clientY);
     });
+    this.touchGestures();
+    this.keyboard();
     // The canvas renderer's test hook, kept for the same tests.
     (this.holder as HTMLElement & { pprofFrames?: () => unknown }).pprofFrames = () => this.frames();
     this.holder.classList.add('flame-canvas');
@@ -112,6 +114,143 @@ export class D3Flame {
       const w = entries[0]?.contentRect.width ?? 0;
       if (w > 0) this.hostWidth = w;
     }).observe(this.host);
+  }
+
+  /**
+   * Touch: a tap zooms (the browser turns it into a click); a long press opens the frame
+   * menu, as a right click does with a mouse. The click that ends a long press is swallowed
+   * so it neither zooms nor closes the menu it just opened.
+   */
+  private touchGestures(): void {
+    let press: { id: number; x: number; y: number; timer: number } | null = null;
+    let swallowClick = false;
+    const cancel = () => {
+      if (press) window.clearTimeout(press.timer);
+      press = null;
+    };
+    this.holder.addEventListener('pointerdown', (e) => {
+      cancel();
+      swallowClick = false;
+      if (e.pointerType !== 'touch') return;
+      const d = this.datumAt(e.target);
+      if (!d || d.data.prunedOf || !d.parent) return;
+      const { clientX: x, clientY: y } = e;
+      press = {
+        id: e.pointerId,
+        x,
+        y,
+        timer: window.setTimeout(() => {
+          press = null;
+          swallowClick = true;
+          this.cb.onMenu(d as unknown as HierarchyNode<FlameNode>, x, y);
+        }, LONG_PRESS_MS),
+      };
+    });
+    this.holder.addEventListener('pointermove', (e) => {
+      if (press && e.pointerId === press.id && Math.hypot(e.clientX - press.x, e.clientY - press.y) > 10) cancel();
+    });
+    this.holder.addEventListener('pointerup', cancel);
+    this.holder.addEventListener('pointercancel', cancel);
+    this.holder.addEventListener(
+      'click',
+      (e) => {
+        if (!swallowClick) return;
+        swallowClick = false;
+        e.stopPropagation();
+        e.preventDefault();
+      },
+      true,
+    );
+  }
+
+  /** The frame the keyboard is on (null until the chart gets focus). */
+  private cursor: Datum | null = null;
+
+  /**
+   * Keyboard: the chart is one tab stop; arrows walk the frames (towards the leaves: up in
+   * a flame graph, down in an icicle; left/right: siblings), Enter or Space zooms, Shift+F10
+   * or the menu key opens the frame's actions. The frame under the cursor is outlined and
+   * described by the tooltip.
+   */
+  private keyboard(): void {
+    const h = this.holder;
+    h.tabIndex = 0;
+    h.setAttribute('role', 'application');
+    h.setAttribute('aria-roledescription', 'flame graph');
+    h.setAttribute('aria-label', 'Flame graph. Arrow keys move between frames, Enter zooms into a frame, Shift+F10 opens its actions.');
+    h.addEventListener('focus', () => {
+      if (!this.cursor || !this.inTree(this.cursor)) this.cursor = this.focus ?? this.root;
+      this.showCursor();
+    });
+    h.addEventListener('blur', () => {
+      this.markCursor(null);
+      this.cb.onHover(null);
+    });
+    h.addEventListener('keydown', (e) => {
+      const c = this.cursor;
+      if (!c || e.altKey || e.ctrlKey || e.metaKey) return;
+      const leafward = this.icicle ? 'ArrowDown' : 'ArrowUp';
+      const rootward = this.icicle ? 'ArrowUp' : 'ArrowDown';
+      const shown = (d: Datum) => !d.data.prunedOf && !d.data.hide;
+      let next: Datum | null | undefined;
+      if (e.key === leafward) next = (c.children ?? []).filter(shown).sort((a, b) => (b.value ?? 0) - (a.value ?? 0))[0];
+      else if (e.key === rootward) next = c.parent;
+      else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+        const sibs = (c.parent?.children ?? []).filter(shown);
+        next = sibs[sibs.indexOf(c) + (e.key === 'ArrowLeft' ? -1 : 1)];
+      } else if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        this.cb.onZoom(pathOf(c as unknown as HierarchyNode<FlameNode>));
+        return;
+      } else if ((e.key === 'F10' && e.shiftKey) || e.key === 'ContextMenu') {
+        if (!c.parent) return;
+        e.preventDefault();
+        const r = this.frameRect(c);
+        this.cb.onMenu(c as unknown as HierarchyNode<FlameNode>, r ? r.left + 8 : 0, r ? r.bottom : 0, true);
+        return;
+      } else return;
+      e.preventDefault();
+      if (next) {
+        this.cursor = next;
+        this.showCursor();
+      }
+    });
+  }
+
+  private inTree(d: Datum): boolean {
+    let n: Datum | null = d;
+    while (n?.parent) n = n.parent;
+    return n === this.root;
+  }
+
+  private frameOf(d: Datum): SVGGElement | null {
+    for (const g of this.holder.querySelectorAll<SVGGElement & { __data__?: Datum }>('g.frame')) if (g.__data__ === d) return g;
+    return null;
+  }
+
+  private frameRect(d: Datum): DOMRect | null {
+    return this.frameOf(d)?.querySelector('rect')?.getBoundingClientRect() ?? null;
+  }
+
+  private markCursor(d: Datum | null): void {
+    for (const g of this.holder.querySelectorAll('g.frame.kbd-cursor')) g.classList.remove('kbd-cursor');
+    if (d) this.frameOf(d)?.classList.add('kbd-cursor');
+  }
+
+  /** Outline the keyboard's frame, scroll it into view and describe it in the tooltip. */
+  private showCursor(): void {
+    const d = this.cursor;
+    if (!d || document.activeElement !== this.holder) return;
+    this.markCursor(d);
+    const g = this.frameOf(d);
+    g?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    const r = g?.querySelector('rect')?.getBoundingClientRect();
+    if (r) this.cb.onHover({ node: d as unknown as HierarchyNode<FlameNode>, pruned: false, clientX: r.left + 8, clientY: r.bottom });
+  }
+
+  private datumAt(target: EventTarget | null): Datum | undefined {
+    const g = (target as Element | null)?.closest?.('g.frame') as (SVGGElement & { __data__?: Datum }) | null;
+    return g?.__data__;
   }
 
   /** Hovering a "+N small" frame describes its parent's pruned children. */
@@ -266,6 +405,12 @@ export class D3Flame {
       this.programmatic = false;
     }
     const frames = this.holder.querySelectorAll('g.frame').length;
+    if (this.cursor && document.activeElement === this.holder) {
+      // A redraw (zoom, new data) may have replaced the cursor's frame: find it again by path.
+      if (!this.inTree(this.cursor))
+        this.cursor = this.find(pathOf(this.cursor as unknown as HierarchyNode<FlameNode>)).node as unknown as Datum;
+      this.markCursor(this.cursor);
+    }
     this.lastDraw = { frames, ms: performance.now() - t0 };
     this.holder.dataset.frames = String(frames);
   }

@@ -13,8 +13,8 @@ export interface FlameCallbacks {
   /** The user clicked a frame: zoom there (the page stores the path in the URL). */
   onZoom(path: string[]): void;
   onHover(h: FlameHover | null): void;
-  /** Right click on a frame: the page shows its action menu. */
-  onMenu(node: HierarchyNode<FlameNode>, clientX: number, clientY: number): void;
+  /** Right click (or long press, or Shift+F10) on a frame: the page shows its action menu. */
+  onMenu(node: HierarchyNode<FlameNode>, clientX: number, clientY: number, fromKeyboard?: boolean): void;
 }
 
 // Colours are shared with the server's exports (offline snapshot), so both look alike.

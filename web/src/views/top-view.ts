@@ -42,7 +42,11 @@ export class TopView {
   private legendPre = h('pre');
   private actions = h('div.row-actions', { hidden: true });
   private head = h('div.top-row.top-head', { role: 'row' });
-  private scroller = h('div.top-scroll', { role: 'grid', 'aria-label': 'Top functions' });
+  private scroller = h('div.top-scroll', {
+    role: 'grid',
+    'aria-label': 'Top functions: arrow keys select a row, Enter shows it in the flame graph',
+    tabindex: 0,
+  });
   private spacer = h('div.top-spacer');
   private body = h('div.top-body');
   private report: TopReport | null = null;
@@ -58,11 +62,11 @@ export class TopView {
   ) {
     this.legend.append(this.legendPre);
     this.spacer.append(this.body);
-    this.scroller.append(this.spacer);
+    // The header row sits in the scroll box (sticky) so a narrow screen scrolls it sideways with the rows.
+    this.scroller.append(this.head, this.spacer);
     this.root.append(
       h('div.toolbar', null, h('div.search-wrap', null, this.filterInput, this.info), this.legend),
       this.actions,
-      this.head,
       this.scroller,
     );
     el.append(this.root);
@@ -72,6 +76,7 @@ export class TopView {
       this.filterTimer = window.setTimeout(() => this.ctx.setState({ filter: v }, { replace: true }), 120);
     });
     this.scroller.addEventListener('scroll', () => this.renderRows());
+    this.scroller.addEventListener('keydown', (e) => this.onKey(e));
     new ResizeObserver(() => this.renderRows()).observe(this.scroller);
     this.ctx.onStateChange((s) => this.apply(s));
     this.apply(this.ctx.state());
@@ -231,7 +236,10 @@ export class TopView {
         ),
       );
       el.style.transform = `translateY(${i * ROW_H}px)`;
-      if (r.index === this.selected) el.classList.add('selected');
+      if (r.index === this.selected) {
+        el.classList.add('selected');
+        el.setAttribute('aria-selected', 'true');
+      }
       el.addEventListener('click', () => this.select(r));
       const bar = h('div.bar');
       bar.style.width = `${Math.min(100, (100 * Math.abs(r.row.flat)) / (Math.abs(rep.total) || 1))}%`;
@@ -239,6 +247,33 @@ export class TopView {
       frag.append(el);
     }
     this.body.replaceChildren(frag);
+  }
+
+  /** Keyboard: arrows, Page Up/Down, Home/End move the selection; Enter shows the row in the flame graph. */
+  private onKey(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey || !this.rows.length) return;
+    const at = this.rows.findIndex((r) => r.index === this.selected);
+    const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_H) - 2);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
+    let to: number;
+    if (e.key in moves) to = at < 0 ? 0 : at + moves[e.key]!;
+    else if (e.key === 'Home') to = 0;
+    else if (e.key === 'End') to = this.rows.length - 1;
+    else if (e.key === 'Enter' && at >= 0) {
+      e.preventDefault();
+      const fn = this.rows[at]!.row.function || this.rows[at]!.row.name;
+      this.ctx.setState({ view: 'flame', search: exactName(fn) });
+      return;
+    } else return;
+    e.preventDefault();
+    to = Math.max(0, Math.min(this.rows.length - 1, to));
+    // Keep the row in sight below the sticky header.
+    const top = to * ROW_H;
+    const head = this.head.offsetHeight;
+    if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
+    else if (top + ROW_H > this.scroller.scrollTop + this.scroller.clientHeight - head)
+      this.scroller.scrollTop = top + ROW_H - this.scroller.clientHeight + head;
+    this.select(this.rows[to]!);
   }
 
   private select(r: ViewRow): void {

@@ -56,7 +56,7 @@ export class GoroutinesTab {
     });
     this.stateSel.addEventListener('change', () => this.form.requestSubmit());
     this.baseSel.addEventListener('change', () => this.form.requestSubmit());
-    this.root.append(this.form, this.summary, this.panic, this.states, this.compare, this.table);
+    this.root.append(this.form, this.summary, this.panic, this.states, this.compare, h('div.table-scroll', null, this.table));
     el.append(this.root);
     void this.fillBases();
     this.onState(ctx.state());

@@ -45,7 +45,7 @@ export class SizePanel {
         h('a', { href: '/concepts/size-classes' }, 'Size classes and the GC'),
       ),
       this.status,
-      this.table,
+      h('div.table-scroll', null, this.table),
       this.large,
     );
     el.append(this.root);
