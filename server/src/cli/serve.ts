@@ -1,6 +1,10 @@
 // `pprof-lens serve [flags] [FILES...]` and `pprof-lens FILE` (store FILE, serve on a free
-// port, print and try to open the link, as `go tool pprof -http` does).
+// port, print and try to open the link, as `go tool pprof -http` does; when a server
+// already serves the same data directory, FILE goes to that one: running-server.ts).
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { advertiseServer, findRunningServer, newIdentityKey } from './running-server.js';
 import { storeConfigFromEnv } from '../store/index.js';
 import { parseDuration } from '../service/duration.js';
 import { startServer, type RunningServer, type StartOptions } from '../http/server.js';
@@ -235,13 +239,15 @@ export function tryOpenBrowser(url: string): void {
   }
 }
 
-function waitForSignal(server: RunningServer): Promise<number> {
+function waitForSignal(server: RunningServer, unadvertise: () => Promise<void>): Promise<number> {
   return new Promise((resolve) => {
     const stop = () => {
-      server.close().then(
-        () => resolve(0),
-        () => resolve(1),
-      );
+      unadvertise()
+        .then(() => server.close())
+        .then(
+          () => resolve(0),
+          () => resolve(1),
+        );
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -260,10 +266,31 @@ export function exposureWarning(host: string, shared: boolean): string | null {
   );
 }
 
+/**
+ * Start the server; a local one (fs store, loopback, not shared) records itself in its data
+ * directory so that `pprof-lens FILE` finds and reuses it (running-server.ts).
+ */
+async function start(parsed: ParsedServe, io: ServeIO): Promise<{ server: RunningServer; unadvertise: () => Promise<void> }> {
+  const st = parsed.opts.store;
+  const local = st.backend === 'fs' && !parsed.opts.config?.shared && exposureWarning(parsed.opts.host ?? '127.0.0.1', false) === null;
+  const identityKey = local ? newIdentityKey() : undefined;
+  const server = await startServer({ ...parsed.opts, identityKey, log: (l) => io.err(l + '\n') });
+  let unadvertise: () => Promise<void> = async () => {};
+  // The first live server of a data directory keeps the record.
+  if (local && st.backend === 'fs' && !(await findRunningServer(st.dir))) {
+    try {
+      unadvertise = await advertiseServer(st.dir, server.url, identityKey!);
+    } catch (err) {
+      io.err(`pprof-lens: could not record the server in ${st.dir}: ${(err as Error).message}\n`);
+    }
+  }
+  return { server, unadvertise };
+}
+
 async function serveWith(parsed: ParsedServe, io: ServeIO, openFirst: boolean): Promise<number> {
   const warning = exposureWarning(parsed.opts.host ?? '127.0.0.1', !!parsed.opts.config?.shared);
   if (warning) io.err(warning);
-  const server = await startServer({ ...parsed.opts, log: (l) => io.err(l + '\n') });
+  const { server, unadvertise } = await start(parsed, io);
   const total = (await server.service.store.list()).length;
   const st = parsed.opts.store;
   const where = st.backend === 'fs' ? `fs ${st.dir}` : `s3 ${st.endpoint ?? 'aws'} bucket ${st.bucket}`;
@@ -277,7 +304,7 @@ async function serveWith(parsed: ParsedServe, io: ServeIO, openFirst: boolean): 
   } else if (parsed.open) {
     tryOpenBrowser(`${server.url}/`);
   }
-  return waitForSignal(server);
+  return waitForSignal(server, unadvertise);
 }
 
 export async function runServe(args: string[], io: ServeIO): Promise<number> {
@@ -307,18 +334,77 @@ export async function runOpen(args: string[], io: ServeIO): Promise<number> {
     }
     throw err;
   }
-  if ((parsed.opts.files ?? []).length === 0) {
+  const files = parsed.opts.files ?? [];
+  if (files.length === 0) {
     io.err('pprof-lens: no profile file given\n');
     return 2;
   }
-  const server = await startServer({ ...parsed.opts, log: (l) => io.err(l + '\n') });
+  // A server already serving this data directory gets the files; flags that shape a server
+  // (port, sources, limits ...) ask for a server of their own.
+  const st = parsed.opts.store;
+  const plain = args.every(
+    (a, i) => !a.startsWith('-') || a === '--open' || a === '--data' || a.startsWith('--data=') || args[i - 1] === '--data',
+  );
+  if (plain && st.backend === 'fs') {
+    const origin = await findRunningServer(st.dir);
+    if (origin) {
+      const code = await openInRunning(origin, files, io);
+      if (code !== null) return code;
+    }
+  }
+  const { server, unadvertise } = await start(parsed, io);
   if (server.preloaded.length === 0) {
     io.err('pprof-lens: none of the files is a readable profile\n');
+    await unadvertise();
     await server.close();
     return 1;
   }
   const link = `${server.url}/p/${server.preloaded[0].id}`;
   io.out(`Serving web UI on ${link}\n`);
   tryOpenBrowser(link);
-  return waitForSignal(server);
+  return waitForSignal(server, unadvertise);
+}
+
+/**
+ * Upload `files` to the running server at `origin` and print the first one's link.
+ * Null when that server would not take them (then the caller starts its own).
+ */
+async function openInRunning(origin: string, files: string[], io: ServeIO): Promise<number | null> {
+  const links: string[] = [];
+  for (const f of files) {
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(resolve(f));
+    } catch (err) {
+      io.err(`pprof-lens: skipping ${f}: ${(err as Error).message}\n`);
+      continue;
+    }
+    let res: Response;
+    try {
+      res = await fetch(`${origin}/api/profiles?name=${encodeURIComponent(basename(f))}`, {
+        method: 'POST',
+        body: new Uint8Array(bytes),
+        headers: { 'content-type': 'application/octet-stream' },
+        redirect: 'error',
+      });
+    } catch {
+      return links.length ? 0 : null;
+    }
+    const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
+    if (res.status === 201 && typeof body.id === 'string') {
+      links.push(`${origin}/p/${encodeURIComponent(body.id)}`);
+    } else if (res.status === 400 || res.status === 413 || res.status === 415 || res.status === 422) {
+      // The file itself was refused: the same would happen in a new server.
+      io.err(`pprof-lens: skipping ${f}: ${body.error ?? `HTTP ${res.status}`}\n`);
+    } else if (!links.length) {
+      return null;
+    }
+  }
+  if (!links.length) {
+    io.err('pprof-lens: none of the files is a readable profile\n');
+    return 1;
+  }
+  io.out(`pprof-lens: added to the server already running for this data directory\nServing web UI on ${links[0]}\n`);
+  tryOpenBrowser(links[0]!);
+  return 0;
 }

@@ -6,12 +6,16 @@ import { errorHandler } from './errors.js';
 import { featureRouters } from './features.js';
 import { exportRouter } from './routes/export.js';
 import { manageRouter, ownerOnly } from './routes/manage.js';
+import { healthRouter } from './routes/health.js';
 import { profilesRouter } from './routes/profiles.js';
 import { requestGuard } from './sharing/guard.js';
 import { uiRouter } from './ui.js';
 
-/** `listenHost`: the address the server binds (a loopback server answers only to loopback Host names). */
-export function createApp(service: ProfileService, webRoot: string, listenHost = ''): Express {
+/**
+ * `listenHost`: the address the server binds (a loopback server answers only to loopback Host names).
+ * `identityKey`: lets /api/health prove which server this is (routes/health.ts).
+ */
+export function createApp(service: ProfileService, webRoot: string, listenHost = '', identityKey?: string): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -32,6 +36,7 @@ export function createApp(service: ProfileService, webRoot: string, listenHost =
     }),
   );
   app.use(requestGuard(service.config, listenHost));
+  app.use(healthRouter(identityKey));
   app.use('/api/profiles/:id', ownerOnly(service));
   app.use(manageRouter(service));
   app.use(profilesRouter(service));

@@ -31,6 +31,8 @@ export interface StartOptions {
   /** Profile files to store at start. */
   files?: string[];
   log?: (line: string) => void;
+  /** Secret with which /api/health proves this server's identity (server/src/cli/running-server.ts). */
+  identityKey?: string;
 }
 
 export interface RunningServer {
@@ -105,7 +107,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   }
 
   const host = opts.host ?? '127.0.0.1';
-  const app = createApp(service, opts.webRoot ?? defaultWebRoot(), host);
+  const app = createApp(service, opts.webRoot ?? defaultWebRoot(), host, opts.identityKey);
   const server: Server = await new Promise((res, rej) => {
     const s = app.listen(opts.port ?? 8080, host, () => res(s));
     s.once('error', rej);

@@ -1,4 +1,4 @@
-// Shared page chrome: the top bar (home link, theme toggle, shortcuts) and the
+// Shared page chrome: the top bar (home link, concepts, theme toggle, shortcuts) and the
 // keyboard-shortcut overlay.
 import { h } from '../dom.js';
 import { effectiveTheme, onThemeChange, toggleTheme } from '../theme.js';
@@ -21,6 +21,11 @@ export function topBar(extra: HTMLElement | null): HTMLElement {
     h('a.brand', { href: '/', 'data-nav': '' }, h('span.logo', { 'aria-hidden': 'true' }), h('span', null, 'pprof'), h('b', null, '-lens')),
     extra,
     h('div.spacer'),
+    h(
+      'a.topbar-link',
+      { href: '/concepts', 'data-nav': '', title: 'Go performance concepts: what the numbers and insights mean' },
+      'Concepts',
+    ),
     help,
     theme,
   );

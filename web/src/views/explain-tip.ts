@@ -37,6 +37,7 @@ let tip: HTMLElement | null = null;
 let descs: HTMLElement | null = null;
 let anchor: HTMLElement | null = null;
 let anchorContent: (() => ExplainContent | null) | null = null;
+let anchorPlace: Placement = 'below';
 let showTimer = 0;
 let hideTimer = 0;
 
@@ -97,19 +98,29 @@ function render(el: HTMLElement, c: ExplainContent): void {
   if (c.note) el.append(h('div.explain-note', null, c.note));
 }
 
-function place(el: HTMLElement, target: HTMLElement): void {
+/**
+ * Where the popover goes: 'below' its target (flipped above when it does not fit), or
+ * 'above' (flipped below only when there is no room above): column headers use 'above'
+ * so the explanation does not hide the first rows of the table it explains.
+ */
+export type Placement = 'below' | 'above';
+
+function place(el: HTMLElement, target: HTMLElement, prefer: Placement): void {
   const a = target.getBoundingClientRect();
   const r = el.getBoundingClientRect();
   const gap = 6;
   let x = a.left;
-  let y = a.bottom + gap;
+  const above = a.top - gap - r.height;
+  const below = a.bottom + gap;
+  const fitsAbove = above >= 8;
+  const fitsBelow = below + r.height <= window.innerHeight - 8;
+  const y = prefer === 'above' ? (fitsAbove ? above : below) : fitsBelow || !fitsAbove ? below : above;
   if (x + r.width > window.innerWidth - 8) x = window.innerWidth - r.width - 8;
-  if (y + r.height > window.innerHeight - 8 && a.top - gap - r.height > 8) y = a.top - gap - r.height;
   el.style.left = `${Math.max(8, x)}px`;
   el.style.top = `${Math.max(8, y)}px`;
 }
 
-function show(target: HTMLElement, content: () => ExplainContent | null): void {
+function show(target: HTMLElement, content: () => ExplainContent | null, prefer: Placement): void {
   window.clearTimeout(showTimer);
   window.clearTimeout(hideTimer);
   const c = content();
@@ -117,9 +128,10 @@ function show(target: HTMLElement, content: () => ExplainContent | null): void {
   if (!c || !target.isConnected) return hide();
   anchor = target;
   anchorContent = content;
+  anchorPlace = prefer;
   render(el, c);
   el.hidden = false;
-  place(el, target);
+  place(el, target, prefer);
 }
 
 /** Hide the popover (e.g. before its anchor is re-rendered). */
@@ -149,24 +161,29 @@ function scheduleHide(): void {
  * Explain `target` on hover and focus. `key` names its hidden description (unique on the
  * page, e.g. "top-flat"); `content` is read each time the popover opens.
  */
-export function attachExplain(target: HTMLElement, key: string, content: () => ExplainContent | null): ExplainHandle {
+export function attachExplain(
+  target: HTMLElement,
+  key: string,
+  content: () => ExplainContent | null,
+  prefer: Placement = 'below',
+): ExplainHandle {
   target.classList.add('has-explain');
   describe(target, key, content());
   target.addEventListener('mouseenter', () => {
     window.clearTimeout(hideTimer);
     window.clearTimeout(showTimer);
     if (anchor === target && tip && !tip.hidden) return;
-    showTimer = window.setTimeout(() => show(target, content), SHOW_DELAY_MS);
+    showTimer = window.setTimeout(() => show(target, content, prefer), SHOW_DELAY_MS);
   });
   target.addEventListener('mouseleave', () => scheduleHide());
-  target.addEventListener('focus', () => show(target, content));
+  target.addEventListener('focus', () => show(target, content, prefer));
   target.addEventListener('blur', () => {
     if (anchor === target && !target.matches(':hover')) hide();
   });
   return {
     refresh() {
       describe(target, key, content());
-      if (anchor === target && anchorContent && tip && !tip.hidden) show(target, anchorContent);
+      if (anchor === target && anchorContent && tip && !tip.hidden) show(target, anchorContent, anchorPlace);
     },
   };
 }

@@ -15,6 +15,7 @@ import { frameColor, packageOf, pathOf, type FlameHover } from './flamegraph.js'
 import { exportFileName } from '../../../contract/file-name.js';
 import { flamePng, flameSvg, saveBlob } from './flame-export.js';
 import { D3Flame } from './flamegraph-d3.js';
+import { matchSummary, packageOfSearch } from './match-summary.js';
 
 /** Timings exposed for the browser test and bench (window.pprofLensDebug). */
 export interface FlameTimings {
@@ -390,12 +391,18 @@ export class FlameView {
       this.matchInfo.hidden = true;
       return;
     }
-    const v = this.canvas.matchedValue();
+    const t = this.canvas.matchTotals()!;
+    const summary = matchSummary({
+      unit: this.data.sampleType.unit,
+      total: this.data.total,
+      whole: t.whole,
+      zoom: t.zoom ?? undefined,
+      pkg: ov ? null : packageOfSearch(this.ctx.state().search),
+    });
     this.matchInfo.hidden = false;
-    this.matchInfo.textContent = v
-      ? `matched ${fmtAuto(v, this.data.sampleType.unit)} · ${fmtPct1(v, this.data.total)} of total`
-      : 'no match';
-    this.matchInfo.classList.toggle('none', !v);
+    this.matchInfo.textContent = summary.text;
+    this.matchInfo.title = summary.title;
+    this.matchInfo.classList.toggle('none', summary.none);
   }
 
   private renderCrumbs(): void {
@@ -441,7 +448,12 @@ export class FlameView {
     const top = [...weight.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
     const dark = effectiveTheme() === 'dark';
     for (const [pkg] of top) {
-      const b = h('button.legend-item', { type: 'button', title: `Highlight package ${pkg}` }, h('span.swatch'), pkg);
+      const b = h(
+        'button.legend-item',
+        { type: 'button', title: `Highlight package ${pkg} and show its own (flat) share` },
+        h('span.swatch'),
+        pkg,
+      );
       (b.firstChild as HTMLElement).style.background = frameColor(pkg === '(none)' ? '' : pkg, dark);
       b.addEventListener('click', () => this.ctx.setState({ search: `^${quoteMeta(pkg)}\\.` }, { replace: true }));
       this.legend.append(b);

@@ -8,6 +8,7 @@ import type { HierarchyNode } from 'd3-hierarchy';
 import { select } from 'd3-selection';
 import type { FlameNode } from '../../../contract/views.js';
 import { frameColor, packageOf, pathOf, type FlameCallbacks } from './flamegraph.js';
+import { matchTotals, type MatchTotals } from './match-summary.js';
 
 export const ROW = 18;
 const MIN_FRAME_PX = 1.5;
@@ -119,18 +120,26 @@ export class D3Flame {
   /**
    * Touch: a tap zooms (the browser turns it into a click); a long press opens the frame
    * menu, as a right click does with a mouse. The click that ends a long press is swallowed
-   * so it neither zooms nor closes the menu it just opened.
+   * wherever it lands (the menu may now be under the finger), so it neither zooms nor
+   * closes the menu it just opened.
    */
   private touchGestures(): void {
     let press: { id: number; x: number; y: number; timer: number } | null = null;
-    let swallowClick = false;
+    const swallowNextClick = () => {
+      const swallow = (ev: Event) => {
+        ev.stopPropagation();
+        ev.preventDefault();
+      };
+      window.addEventListener('click', swallow, { capture: true, once: true });
+      // A new gesture came without that click (the browser sent none): stop waiting for it.
+      window.addEventListener('pointerdown', () => window.removeEventListener('click', swallow, true), { capture: true, once: true });
+    };
     const cancel = () => {
       if (press) window.clearTimeout(press.timer);
       press = null;
     };
     this.holder.addEventListener('pointerdown', (e) => {
       cancel();
-      swallowClick = false;
       if (e.pointerType !== 'touch') return;
       const d = this.datumAt(e.target);
       if (!d || d.data.prunedOf || !d.parent) return;
@@ -141,7 +150,7 @@ export class D3Flame {
         y,
         timer: window.setTimeout(() => {
           press = null;
-          swallowClick = true;
+          swallowNextClick();
           this.cb.onMenu(d as unknown as HierarchyNode<FlameNode>, x, y);
         }, LONG_PRESS_MS),
       };
@@ -151,16 +160,6 @@ export class D3Flame {
     });
     this.holder.addEventListener('pointerup', cancel);
     this.holder.addEventListener('pointercancel', cancel);
-    this.holder.addEventListener(
-      'click',
-      (e) => {
-        if (!swallowClick) return;
-        swallowClick = false;
-        e.stopPropagation();
-        e.preventDefault();
-      },
-      true,
-    );
   }
 
   /** The frame the keyboard is on (null until the chart gets focus). */
@@ -369,19 +368,14 @@ export class D3Flame {
     this.match = fn;
   }
 
-  /** Sum of the values of the topmost frames matching (nested matches counted once). */
-  matchedValue(): number {
-    if (!this.data || !this.match) return 0;
-    let sum = 0;
-    const visit = (n: FlameNode, isRoot: boolean) => {
-      if (!isRoot && this.match!(n.name)) {
-        sum += Math.abs(n.value);
-        return;
-      }
-      for (const c of n.children) visit(c, false);
-    };
-    visit(this.data, true);
-    return sum;
+  /** What the search matches in the whole profile and, while zoomed, under the zoomed frame. */
+  matchTotals(): { whole: MatchTotals; zoom: { name: string; value: number; totals: MatchTotals } | null } | null {
+    if (!this.data || !this.match) return null;
+    const whole = matchTotals(this.data, this.match, true);
+    const f = this.focus;
+    if (!f || !f.parent) return { whole, zoom: null };
+    const node = sourceOf(f.data);
+    return { whole, zoom: { name: node.name, value: Math.abs(node.value), totals: matchTotals(node, this.match, false) } };
   }
 
   /** Apply zoom, orientation, search and width, and redraw. */

@@ -186,12 +186,18 @@ export class TopView {
         );
         el.addEventListener('click', () => this.ctx.setState({ sort }));
       }
-      attachExplain(el, `top-${label}`, () => {
-        const text = explainColumn(kind, label);
-        return text
-          ? { term: label, kind, text, note: sort ? (s.sort === sort ? `Sorted by ${label}` : `Click to sort by ${label}`) : undefined }
-          : null;
-      });
+      attachExplain(
+        el,
+        `top-${label}`,
+        () => {
+          const text = explainColumn(kind, label);
+          return text
+            ? { term: label, kind, text, note: sort ? (s.sort === sort ? `Sorted by ${label}` : `Click to sort by ${label}`) : undefined }
+            : null;
+          // Above the header: below it the popover would hide the first rows it explains.
+        },
+        'above',
+      );
       return el;
     };
     this.head.append(

@@ -578,17 +578,22 @@ export class CompareView {
     // underlying pprof column (flat, cum, name) means for this kind of profile.
     const explain = (el: HTMLElement, label: string, title: string, id: string | null) => {
       const base = /^(?:base |new |Δ )?(flat|cum|name)$/.exec(label)?.[1];
-      attachExplain(el, `cmp-${label}`, () => {
-        const under = base ? explainColumn(kind, base) : '';
-        return {
-          term: label,
-          kind,
-          text: `${title[0]!.toUpperCase()}${title.slice(1)}.`,
-          more: under ? [{ term: base!, text: under }] : undefined,
-          moreTitle: 'In pprof terms',
-          note: id ? `Click to sort by ${SORTS[id]!.label}` : undefined,
-        };
-      });
+      attachExplain(
+        el,
+        `cmp-${label}`,
+        () => {
+          const under = base ? explainColumn(kind, base) : '';
+          return {
+            term: label,
+            kind,
+            text: `${title[0]!.toUpperCase()}${title.slice(1)}.`,
+            more: under ? [{ term: base!, text: under }] : undefined,
+            moreTitle: 'In pprof terms',
+            note: id ? `Click to sort by ${SORTS[id]!.label}` : undefined,
+          };
+        },
+        'above',
+      );
     };
     const col = (label: string, id: string | null, title: string) => {
       if (!id) {
