@@ -3,14 +3,18 @@
 // Copy link / Download buttons in sight; axe-core finds no serious or critical
 // violation on the start page, each profile tab, a concept page and the live-capture
 // watch page, in the light and the dark theme; every control is reached with Tab and
-// shows its focus; touch: a tap zooms the flame graph, a long press opens its menu.
-// Screenshots of each view go to tests/.screenshots/layout-<width>-<view>.png (git-ignored).
+// shows its focus; touch: a tap zooms the flame graph, a long press opens its menu; and the
+// smaller things of issue 17: the legend's own share, zoom-aware search figures, the
+// column popover's place, links to the concept pages.
+// Screenshots go to tests/.screenshots/layout-<width>-<theme>-<view>.png (git-ignored).
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaptureStatus } from '../../contract/capture.js';
+import { scaledLabel } from '../../contract/format.js';
+import type { TopReport } from '../../contract/views.js';
 import { sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
 
 let H: Harness;
@@ -327,6 +331,72 @@ describe('keyboard', () => {
     await page.keyboard.press('ArrowRight');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('v') === 'top');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-tab'))).toBe('top');
+    await ctx.close();
+  });
+});
+
+describe('smaller things (issue 17, item 8)', () => {
+  it('a legend click reports the package’s own (flat) share; while zoomed the search shows zoom and whole profile', async () => {
+    const ctx = await H.newContext({ width: 1024, height: 700 });
+    const page = await open(
+      await ctx.newPage(),
+      VIEWS.find((v) => v.name === 'flame')!,
+    );
+    await page.locator('.legend-item', { hasText: 'runtime' }).click();
+    await page.waitForFunction(() => /^package runtime: own /.test(document.querySelector('.flame-view .match-info')?.textContent ?? ''));
+    const info = await page.locator('.flame-view .match-info').innerText();
+    // Own share = the flat of runtime's functions in pprof's top (API rows, every row).
+    const top = (await (await fetch(`${H.base}/api/profiles/${ids.cpu}/top?nodeFraction=0`)).json()) as TopReport;
+    const flat = top.rows.filter((r) => r.name.startsWith('runtime.')).reduce((s, r) => s + r.flat, 0);
+    const pct = `${Number(((100 * flat) / top.total).toFixed(1))}%`;
+    expect(info).toContain(`own ${scaledLabel(flat, 'nanoseconds', 'auto')} · ${pct} of total (flat)`);
+    expect(pct).not.toBe('100%');
+    // Every stack passes through runtime.main: that is the cum figure, labelled as such.
+    expect(info).toMatch(/on the stack .* · 100% of total \(cum\)$/);
+    expect(await page.locator('.flame-view .match-info').getAttribute('title')).toMatch(
+      /flat: samples in the matching functions themselves/,
+    );
+    // Zoom into main.main: the figures for the zoom and for the whole profile, side by side.
+    const url = new URL(page.url());
+    url.searchParams.set('z', JSON.stringify(['runtime.main', 'main.main']));
+    await page.goto(url.toString());
+    await page.waitForSelector(flameReady);
+    await page.waitForFunction(() =>
+      / of main\.main \(zoom\) \/ /.test(document.querySelector('.flame-view .match-info')?.textContent ?? ''),
+    );
+    await page.screenshot({ path: join(SHOTS, 'layout-1024-legend-zoomed.png') });
+    await ctx.close();
+  });
+
+  it('the column explanation opens above the table header, not over its first rows', async () => {
+    const ctx = await H.newContext({ width: 1024, height: 700 });
+    const page = await open(
+      await ctx.newPage(),
+      VIEWS.find((v) => v.name === 'top')!,
+    );
+    await page.locator('.top-head [data-col="flat"]').hover();
+    await page.waitForSelector('.explain-tip:not([hidden])');
+    const tip = (await page.locator('.explain-tip').boundingBox())!;
+    const head = (await page.locator('.top-head').boundingBox())!;
+    const firstRow = (await page.locator('.top-body .top-row').first().boundingBox())!;
+    expect(tip.y + tip.height).toBeLessThanOrEqual(head.y);
+    expect(tip.y + tip.height).toBeLessThan(firstRow.y);
+    await ctx.close();
+  });
+
+  it('concept pages are linked from the header and the start page', async () => {
+    const ctx = await H.newContext({ width: 360, height: 740 });
+    const page = await open(
+      await ctx.newPage(),
+      VIEWS.find((v) => v.name === 'start')!,
+    );
+    await page.locator('.hero a', { hasText: 'Reading pprof output' }).click();
+    await page.waitForSelector('article.concept[data-slug="reading-pprof"] h1');
+    await page.goto(`${H.base}/p/${ids.cpu}`);
+    await page.waitForSelector(flameReady);
+    await page.locator('.topbar a', { hasText: 'Concepts' }).click();
+    await page.waitForSelector('.concepts-list li');
+    expect(new URL(page.url()).pathname).toBe('/concepts');
     await ctx.close();
   });
 });

@@ -230,14 +230,14 @@ export class SourceView {
   }
 
   private renderLine(l: AnnotatedLine, fmt: (v: number) => string, maxCum: number, hot: { el: HTMLElement; v: number }[]): HTMLElement {
-    const text = h('div.code', null, l.text ?? '');
+    const text = h('div.code', { role: 'cell' }, l.text ?? '');
     if (l.text === null) text.classList.add('muted');
     const row = h(
       'div.src-line',
       { role: 'row', 'data-line': l.line },
-      h('div.cell.num', null, fmt(l.flat)),
-      h('div.cell.num', null, fmt(l.cum)),
-      h('div.cell.lineno', null, String(l.line)),
+      h('div.cell.num', { role: 'cell' }, fmt(l.flat)),
+      h('div.cell.num', { role: 'cell' }, fmt(l.cum)),
+      h('div.cell.lineno', { role: 'cell' }, String(l.line)),
       text,
     );
     if (l.cum) {
