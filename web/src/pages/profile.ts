@@ -364,18 +364,10 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   // The tablist pattern's keys: Left/Right (Home/End) move to and open the neighbouring tab.
   tabBar.addEventListener('keydown', (e) => {
     const i = tabs.findIndex((t) => t.button === document.activeElement);
-    if (i < 0) return;
-    const j =
-      e.key === 'ArrowRight'
-        ? (i + 1) % tabs.length
-        : e.key === 'ArrowLeft'
-          ? (i + tabs.length - 1) % tabs.length
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? tabs.length - 1
-              : -1;
-    if (j < 0) return;
+    const n = tabs.length;
+    const to: Record<string, number> = { ArrowRight: (i + 1) % n, ArrowLeft: (i + n - 1) % n, Home: 0, End: n - 1 };
+    const j = to[e.key];
+    if (i < 0 || j === undefined) return;
     e.preventDefault();
     tabs[j]!.button.focus();
     ctx.setState({ view: tabs[j]!.id });

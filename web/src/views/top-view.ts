@@ -186,6 +186,7 @@ export class TopView {
         );
         el.addEventListener('click', () => this.ctx.setState({ sort }));
       }
+      // Above the header: below it the popover would hide the first rows it explains.
       attachExplain(
         el,
         `top-${label}`,
@@ -194,7 +195,6 @@ export class TopView {
           return text
             ? { term: label, kind, text, note: sort ? (s.sort === sort ? `Sorted by ${label}` : `Click to sort by ${label}`) : undefined }
             : null;
-          // Above the header: below it the popover would hide the first rows it explains.
         },
         'above',
       );
@@ -257,7 +257,8 @@ export class TopView {
 
   /** Keyboard: arrows, Page Up/Down, Home/End move the selection; Enter shows the row in the flame graph. */
   private onKey(e: KeyboardEvent): void {
-    if (e.altKey || e.ctrlKey || e.metaKey || !this.rows.length) return;
+    // Only on the table itself: the header's sort buttons keep their own keys.
+    if (e.target !== this.scroller || e.altKey || e.ctrlKey || e.metaKey || !this.rows.length) return;
     const at = this.rows.findIndex((r) => r.index === this.selected);
     const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_H) - 2);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
