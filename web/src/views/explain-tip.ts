@@ -3,7 +3,8 @@
 // One popover element is shared by the whole page (role=tooltip). Each target also gets
 // aria-describedby pointing at a hidden copy of its text, so screen readers announce the
 // explanation on focus whether or not the popover is showing.
-// The popover can be hovered (the pointer may move onto it) and Esc dismisses it.
+// The popover can be hovered (the pointer may move onto it; not when it lies over the
+// controls above a table header) and Esc dismisses it.
 import { clear, h } from '../dom.js';
 
 export interface ExplainItem {
@@ -115,6 +116,9 @@ function place(el: HTMLElement, target: HTMLElement, prefer: Placement): void {
   const fitsAbove = above >= 8;
   const fitsBelow = below + r.height <= window.innerHeight - 8;
   const y = prefer === 'above' ? (fitsAbove ? above : below) : fitsBelow || !fitsAbove ? below : above;
+  // Put above a table's header, it lies over controls (the row actions, the filter): let
+  // clicks through to them, and let it go as soon as the pointer leaves the header.
+  el.classList.toggle('passive', prefer === 'above' && y === above);
   if (x + r.width > window.innerWidth - 8) x = window.innerWidth - r.width - 8;
   el.style.left = `${Math.max(8, x)}px`;
   el.style.top = `${Math.max(8, y)}px`;
