@@ -388,7 +388,10 @@ async function openInRunning(origin: string, files: string[], io: ServeIO): Prom
         redirect: 'error',
       });
     } catch {
-      return links.length ? 0 : null;
+      // The server went away: a new one takes the files, unless some are already stored.
+      if (!links.length) return null;
+      io.err(`pprof-lens: the running server stopped answering; ${f} and later files were not added\n`);
+      break;
     }
     const body = (await res.json().catch(() => ({}))) as { id?: string; error?: string };
     if (res.status === 201 && typeof body.id === 'string') {
