@@ -7,6 +7,7 @@ import { clear, h } from '../dom.js';
 import { fmtIn, fmtPct } from '../fmt.js';
 import { registeredSourceTools, type ProfilePageContext, type ProfileState } from '../registry.js';
 import { apiParams } from '../state.js';
+import { attachRegexCheck } from '../widgets/regex-field.js';
 
 /** Optional fields the source layer adds to lines (server/src/source/annotate.ts). */
 interface EscapeNote {
@@ -34,6 +35,7 @@ export class SourceView {
     'aria-label': 'Function to list',
     spellcheck: 'false',
   });
+  private fnCheck = attachRegexCheck(this.fnInput);
   private tools = h('div.source-tools');
   private nav = h('div.hot-nav');
   private body = h('div.source-body');
@@ -50,7 +52,10 @@ export class SourceView {
     this.fnInput.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') this.ctx.setState({ fn: this.fnInput.value.trim() });
     });
-    this.root.append(h('div.toolbar', null, h('div.search-wrap', null, this.fnInput), go, this.nav, this.tools), this.body);
+    this.root.append(
+      h('div.toolbar', null, h('div.search-wrap', null, this.fnInput, this.fnCheck.el), go, this.nav, this.tools),
+      this.body,
+    );
     el.append(this.root);
     for (const t of registeredSourceTools()) {
       const slot = h('div.source-tool', { 'data-feature': t.id });

@@ -1,0 +1,59 @@
+// The banner every profile view shows while filters are active: what they kept, as pprof's
+// "Showing nodes accounting for X, Y% of Z total" (X = the top report's `kept`, the figure
+// `go tool pprof -top -nodefraction=0` prints for the same filters), and one removable chip
+// per filter, named as pprof's option.
+import type { TopReport } from '../../../contract/views.js';
+import { h } from '../dom.js';
+import { fmtIn, fmtPct } from '../fmt.js';
+import type { ProfileState } from '../registry.js';
+import './widgets.css';
+
+/** The state fields that filter or reshape samples, with pprof's option name. */
+export const FILTER_FIELDS = [
+  ['focus', 'focus'],
+  ['ignore', 'ignore'],
+  ['hide', 'hide'],
+  ['show', 'show'],
+  ['showFrom', 'show_from'],
+  ['tagFocus', 'tagfocus'],
+  ['tagIgnore', 'tagignore'],
+  ['tagRoot', 'tagroot'],
+  ['tagLeaf', 'tagleaf'],
+] as const satisfies readonly (readonly [keyof ProfileState, string])[];
+
+export type FilterField = (typeof FILTER_FIELDS)[number][0];
+
+/** pprof's sentence for a report: the filters' share of the total, in the report's display unit. */
+export function keptSentence(rep: Pick<TopReport, 'kept' | 'total' | 'displayUnit' | 'sampleType'>): string {
+  const fmt = (v: number): string => fmtIn(v, rep.sampleType.unit, rep.displayUnit || 'auto');
+  return `Showing nodes accounting for ${fmt(rep.kept)}, ${fmtPct(rep.kept, rep.total)} of ${fmt(rep.total)} total`;
+}
+
+export class FilterBanner {
+  readonly el = h('section.filter-banner', { 'aria-label': 'Active filters', 'data-testid': 'filter-banner', hidden: true });
+  private text = h('span.banner-text', { 'data-testid': 'filter-kept' });
+  private chips = h('ul.chips');
+
+  constructor(private remove: (field: FilterField) => void) {
+    this.el.append(this.text, this.chips);
+  }
+
+  /** Chips for the state's filters; the banner hides when there are none. */
+  setFilters(s: ProfileState): void {
+    const active = FILTER_FIELDS.filter(([k]) => s[k]);
+    this.el.hidden = active.length === 0;
+    this.chips.replaceChildren(
+      ...active.map(([k, opt]) => {
+        const text = `${opt}=${s[k]}`;
+        const x = h('button', { type: 'button', 'aria-label': `Remove filter ${text}`, title: 'Remove this filter' }, '×');
+        x.addEventListener('click', () => this.remove(k));
+        return h('li.filter-chip', { 'data-filter': k }, h('span', null, text), x);
+      }),
+    );
+    if (active.length) this.text.textContent = 'Showing nodes accounting for …';
+  }
+
+  setReport(rep: TopReport | null): void {
+    this.text.textContent = rep ? keptSentence(rep) : '';
+  }
+}
