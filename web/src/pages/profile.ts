@@ -3,6 +3,7 @@
 // granularity), registered side panels. All state is in the URL query.
 import { explainSampleType } from '../../../contract/explain.js';
 import { GRANULARITIES } from '../../../contract/query.js';
+import { downloadName } from '../../../contract/file-name.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtAuto, fmtDurationNanos, fmtIn, fmtPct, fmtTimeNanos } from '../fmt.js';
@@ -191,7 +192,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   });
   const rawLink = h(
     'a.btn',
-    { href: `/api/profiles/${encodeURIComponent(id)}/raw`, download: `${id}.pb.gz`, title: 'Download the stored profile' },
+    { href: `/api/profiles/${encodeURIComponent(id)}/raw`, download: downloadName(meta.name, id), title: 'Download the stored profile' },
     'Download',
   );
   // Files of the current view for other tools; the links follow the filters and sample type.
@@ -228,6 +229,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     (name) => {
       nameEl.textContent = name;
       nameEl.title = name;
+      rawLink.download = downloadName(name, id);
       document.title = `${name} · pprof-lens`;
     },
     () => {
