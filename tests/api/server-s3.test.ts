@@ -133,7 +133,7 @@ describe('uploads sharing bytes on S3 (issue 17: each upload keeps its name)', (
     };
     // Deleting the first upload keeps the bytes the later one reads.
     expect(await other.delete(content)).toBe(true);
-    expect(await s.info(content)).toBeNull();
+    expect(await new S3ProfileStore(cfg).info(content)).toBeNull();
     expect(await s.get(later.id)).toEqual(bytes);
     expect(await keys()).toContain(`profiles/${content}.pb`);
     // The last delete takes the bytes and the reference with it.

@@ -2,9 +2,9 @@
 // "Showing nodes accounting for X, Y% of Z total" (X = the top report's `kept`, the figure
 // `go tool pprof -top -nodefraction=0` prints for the same filters), and one removable chip
 // per filter, named as pprof's option.
+import { keptSentence } from '../../../contract/format.js';
 import type { TopReport } from '../../../contract/views.js';
 import { h } from '../dom.js';
-import { fmtIn, fmtPct } from '../fmt.js';
 import type { ProfileState } from '../registry.js';
 import './widgets.css';
 
@@ -22,12 +22,6 @@ export const FILTER_FIELDS = [
 ] as const satisfies readonly (readonly [keyof ProfileState, string])[];
 
 export type FilterField = (typeof FILTER_FIELDS)[number][0];
-
-/** pprof's sentence for a report: the filters' share of the total, in the report's display unit. */
-export function keptSentence(rep: Pick<TopReport, 'kept' | 'total' | 'displayUnit' | 'sampleType'>): string {
-  const fmt = (v: number): string => fmtIn(v, rep.sampleType.unit, rep.displayUnit || 'auto');
-  return `Showing nodes accounting for ${fmt(rep.kept)}, ${fmtPct(rep.kept, rep.total)} of ${fmt(rep.total)} total`;
-}
 
 export class FilterBanner {
   readonly el = h('section.filter-banner', { 'aria-label': 'Active filters', 'data-testid': 'filter-banner', hidden: true });
