@@ -197,7 +197,7 @@ describe('web UI', () => {
     await page.selectOption('select.si', 'alloc_objects');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('si') === 'alloc_objects');
     const rep = await apiTop(ids.allocs, 'si=alloc_objects');
-    await expect.poll(() => page.locator('[data-testid=total]').innerText()).toBe(scaledLabel(rep.total, rep.sampleType.unit, rep.unit));
+    await expect.poll(() => page.locator('[data-testid=total]').innerText()).toBe(scaledLabel(rep.total, rep.sampleType.unit, rep.displayUnit));
     await flameReady(page);
     await page.screenshot({ path: join(SHOTS, 'web-flame-alloc-objects.png') });
     expect(errors).toEqual([]);
@@ -217,10 +217,10 @@ describe('web UI', () => {
     rep.rows.forEach((r, i) => {
       sum += r.flat;
       const want = [
-        scaledLabel(r.flat, rep.sampleType.unit, rep.unit),
+        scaledLabel(r.flat, rep.sampleType.unit, rep.displayUnit),
         percentage(r.flat, rep.total).trim(),
         percentage(sum, rep.total).trim(),
-        scaledLabel(r.cum, rep.sampleType.unit, rep.unit),
+        scaledLabel(r.cum, rep.sampleType.unit, rep.displayUnit),
         percentage(r.cum, rep.total).trim(),
         r.inline ? `${r.name} ${r.inline}` : r.name,
       ];

@@ -102,7 +102,7 @@ export class SourceView {
 
   /**
    * With no function asked for, the tab opens on the hottest one (the first row of pprof's
-   * -top order that names a source file), so the first visit shows code rather than a prompt.
+   * -top order), so the first visit shows code rather than a prompt.
    */
   private async openHottest(s: ProfileState): Promise<void> {
     const key = `hottest:${apiParams(s).toString()}`;
@@ -112,7 +112,7 @@ export class SourceView {
     try {
       const top = await api.top(this.ctx.profileId, q);
       if (this.key !== key || this.ctx.state().fn) return;
-      const row = top.rows.find((r) => r.file && r.function && r.flat) ?? top.rows.find((r) => r.file && r.function);
+      const row = top.rows.find((r) => r.function && r.flat) ?? top.rows.find((r) => r.function);
       if (row) {
         this.ctx.setState({ fn: exactName(row.function) }, { replace: true });
         return;
