@@ -45,8 +45,8 @@ export function looksLikeText(b: Uint8Array): boolean {
   const head = b.subarray(0, 1024);
   for (const c of head) if (c < 0x09 || (c > 0x0d && c < 0x20) || c === 0x7f) return false;
   try {
-    // A multi-byte character cut at the end of the window is still text.
-    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, Math.max(0, head.length - 3)));
+    // Streaming: a multi-byte character cut at the end of the window is still text.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length < b.length });
     return true;
   } catch {
     return false;
