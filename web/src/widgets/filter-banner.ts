@@ -27,6 +27,7 @@ export class FilterBanner {
   readonly el = h('section.filter-banner', { 'aria-label': 'Active filters', 'data-testid': 'filter-banner', hidden: true });
   private text = h('span.banner-text', { 'data-testid': 'filter-kept' });
   private chips = h('ul.chips');
+  private shown = '';
 
   constructor(private remove: (field: FilterField) => void) {
     this.el.append(this.text, this.chips);
@@ -35,6 +36,10 @@ export class FilterBanner {
   /** Chips for the state's filters; the banner hides when there are none. */
   setFilters(s: ProfileState): void {
     const active = FILTER_FIELDS.filter(([k]) => s[k]);
+    // Other state (the tab, the zoom) leaves the chips and the sentence as they are.
+    const key = JSON.stringify(active.map(([k]) => [k, s[k]]));
+    if (key === this.shown) return;
+    this.shown = key;
     this.el.hidden = active.length === 0;
     this.chips.replaceChildren(
       ...active.map(([k, opt]) => {
