@@ -64,6 +64,10 @@ describe('filter banner', () => {
     expect(new URL(page.url()).searchParams.get('f')).toBe('main\\.');
     const after = await apiTop(ids.cpu, 'focus=main%5C.&n=1');
     await expect.poll(() => page.getByTestId('filter-kept').innerText(), { timeout: 15_000 }).toBe(keptSentence(after));
+    // Another tab: the same banner, the same figures.
+    await page.getByRole('tab', { name: 'Flame graph' }).click();
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('v'));
+    expect(await page.getByTestId('filter-kept').innerText()).toBe(keptSentence(after));
     await page.getByRole('button', { name: 'Remove filter focus=main\\.' }).click();
     await page.waitForFunction(() => !new URL(location.href).searchParams.has('f'));
     await expect.poll(() => banner.isHidden(), { timeout: 15_000 }).toBe(true);
