@@ -57,6 +57,8 @@ describe('uploads of identical bytes keep their own names', () => {
     const metaB = await getJson<{ name: string; storedAt: string }>(`${s.url}/api/profiles/${b.body.id}`);
     expect(metaA.body.name).toBe('checkout/mem.prof');
     expect(metaB.body.name).toBe('other.prof');
+    // A link to the later upload does not reveal the first one's id (the content id).
+    expect(JSON.stringify(metaB.body)).not.toContain(content);
     expect(Date.parse(metaB.body.storedAt)).toBeGreaterThanOrEqual(Date.parse(metaA.body.storedAt));
     for (const [id, file] of [
       [a.body.id, 'mem.prof'],
