@@ -111,7 +111,8 @@ export class ProfileService {
     reuse: (info: StoredProfileInfo) => boolean,
   ): Promise<{ info: StoredProfileInfo; created: boolean }> {
     const uploads = await this.store.byContent(id);
-    const same = uploads.find(reuse);
+    // An expired upload (not swept yet) is never handed back: its link answers 410.
+    const same = uploads.find((u) => !isExpired(u, this.config.retentionMs ?? 0) && reuse(u));
     if (same) return { info: same, created: false };
     if (uploads.length > 0) return { info: await this.storeShared(id, bytes, uploads[0]!, name, fields), created: true };
     const size = bytes.byteLength;
@@ -147,9 +148,11 @@ export class ProfileService {
     fields: OwnerFields,
   ): Promise<StoredProfileInfo> {
     const now = Date.now();
+    const own = newUploadId();
     const info: StoredProfileInfo = {
-      id: newUploadId(),
-      name: cleanName(name) || first.name,
+      id: own,
+      // Never the first upload's name or id: a link to this one must not reveal that one.
+      name: cleanName(name) || `${own}.pb.gz`,
       type: first.type,
       size: bytes.byteLength,
       storedAt: new Date(now).toISOString(),
