@@ -92,10 +92,11 @@ describe('web UI', () => {
       () => [...document.querySelectorAll('table.profiles td.name a')].filter((a) => a.textContent === 'heap.pb.gz').length === 2,
     );
     await page.screenshot({ path: join(SHOTS, 'web-start-uploaded.png') });
-    // One file: goes to its profile page; the id is the content-derived one.
+    // One file: goes to its profile page; the id is the content-derived one (the same file
+    // under the same name again is the same profile).
     await page.setInputFiles('#file-input', join(ROOT, 'samples/gcpressure/cpu.pb.gz'));
     await page.waitForURL(/\/p\/[a-z0-9]+$/);
-    const expectedId = await uploadBytes(H.base, sampleBytes('gcpressure/cpu.pb.gz'), 'again');
+    const expectedId = await uploadBytes(H.base, sampleBytes('gcpressure/cpu.pb.gz'), 'cpu.pb.gz');
     expect(new URL(page.url()).pathname).toBe(`/p/${expectedId}`);
     await flameReady(page);
     expect(errors).toEqual([]);
