@@ -198,7 +198,9 @@ describe('web UI', () => {
     await page.selectOption('select.si', 'alloc_objects');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('si') === 'alloc_objects');
     const rep = await apiTop(ids.allocs, 'si=alloc_objects');
-    await expect.poll(() => page.locator('[data-testid=total]').innerText()).toBe(scaledLabel(rep.total, rep.sampleType.unit, rep.displayUnit));
+    await expect
+      .poll(() => page.locator('[data-testid=total]').innerText())
+      .toBe(scaledLabel(rep.total, rep.sampleType.unit, rep.displayUnit));
     await flameReady(page);
     await page.screenshot({ path: join(SHOTS, 'web-flame-alloc-objects.png') });
     expect(errors).toEqual([]);
