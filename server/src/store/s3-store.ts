@@ -148,10 +148,12 @@ export class S3ProfileStore implements ProfileStore {
     return keys;
   }
 
-  async byContent(contentId: string): Promise<StoredProfileInfo[]> {
+  async byContent(contentId: string, fresh = false): Promise<StoredProfileInfo[]> {
     if (!isValidId(contentId)) return [];
     const prefix = this.key('refs', contentId, '');
     const ids = [contentId, ...(await this.listKeys(prefix)).map((k) => k.slice(prefix.length)).filter(isValidId)];
+    // `fresh`: ask the bucket, not this instance's cache (another may have deleted them).
+    if (fresh) for (const id of ids) this.infoCache.delete(id);
     const infos = await Promise.all(ids.map((id) => this.info(id)));
     return infos.filter((i): i is StoredProfileInfo => i !== null && contentOf(i) === contentId);
   }
@@ -237,7 +239,7 @@ export class S3ProfileStore implements ProfileStore {
     }
     this.infoCache.delete(id);
     // The bytes stay while another upload reads them.
-    if ((await this.byContent(content)).length === 0) {
+    if ((await this.byContent(content, true)).length === 0) {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: this.key('profiles', `${content}.pb`) }));
     }
     return found;
