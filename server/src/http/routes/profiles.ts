@@ -42,6 +42,8 @@ export function profilesRouter(service: ProfileService): Router {
       (prior) => (!name || prior.name === name) && mayManage(prior, caller, config),
     );
     const owned = created || mayManage(info, caller, config);
+    // The rule above hands back only profiles the caller may manage; kept as the guard that
+    // attachments never land on anyone else's.
     if (!owned && up.extras.length > 0) {
       throw new HttpError(403, `profile ${info.id} is already stored by another user; only its owner may attach files to it`);
     }
