@@ -51,6 +51,29 @@ contention-counter-1.22 lockeval counter        1.22
 contention-counter-1.26 lockeval counter        1.26
 contention-log         lockeval log             1.23
 contention-chanpool    lockeval chanpool        1.25
+cpu-concat-1.26        cpueval  concat          1.26
+cpu-sprintf-1.19       cpueval  sprintf         1.19
+cpu-mapgrow-1.19       cpueval  mapgrow         1.19
+cpu-boxing-1.26        cpueval  boxing          1.26
+cpu-gcpressure-1.26    cpueval  gcpressure      1.26
+cpu-lock-1.19          cpueval  lock            1.19
+cpu-json-1.26          cpueval  json            1.26
+cpu-regexp-compile-1.25 cpueval regexp-compile  1.25
+cpu-compute-1.19       cpueval  compute         1.19
+allocs-concat-1.19     memeval  concat          1.19
+allocs-strconv-1.26    memeval  strconv         1.26
+allocs-buffer-1.26     memeval  buffer          1.26
+allocs-boxing-1.19     memeval  boxing          1.19
+allocs-sprintf-1.26    memeval  sprintf         1.26
+allocs-regexp-1.26     memeval  regexp          1.26
+allocs-json-1.26       memeval  json            1.26
+allocs-readall-1.19    memeval  readall         1.19
+heap-cache-1.26        memeval  cache           1.26
+goroutine-leak-small-1.19 goeval leak-small     1.19
+goroutine-leak-big-1.26 goeval  leak-big        1.26
+goroutine-pool-range-1.26 goeval pool-range     1.26
+contention-counter-1.19 lockeval counter        1.19
+contention-log-1.26    lockeval log             1.26
 "
 
 BIN=$(mktemp -d)

@@ -3,11 +3,12 @@
 // Shared by tests/unit/insights-eval.test.ts (pass/fail) and bench/insights-eval.bench.ts
 // (figures only).
 import { readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import { computeInsights } from '../../server/src/insights/engine.js';
 import type { Finding, InsightsReport } from '../../contract/insights.js';
+import type { Profile } from '../../server/src/model/profile.js';
 
 export const EVAL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/insights-eval');
 const ROOT = resolve(EVAL_DIR, '../../..');
@@ -123,9 +124,17 @@ export function loadEvalCases(dir = join(EVAL_DIR, 'cases')): EvalCase[] {
   return out;
 }
 
-/** The engine as the /insights route runs it (server/src/workers/feature-ops.ts). */
-export function runEngine(file: string): InsightsReport {
-  return computeInsights(decodeProfile(readFileSync(file)));
+/** How the engine is called: the profile, the sample type (default), and options. */
+type EngineEntry = (p: Profile, si?: string, opts?: { name?: string; base?: Profile }) => InsightsReport;
+/**
+ * The engine as the /insights route runs it (server/src/workers/feature-ops.ts): the stored
+ * file name and, for growth, the base profile. An engine that takes no options ignores them.
+ */
+const engine: EngineEntry = computeInsights;
+
+export function runEngine(file: string, base?: string): InsightsReport {
+  const opts = base ? { name: basename(file), base: decodeProfile(readFileSync(base)) } : { name: basename(file) };
+  return engine(decodeProfile(readFileSync(file)), undefined, opts);
 }
 
 function names(f: Finding, l: Label): boolean {
@@ -166,7 +175,7 @@ export interface EvalScore {
   traps: number;
 }
 
-export function scoreEval(cases: EvalCase[], run: (file: string) => InsightsReport = runEngine): EvalScore {
+export function scoreEval(cases: EvalCase[], run: (file: string, base?: string) => InsightsReport = runEngine): EvalScore {
   const byRule = new Map<string, RuleScore>(RULE_IDS.map((r) => [r, { rule: r, positives: 0, tp: 0, fn: 0, fp: 0 }]));
   const rule = (r: string): RuleScore => {
     let s = byRule.get(r);
@@ -178,7 +187,7 @@ export function scoreEval(cases: EvalCase[], run: (file: string) => InsightsRepo
   for (const c of cases)
     for (const p of c.profiles) {
       if (p.trap) traps++;
-      const report = run(join(c.dir, p.file));
+      const report = run(join(c.dir, p.file), p.base && join(c.dir, p.base));
       const res: ProfileResult = { caseId: c.id, file: p.file, trap: p.trap, missed: [], wrong: [] };
       for (const l of p.expect) {
         const s = rule(l.rule);
