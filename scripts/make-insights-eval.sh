@@ -84,6 +84,12 @@ dep-mixed-cpu          depeval  mixed:cpu       1.24
 dep-mixed-allocs       depeval  mixed:allocs    1.21
 goroutine-leak-tiny    goeval   leak-tiny       1.25
 goroutine-pool-recv-big goeval  pool-recv-big   1.22
+cpu-json-decode        cpueval  decode          1.24
+allocs-mapgrow-1.22    memeval  mapgrow         1.22
+allocs-mapgrow-1.26    memeval  mapgrow         1.26
+contention-rwmutex     lockeval rwmutex         1.23
+goroutine-http-idle-1.19 neteval idle           1.19
+goroutine-http-idle-1.26 neteval idle           1.26
 "
 
 BIN=$(mktemp -d)
@@ -125,6 +131,7 @@ while read -r id prog mode ver; do
       elif [[ $mode == growth* ]]; then "$exe" "$mode" "$out/goroutine.pb.gz" "$out/base.pb.gz"
       else "$exe" "$mode" "$out/goroutine.pb.gz"; fi ;;
     lockeval) "$exe" "$mode" "$out/mutex.pb.gz" "$out/block.pb.gz" "${SECONDS_PER_CASE:-3}" ;;
+    neteval) "$exe" "$out/goroutine.pb.gz" ;;
     depeval) "$exe" "${mode%%:*}" "${mode#*:}" "$out/${mode#*:}.pb.gz" "${SECONDS_PER_CASE:-3}" ;;
   esac
 done <<< "$CASES"
