@@ -90,6 +90,8 @@ allocs-mapgrow-1.26    memeval  mapgrow         1.26
 contention-rwmutex     lockeval rwmutex         1.23
 goroutine-http-idle-1.19 neteval idle           1.19
 goroutine-http-idle-1.26 neteval idle           1.26
+goroutineleak-recv     goeval   leakprofile-recv  1.26
+goroutineleak-mixed    goeval   leakprofile-mixed 1.26
 "
 
 BIN=$(mktemp -d)
@@ -114,7 +116,7 @@ while read -r id prog mode ver; do
     continue
   fi
   exe="$BIN/$prog-$ver"
-  if [ "$mode" = leakprofile ] || [ "$mode" = leakprofile-clean ]; then exe="$exe-leak"; fi
+  if [[ $mode == leakprofile* ]]; then exe="$exe-leak"; fi
   if [ ! -x "$exe" ]; then
     exp=""
     if [[ $exe == *-leak ]]; then exp=goroutineleakprofile; fi
