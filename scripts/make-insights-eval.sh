@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 EVAL=tests/fixtures/insights-eval
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local GOWORK=off GOMAXPROCS=${GOMAXPROCS:-2}
 
-# case                 program  mode            go    (lockeval cases write mutex + block;
+# case                 program  mode            go    (lockeval cases write mutex + block + cpu;
 #                                                      depeval modes are work:profile)
 CASES="
 cpu-regexp-1.22        cpueval  regexp          1.22
@@ -132,7 +132,7 @@ while read -r id prog mode ver; do
       if [[ $mode == leakprofile* ]]; then "$exe" "$mode" "$out/goroutineleak.pb.gz"
       elif [[ $mode == growth* ]]; then "$exe" "$mode" "$out/goroutine.pb.gz" "$out/base.pb.gz"
       else "$exe" "$mode" "$out/goroutine.pb.gz"; fi ;;
-    lockeval) "$exe" "$mode" "$out/mutex.pb.gz" "$out/block.pb.gz" "${SECONDS_PER_CASE:-3}" ;;
+    lockeval) "$exe" "$mode" "$out/mutex.pb.gz" "$out/block.pb.gz" "${SECONDS_PER_CASE:-3}" "$out/cpu.pb.gz" ;;
     neteval) "$exe" "$out/goroutine.pb.gz" ;;
     depeval) "$exe" "${mode%%:*}" "${mode#*:}" "$out/${mode#*:}.pb.gz" "${SECONDS_PER_CASE:-3}" ;;
   esac
