@@ -137,6 +137,30 @@ export function runEngine(file: string, base?: string): InsightsReport {
   return engine(decodeProfile(readFileSync(file)), undefined, opts);
 }
 
+/**
+ * Labels whose function (or function at that line) never occurs in their profile: stale
+ * after a program was edited and a case re-run, or misspelt.
+ */
+export function staleLabels(cases: EvalCase[]): string[] {
+  const out: string[] = [];
+  for (const c of cases)
+    for (const p of c.profiles) {
+      const prof = decodeProfile(readFileSync(join(c.dir, p.file)));
+      const fns = new Set<string>();
+      const at = new Set<string>();
+      for (const s of prof.sample)
+        for (const loc of s.location)
+          for (const ln of loc.line) {
+            fns.add(ln.function.name);
+            at.add(`${ln.function.name}:${ln.line}`);
+          }
+      for (const l of [...p.expect, ...p.optional])
+        if (!fns.has(l.function) || (l.line !== undefined && !at.has(`${l.function}:${l.line}`)))
+          out.push(`${c.id}/${p.file}: ${describeLabel(l)} is not in the profile`);
+    }
+  return out;
+}
+
 function fnMatches(x: FindingFunction, l: Label): boolean {
   return x.name === l.function && (l.line === undefined || x.line === l.line);
 }

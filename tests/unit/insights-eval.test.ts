@@ -8,7 +8,17 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding, InsightsReport } from '../../contract/insights.js';
 import type { EvalCase } from './insights-eval-score.js';
-import { RULE_IDS, belowBar, formatMisses, formatScoreTable, loadEvalCases, precision, recall, scoreEval } from './insights-eval-score.js';
+import {
+  RULE_IDS,
+  belowBar,
+  formatMisses,
+  formatScoreTable,
+  loadEvalCases,
+  precision,
+  recall,
+  scoreEval,
+  staleLabels,
+} from './insights-eval-score.js';
 
 const cases = loadEvalCases();
 const profiles = cases.flatMap((c) => c.profiles.map((p) => ({ c, p })));
@@ -32,6 +42,10 @@ describe('insights evaluation set', () => {
   it('labels every rule with positives somewhere', () => {
     const labelled = new Set(profiles.flatMap(({ p }) => p.expect.map((l) => l.rule)));
     expect(RULE_IDS.filter((r) => !labelled.has(r))).toEqual([]);
+  });
+
+  it('labels only functions and lines that occur in their profile', () => {
+    expect(staleLabels(cases)).toEqual([]);
   });
 
   it('meets precision 1.0 and recall 0.9 per rule and overall', () => {
