@@ -124,6 +124,15 @@ export function loadEvalCases(dir = join(EVAL_DIR, 'cases')): EvalCase[] {
   return out;
 }
 
+const decoded = new Map<string, Profile>();
+
+/** Profiles are small and read twice (label check, scoring): decode each once. */
+function load(file: string): Profile {
+  let p = decoded.get(file);
+  if (!p) decoded.set(file, (p = decodeProfile(readFileSync(file))));
+  return p;
+}
+
 /** How the engine is called: the profile, the sample type (default), and options. */
 type EngineEntry = (p: Profile, si?: string, opts?: { name?: string; base?: Profile }) => InsightsReport;
 /**
@@ -133,8 +142,8 @@ type EngineEntry = (p: Profile, si?: string, opts?: { name?: string; base?: Prof
 const engine: EngineEntry = computeInsights;
 
 export function runEngine(file: string, base?: string): InsightsReport {
-  const opts = base ? { name: basename(file), base: decodeProfile(readFileSync(base)) } : { name: basename(file) };
-  return engine(decodeProfile(readFileSync(file)), undefined, opts);
+  const opts = base ? { name: basename(file), base: load(base) } : { name: basename(file) };
+  return engine(load(file), undefined, opts);
 }
 
 /**
@@ -145,7 +154,7 @@ export function staleLabels(cases: EvalCase[]): string[] {
   const out: string[] = [];
   for (const c of cases)
     for (const p of c.profiles) {
-      const prof = decodeProfile(readFileSync(join(c.dir, p.file)));
+      const prof = load(join(c.dir, p.file));
       const fns = new Set<string>();
       const at = new Set<string>();
       for (const s of prof.sample)
