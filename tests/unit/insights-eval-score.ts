@@ -44,6 +44,8 @@ export interface Label {
   function: string;
   /** When set, the finding must give this line for the function (the call site). */
   line?: number;
+  /** With line: the source file, as the end of the profile's path ("cpueval/main.go"). */
+  file?: string;
 }
 
 export interface LabelledProfile {
@@ -89,6 +91,7 @@ function labels(where: string, v: unknown): Label[] {
     const l: Label = { rule: ruleId(where, o.rule), function: o.function };
     if (l.rule === '*') fail(where, '"*" is only for silent');
     if (typeof o.line === 'number') l.line = o.line;
+    if (typeof o.file === 'string') l.file = o.file;
     return l;
   });
 }
@@ -156,22 +159,29 @@ export function staleLabels(cases: EvalCase[]): string[] {
     for (const p of c.profiles) {
       const prof = load(join(c.dir, p.file));
       const fns = new Set<string>();
-      const at = new Set<string>();
+      const at: { name: string; file: string; line: number }[] = [];
       for (const s of prof.sample)
         for (const loc of s.location)
           for (const ln of loc.line) {
             fns.add(ln.function.name);
-            at.add(`${ln.function.name}:${ln.line}`);
+            at.push({ name: ln.function.name, file: ln.function.filename, line: ln.line });
           }
       for (const l of [...p.expect, ...p.optional])
-        if (!fns.has(l.function) || (l.line !== undefined && !at.has(`${l.function}:${l.line}`)))
+        if (
+          !fns.has(l.function) ||
+          (l.line !== undefined && !at.some((f) => f.name === l.function && f.line === l.line && fileMatches(f.file, l)))
+        )
           out.push(`${c.id}/${p.file}: ${describeLabel(l)} is not in the profile`);
     }
   return out;
 }
 
+function fileMatches(file: string, l: Label): boolean {
+  return l.file === undefined || file === l.file || file.endsWith(`/${l.file}`);
+}
+
 function fnMatches(x: FindingFunction, l: Label): boolean {
-  return x.name === l.function && (l.line === undefined || x.line === l.line);
+  return x.name === l.function && (l.line === undefined || x.line === l.line) && fileMatches(x.file, l);
 }
 
 /** The finding is this label's rule and names its function (and line). */
@@ -196,7 +206,8 @@ function describeFinding(f: Finding): string {
 }
 
 function describeLabel(l: Label): string {
-  return `${l.rule} ${l.function}${l.line ? `:${l.line}` : ''}`;
+  const at = l.line === undefined ? '' : l.file ? ` ${l.file}:${l.line}` : ` line ${l.line}`;
+  return `${l.rule} ${l.function}${at}`;
 }
 
 export interface RuleScore {
