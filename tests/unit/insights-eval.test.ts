@@ -1,8 +1,8 @@
 // Precision and recall of the insights rules on the labelled evaluation set
 // (tests/fixtures/insights-eval: real profiles of programs written for it, each with its
-// expected findings and silences). A finding is right only when its rule matches a label
-// and it names the labelled function (and line, where the label gives one); every other
-// finding is false. The bar (issue 14): precision 1.0 and recall 0.9, overall and per rule.
+// expected findings and silences). A finding is right only when its rule matches a label,
+// it names the labelled function (at the labelled file:line, where the label gives one) and
+// every function it names is labelled for its rule; every other finding is false. The bar (issue 14): precision 1.0 and recall 0.9, overall and per rule.
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
