@@ -1,15 +1,44 @@
 // Entry point of the insights layer: decoded profile in, findings out. Pure.
+//
+// Rule ids (stable: links, tests and the labelled evaluation set use them):
+//   cpu.gc-pressure        GC work (marking, assists, sweeping, write barriers) is a large share of CPU
+//   cpu.allocation         heap allocation (mallocgc & co.) is a large share of CPU, by allocating call site
+//   cpu.slice-growth       runtime.growslice called by the user's own code (append without capacity)
+//   cpu.map-growth         map growth / rehashing under the user's own map assignments
+//   cpu.string-concat      string concatenation (concatstrings) in the user's own code
+//   cpu.sprintf            fmt formatting called directly by the user's code
+//   cpu.interface-boxing   convT* (values copied into interfaces) in the user's own code
+//   cpu.lock-contention    the user's sync.Mutex / RWMutex spinning and parking
+//   cpu.library-hotspot    most CPU time under one call from user code into a library
+//   heap.slice-growth      a user line allocating a geometric size ladder (slice or map growth)
+//   heap.string-concat     a user line allocating a dense size ladder (s += x)
+//   heap.sprintf           fmt allocations called directly from user code
+//   heap.strconv           strconv number formatting allocations from user code
+//   heap.buffer-growth     strings.Builder / bytes.Buffer growth from user code
+//   heap.small-objects     most objects tiny and from one user line (boxing, escapes)
+//   heap.library-hotspot   most allocated bytes under one call from user code into a library
+//   goroutine.leak         most goroutines (or a large crowd) parked on one channel/lock operation in one function
+//   goroutine.proven-leak  stacks of Go 1.26+'s goroutineleak profile (the GC proved them unreachable)
+//   goroutine.growth       a parked goroutine group that grew since the base profile (?base=)
+//   mutex.hot-lock         a user Unlock that makes others wait (mutex profile)
+//   block.lock-wait        goroutines blocked in sync Lock in user code (block profile)
+// "User code" is the main module, decided from the profile (frames.ts codeOwner): standard
+// library and dependency modules (module cache / vendor paths) are library code.
 import { resolveSampleIndex } from '../analysis/sampleindex.js';
 import type { Profile } from '../model/profile.js';
 import { QueryError } from '../model/query.js';
 import type { Finding, InsightsReport, ProfileFamily } from '../../../contract/insights.js';
 import { guessGoVersion, looksLikeGo, stackSamples } from './frames.js';
+import { detectKind } from '../report/meta.js';
+import type { ProfileKind } from '../../../contract/views.js';
 import { INSTRUMENTED } from './patterns.js';
 import type { Rule, RuleInput } from './rules/common.js';
+import { shellWord } from './rules/common.js';
 import { cpuRules } from './rules/cpu.js';
 import { heapRules } from './rules/heap.js';
 import { goroutineRules } from './rules/goroutine.js';
 import { contentionRules } from './rules/contention.js';
+import { cpuLibraryHotspot, heapLibraryHotspot } from './rules/library.js';
 
 /** Unknown sample type requested (HTTP 400). */
 export class InsightsQueryError extends Error {
@@ -58,8 +87,8 @@ function countIndex(p: Profile, family: ProfileFamily, index: number): number {
 }
 
 const RULES: Record<ProfileFamily, Rule[]> = {
-  cpu: cpuRules,
-  heap: heapRules,
+  cpu: [...cpuRules, cpuLibraryHotspot],
+  heap: [...heapRules, heapLibraryHotspot],
   goroutine: goroutineRules,
   contention: contentionRules,
   other: [],
@@ -67,23 +96,84 @@ const RULES: Record<ProfileFamily, Rule[]> = {
 
 const SEVERITY_ORDER = { warning: 0, info: 1 } as const;
 
+/** Where a report's "Try next" commands point and what to compare with. */
+export interface InsightsOptions {
+  /** The profile's stored name (e.g. the uploaded file name); commands use it. */
+  name?: string;
+  /** An earlier goroutine profile of the same program (goroutine.growth). */
+  base?: Profile;
+}
+
+/** `curl -o` names of the endpoints, for profiles without a stored name. */
+const DEFAULT_FILE: Record<ProfileKind, string> = {
+  cpu: 'cpu.pb.gz',
+  heap: 'heap.pb.gz',
+  allocs: 'allocs.pb.gz',
+  goroutine: 'goroutine.pb.gz',
+  mutex: 'mutex.pb.gz',
+  block: 'block.pb.gz',
+  threadcreate: 'threadcreate.pb.gz',
+  other: 'profile.pb.gz',
+};
+
+function commandFile(kind: ProfileKind, name?: string): string {
+  const base = (name ?? '').split(/[\\/]/).pop()?.trim() ?? '';
+  return shellWord(base || DEFAULT_FILE[kind]);
+}
+
 /** The rules' view of a profile (also used by tests to look below the thresholds). */
-export function ruleInput(p: Profile, si?: string): RuleInput {
+export function ruleInput(p: Profile, si?: string, opts: InsightsOptions = {}): RuleInput {
   const family = profileFamily(p);
   const index = insightsSampleIndex(p, si);
   const ci = countIndex(p, family, index);
   const samples = stackSamples(p, index, ci);
-  return {
+  const kind = detectKind(p);
+  const input: RuleInput = {
     samples,
     total: samples.reduce((a, s) => a + Math.abs(s.value), 0),
     sampleType: { type: p.sampleType[index].type, unit: p.sampleType[index].unit },
     period: Number(p.period),
     hasCounts: ci >= 0,
     goVersion: guessGoVersion(p),
+    file: commandFile(kind, opts.name),
+    kind,
   };
+  if (opts.base) {
+    if (family !== 'goroutine' || profileFamily(opts.base) !== 'goroutine')
+      throw new InsightsQueryError(
+        `a base profile is compared for goroutine growth only: this profile is ${family === 'goroutine' ? 'a goroutine profile' : `a ${family} profile`} and the base is ${profileFamily(opts.base) === 'goroutine' ? 'a goroutine profile' : `a ${profileFamily(opts.base)} profile`}`,
+      );
+    const b = opts.base;
+    const bi = insightsSampleIndex(b);
+    input.base = stackSamples(b, bi, -1);
+    input.baseTotal = input.base.reduce((a, s) => a + Math.abs(s.value), 0);
+  }
+  return input;
 }
 
-export function computeInsights(p: Profile, si?: string): InsightsReport {
+/**
+ * Findings naming one function at different lines get the line in their title, so two
+ * "A string is built with += in main.joinIDs" read apart.
+ */
+function titlesWithLines(findings: Finding[]): void {
+  const lines = new Map<string, Set<string>>();
+  const at = (f: Finding) => f.functions[0];
+  for (const f of findings) {
+    const fn = at(f);
+    if (!fn || !fn.line) continue;
+    let s = lines.get(fn.name);
+    if (!s) lines.set(fn.name, (s = new Set()));
+    s.add(`${fn.file}:${fn.line}`);
+  }
+  for (const f of findings) {
+    const fn = at(f);
+    if (!fn || !fn.line || (lines.get(fn.name)?.size ?? 0) < 2 || !f.title.includes(fn.name)) continue;
+    const file = fn.file.split('/').pop() ?? '';
+    f.title += file ? ` (${file}:${fn.line})` : ` (line ${fn.line})`;
+  }
+}
+
+export function computeInsights(p: Profile, si?: string, opts: InsightsOptions = {}): InsightsReport {
   const family = profileFamily(p);
   const index = p.sampleType.length ? insightsSampleIndex(p, si) : -1;
   const sampleType = index >= 0 ? { type: p.sampleType[index].type, unit: p.sampleType[index].unit } : { type: '', unit: '' };
@@ -101,9 +191,8 @@ export function computeInsights(p: Profile, si?: string): InsightsReport {
     report.notes.push('The profile has no sample types.');
     return report;
   }
-  const ci = countIndex(p, family, index);
-  const samples = stackSamples(p, index, ci);
-  const total = samples.reduce((a, s) => a + Math.abs(s.value), 0);
+  const input = ruleInput(p, si, opts);
+  const { samples, total } = input;
   report.total = total;
   if (family === 'other') {
     report.notes.push(`No insights rules exist for this kind of profile (${p.sampleType.map((t) => t.type).join(', ')}).`);
@@ -131,16 +220,9 @@ export function computeInsights(p: Profile, si?: string): InsightsReport {
     );
     return report;
   }
-  const input: RuleInput = {
-    samples,
-    total,
-    sampleType,
-    period: Number(p.period),
-    hasCounts: ci >= 0,
-    goVersion: report.goVersion,
-  };
   const findings: Finding[] = [];
   for (const rule of RULES[family]) findings.push(...rule(input));
+  titlesWithLines(findings);
   findings.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.share - a.share || a.rule.localeCompare(b.rule));
   report.findings = findings;
   if (!findings.length) report.notes.push('No rule found a strong enough signal in this profile (rules stay silent rather than guess).');
