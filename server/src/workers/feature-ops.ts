@@ -32,12 +32,7 @@ export function cachedInsights(p: Profile, si: string | undefined, opts: Insight
 }
 
 /** Body of GET /api/profiles/:id/insights (throws InsightsQueryError for an unknown type). */
-export function insightsBody(
-  id: string,
-  p: Profile,
-  si: string | undefined,
-  opts: InsightsOptions & { baseId?: string } = {},
-): object {
+export function insightsBody(id: string, p: Profile, si: string | undefined, opts: InsightsOptions & { baseId?: string } = {}): object {
   const { baseId, ...rest } = opts;
   return { id, ...(baseId ? { base: baseId } : {}), ...cachedInsights(p, si, rest) };
 }

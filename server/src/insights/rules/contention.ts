@@ -65,8 +65,8 @@ export const mutexHotLock: Rule = (input) => {
       evidence,
       advice: `The lock held in ${nameList(fns)} makes other goroutines wait (a mutex profile charges the wait to the Unlock that ends the critical section). ${ADVICE}`,
       commands: [
-        `go tool pprof -sample_index=delay -list ${shq(exactName(fns[0].name))} mutex.pb.gz`,
-        `go tool pprof -sample_index=delay -top mutex.pb.gz`,
+        `go tool pprof -sample_index=delay -list ${shq(exactName(fns[0].name))} ${input.file}`,
+        `go tool pprof -sample_index=delay -top ${input.file}`,
       ],
       highlight: highlightFor(fns, leaves),
     }),
@@ -93,7 +93,10 @@ export const blockLockWait: Rule = (input) => {
         ...fns.map((f) => `${pct(f.share)} waiting in ${where(f)}`),
       ],
       advice: `Goroutines in ${nameList(fns)} queue up for a lock. ${ADVICE}`,
-      commands: [`go tool pprof -sample_index=delay -top block.pb.gz`, `go tool pprof -sample_index=delay -top mutex.pb.gz`],
+      commands: [
+        `go tool pprof -sample_index=delay -list ${shq(exactName(fns[0].name))} ${input.file}`,
+        `go tool pprof -sample_index=delay -top ${input.file}`,
+      ],
       highlight: highlightFor(fns, leaves),
     }),
   ];

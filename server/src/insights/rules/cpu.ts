@@ -315,10 +315,7 @@ export const cpuAllocation: Rule = (input) => {
       value: m.value,
       total: input.total,
       functions: fns,
-      evidence: [
-        `${pct(share)} of CPU time is in heap allocation (${[...m.signalNames].sort().join(', ')})`,
-        ...sites.map(describeSite),
-      ],
+      evidence: [`${pct(share)} of CPU time is in heap allocation (${[...m.signalNames].sort().join(', ')})`, ...sites.map(describeSite)],
       advice: top.via
         ? `Allocation is paid twice: once in mallocgc and again when the GC marks and sweeps. Most of it happens inside library code that ${top.fn.name} calls (${top.via}): call it less often, reuse its results, or use a variant of its API that appends into a buffer you keep.`
         : `Allocation is paid twice: once in mallocgc and again when the GC marks and sweeps. Find what ${nameList(fns)} allocates with the allocs profile and keep short-lived values on the stack (see escape analysis).`,
@@ -401,7 +398,8 @@ export const cpuGcPressure: Rule = (input) => {
         `GOGC=200 ./yourprogram`,
       ],
       highlight:
-        highlightFor(fns, [...names, ...allocSites.map((a) => a.via).filter(Boolean)]) || [GC_BG, GC_ASSIST, GC_DRAIN, GC_MARK, GC_SWEEP, GC_WB, GC_PHASE].map((r) => r.source).join('|'),
+        highlightFor(fns, [...names, ...allocSites.map((a) => a.via).filter(Boolean)]) ||
+        [GC_BG, GC_ASSIST, GC_DRAIN, GC_MARK, GC_SWEEP, GC_WB, GC_PHASE].map((r) => r.source).join('|'),
     }),
   ];
 };

@@ -174,7 +174,15 @@ export const goroutineLeaks: Rule = (input) => {
 function leakFinding(
   input: RuleInput,
   g: ParkedGroup,
-  o: { rule: string; title: string; severity: 'warning' | 'info'; confidence: Confidence; evidence: string[]; closing: string; value?: number },
+  o: {
+    rule: string;
+    title: string;
+    severity: 'warning' | 'info';
+    confidence: Confidence;
+    evidence: string[];
+    closing: string;
+    value?: number;
+  },
 ): Finding {
   const value = o.value ?? g.count;
   const share = input.total ? value / input.total : 0;
@@ -261,7 +269,8 @@ export const goroutineGrowth: Rule = (input) => {
     const was = before.get(key)?.count ?? 0;
     const grew = g.count - was;
     if (grew < GROWTH_MIN_DELTA || g.count < GROWTH_MIN_RATIO * was) continue;
-    const confidence: Confidence = grew >= LEAK_MIN_COUNT || (was > 0 && g.count >= 4 * was && grew >= GROWTH_MIN_DELTA * 4) ? 'high' : 'medium';
+    const confidence: Confidence =
+      grew >= LEAK_MIN_COUNT || (was > 0 && g.count >= 4 * was && grew >= GROWTH_MIN_DELTA * 4) ? 'high' : 'medium';
     out.push(
       leakFinding(input, g, {
         rule: 'goroutine.growth',

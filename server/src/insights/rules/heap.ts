@@ -113,7 +113,7 @@ function siteFn(site: Frame, value: number, total: number): FindingFunction {
 }
 
 const listAlloc = (input: RuleInput, fn: string) =>
-  `go tool pprof -sample_index=${input.sampleType.type} -list ${shq(exactName(fn))} allocs.pb.gz`;
+  `go tool pprof -sample_index=${input.sampleType.type} -list ${shq(exactName(fn))} ${input.file}`;
 
 /** Growth at a user line: geometric ladder (or growslice / map-growth frames when kept). */
 export const heapGrowth: Rule = (input) => {
@@ -266,7 +266,7 @@ export const heapSprintf = stdlibLeafRule({
   advice: (fns) =>
     `In ${fns}, fmt allocates the result string and boxes its arguments on every call. On hot paths append into a reused []byte with strconv.AppendInt / AppendQuote (or use strconv.Itoa for one number) and convert to string once, at the end.`,
   commands: (input, fn) => [
-    `go tool pprof -sample_index=${input.sampleType.type} -peek 'fmt\\.Sprintf' allocs.pb.gz`,
+    `go tool pprof -sample_index=${input.sampleType.type} -peek '^fmt\\.Sprintf$' ${input.file}`,
     listAlloc(input, fn),
   ],
 });
