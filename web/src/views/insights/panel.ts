@@ -10,9 +10,15 @@ import { conceptHref, inline, renderConcept } from '../concepts/render.js';
 
 type Report = InsightsReport & { id: string };
 
-/** Stable key of a finding within one report (rule + first function). */
-export function findingKey(f: Finding): string {
-  return `${f.rule}:${f.functions[0]?.name ?? ''}`;
+/**
+ * Stable key of a finding within one report: rule + first function, plus the line when
+ * the report holds several findings of that rule and function (one per line).
+ */
+export function findingKey(f: Finding, all: readonly Finding[] = []): string {
+  const fn = f.functions[0];
+  const key = `${f.rule}:${fn?.name ?? ''}`;
+  const twins = all.filter((x) => x.rule === f.rule && x.functions[0]?.name === fn?.name).length;
+  return twins > 1 && fn?.line ? `${key}:${fn.line}` : key;
 }
 
 function pct(share: number): string {
@@ -34,7 +40,8 @@ export class InsightsPanel {
     el: HTMLElement,
     private ctx: ProfilePageContext,
   ) {
-    this.root.append(h('h2.insights-heading', null, 'Insights'), this.status, this.list, this.conceptBox);
+    // The panel's frame already says "Insights" (index.ts registers the title).
+    this.root.append(this.status, this.list, this.conceptBox);
     el.append(this.root);
     void this.load();
   }
@@ -82,7 +89,7 @@ export class InsightsPanel {
   }
 
   private item(f: Finding): HTMLLIElement {
-    const key = findingKey(f);
+    const key = findingKey(f, this.report?.findings);
     const title = h(
       'button.insight-title',
       { type: 'button', 'aria-expanded': 'false', 'data-key': key },
@@ -157,7 +164,7 @@ export class InsightsPanel {
       btn.setAttribute('aria-expanded', String(on));
       li.classList.toggle('selected', on);
       (li.querySelector('.insight-details') as HTMLElement).hidden = !on;
-      if (on) found = this.report.findings.find((f) => findingKey(f) === sel) ?? null;
+      if (on) found = this.report.findings.find((f) => findingKey(f, this.report!.findings) === sel) ?? null;
     }
     if (!found) {
       this.ctx.highlight(null);
