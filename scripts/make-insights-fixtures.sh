@@ -3,8 +3,9 @@
 # program, one runtime pattern per mode) with -trimpath and runs each mode for ~2s with
 # the CPU profiler on. Output: tests/fixtures/insights/cpuwork/profiles/<mode>.cpu.pb.gz,
 # committed like samples/: CPU shares vary from run to run, so tests read one fixed run.
-# Also builds tests/fixtures/insights/parked (goroutines parked in one shape per mode) and
-# writes its goroutine profiles to tests/fixtures/insights/parked/profiles/.
+# Also builds, each writing into its own profiles/ folder: tests/fixtures/insights/parked
+# (goroutine profiles, goroutines parked in one shape per mode), libwork (CPU + allocs of a
+# main module calling a dependency module) and locks (mutex + block profiles).
 # Usage: scripts/make-insights-fixtures.sh [mode ...]   (default: all; modes of either program)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,15 +17,31 @@ BIN=$(mktemp -d)
 trap 'rm -rf "$BIN"' EXIT
 (cd tests/fixtures/insights/cpuwork && "$GO" build -trimpath -o "$BIN/cpuwork" .)
 (cd tests/fixtures/insights/parked && "$GO" build -trimpath -o "$BIN/parked" .)
+(cd tests/fixtures/insights/libwork && "$GO" build -trimpath -o "$BIN/libwork" .)
+(cd tests/fixtures/insights/locks && "$GO" build -trimpath -o "$BIN/locks" .)
 CPU_MODES=(sprintf boxing mapgrow concat lock tuned)
-PARKED_MODES=(smallleak pool pipeline growth)
-MODES=("${CPU_MODES[@]}" "${PARKED_MODES[@]}")
+PARKED_MODES=(smallleak pool recvpool pipeline growth)
+# libwork: a main module calling a dependency module (CPU + allocs); locks: mutex + block.
+LIB_MODES=(dep mixed)
+LOCK_MODES=(log own)
+MODES=("${CPU_MODES[@]}" "${PARKED_MODES[@]}" "${LIB_MODES[@]}" "${LOCK_MODES[@]}")
 if [ $# -gt 0 ]; then MODES=("$@"); fi
 PARKED_OUT=tests/fixtures/insights/parked/profiles
-mkdir -p "$PARKED_OUT"
+LIB_OUT=tests/fixtures/insights/libwork/profiles
+LOCK_OUT=tests/fixtures/insights/locks/profiles
+mkdir -p "$PARKED_OUT" "$LIB_OUT" "$LOCK_OUT"
 for m in "${MODES[@]}"; do
   if [[ " ${PARKED_MODES[*]} " == *" $m "* ]]; then
     "$BIN/parked" "$m" "$PARKED_OUT"
+    continue
+  fi
+  if [[ " ${LIB_MODES[*]} " == *" $m "* ]]; then
+    # Long enough for 100+ CPU samples on a busy machine.
+    "$BIN/libwork" "$m" "$LIB_OUT" "${SECONDS_LIB:-5}"
+    continue
+  fi
+  if [[ " ${LOCK_MODES[*]} " == *" $m "* ]]; then
+    "$BIN/locks" "$m" "$LOCK_OUT"
     continue
   fi
   secs=${SECONDS_PER_MODE:-2}
@@ -32,4 +49,4 @@ for m in "${MODES[@]}"; do
   if [ "$m" = lock ]; then secs=${SECONDS_LOCK:-6}; fi
   "$BIN/cpuwork" "$m" "$OUT/$m.cpu.pb.gz" "$secs"
 done
-ls -l "$OUT" "$PARKED_OUT" >&2
+ls -l "$OUT" "$PARKED_OUT" "$LIB_OUT" "$LOCK_OUT" >&2

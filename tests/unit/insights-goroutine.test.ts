@@ -37,8 +37,9 @@ describe('goroutine.leak scales with the program', () => {
     expect(f.evidence.join('\n')).toContain('the go statement is in main.firstOf');
   });
 
-  it('a healthy pool waiting in select and a producer under back-pressure stay silent', () => {
+  it('healthy pools (select, or a receive in a loop: 8 of 9 goroutines) and a producer under back-pressure stay silent', () => {
     expect(computeInsights(load(P('pool'))).findings).toEqual([]);
+    expect(computeInsights(load(P('recvpool'))).findings).toEqual([]);
     expect(computeInsights(load(P('pipeline'))).findings).toEqual([]);
   });
 });

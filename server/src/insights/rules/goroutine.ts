@@ -35,7 +35,7 @@ export const LEAK_MIN_COUNT = 100;
 /** Smaller crowds count when they are this large and this big a part of all goroutines. */
 export const LEAK_MIN_CROWD = 50;
 export const LEAK_MIN_CROWD_SHARE = 0.2;
-/** In any program: this share of all goroutines on one send / one-shot receive stack... */
+/** In any program: this share of all goroutines parked on one channel send stack... */
 export const LEAK_MOST_SHARE = 0.5;
 /** ...when they are at least this many (one or two parked goroutines are normal hand-offs). */
 export const LEAK_MIN_MOST = 5;
@@ -137,9 +137,10 @@ export const goroutineLeaks: Rule = (input) => {
   for (const g of groups.values()) {
     const share = input.total ? g.count / input.total : 0;
     const crowd = !g.kind.strict && g.count >= LEAK_MIN_CROWD && share >= LEAK_MIN_CROWD_SHARE;
-    // Most of the program parked on one operation that a healthy pool does not sit in
-    // (a send, a one-shot receive): a leak's shape whatever the program's size.
-    const most = !g.kind.strict && g.kind.label !== 'select' && g.count >= LEAK_MIN_MOST && share >= LEAK_MOST_SHARE;
+    // Most of the program parked on one channel send: a leak's shape whatever the
+    // program's size. Receives are left out: idle pool workers wait on a receive in a
+    // loop (`j := <-in`, range, select), which one snapshot cannot tell from a leak.
+    const most = g.kind.label === 'chan send' && g.count >= LEAK_MIN_MOST && share >= LEAK_MOST_SHARE;
     // Every goroutine of the group parked for many minutes: stronger than any count.
     const longWait = !!g.wait && g.wait.min >= LEAK_LONG_WAIT_MINUTES && g.count >= LEAK_MIN_LONG_WAITERS;
     if (g.count < LEAK_MIN_COUNT && !crowd && !most && !longWait) continue;
