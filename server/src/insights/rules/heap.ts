@@ -224,7 +224,10 @@ function stdlibLeafRule(opts: {
         if (hit < 0 && isLeaf(s.frames[j].name)) hit = j;
         j++;
       }
-      if (hit < 0 || j >= s.frames.length) continue;
+      // The caller edge: the user's code must call the rule's function itself (fmt.Sprintf,
+      // strconv.Itoa, Builder.WriteString); fmt or strconv used inside encoding/json or a
+      // dependency is that library's allocation, not the user's call to change.
+      if (hit < 0 || j >= s.frames.length || !isLeaf(s.frames[j - 1].name)) continue;
       leaves.add(s.frames[hit].name);
       table.add(s.frames[j], s.value);
     }
