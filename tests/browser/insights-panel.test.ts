@@ -19,6 +19,8 @@ const FILES: Record<string, string> = {
   goroutine: join(GO_VERSIONS_DIR, '1.26/goroutine.pb.gz'),
   allocs: join(GO_VERSIONS_DIR, '1.26/allocs.pb.gz'),
   concat: join(ROOT, 'samples/concat/allocs.pb.gz'),
+  growth1: join(ROOT, 'tests/fixtures/insights/parked/profiles/growth.1.goroutine.pb.gz'),
+  growth2: join(ROOT, 'tests/fixtures/insights/parked/profiles/growth.2.goroutine.pb.gz'),
 };
 
 let server: Server;
@@ -133,6 +135,15 @@ describe('Insights panel (browser)', () => {
     await page.click('.insight:nth-child(2) button.insight-title');
     expect(await page.$$eval('.insight.selected', (els) => els.length)).toBe(1);
     expect(await page.evaluate(() => window.__state.extra.ins)).toMatch(/^heap\.string-concat:main\.joinIDs:(18|20)$/);
+    await page.close();
+  });
+
+  it("a goroutine profile compared with the Goroutines tab's base shows the growth", async () => {
+    const page = await open(`id=${svc.ids.growth2}&gbase=${svc.ids.growth1}`);
+    await page.waitForSelector('.insight[data-rule="goroutine.growth"]');
+    expect(await page.textContent('.insight[data-rule="goroutine.growth"] .insight-text')).toBe(
+      'Goroutines blocked on chan send in main.firstOf.func1 grew from 8 to 32',
+    );
     await page.close();
   });
 

@@ -21,6 +21,11 @@ export function findingKey(f: Finding, all: readonly Finding[] = []): string {
   return twins > 1 && fn?.line ? `${key}:${fn.line}` : key;
 }
 
+/** The base profile the page compares with: the Goroutines tab's, else the Compare tab's. */
+function baseOf(s: ProfileState): string {
+  return s.extra.gbase || s.extra.base || '';
+}
+
 function pct(share: number): string {
   const v = share * 100;
   return `${v >= 10 ? v.toFixed(1) : v.toFixed(2)}%`;
@@ -47,7 +52,7 @@ export class InsightsPanel {
   }
 
   onState(state: ProfileState, prev: ProfileState): void {
-    if (state.si !== prev.si) void this.load();
+    if (state.si !== prev.si || baseOf(state) !== baseOf(prev)) void this.load();
     else if ((state.extra.ins ?? '') !== (prev.extra.ins ?? '')) this.applySelection();
   }
 
@@ -59,14 +64,22 @@ export class InsightsPanel {
 
   private async load(): Promise<void> {
     const si = this.ctx.state().si;
-    const key = si;
+    const base = baseOf(this.ctx.state());
+    const key = `${si}\u0000${base}`;
     if (this.report && this.loadedFor === key) return;
     this.status.textContent = 'Analysing the profile…';
     clear(this.list);
     try {
-      const q = new URLSearchParams();
-      if (si) q.set('si', si);
-      const r = await getJson<Report>(`/api/profiles/${encodeURIComponent(this.ctx.profileId)}/insights${q.size ? `?${q}` : ''}`);
+      const url = (withBase: boolean): string => {
+        const q = new URLSearchParams();
+        if (si) q.set('si', si);
+        if (withBase) q.set('base', base);
+        return `/api/profiles/${encodeURIComponent(this.ctx.profileId)}/insights${q.size ? `?${q}` : ''}`;
+      };
+      let r = await getJson<Report>(url(false));
+      // A goroutine profile compared with an earlier one (Goroutines or Compare tab): the
+      // report with the base adds goroutine.growth.
+      if (r.kind === 'goroutine' && base && base !== this.ctx.profileId) r = await getJson<Report>(url(true)).catch(() => r);
       if (this.disposed) return;
       this.report = r;
       this.loadedFor = key;
