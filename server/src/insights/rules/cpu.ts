@@ -1,5 +1,6 @@
 // Rules over CPU profiles (cpu/nanoseconds). Runtime frames are all present here, so
-// each rule finds its runtime signal frame and walks up to the first user frame.
+// each rule finds its runtime signal frame and follows its caller edge to the function
+// whose own call performs it (frames.ts callSiteIndex); library callers are not the user's.
 import type { FindingFunction } from '../../../../contract/insights.js';
 import type { StackSample } from '../frames.js';
 import { exactName } from '../../../../contract/go-regexp.js';
