@@ -20,7 +20,7 @@ trap 'rm -rf "$BIN"' EXIT
 (cd tests/fixtures/insights/libwork && "$GO" build -trimpath -o "$BIN/libwork" .)
 (cd tests/fixtures/insights/locks && "$GO" build -trimpath -o "$BIN/locks" .)
 CPU_MODES=(sprintf boxing mapgrow concat lock tuned)
-PARKED_MODES=(smallleak pool recvpool pipeline growth)
+PARKED_MODES=(smallleak tinyleak pool recvpool pipeline growth)
 # libwork: a main module calling a dependency module (CPU + allocs); locks: mutex + block.
 LIB_MODES=(dep mixed)
 LOCK_MODES=(log own)

@@ -84,7 +84,7 @@ describe('Insights panel (browser)', () => {
     const expected = computeInsights(load(FILES.goroutine));
     const titles = await page.$$eval('.insight .insight-text', (els) => els.map((e) => e.textContent));
     expect(titles).toEqual(expected.findings.map((f) => f.title));
-    expect(await page.textContent('.insights-status')).toMatch(/2 findings on goroutine/);
+    expect(await page.textContent('.insights-status')).toMatch(/1 finding on goroutine/);
 
     await page.click('.insight:first-child button.insight-title');
     await page.waitForSelector('.insights-concept .concept');

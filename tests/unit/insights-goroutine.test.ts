@@ -37,6 +37,13 @@ describe('goroutine.leak scales with the program', () => {
     expect(f.evidence.join('\n')).toContain('the go statement is in main.firstOf');
   });
 
+  it('3 of 4 goroutines on the send: still the leak, whatever the absolute count', () => {
+    const [f] = byRule(computeInsights(load(P('tinyleak'))), 'goroutine.leak');
+    expect(f.functions[0]).toMatchObject({ name: 'main.firstOf.func1', line: 32 });
+    expect(f.value).toBe(3);
+    expect(f.confidence).toBe('low');
+  });
+
   it('healthy pools (select, or a receive in a loop: 8 of 9 goroutines) and a producer under back-pressure stay silent', () => {
     expect(computeInsights(load(P('pool'))).findings).toEqual([]);
     expect(computeInsights(load(P('recvpool'))).findings).toEqual([]);
@@ -54,7 +61,7 @@ describe('goroutine.proven-leak (goroutineleak profile)', () => {
     expect(f.confidence).toBe('high');
     expect(f.severity).toBe('warning');
     expect(f.value).toBe(8);
-    expect(f.functions[0]).toMatchObject({ name: 'main.firstOf.func1', line: 29 });
+    expect(f.functions[0]).toMatchObject({ name: 'main.firstOf.func1', line: 32 });
     // One leaked goroutine is still a proven leak.
     const one = asLeakProfile(load(P('smallleak')), /^main\.firstOf\.func1$/);
     one.sample = [{ ...one.sample[0], value: [1] }];

@@ -8,37 +8,49 @@ import type { StackSample } from '../frames.js';
 import type { Rule, RuleInput } from './common.js';
 import { finding, highlightFor, pct, shq, where } from './common.js';
 
+/**
+ * What one snapshot can say about goroutines parked in a kind of wait:
+ * - 'send': parked on a channel send. A healthy producer waits there only while a consumer
+ *   is busy; a crowd of senders that is most of the program (or very large) is a leak's shape.
+ * - 'forever': an operation that can never complete (select with no cases, a nil channel).
+ * - 'receive': a receive or a select. Idle pool workers wait exactly there, so a snapshot
+ *   cannot tell them from a leak: only growth against a base or the goroutineleak profile can.
+ * - 'lock': mutex, wait group, cond: contention or waiting for work, unless for a long time.
+ */
+type LeakShape = 'send' | 'forever' | 'receive' | 'lock';
+
 interface WaitKind {
   label: string;
   re: RegExp;
-  /** Kinds that healthy worker pools also sit in need a bigger crowd before we speak. */
-  strict: boolean;
+  shape: LeakShape;
 }
 
 const KINDS: WaitKind[] = [
-  { label: 'chan send', re: /^runtime\.(chansend1?|selectnbsend)$/, strict: false },
-  { label: 'chan receive', re: /^runtime\.(chanrecv1)$/, strict: false },
-  { label: 'chan receive (range loop or v, ok)', re: /^runtime\.chanrecv2$/, strict: true },
-  { label: 'chan receive', re: /^runtime\.chanrecv$/, strict: false },
-  { label: 'select with no cases', re: /^runtime\.block$/, strict: false },
-  { label: 'select', re: /^runtime\.selectgo$/, strict: false },
-  { label: 'sync.Mutex.Lock', re: /^(internal\/)?sync\.runtime_SemacquireMutex$|^sync\.runtime_SemacquireRWMutexR?$/, strict: true },
-  { label: 'sync.WaitGroup.Wait', re: /^sync\.runtime_Semacquire(WaitGroup)?$/, strict: true },
-  { label: 'sync.Cond.Wait', re: /^sync\.runtime_notifyListWait$/, strict: true },
+  { label: 'chan send', re: /^runtime\.(chansend1?|selectnbsend)$/, shape: 'send' },
+  { label: 'chan send (nil chan)', re: /$^/, shape: 'forever' },
+  { label: 'chan receive', re: /^runtime\.(chanrecv1)$/, shape: 'receive' },
+  { label: 'chan receive (range loop or v, ok)', re: /^runtime\.chanrecv2$/, shape: 'receive' },
+  { label: 'chan receive', re: /^runtime\.chanrecv$/, shape: 'receive' },
+  { label: 'chan receive (nil chan)', re: /$^/, shape: 'forever' },
+  { label: 'select with no cases', re: /^runtime\.block$/, shape: 'forever' },
+  { label: 'select', re: /^runtime\.selectgo$/, shape: 'receive' },
+  { label: 'sync.Mutex.Lock', re: /^(internal\/)?sync\.runtime_SemacquireMutex$|^sync\.runtime_SemacquireRWMutexR?$/, shape: 'lock' },
+  { label: 'sync.WaitGroup.Wait', re: /^sync\.runtime_Semacquire(WaitGroup)?$/, shape: 'lock' },
+  { label: 'sync.Cond.Wait', re: /^sync\.runtime_notifyListWait$/, shape: 'lock' },
 ];
 
 /** The goroutineleak profile may list a leak on any primitive: named here when it is none of the above. */
-const OTHER_WAIT: WaitKind = { label: 'a synchronisation primitive', re: /$^/, strict: true };
+const OTHER_WAIT: WaitKind = { label: 'a synchronisation primitive', re: /$^/, shape: 'lock' };
 
-/** A stack shared by at least this many goroutines is reported regardless of the total. */
+/** Send / forever stacks: this many goroutines on one stack are a finding regardless of the total. */
 export const LEAK_MIN_COUNT = 100;
 /** Smaller crowds count when they are this large and this big a part of all goroutines. */
 export const LEAK_MIN_CROWD = 50;
 export const LEAK_MIN_CROWD_SHARE = 0.2;
-/** In any program: this share of all goroutines parked on one channel send stack... */
+/** In any program: more than this share of all goroutines parked on one send stack... */
 export const LEAK_MOST_SHARE = 0.5;
-/** ...when they are at least this many (one or two parked goroutines are normal hand-offs). */
-export const LEAK_MIN_MOST = 5;
+/** ...when they are at least this many (one or two parked senders are ordinary hand-offs). */
+export const LEAK_MIN_MOST = 3;
 /** goroutine.growth: a group must gain this many goroutines and reach this multiple of its base count. */
 export const GROWTH_MIN_DELTA = 5;
 export const GROWTH_MIN_RATIO = 1.5;
@@ -46,9 +58,9 @@ export const GROWTH_MIN_RATIO = 1.5;
 /** Dump states (the header's wait reason) and the kind each one is. */
 const STATE_KINDS: Record<string, string> = {
   'chan send': 'chan send',
-  'chan send (nil chan)': 'chan send',
+  'chan send (nil chan)': 'chan send (nil chan)',
   'chan receive': 'chan receive',
-  'chan receive (nil chan)': 'chan receive',
+  'chan receive (nil chan)': 'chan receive (nil chan)',
   select: 'select',
   'select (no cases)': 'select with no cases',
   'sync.Mutex.Lock': 'sync.Mutex.Lock',
@@ -136,14 +148,16 @@ export const goroutineLeaks: Rule = (input) => {
   const out: Finding[] = [];
   for (const g of groups.values()) {
     const share = input.total ? g.count / input.total : 0;
-    const crowd = !g.kind.strict && g.count >= LEAK_MIN_CROWD && share >= LEAK_MIN_CROWD_SHARE;
-    // Most of the program parked on one channel send: a leak's shape whatever the
-    // program's size. Receives are left out: idle pool workers wait on a receive in a
-    // loop (`j := <-in`, range, select), which one snapshot cannot tell from a leak.
-    const most = g.kind.label === 'chan send' && g.count >= LEAK_MIN_MOST && share >= LEAK_MOST_SHARE;
-    // Every goroutine of the group parked for many minutes: stronger than any count.
-    const longWait = !!g.wait && g.wait.min >= LEAK_LONG_WAIT_MINUTES && g.count >= LEAK_MIN_LONG_WAITERS;
-    if (g.count < LEAK_MIN_COUNT && !crowd && !most && !longWait) continue;
+    // One snapshot: only sends and operations that can never complete (see LeakShape).
+    const sendLike = g.kind.shape === 'send' || g.kind.shape === 'forever';
+    const big = sendLike && g.count >= LEAK_MIN_COUNT;
+    const crowd = sendLike && g.count >= LEAK_MIN_CROWD && share >= LEAK_MIN_CROWD_SHARE;
+    // Most of the program parked on one send: a leak's shape whatever the program's size.
+    const most = sendLike && g.count >= LEAK_MIN_MOST && share > LEAK_MOST_SHARE;
+    // Every goroutine of the group parked for many minutes (dumps): stronger than any count,
+    // except for receives, where idle workers also wait for hours.
+    const longWait = g.kind.shape !== 'receive' && !!g.wait && g.wait.min >= LEAK_LONG_WAIT_MINUTES && g.count >= LEAK_MIN_LONG_WAITERS;
+    if (!big && !crowd && !most && !longWait) continue;
     const waited = g.wait
       ? g.wait.max === 0
         ? [
@@ -161,7 +175,7 @@ export const goroutineLeaks: Rule = (input) => {
       leakFinding(input, g, {
         rule: 'goroutine.leak',
         title: `${g.count} goroutines blocked on ${g.kind.label} in ${g.blocked.name}`,
-        severity: g.count >= LEAK_MIN_COUNT || longWait || (most && share >= 0.8 && g.count >= LEAK_MIN_CROWD) ? 'warning' : 'info',
+        severity: big || longWait || (most && g.count >= LEAK_MIN_CROWD) ? 'warning' : 'info',
         confidence,
         evidence: [`${g.count} of ${input.total} goroutines (${pct(share)}) share one stack parked on ${g.kind.label}`, ...waited, why],
         closing: `Take a second goroutine profile later and open it with this one as the base: if this count grows, it is a leak. In tests, go.uber.org/goleak catches these.`,

@@ -8,8 +8,14 @@ import { A_BUFFER, A_BUILDER, A_FMT, A_STRCONV, LOCK_CPU } from '../patterns.js'
 import type { Rule, RuleInput } from './common.js';
 import { SiteTable, finding, highlightFor, nameList, pct, shq, where } from './common.js';
 
-/** The library entry must hold at least this share of the profile ("most of it"). */
+/**
+ * The library entry must hold most of the program's own work: this share of the profile
+ * once the runtime's background goroutines (GC workers, sweeper, scavenger: stacks of
+ * runtime frames only) are left out, since their work follows from the program's...
+ */
 export const LIBRARY_HOTSPOT_SHARE = 0.5;
+/** ...and at least this share of the whole profile. */
+export const LIBRARY_HOTSPOT_MIN_TOTAL_SHARE = 0.25;
 
 /** Entries other rules already explain (fmt, strconv, builders, locks): no second finding. */
 const COVERED = new RegExp(`${A_FMT.source}|${A_STRCONV.source}|${A_BUILDER.source}|${A_BUFFER.source}|${LOCK_CPU.source}`);
@@ -25,12 +31,17 @@ interface Entry {
  * leaf-most user frame called it. Work a library does in a callback into user code is the
  * user's own (that user frame is then the leaf-most one).
  */
-function entries(input: RuleInput): Map<string, Entry> {
+function entries(input: RuleInput): { byEntry: Map<string, Entry>; background: number } {
   const out = new Map<string, Entry>();
+  let background = 0;
   // The profiler's own work under the call (heap sampling of its allocations) stays in, so
   // the share is pprof's cum% of the entry.
   for (const s of input.samples) {
     const f = s.frames;
+    if (f.every((x) => x.runtime)) {
+      background += s.value;
+      continue;
+    }
     let u = 0;
     while (u < f.length && !f[u].user) u++;
     if (u === 0 || u >= f.length) continue;
@@ -43,7 +54,7 @@ function entries(input: RuleInput): Map<string, Entry> {
     e.count += input.hasCounts ? s.count : 1;
     e.table.add(f[u], s.value);
   }
-  return out;
+  return { byEntry: out, background };
 }
 
 interface LibraryAdvice {
@@ -122,9 +133,12 @@ function libraryRule(kind: 'cpu' | 'heap'): Rule {
       if (n < 100) return [];
     }
     const out: Finding[] = [];
-    for (const [entry, e] of entries(input)) {
+    const { byEntry, background } = entries(input);
+    const own = input.total - background;
+    for (const [entry, e] of byEntry) {
       const share = input.total ? e.value / input.total : 0;
-      if (share < LIBRARY_HOTSPOT_SHARE || COVERED.test(entry)) continue;
+      const ownShare = own > 0 ? e.value / own : 0;
+      if (ownShare < LIBRARY_HOTSPOT_SHARE || share < LIBRARY_HOTSPOT_MIN_TOTAL_SHARE || COVERED.test(entry)) continue;
       if (kind === 'heap' && input.sampleType.unit === 'bytes' && input.period > 1 && e.value < 4 * input.period) continue;
       const fns = e.table.functions(input.total, 0.005);
       if (!fns.length) continue;
@@ -138,13 +152,18 @@ function libraryRule(kind: 'cpu' | 'heap'): Rule {
           concept: kind === 'cpu' ? 'reading-pprof' : 'stack-vs-heap',
           related: kind === 'cpu' ? [] : ['escape-analysis'],
           title: `${pct(share)} of ${what} is inside ${entry}, called from ${fns[0].name}`,
-          severity: share >= 0.7 ? 'warning' : 'info',
+          severity: ownShare >= 0.7 ? 'warning' : 'info',
           confidence: 'high',
           value: e.value,
           total: input.total,
           functions: fns,
           evidence: [
             `${pct(share)} of ${what} is spent under one library call, ${entry} (package ${pkg}${dep ? ', a dependency' : ', standard library'})`,
+            ...(background > 0 && kind === 'cpu'
+              ? [
+                  `${pct(ownShare)} of the time outside the runtime's background work (${pct(background / input.total)} GC workers, sweeping and other runtime-only stacks, largely paying for this call's allocations)`,
+                ]
+              : []),
             ...sites,
             `the work is done by library code: your own lines in ${nameList(fns)} are only the callers`,
           ],
