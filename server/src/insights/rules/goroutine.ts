@@ -14,7 +14,8 @@ import { finding, highlightFor, pct, shq, where } from './common.js';
  *   is busy; a crowd of senders that is most of the program (or very large) is a leak's shape.
  * - 'forever': an operation that can never complete (select with no cases, a nil channel).
  * - 'receive': a receive or a select. Idle pool workers wait exactly there, so a snapshot
- *   cannot tell them from a leak: only growth against a base or the goroutineleak profile can.
+ *   cannot tell them from a leak: only growth against a base, the goroutineleak profile, or
+ *   a dump showing every one of them waiting for many minutes can.
  * - 'lock': mutex, wait group, cond: contention or waiting for work, unless for a long time.
  */
 type LeakShape = 'send' | 'forever' | 'receive' | 'lock';
@@ -154,9 +155,8 @@ export const goroutineLeaks: Rule = (input) => {
     const crowd = sendLike && g.count >= LEAK_MIN_CROWD && share >= LEAK_MIN_CROWD_SHARE;
     // Most of the program parked on one send: a leak's shape whatever the program's size.
     const most = sendLike && g.count >= LEAK_MIN_MOST && share > LEAK_MOST_SHARE;
-    // Every goroutine of the group parked for many minutes (dumps): stronger than any count,
-    // except for receives, where idle workers also wait for hours.
-    const longWait = g.kind.shape !== 'receive' && !!g.wait && g.wait.min >= LEAK_LONG_WAIT_MINUTES && g.count >= LEAK_MIN_LONG_WAITERS;
+    // Every goroutine of the group parked for many minutes (dumps): stronger than any count.
+    const longWait = !!g.wait && g.wait.min >= LEAK_LONG_WAIT_MINUTES && g.count >= LEAK_MIN_LONG_WAITERS;
     if (!big && !crowd && !most && !longWait) continue;
     const waited = g.wait
       ? g.wait.max === 0
