@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 EVAL=tests/fixtures/insights-eval
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local GOWORK=off GOMAXPROCS=${GOMAXPROCS:-2}
 
-# case                 program  mode            go    (lockeval cases write mutex + block)
+# case                 program  mode            go    (lockeval cases write mutex + block;
+#                                                      depeval modes are work:profile)
 CASES="
 cpu-regexp-1.22        cpueval  regexp          1.22
 cpu-regexp-1.26        cpueval  regexp          1.26
@@ -74,6 +75,23 @@ goroutine-leak-big-1.26 goeval  leak-big        1.26
 goroutine-pool-range-1.26 goeval pool-range     1.26
 contention-counter-1.19 lockeval counter        1.19
 contention-log-1.26    lockeval log             1.26
+cpu-mixed              cpueval  mixed           1.23
+dep-tokenize-cpu       depeval  tokenize:cpu    1.23
+dep-tokenize-allocs    depeval  tokenize:allocs 1.26
+dep-join-cpu           depeval  join:cpu        1.22
+dep-join-allocs        depeval  join:allocs     1.19
+dep-mixed-cpu          depeval  mixed:cpu       1.24
+dep-mixed-allocs       depeval  mixed:allocs    1.21
+goroutine-leak-tiny    goeval   leak-tiny       1.25
+goroutine-pool-recv-big goeval  pool-recv-big   1.22
+cpu-json-decode        cpueval  decode          1.24
+allocs-mapgrow-1.22    memeval  mapgrow         1.22
+allocs-mapgrow-1.26    memeval  mapgrow         1.26
+contention-rwmutex     lockeval rwmutex         1.23
+goroutine-http-idle-1.19 neteval idle           1.19
+goroutine-http-idle-1.26 neteval idle           1.26
+goroutineleak-recv     goeval   leakprofile-recv  1.26
+goroutineleak-mixed    goeval   leakprofile-mixed 1.26
 "
 
 BIN=$(mktemp -d)
@@ -98,7 +116,7 @@ while read -r id prog mode ver; do
     continue
   fi
   exe="$BIN/$prog-$ver"
-  if [ "$mode" = leakprofile ] || [ "$mode" = leakprofile-clean ]; then exe="$exe-leak"; fi
+  if [[ $mode == leakprofile* ]]; then exe="$exe-leak"; fi
   if [ ! -x "$exe" ]; then
     exp=""
     if [[ $exe == *-leak ]]; then exp=goroutineleakprofile; fi
@@ -115,5 +133,7 @@ while read -r id prog mode ver; do
       elif [[ $mode == growth* ]]; then "$exe" "$mode" "$out/goroutine.pb.gz" "$out/base.pb.gz"
       else "$exe" "$mode" "$out/goroutine.pb.gz"; fi ;;
     lockeval) "$exe" "$mode" "$out/mutex.pb.gz" "$out/block.pb.gz" "${SECONDS_PER_CASE:-3}" ;;
+    neteval) "$exe" "$out/goroutine.pb.gz" ;;
+    depeval) "$exe" "${mode%%:*}" "${mode#*:}" "$out/${mode#*:}.pb.gz" "${SECONDS_PER_CASE:-3}" ;;
   esac
 done <<< "$CASES"

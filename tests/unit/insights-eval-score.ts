@@ -7,7 +7,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeProfile } from '../../server/src/decode/index.js';
 import { computeInsights } from '../../server/src/insights/engine.js';
-import type { Finding, InsightsReport } from '../../contract/insights.js';
+import type { Finding, FindingFunction, InsightsReport } from '../../contract/insights.js';
 import type { Profile } from '../../server/src/model/profile.js';
 
 export const EVAL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/insights-eval');
@@ -137,8 +137,24 @@ export function runEngine(file: string, base?: string): InsightsReport {
   return engine(decodeProfile(readFileSync(file)), undefined, opts);
 }
 
+function fnMatches(x: FindingFunction, l: Label): boolean {
+  return x.name === l.function && (l.line === undefined || x.line === l.line);
+}
+
+/** The finding is this label's rule and names its function (and line). */
 function names(f: Finding, l: Label): boolean {
-  return f.rule === l.rule && f.functions.some((x) => x.name === l.function && (l.line === undefined || x.line === l.line));
+  return f.rule === l.rule && f.functions.some((x) => fnMatches(x, l));
+}
+
+/**
+ * Every function the finding names is labelled for its rule (expected or optional): a
+ * finding that blames a right and a wrong function is false. A finding that names no
+ * function is right only where its rule is labelled at all.
+ */
+function covered(f: Finding, ok: Label[]): boolean {
+  const mine = ok.filter((l) => l.rule === f.rule);
+  if (!f.functions.length) return mine.length > 0;
+  return f.functions.every((x) => mine.some((l) => fnMatches(x, l)));
 }
 
 function describeFinding(f: Finding): string {
@@ -189,17 +205,19 @@ export function scoreEval(cases: EvalCase[], run: (file: string, base?: string) 
       if (p.trap) traps++;
       const report = run(join(c.dir, p.file), p.base && join(c.dir, p.base));
       const res: ProfileResult = { caseId: c.id, file: p.file, trap: p.trap, missed: [], wrong: [] };
+      const ok = [...p.expect, ...p.optional];
+      const right = report.findings.filter((f) => covered(f, ok));
       for (const l of p.expect) {
         const s = rule(l.rule);
         s.positives++;
-        if (report.findings.some((f) => names(f, l))) s.tp++;
+        if (right.some((f) => names(f, l))) s.tp++;
         else {
           s.fn++;
           res.missed.push(describeLabel(l));
         }
       }
       for (const f of report.findings) {
-        if (p.expect.some((l) => names(f, l)) || p.optional.some((l) => names(f, l))) continue;
+        if (right.includes(f)) continue;
         rule(f.rule).fp++;
         const silenced = p.silent.includes('*') || p.silent.includes(f.rule);
         res.wrong.push(`${describeFinding(f)}${silenced ? ' (must be silent)' : ''}`);

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RULE_IDS, belowBar, formatMisses, formatScoreTable, loadEvalCases, scoreEval } from './insights-eval-score.js';
+import type { Finding, InsightsReport } from '../../contract/insights.js';
+import type { EvalCase } from './insights-eval-score.js';
+import { RULE_IDS, belowBar, formatMisses, formatScoreTable, loadEvalCases, precision, recall, scoreEval } from './insights-eval-score.js';
 
 const cases = loadEvalCases();
 const profiles = cases.flatMap((c) => c.profiles.map((p) => ({ c, p })));
@@ -37,5 +39,81 @@ describe('insights evaluation set', () => {
     const misses = formatMisses(score);
     console.log(`${formatScoreTable(score)}\n\n${misses}`);
     expect(belowBar(score), misses).toEqual([]);
+  });
+});
+
+describe('scoring', () => {
+  const finding = (rule: string, fns: [string, number][]): Finding => ({
+    rule,
+    concept: '',
+    related: [],
+    title: '',
+    severity: 'info',
+    confidence: 'high',
+    value: 1,
+    share: 1,
+    functions: fns.map(([name, line]) => ({ name, file: 'main.go', line, value: 1, share: 1 })),
+    evidence: [],
+    advice: '',
+    commands: [],
+    highlight: '',
+  });
+  const report = (findings: Finding[]): InsightsReport => ({
+    kind: 'cpu',
+    sampleType: { type: 'cpu', unit: 'nanoseconds' },
+    total: 1,
+    goVersion: '',
+    isGo: true,
+    findings,
+    notes: [],
+  });
+  const one: EvalCase = {
+    id: 'c',
+    dir: '/nowhere',
+    program: '',
+    go: '',
+    profiles: [
+      {
+        file: 'cpu.pb.gz',
+        trap: true,
+        why: 'test',
+        expect: [{ rule: 'cpu.library-hotspot', function: 'main.scan', line: 37 }],
+        optional: [{ rule: 'cpu.allocation', function: 'main.scan' }],
+        silent: ['cpu.slice-growth'],
+      },
+    ],
+  };
+  const score = (findings: Finding[]) => {
+    const s = scoreEval([one], () => report(findings));
+    return { s, rule: (r: string) => s.rules.find((x) => x.rule === r)! };
+  };
+
+  it('counts a finding at the labelled function and line as found, optional ones neither way', () => {
+    const { s, rule } = score([finding('cpu.library-hotspot', [['main.scan', 37]]), finding('cpu.allocation', [['main.scan', 12]])]);
+    expect(rule('cpu.library-hotspot')).toMatchObject({ positives: 1, tp: 1, fn: 0, fp: 0 });
+    expect(rule('cpu.allocation')).toMatchObject({ positives: 0, tp: 0, fp: 0 });
+    expect([precision(s.total), recall(s.total)]).toEqual([1, 1]);
+    expect(belowBar(s)).toEqual([]);
+  });
+
+  it('counts the wrong line, an extra blamed function and a silenced rule as false', () => {
+    const { s, rule } = score([
+      finding('cpu.library-hotspot', [['main.scan', 38]]),
+      finding('cpu.library-hotspot', [
+        ['main.scan', 37],
+        ['main.other', 5],
+      ]),
+      finding('cpu.slice-growth', [['main.scan', 37]]),
+    ]);
+    expect(rule('cpu.library-hotspot')).toMatchObject({ positives: 1, tp: 0, fn: 1, fp: 2 });
+    expect(rule('cpu.slice-growth')).toMatchObject({ positives: 0, fp: 1 });
+    expect(s.profiles[0].wrong).toContain('cpu.slice-growth [main.scan:37] (must be silent)');
+    expect(belowBar(s)).toEqual([
+      'cpu.library-hotspot: precision 0.00 (2 false)',
+      'cpu.library-hotspot: recall 0.00 (1 of 1 missed)',
+      'cpu.slice-growth: precision 0.00 (1 false)',
+      'all rules: precision 0.00 (3 false)',
+      'all rules: recall 0.00 (1 of 1 missed)',
+    ]);
   });
 });
