@@ -46,9 +46,11 @@ describe('samples/before-after cpu.before: regexp, not the user, grows slices', 
     expect(f.functions.map((x) => `${x.name}:${x.line}`)).toEqual(['main.reportSlow:47']);
     expect(f.share * 100).toBeCloseTo(pprofTop(file).get('regexp.(*Regexp).FindAllString')!.cumPct, 1);
     expect(f.advice).toMatch(/FindAll/);
-    // Commands name the file the user opened.
+    // Commands name the file the user opened, and the program by its binary's name.
     expect(f.commands.join('\n')).toContain('cpu.before.pb.gz');
     expect(f.commands.join('\n')).not.toMatch(/\bcpu\.pb\.gz/);
+    const [gc] = byRule(r, 'cpu.gc-pressure');
+    expect(gc.commands).toContain('GOGC=200 ./before-after');
   });
 });
 

@@ -30,6 +30,7 @@ import { QueryError } from '../model/query.js';
 import type { Finding, InsightsReport, ProfileFamily } from '../../../contract/insights.js';
 import { guessGoVersion, looksLikeGo, stackSamples } from './frames.js';
 import { detectKind } from '../report/meta.js';
+import { baseName } from '../analysis/paths.js';
 import type { ProfileKind } from '../../../contract/views.js';
 import { INSTRUMENTED } from './patterns.js';
 import type { Rule, RuleInput } from './rules/common.js';
@@ -121,6 +122,15 @@ function commandFile(kind: ProfileKind, name?: string): string {
   return shellWord(base || DEFAULT_FILE[kind]);
 }
 
+function programCommand(p: Profile): string {
+  const file = p.mapping[0]?.file ?? '';
+  const name = baseName(file);
+  // Only a plain executable name: not a shared library, a kernel map or a temporary go run build.
+  return name && /^[A-Za-z0-9._+-]+$/.test(name) && !/\.so(\.|$)|^\[/.test(name) && !file.includes('/go-build')
+    ? `./${name}`
+    : './yourprogram';
+}
+
 /** The rules' view of a profile (also used by tests to look below the thresholds). */
 export function ruleInput(p: Profile, si?: string, opts: InsightsOptions = {}): RuleInput {
   const family = profileFamily(p);
@@ -136,6 +146,7 @@ export function ruleInput(p: Profile, si?: string, opts: InsightsOptions = {}): 
     hasCounts: ci >= 0,
     goVersion: guessGoVersion(p),
     file: commandFile(kind, opts.name),
+    program: programCommand(p),
     kind,
   };
   if (opts.base) {

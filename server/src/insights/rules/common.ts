@@ -21,6 +21,8 @@ export interface RuleInput {
    * Already shell-quoted when it needs quoting.
    */
   file: string;
+  /** The profiled program as a command ("./name" from the main mapping, pprof's File:), or "./yourprogram". */
+  program: string;
   /** What endpoint the profile came from (report/meta.ts detectKind): heap vs allocs, mutex vs block. */
   kind: ProfileKind;
   /** A goroutine profile of the same program taken earlier (insights ?base=), when given. */

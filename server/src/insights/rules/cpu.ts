@@ -395,8 +395,8 @@ export const cpuGcPressure: Rule = (input) => {
       commands: [
         fetchCmd('allocs'),
         `go tool pprof -sample_index=alloc_space -top allocs.pb.gz`,
-        `GODEBUG=gctrace=1 ./yourprogram 2>&1 | head -20`,
-        `GOGC=200 ./yourprogram`,
+        `GODEBUG=gctrace=1 ${input.program} 2>&1 | head -20`,
+        `GOGC=200 ${input.program}`,
       ],
       highlight:
         highlightFor(fns, [...names, ...allocSites.map((a) => a.via).filter(Boolean)]) ||
