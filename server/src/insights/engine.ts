@@ -118,7 +118,9 @@ const DEFAULT_FILE: Record<ProfileKind, string> = {
 };
 
 function commandFile(kind: ProfileKind, name?: string): string {
-  const base = (name ?? '').split(/[\\/]/).pop()?.trim() ?? '';
+  // The stored name is the uploader's: keep its last path part, without control characters.
+  const plain = [...(name ?? '')].filter((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f).join('');
+  const base = plain.split(/[\\/]/).pop()?.trim() ?? '';
   return shellWord(base || DEFAULT_FILE[kind]);
 }
 
