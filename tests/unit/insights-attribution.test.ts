@@ -95,6 +95,19 @@ describe('libwork: a dependency module that appends', () => {
   });
 });
 
+describe('library-hotspot advice fits the library', () => {
+  const E = (c: string, f: string) => join(ROOT, 'tests/fixtures/insights-eval/cases', c, f);
+  it.each([
+    ['cpu-regexp-compile', 'cpu.pb.gz', 'cpu.library-hotspot', 'regexp.MustCompile', /compiled on every call/],
+    ['cpu-json', 'cpu.pb.gz', 'cpu.library-hotspot', 'encoding/json.', /reflection/],
+    ['allocs-regexp', 'allocs.pb.gz', 'heap.library-hotspot', 'regexp.(*Regexp).FindAll', /new slice of results/],
+  ] as const)('%s', (c, f, rule, entry, advice) => {
+    const [x] = byRule(computeInsights(load(E(c, f))), rule);
+    expect(x.title).toContain(entry);
+    expect(x.advice).toMatch(advice);
+  });
+});
+
 describe('text', () => {
   it('two findings of one function at different lines carry the line in their titles', () => {
     const r = computeInsights(load(S('concat/allocs.pb.gz')));

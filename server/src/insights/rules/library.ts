@@ -73,6 +73,13 @@ const ADVICE: [RegExp, LibraryAdvice][] = [
     },
   ],
   [
+    /^regexp\.(Match|MatchString|MatchReader)$/,
+    {
+      cpu: 'The package-level regexp.MatchString (and Match, MatchReader) compiles the pattern on every call. Compile it once into a package-level variable and call its MatchString method instead.',
+      heap: 'The package-level regexp.MatchString (and Match, MatchReader) compiles the pattern, allocating a new program, on every call. Compile it once into a package-level variable and call its MatchString method instead.',
+    },
+  ],
+  [
     /^regexp\.\(\*Regexp\)\.(FindAll|Split|ReplaceAll)/,
     {
       cpu: "Go's regexp engine runs in linear time but is much slower than plain string functions, and FindAll* / Split / ReplaceAll* build a new result slice (and substrings) on every call. For a simple pattern (words, fields, a separator) scan the bytes yourself or use strings.Fields / strings.Split / strings.Index; otherwise compile the regexp once and, on hot paths, match []byte input with the Index variants instead of collecting every result.",
