@@ -9,19 +9,23 @@
 //   cpu.sprintf            fmt formatting called directly by the user's code
 //   cpu.interface-boxing   convT* (values copied into interfaces) in the user's own code
 //   cpu.lock-contention    the user's sync.Mutex / RWMutex spinning and parking
-//   cpu.library-hotspot    most CPU time under one call from user code into a library
+//   cpu.library-hotspot    one call from user code into a library holds 50%+ of the program's own CPU time
+//                          (runtime-only background stacks left out) and 25%+ of the whole profile
 //   heap.slice-growth      a user line allocating a geometric size ladder (slice or map growth)
 //   heap.string-concat     a user line allocating a dense size ladder (s += x)
 //   heap.sprintf           fmt allocations called directly from user code
 //   heap.strconv           strconv number formatting allocations from user code
 //   heap.buffer-growth     strings.Builder / bytes.Buffer growth from user code
 //   heap.small-objects     most objects tiny and from one user line (boxing, escapes)
-//   heap.library-hotspot   most allocated bytes under one call from user code into a library
-//   goroutine.leak         most goroutines (or a large crowd) parked on one channel/lock operation in one function
+//   heap.library-hotspot   one call from user code into a library allocates 50%+ of the bytes
+//   goroutine.leak         one snapshot: goroutines parked on one channel send in one function (3+ and most of
+//                          the program, or 50+ and 20%, or 100+), a never-completing operation, or (text dumps)
+//                          10+ goroutines all waiting 10+ minutes; receives/selects alone look like idle pools
 //   goroutine.proven-leak  stacks of Go 1.26+'s goroutineleak profile (the GC proved them unreachable)
 //   goroutine.growth       a parked goroutine group that grew since the base profile (?base=)
-//   mutex.hot-lock         a user Unlock that makes others wait (mutex profile)
-//   block.lock-wait        goroutines blocked in sync Lock in user code (block profile)
+//   mutex.hot-lock         an Unlock called by user code that makes others wait (mutex profile)
+//   block.lock-wait        goroutines blocked in a Lock called by user code (block profile)
+// (a mutex a library locks itself, e.g. log.Logger's, is never the user's)
 // "User code" is the main module, decided from the profile (frames.ts codeOwner): standard
 // library and dependency modules (module cache / vendor paths) are library code.
 import { resolveSampleIndex } from '../analysis/sampleindex.js';
