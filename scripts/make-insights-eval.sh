@@ -6,12 +6,14 @@
 # shares, sampled allocations and contention vary from run to run, so the evaluation reads
 # one fixed run. The labels (expect.json) are written by hand and never touched here.
 # Usage: scripts/make-insights-eval.sh [case ...]   (default: every case below)
+# SECONDS_PER_CASE (CPU seconds, default 3) and SECONDS_LOCK (wall seconds of the lockeval
+# runs, default 8: enough CPU samples on a busy machine) set how long each run lasts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVAL=tests/fixtures/insights-eval
 export GOFLAGS=-mod=mod GOTOOLCHAIN=local GOWORK=off GOMAXPROCS=${GOMAXPROCS:-2}
 
-# case                 program  mode            go    (lockeval cases write mutex + block;
+# case                 program  mode            go    (lockeval cases write mutex + block + cpu;
 #                                                      depeval modes are work:profile)
 CASES="
 cpu-regexp-1.22        cpueval  regexp          1.22
@@ -132,7 +134,7 @@ while read -r id prog mode ver; do
       if [[ $mode == leakprofile* ]]; then "$exe" "$mode" "$out/goroutineleak.pb.gz"
       elif [[ $mode == growth* ]]; then "$exe" "$mode" "$out/goroutine.pb.gz" "$out/base.pb.gz"
       else "$exe" "$mode" "$out/goroutine.pb.gz"; fi ;;
-    lockeval) "$exe" "$mode" "$out/mutex.pb.gz" "$out/block.pb.gz" "${SECONDS_PER_CASE:-3}" ;;
+    lockeval) "$exe" "$mode" "$out/mutex.pb.gz" "$out/block.pb.gz" "${SECONDS_LOCK:-8}" "$out/cpu.pb.gz" ;;
     neteval) "$exe" "$out/goroutine.pb.gz" ;;
     depeval) "$exe" "${mode%%:*}" "${mode#*:}" "$out/${mode#*:}.pb.gz" "${SECONDS_PER_CASE:-3}" ;;
   esac

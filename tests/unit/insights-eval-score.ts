@@ -44,6 +44,8 @@ export interface Label {
   function: string;
   /** When set, the finding must give this line for the function (the call site). */
   line?: number;
+  /** With line: the source file, as the end of the profile's path ("cpueval/main.go"). */
+  file?: string;
 }
 
 export interface LabelledProfile {
@@ -89,6 +91,7 @@ function labels(where: string, v: unknown): Label[] {
     const l: Label = { rule: ruleId(where, o.rule), function: o.function };
     if (l.rule === '*') fail(where, '"*" is only for silent');
     if (typeof o.line === 'number') l.line = o.line;
+    if (typeof o.file === 'string') l.file = o.file;
     return l;
   });
 }
@@ -124,6 +127,15 @@ export function loadEvalCases(dir = join(EVAL_DIR, 'cases')): EvalCase[] {
   return out;
 }
 
+const decoded = new Map<string, Profile>();
+
+/** Profiles are small and read twice (label check, scoring): decode each once. */
+function load(file: string): Profile {
+  let p = decoded.get(file);
+  if (!p) decoded.set(file, (p = decodeProfile(readFileSync(file))));
+  return p;
+}
+
 /** How the engine is called: the profile, the sample type (default), and options. */
 type EngineEntry = (p: Profile, si?: string, opts?: { name?: string; base?: Profile }) => InsightsReport;
 /**
@@ -133,12 +145,43 @@ type EngineEntry = (p: Profile, si?: string, opts?: { name?: string; base?: Prof
 const engine: EngineEntry = computeInsights;
 
 export function runEngine(file: string, base?: string): InsightsReport {
-  const opts = base ? { name: basename(file), base: decodeProfile(readFileSync(base)) } : { name: basename(file) };
-  return engine(decodeProfile(readFileSync(file)), undefined, opts);
+  const opts = base ? { name: basename(file), base: load(base) } : { name: basename(file) };
+  return engine(load(file), undefined, opts);
+}
+
+/**
+ * Labels whose function (or function at that line) never occurs in their profile: stale
+ * after a program was edited and a case re-run, or misspelt.
+ */
+export function staleLabels(cases: EvalCase[]): string[] {
+  const out: string[] = [];
+  for (const c of cases)
+    for (const p of c.profiles) {
+      const prof = load(join(c.dir, p.file));
+      const fns = new Set<string>();
+      const at: { name: string; file: string; line: number }[] = [];
+      for (const s of prof.sample)
+        for (const loc of s.location)
+          for (const ln of loc.line) {
+            fns.add(ln.function.name);
+            at.push({ name: ln.function.name, file: ln.function.filename, line: ln.line });
+          }
+      for (const l of [...p.expect, ...p.optional])
+        if (
+          !fns.has(l.function) ||
+          (l.line !== undefined && !at.some((f) => f.name === l.function && f.line === l.line && fileMatches(f.file, l)))
+        )
+          out.push(`${c.id}/${p.file}: ${describeLabel(l)} is not in the profile`);
+    }
+  return out;
+}
+
+function fileMatches(file: string, l: Label): boolean {
+  return l.file === undefined || file === l.file || file.endsWith(`/${l.file}`);
 }
 
 function fnMatches(x: FindingFunction, l: Label): boolean {
-  return x.name === l.function && (l.line === undefined || x.line === l.line);
+  return x.name === l.function && (l.line === undefined || x.line === l.line) && fileMatches(x.file, l);
 }
 
 /** The finding is this label's rule and names its function (and line). */
@@ -163,7 +206,8 @@ function describeFinding(f: Finding): string {
 }
 
 function describeLabel(l: Label): string {
-  return `${l.rule} ${l.function}${l.line ? `:${l.line}` : ''}`;
+  const at = l.line === undefined ? '' : l.file ? ` ${l.file}:${l.line}` : ` line ${l.line}`;
+  return `${l.rule} ${l.function}${at}`;
 }
 
 export interface RuleScore {
