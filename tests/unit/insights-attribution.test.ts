@@ -23,6 +23,16 @@ describe('user code is the main module, decided from the profile', () => {
     expect(owner('strconv.AppendInt')).toBe('std');
     expect(owner('runtime.growslice')).toBe('runtime');
   });
+
+  it("a standard-library closure inlined into user code is named after the user's function, but its file is GOROOT's", () => {
+    const p = load(join(ROOT, 'tests/fixtures/insights-eval/cases/contention-log/cpu.pb.gz'));
+    const fn = p.function.find((f) => f.name === 'main.handle.Printf.func1')!;
+    expect(fn.filename).toBe('log/log.go');
+    const owner = codeOwner(p);
+    expect(owner(fn.name, fn.filename)).toBe('std');
+    expect(owner('main.handle', p.function.find((f) => f.name === 'main.handle')!.filename)).toBe('user');
+    expect(byRule(computeInsights(p), 'cpu.sprintf')).toEqual([]);
+  });
 });
 
 describe('samples/before-after cpu.before: regexp, not the user, grows slices', () => {

@@ -110,31 +110,55 @@ const DEPENDENCY_FILE = /@v\d|(^|\/)pkg\/mod\/|(^|\/)vendor\//;
 /**
  * Who wrote a function, decided from the profile itself: 'runtime' (runtime internals),
  * 'std' (standard library), 'dep' (a dependency module) or 'user' (the main module, or
- * any module of a go.work workspace or a local `replace`).
+ * any module of a go.work workspace; a module brought in by a local `replace` is a
+ * dependency under -trimpath, which gives it a version, and the user's otherwise).
  *
  * The rule: a non-standard package is a dependency when one of its functions' source files
  * lies in the module cache or a vendor tree: `go build -trimpath` writes those as
  * `module@version/file.go`, an ordinary build as `.../pkg/mod/module@version/file.go` or
  * `.../vendor/module/file.go`, while main-module files are `module/dir/file.go` (trimpath)
- * or plain paths of the checkout. Package `main` is always the user's. Profiles without
+ * or plain paths of the checkout. A function whose file lies in GOROOT (found from the
+ * runtime's own file names) is the standard library's whatever its name. Profiles without
  * file names cannot tell a dependency from the main module: every non-standard package then
  * counts as the user's (the old, name-only rule).
  */
 export type CodeOwner = 'runtime' | 'std' | 'dep' | 'user';
 
-export function codeOwner(p: Profile): (name: string) => CodeOwner {
+export function codeOwner(p: Profile): (name: string, file?: string) => CodeOwner {
   const depPackages = new Set<string>();
+  let gorootSrc: string | null = null;
   for (const f of p.function) {
+    if (gorootSrc === null && /^runtime\.[a-z]/.test(f.name)) {
+      // runtime/proc.go under trimpath, /usr/lib/go/src/runtime/proc.go otherwise.
+      const at = f.filename.lastIndexOf('runtime/');
+      if (at >= 0 && (at === 0 || f.filename[at - 1] === '/')) gorootSrc = f.filename.slice(0, at);
+    }
     if (!f.filename || !DEPENDENCY_FILE.test(f.filename)) continue;
     const pkg = packagePath(normalizeName(f.name));
     if (pkg && pkg !== 'main' && !isStdlibFrame(f.name)) depPackages.add(pkg);
   }
+  // A function literal of a library function inlined into user code is named after the
+  // user's function (log.Printf's closure inlined into main.handle is
+  // main.handle.Printf.func1) but its file is the library's: the file decides.
+  const stdFile = (file: string): boolean => {
+    if (gorootSrc === null || !file.startsWith(gorootSrc)) return false;
+    const rest = file.slice(gorootSrc.length);
+    const slash = rest.indexOf('/');
+    return slash > 0 && STD_ROOTS.has(rest.slice(0, slash));
+  };
   const cache = new Map<string, CodeOwner>();
-  return (name) => {
-    let v = cache.get(name);
+  return (name, file = '') => {
+    const key = `${name}\u0000${file}`;
+    let v = cache.get(key);
     if (v === undefined) {
-      v = isRuntimeFrame(name) ? 'runtime' : !isUserFrame(name) ? 'std' : depPackages.has(packagePath(name)) ? 'dep' : 'user';
-      cache.set(name, v);
+      v = isRuntimeFrame(name)
+        ? 'runtime'
+        : !isUserFrame(name) || stdFile(file)
+          ? 'std'
+          : depPackages.has(packagePath(name)) || DEPENDENCY_FILE.test(file)
+            ? 'dep'
+            : 'user';
+      cache.set(key, v);
     }
     return v;
   };
@@ -168,7 +192,13 @@ export function stackSamples(p: Profile, index: number, countIndex = -1): StackS
           if (!f)
             interned.set(
               key,
-              (f = { name, file: ln.function.filename, line: ln.line, runtime: isRuntimeFrame(name), user: owner(name) === 'user' }),
+              (f = {
+                name,
+                file: ln.function.filename,
+                line: ln.line,
+                runtime: isRuntimeFrame(name),
+                user: owner(name, ln.function.filename) === 'user',
+              }),
             );
           return f;
         });
