@@ -69,6 +69,26 @@ describe('goroutine.proven-leak (goroutineleak profile)', () => {
   });
 });
 
+describe('goroutine.proven-leak on real Go 1.26 goroutineleak profiles (tests/fixtures/insights-eval)', () => {
+  const E = (c: string) => join(ROOT, 'tests/fixtures/insights-eval/cases', c, 'goroutineleak.pb.gz');
+  it('the receive leak the GC proved is reported, although a receive crowd alone never is', () => {
+    const p = load(E('goroutineleak-recv'));
+    expect(p.sampleType.map((t) => `${t.type}/${t.unit}`)).toEqual(['goroutineleak/count']);
+    const r = computeInsights(p);
+    expect(r.findings.map((f) => `${f.rule} ${f.functions[0].name}:${f.functions[0].line}`)).toEqual([
+      'goroutine.proven-leak main.(*session).watch:81',
+    ]);
+    expect(r.findings[0].title).toMatch(/blocked on chan receive/);
+  });
+
+  it('an empty leak profile says that nothing was proven, not that it is no Go profile', () => {
+    const r = computeInsights(load(E('goroutineleak-clean')));
+    expect(r.isGo).toBe(true);
+    expect(r.findings).toEqual([]);
+    expect(r.notes.join(' ')).toMatch(/lists no goroutines/);
+  });
+});
+
 describe('goroutine.growth (a base profile)', () => {
   it('the leaked senders grew from 8 to 32 between two profiles', () => {
     const r = computeInsights(load(P('growth.2')), undefined, { base: load(P('growth.1')) });

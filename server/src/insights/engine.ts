@@ -194,7 +194,9 @@ export function computeInsights(p: Profile, si?: string, opts: InsightsOptions =
   const family = profileFamily(p);
   const index = p.sampleType.length ? insightsSampleIndex(p, si) : -1;
   const sampleType = index >= 0 ? { type: p.sampleType[index].type, unit: p.sampleType[index].unit } : { type: '', unit: '' };
-  const isGo = looksLikeGo(p);
+  // Only the Go runtime writes goroutineleak profiles, and an empty one has no frames at all.
+  const leakProfile = sampleType.type === 'goroutineleak';
+  const isGo = leakProfile || looksLikeGo(p);
   const report: InsightsReport = {
     kind: family,
     sampleType,
@@ -213,6 +215,12 @@ export function computeInsights(p: Profile, si?: string, opts: InsightsOptions =
   report.total = total;
   if (family === 'other') {
     report.notes.push(`No insights rules exist for this kind of profile (${p.sampleType.map((t) => t.type).join(', ')}).`);
+    return report;
+  }
+  if (leakProfile && total <= 0) {
+    report.notes.push(
+      'The goroutineleak profile lists no goroutines: the garbage collector found none blocked on something no running goroutine can reach (a leak through a global stays invisible to it).',
+    );
     return report;
   }
   if (!isGo) {
