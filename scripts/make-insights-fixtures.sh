@@ -22,7 +22,7 @@ trap 'rm -rf "$BIN"' EXIT
 CPU_MODES=(sprintf boxing mapgrow concat lock tuned)
 PARKED_MODES=(smallleak tinyleak pool recvpool pipeline growth)
 # libwork: a main module calling a dependency module (CPU + allocs); locks: mutex + block.
-LIB_MODES=(dep mixed)
+LIB_MODES=(dep mixed write)
 LOCK_MODES=(log own)
 MODES=("${CPU_MODES[@]}" "${PARKED_MODES[@]}" "${LIB_MODES[@]}" "${LOCK_MODES[@]}")
 if [ $# -gt 0 ]; then MODES=("$@"); fi

@@ -116,6 +116,13 @@ describe('library-hotspot advice fits the library', () => {
     expect(x.title).toContain(entry);
     expect(x.advice).toMatch(advice);
   });
+
+  it('libwork write: one os.File write per word is a system call each (bufio)', () => {
+    const [x] = byRule(computeInsights(load(LIB('write.cpu.pb.gz'))), 'cpu.library-hotspot');
+    expect(x.title).toContain('os.(*File).WriteString');
+    expect(x.functions.map((f) => f.name)).toEqual(['main.writeSmall']);
+    expect(x.advice).toMatch(/bufio\.Writer/);
+  });
 });
 
 describe('text', () => {

@@ -108,6 +108,13 @@ const ADVICE: [RegExp, LibraryAdvice][] = [
     },
   ],
   [
+    /^(os\.\(\*File\)\.(Write|WriteString|WriteAt|Read|ReadAt)|syscall\.(Write|Read|Syscall6?|RawSyscall6?)|internal\/poll\.)/,
+    {
+      cpu: 'Each call is a system call into the kernel. Wrap the file or connection in a bufio.Writer (or bufio.Reader) so that many small writes or reads become a few large ones, and Flush at the end.',
+      heap: 'Reading and writing through small calls allocates per call. Wrap the file in a bufio.Writer / bufio.Reader and reuse one buffer.',
+    },
+  ],
+  [
     /^compress\//,
     {
       cpu: 'Compression is CPU work by nature. Choose a faster level (for example gzip.BestSpeed), compress less data, and reuse writers with Reset instead of creating one per stream.',
