@@ -89,7 +89,9 @@ describe('libwork: a dependency module that appends', () => {
     const edge = peek.entries[0].callers.find((c) => c.name === 'main.squares')!;
     expect(f.value).toBe(edge.weight);
     // The dependency's growth is mentioned, not counted.
-    expect(f.evidence.join('\n')).toMatch(/inside library code \(most under example\.com\/insights\/tokenize\.Words\)/);
+    expect(f.evidence.join('\n')).toMatch(
+      /inside library code \(most under example\.com\/insights\/tokenize\.Words, called by example\.com\/insights\/tokenize\.Words\)/,
+    );
   });
 
   it('dep.allocs: heap.library-hotspot at the call into the dependency, no heap.slice-growth for its lines', () => {

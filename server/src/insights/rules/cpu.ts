@@ -111,8 +111,9 @@ function libraryNote(input: RuleInput, m: SignalMatch, what: string): string[] {
   const libValue = [...m.library.values()].reduce((a, e) => a + e.value, 0);
   if (libValue <= 0 || !input.total) return [];
   const top = [...m.library.entries()].sort((a, b) => b[1].value - a[1].value)[0];
+  const callers = [...top[1].callers].sort().slice(0, 3).join(', ');
   return [
-    `${pct(libValue / input.total)} more ${what} happens inside library code (most under ${top[0]}) and is not counted here: those call sites are not yours`,
+    `${pct(libValue / input.total)} more ${what} happens inside library code (most under ${top[0]}, called by ${callers}) and is not counted here: those call sites are not yours`,
   ];
 }
 
