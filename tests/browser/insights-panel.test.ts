@@ -144,6 +144,7 @@ describe('Insights panel (browser)', () => {
     expect(await page.textContent('.insight[data-rule="goroutine.growth"] .insight-text')).toBe(
       'Goroutines blocked on chan send in main.firstOf.func1 grew from 8 to 32',
     );
+    expect(await page.textContent('.insights-status')).toContain(`Compared with the earlier goroutine profile ${svc.ids.growth1}.`);
     await page.close();
   });
 

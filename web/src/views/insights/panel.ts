@@ -8,7 +8,8 @@ import { clear, h } from '../../dom.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
 import { conceptHref, inline, renderConcept } from '../concepts/render.js';
 
-type Report = InsightsReport & { id: string };
+/** The route's body: the report, its profile id and, with ?base=, the base profile's id. */
+type Report = InsightsReport & { id: string; base?: string };
 
 /**
  * Stable key of a finding within one report: rule + first function, plus the line when
@@ -96,7 +97,8 @@ export class InsightsPanel {
     const head = r.findings.length
       ? `${r.findings.length} finding${r.findings.length > 1 ? 's' : ''} on ${r.sampleType.type}${r.goVersion ? ` · Go ${r.goVersion}` : ''}`
       : 'No findings.';
-    this.status.textContent = [head, ...r.notes].join(' ');
+    const compared = r.base ? `Compared with the earlier goroutine profile ${r.base}.` : '';
+    this.status.textContent = [head, compared, ...r.notes].filter(Boolean).join(' ');
     for (const f of r.findings) this.list.append(this.item(f));
     this.applySelection();
   }
