@@ -17,6 +17,9 @@ export interface TopExact {
   cum: string[];
 }
 
+/** pprof's default -nodefraction for text and graph reports. */
+const DEFAULT_NODE_FRACTION = 0.005;
+
 /**
  * What every page of one top report shares: the graph's values, the row order and the
  * legend. Rows (names, inline labels) are made only for the pages asked for: inline
@@ -155,6 +158,20 @@ export function prepareTop(raw: Profile, q: Query, opts: TopOptions = {}): TopTa
     nodes.map((i) => ({ flat: flatShown(i), cum: cumShown(i) })),
     pr.total,
   );
+  // What the filters kept: every node's flat (pprof's "Showing nodes accounting for" at
+  // -nodefraction=0), whatever trimming or paging shows of them.
+  let keptFlat = 0;
+  let keptX = 0n;
+  for (const i of present) {
+    keptFlat += shown(flat, flatDiv, i);
+    if (flatX) keptX = BigInt.asIntN(64, keptX + shownX(flatX, flatDivX, i));
+  }
+  if (flatX) keptFlat = Number(keptX);
+  // The unit `go tool pprof -top` picks by default: its "minimum" rule over the rows that
+  // pass the default -nodefraction=0.005 (the API's own rows may include far smaller ones).
+  const defaultCutoff = Math.abs(Math.trunc(tv * DEFAULT_NODE_FRACTION));
+  const defaultRows = present.filter((i) => Math.abs(cum[i]) >= defaultCutoff).map((i) => ({ flat: flatShown(i), cum: cumShown(i) }));
+  const displayUnit = selectOutputUnit(opts.unit ?? 'minimum', st.unit, defaultRows, pr.total);
   const fmt = (v: number): string => scaledLabel(v, st.unit, unit);
   const typeName = q.mean ? 'mean_' + st.type : st.type;
   const legend = opts.compactLabels ? [] : profileLabels(pr.p, typeName, st.unit, pr.total, fmt);
@@ -174,8 +191,10 @@ export function prepareTop(raw: Profile, q: Query, opts: TopOptions = {}): TopTa
       sampleType: { type: typeName, unit: st.unit },
       total: pr.total,
       unit,
+      displayUnit,
       legend,
       shownFlat,
+      kept: keptFlat,
       droppedNodes,
       nodesBeforeLimit: origCount,
       warnings: pr.warnings,
@@ -196,8 +215,8 @@ export function prepareTop(raw: Profile, q: Query, opts: TopOptions = {}): TopTa
 export function topRows(t: TopTable, offset = 0, limit?: number): TopReport & { exact?: TopExact } {
   const ids = limit === undefined ? t.nodes : t.nodes.slice(offset, offset + limit);
   t.label(ids);
-  const { sampleType, total, unit, legend, ...rest } = t.head;
-  const report: TopReport & { exact?: TopExact } = { sampleType, total, unit, legend, rows: ids.map(t.rowOf), ...rest };
+  const { sampleType, total, unit, displayUnit, legend, ...rest } = t.head;
+  const report: TopReport & { exact?: TopExact } = { sampleType, total, unit, displayUnit, legend, rows: ids.map(t.rowOf), ...rest };
   if (limit !== undefined) {
     report.offset = offset;
     report.totalRows = t.nodes.length;
