@@ -24,8 +24,6 @@ function inflateError(err: unknown, cap: number): ProfileDecodeError {
   return new ProfileDecodeError('not-a-profile', `gzip data is corrupt: ${(err as Error).message}`);
 }
 
-// node:zlib rather than pako: about 3x faster here, and maxOutputLength stops a bomb
-// without inflating it all (bench/decode.bench.ts times the refusal).
 /**
  * Output chunk size: the size the gzip trailer declares (ISIZE, mod 2^32, of the last
  * member) plus one byte, so a single-member stream inflates into one buffer and is not
@@ -41,6 +39,8 @@ function outputChunk(bytes: Uint8Array, cap: number): number {
   return Math.max(1 << 16, want);
 }
 
+// node:zlib rather than pako: about 3x faster here, and maxOutputLength stops a bomb
+// without inflating it all (bench/decode.bench.ts times the refusal).
 export function gunzipCapped(bytes: Uint8Array, cap = DEFAULT_MAX_INFLATED_BYTES): Uint8Array {
   try {
     return gunzipSync(bytes, { maxOutputLength: cap, chunkSize: outputChunk(bytes, cap) });

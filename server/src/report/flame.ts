@@ -101,13 +101,6 @@ function nameOf(fi: FlameInput, key: number): string {
 }
 
 /**
- * The flame graph of `raw` under query `q`. `path` (frame names from the root's child
- * down) returns that frame's subtree instead, pruned relative to that frame; where several
- * siblings share a name, the first to appear in the samples is taken. `droppedNodes` counts
- * the pruned children (each summed into its parent's prunedValue/prunedCount; the frames
- * below them are never expanded).
- */
-/**
  * The deepest node of the last whole tree that `path` certainly resolves to (the first
  * sibling by appearance with that name: no pruned sibling of that name came earlier),
  * as a start for buildFlameTree, and how many steps it covers; null for the root.
@@ -141,6 +134,13 @@ function startAt(fi: FlameInput, t: FlameTree, path: string[]) {
   return { from: { samples, depth: ix.depth[node], key: t.key[node] }, steps: d };
 }
 
+/**
+ * The flame graph of `raw` under query `q`. `path` (frame names from the root's child
+ * down) returns that frame's subtree instead, pruned relative to that frame; where several
+ * siblings share a name, the first to appear in the samples is taken. `droppedNodes` counts
+ * the pruned children (each summed into its parent's prunedValue/prunedCount; the frames
+ * below them are never expanded).
+ */
 export function computeFlameGraph(raw: Profile, q: Query, opts: { minFraction?: number; path?: string[] } = {}): FlameGraph {
   const fi = flameInput(raw, q);
   const minFraction = opts.minFraction ?? DEFAULT_MIN_FRACTION;
