@@ -207,6 +207,7 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
   };
   if (from) for (let p = 0; p < m; p++) for (let d = 0; d < from.depth; d++) advance(order[p]);
 
+  const wantIndex = !!opts.index;
   // Per-node scratch: candidates in first-appearance order, found through a dense
   // key -> slot map stamped per node (keys are small integers).
   const K = input.keyCount;
@@ -281,16 +282,16 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
     }
     for (let r = 0; r < kept; r++) slotCount[r + 1] += slotCount[r];
     // Stable scatter (sample order within each child is kept: sums stay in sample order).
-    // The other samples (ended here, or in pruned children) follow, so the range keeps
-    // every sample of the node (FlameIndex).
+    // With an index, the other samples (ended here, or in pruned children) follow, so
+    // the range keeps every sample of the node (FlameIndex).
     let rest = lo + slotCount[kept];
     for (let p = lo; p < hi; p++) {
       const s = nextKey[p];
       const r = s < 0 ? -1 : slotRank[s];
-      if (r < 0) tmp[rest++] = order[p];
-      else tmp[lo + slotCount[r]++] = order[p];
+      if (r >= 0) tmp[lo + slotCount[r]++] = order[p];
+      else if (wantIndex) tmp[rest++] = order[p];
     }
-    order.set(tmp.subarray(lo, hi), lo);
+    order.set(tmp.subarray(lo, wantIndex ? hi : rest), lo);
     // slotCount[r] is now the end of group r; shift back to starts.
     for (let r = kept; r > 0; r--) slotCount[r] = slotCount[r - 1];
     slotCount[0] = 0;
@@ -323,7 +324,6 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
   t.lo[0] = lo;
   t.hi[0] = hi;
   // Pruned children per node (FlameIndex), in the order nodes are split.
-  const wantIndex = !!opts.index;
   const prunedAt: number[] = [];
   let prunedKey = new Int32Array(wantIndex ? 1024 : 0);
   let prunedRank = new Int32Array(wantIndex ? 1024 : 0);
