@@ -5,7 +5,7 @@
 // `pprof-lens top` against `go tool pprof -top` on the same file in the same run.
 // Prints figures, not pass/fail; bench/RESULTS.md records them.
 //   HUGE_SIZES=100000,300000 npx tsx bench/huge.bench.ts   (default 100000,300000,1000000)
-//   HUGE_SHAPES=worst  HUGE_GO=0 (skip go tool pprof)
+//   HUGE_SHAPES=worst  HUGE_GO=0 (skip go tool pprof)  HUGE_GO_MAX=300000 (go only up to that size)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,10 @@ mkdirSync(tmp, { recursive: true });
 const sizes = (process.env.HUGE_SIZES ?? '100000,300000,1000000').split(',').map(Number);
 const shapes = (process.env.HUGE_SHAPES ?? 'realistic,worst').split(',') as ProfileShape[];
 const withGo = process.env.HUGE_GO !== '0';
+/** go tool pprof only up to this many samples (it needs minutes per file on a loaded machine). */
+const goMax = Number(process.env.HUGE_GO_MAX ?? Infinity);
+/** What the page asks for first: its flame graph (pprof's filefunctions, half a pixel of a 1920 px window) and the header's total. */
+const PAGE_FLAME = 'granularity=filefunctions&minFraction=0.00026';
 
 function input(shape: ProfileShape, n: number): string {
   const f = path.join(tmp, `${shape}-${n}.pb.gz`);
@@ -96,9 +100,9 @@ const go = withGo ? findGo() : null;
 const rows: string[] = [];
 console.log(`uptime: ${spawnSync('uptime', { encoding: 'utf8' }).stdout.trim()}`);
 console.log(
-  '| shape | samples | gz MB | upload ms | first flame ms | reopen ms | zoom ms | top page ms | top all ms (MB) | server peak RSS MB | ours top ms (MB) | go top ms (MB) | speed-up |',
+  '| shape | samples | gz MB | upload ms | first flame ms | header total ms | reopen ms | zoom ms | top page ms | top all ms (MB) | server peak RSS MB | ours top ms (MB) | go top ms (MB) | speed-up |',
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const shape of shapes) {
   for (const n of sizes) {
     const file = input(shape, n);
@@ -110,23 +114,30 @@ for (const shape of shapes) {
       );
       const { id } = (await res.json()) as { id: string };
       const base = `${srv.url}/api/profiles/${id}`;
-      const [flame, fr] = await timed(() => get(`${base}/flamegraph`));
+      // The page's first requests, together: flame graph and header total (top, one row).
+      const [[flame, fr], [header]] = await Promise.all([
+        timed(() => get(`${base}/flamegraph?${PAGE_FLAME}`)),
+        timed(() => get(`${base}/top?n=1`)),
+      ]);
       if (fr.status !== 200) throw new Error(`flamegraph ${fr.status}: ${fr.text.slice(0, 200)}`);
-      const [reopen] = await timed(() => get(`${base}/flamegraph`));
+      const [reopen] = await timed(() => get(`${base}/flamegraph?${PAGE_FLAME}`));
       const p = prunedFramePath(JSON.parse(fr.text) as FlameGraph);
-      const [zoom, zr] = p ? await timed(() => get(`${base}/flamegraph?path=${encodeURIComponent(JSON.stringify(p))}`)) : [NaN, null];
+      const [zoom, zr] = p
+        ? await timed(() => get(`${base}/flamegraph?${PAGE_FLAME}&path=${encodeURIComponent(JSON.stringify(p))}`))
+        : [NaN, null];
       if (zr && zr.status !== 200) throw new Error(`zoom ${zr.status}`);
       const [page] = await timed(() => get(`${base}/top?offset=0&limit=200`));
       const [all, ar] = await timed(() => get(`${base}/top`));
       const rss = peakRssMB(srv.child.pid!);
       const ours = measure(process.execPath, [path.join(root, 'bin/pprof-lens.mjs'), 'top', '-nodecount=10', file]);
-      const theirs = go ? measure(go, ['tool', 'pprof', '-top', '-nodecount=10', '-symbolize=none', file]) : null;
+      const theirs = go && n <= goMax ? measure(go, ['tool', 'pprof', '-top', '-nodecount=10', '-symbolize=none', file]) : null;
       const row = [
         shape,
         n,
         (bytes.length / 1048576).toFixed(1),
         f0(up),
         f0(flame),
+        f0(header),
         f0(reopen),
         f0(zoom),
         f0(page),

@@ -101,3 +101,28 @@ describe('a client that has gone away', () => {
     }
   });
 });
+
+describe('a busy worker', () => {
+  it('runs what the first screen needs (a top page) before a flame graph queued earlier', async () => {
+    const pool = new WorkerPool(
+      { store: { backend: 'fs', dir: t.dir }, config: srv.service.config, cacheBytes: 256 * 1024 * 1024 },
+      1,
+      workerEntry()!,
+      2048,
+      false,
+    );
+    try {
+      const done: string[] = [];
+      const track = (name: string, p: Promise<unknown>) => p.then(() => done.push(name));
+      // The first task runs at once; the next two wait on this thread, in rank order.
+      await Promise.all([
+        track('running', pool.run({ op: 'top', id: ids.heap, query: { granularity: 'lines' }, opts: {} }, 1 << 20)),
+        track('flame', pool.run({ op: 'flame', id: ids.heap, query: {} }, 1 << 20)),
+        track('page', pool.run({ op: 'top', id: ids.heap, query: {}, opts: {}, page: { offset: 0, limit: 50 } }, 1 << 20)),
+      ]);
+      expect(done).toEqual(['running', 'page', 'flame']);
+    } finally {
+      await pool.close();
+    }
+  });
+});

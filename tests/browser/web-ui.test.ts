@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { percentage, scaledLabel } from '../../contract/format.js';
+import { generateProfile } from '../../scripts/gen-profile.js';
 import type { TopReport } from '../../contract/views.js';
 import { hostileProfile, manyFunctionsProfile, ROOT, sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
 
@@ -392,6 +393,31 @@ describe('web UI', () => {
     expect(dark.errors).toEqual([]);
     await dark.page.context().close();
   });
+
+  it('a 12,000-frame stack draws and zooms (the redraw marks and copies the tree with loops)', async () => {
+    const { page, errors } = await pageWithErrors();
+    const deep = generateProfile({ samples: 1, shape: 'worst', minDepth: 12_000, maxDepth: 12_000, functions: 500, seed: 3 });
+    const id = await uploadBytes(H.base, deep, 'deep.pb.gz');
+    await page.goto(`${H.base}/p/${id}`);
+    // 12,000 SVG rows take a while to lay out on a loaded machine.
+    await page.waitForSelector('.view[data-view=flame][data-ready=true]', { timeout: 120_000 });
+    expect((await frames(page)).length).toBeGreaterThan(1000);
+    // Click a frame far down the stack (scrolled into view first), then reset with Esc.
+    const target = await page.evaluate(() => {
+      const gs = [...document.querySelectorAll<SVGGElement>('.flame-canvas g.frame')].filter((g) => g.getBoundingClientRect().width > 0);
+      const g = gs[Math.floor(gs.length / 2)]!;
+      g.scrollIntoView({ block: 'center' });
+      const r = g.querySelector('rect')!.getBoundingClientRect();
+      return { name: g.getAttribute('name') ?? '', x: r.left + Math.min(r.width / 2, 40), y: r.top + r.height / 2 };
+    });
+    await page.mouse.click(target.x, target.y);
+    await page.waitForFunction(() => new URL(location.href).searchParams.has('z'), null, { timeout: 60_000 });
+    expect(await page.locator('.crumb.current').innerText()).toBe(target.name);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('z'), null, { timeout: 60_000 });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 240_000);
 
   it('large heap profile: first flame graph < 1.5 s from opening the link, zoom redraw < 200 ms, pruned frames reachable', async () => {
     const { page, errors } = await pageWithErrors();

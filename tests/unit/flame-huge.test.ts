@@ -98,6 +98,29 @@ describe('pruning flame tree builder', () => {
     }
   });
 
+  it("a zoom started from the last whole tree's samples equals one walked from the root", () => {
+    for (const shape of ['realistic', 'worst'] as const) {
+      // Two decodes of one profile: the first has a whole tree (and its index) to start
+      // from, the second has none and follows the path from the root.
+      const indexed = gen(shape, 2500);
+      const fresh = gen(shape, 2500);
+      const g = computeFlameGraph(indexed, {}, { minFraction: 0.001 });
+      const paths: string[][] = [];
+      walk(g.root, (_n, ps) => {
+        if (ps.length > 0) paths.push(ps);
+      });
+      expect(paths.length).toBeGreaterThan(4);
+      const step = Math.max(1, Math.floor(paths.length / 16));
+      for (let i = 0; i < paths.length; i += step) {
+        const path = paths[i];
+        const minFraction = i === 0 ? 0 : 0.01;
+        expect(computeFlameGraph(indexed, {}, { minFraction, path })).toEqual(computeFlameGraph(fresh, {}, { minFraction, path }));
+      }
+      // A path through a pruned frame goes on from its parent's samples.
+      expect(() => computeFlameGraph(indexed, {}, { path: [...paths[0], 'no such frame'] })).toThrow(/path not found/);
+    }
+  });
+
   it('a path that does not exist is a query error', () => {
     expect(() => computeFlameGraph(profiles.worst, {}, { path: ['runtime.goexit', 'no such frame'] })).toThrow(/path not found/);
   });

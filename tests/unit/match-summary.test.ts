@@ -34,6 +34,12 @@ describe('matchTotals', () => {
     expect(matchTotals(mm, (x) => x === 'main.main', false)).toEqual({ cum: 8 * S, flat: 1 * S });
   });
 
+  it('walks a stack 100,000 frames deep without overflowing the call stack', () => {
+    let deep = n('main.leaf', 1);
+    for (let i = 0; i < 100_000; i++) deep = { name: i % 2 ? 'main.a' : 'runtime.b', self: 0, value: 1, children: [deep] };
+    expect(matchTotals(n('root', 0, [deep]), (x) => x === 'main.leaf', true)).toEqual({ cum: 1, flat: 1 });
+  });
+
   it('never counts the root pseudo frame', () => {
     expect(matchTotals(tree, (x) => x === 'root', true)).toEqual({ cum: 0, flat: 0 });
   });

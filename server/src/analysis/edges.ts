@@ -160,10 +160,17 @@ export function buildEdges(w: Work, t: NodeTable, sv: SampleValues, scope: EdgeS
  * Inline labels from in-edges, as pprof's graph has them when only the `kept` nodes
  * exist (null = every node): an edge parent->child is added once per sample per pair,
  * never a self edge; it is inline only if every contribution was an inlined line;
- * edges with |weight| < edgeCutoff are trimmed before labelling. Returns per node
- * 0 = no label, 1 = "(inline)", 2 = "(partial-inline)".
+ * edges with |weight| < edgeCutoff are trimmed before labelling. Labels only the nodes
+ * in `only` when given (others get 0). Returns per node 0 = no label, 1 = "(inline)", 2 = "(partial-inline)".
  */
-export function inlineLabels(w: Work, t: NodeTable, sv: SampleValues, kept: Uint8Array | null, edgeCutoff: number): Uint8Array {
+export function inlineLabels(
+  w: Work,
+  t: NodeTable,
+  sv: SampleValues,
+  kept: Uint8Array | null,
+  edgeCutoff: number,
+  only?: ArrayLike<number>,
+): Uint8Array {
   const nNodes = t.infos.length;
   // Only nodes that occur as an inlined (non-outermost) line can get a label: every
   // in-edge of a node that is always an outermost line is a plain call edge.
@@ -173,6 +180,17 @@ export function inlineLabels(w: Work, t: NodeTable, sv: SampleValues, kept: Uint
     for (let m = 0; m < ids.length - 1; m++) {
       cand[ids[m]] = 1;
       anyCand = true;
+    }
+  }
+  // `only`: the rows shown (a page of the table). An edge's weight does not depend on
+  // which other edges are recorded, so the labels of these nodes are the same.
+  if (only) {
+    const want = new Uint8Array(nNodes);
+    for (let k = 0; k < only.length; k++) want[only[k]] = 1;
+    anyCand = false;
+    for (let i = 0; i < nNodes; i++) {
+      cand[i] &= want[i];
+      if (cand[i]) anyCand = true;
     }
   }
   if (!anyCand) return new Uint8Array(nNodes);

@@ -50,6 +50,33 @@ export interface TreeOptions {
   wide: (rootSums: readonly number[]) => (c: Candidates, i: number) => boolean;
   /** Display order of siblings (negative: i first); ties keep first-appearance order. */
   compare: (c: Candidates, i: number, j: number) => number;
+  /**
+   * Start below the root, at a node of an earlier tree of the same input (its FlameIndex):
+   * its samples in ascending order, the frames above it, and its key. `path` then
+   * continues from there. The result equals the one built from the root along that path.
+   */
+  from?: { samples: Int32Array; depth: number; key: number };
+  /** Also return the FlameIndex, for later requests' `from`. */
+  index?: boolean;
+}
+
+/**
+ * Where each kept node's samples are, so a zoom into it starts from them instead of
+ * re-splitting every sample from the root (bench/huge.bench.ts: zoom on 1M samples).
+ */
+export interface FlameIndex {
+  /** Samples grouped so that node i's are order[lo[i]..hi[i]) (as a set). */
+  order: Int32Array;
+  lo: Int32Array;
+  hi: Int32Array;
+  /** Frames from the root to node i (the root: 0). */
+  depth: Int32Array;
+  /** Rank of node i among its siblings by first appearance in the samples. */
+  rank: Int32Array;
+  /** Children pruned from node i: prunedKey/prunedRank[prunedOff[i] .. prunedOff[i+1]). */
+  prunedOff: Int32Array;
+  prunedKey: Int32Array;
+  prunedRank: Int32Array;
 }
 
 /** The pruned tree. Node 0 is the root; children of node i are ids firstChild[i] .. +childCount[i]. */
@@ -67,6 +94,8 @@ export interface FlameTree {
   prunedValue: Float64Array[];
   firstChild: Int32Array;
   childCount: Int32Array;
+  /** With TreeOptions.index. */
+  index?: FlameIndex;
 }
 
 export class PathNotFound extends Error {
@@ -86,6 +115,10 @@ class Nodes implements FlameTree {
   prunedValue: Float64Array[];
   firstChild = new Int32Array(256);
   childCount = new Int32Array(256);
+  lo = new Int32Array(256);
+  hi = new Int32Array(256);
+  rank = new Int32Array(256);
+  index?: FlameIndex;
   constructor(cols: number) {
     const f = () => Array.from({ length: cols }, () => new Float64Array(256));
     this.value = f();
@@ -99,6 +132,9 @@ class Nodes implements FlameTree {
       this.prunedCount = doubled(this.prunedCount);
       this.firstChild = doubled(this.firstChild);
       this.childCount = doubled(this.childCount);
+      this.lo = doubled(this.lo);
+      this.hi = doubled(this.hi);
+      this.rank = doubled(this.rank);
       this.value = this.value.map(doubled);
       this.self = this.self.map(doubled);
       this.prunedValue = this.prunedValue.map(doubled);
@@ -120,20 +156,58 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
   const cols = values.length;
   const v0 = values[0];
   // Samples with any non-zero value, in order; their positions are permuted as nodes split.
-  let order = new Int32Array(input.n);
+  const from = opts.from;
+  let order = new Int32Array(from ? from.samples.length : input.n);
   let m = 0;
-  for (let k = 0; k < input.n; k++) {
-    let any = v0[k] !== 0;
-    for (let c = 1; c < cols && !any; c++) any = values[c][k] !== 0;
-    if (any) order[m++] = k;
+  if (from) {
+    order.set(from.samples);
+    m = order.length;
+  } else {
+    for (let k = 0; k < input.n; k++) {
+      let any = v0[k] !== 0;
+      for (let c = 1; c < cols && !any; c++) any = values[c][k] !== 0;
+      if (any) order[m++] = k;
+    }
+    order = order.subarray(0, m);
   }
-  order = order.subarray(0, m);
   const tmp = new Int32Array(m);
   const nextKey = new Int32Array(m);
   // Cursor per sample: next location (counting down from the root) and frames left in it.
   const curJ = end.slice();
   const curM = new Int32Array(input.n);
+  // Frame keys of every location in one array (location li's are fk[fo[li]] .. fk[fo[li+1]-1]):
+  // one memory access per step instead of three (array, typed array, its buffer); the
+  // walk is bound by memory latency on a million samples.
+  const nLocs = frames.length;
+  const fo = new Int32Array(nLocs + 1);
+  for (let li = 0; li < nLocs; li++) fo[li + 1] = fo[li] + frames[li].length;
+  const fk = new Int32Array(fo[nLocs]);
+  for (let li = 0; li < nLocs; li++) fk.set(frames[li], fo[li]);
+  /** Moves sample k's cursor one frame towards the leaf; its key, or -1 past the leaf. */
+  const advance = (k: number): number => {
+    let mm = curM[k];
+    let j = curJ[k];
+    if (mm === 0) {
+      const s0 = start[k];
+      while (j > s0) {
+        j--;
+        const li = buf[j];
+        const len = fo[li + 1] - fo[li];
+        if (len > 0) {
+          mm = len;
+          break;
+        }
+      }
+      curJ[k] = j;
+    }
+    if (mm === 0) return -1;
+    mm--;
+    curM[k] = mm;
+    return fk[fo[buf[j]] + mm];
+  };
+  if (from) for (let p = 0; p < m; p++) for (let d = 0; d < from.depth; d++) advance(order[p]);
 
+  const wantIndex = !!opts.index;
   // Per-node scratch: candidates in first-appearance order, found through a dense
   // key -> slot map stamped per node (keys are small integers).
   const K = input.keyCount;
@@ -166,26 +240,7 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
     let slots = 0;
     for (let p = lo; p < hi; p++) {
       const k = order[p];
-      let mm = curM[k];
-      let j = curJ[k];
-      let key = -1;
-      if (mm === 0) {
-        const s0 = start[k];
-        while (j > s0) {
-          j--;
-          const f = frames[buf[j]];
-          if (f.length > 0) {
-            mm = f.length;
-            break;
-          }
-        }
-        curJ[k] = j;
-      }
-      if (mm > 0) {
-        mm--;
-        key = frames[buf[j]][mm];
-        curM[k] = mm;
-      }
+      const key = advance(k);
       if (key < 0) {
         for (let c = 0; c < cols; c++) t.self[c][at] += values[c][k];
         nextKey[p] = -1;
@@ -227,16 +282,16 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
     }
     for (let r = 0; r < kept; r++) slotCount[r + 1] += slotCount[r];
     // Stable scatter (sample order within each child is kept: sums stay in sample order).
-    let written = 0;
+    // With an index, the other samples (ended here, or in pruned children) follow, so
+    // the range keeps every sample of the node (FlameIndex).
+    let rest = lo + slotCount[kept];
     for (let p = lo; p < hi; p++) {
       const s = nextKey[p];
-      if (s < 0) continue;
-      const r = slotRank[s];
-      if (r < 0) continue;
-      tmp[lo + slotCount[r]++] = order[p];
-      written++;
+      const r = s < 0 ? -1 : slotRank[s];
+      if (r >= 0) tmp[lo + slotCount[r]++] = order[p];
+      else if (wantIndex) tmp[rest++] = order[p];
     }
-    order.set(tmp.subarray(lo, lo + written), lo);
+    order.set(tmp.subarray(lo, wantIndex ? hi : rest), lo);
     // slotCount[r] is now the end of group r; shift back to starts.
     for (let r = kept; r > 0; r--) slotCount[r] = slotCount[r - 1];
     slotCount[0] = 0;
@@ -246,6 +301,7 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
   const lo = 0;
   let hi = m;
   const path = opts.path ?? [];
+  if (from) t.key[0] = from.key;
   for (let d = 0; d < path.length; d++) {
     const slots = split(0, lo, hi);
     let hit = -1;
@@ -265,6 +321,13 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
 
   const wide = opts.wide(rootSums);
   const compare = opts.compare;
+  t.lo[0] = lo;
+  t.hi[0] = hi;
+  // Pruned children per node (FlameIndex), in the order nodes are split.
+  const prunedAt: number[] = [];
+  let prunedKey = new Int32Array(wantIndex ? 1024 : 0);
+  let prunedRank = new Int32Array(wantIndex ? 1024 : 0);
+  let prunedN = 0;
   // Work stack of (node, lo, hi).
   const work: number[] = [0, lo, hi];
   while (work.length > 0) {
@@ -282,6 +345,15 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
       if (wide(cand, s)) slotRank[s] = kept++;
       else {
         slotRank[s] = -1;
+        if (wantIndex) {
+          if (prunedN === prunedKey.length) {
+            prunedKey = doubled(prunedKey);
+            prunedRank = doubled(prunedRank);
+          }
+          prunedAt.push(at);
+          prunedKey[prunedN] = cand.key[s];
+          prunedRank[prunedN++] = s;
+        }
         t.prunedCount[at]++;
         for (let c = 0; c < cols; c++) t.prunedValue[c][at] += cand.sums[c][s];
       }
@@ -296,10 +368,44 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
       if (slotRank[s] < 0) continue;
       const i = t.add(cand.key[s], at);
       for (let c = 0; c < cols; c++) t.value[c][i] = cand.sums[c][s];
+      t.rank[i] = s;
+      t.lo[i] = l + slotCount[slotRank[s]];
+      t.hi[i] = l + slotCount[slotRank[s] + 1];
     }
     // Push in reverse so the first child is expanded first (depth first keeps the stack short).
     for (let r = kept - 1; r >= 0; r--) work.push(first + r, l + slotCount[r], l + slotCount[r + 1]);
   }
   sorted = [];
+  if (wantIndex) t.index = flameIndex(t, order, prunedAt, prunedKey, prunedRank, from ? from.depth : 0);
   return t;
+}
+
+function flameIndex(t: Nodes, order: Int32Array, at: number[], keys: Int32Array, ranks: Int32Array, rootDepth: number): FlameIndex {
+  const n = t.size;
+  const depth = new Int32Array(n);
+  depth[0] = rootDepth;
+  // Parents come before their children.
+  for (let i = 1; i < n; i++) depth[i] = depth[t.parent[i]] + 1;
+  // Group the pruned children by node (counting sort; each node's stay in rank order).
+  const prunedOff = new Int32Array(n + 1);
+  for (const a of at) prunedOff[a + 1]++;
+  for (let i = 0; i < n; i++) prunedOff[i + 1] += prunedOff[i];
+  const fill = prunedOff.slice(0, n);
+  const prunedKey = new Int32Array(at.length);
+  const prunedRank = new Int32Array(at.length);
+  for (let x = 0; x < at.length; x++) {
+    const y = fill[at[x]]++;
+    prunedKey[y] = keys[x];
+    prunedRank[y] = ranks[x];
+  }
+  return {
+    order,
+    lo: t.lo.slice(0, n),
+    hi: t.hi.slice(0, n),
+    depth,
+    rank: t.rank.slice(0, n),
+    prunedOff,
+    prunedKey,
+    prunedRank,
+  };
 }

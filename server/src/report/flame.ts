@@ -9,7 +9,7 @@ import { QueryError } from '../model/query.js';
 import type { Query } from '../../../contract/query.js';
 import type { FlameGraph, FlameNode, ValueType } from '../../../contract/views.js';
 import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
-import { buildFlameTree, PathNotFound, type StackInput } from '../analysis/flame-tree.js';
+import { buildFlameTree, PathNotFound, type FlameTree, type StackInput } from '../analysis/flame-tree.js';
 import { prepareQuery } from './pipeline.js';
 
 export const DEFAULT_MIN_FRACTION = 0.001;
@@ -27,6 +27,8 @@ interface FlameInput {
   infos: NodeInfo[];
   gran: string;
   names: (string | undefined)[];
+  /** The last whole tree built (with its FlameIndex): zooms start from its nodes' samples. */
+  last: FlameTree | null;
 }
 
 // A few queries per decoded profile (sample type, filters); the profile object lives as
@@ -77,6 +79,7 @@ function flameInput(raw: Profile, q: Query): FlameInput {
     infos: table.infos,
     gran,
     names: new Array(table.infos.length * 2),
+    last: null,
   };
   list.unshift({ key, input });
   if (list.length > INPUTS_PER_PROFILE) list.length = INPUTS_PER_PROFILE;
@@ -98,6 +101,40 @@ function nameOf(fi: FlameInput, key: number): string {
 }
 
 /**
+ * The deepest node of the last whole tree that `path` certainly resolves to (the first
+ * sibling by appearance with that name: no pruned sibling of that name came earlier),
+ * as a start for buildFlameTree, and how many steps it covers; null for the root.
+ */
+function startAt(fi: FlameInput, t: FlameTree, path: string[]) {
+  const ix = t.index;
+  if (!ix) return null;
+  let node = 0;
+  let d = 0;
+  for (; d < path.length; d++) {
+    const want = path[d];
+    let best = -1;
+    let bestRank = Infinity;
+    const c0 = t.firstChild[node];
+    for (let c = c0; c < c0 + t.childCount[node]; c++) {
+      if (ix.rank[c] < bestRank && nameOf(fi, t.key[c]) === want) {
+        best = c;
+        bestRank = ix.rank[c];
+      }
+    }
+    let prunedFirst = false;
+    for (let x = ix.prunedOff[node]; x < ix.prunedOff[node + 1] && !prunedFirst; x++) {
+      prunedFirst = ix.prunedRank[x] < bestRank && nameOf(fi, ix.prunedKey[x]) === want;
+    }
+    if (best < 0 || prunedFirst) break;
+    node = best;
+  }
+  if (node === 0) return null;
+  // Ascending = sample order, as a build from the root would add them up.
+  const samples = ix.order.slice(ix.lo[node], ix.hi[node]).sort();
+  return { from: { samples, depth: ix.depth[node], key: t.key[node] }, steps: d };
+}
+
+/**
  * The flame graph of `raw` under query `q`. `path` (frame names from the root's child
  * down) returns that frame's subtree instead, pruned relative to that frame; where several
  * siblings share a name, the first to appear in the samples is taken. `droppedNodes` counts
@@ -107,10 +144,14 @@ function nameOf(fi: FlameInput, key: number): string {
 export function computeFlameGraph(raw: Profile, q: Query, opts: { minFraction?: number; path?: string[] } = {}): FlameGraph {
   const fi = flameInput(raw, q);
   const minFraction = opts.minFraction ?? DEFAULT_MIN_FRACTION;
+  const path = opts.path ?? [];
+  const start = path.length > 0 && fi.last ? startAt(fi, fi.last, path) : null;
   let tree;
   try {
     tree = buildFlameTree(fi.stacks, {
-      path: (opts.path ?? []).map((name) => (key: number) => nameOf(fi, key) === name),
+      from: start?.from,
+      index: path.length === 0,
+      path: path.slice(start ? start.steps : 0).map((name) => (key: number) => nameOf(fi, key) === name),
       wide: (rootSums) => {
         const threshold = Math.abs(rootSums[0]) * minFraction;
         return (c, i) => !(Math.abs(c.sums[0][i]) < threshold);
@@ -121,6 +162,7 @@ export function computeFlameGraph(raw: Profile, q: Query, opts: { minFraction?: 
     if (e instanceof PathNotFound) throw new QueryError(`flame graph path not found: ${JSON.stringify(opts.path)}`);
     throw e;
   }
+  if (path.length === 0) fi.last = tree;
   const { size, key, parent, value, self, prunedCount, prunedValue } = tree;
   const nodes: FlameNode[] = new Array(size);
   let dropped = 0;

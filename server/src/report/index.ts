@@ -12,8 +12,8 @@ export function prepareProfile(p: Profile): Profile {
 export { resolveSampleIndex } from '../analysis/sampleindex.js';
 
 export { profileMeta } from './meta.js';
-export { computeTop, formatTopText } from './top.js';
-export type { TopExact } from './top.js';
+export { computeTop, formatTopText, prepareTop, topRows } from './top.js';
+export type { TopExact, TopTable } from './top.js';
 export { computeFlameGraph, flameGraphJson, prepareFlame } from './flame.js';
 export { computeSourceListing, formatListText } from './list.js';
 export { computePeek, formatPeekText } from './peek.js';

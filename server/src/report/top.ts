@@ -8,7 +8,7 @@ import type { NodeInfo } from '../analysis/graph.js';
 import { padRunes, percentage, scaledLabel, selectOutputUnit } from '../../../contract/format.js';
 import { activeFilterLines, profileLabels } from './legend.js';
 import { nameCache, nodeComparator } from './node-order.js';
-import { graphFor, prepareQuery } from './pipeline.js';
+import { graphFor, prepareQuery, type Graphed, type Prepared } from './pipeline.js';
 
 /** Exact int64 figures (decimal strings) for profiles whose values exceed 2^53. */
 export interface TopExact {
@@ -20,11 +20,48 @@ export interface TopExact {
 /** pprof's default -nodefraction for text and graph reports. */
 const DEFAULT_NODE_FRACTION = 0.005;
 
-export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopReport & { exact?: TopExact } {
-  const pr = prepareQuery(raw, q);
+/**
+ * What every page of one top report shares: the graph's values, the row order and the
+ * legend. Rows (names, inline labels) are made only for the pages asked for: inline
+ * labels need a pass over every sample's edges, restricted to the rows being shown.
+ */
+export interface TopTable {
+  head: Omit<TopReport, 'rows' | 'offset' | 'totalRows'>;
+  /** Node ids in display order (after trimming and the node count). */
+  nodes: number[];
+  /** Exact total (profiles beyond 2^53), else null. */
+  totalX: string | null;
+  rowOf: (i: number) => TopRow;
+  exactOf: ((i: number) => [string, string]) | null;
+  /** Computes the inline labels of these nodes that are not known yet. */
+  label: (ids: ArrayLike<number>) => void;
+  /** Rough size of what it holds, for caches. */
+  bytes: number;
+}
+
+// The filtered samples and node values of the last few queries per decoded profile: the
+// header's total (one row), the table's first page and the whole table share them.
+const GRAPHS_PER_PROFILE = 2;
+const graphs = new WeakMap<Profile, { key: string; g: Prepared & Graphed }[]>();
+
+function topGraph(raw: Profile, q: Query): { pr: Prepared } & Graphed {
+  const key = JSON.stringify([q, q.granularity ?? 'functions']);
+  let list = graphs.get(raw);
+  if (!list) graphs.set(raw, (list = []));
+  let hit = list.find((e) => e.key === key);
+  if (!hit) {
+    const pr = prepareQuery(raw, q);
+    hit = { key, g: { ...pr, ...graphFor(pr, q.granularity ?? 'functions', !!q.noInlines) } };
+    list.unshift(hit);
+    if (list.length > GRAPHS_PER_PROFILE) list.length = GRAPHS_PER_PROFILE;
+  }
+  const { table, values } = hit.g;
+  return { pr: hit.g, table, values };
+}
+
+export function prepareTop(raw: Profile, q: Query, opts: TopOptions = {}): TopTable {
+  const { pr, table, values } = topGraph(raw, q);
   const st = pr.p.sampleType[pr.idx];
-  const gran = q.granularity ?? 'functions';
-  const { table, values } = graphFor(pr, gran, !!q.noInlines);
   const { infos } = table;
   const { flat, cum, flatX, cumX } = values;
   const trim = opts.trim !== false;
@@ -69,15 +106,21 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
     rebuilt = true;
   }
 
-  // Inline labels from the in-edges of the final graph.
+  // Inline labels come from the in-edges of the final graph (its kept nodes).
   let kept: Uint8Array | null = null;
   if (rebuilt) {
     kept = new Uint8Array(infos.length);
     for (const i of nodes) kept[i] = 1;
   }
-  const labels = inlineLabels(pr.work, table, pr.sv, kept, edgeCutoff);
+  const labels = new Int8Array(infos.length).fill(-1);
+  const label = (ids: ArrayLike<number>): void => {
+    const want: number[] = [];
+    for (let k = 0; k < ids.length; k++) if (labels[ids[k]] < 0) want.push(ids[k]);
+    if (want.length === 0) return;
+    const got = inlineLabels(pr.work, table, pr.sv, kept, edgeCutoff, want);
+    for (const i of want) labels[i] = got[i];
+  };
   const LABELS: InlineLabel[] = ['', '(inline)', '(partial-inline)'];
-  const inlineOf = (i: number): InlineLabel => LABELS[labels[i]];
 
   // pprof -mean: shown values are FlatValue()/CumValue() = trunc(sum / summed divisor);
   // sorting and cutoffs above used the raw sums, as pprof does.
@@ -86,19 +129,19 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
   const shown = (arr: Float64Array, d: Float64Array | null, i: number): number => (d && d[i] !== 0 ? Math.trunc(arr[i] / d[i]) : arr[i]);
   const flatShown = (i: number): number => (flatX ? Number(shownX(flatX, flatDivX, i)) : shown(flat, flatDiv, i));
   const cumShown = (i: number): number => (cumX ? Number(shownX(cumX, cumDivX, i)) : shown(cum, cumDiv, i));
-  const rows: TopRow[] = nodes.map((i) => {
+  const rowOf = (i: number): TopRow => {
     const info: NodeInfo = infos[i];
     return {
       name: nameOf(i),
       flat: flatShown(i),
       cum: cumShown(i),
-      inline: inlineOf(i),
+      inline: LABELS[labels[i]],
       function: info.name,
       file: info.file,
       line: info.lineno,
       address: info.address === 0n ? '' : '0x' + info.address.toString(16),
     };
-  });
+  };
 
   let shownFlat = 0;
   let shownFlatX = 0n;
@@ -108,7 +151,13 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
   }
   if (flatX) shownFlat = Number(shownFlatX);
 
-  const unit = selectOutputUnit(opts.unit ?? 'minimum', st.unit, rows, pr.total);
+  // The unit looks at every row's figures, not at their names or labels.
+  const unit = selectOutputUnit(
+    opts.unit ?? 'minimum',
+    st.unit,
+    nodes.map((i) => ({ flat: flatShown(i), cum: cumShown(i) })),
+    pr.total,
+  );
   // What the filters kept: every node's flat (pprof's "Showing nodes accounting for" at
   // -nodefraction=0), whatever trimming or paging shows of them.
   let keptFlat = 0;
@@ -136,27 +185,51 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
     if (nodes.length > 0 && nodes.length < origCount) legend.push(`Showing top ${nodes.length} nodes out of ${origCount}`);
   }
 
-  const report: TopReport & { exact?: TopExact } = {
-    sampleType: { type: typeName, unit: st.unit },
-    total: pr.total,
-    unit,
-    displayUnit,
-    legend,
-    rows,
-    shownFlat,
-    kept: keptFlat,
-    droppedNodes,
-    nodesBeforeLimit: origCount,
-    warnings: pr.warnings,
+  const exact = flatX && cumX && pr.totalX !== null;
+  return {
+    head: {
+      sampleType: { type: typeName, unit: st.unit },
+      total: pr.total,
+      unit,
+      displayUnit,
+      legend,
+      shownFlat,
+      kept: keptFlat,
+      droppedNodes,
+      nodesBeforeLimit: origCount,
+      warnings: pr.warnings,
+    },
+    nodes,
+    totalX: exact ? pr.totalX!.toString() : null,
+    rowOf,
+    exactOf: exact ? (i) => [shownX(flatX, flatDivX, i).toString(), shownX(cumX, cumDivX, i).toString()] : null,
+    label,
+    bytes: nodes.length * 320 + infos.length * 24 + 4096,
   };
-  if (flatX && cumX && pr.totalX !== null) {
-    report.exact = {
-      total: pr.totalX.toString(),
-      flat: nodes.map((i) => shownX(flatX, flatDivX, i).toString()),
-      cum: nodes.map((i) => shownX(cumX, cumDivX, i).toString()),
-    };
+}
+
+/**
+ * Rows offset..offset+limit of a prepared top table (all of them by default); a page
+ * (`limit` given) carries its `offset` and every row's count as `totalRows`.
+ */
+export function topRows(t: TopTable, offset = 0, limit?: number): TopReport & { exact?: TopExact } {
+  const ids = limit === undefined ? t.nodes : t.nodes.slice(offset, offset + limit);
+  t.label(ids);
+  const { sampleType, total, unit, displayUnit, legend, ...rest } = t.head;
+  const report: TopReport & { exact?: TopExact } = { sampleType, total, unit, displayUnit, legend, rows: ids.map(t.rowOf), ...rest };
+  if (limit !== undefined) {
+    report.offset = offset;
+    report.totalRows = t.nodes.length;
+  }
+  if (t.exactOf && t.totalX !== null) {
+    const ex = ids.map(t.exactOf);
+    report.exact = { total: t.totalX, flat: ex.map((e) => e[0]), cum: ex.map((e) => e[1]) };
   }
   return report;
+}
+
+export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopReport & { exact?: TopExact } {
+  return topRows(prepareTop(raw, q, opts));
 }
 
 export function formatTopText(r: TopReport & { exact?: TopExact }): string {

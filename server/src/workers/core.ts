@@ -3,7 +3,6 @@
 // worker thread, and on the HTTP thread with --workers 0.
 import { decodeProfile } from '../decode/index.js';
 import type { Profile } from '../model/profile.js';
-import type { TopReport } from '../../../contract/views.js';
 import {
   computeCallGraph,
   computeFlameGraph,
@@ -12,8 +11,10 @@ import {
   flameGraphJson,
   prepareFlame,
   computeSourceListing,
-  computeTop,
   prepareProfile,
+  prepareTop,
+  topRows,
+  type TopTable,
   profileMeta,
 } from '../report/index.js';
 import type { ServerConfig } from '../service/config.js';
@@ -44,7 +45,7 @@ export class AnalysisCore {
    * the same text again without recomputing it. Profiles are immutable by id.
    */
   private views: ByteLru<string>;
-  private tops: ByteLru<TopReport>;
+  private tops: ByteLru<TopTable>;
   readonly budget: MemoryBudget;
   private loading = new Map<string, Promise<Profile>>();
   /** Decodes performed (tests check that cached profiles are not decoded again). */
@@ -57,7 +58,7 @@ export class AnalysisCore {
   ) {
     this.cache = new ByteLru<Profile>(cacheBytes);
     this.views = new ByteLru<string>(Math.min(64 * 1024 * 1024, Math.floor(cacheBytes / 8)));
-    this.tops = new ByteLru<TopReport>(Math.min(64 * 1024 * 1024, Math.floor(cacheBytes / 8)));
+    this.tops = new ByteLru<TopTable>(Math.min(64 * 1024 * 1024, Math.floor(cacheBytes / 8)));
     this.budget = new MemoryBudget(config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024);
   }
 
@@ -81,14 +82,14 @@ export class AnalysisCore {
     this.tops.trim(0);
   }
 
-  /** The whole top report of a task (kept: its pages are cut from it). */
-  private async topReport(task: AnalysisTask & { op: 'top' }): Promise<TopReport> {
+  /** The top table of a task, rows made per page (kept: its pages and the whole table share it). */
+  private async topTable(task: AnalysisTask & { op: 'top' }): Promise<TopTable> {
     const key = JSON.stringify(task);
     const hit = this.tops.get(key);
     if (hit) return hit;
-    const rep = computeTop(await this.load(task.id), task.query, task.opts);
-    this.tops.set(key, rep, rep.rows.length * 400 + 4096);
-    return rep;
+    const t = prepareTop(await this.load(task.id), task.query, task.opts);
+    this.tops.set(key, t, t.bytes);
+    return t;
   }
 
   private async cachedView(task: AnalysisTask, make: () => Promise<string>): Promise<AnalysisResult> {
@@ -142,16 +143,8 @@ export class AnalysisCore {
         return { meta: profileMeta(await this.load(task.id)) };
       case 'top': {
         const { page, ...whole } = task;
-        if (!page) return this.cachedView(task, async () => toJson(await this.topReport(whole)));
-        const rep = await this.topReport(whole);
-        return {
-          json: toJson({
-            ...rep,
-            rows: rep.rows.slice(page.offset, page.offset + page.limit),
-            offset: page.offset,
-            totalRows: rep.rows.length,
-          }),
-        };
+        if (!page) return this.cachedView(task, async () => toJson(topRows(await this.topTable(whole))));
+        return { json: toJson(topRows(await this.topTable(whole), page.offset, page.limit)) };
       }
       case 'flame':
         return this.cachedView(task, async () =>

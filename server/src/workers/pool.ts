@@ -30,6 +30,32 @@ export const DEFAULT_WORKER_HEAP_MB = 6144;
 interface Slot {
   worker: Worker;
   pending: Map<number, { resolve: (r: AnalysisResult) => void; reject: (e: Error) => void }>;
+  /** Whether a task is running in the worker; others wait in `queue` on this thread. */
+  busy: boolean;
+  queue: { seq: number; task: AnalysisTask; rank: number }[];
+}
+
+/**
+ * Order of queued tasks on one worker (lower first, then arrival): what the page's first
+ * screen needs (metadata, the header's total, the top table's first page) goes before a
+ * flame graph, which goes before preparing one ahead of time. A running task is never
+ * interrupted.
+ */
+export function taskRank(task: AnalysisTask): number {
+  switch (task.op) {
+    case 'ingest':
+    case 'meta':
+    case 'evict':
+      return 0;
+    case 'top':
+      return task.page || (task.opts.nodeCount !== undefined && task.opts.nodeCount > 0 && task.opts.nodeCount <= 1000) ? 0 : 1;
+    case 'flame':
+      return 2;
+    case 'warm':
+      return 3;
+    default:
+      return 1;
+  }
 }
 
 /**
@@ -86,8 +112,10 @@ export class WorkerPool {
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: this.heapMb },
     });
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), busy: false, queue: [] };
     worker.on('message', (msg: FromWorker) => {
+      slot.busy = false;
+      this.next(slot);
       const p = slot.pending.get(msg.seq);
       if (!p) return;
       slot.pending.delete(msg.seq);
@@ -95,6 +123,7 @@ export class WorkerPool {
       else p.reject(fromWire(msg.error));
     });
     const fail = (err: Error) => {
+      slot.queue = [];
       for (const p of slot.pending.values()) p.reject(err);
       slot.pending.clear();
       for (const [id, w] of this.assigned) if (w === index) this.assigned.delete(id);
@@ -173,13 +202,24 @@ export class WorkerPool {
         onAbort = () => this.abandon(index, slot, seq);
         signal.addEventListener('abort', onAbort, { once: true });
       }
-      if (task.op === 'ingest') {
-        // Move the upload's buffer to the worker; it comes back with the reply.
-        slot.worker.postMessage({ seq, task }, [task.bytes.buffer as ArrayBuffer]);
-      } else {
-        slot.worker.postMessage({ seq, task });
-      }
+      slot.queue.push({ seq, task, rank: taskRank(task) });
+      if (!slot.busy) this.next(slot);
     });
+  }
+
+  /** Sends the first queued task of the lowest rank to an idle worker. */
+  private next(slot: Slot): void {
+    if (slot.busy || slot.queue.length === 0) return;
+    let at = 0;
+    for (let i = 1; i < slot.queue.length; i++) if (slot.queue[i].rank < slot.queue[at].rank) at = i;
+    const [{ seq, task }] = slot.queue.splice(at, 1);
+    slot.busy = true;
+    if (task.op === 'ingest') {
+      // Move the upload's buffer to the worker; it comes back with the reply.
+      slot.worker.postMessage({ seq, task }, [task.bytes.buffer as ArrayBuffer]);
+    } else {
+      slot.worker.postMessage({ seq, task });
+    }
   }
 
   /**

@@ -25,33 +25,49 @@ interface ChartNode extends FlameNode {
 
 type Datum = FlameDatum<ChartNode>;
 
-/** Add "+N small" pseudo children where the server pruned (kept out of the real data). */
-function withPseudo(n: FlameNode): ChartNode {
-  const kids: ChartNode[] = n.children.map(withPseudo);
-  if ((n.prunedCount ?? 0) > 0 && Math.abs(n.prunedValue ?? 0) > 0) {
-    kids.push({
-      name: `+${n.prunedCount} small`,
-      value: Math.abs(n.prunedValue ?? 0),
-      self: Math.abs(n.prunedValue ?? 0),
+/**
+ * The chart's copy of a tree, with "+N small" pseudo children where the server pruned
+ * (kept out of the real data). Iterative: stacks can be tens of thousands of frames deep.
+ */
+function withPseudo(top: FlameNode): ChartNode {
+  const copy = (n: FlameNode): ChartNode => {
+    // A plain object: d3-flame-graph tells raw data from hierarchies by constructor name.
+    const out: ChartNode & { source: FlameNode; full?: boolean } = {
+      name: n.name,
+      value: n.value,
+      self: n.self,
+      file: n.file,
+      inline: n.inline,
+      prunedValue: n.prunedValue,
+      prunedCount: n.prunedCount,
+      source: n,
       children: [],
-      prunedOf: n,
-    });
-  }
-  // A plain object: d3-flame-graph tells raw data from hierarchies by constructor name.
-  const out: ChartNode & { source: FlameNode; full?: boolean } = {
-    name: n.name,
-    value: n.value,
-    self: n.self,
-    file: n.file,
-    inline: n.inline,
-    prunedValue: n.prunedValue,
-    prunedCount: n.prunedCount,
-    source: n,
-    children: kids,
+    };
+    // "Loaded at full detail" travels with the copy, so the view does not fetch it again.
+    if ((n as FlameNode & { full?: boolean }).full) out.full = true;
+    return out;
   };
-  // "Loaded at full detail" travels with the copy, so the view does not fetch it again.
-  if ((n as FlameNode & { full?: boolean }).full) out.full = true;
-  return out;
+  const root = copy(top);
+  const stack: [FlameNode, ChartNode][] = [[top, root]];
+  while (stack.length > 0) {
+    const [n, out] = stack.pop()!;
+    for (const c of n.children) {
+      const k = copy(c);
+      out.children.push(k);
+      stack.push([c, k]);
+    }
+    if ((n.prunedCount ?? 0) > 0 && Math.abs(n.prunedValue ?? 0) > 0) {
+      const pseudo: ChartNode = {
+        name: `+${n.prunedCount} small`,
+        value: Math.abs(n.prunedValue ?? 0),
+        self: Math.abs(n.prunedValue ?? 0),
+        children: [],
+        prunedOf: n,
+      };
+      out.children.push(pseudo);
+    }
+  }
+  return root;
 }
 
 function sourceOf(d: ChartNode): FlameNode {
@@ -65,7 +81,6 @@ export class D3Flame {
   private root: Datum | null = null;
   private focus: Datum | null = null;
   private match: ((name: string) => boolean) | null = null;
-  private programmatic = false;
   private width = 0;
   icicle = false;
   dark = false;
@@ -87,13 +102,22 @@ export class D3Flame {
       .minFrameSize(MIN_FRAME_PX)
       .sort(false)
       .tooltip(tip)
-      .setColorMapper((d) => this.color(d))
-      .onClick((d) => {
-        if (this.programmatic) return;
+      .setColorMapper((d) => this.color(d));
+    // Clicks are taken before they reach d3-flame-graph's own frame handler, whose zoom
+    // recurses per level; the view zooms through draw() instead.
+    this.holder.addEventListener(
+      'click',
+      (e) => {
+        const g = (e.target as Element | null)?.closest?.('g.frame') as (SVGGElement & { __data__?: Datum }) | null;
+        const d = g?.__data__;
+        if (!d) return;
+        e.stopPropagation();
         // A pruned pseudo frame stands for its parent's hidden children: zoom to the parent.
         const target = d.data.prunedOf && d.parent ? d.parent : d;
         this.cb.onZoom(pathOf(target as unknown as HierarchyNode<FlameNode>));
-      });
+      },
+      true,
+    );
     // Tooltips follow the mouse; d3-flame-graph only reports mouseover.
     this.holder.addEventListener('mousemove', (e) => {
       const d = this.datumAt(e.target);
@@ -350,14 +374,13 @@ export class D3Flame {
   }
 
   hasPruned(node: HierarchyNode<FlameNode>): boolean {
-    let found = false;
-    const visit = (n: FlameNode) => {
-      if (found) return;
-      if ((n.prunedCount ?? 0) > 0) found = true;
-      for (const c of n.children) visit(c);
-    };
-    visit(sourceOf(node.data as ChartNode));
-    return found;
+    const stack: FlameNode[] = [sourceOf(node.data as ChartNode)];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if ((n.prunedCount ?? 0) > 0) return true;
+      for (const c of n.children) stack.push(c);
+    }
+    return false;
   }
 
   setFocus(node: HierarchyNode<FlameNode>): void {
@@ -378,6 +401,21 @@ export class D3Flame {
     return { whole, zoom: { name: node.name, value: Math.abs(node.value), totals: matchTotals(node, this.match, false) } };
   }
 
+  /** d3-flame-graph's zoom marks: ancestors of the focus faded, their other children hidden. */
+  private markZoom(focus: Datum): void {
+    const stack: Datum[] = [this.root!];
+    while (stack.length > 0) {
+      const d = stack.pop()!;
+      d.data.hide = false;
+      d.data.fade = false;
+      if (d.children) for (const c of d.children) stack.push(c as Datum);
+    }
+    for (let child = focus, parent = focus.parent; parent; child = parent, parent = parent.parent) {
+      parent.data.fade = true;
+      for (const c of parent.children ?? []) if (c !== child) c.data.hide = true;
+    }
+  }
+
   /** Apply zoom, orientation, search and width, and redraw. */
   draw(): void {
     const t0 = performance.now();
@@ -391,13 +429,11 @@ export class D3Flame {
       this.focus = this.find(path).node as unknown as Datum;
     }
     this.chart.inverted(this.icicle);
-    this.programmatic = true;
-    try {
-      // zoomTo re-lays out and repaints; colours (search matches) come from setColorMapper.
-      this.chart.zoomTo(this.focus ?? this.root);
-    } finally {
-      this.programmatic = false;
-    }
+    // d3-flame-graph's zoomTo marks the tree recursively (its show() and fadeAncestors()
+    // recurse per level and overflow on deep stacks): mark it here with loops, then
+    // re-lay out and repaint; colours (search matches) come from setColorMapper.
+    this.markZoom(this.focus ?? this.root);
+    this.chart.update();
     const frames = this.holder.querySelectorAll('g.frame').length;
     if (this.cursor && document.activeElement === this.holder) {
       // A redraw (zoom, new data) may have replaced the cursor's frame: find it again by path.

@@ -16,15 +16,17 @@ export interface MatchTotals {
 /** Totals over `node`'s subtree; `node` itself counts unless it is the profile's root. */
 export function matchTotals(node: FlameNode, match: (name: string) => boolean, isRoot: boolean): MatchTotals {
   const t: MatchTotals = { cum: 0, flat: 0 };
-  const visit = (n: FlameNode, root: boolean, inMatch: boolean) => {
+  // An explicit stack: stacks thousands of frames deep must not overflow the call stack.
+  const stack: { n: FlameNode; root: boolean; inMatch: boolean }[] = [{ n: node, root: isRoot, inMatch: false }];
+  while (stack.length > 0) {
+    const { n, root, inMatch } = stack.pop()!;
     const hit = !root && match(n.name);
     if (hit) {
       t.flat += Math.abs(n.self);
       if (!inMatch) t.cum += Math.abs(n.value);
     }
-    for (const c of n.children) visit(c, false, inMatch || hit);
-  };
-  visit(node, isRoot, false);
+    for (const c of n.children) stack.push({ n: c, root: false, inMatch: inMatch || hit });
+  }
   return t;
 }
 
