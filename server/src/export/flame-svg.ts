@@ -32,7 +32,8 @@ function searchMatcher(text: string | undefined): GoRegexp | null {
   }
 }
 
-export function flameSvgFile(p: Profile, q: Query, title: string, view: FlameSvgView = {}): string {
+/** The SVG document and its size in px. */
+export function flameSvgFile(p: Profile, q: Query, title: string, view: FlameSvgView = {}): { svg: string; width: number; height: number } {
   const width = Math.max(200, Math.min(10_000, Math.round(view.width ?? 1200)));
   const zoom = view.zoom ?? [];
   // The zoomed subtree at full detail, pruned at half a pixel as the app asks for it.
@@ -105,5 +106,5 @@ export function flameSvgFile(p: Profile, q: Query, title: string, view: FlameSvg
       tooltip: f.node ? `${f.name} (${((100 * Math.abs(f.node.value)) / (Math.abs(fg.total) || 1)).toFixed(2)}%)` : f.name,
     };
   });
-  return svgDocument(frames, title, dark, width, (maxDepth + 1) * ROW).svg;
+  return svgDocument(frames, title, dark, width, (maxDepth + 1) * ROW);
 }

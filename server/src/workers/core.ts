@@ -133,7 +133,7 @@ export class AnalysisCore {
         return task.preview ? { json: toJson(report) } : { file: ownBuffer(encodeProfileGzip(profile)) };
       }
       case 'export':
-        return { file: ownBuffer(exportFile(await this.load(task.id), task.query, task.format, task.name, task.view)) };
+        return { file: ownBuffer(await exportFile(await this.load(task.id), task.query, task.format, task.name, task.view)) };
       case 'ingest': {
         const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes);
         return { meta: profileMeta(p), bytes: task.bytes };
