@@ -17,10 +17,12 @@ const REFERENCE = [
   'tests/unit/insights-rules.test.ts',
   'tests/unit/insights-samples.test.ts',
   'tests/unit/list-references.test.ts',
+  'tests/unit/live-cli.test.ts',
   'tests/unit/merge-references.test.ts',
   'tests/unit/peek-references.test.ts',
   'tests/unit/source-escape.test.ts',
   'tests/unit/source-reader.test.ts',
+  'tests/unit/source-resolve.test.ts',
   'tests/unit/tags-references.test.ts',
   'tests/unit/top-references.test.ts',
 ];
