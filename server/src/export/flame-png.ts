@@ -7,7 +7,14 @@ import { createRequire } from 'node:module';
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
 
 /** Larger images are scaled down to this many pixels (a deep stack is tens of thousands of px tall). */
-export const MAX_PNG_PIXELS = 32_000_000;
+export const MAX_PNG_PIXELS = 2_000_000;
+/** Frame labels drawn at most; none once the image is scaled below half size (unreadable). */
+export const MAX_PNG_LABELS = 1500;
+
+/** Scale at which an image of `width` x `height` px is drawn. */
+export function pngScale(width: number, height: number): number {
+  return Math.min(1, Math.sqrt(MAX_PNG_PIXELS / Math.max(1, width * height)));
+}
 
 const require = createRequire(import.meta.url);
 let ready: Promise<Uint8Array[]> | null = null;
@@ -24,7 +31,7 @@ function setup(): Promise<Uint8Array[]> {
 /** PNG of an SVG document of `width` x `height` px (svg-document.ts). */
 export async function svgToPng(svg: string, width: number, height: number): Promise<Uint8Array> {
   const fonts = await setup();
-  const scale = Math.min(1, Math.sqrt(MAX_PNG_PIXELS / Math.max(1, width * height)));
+  const scale = pngScale(width, height);
   const resvg = new Resvg(svg, {
     font: { fontBuffers: fonts, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans', defaultFontSize: 12 },
     fitTo: scale < 1 ? { mode: 'zoom', value: scale } : { mode: 'original' },

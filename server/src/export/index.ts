@@ -5,7 +5,7 @@ import type { Profile } from '../model/profile.js';
 import type { Query } from '../../../contract/query.js';
 import { encodeProfileGzip } from '../encode/pprof.js';
 import { filteredProfile } from './filtered-pprof.js';
-import { svgToPng } from './flame-png.js';
+import { MAX_PNG_LABELS, pngScale, svgToPng } from './flame-png.js';
 import { flameSvgFile, type FlameSvgView } from './flame-svg.js';
 import { foldedText } from './folded.js';
 import { htmlSnapshot, type SnapshotView } from './html-snapshot.js';
@@ -55,7 +55,10 @@ export async function exportFile(p: Profile, q: Query, format: ExportFormat, nam
     case 'svg':
       return new TextEncoder().encode(flameSvgFile(p, q, viewTitle(p, q, name, view), view).svg);
     case 'png': {
-      const doc = flameSvgFile(p, q, viewTitle(p, q, name, view), view);
+      // Labels cut to fit rather than clipped, and bounded: drawn in time linear in the frames (svg-document.ts).
+      const title = viewTitle(p, q, name, view);
+      let doc = flameSvgFile(p, q, title, view, { clipLabels: false, maxLabels: MAX_PNG_LABELS });
+      if (pngScale(doc.width, doc.height) < 0.5) doc = flameSvgFile(p, q, title, view, { clipLabels: false, maxLabels: 0 });
       return svgToPng(doc.svg, doc.width, doc.height);
     }
     case 'html':

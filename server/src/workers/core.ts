@@ -30,7 +30,8 @@ import { ByteLru } from './lru.js';
 import { exportFile } from '../export/index.js';
 import { sanitiseProfile } from '../export/sanitise.js';
 import { encodeProfileGzip } from '../encode/pprof.js';
-import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
+import type { AnalysisResult, AnalysisTask } from './protocol.js';
+import { toJson } from '../model/json-text.js';
 
 /** Bytes that own their whole ArrayBuffer, so moving them to another thread moves nothing else. */
 function ownBuffer(b: Uint8Array): Uint8Array {
