@@ -28,9 +28,10 @@ const GLYPH_PX = 7.5;
 /**
  * How frames are written for a rasteriser (server/src/export/flame-png.ts): `clipLabels`
  * false cuts labels to whole characters that fit instead of clipping them with a nested
- * <svg> per frame, leaves out the hover titles (an image has no hover), and fades with fill-opacity instead of a group opacity (the image looks
- * the same; clipping and group opacity each cost the rasteriser a canvas-sized layer);
- * `maxLabels` bounds the frame labels drawn (each is shaped and outlined, the costly part).
+ * <svg> per frame, leaves out the hover titles (an image has no hover), and fades with
+ * fill-opacity instead of a group opacity. The image looks the same, but clipping and group
+ * opacity each cost the rasteriser a canvas-sized layer. `maxLabels` bounds the frame labels
+ * drawn (each is shaped and outlined, the costly part).
  */
 export interface SvgDocumentOptions {
   clipLabels?: boolean;

@@ -1,5 +1,5 @@
-// Makes the `go tool pprof` reference steps incremental (scripts/make-references.sh,
-// scripts/make-diff-references.sh, scripts/make-merge-references.sh). A case's output is kept
+// Makes the `go tool pprof` reference steps incremental (scripts/make-references.sh and
+// scripts/make-diff-references.sh, which it calls). A case's output is kept
 // when its key (a sha256 of the Go version, the pprof arguments, the input path and the
 // input's bytes, plus the source files for -list cases) equals the key stored beside the
 // output in tests/.references (git-ignored); anything else is regenerated. A fresh clone has

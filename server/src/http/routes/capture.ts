@@ -9,13 +9,13 @@
 //               owned, manageToken?, expiresAt}
 //   POST   /api/captures  {url, profile?, seconds?, gc?, timeoutSeconds?, watch?: {intervalSeconds, count}}
 //            -> 202 CaptureStatus + manageToken at once (Location: /api/captures/<cid>); follow it with GET
+//   GET    /api/captures/:cid -> 200 CaptureStatus {state: running|done|failed|cancelled, progress 0..1,
+//            elapsedMs, seconds, bytes, result {id, url, name}, error, watch {snapshots [{id, url, totals}], ...}}
+//   DELETE /api/captures/:cid -> cancels; 200 with the final CaptureStatus
 //
 // Captured profiles are owned like uploads (routes/profiles.ts, service/ownership.ts): the
 // caller's proxy-vouched user is recorded, and a manage token (shown once, in the answer to
 // the POST; a watch's snapshots share one) lets its holder rename or delete them.
-//   GET    /api/captures/:cid -> 200 CaptureStatus {state: running|done|failed|cancelled, progress 0..1,
-//            elapsedMs, seconds, bytes, result {id, url, name}, error, watch {snapshots [{id, url, totals}], ...}}
-//   DELETE /api/captures/:cid -> cancels; 200 with the final CaptureStatus
 //
 // `url` is a base ("http://127.0.0.1:6060", empty path means the CPU profile like
 // `go tool pprof`), a /debug/pprof/ root plus `profile`, or a full profile URL.
