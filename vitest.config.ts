@@ -40,6 +40,8 @@ export default defineConfig({
       // built web bundle, which scripts/test.sh builds first.
       { extends: true, test: { name: 'api', include: ['tests/api/**/*.test.ts'] } },
       { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'] } },
+      // npm test's bounded share of the hostile-input fuzzer (`npm run fuzz` runs longer).
+      { extends: true, test: { name: 'fuzz', include: ['tests/fuzz/**/*.test.ts'] } },
     ],
   },
 });
