@@ -12,6 +12,7 @@ import {
   startLiveService,
   storedProfile,
   targetProfiling,
+  type Answer,
   type BadTargets,
   type Lens,
   type LiveService,
@@ -395,6 +396,90 @@ describe('address policy', () => {
       // ::1 is not in the list.
       const v6 = await call(shared, 'POST', '/api/capture', { url: `http://[::1]:${svc.port}`, profile: 'goroutine' });
       expect(v6.status).toBe(403);
+    } finally {
+      await shared.close();
+    }
+  });
+});
+
+describe('captured profiles are owned like uploads', () => {
+  async function as(l: Lens, user: string | null, method: string, path: string, body?: unknown, token?: string): Promise<Answer> {
+    const headers: Record<string, string> = {};
+    if (user) headers['x-user'] = user;
+    if (token) headers['x-manage-token'] = token;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const r = await fetch(l.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  }
+  const listed = async (l: Lens, user: string | null): Promise<string[]> =>
+    ((await as(l, user, 'GET', '/api/profiles')).body.profiles as Array<{ id: string }>).map((p) => p.id);
+
+  it('local mode: the capture answer carries a manage token, as an upload does', async () => {
+    const r = await call(lens, 'POST', '/api/capture', { url: svc.base, profile: 'goroutine' });
+    expect(r.status).toBe(201);
+    expect(r.body.owned).toBe(true);
+    expect(r.body.manageToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(r.body.expiresAt).toBeNull();
+  });
+
+  it('--auth-header: the capturer owns it and lists it; another user neither lists nor deletes it', async () => {
+    const team = await startLens({ shared: true, authHeader: 'X-User', allowTargets: ['127.0.0.0/8'] });
+    try {
+      const r = await as(team, 'alice', 'POST', '/api/capture', { url: svc.base, profile: 'goroutine' });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body.owned).toBe(true);
+      expect(typeof r.body.manageToken).toBe('string');
+      expect(typeof r.body.expiresAt).toBe('string'); // --shared: 30 days by default
+      const id = r.body.id as string;
+      expect(await listed(team, 'alice')).toEqual([id]);
+      expect(await listed(team, 'bob')).toEqual([]);
+      expect((await as(team, null, 'GET', '/api/profiles')).status).toBe(401);
+      const bob = await as(team, 'bob', 'DELETE', `/api/profiles/${id}`);
+      expect(bob.status).toBe(403);
+      expect(bob.body.error).toMatch(/only the owner/);
+      expect((await as(team, 'bob', 'GET', `/api/profiles/${id}`)).status).toBe(200); // links stay shareable
+      // The owner deletes by name, without the token.
+      expect((await as(team, 'alice', 'DELETE', `/api/profiles/${id}`)).status).toBe(204);
+      expect((await as(team, 'alice', 'GET', `/api/profiles/${id}`)).status).toBe(404);
+    } finally {
+      await team.close();
+    }
+  });
+
+  it('--shared: a watch hands one token for all its snapshots; only its holder deletes them', async () => {
+    const shared = await startLens({ shared: true, allowTargets: ['127.0.0.0/8'] });
+    try {
+      const start = await as(shared, null, 'POST', '/api/captures', {
+        url: svc.base,
+        profile: 'goroutine',
+        watch: { intervalSeconds: 1, count: 2 },
+      });
+      expect(start.status).toBe(202);
+      const token = start.body.manageToken as string;
+      expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      const cid = start.body.cid as string;
+      const s = await vi.waitFor(
+        async () => {
+          const st = await as(shared, null, 'GET', `/api/captures/${cid}`);
+          expect(st.body.state).not.toBe('running');
+          return st.body as unknown as Status;
+        },
+        { timeout: 20_000, interval: 100 },
+      );
+      // The token is shown once: status queries do not repeat it.
+      expect(JSON.stringify(s)).not.toContain(token);
+      expect(s.state).toBe('done');
+      const ids = s.watch!.snapshots.map((x) => x.id);
+      expect(ids).toHaveLength(2);
+      // No identities on this server: the listing shows nothing to anyone.
+      expect(await listed(shared, null)).toEqual([]);
+      for (const id of ids) {
+        expect((await as(shared, null, 'DELETE', `/api/profiles/${id}`)).status).toBe(403);
+        expect((await as(shared, null, 'DELETE', `/api/profiles/${id}`, undefined, 'x'.repeat(32))).status).toBe(403);
+        expect((await as(shared, null, 'DELETE', `/api/profiles/${id}`, undefined, token)).status).toBe(204);
+        expect((await as(shared, null, 'GET', `/api/profiles/${id}`)).status).toBe(404);
+      }
     } finally {
       await shared.close();
     }
