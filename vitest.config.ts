@@ -11,6 +11,7 @@ const REFERENCE = [
   'tests/unit/encode-pprof.test.ts',
   'tests/unit/engine-exact.test.ts',
   'tests/unit/engine-tz.test.ts',
+  'tests/unit/filter-banner-references.test.ts',
   'tests/unit/format.test.ts',
   'tests/unit/graph-references.test.ts',
   'tests/unit/insights-cpu.test.ts',

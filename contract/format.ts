@@ -367,3 +367,13 @@ export function selectOutputUnit(requested: string, sampleUnit: string, shown: {
   if (minUnit !== maxUnit && minValue * 100 < maxValue) unit = scale(100 * minValue, sampleUnit, 'minimum')[1];
   return unit !== '' ? unit : sampleUnit;
 }
+
+/**
+ * pprof's "Showing nodes accounting for X, Y% of Z total" for what a query's filters kept
+ * (TopReport.kept of `total`), in the report's display unit: the web's filter banner.
+ */
+export function keptSentence(rep: { kept: number; total: number; displayUnit: string; sampleType: { unit: string } }): string {
+  const unit = rep.displayUnit || 'auto';
+  const fmt = (v: number): string => scaledLabel(v, rep.sampleType.unit, unit);
+  return `Showing nodes accounting for ${fmt(rep.kept)}, ${percentage(rep.kept, rep.total).trim()} of ${fmt(rep.total)} total`;
+}

@@ -51,11 +51,22 @@ export interface TopReport {
   total: number;
   /** The single output unit pprof picks for the report ("minimum" rule), e.g. "ms", "MB", "". */
   unit: string;
+  /**
+   * The unit `go tool pprof -top` prints these filters in by default (the "minimum" rule over
+   * the rows its default -nodefraction=0.005 keeps): what the web views format values in,
+   * so they read like pprof's default output. Equals `unit` when a unit was asked for.
+   */
+  displayUnit: string;
   /** Header lines exactly as `go tool pprof -top` prints them, in order. */
   legend: string[];
   rows: TopRow[];
   /** Sum of flat over the rows shown. */
   shownFlat: number;
+  /**
+   * Sum of flat over every node the filters kept, before trimming and limits: X of pprof's
+   * "Showing nodes accounting for X, Y% of Z total" at -nodefraction=0 (Z = total).
+   */
+  kept: number;
   droppedNodes: number;
   /** Number of nodes before the nodecount limit. */
   nodesBeforeLimit: number;

@@ -76,12 +76,16 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
     add('focus_main', ['-focus=main\\.']);
     add('show_main', ['-show=main\\.']);
     add('focus_main_rel', ['-focus=main\\.', '-relative_percentages']);
+    // What a filter kept over every node (the web's filter banner: tests/unit/filter-banner-references.test.ts).
+    add('focus_main_nf0', ['-focus=main\\.', '-nodefraction=0']);
     const hot = hotFunctions(p, /^main\./, 1);
     if (hot.length) add('show_from_hot', [`-show_from=${quoteMeta(hot[0])}`]);
   }
   if (hasRuntime) {
     add('ignore_runtime', ['-ignore=^runtime\\.']);
     add('hide_runtime', ['-hide=^runtime\\.']);
+    add('ignore_runtime_nf0', ['-ignore=^runtime\\.', '-nodefraction=0']);
+    add('hide_runtime_nf0', ['-hide=^runtime\\.', '-nodefraction=0']);
     add('hide_runtime_cum', ['-hide=^runtime\\.', '-cum', '-lines']);
     if (names.includes('runtime.mallocgc')) add('prune_from_mallocgc', ['-prune_from=runtime\\.mallocgc']);
   }
@@ -107,6 +111,7 @@ function casesFor(slug: string, input: string, p: Profile, opts: { list: boolean
   if (firstLabel) {
     add('tagfocus_kv', [`-tagfocus=${firstLabel[0]}=${quoteMeta(firstLabel[1])}`]);
     add('tagignore_kv', [`-tagignore=${firstLabel[0]}=${quoteMeta(firstLabel[1])}`]);
+    add('tagfocus_kv_nf0', [`-tagfocus=${firstLabel[0]}=${quoteMeta(firstLabel[1])}`, '-nodefraction=0']);
     add('tagfocus_rx', [`-tagfocus=${quoteMeta(firstLabel[1])}`]);
   }
   if (numKey === 'bytes') {

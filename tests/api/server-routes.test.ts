@@ -202,10 +202,11 @@ describe('reading', () => {
     expect((await getJson<{ error: string }>(`${base}/api/profiles/${cpuId}/source`)).status).toBe(400);
   });
 
-  it('raw returns the stored bytes as an attachment', async () => {
+  it('raw returns the stored bytes as an attachment under the upload name', async () => {
     const res = await fetch(`${base}/api/profiles/${cpuId}/raw`);
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename=${cpuId}.pb.gz`);
+    // Uploaded as cpu/cpu.pb.gz: the file name, not the content hash.
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="cpu.pb.gz"`);
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(cpuBytes);
   });
 });

@@ -3,7 +3,8 @@
 // Host checks, delete from the fs store and every cache, expiry and the retention sweep.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import tar from 'tar-stream';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { InProcessAnalyzer } from '../../server/src/workers/analyzer.js';
@@ -63,6 +64,18 @@ async function call(base: string, method: string, path: string, headers: Record<
   return { status: res.status, body: json };
 }
 
+/** A .tar.gz holding one file. */
+async function oneFileTarGz(name: string, body: string): Promise<Uint8Array<ArrayBuffer>> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
+  const done = new Promise<void>((res) => pack.on('end', () => res()));
+  pack.entry({ name }, body);
+  pack.finalize();
+  await done;
+  return new Uint8Array(gzipSync(Buffer.concat(chunks)));
+}
+
 const cpu = sample('cpu/cpu.pb.gz');
 const heap = sample('mapgrow/heap.pb.gz');
 
@@ -80,10 +93,16 @@ describe('shared server without an auth proxy: manage tokens', () => {
     const { id } = up.body;
     const token = { 'x-manage-token': up.body.manageToken! };
 
-    // The same bytes again: the link, but no token and no ownership.
+    // The same bytes again from someone without the token: a profile of their own (own id,
+    // token and owner), sharing the stored bytes; the first stays as it was.
     const again = await post(s.url, cpu);
-    expect(again.body).toMatchObject({ id, owned: false });
-    expect(again.body.manageToken).toBeUndefined();
+    expect(again.status).toBe(201);
+    expect(again.body.id).not.toBe(id);
+    expect(again.body).toMatchObject({ owned: true });
+    expect(again.body.manageToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(again.body.manageToken).not.toBe(up.body.manageToken);
+    const otherToken = { 'x-manage-token': again.body.manageToken! };
+    expect((await call(s.url, 'PATCH', `/api/profiles/${id}`, otherToken, { name: 'pwned' })).status).toBe(403);
 
     // Nothing is listed without an identity; the link itself works for anyone.
     const list = await call(s.url, 'GET', '/api/profiles');
@@ -107,11 +126,17 @@ describe('shared server without an auth proxy: manage tokens', () => {
       expect(esc.status).toBe(403);
     }
     expect((await call(s.url, 'GET', `/api/profiles/${id}/escape`)).body).not.toMatchObject({ files: [{ file: './main.go' }] });
-    // ... nor attach files through a second upload of the same bytes.
+    // ... and a second upload of the same bytes attaches to its own profile, never to this one.
     const form = new FormData();
     form.append('profile', new Blob([cpu]), 'cpu.pb.gz');
-    form.append('sources', new Blob([new Uint8Array(64)]), 'src.tar.gz');
-    expect((await fetch(`${s.url}/api/profiles`, { method: 'POST', body: form })).status).toBe(403);
+    form.append('sources', new Blob([await oneFileTarGz('main.go', 'package main\n')]), 'src.tar.gz');
+    const third = await fetch(`${s.url}/api/profiles`, { method: 'POST', body: form });
+    expect(third.status).toBe(201);
+    const thirdBody = (await third.json()) as { id: string; manageToken: string };
+    const thirdId = thirdBody.id;
+    expect(thirdId).not.toBe(id);
+    expect((await call(s.url, 'GET', `/api/profiles/${thirdId}/sources`)).status).toBe(200);
+    expect((await call(s.url, 'GET', `/api/profiles/${id}/sources`)).status).toBe(404);
 
     // The owner can.
     const esc = await fetch(`${s.url}/api/profiles/${id}/escape`, {
@@ -130,13 +155,20 @@ describe('shared server without an auth proxy: manage tokens', () => {
     expect((await call(s.url, 'PATCH', `/api/profiles/${id}`, token, { expiresAt: 'soon' })).status).toBe(400);
     expect((await call(s.url, 'GET', `/api/profiles/${id}`)).body.name).toBe('checkout cpu');
 
-    // Delete: bytes, sidecar and attachments leave the disk; every view answers 404.
+    // Delete: sidecar and attachments leave the disk; every view answers 404. The bytes stay
+    // while the two later uploads of them read them, and leave with the last of those.
     expect((await call(s.url, 'GET', `/api/profiles/${id}/top`)).status).toBe(200);
     expect(existsSync(join(dir, 'attachments', id))).toBe(true);
     expect((await call(s.url, 'DELETE', `/api/profiles/${id}`, token)).status).toBe(204);
     const shard = join(dir, 'profiles', id.slice(0, 2));
-    expect(readdirSync(shard).filter((f) => f.startsWith(id))).toEqual([]);
+    expect(readdirSync(shard).filter((f) => f.startsWith(id))).toEqual([`${id}.pb`]);
     expect(existsSync(join(dir, 'attachments', id))).toBe(false);
+    expect((await call(s.url, 'GET', `/api/profiles/${again.body.id}/top`)).status).toBe(200);
+    expect((await call(s.url, 'DELETE', `/api/profiles/${again.body.id}`, otherToken)).status).toBe(204);
+    expect(readdirSync(shard).filter((f) => f.startsWith(id))).toEqual([`${id}.pb`]);
+    expect((await call(s.url, 'DELETE', `/api/profiles/${thirdId}`, { 'x-manage-token': thirdBody.manageToken })).status).toBe(204);
+    expect(readdirSync(shard).filter((f) => f.startsWith(id))).toEqual([]);
+    expect(existsSync(join(dir, 'attachments', thirdId))).toBe(false);
     for (const path of ['', '/top', '/flamegraph', '/raw', '/insights', '/source?fn=main']) {
       expect((await call(s.url, 'GET', `/api/profiles/${id}${path}`)).status, path).toBe(404);
     }

@@ -92,10 +92,11 @@ describe('web UI', () => {
       () => [...document.querySelectorAll('table.profiles td.name a')].filter((a) => a.textContent === 'heap.pb.gz').length === 2,
     );
     await page.screenshot({ path: join(SHOTS, 'web-start-uploaded.png') });
-    // One file: goes to its profile page; the id is the content-derived one.
+    // One file: goes to its profile page; the id is the content-derived one (the same file
+    // under the same name again is the same profile).
     await page.setInputFiles('#file-input', join(ROOT, 'samples/gcpressure/cpu.pb.gz'));
     await page.waitForURL(/\/p\/[a-z0-9]+$/);
-    const expectedId = await uploadBytes(H.base, sampleBytes('gcpressure/cpu.pb.gz'), 'again');
+    const expectedId = await uploadBytes(H.base, sampleBytes('gcpressure/cpu.pb.gz'), 'cpu.pb.gz');
     expect(new URL(page.url()).pathname).toBe(`/p/${expectedId}`);
     await flameReady(page);
     expect(errors).toEqual([]);
@@ -197,7 +198,9 @@ describe('web UI', () => {
     await page.selectOption('select.si', 'alloc_objects');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('si') === 'alloc_objects');
     const rep = await apiTop(ids.allocs, 'si=alloc_objects');
-    await expect.poll(() => page.locator('[data-testid=total]').innerText()).toBe(scaledLabel(rep.total, rep.sampleType.unit, rep.unit));
+    await expect
+      .poll(() => page.locator('[data-testid=total]').innerText())
+      .toBe(scaledLabel(rep.total, rep.sampleType.unit, rep.displayUnit));
     await flameReady(page);
     await page.screenshot({ path: join(SHOTS, 'web-flame-alloc-objects.png') });
     expect(errors).toEqual([]);
@@ -217,10 +220,10 @@ describe('web UI', () => {
     rep.rows.forEach((r, i) => {
       sum += r.flat;
       const want = [
-        scaledLabel(r.flat, rep.sampleType.unit, rep.unit),
+        scaledLabel(r.flat, rep.sampleType.unit, rep.displayUnit),
         percentage(r.flat, rep.total).trim(),
         percentage(sum, rep.total).trim(),
-        scaledLabel(r.cum, rep.sampleType.unit, rep.unit),
+        scaledLabel(r.cum, rep.sampleType.unit, rep.displayUnit),
         percentage(r.cum, rep.total).trim(),
         r.inline ? `${r.name} ${r.inline}` : r.name,
       ];

@@ -265,6 +265,9 @@ class MemoryStore implements ProfileStore {
   async list(): Promise<StoredProfileInfo[]> {
     return [];
   }
+  async byContent(): Promise<StoredProfileInfo[]> {
+    return [];
+  }
   async update(): Promise<boolean> {
     return false;
   }

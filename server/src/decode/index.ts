@@ -3,6 +3,7 @@
 // if that fails (for a reason other than "concatenated profiles") try legacy formats.
 import type { Profile, ProfileFormat } from '../model/profile.js';
 import { ProfileDecodeError } from './errors.js';
+import { HOW_TO_GET_A_PROFILE, fileKind } from './file-kind.js';
 import { decodeProtoFast } from './fast-decoder.js';
 import { DEFAULT_MAX_INFLATED_BYTES, gunzipCapped, isGzip } from './gunzip.js';
 import { decodeLegacy, detectLegacy, type LegacyKind } from './legacy.js';
@@ -72,6 +73,13 @@ function decodeAny(raw: Uint8Array): { profile: Profile; format: ProfileFormat }
     }
     const dump = goroutineDump(raw);
     if (dump) return { profile: dump, format: 'goroutine-dump' };
+    // A known kind of file (an image, an archive, a log) is named as such, with how to get a
+    // profile, before any protobuf complaint: text often starts with bytes that look like a field tag.
+    const kind = fileKind(raw);
+    if (kind) {
+      const start = kind.text ? ` (it starts with ${describeStart(raw)})` : '';
+      throw new ProfileDecodeError('not-a-profile', `this is ${kind.what}, not a profile${start}; ${HOW_TO_GET_A_PROFILE}`);
+    }
     if (looksLikeProto(raw)) throw err;
     throw new ProfileDecodeError(
       'not-a-profile',

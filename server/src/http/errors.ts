@@ -33,7 +33,11 @@ function describe(err: unknown): { status: number | null; message: string } {
     return { status: 400, message };
   // An invalid regexp from a filter surfaces as a SyntaxError from RegExp.
   if (err instanceof Error && err.name === 'SyntaxError') return { status: 400, message };
-  if (err instanceof ProfileDecodeError) return { status: decodeStatus(err), message: `not a valid profile (${err.kind}): ${message}` };
+  if (err instanceof ProfileDecodeError) {
+    // "this is a PNG image, not a profile; ..." says it all: the kind label is for the others.
+    if (err.kind === 'not-a-profile') return { status: decodeStatus(err), message };
+    return { status: decodeStatus(err), message: `not a valid profile (${err.kind}): ${message}` };
+  }
   if (err instanceof ArchiveError) return { status: err.tooLarge ? 413 : 400, message: `sources archive rejected: ${message}` };
   // Express's own body-parser errors.
   const e = err as { type?: string; status?: number };

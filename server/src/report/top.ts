@@ -17,6 +17,9 @@ export interface TopExact {
   cum: string[];
 }
 
+/** pprof's default -nodefraction for text and graph reports. */
+const DEFAULT_NODE_FRACTION = 0.005;
+
 export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopReport & { exact?: TopExact } {
   const pr = prepareQuery(raw, q);
   const st = pr.p.sampleType[pr.idx];
@@ -106,6 +109,20 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
   if (flatX) shownFlat = Number(shownFlatX);
 
   const unit = selectOutputUnit(opts.unit ?? 'minimum', st.unit, rows, pr.total);
+  // What the filters kept: every node's flat (pprof's "Showing nodes accounting for" at
+  // -nodefraction=0), whatever trimming or paging shows of them.
+  let keptFlat = 0;
+  let keptX = 0n;
+  for (const i of present) {
+    keptFlat += shown(flat, flatDiv, i);
+    if (flatX) keptX = BigInt.asIntN(64, keptX + shownX(flatX, flatDivX, i));
+  }
+  if (flatX) keptFlat = Number(keptX);
+  // The unit `go tool pprof -top` picks by default: its "minimum" rule over the rows that
+  // pass the default -nodefraction=0.005 (the API's own rows may include far smaller ones).
+  const defaultCutoff = Math.abs(Math.trunc(tv * DEFAULT_NODE_FRACTION));
+  const defaultRows = present.filter((i) => Math.abs(cum[i]) >= defaultCutoff).map((i) => ({ flat: flatShown(i), cum: cumShown(i) }));
+  const displayUnit = selectOutputUnit(opts.unit ?? 'minimum', st.unit, defaultRows, pr.total);
   const fmt = (v: number): string => scaledLabel(v, st.unit, unit);
   const typeName = q.mean ? 'mean_' + st.type : st.type;
   const legend = opts.compactLabels ? [] : profileLabels(pr.p, typeName, st.unit, pr.total, fmt);
@@ -123,9 +140,11 @@ export function computeTop(raw: Profile, q: Query, opts: TopOptions = {}): TopRe
     sampleType: { type: typeName, unit: st.unit },
     total: pr.total,
     unit,
+    displayUnit,
     legend,
     rows,
     shownFlat,
+    kept: keptFlat,
     droppedNodes,
     nodesBeforeLimit: origCount,
     warnings: pr.warnings,

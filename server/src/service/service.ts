@@ -2,7 +2,7 @@
 // and the analyzer (the pool of analysis workers that decode and compute views). Routes
 // parse HTTP, call the service and send what it returns; they never decode profiles.
 import type { ProfileMeta } from '../../../contract/views.js';
-import { isValidAttachmentKey, isValidId, profileId } from '../store/id.js';
+import { isValidAttachmentKey, isValidId, newUploadId, profileId } from '../store/id.js';
 import type { ProfileStore, StoredProfileInfo } from '../store/types.js';
 import type { Analyzer } from '../workers/analyzer.js';
 import type { AnalysisTask } from '../workers/protocol.js';
@@ -80,18 +80,26 @@ export class ProfileService {
   /**
    * Stores bytes whose id the caller already computed (uploads hash while streaming). The
    * bytes' buffer is moved to a worker: the caller must own it and not reuse it.
+   *
+   * Bytes stored before come back as the upload `reuse` accepts (default: any upload of
+   * them); when it accepts none, this upload gets a record of its own (its name, time and
+   * owner) sharing the stored bytes (store/types.ts). Stores of the same bytes run one at a time.
    */
   storeWithId(
     id: string,
     bytes: Uint8Array,
     name: string,
     fields: OwnerFields = {},
+    reuse: (info: StoredProfileInfo) => boolean = () => true,
   ): Promise<{ info: StoredProfileInfo; created: boolean }> {
-    let p = this.storing.get(id);
-    if (!p) {
-      p = this.doStore(id, bytes, name, fields).finally(() => this.storing.delete(id));
-      this.storing.set(id, p);
-    }
+    const before = this.storing.get(id);
+    const p: Promise<{ info: StoredProfileInfo; created: boolean }> = (before ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => this.doStore(id, bytes, name, fields, reuse))
+      .finally(() => {
+        if (this.storing.get(id) === p) this.storing.delete(id);
+      });
+    this.storing.set(id, p);
     return p;
   }
 
@@ -100,9 +108,13 @@ export class ProfileService {
     bytes: Uint8Array,
     name: string,
     fields: OwnerFields,
+    reuse: (info: StoredProfileInfo) => boolean,
   ): Promise<{ info: StoredProfileInfo; created: boolean }> {
-    const existing = await this.store.info(id);
-    if (existing) return { info: existing, created: false };
+    const uploads = await this.store.byContent(id);
+    // An expired upload (not swept yet) is never handed back: its link answers 410.
+    const same = uploads.find((u) => !isExpired(u, this.config.retentionMs ?? 0) && reuse(u));
+    if (same) return { info: same, created: false };
+    if (uploads.length > 0) return { info: await this.storeShared(id, bytes, uploads[0]!, name, fields), created: true };
     const size = bytes.byteLength;
     // Validate by decoding (in a worker, which then keeps the decoded profile cached).
     const res = await this.analyzer.run({ op: 'ingest', id, bytes }, size);
@@ -117,12 +129,7 @@ export class ProfileService {
       size,
       storedAt: new Date(now).toISOString(),
     };
-    if (fields.owner !== undefined) info.owner = fields.owner;
-    if (fields.tokenHash !== undefined) info.tokenHash = fields.tokenHash;
-    if (fields.sanitisedFrom !== undefined) info.sanitisedFrom = fields.sanitisedFrom;
-    // Every new profile gets an explicit expiry under --retention unless the caller chose one.
-    const retention = this.config.retentionMs ?? 0;
-    info.expiresAt = fields.expiresAt !== undefined ? fields.expiresAt : retention ? new Date(now + retention).toISOString() : null;
+    this.applyFields(info, fields, now);
     const stored = await this.store.put(back, info);
     // A large profile's first page load asks for its flame graph next: prepare the input
     // (filters, frame keys; the web's default granularity) while the browser navigates.
@@ -130,6 +137,38 @@ export class ProfileService {
       this.analyzer.run({ op: 'warm', id, query: { granularity: 'filefunctions' } }, size).catch(() => undefined);
     }
     return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };
+  }
+
+  /** A later upload of bytes stored as `first`: its own record, reading the shared bytes. */
+  private async storeShared(
+    content: string,
+    bytes: Uint8Array,
+    first: StoredProfileInfo,
+    name: string,
+    fields: OwnerFields,
+  ): Promise<StoredProfileInfo> {
+    const now = Date.now();
+    const own = newUploadId();
+    const info: StoredProfileInfo = {
+      id: own,
+      // Never the first upload's name or id: a link to this one must not reveal that one.
+      name: cleanName(name) || `${own}.pb.gz`,
+      type: first.type,
+      size: bytes.byteLength,
+      storedAt: new Date(now).toISOString(),
+      content,
+    };
+    this.applyFields(info, fields, now);
+    return this.store.put(bytes, info);
+  }
+
+  private applyFields(info: StoredProfileInfo, fields: OwnerFields, now: number): void {
+    if (fields.owner !== undefined) info.owner = fields.owner;
+    if (fields.tokenHash !== undefined) info.tokenHash = fields.tokenHash;
+    if (fields.sanitisedFrom !== undefined) info.sanitisedFrom = fields.sanitisedFrom;
+    // Every new profile gets an explicit expiry under --retention unless the caller chose one.
+    const retention = this.config.retentionMs ?? 0;
+    info.expiresAt = fields.expiresAt !== undefined ? fields.expiresAt : retention ? new Date(now + retention).toISOString() : null;
   }
 
   /** Decoded-profile metadata, computed where the profile is cached. */

@@ -59,7 +59,8 @@ export function annotateListing(listing: SourceListing, escape: EscapeReport | n
 
 /** How to supply sources, worded for the server's mode. */
 export function sourceHint(shared: boolean, profileId: string): string {
-  const upload = `upload the sources as a .tar.gz or .zip archive (POST /api/profiles/${profileId}/sources, multipart field "sources" when uploading the profile, or the Sources button)`;
+  // The button is the Source tab's "Upload sources…", shown to the profile's owner.
+  const upload = `upload the sources as a .tar.gz or .zip archive (the "Upload sources…" button on this tab, shown to whoever uploaded the profile; POST /api/profiles/${profileId}/sources; or the multipart field "sources" when uploading the profile)`;
   if (shared) return `Source file not found. On this shared server, ${upload}.`;
   return (
     'Source file not found. Start pprof-lens with --source-path DIR[,DIR] pointing at your checkout (the directory with go.mod, ' +

@@ -1,17 +1,19 @@
 // Default store: a directory on local disk, no external service.
-//   <dir>/profiles/<id[0..2]>/<id>.pb      the uploaded bytes, exactly
-//   <dir>/profiles/<id[0..2]>/<id>.json    metadata sidecar (written after the bytes)
+//   <dir>/profiles/<id[0..2]>/<id>.pb      the uploaded bytes, exactly (under their content id)
+//   <dir>/profiles/<id[0..2]>/<id>.json    metadata sidecar (written after the bytes); a later
+//                                          upload of the same bytes has a sidecar alone, whose
+//                                          `content` names the .pb it reads (types.ts)
 //   <dir>/attachments/<id>/<key>            per-profile extra blobs
 // Every file is written to a temp file in its final directory, fsynced, renamed into
 // place and the directory fsynced, so a crash leaves either nothing or a whole file.
 // Temp files (".tmp-*") and bytes without a sidecar left by a crash are deleted by
-// init(). A profile only counts as stored once its sidecar exists, and its bytes are
-// re-hashed on read.
+// init() unless a sidecar names them as its content. A profile only counts as stored once
+// its sidecar exists, and its bytes are re-hashed on read.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isValidAttachmentKey, isValidId, profileId } from './id.js';
-import { parseInfo, sortNewestFirst, type ProfileStore, type StoredProfileInfo } from './types.js';
+import { contentOf, parseInfo, sortNewestFirst, type ProfileStore, type StoredProfileInfo } from './types.js';
 
 const TMP_PREFIX = '.tmp-';
 
@@ -80,6 +82,9 @@ export class FsProfileStore implements ProfileStore {
     await mkdir(join(this.dir, 'attachments'), { recursive: true });
     this.cleanedTempFiles = 0;
     this.index.clear();
+    const bytesWithoutSidecar: string[] = [];
+    const pbs = new Set<string>();
+    const sidecars: { sdir: string; id: string }[] = [];
     for (const shard of await readdir(join(this.dir, 'profiles'))) {
       if (!/^[a-z2-7]{2}$/.test(shard)) continue;
       const sdir = join(this.dir, 'profiles', shard);
@@ -91,18 +96,26 @@ export class FsProfileStore implements ProfileStore {
           continue;
         }
         const pb = /^([a-z2-7]{32})\.pb$/.exec(name);
-        if (pb && !names.has(`${pb[1]}.json`)) {
-          // Bytes whose sidecar never landed (killed between the two renames): the upload
-          // was never acknowledged, so nothing refers to them.
-          await unlink(join(sdir, name)).catch(() => undefined);
-          this.cleanedTempFiles++;
+        if (pb) {
+          pbs.add(pb[1]);
+          if (!names.has(`${pb[1]}.json`)) bytesWithoutSidecar.push(pb[1]);
           continue;
         }
         const m = /^([a-z2-7]{32})\.json$/.exec(name);
-        if (!m || !names.has(`${m[1]}.pb`)) continue;
-        const info = parseInfo(await readFile(join(sdir, name), 'utf8'), m[1]);
-        if (info) this.index.set(info.id, info);
+        if (m) sidecars.push({ sdir, id: m[1] });
       }
+    }
+    for (const { sdir, id } of sidecars) {
+      const info = parseInfo(await readFile(join(sdir, `${id}.json`), 'utf8'), id);
+      if (info && pbs.has(contentOf(info))) this.index.set(info.id, info);
+    }
+    const shared = new Set([...this.index.values()].map(contentOf));
+    for (const id of bytesWithoutSidecar) {
+      // Bytes whose sidecar never landed (killed between the two renames), or whose last
+      // upload was deleted mid-way: nothing refers to them.
+      if (shared.has(id)) continue;
+      await unlink(join(this.shardDir(id), `${id}.pb`)).catch(() => undefined);
+      this.cleanedTempFiles++;
     }
     for (const id of await readdir(join(this.dir, 'attachments'))) {
       if (!isValidId(id)) continue;
@@ -129,19 +142,24 @@ export class FsProfileStore implements ProfileStore {
 
   private async write(bytes: Uint8Array, info: StoredProfileInfo): Promise<StoredProfileInfo> {
     if (!isValidId(info.id)) throw new Error(`invalid profile id ${info.id}`);
-    const dir = this.shardDir(info.id);
-    await writeFileAtomic(dir, `${info.id}.pb`, bytes);
-    await writeFileAtomic(dir, `${info.id}.json`, JSON.stringify(info));
+    const content = contentOf(info);
+    if (!isValidId(content)) throw new Error(`invalid content id ${content}`);
+    // Shared bytes are written again (the same bytes, atomically): they may have been
+    // removed with the last upload that used them while this one was on its way.
+    await writeFileAtomic(this.shardDir(content), `${content}.pb`, bytes);
+    await writeFileAtomic(this.shardDir(info.id), `${info.id}.json`, JSON.stringify(info));
     this.index.set(info.id, info);
     return info;
   }
 
   async get(id: string): Promise<Uint8Array | null> {
-    if (!(await this.info(id))) return null;
-    const bytes = await readOrNull(join(this.shardDir(id), `${id}.pb`));
+    const info = await this.info(id);
+    if (!info) return null;
+    const content = contentOf(info);
+    const bytes = await readOrNull(join(this.shardDir(content), `${content}.pb`));
     if (!bytes) return null;
     // Guards against a file changed or damaged behind our back.
-    if (profileId(bytes) !== id) return null;
+    if (profileId(bytes) !== content) return null;
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
@@ -158,6 +176,10 @@ export class FsProfileStore implements ProfileStore {
 
   async list(): Promise<StoredProfileInfo[]> {
     return sortNewestFirst([...this.index.values()]);
+  }
+
+  async byContent(contentId: string): Promise<StoredProfileInfo[]> {
+    return [...this.index.values()].filter((info) => contentOf(info) === contentId);
   }
 
   async putAttachment(id: string, key: string, bytes: Uint8Array): Promise<void> {
@@ -181,11 +203,17 @@ export class FsProfileStore implements ProfileStore {
   async delete(id: string): Promise<boolean> {
     if (!isValidId(id)) return false;
     const dir = this.shardDir(id);
+    const info = await this.info(id);
+    const content = info ? contentOf(info) : id;
     // The sidecar goes first: without it the profile no longer counts as stored, even if
-    // a crash leaves the bytes behind (init() ignores a .pb without its .json).
+    // a crash leaves the bytes behind (init() removes a .pb nothing refers to).
     let found = this.index.delete(id);
     found = (await unlinkIfPresent(join(dir, `${id}.json`))) || found;
-    await unlinkIfPresent(join(dir, `${id}.pb`));
+    // The bytes stay while another upload reads them.
+    if ((await this.byContent(content)).length === 0) {
+      await unlinkIfPresent(join(this.shardDir(content), `${content}.pb`));
+      await fsyncDir(this.shardDir(content)).catch(() => undefined);
+    }
     await rm(join(this.dir, 'attachments', id), { recursive: true, force: true });
     await fsyncDir(dir).catch(() => undefined);
     return found;

@@ -1,7 +1,7 @@
 // Content-derived profile ids: the first 160 bits of the SHA-256 of the stored bytes,
 // in lowercase RFC 4648 base32 (32 chars). Same bytes give the same id; an id cannot be
 // guessed without the bytes, so a link is only as public as the profile it points to.
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 
 export const ID_PATTERN = /^[a-z2-7]{32}$/;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -30,6 +30,14 @@ function base32(bytes: Uint8Array): string {
 
 export function idFromDigest(digest: Uint8Array): string {
   return base32(digest.subarray(0, ID_BYTES));
+}
+
+/**
+ * The id of a later upload of bytes already stored (types.ts): random, in the same alphabet
+ * and length, so it is as unguessable as a content id and every route accepts it.
+ */
+export function newUploadId(): string {
+  return base32(randomBytes(ID_BYTES));
 }
 
 export function profileId(bytes: Uint8Array): string {

@@ -1,6 +1,8 @@
 // Scale-out store: an S3-compatible bucket shared by any number of server instances.
-//   <prefix>profiles/<id>.pb        the uploaded bytes
+//   <prefix>profiles/<id>.pb        the uploaded bytes (under their content id)
 //   <prefix>meta/<id>.json          metadata (written after the bytes; its presence = stored)
+//   <prefix>refs/<content>/<id>     empty marker: upload <id> shares the bytes of <content>
+//                                   (types.ts), so deleting one upload keeps bytes others read
 //   <prefix>attachments/<id>/<key>  per-profile extra blobs
 // Instances keep nothing but caches. Metadata changes (rename, expiry, delete by another
 // instance) so it is cached for INFO_TTL_MS only; the bytes are re-read and re-hashed.
@@ -15,7 +17,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { isValidAttachmentKey, isValidId, profileId } from './id.js';
-import { parseInfo, sortNewestFirst, type ProfileStore, type StoreConfig, type StoredProfileInfo } from './types.js';
+import { contentOf, parseInfo, sortNewestFirst, type ProfileStore, type StoreConfig, type StoredProfileInfo } from './types.js';
 
 type S3Config = Extract<StoreConfig, { backend: 's3' }>;
 
@@ -84,10 +86,17 @@ export class S3ProfileStore implements ProfileStore {
     if (!isValidId(info.id)) throw new Error(`invalid profile id ${info.id}`);
     const existing = await this.info(info.id);
     if (existing) return existing;
+    const content = contentOf(info);
+    if (!isValidId(content)) throw new Error(`invalid content id ${content}`);
+    // The reference first, then the bytes again (the same bytes): a delete of the last other
+    // upload racing this one either sees the reference or is followed by the rewrite.
+    if (info.content) {
+      await this.client.send(new PutObjectCommand({ Bucket: this.cfg.bucket, Key: this.key('refs', content, info.id), Body: '' }));
+    }
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.cfg.bucket,
-        Key: this.key('profiles', `${info.id}.pb`),
+        Key: this.key('profiles', `${content}.pb`),
         Body: bytes,
         ContentLength: bytes.byteLength,
         ContentType: 'application/octet-stream',
@@ -120,10 +129,33 @@ export class S3ProfileStore implements ProfileStore {
 
   async get(id: string): Promise<Uint8Array | null> {
     if (!isValidId(id)) return null;
-    if (!(await this.info(id))) return null;
-    const bytes = await this.getBytes(this.key('profiles', `${id}.pb`));
-    if (!bytes || profileId(bytes) !== id) return null;
+    const info = await this.info(id);
+    if (!info) return null;
+    const content = contentOf(info);
+    const bytes = await this.getBytes(this.key('profiles', `${content}.pb`));
+    if (!bytes || profileId(bytes) !== content) return null;
     return bytes;
+  }
+
+  private async listKeys(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.client.send(new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = out.IsTruncated ? out.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  async byContent(contentId: string, fresh = false): Promise<StoredProfileInfo[]> {
+    if (!isValidId(contentId)) return [];
+    const prefix = this.key('refs', contentId, '');
+    const ids = [contentId, ...(await this.listKeys(prefix)).map((k) => k.slice(prefix.length)).filter(isValidId)];
+    // `fresh`: ask the bucket, not this instance's cache (another may have deleted them).
+    if (fresh) for (const id of ids) this.infoCache.delete(id);
+    const infos = await Promise.all(ids.map((id) => this.info(id)));
+    return infos.filter((i): i is StoredProfileInfo => i !== null && contentOf(i) === contentId);
   }
 
   async info(id: string): Promise<StoredProfileInfo | null> {
@@ -194,20 +226,22 @@ export class S3ProfileStore implements ProfileStore {
   async delete(id: string): Promise<boolean> {
     if (!isValidId(id)) return false;
     this.infoCache.delete(id);
-    const found = (await this.getBytes(this.key('meta', `${id}.json`))) !== null;
+    const raw = await this.getBytes(this.key('meta', `${id}.json`));
+    const found = raw !== null;
+    const info = raw ? parseInfo(Buffer.from(raw).toString('utf8'), id) : null;
+    const content = info ? contentOf(info) : id;
     // Metadata first: without it the profile no longer counts as stored on any instance.
-    const keys = [this.key('meta', `${id}.json`), this.key('profiles', `${id}.pb`)];
-    let token: string | undefined;
-    const prefix = this.key('attachments', id, '');
-    do {
-      const out = await this.client.send(new ListObjectsV2Command({ Bucket: this.cfg.bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const o of out.Contents ?? []) if (o.Key) keys.push(o.Key);
-      token = out.IsTruncated ? out.NextContinuationToken : undefined;
-    } while (token);
+    const keys = [this.key('meta', `${id}.json`)];
+    if (content !== id) keys.push(this.key('refs', content, id));
+    keys.push(...(await this.listKeys(this.key('attachments', id, ''))));
     for (const key of keys) {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: key }));
     }
     this.infoCache.delete(id);
+    // The bytes stay while another upload reads them.
+    if ((await this.byContent(content, true)).length === 0) {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: this.key('profiles', `${content}.pb`) }));
+    }
     return found;
   }
 }

@@ -3,6 +3,7 @@
 // granularity), registered side panels. All state is in the URL query.
 import { explainSampleType } from '../../../contract/explain.js';
 import { GRANULARITIES } from '../../../contract/query.js';
+import { downloadName } from '../../../contract/file-name.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtAuto, fmtDurationNanos, fmtIn, fmtPct, fmtTimeNanos } from '../fmt.js';
@@ -22,6 +23,8 @@ import { SourceView } from '../views/source-view.js';
 import { TopView } from '../views/top-view.js';
 import { topBar } from './chrome.js';
 import { manageControls } from '../sharing.js';
+import { FILTER_FIELDS, FilterBanner } from '../widgets/filter-banner.js';
+import { attachRegexCheck, type RegexCheck } from '../widgets/regex-field.js';
 
 interface Tab {
   id: string;
@@ -189,7 +192,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   });
   const rawLink = h(
     'a.btn',
-    { href: `/api/profiles/${encodeURIComponent(id)}/raw`, download: `${id}.pb.gz`, title: 'Download the stored profile' },
+    { href: `/api/profiles/${encodeURIComponent(id)}/raw`, download: downloadName(meta.name, id), title: 'Download the stored profile' },
     'Download',
   );
   // Files of the current view for other tools; the links follow the filters and sample type.
@@ -226,6 +229,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     (name) => {
       nameEl.textContent = name;
       nameEl.title = name;
+      rawLink.download = downloadName(name, id);
       document.title = `${name} · pprof-lens`;
     },
     () => {
@@ -266,11 +270,17 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     ['tagLeaf', 'Tag leaf', 'label keys whose values become leaf frames'],
   ];
   const filterInputs = new Map<keyof ProfileState, HTMLInputElement>();
+  const filterChecks = new Map<keyof ProfileState, RegexCheck>();
+  // Tag filters are `key=regexp` or numeric ranges, and tagroot/tagleaf are key lists: the
+  // server says what is wrong with those (its 400 lands beside the field, see refreshTotal).
+  const regexFields = new Set<keyof ProfileState>(['focus', 'ignore', 'hide', 'show', 'showFrom']);
   const refine = h('form.refine', { 'aria-label': 'Filters' });
   for (const [key, label, help] of filterDefs) {
     const input = h('input', { type: 'text', name: key, placeholder: 'regexp', title: help, spellcheck: 'false' });
     filterInputs.set(key, input);
-    refine.append(h('label.filter', null, h('span', null, label), input));
+    const check = attachRegexCheck(input, regexFields.has(key) ? {} : { validate: () => null });
+    filterChecks.set(key, check);
+    refine.append(h('label.filter', null, h('span', null, label), input, check.el));
   }
   const gSelect = h(
     'select',
@@ -283,6 +293,13 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   refine.append(h('button.btn.primary', { type: 'submit' }, 'Apply'), clearBtn);
   refine.addEventListener('submit', (e) => {
     e.preventDefault();
+    // A pattern that does not compile is not applied: its message stays beside it.
+    for (const [key, check] of filterChecks) {
+      if (check.check()) {
+        filterInputs.get(key)!.focus();
+        return;
+      }
+    }
     const partial: Partial<ProfileState> = { zoom: [] };
     for (const [key, input] of filterInputs) (partial as Record<string, string>)[key] = input.value.trim();
     partial.granularity = gSelect.value as ProfileState['granularity'];
@@ -310,6 +327,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     refineToggle.setAttribute('aria-expanded', String(!refine.hidden));
   });
   const refineError = h('div.error.inline', { hidden: true });
+  const banner = new FilterBanner((field) => ctx.setState({ [field]: '', zoom: [] }));
 
   // ---- tabs and panels ----
   const tabBar = h('div.tabs', { role: 'tablist' });
@@ -372,7 +390,15 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   const main = h(
     'div.profile-main',
     null,
-    h('div.view-col', null, h('div.tab-row', null, tabBar, h('div.spacer'), refineToggle, panelBar), refine, refineError, viewsEl),
+    h(
+      'div.view-col',
+      null,
+      h('div.tab-row', null, tabBar, h('div.spacer'), refineToggle, panelBar),
+      refine,
+      refineError,
+      banner.el,
+      viewsEl,
+    ),
     sideEl,
   );
   page.append(header, main);
@@ -385,8 +411,12 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
       siSelect.value = st.type;
       siExplain.refresh();
     }
-    for (const [key, input] of filterInputs) if (document.activeElement !== input) input.value = String(state[key] ?? '');
+    for (const [key, input] of filterInputs) {
+      if (document.activeElement !== input) input.value = String(state[key] ?? '');
+      filterChecks.get(key)!.check();
+    }
     gSelect.value = state.granularity;
+    banner.setFilters(state);
     const anyFilter = !!(
       state.focus ||
       state.ignore ||
@@ -444,15 +474,27 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     try {
       const rep = await api.top(id, q);
       if (key !== totalKey) return;
-      const shown = fmtIn(rep.total, rep.sampleType.unit, rep.unit || 'auto');
+      const shown = fmtIn(rep.total, rep.sampleType.unit, rep.displayUnit || 'auto');
       totalEl.textContent = shown;
       totalEl.title = `${rep.sampleType.type}: ${fmtAuto(rep.total, rep.sampleType.unit)}`;
+      banner.setReport(rep);
       refineError.hidden = !rep.warnings.length;
       refineError.textContent = rep.warnings.join(' · ');
     } catch (err) {
       totalEl.textContent = '?';
-      refineError.hidden = false;
-      refineError.textContent = (err as Error).message;
+      banner.setReport(null);
+      const msg = (err as Error).message;
+      // "parsing tagfocus regexp: ...": the server's 400 goes beside the field it names.
+      const named = /^parsing (\w+) regexp/.exec(msg)?.[1];
+      const field = FILTER_FIELDS.find(([, opt]) => opt === named)?.[0];
+      const check = field ? filterChecks.get(field) : undefined;
+      if (check) {
+        check.show(msg);
+        refine.hidden = false;
+        refineToggle.setAttribute('aria-expanded', 'true');
+      }
+      refineError.hidden = !!check;
+      refineError.textContent = msg;
     }
   };
 

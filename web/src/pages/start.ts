@@ -1,6 +1,7 @@
 // The start page: drop or pick profiles (several at once) with upload progress, the
 // registered start sections (live capture), and the list of stored profiles.
 import { api, uploadProfile, type StoredProfile } from '../api.js';
+import './upload.css';
 import { ownedRows, rememberUpload } from '../sharing.js';
 import { clear, h } from '../dom.js';
 import { fmtBytes } from '../fmt.js';
@@ -146,8 +147,12 @@ export function mountStartPage(app: HTMLElement, nav: StartPageContext): Cleanup
           if (res.manageToken) rememberUpload({ id: res.id, name: file.name, token: res.manageToken, storedAt: new Date().toISOString() });
           results.push({ file, id: res.id });
         } catch (err) {
+          // The whole bar in the error colour, and the server's sentence on a row of its own.
           item.classList.add('failed');
-          status.textContent = (err as Error).message;
+          bar.value = 1;
+          bar.setAttribute('aria-label', `${file.name}: upload failed`);
+          status.setAttribute('role', 'alert');
+          status.textContent = `Upload failed: ${(err as Error).message}`;
           results.push({ file });
         }
       }),

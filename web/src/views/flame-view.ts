@@ -10,6 +10,7 @@ import { fmtAuto, fmtPct1 } from '../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../registry.js';
 import { exactName, quoteMeta, type GoRegexp } from '../../../contract/go-regexp.js';
 import { apiParams, searchRegExp } from '../state.js';
+import { attachRegexCheck } from '../widgets/regex-field.js';
 import { effectiveTheme, onThemeChange } from '../theme.js';
 import { frameColor, packageOf, pathOf, type FlameHover } from './flamegraph.js';
 import { exportFileName } from '../../../contract/file-name.js';
@@ -110,6 +111,7 @@ export class FlameView {
   private zoomClickAt = 0;
   private subtreeCache = new Map<string, Promise<FlameNode>>();
   private searchTimer = 0;
+  private searchCheck = attachRegexCheck(this.searchInput, { fallback: 'matching the text literally' });
 
   constructor(
     private el: HTMLElement,
@@ -118,7 +120,7 @@ export class FlameView {
     const toolbar = h(
       'div.toolbar',
       null,
-      h('div.search-wrap', null, this.searchInput, this.matchInfo),
+      h('div.search-wrap', null, this.searchInput, this.matchInfo, this.searchCheck.el),
       this.peekBtn,
       this.orientBtn,
       this.sourceBtn,
@@ -228,6 +230,7 @@ export class FlameView {
 
   private async apply(s: ProfileState, prev: ProfileState | null): Promise<void> {
     if (document.activeElement !== this.searchInput) this.searchInput.value = s.search;
+    this.searchCheck.check();
     this.orientBtn.textContent = s.icicle ? 'Icicle ▾' : 'Flame ▴';
     this.orientBtn.setAttribute('aria-pressed', String(s.icicle));
     this.canvas.icicle = s.icicle;

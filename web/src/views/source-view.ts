@@ -2,11 +2,14 @@
 // shaded by weight, cold stretches folded to a few lines of context, jumps between
 // the hottest lines, and escape-analysis annotations when the server adds them.
 import type { SourceLine, SourceListing, SourceRoutine } from '../../../contract/views.js';
-import { api } from '../api.js';
+import { api, getJson } from '../api.js';
+import { exactName } from '../../../contract/go-regexp.js';
+import { manageHeaders } from '../owned.js';
 import { clear, h } from '../dom.js';
 import { fmtIn, fmtPct } from '../fmt.js';
 import { registeredSourceTools, type ProfilePageContext, type ProfileState } from '../registry.js';
 import { apiParams } from '../state.js';
+import { attachRegexCheck } from '../widgets/regex-field.js';
 
 /** Optional fields the source layer adds to lines (server/src/source/annotate.ts). */
 interface EscapeNote {
@@ -34,6 +37,7 @@ export class SourceView {
     'aria-label': 'Function to list',
     spellcheck: 'false',
   });
+  private fnCheck = attachRegexCheck(this.fnInput);
   private tools = h('div.source-tools');
   private nav = h('div.hot-nav');
   private body = h('div.source-body');
@@ -50,7 +54,10 @@ export class SourceView {
     this.fnInput.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') this.ctx.setState({ fn: this.fnInput.value.trim() });
     });
-    this.root.append(h('div.toolbar', null, h('div.search-wrap', null, this.fnInput), go, this.nav, this.tools), this.body);
+    this.root.append(
+      h('div.toolbar', null, h('div.search-wrap', null, this.fnInput, this.fnCheck.el), go, this.nav, this.tools),
+      this.body,
+    );
     el.append(this.root);
     for (const t of registeredSourceTools()) {
       const slot = h('div.source-tool', { 'data-feature': t.id });
@@ -74,13 +81,8 @@ export class SourceView {
     if (!s.fn) {
       this.key = '';
       clear(this.nav);
-      this.body.replaceChildren(
-        h(
-          'div.empty',
-          null,
-          'Pick a function: click a frame in the flame graph and choose “Show source”, select a row in the Top table, or type a function regexp above.',
-        ),
-      );
+      this.body.replaceChildren(h('div.loading', null, 'Finding the hottest function…'));
+      void this.openHottest(s);
       return;
     }
     q.set('fn', s.fn);
@@ -98,6 +100,36 @@ export class SourceView {
     }
   }
 
+  /**
+   * With no function asked for, the tab opens on the hottest one (the first row of pprof's
+   * -top order), so the first visit shows code rather than a prompt.
+   */
+  private async openHottest(s: ProfileState): Promise<void> {
+    const key = `hottest:${apiParams(s).toString()}`;
+    this.key = key;
+    const q = apiParams(s);
+    q.set('n', '50');
+    try {
+      const top = await api.top(this.ctx.profileId, q);
+      if (this.key !== key || this.ctx.state().fn) return;
+      const row = top.rows.find((r) => r.function && r.flat) ?? top.rows.find((r) => r.function);
+      if (row) {
+        this.ctx.setState({ fn: exactName(row.function) }, { replace: true });
+        return;
+      }
+    } catch {
+      // The prompt below still lets the user pick one.
+    }
+    if (this.key !== key) return;
+    this.body.replaceChildren(
+      h(
+        'div.empty',
+        null,
+        'Pick a function: click a frame in the flame graph and choose “Show source”, select a row in the Top table, or type a function regexp above.',
+      ),
+    );
+  }
+
   private render(listing: SourceListing): void {
     clear(this.body);
     this.hotLines = [];
@@ -107,11 +139,74 @@ export class SourceView {
       clear(this.nav);
       return;
     }
+    const missing = listing.routines.filter((r) => r.missing);
+    if (missing.length) this.body.append(this.renderMissing(missing));
     const hot: { el: HTMLElement; v: number }[] = [];
     for (const r of listing.routines) this.body.append(this.renderRoutine(listing, r, hot));
     hot.sort((a, b) => b.v - a.v);
     this.hotLines = hot.slice(0, HOT_JUMPS).map((x) => x.el);
     this.renderNav();
+  }
+
+  /** One explanation for every routine whose source was not found: files, paths tried, how to supply them. */
+  private renderMissing(routines: SourceRoutine[]): HTMLElement {
+    const MAX = 10;
+    const files = [...new Set(routines.map((r) => r.file).filter(Boolean))];
+    const noFile = [...new Set(routines.filter((r) => !r.file).map((r) => r.function))];
+    const tried = [...new Set(routines.flatMap((r) => r.missing!.tried))];
+    const hint = routines.map((r) => r.missing!.hint).find(Boolean);
+    const list = (items: string[]) => {
+      const ul = h('ul.tried');
+      for (const t of items.slice(0, MAX)) ul.append(h('li', null, h('code', null, t)));
+      if (items.length > MAX) ul.append(h('li.muted', null, `and ${items.length - MAX} more`));
+      return ul;
+    };
+    const box = h('div.missing', { 'data-testid': 'source-missing' });
+    if (files.length) {
+      box.append(
+        h(
+          'p',
+          null,
+          h('b', null, 'Source not found. '),
+          files.length === 1 ? 'No readable file was found for:' : `No readable file was found for these ${files.length} files:`,
+        ),
+        list(files),
+      );
+    }
+    if (noFile.length) {
+      box.append(h('p', null, h('b', null, 'No source file recorded. '), 'The profile names no file for:'), list(noFile));
+    }
+    if (tried.length) box.append(h('p', null, 'Paths tried:'), list(tried));
+    if (hint) box.append(h('p', null, hint));
+    if (files.length && this.ctx.meta.canManage) box.append(this.sourcesUpload());
+    return box;
+  }
+
+  /** "Upload sources…": a .tar.gz/.zip of the module, stored with this profile (POST /sources). */
+  private sourcesUpload(): HTMLElement {
+    const input = h('input', { type: 'file', accept: '.tar.gz,.tgz,.tar,.zip', hidden: true, 'aria-label': 'Sources archive' });
+    const btn = h('button.btn', { type: 'button' }, 'Upload sources…');
+    const status = h('span.muted', { role: 'status' });
+    btn.addEventListener('click', () => input.click());
+    input.addEventListener('change', async () => {
+      const file = input.files?.[0];
+      if (!file) return;
+      status.textContent = `Uploading ${file.name}…`;
+      try {
+        const id = this.ctx.profileId;
+        const r = await getJson<{ files: number }>(`/api/profiles/${encodeURIComponent(id)}/sources`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/octet-stream', ...manageHeaders(id) },
+          body: file,
+        });
+        status.textContent = `Stored ${r.files} files.`;
+        this.key = '';
+        void this.apply(this.ctx.state());
+      } catch (err) {
+        status.textContent = `Could not store the sources: ${(err as Error).message}`;
+      }
+    });
+    return h('p.sources-upload', null, btn, ' ', status, input);
   }
 
   private renderNav(): void {
@@ -176,25 +271,9 @@ export class SourceView {
         ),
       );
     }
-    if (r.missing) {
-      const tried = h('ul.tried');
-      for (const t of r.missing.tried) tried.append(h('li', null, h('code', null, t)));
-      card.append(
-        h(
-          'div.missing',
-          null,
-          h('p', null, h('b', null, 'Source not found. '), `The profile names ${r.file}, but no readable file was found.`),
-          r.missing.tried.length ? h('p', null, 'Paths tried:') : null,
-          r.missing.tried.length ? tried : null,
-          h(
-            'p',
-            null,
-            r.missing.hint ||
-              'Upload the sources (a .tar.gz or .zip of the module) for this profile, or start the server with --source-path <dir> (and --trim-path for build-machine prefixes).',
-          ),
-        ),
-      );
-    }
+    // The explanation is given once above the routines (renderMissing); here just the fact.
+    if (r.missing)
+      card.append(h('p.missing-line.muted', null, r.file ? 'Source not found.' : 'No source file recorded for this function.'));
     const lines = r.lines as AnnotatedLine[];
     const maxCum = Math.max(1, ...lines.map((l) => Math.abs(l.cum)));
     // Fold long cold stretches: keep CONTEXT lines around lines with samples or notes.
@@ -205,7 +284,19 @@ export class SourceView {
       }
     });
     if (lines.length <= 3 * CONTEXT + 4) keep.fill(true);
-    const table = h('div.src-lines', { role: 'table' });
+    const table = h('div.src-lines', { role: 'table', 'aria-label': `Source of ${r.function}` });
+    if (lines.length) {
+      table.append(
+        h(
+          'div.src-line.src-head',
+          { role: 'row' },
+          h('div.cell.num', { role: 'columnheader', title: 'Value of samples whose leaf is this line' }, 'flat'),
+          h('div.cell.num', { role: 'columnheader', title: 'Value of samples with this line anywhere on the stack' }, 'cum'),
+          h('div.cell.lineno', { role: 'columnheader' }, 'line'),
+          h('div.code', { role: 'columnheader' }, 'source'),
+        ),
+      );
+    }
     let i = 0;
     while (i < lines.length) {
       if (!keep[i]) {

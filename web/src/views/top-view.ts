@@ -10,6 +10,7 @@ import type { ProfilePageContext, ProfileState } from '../registry.js';
 import { exactName } from '../../../contract/go-regexp.js';
 import { apiParams, searchRegExp } from '../state.js';
 import { attachExplain, hideExplain } from './explain-tip.js';
+import { attachRegexCheck } from '../widgets/regex-field.js';
 
 const ROW_H = 24;
 /** Rows in the first page: a screen or two. */
@@ -38,6 +39,7 @@ export class TopView {
     spellcheck: 'false',
   });
   private info = h('span.match-info');
+  private filterCheck = attachRegexCheck(this.filterInput, { fallback: 'matching the text literally' });
   private legend = h('details.legend-text', null, h('summary', null, 'Report header'));
   private legendPre = h('pre');
   private actions = h('div.row-actions', { hidden: true });
@@ -60,7 +62,7 @@ export class TopView {
     this.spacer.append(this.body);
     this.scroller.append(this.spacer);
     this.root.append(
-      h('div.toolbar', null, h('div.search-wrap', null, this.filterInput, this.info), this.legend),
+      h('div.toolbar', null, h('div.search-wrap', null, this.filterInput, this.info, this.filterCheck.el), this.legend),
       this.actions,
       this.head,
       this.scroller,
@@ -88,6 +90,7 @@ export class TopView {
 
   private async apply(s: ProfileState): Promise<void> {
     if (document.activeElement !== this.filterInput) this.filterInput.value = s.filter;
+    this.filterCheck.check();
     const key = apiParams(s).toString();
     if (key !== this.key || !this.report) {
       this.key = key;
@@ -210,7 +213,7 @@ export class TopView {
     const stamp = `${first}:${last}:${this.rows.length}:${this.selected}`;
     if (!force && this.body.dataset.stamp === stamp) return;
     this.body.dataset.stamp = stamp;
-    const unit = rep.unit;
+    const unit = rep.displayUnit || rep.unit;
     const from = rep.sampleType.unit;
     const frag = document.createDocumentFragment();
     for (let i = first; i < last; i++) {

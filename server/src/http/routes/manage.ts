@@ -85,12 +85,18 @@ export function manageRouter(rt: ProfileService): Router {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const out = await rt.analyzer.run({ op: 'sanitise', id: info.id, modulePaths: body.modulePaths === true, preview: false }, info.size);
     if (!('file' in out)) throw new Error('analysis worker returned no profile');
-    const own = ownershipForUpload(callerOf(req, config), config);
+    const caller = callerOf(req, config);
+    const own = ownershipForUpload(caller, config);
     const bytes = out.file;
-    const { info: copy, created } = await rt.storeWithId(profileId(bytes), bytes, `${info.name} (sanitised)`, {
-      ...own.fields,
-      sanitisedFrom: info.id,
-    });
+    const name = cleanName(`${info.name} (sanitised)`);
+    const { info: copy, created } = await rt.storeWithId(
+      profileId(bytes),
+      bytes,
+      name,
+      { ...own.fields, sanitisedFrom: info.id },
+      // As an upload: the same copy again comes back; anyone else's copy is a profile of their own.
+      (prior) => prior.name === name && mayManage(prior, caller, config),
+    );
     res.status(201).json({
       id: copy.id,
       url: profileLink(config, copy.id),

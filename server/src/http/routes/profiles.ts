@@ -1,6 +1,6 @@
 // Core profile routes: upload, list, metadata, top, flame graph, source listing, raw bytes.
 import { Router, type Request, type Response } from 'express';
-import type { ProfileService, ViewTask } from '../../service/service.js';
+import { cleanName, type ProfileService, type ViewTask } from '../../service/service.js';
 import {
   parseFlameOptions,
   parseGraphOptions,
@@ -14,6 +14,7 @@ import {
   type RawQuery,
 } from '../query-params.js';
 import { clientGone } from '../client-gone.js';
+import { downloadName } from '../../../../contract/file-name.js';
 import { readUpload } from '../upload.js';
 import { uploadHook } from '../upload-hooks.js';
 import { HttpError } from '../../service/errors.js';
@@ -29,10 +30,20 @@ export function profilesRouter(service: ProfileService): Router {
     const caller = callerOf(req, config);
     const up = await readUpload(req, config.maxUploadBytes);
     const own = ownershipForUpload(caller, config);
-    const { info, created } = await service.storeWithId(up.id, up.bytes, up.name ?? '', own.fields);
-    // The same bytes stored earlier by someone else keep their owner: this caller gets the
-    // link (they hold the bytes anyway) but may not replace that profile's attachments.
+    // Bytes stored before: the same upload again (same name, by someone who may manage it)
+    // gets that profile back; any other upload a profile of its own, with its own name, time,
+    // owner and token, sharing the stored bytes.
+    const name = cleanName(up.name ?? '');
+    const { info, created } = await service.storeWithId(
+      up.id,
+      up.bytes,
+      name,
+      own.fields,
+      (prior) => (!name || prior.name === name) && mayManage(prior, caller, config),
+    );
     const owned = created || mayManage(info, caller, config);
+    // The rule above hands back only profiles the caller may manage; kept as the guard that
+    // attachments never land on anyone else's.
     if (!owned && up.extras.length > 0) {
       throw new HttpError(403, `profile ${info.id} is already stored by another user; only its owner may attach files to it`);
     }
@@ -127,7 +138,8 @@ export function profilesRouter(service: ProfileService): Router {
     const info = await service.info(req.params.id);
     const bytes = await service.raw(info);
     res.set('Content-Type', 'application/octet-stream');
-    res.set('Content-Disposition', `attachment; filename=${info.id}.pb.gz`);
+    // The upload's own name (mem.prof), as the page's Download link asks for it.
+    res.set('Content-Disposition', `attachment; filename="${downloadName(info.name, info.id)}"`);
     res.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 

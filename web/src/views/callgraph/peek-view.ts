@@ -7,6 +7,7 @@ import { clear, h } from '../../dom.js';
 import { fmtIn, fmtPct } from '../../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
 import { apiParams } from '../../state.js';
+import { attachRegexCheck } from '../../widgets/regex-field.js';
 import { exactName } from '../../../../contract/go-regexp.js';
 import { PEEK_KEY, SANDWICH_KEY, fetchView } from './links.js';
 
@@ -18,6 +19,7 @@ export class PeekView {
     'aria-label': 'Peek regexp',
     spellcheck: 'false',
   });
+  private check = attachRegexCheck(this.input);
   private status = h('div.cg-status', { role: 'status' });
   private legend = h('details.legend-text', null, h('summary', null, 'Report header'));
   private legendPre = h('pre');
@@ -31,7 +33,7 @@ export class PeekView {
   ) {
     this.legend.append(this.legendPre);
     this.root.append(
-      h('div.toolbar', null, h('div.search-wrap', null, this.input), this.legend),
+      h('div.toolbar', null, h('div.search-wrap', null, this.input, this.check.el), this.legend),
       this.status,
       h('div.peek-scroll', null, this.table),
     );
@@ -47,6 +49,7 @@ export class PeekView {
     if (s.view !== 'peek') return;
     const re = s.extra[PEEK_KEY] ?? '';
     if (document.activeElement !== this.input) this.input.value = re;
+    this.check.check();
     const q = apiParams(s);
     q.set('re', re);
     const key = q.toString();

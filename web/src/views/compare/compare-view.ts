@@ -12,6 +12,8 @@ import { effectiveTheme, onThemeChange } from '../../theme.js';
 import { changeColor, changeText, PALETTES, type Palette } from './colors.js';
 import { DiffFlameCanvas, type DiffFlameHover, type WidthMode } from './diff-flame.js';
 import { attachExplain, hideExplain } from '../explain-tip.js';
+import { searchRegExp } from '../../state.js';
+import { attachRegexCheck } from '../../widgets/regex-field.js';
 
 type DiffTop = DiffTopReport & { id: string; base: string };
 type DiffFlame = DiffFlameGraph & { id: string; base: string };
@@ -131,6 +133,7 @@ export class CompareView {
     'aria-label': 'Search frames',
     spellcheck: 'false',
   });
+  private searchCheck = attachRegexCheck(this.searchInput, { fallback: 'matching the text literally' });
   private flameHost = h('div.compare-flame');
   private mainHost = h('div.compare-flame-main');
   private baseHost = h('div.compare-flame-side');
@@ -180,6 +183,7 @@ export class CompareView {
       null,
       h('label', null, 'Flame graph ', this.flameModeSelect),
       this.searchInput,
+      this.searchCheck.el,
     );
     const live = h(
       'details.compare-live',
@@ -328,6 +332,7 @@ export class CompareView {
     this.paletteSelect.value = cs.palette;
     this.flameModeSelect.value = cs.flameMode;
     if (document.activeElement !== this.searchInput) this.searchInput.value = cs.search;
+    this.searchCheck.check();
     this.normToggle.setAttribute('aria-pressed', String(cs.normalize));
     this.normToggle.textContent = cs.normalize
       ? 'Showing: normalised change (switch to absolute)'
@@ -393,7 +398,7 @@ export class CompareView {
 
   private fmt(v: number): string {
     const t = this.top!;
-    return fmtIn(v, t.sampleType.unit, t.unit || 'auto');
+    return fmtIn(v, t.sampleType.unit, t.displayUnit || 'auto');
   }
 
   private signed(v: number): string {
@@ -488,14 +493,8 @@ export class CompareView {
     const split = cs.flameMode === 'split';
     this.mainHost.hidden = split;
     this.splitHost.hidden = !split;
-    let search: RegExp | null = null;
-    if (cs.search) {
-      try {
-        search = new RegExp(cs.search);
-      } catch {
-        search = new RegExp(cs.search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-      }
-    }
+    // Go's regexp, as every other search (a pattern that does not compile matches literally).
+    const search = searchRegExp(cs.search);
     const canvases = split ? [this.flameBase, this.flameNew] : [this.flame];
     if (!split) this.flame.mode = cs.flameMode as WidthMode;
     for (const f of canvases) {

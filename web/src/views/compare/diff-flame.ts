@@ -85,7 +85,7 @@ export class DiffFlameCanvas {
   /** Side-by-side: both graphs share one scale, the larger of base and new at the zoomed frame. */
   sharedScale = false;
   /** Search: frames whose name matches are outlined, the others dimmed. */
-  search: RegExp | null = null;
+  search: { test(name: string): boolean } | null = null;
   /** The last draw stopped at MAX_ROWS rows: deeper frames need a zoom. */
   truncated = false;
 

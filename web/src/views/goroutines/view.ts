@@ -7,6 +7,7 @@ import { api, getJson } from '../../api.js';
 import { clear, h } from '../../dom.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
 import { exactName } from '../../../../contract/go-regexp.js';
+import { attachRegexCheck } from '../../widgets/regex-field.js';
 
 const KEYS = { state: 'gstate', wait: 'gwait', creator: 'gcreator', label: 'glabel', base: 'gbase' } as const;
 
@@ -22,6 +23,7 @@ export class GoroutinesTab {
   private waitIn = h('input', { type: 'number', min: '0', name: 'minWait', placeholder: 'min', 'aria-label': 'Minimum wait (minutes)' });
   private creatorIn = h('input', { type: 'text', name: 'creator', placeholder: 'regexp', spellcheck: 'false', 'aria-label': 'Creator' });
   private labelIn = h('input', { type: 'text', name: 'label', placeholder: 'key=value', spellcheck: 'false', 'aria-label': 'Label' });
+  private creatorCheck = attachRegexCheck(this.creatorIn);
   private baseSel = h('select', { name: 'base', 'aria-label': 'Compare with' }, h('option', { value: '' }, '(none)'));
   private summary = h('p.goroutines-summary', { role: 'status' });
   private panic = h('pre.goroutines-panic', { hidden: true });
@@ -39,13 +41,14 @@ export class GoroutinesTab {
     this.form.append(
       field('State', this.stateSel),
       field('Waiting ≥ (min)', this.waitIn),
-      field('Created by', this.creatorIn),
+      h('label.filter', null, h('span', null, 'Created by'), this.creatorIn, this.creatorCheck.el),
       field('Label', this.labelIn),
       field('Compare with', this.baseSel),
       h('button.btn.primary', { type: 'submit' }, 'Apply'),
     );
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
+      if (this.creatorCheck.check()) return this.creatorIn.focus();
       this.apply({
         [KEYS.state]: this.stateSel.value,
         [KEYS.wait]: this.waitIn.value.trim(),
