@@ -14,6 +14,7 @@ const REFERENCE = [
   'tests/unit/filter-banner-references.test.ts',
   'tests/unit/format.test.ts',
   'tests/unit/graph-references.test.ts',
+  'tests/unit/insights-attribution.test.ts',
   'tests/unit/insights-cpu.test.ts',
   'tests/unit/insights-rules.test.ts',
   'tests/unit/insights-samples.test.ts',

@@ -49,7 +49,7 @@ if (page) {
     sort: 'flat',
     filter: '',
     panel: 'insights',
-    extra: {},
+    extra: params.get('gbase') ? { gbase: params.get('gbase')! } : {},
   };
   window.__state = state;
   const listeners: ((s: ProfileState, p: ProfileState) => void)[] = [];

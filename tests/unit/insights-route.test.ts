@@ -10,11 +10,13 @@ import { uiRouter } from '../../server/src/http/ui.js';
 import { insightsRouter } from '../../server/src/http/routes/insights.js';
 import { errorHandler } from '../../server/src/http/errors.js';
 import { serviceWith, type TestService } from '../service-harness.js';
-import { GO_VERSIONS_DIR } from './insights-helpers.js';
+import { GO_VERSIONS_DIR, ROOT } from './insights-helpers.js';
 
 const FILES: Record<string, string> = {
   goroutine: join(GO_VERSIONS_DIR, '1.26/goroutine.pb.gz'),
   allocs: join(GO_VERSIONS_DIR, '1.26/allocs.pb.gz'),
+  'growth.1.pb.gz': join(ROOT, 'tests/fixtures/insights/parked/profiles/growth.1.goroutine.pb.gz'),
+  'growth.2.pb.gz': join(ROOT, 'tests/fixtures/insights/parked/profiles/growth.2.goroutine.pb.gz'),
 };
 
 let svc: TestService;
@@ -62,6 +64,24 @@ describe('insights routes', () => {
     expect(bad.body.error).toMatch(/unknown sample type "nope"/);
     const twice = await request(app()).get(`/api/profiles/${ids.allocs}/insights?si=a&si=b`).expect(400);
     expect(twice.body.error).toMatch(/given once/);
+  });
+
+  it('?base= compares two goroutine profiles (goroutine.growth); commands name the stored file', async () => {
+    const res = await request(app()).get(`/api/profiles/${ids['growth.2.pb.gz']}/insights?base=${ids['growth.1.pb.gz']}`).expect(200);
+    expect(res.body.base).toBe(ids['growth.1.pb.gz']);
+    const growth = res.body.findings.filter((f: { rule: string }) => f.rule === 'goroutine.growth');
+    expect(growth.map((f: { title: string }) => f.title)).toEqual([
+      'Goroutines blocked on chan send in main.firstOf.func1 grew from 8 to 32',
+    ]);
+    expect(growth[0].commands.join('\n')).toContain('growth.2.pb.gz');
+    // Without a base there is nothing to compare.
+    const alone = await request(app()).get(`/api/profiles/${ids['growth.2.pb.gz']}/insights`).expect(200);
+    expect(alone.body.findings.some((f: { rule: string }) => f.rule === 'goroutine.growth')).toBe(false);
+    // A base of another kind, or an unknown one, is refused with a clear 4xx.
+    const bad = await request(app()).get(`/api/profiles/${ids['growth.2.pb.gz']}/insights?base=${ids.allocs}`).expect(400);
+    expect(bad.body.error).toMatch(/goroutine growth only.*base is a heap profile/);
+    const missing = await request(app()).get(`/api/profiles/${ids['growth.2.pb.gz']}/insights?base=nope`).expect(404);
+    expect(missing.body.error).toMatch(/no profile/);
   });
 
   it('404 for an unknown profile', async () => {

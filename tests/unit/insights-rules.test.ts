@@ -55,19 +55,17 @@ describe.each(GO_VERSIONS)('Go %s corpus', (v) => {
     for (const x of r.findings) for (const fn of x.functions) expect(isUserFrame(fn.name)).toBe(true);
   });
 
-  it('goroutine.leak reports the 100 senders and 50 receivers, not the small or sleeping groups', () => {
+  it('goroutine.leak reports the 100 senders, not the receivers, small or sleeping groups', () => {
     const r = insights(file(v, 'goroutine'));
     const leaks = byRule(r, 'goroutine.leak');
-    expect(leaks.map((f) => [f.functions[0].name, f.value])).toEqual([
-      ['main.leakSend', 100],
-      ['main.leakRecv', 50],
-    ]);
+    expect(leaks.map((f) => [f.functions[0].name, f.value])).toEqual([['main.leakSend', 100]]);
     expect(leaks[0].title).toContain('chan send');
-    expect(leaks[1].title).toContain('chan receive');
     const ref = pprofTop(file(v, 'goroutine'));
     expect(leaks[0].share * 100).toBeCloseTo(ref.get('main.leakSend')!.cumPct, 1);
-    // 30 in select, 10 on a mutex, 5 on a WaitGroup, 2 sleeping: below the thresholds.
-    for (const fn of ['main.leakSelect', 'main.leakMutex', 'main.leakWG', 'main.leakCond', 'main.leaks.func1']) {
+    // Issue #14: 50 goroutines on a receive look exactly like an idle pool in one snapshot
+    // (growth against a base or the goroutineleak profile proves a receive leak); 30 in
+    // select, 10 on a mutex, 5 on a WaitGroup, 2 sleeping: no single-snapshot finding either.
+    for (const fn of ['main.leakRecv', 'main.leakSelect', 'main.leakMutex', 'main.leakWG', 'main.leakCond', 'main.leaks.func1']) {
       expect(forFunction(r, 'goroutine.leak', fn)).toBeUndefined();
     }
   });

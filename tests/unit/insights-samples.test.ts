@@ -70,10 +70,12 @@ describe('sample programs', () => {
     expect(insights(S('tuned/heap.pb.gz')).findings).toEqual([]);
   });
 
-  it.runIf(present('goroutines/goroutine.pb.gz'))('goroutines: one leak finding per parked stack, with counts equal to pprof', () => {
+  it.runIf(present('goroutines/goroutine.pb.gz'))('goroutines: the parked senders are a leak finding, with counts equal to pprof', () => {
     const r = insights(S('goroutines/goroutine.pb.gz'));
     const leaks = byRule(r, 'goroutine.leak');
-    expect(leaks.length).toBeGreaterThanOrEqual(3);
+    // Issue #14: the 200 receivers (subscribe.func1, `for range`) and 100 in select
+    // (watch.func1) look like idle pools in one snapshot; only the senders are certain.
+    expect(leaks.map((f) => f.functions[0].name)).toEqual(['main.fetchWithTimeout.func1']);
     const ref = pprofTop(S('goroutines/goroutine.pb.gz'));
     for (const f of leaks) {
       expect(f.share * 100).toBeCloseTo(ref.get(f.functions[0].name)!.cumPct, 1);
@@ -108,9 +110,12 @@ describe('sample programs', () => {
     expect(insights(S('cpu/cpu.pb.gz')).findings).toEqual([]);
   });
 
-  it.runIf(present('before-after/cpu.before.pb.gz'))('before/after: slice growth and GC pressure vanish after the fix', () => {
+  it.runIf(present('before-after/cpu.before.pb.gz'))('before/after: the regexp hotspot and GC pressure vanish after the fix', () => {
     const before = insights(S('before-after/cpu.before.pb.gz'));
-    expect(byRule(before, 'cpu.slice-growth').length).toBe(1);
+    // Issue #14: the slice growth there is regexp's own (FindAllString), not the user's
+    // append, so the finding is the library call (tests/unit/insights-attribution.test.ts).
+    expect(byRule(before, 'cpu.slice-growth')).toEqual([]);
+    expect(byRule(before, 'cpu.library-hotspot').length).toBe(1);
     expect(byRule(before, 'cpu.gc-pressure').length).toBe(1);
     expect(insights(S('before-after/cpu.after.pb.gz')).findings).toEqual([]);
   });
@@ -183,8 +188,12 @@ describe('google/pprof corpus (C++, Java, synthetic)', () => {
       }
       const r = computeInsights(profile);
       // Go's own legacy profiles (go.crc32.cpu, gobench.*, go.godoc.thread) are unsymbolized or tiny;
-      // every file here must stay silent.
-      expect(r.findings, name).toEqual([]);
+      // every file here must stay silent, except proftest's large.cpu: a Go program spending
+      // 85% of its time in time.Now called from main.next, which is a library hotspot (issue #14).
+      if (name === 'internal/proftest/testdata/large.cpu') {
+        expect(r.findings.map((x) => `${x.rule} ${x.functions[0].name}`)).toEqual(['cpu.library-hotspot main.next']);
+        expect(r.findings[0].title).toContain('time.Now');
+      } else expect(r.findings, name).toEqual([]);
       checked++;
       if (legacy) legacyChecked++;
     }

@@ -9,7 +9,7 @@ export interface Frame {
   name: string;
   file: string;
   line: number;
-  /** Classification, computed once per distinct frame. */
+  /** Classification, computed once per distinct frame (see codeOwner). */
   runtime: boolean;
   user: boolean;
 }
@@ -90,7 +90,10 @@ export function isStdlibFrame(name: string): boolean {
 
 const userCache = new Map<string, boolean>();
 
-/** A frame of the user's own code: has a Go package, outside runtime and standard library. */
+/**
+ * Name-only test: a Go function outside runtime and standard library. It cannot tell the
+ * main module from a dependency; stackSamples uses codeOwner, which can.
+ */
 export function isUserFrame(name: string): boolean {
   let v = userCache.get(name);
   if (v === undefined) {
@@ -99,6 +102,66 @@ export function isUserFrame(name: string): boolean {
     userCache.set(name, v);
   }
   return v;
+}
+
+/** Source file of a module other than the main one: module cache (`mod@version`) or vendor tree. */
+const DEPENDENCY_FILE = /@v\d|(^|\/)pkg\/mod\/|(^|\/)vendor\//;
+
+/**
+ * Who wrote a function, decided from the profile itself: 'runtime' (runtime internals),
+ * 'std' (standard library), 'dep' (a dependency module) or 'user' (the main module, or
+ * any module of a go.work workspace; a module brought in by a local `replace` is a
+ * dependency under -trimpath, which gives it a version, and the user's otherwise).
+ *
+ * The rule: a non-standard package is a dependency when one of its functions' source files
+ * lies in the module cache or a vendor tree: `go build -trimpath` writes those as
+ * `module@version/file.go`, an ordinary build as `.../pkg/mod/module@version/file.go` or
+ * `.../vendor/module/file.go`, while main-module files are `module/dir/file.go` (trimpath)
+ * or plain paths of the checkout. A function whose file lies in GOROOT (found from the
+ * runtime's own file names) is the standard library's whatever its name. Profiles without
+ * file names cannot tell a dependency from the main module: every non-standard package then
+ * counts as the user's (the old, name-only rule).
+ */
+export type CodeOwner = 'runtime' | 'std' | 'dep' | 'user';
+
+export function codeOwner(p: Profile): (name: string, file?: string) => CodeOwner {
+  const depPackages = new Set<string>();
+  let gorootSrc: string | null = null;
+  for (const f of p.function) {
+    if (gorootSrc === null && /^runtime\.[a-z]/.test(f.name)) {
+      // runtime/proc.go under trimpath, /usr/lib/go/src/runtime/proc.go otherwise.
+      const at = f.filename.lastIndexOf('runtime/');
+      if (at >= 0 && (at === 0 || f.filename[at - 1] === '/')) gorootSrc = f.filename.slice(0, at);
+    }
+    if (!f.filename || !DEPENDENCY_FILE.test(f.filename)) continue;
+    const pkg = packagePath(normalizeName(f.name));
+    if (pkg && pkg !== 'main' && !isStdlibFrame(f.name)) depPackages.add(pkg);
+  }
+  // A function literal of a library function inlined into user code is named after the
+  // user's function (log.Printf's closure inlined into main.handle is
+  // main.handle.Printf.func1) but its file is the library's: the file decides.
+  const stdFile = (file: string): boolean => {
+    if (gorootSrc === null || !file.startsWith(gorootSrc)) return false;
+    const rest = file.slice(gorootSrc.length);
+    const slash = rest.indexOf('/');
+    return slash > 0 && STD_ROOTS.has(rest.slice(0, slash));
+  };
+  const cache = new Map<string, CodeOwner>();
+  return (name, file = '') => {
+    const key = `${name}\u0000${file}`;
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = isRuntimeFrame(name)
+        ? 'runtime'
+        : !isUserFrame(name) || stdFile(file)
+          ? 'std'
+          : depPackages.has(packagePath(name)) || DEPENDENCY_FILE.test(file)
+            ? 'dep'
+            : 'user';
+      cache.set(key, v);
+    }
+    return v;
+  };
 }
 
 /** Expand every sample into leaf-first logical frames with the selected value. */
@@ -110,6 +173,7 @@ export function stackSamples(p: Profile, index: number, countIndex = -1): StackS
   const interned = new Map<string, Frame>();
   const names = new Map<string, string>();
   const profilerLoc = new Map<object, boolean>();
+  const owner = codeOwner(p);
   for (let i = 0; i < p.sample.length; i++) {
     const s = p.sample[i];
     const exact = p.exactValues?.[i]?.[index];
@@ -128,7 +192,13 @@ export function stackSamples(p: Profile, index: number, countIndex = -1): StackS
           if (!f)
             interned.set(
               key,
-              (f = { name, file: ln.function.filename, line: ln.line, runtime: isRuntimeFrame(name), user: isUserFrame(name) }),
+              (f = {
+                name,
+                file: ln.function.filename,
+                line: ln.line,
+                runtime: isRuntimeFrame(name),
+                user: owner(name, ln.function.filename) === 'user',
+              }),
             );
           return f;
         });
@@ -154,6 +224,30 @@ export function stackSamples(p: Profile, index: number, countIndex = -1): StackS
 export function userFrameIndex(frames: Frame[], from = 0): number {
   for (let i = from; i < frames.length; i++) if (frames[i].user) return i;
   return -1;
+}
+
+/**
+ * The caller edge of a runtime operation at `at` (what `go tool pprof -peek` lists as its
+ * callers, at line granularity): the first frame towards the root that is not runtime
+ * code, i.e. the function whose own call site performs the operation. -1 when none.
+ */
+export function callSiteIndex(frames: Frame[], at: number): number {
+  for (let i = at + 1; i < frames.length; i++) if (!frames[i].runtime) return i;
+  return -1;
+}
+
+/**
+ * Where the user's code enters library code (standard library or a dependency) on the way
+ * to frame `from`: the first user frame at or above it, and the library function it called.
+ * null when a user frame performs `from` itself or no user frame is above it.
+ */
+export function libraryEntry(frames: Frame[], from: number): { user: number; entry: number } | null {
+  if (from < 0 || frames[from].user) return null;
+  const u = userFrameIndex(frames, from + 1);
+  if (u < 0) return null;
+  let entry = u - 1;
+  while (entry > from && frames[entry].runtime) entry--;
+  return frames[entry].runtime ? null : { user: u, entry };
 }
 
 /** Index of the first frame matching `re`, or -1. */

@@ -193,7 +193,7 @@ export class ProfileService {
     const ids =
       task.op === 'diffTop' || task.op === 'diffFlame'
         ? [task.id, task.baseId]
-        : task.op === 'goroutines' && task.baseId
+        : (task.op === 'goroutines' || task.op === 'insights') && task.baseId
           ? [task.id, task.baseId]
           : task.op === 'mergeShares'
             ? task.inputs

@@ -180,9 +180,10 @@ export class AnalysisCore {
           json: toJson(computeSandwich(await this.load(task.id), task.query, task.fn, { minFraction: task.minFraction })),
         };
       case 'insights': {
-        const p = await this.load(task.id);
+        const [p, base] = await Promise.all([this.load(task.id), task.baseId ? this.load(task.baseId) : undefined]);
         this.budget.checkSampleObjects(p, 'insights');
-        return { json: toJson(insightsBody(task.id, p, task.si)) };
+        if (base) this.budget.checkSampleObjects(base, 'insights');
+        return { json: toJson(insightsBody(task.id, p, task.si, { name: task.name, base, baseId: task.baseId })) };
       }
       case 'diffTop': {
         const [newer, base] = await Promise.all([this.load(task.id), this.load(task.baseId)]);

@@ -2,7 +2,7 @@
 // profile's source file names. Used where the profiles are cached -- inside an analysis
 // worker (or the HTTP thread with --workers 0) through AnalysisCore. The results are the
 // JSON bodies the routes send.
-import { computeInsights } from '../insights/engine.js';
+import { computeInsights, type InsightsOptions } from '../insights/engine.js';
 import type { InsightsReport } from '../../../contract/insights.js';
 import type { Profile } from '../model/profile.js';
 import type { Query, TopOptions } from '../../../contract/query.js';
@@ -20,18 +20,21 @@ import type { GoroutineFilterWire } from './protocol.js';
  */
 const reports = new WeakMap<Profile, Map<string, InsightsReport>>();
 
-export function cachedInsights(p: Profile, si: string | undefined): InsightsReport {
+/** Reports with a base are not cached (the pair changes with every base the user picks). */
+export function cachedInsights(p: Profile, si: string | undefined, opts: InsightsOptions = {}): InsightsReport {
+  if (opts.base) return computeInsights(p, si, opts);
   let m = reports.get(p);
   if (!m) reports.set(p, (m = new Map()));
-  const key = si ?? '';
+  const key = `${si ?? ''}\u0000${opts.name ?? ''}`;
   let r = m.get(key);
-  if (!r) m.set(key, (r = computeInsights(p, si)));
+  if (!r) m.set(key, (r = computeInsights(p, si, opts)));
   return r;
 }
 
 /** Body of GET /api/profiles/:id/insights (throws InsightsQueryError for an unknown type). */
-export function insightsBody(id: string, p: Profile, si: string | undefined): object {
-  return { id, ...cachedInsights(p, si) };
+export function insightsBody(id: string, p: Profile, si: string | undefined, opts: InsightsOptions & { baseId?: string } = {}): object {
+  const { baseId, ...rest } = opts;
+  return { id, ...(baseId ? { base: baseId } : {}), ...cachedInsights(p, si, rest) };
 }
 
 /**

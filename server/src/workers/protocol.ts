@@ -41,8 +41,11 @@ export type AnalysisTask =
  * merged pair stays memoised there for the next request on that pair.
  */
 export type FeatureTask =
-  /** InsightsReport of a profile and sample type. */
-  | { op: 'insights'; id: string; si?: string }
+  /**
+   * InsightsReport of a profile and sample type; `name` (the stored name) goes into the
+   * findings' commands, `baseId` is an earlier goroutine profile to compare with.
+   */
+  | { op: 'insights'; id: string; si?: string; name?: string; baseId?: string }
   /** DiffTopReport of `id` against `baseId`. */
   | { op: 'diffTop'; id: string; baseId: string; query: Query; opts: DiffOptions & TopOptions }
   /** DiffFlameGraph of `id` against `baseId`. */

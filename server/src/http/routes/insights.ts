@@ -11,9 +11,17 @@ export function insightsRouter(service: ProfileService): Router {
 
   // Computed in the analysis pool where the profile is cached (the large heap takes ~0.5 s);
   // reports are cached there per decoded profile and sample type.
+  // ?base=ID: an earlier goroutine profile of the same program (goroutine.growth), given
+  // as the compare and goroutines routes take theirs.
   r.get('/api/profiles/:id/insights', async (req: Request<{ id: string }>, res: Response) => {
-    const si = str(req.query as RawQuery, 'si');
-    res.type('application/json').send(await service.view({ op: 'insights', id: req.params.id, si }));
+    const q = req.query as RawQuery;
+    const si = str(q, 'si');
+    const baseId = str(q, 'base') || undefined;
+    const id = req.params.id;
+    // The stored name goes into the findings' "Try next" commands (404 for an unknown id).
+    const { name } = await service.info(id);
+    if (baseId) await service.info(baseId);
+    res.type('application/json').send(await service.view({ op: 'insights', id, si, name, baseId }));
   });
 
   r.get('/api/concepts', (_req: Request, res: Response) => {

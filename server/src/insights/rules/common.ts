@@ -1,5 +1,6 @@
 // Shared plumbing for rules: per-site aggregation and finding assembly.
 import type { Confidence, Finding, FindingFunction, Severity } from '../../../../contract/insights.js';
+import type { ProfileKind } from '../../../../contract/views.js';
 import type { Frame, StackSample } from '../frames.js';
 import { exactNamesRegExp } from '../frames.js';
 
@@ -14,6 +15,19 @@ export interface RuleInput {
   /** Whether StackSample.count is meaningful (CPU samples, heap objects, contentions). */
   hasCounts: boolean;
   goVersion: string;
+  /**
+   * The file name "Try next" commands use: the profile's stored name when it has one, else
+   * the name `curl -o` would give it for its endpoint (cpu.pb.gz, heap.pb.gz, allocs.pb.gz...).
+   * Already shell-quoted when it needs quoting.
+   */
+  file: string;
+  /** The profiled program as a command ("./name" from the main mapping, pprof's File:), or "./yourprogram". */
+  program: string;
+  /** What endpoint the profile came from (report/meta.ts detectKind): heap vs allocs, mutex vs block. */
+  kind: ProfileKind;
+  /** A goroutine profile of the same program taken earlier (insights ?base=), when given. */
+  base?: StackSample[];
+  baseTotal?: number;
 }
 
 export type Rule = (input: RuleInput) => Finding[];
@@ -119,4 +133,9 @@ export function finding(p: {
 /** Shell-quote a regexp for a pprof command line. */
 export function shq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A file name as a shell word: unchanged when it is plain, quoted otherwise. */
+export function shellWord(s: string): string {
+  return /^[A-Za-z0-9._\-/+@=:,]+$/.test(s) ? s : shq(s);
 }

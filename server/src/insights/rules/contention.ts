@@ -2,7 +2,6 @@
 // the delay to the Unlock that ended the critical section; block profiles to the Lock
 // (or channel operation) that waited. Runtime-internal lock waits are never the user's.
 import { exactName } from '../../../../contract/go-regexp.js';
-import { userFrameIndex } from '../frames.js';
 import { LOCK_WAIT, MUTEX_UNLOCK, RUNTIME_LOCK } from '../patterns.js';
 import type { Rule, RuleInput } from './common.js';
 import { SiteTable, finding, highlightFor, nameList, pct, severityFor, shq, where } from './common.js';
@@ -11,6 +10,9 @@ import { SiteTable, finding, highlightFor, nameList, pct, severityFor, shq, wher
 export const MUTEX_SITE_SHARE = 0.2;
 export const MUTEX_MIN_TOTAL_SHARE = 0.05;
 export const BLOCK_LOCK_SHARE = 0.1;
+
+/** The sync package's own frames between a Lock/Unlock and its caller. */
+const SYNC_FRAME = /^(internal\/)?sync\./;
 
 function collect(input: RuleInput, leaf: RegExp): { table: SiteTable; runtime: number; leaves: Set<string> } {
   const table = new SiteTable();
@@ -30,8 +32,11 @@ function collect(input: RuleInput, leaf: RegExp): { table: SiteTable; runtime: n
         break;
       }
     if (hit < 0) continue;
-    const site = userFrameIndex(s.frames, hit + 1);
-    if (site < 0) continue;
+    // The caller edge of the Lock/Unlock: a mutex locked inside a library (log.Logger's,
+    // a connection pool's) is not the user's critical section to shorten.
+    let site = hit + 1;
+    while (site < s.frames.length && (s.frames[site].runtime || SYNC_FRAME.test(s.frames[site].name))) site++;
+    if (site >= s.frames.length || !s.frames[site].user) continue;
     leaves.add(s.frames[hit].name);
     table.add(s.frames[site], s.value, s.count);
   }
@@ -65,8 +70,8 @@ export const mutexHotLock: Rule = (input) => {
       evidence,
       advice: `The lock held in ${nameList(fns)} makes other goroutines wait (a mutex profile charges the wait to the Unlock that ends the critical section). ${ADVICE}`,
       commands: [
-        `go tool pprof -sample_index=delay -list ${shq(exactName(fns[0].name))} mutex.pb.gz`,
-        `go tool pprof -sample_index=delay -top mutex.pb.gz`,
+        `go tool pprof -sample_index=delay -list ${shq(exactName(fns[0].name))} ${input.file}`,
+        `go tool pprof -sample_index=delay -top ${input.file}`,
       ],
       highlight: highlightFor(fns, leaves),
     }),
@@ -93,7 +98,10 @@ export const blockLockWait: Rule = (input) => {
         ...fns.map((f) => `${pct(f.share)} waiting in ${where(f)}`),
       ],
       advice: `Goroutines in ${nameList(fns)} queue up for a lock. ${ADVICE}`,
-      commands: [`go tool pprof -sample_index=delay -top block.pb.gz`, `go tool pprof -sample_index=delay -top mutex.pb.gz`],
+      commands: [
+        `go tool pprof -sample_index=delay -list ${shq(exactName(fns[0].name))} ${input.file}`,
+        `go tool pprof -sample_index=delay -top ${input.file}`,
+      ],
       highlight: highlightFor(fns, leaves),
     }),
   ];

@@ -113,7 +113,7 @@ function siteFn(site: Frame, value: number, total: number): FindingFunction {
 }
 
 const listAlloc = (input: RuleInput, fn: string) =>
-  `go tool pprof -sample_index=${input.sampleType.type} -list ${shq(exactName(fn))} allocs.pb.gz`;
+  `go tool pprof -sample_index=${input.sampleType.type} -list ${shq(exactName(fn))} ${input.file}`;
 
 /** Growth at a user line: geometric ladder (or growslice / map-growth frames when kept). */
 export const heapGrowth: Rule = (input) => {
@@ -224,7 +224,10 @@ function stdlibLeafRule(opts: {
         if (hit < 0 && isLeaf(s.frames[j].name)) hit = j;
         j++;
       }
-      if (hit < 0 || j >= s.frames.length) continue;
+      // The caller edge: the user's code must call the rule's function itself (fmt.Sprintf,
+      // strconv.Itoa, Builder.WriteString); fmt or strconv used inside encoding/json or a
+      // dependency is that library's allocation, not the user's call to change.
+      if (hit < 0 || j >= s.frames.length || !isLeaf(s.frames[j - 1].name)) continue;
       leaves.add(s.frames[hit].name);
       table.add(s.frames[j], s.value);
     }
@@ -266,7 +269,7 @@ export const heapSprintf = stdlibLeafRule({
   advice: (fns) =>
     `In ${fns}, fmt allocates the result string and boxes its arguments on every call. On hot paths append into a reused []byte with strconv.AppendInt / AppendQuote (or use strconv.Itoa for one number) and convert to string once, at the end.`,
   commands: (input, fn) => [
-    `go tool pprof -sample_index=${input.sampleType.type} -peek 'fmt\\.Sprintf' allocs.pb.gz`,
+    `go tool pprof -sample_index=${input.sampleType.type} -peek '^fmt\\.Sprintf$' ${input.file}`,
     listAlloc(input, fn),
   ],
 });

@@ -25,7 +25,7 @@ function block(b: ConceptBlock): HTMLElement {
 export interface RenderOptions {
   /** Navigate to another concept (client-side). */
   open(slug: string): void;
-  /** Short form for the side panel: summary, signals and next steps only. */
+  /** Short form for a finding in the side panel: summary and signals only. */
   compact?: boolean;
 }
 
@@ -56,19 +56,25 @@ export function renderConcept(c: Concept, opts: RenderOptions): HTMLElement {
       h(opts.compact ? 'h4' : 'h2', null, 'What points here in a profile'),
       h('ul', null, ...c.signals.map((s) => h('li', null, ...inline(s)))),
     ),
-    h(
-      'section.concept-next',
-      null,
-      h(opts.compact ? 'h4' : 'h2', null, 'What to try next'),
+  );
+  // The compact card sits inside a finding, whose own "Try next" commands name the user's
+  // file and functions; the page's generic commands (placeholder names) stay on the page.
+  if (!opts.compact) {
+    root.append(
       h(
-        'ul',
+        'section.concept-next',
         null,
-        ...c.nextSteps.map((s) =>
-          h('li', null, ...inline(s.text), s.command ? h('pre.concept-code.lang-sh', null, h('code', null, s.command)) : null),
+        h('h2', null, 'What to try next'),
+        h(
+          'ul',
+          null,
+          ...c.nextSteps.map((s) =>
+            h('li', null, ...inline(s.text), s.command ? h('pre.concept-code.lang-sh', null, h('code', null, s.command)) : null),
+          ),
         ),
       ),
-    ),
-  );
+    );
+  }
   if (c.related.length) {
     const rel = h('p.concept-related', null, 'Related: ');
     c.related.forEach((slug, i) => {

@@ -8,11 +8,23 @@ import { clear, h } from '../../dom.js';
 import type { ProfilePageContext, ProfileState } from '../../registry.js';
 import { conceptHref, inline, renderConcept } from '../concepts/render.js';
 
-type Report = InsightsReport & { id: string };
+/** The route's body: the report, its profile id and, with ?base=, the base profile's id. */
+type Report = InsightsReport & { id: string; base?: string };
 
-/** Stable key of a finding within one report (rule + first function). */
-export function findingKey(f: Finding): string {
-  return `${f.rule}:${f.functions[0]?.name ?? ''}`;
+/**
+ * Stable key of a finding within one report: rule + first function, plus the line when
+ * the report holds several findings of that rule and function (one per line).
+ */
+export function findingKey(f: Finding, all: readonly Finding[] = []): string {
+  const fn = f.functions[0];
+  const key = `${f.rule}:${fn?.name ?? ''}`;
+  const twins = all.filter((x) => x.rule === f.rule && x.functions[0]?.name === fn?.name).length;
+  return twins > 1 && fn?.line ? `${key}:${fn.line}` : key;
+}
+
+/** The base profile the page compares with: the Goroutines tab's, else the Compare tab's. */
+function baseOf(s: ProfileState): string {
+  return s.extra.gbase || s.extra.base || '';
 }
 
 function pct(share: number): string {
@@ -34,13 +46,14 @@ export class InsightsPanel {
     el: HTMLElement,
     private ctx: ProfilePageContext,
   ) {
-    this.root.append(h('h2.insights-heading', null, 'Insights'), this.status, this.list, this.conceptBox);
+    // The panel's frame already says "Insights" (index.ts registers the title).
+    this.root.append(this.status, this.list, this.conceptBox);
     el.append(this.root);
     void this.load();
   }
 
   onState(state: ProfileState, prev: ProfileState): void {
-    if (state.si !== prev.si) void this.load();
+    if (state.si !== prev.si || baseOf(state) !== baseOf(prev)) void this.load();
     else if ((state.extra.ins ?? '') !== (prev.extra.ins ?? '')) this.applySelection();
   }
 
@@ -52,14 +65,22 @@ export class InsightsPanel {
 
   private async load(): Promise<void> {
     const si = this.ctx.state().si;
-    const key = si;
+    const base = baseOf(this.ctx.state());
+    const key = `${si}\u0000${base}`;
     if (this.report && this.loadedFor === key) return;
     this.status.textContent = 'Analysing the profile…';
     clear(this.list);
     try {
-      const q = new URLSearchParams();
-      if (si) q.set('si', si);
-      const r = await getJson<Report>(`/api/profiles/${encodeURIComponent(this.ctx.profileId)}/insights${q.size ? `?${q}` : ''}`);
+      const url = (withBase: boolean): string => {
+        const q = new URLSearchParams();
+        if (si) q.set('si', si);
+        if (withBase) q.set('base', base);
+        return `/api/profiles/${encodeURIComponent(this.ctx.profileId)}/insights${q.size ? `?${q}` : ''}`;
+      };
+      let r = await getJson<Report>(url(false));
+      // A goroutine profile compared with an earlier one (Goroutines or Compare tab): the
+      // report with the base adds goroutine.growth.
+      if (r.kind === 'goroutine' && base && base !== this.ctx.profileId) r = await getJson<Report>(url(true)).catch(() => r);
       if (this.disposed) return;
       this.report = r;
       this.loadedFor = key;
@@ -76,13 +97,14 @@ export class InsightsPanel {
     const head = r.findings.length
       ? `${r.findings.length} finding${r.findings.length > 1 ? 's' : ''} on ${r.sampleType.type}${r.goVersion ? ` · Go ${r.goVersion}` : ''}`
       : 'No findings.';
-    this.status.textContent = [head, ...r.notes].join(' ');
+    const compared = r.base ? `Compared with the earlier goroutine profile ${r.base}.` : '';
+    this.status.textContent = [head, compared, ...r.notes].filter(Boolean).join(' ');
     for (const f of r.findings) this.list.append(this.item(f));
     this.applySelection();
   }
 
   private item(f: Finding): HTMLLIElement {
-    const key = findingKey(f);
+    const key = findingKey(f, this.report?.findings);
     const title = h(
       'button.insight-title',
       { type: 'button', 'aria-expanded': 'false', 'data-key': key },
@@ -157,7 +179,7 @@ export class InsightsPanel {
       btn.setAttribute('aria-expanded', String(on));
       li.classList.toggle('selected', on);
       (li.querySelector('.insight-details') as HTMLElement).hidden = !on;
-      if (on) found = this.report.findings.find((f) => findingKey(f) === sel) ?? null;
+      if (on) found = this.report.findings.find((f) => findingKey(f, this.report!.findings) === sel) ?? null;
     }
     if (!found) {
       this.ctx.highlight(null);
