@@ -19,10 +19,12 @@ const REFERENCE = [
   'tests/unit/insights-rules.test.ts',
   'tests/unit/insights-samples.test.ts',
   'tests/unit/list-references.test.ts',
+  'tests/unit/live-cli.test.ts',
   'tests/unit/merge-references.test.ts',
   'tests/unit/peek-references.test.ts',
   'tests/unit/source-escape.test.ts',
   'tests/unit/source-reader.test.ts',
+  'tests/unit/source-resolve.test.ts',
   'tests/unit/tags-references.test.ts',
   'tests/unit/top-references.test.ts',
 ];
@@ -40,6 +42,8 @@ export default defineConfig({
       // built web bundle, which scripts/test.sh builds first.
       { extends: true, test: { name: 'api', include: ['tests/api/**/*.test.ts'] } },
       { extends: true, test: { name: 'browser', include: ['tests/browser/**/*.test.ts'] } },
+      // npm test's bounded share of the hostile-input fuzzer (`npm run fuzz` runs longer).
+      { extends: true, test: { name: 'fuzz', include: ['tests/fuzz/**/*.test.ts'] } },
     ],
   },
 });

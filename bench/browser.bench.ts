@@ -1,13 +1,14 @@
 // Browser benchmark of the web UI on the large heap profile (samples/largeheap/heap.pb.gz):
 // first flame graph after opening /p/:id, zoom redraw, zoom with subtree fetch, search,
-// and, for comparison, d3-flame-graph 5 (SVG) rendering the same server data.
+// and, for comparison, d3-flame-graph 5 (SVG) rendering the same server data; then
+// scrolling a 12,000-row top table (tests/browser/web-ui.test.ts checks it stays virtualised).
 // Real server + built bundle + Debian Chromium (headless, software raster). Prints figures.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
-import { ROOT, sampleBytes, startHarness, uploadBytes } from '../tests/browser/web-harness.js';
+import { manyFunctionsProfile, ROOT, sampleBytes, startHarness, uploadBytes } from '../tests/browser/web-harness.js';
 
 const RUNS = Number(process.env.RUNS ?? 5);
 
@@ -113,6 +114,32 @@ async function main(): Promise<void> {
     console.log(`  zoom click -> pruned subtree fetched + redrawn:  ${fmt(runs.map((r) => r.zoomDetail))}`);
     console.log(`  second-level zoom -> redrawn:                    ${fmt(runs.map((r) => r.deepZoom))}`);
     console.log(`  search typed -> highlighted + share shown:       ${fmt(runs.map((r) => r.search))} (includes 150 ms debounce)`);
+
+    // A 12,000-row top table scrolled top to bottom in 20 steps: one step = scroll + next frame.
+    const manyId = await uploadBytes(H.base, manyFunctionsProfile(12_000), 'many-functions.pb.gz');
+    const steps: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const ctx = await H.newContext();
+      const page = await ctx.newPage();
+      await page.goto(`${H.base}/p/${manyId}?v=top`);
+      await page.waitForSelector('.top-view[data-ready=true] .top-body .top-row', { timeout: 30_000 });
+      steps.push(
+        ...(await page.evaluate(async () => {
+          const s = document.querySelector('.top-scroll')!;
+          const times: number[] = [];
+          for (let k = 1; k <= 20; k++) {
+            const t0 = performance.now();
+            s.scrollTop = (s.scrollHeight * k) / 20;
+            s.dispatchEvent(new Event('scroll'));
+            await new Promise((r) => requestAnimationFrame(() => r(null)));
+            times.push(performance.now() - t0);
+          }
+          return times;
+        })),
+      );
+      await ctx.close();
+    }
+    console.log(`  12,000-row top table, scroll step -> next frame:  ${fmt(steps)} (${steps.length} steps)`);
 
     // d3-flame-graph on the same data.
     const bundle = await d3FlameBundle();

@@ -1,12 +1,14 @@
 // Live capture figures: address-policy checks per second, and the time a capture takes
 // through the API against samples/live-service (fetch + decode + store), next to a
-// plain fetch of the same URL. Prints figures; no pass/fail.
+// plain fetch of the same URL; how soon a hanging target is given up on, and how soon a
+// CPU capture whose client went away frees the target (the limits tests/api/capture.test.ts
+// used to assert). Prints figures; no pass/fail.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkAddress, makePolicy } from '../server/src/live/address-policy.js';
 import { startServer } from '../server/src/http/server.js';
-import { startLiveService } from '../tests/api/capture-env.js';
+import { startBadTargets, startLiveService, targetProfiling } from '../tests/api/capture-env.js';
 
 function stats(ms: number[]): string {
   const s = [...ms].sort((a, b) => a - b);
@@ -76,6 +78,45 @@ try {
   const cpu: number[] = [];
   for (let i = 0; i < 3; i++) cpu.push(await post({ url: svc.base, seconds: 1 }));
   console.log(`CPU seconds=1 via POST /api/capture: ${stats(cpu)} (1000 ms of that is the profiling itself)`);
+
+  // 3. A target that never answers, with timeoutSeconds 1: time to the 504.
+  const bad = await startBadTargets();
+  try {
+    const hang: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      const r = await fetch(`${lens.url}/api/capture`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: `${bad.hang}/debug/pprof/heap`, timeoutSeconds: 1 }),
+      });
+      await r.json();
+      if (r.status !== 504) throw new Error(`expected 504, got ${r.status}`);
+      hang.push(performance.now() - t0);
+    }
+    console.log(`hanging target, timeoutSeconds=1 -> 504 after ${stats(hang)}`);
+  } finally {
+    bad.close();
+  }
+
+  // 4. A client that disconnects from a 30 s CPU capture: abort -> target's profiler free.
+  const freed: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const ac = new AbortController();
+    const pending = fetch(`${lens.url}/api/capture`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: svc.base, seconds: 30 }),
+      signal: ac.signal,
+    }).catch(() => undefined);
+    while (!(await targetProfiling(svc))) await new Promise((r) => setTimeout(r, 10));
+    const t0 = performance.now();
+    ac.abort();
+    await pending;
+    while (await targetProfiling(svc)) await new Promise((r) => setTimeout(r, 5));
+    freed.push(performance.now() - t0);
+  }
+  console.log(`client gone from a 30 s CPU capture -> target profiler free after ${stats(freed)}`);
 } finally {
   await lens.close();
   svc.stop();

@@ -23,12 +23,12 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function time(fn: () => unknown): { ms: number; out: unknown } {
+async function time(fn: () => unknown): Promise<{ ms: number; out: unknown }> {
   let out: unknown;
   const ms: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();
-    out = fn();
+    out = await fn();
     ms.push(performance.now() - t0);
   }
   return { ms: median(ms), out };
@@ -42,8 +42,8 @@ const cases: [string, Query][] = [
 ];
 console.log(`${path.relative(root, file)}: ${statSync(file).size} bytes, ${p.sample.length} samples; median of ${RUNS}`);
 for (const [label, q] of cases) {
-  for (const fmt of ['folded', 'speedscope', 'pprof', 'html'] as const) {
-    const r = time(() => exportFile(p, q, fmt, 'heap.pb.gz'));
+  for (const fmt of ['folded', 'speedscope', 'pprof', 'html', 'svg', 'png'] as const) {
+    const r = await time(() => exportFile(p, q, fmt, 'heap.pb.gz'));
     console.log(`  ${label.padEnd(14)} ${fmt.padEnd(10)} ${r.ms.toFixed(0).padStart(6)} ms  ${(r.out as Uint8Array).byteLength} bytes`);
   }
   if (go) {
@@ -59,5 +59,5 @@ for (const [label, q] of cases) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-const s = time(() => encodeProfileGzip(sanitiseProfile(p, { modulePaths: true }).profile));
+const s = await time(() => encodeProfileGzip(sanitiseProfile(p, { modulePaths: true }).profile));
 console.log(`  sanitised copy (module paths)  ${s.ms.toFixed(0).padStart(6)} ms  ${(s.out as Uint8Array).byteLength} bytes`);

@@ -22,12 +22,29 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+/** Average advance of a 12 px sans-serif glyph, generously rounded up, for cutting labels to fit. */
+const GLYPH_PX = 7.5;
+
+/**
+ * How frames are written for a rasteriser (server/src/export/flame-png.ts): `clipLabels`
+ * false cuts labels to whole characters that fit instead of clipping them with a nested
+ * <svg> per frame, leaves out the hover titles (an image has no hover), and fades with
+ * fill-opacity instead of a group opacity. The image looks the same, but clipping and group
+ * opacity each cost the rasteriser a canvas-sized layer. `maxLabels` bounds the frame labels
+ * drawn (each is shaped and outlined, the costly part).
+ */
+export interface SvgDocumentOptions {
+  clipLabels?: boolean;
+  maxLabels?: number;
+}
+
 export function svgDocument(
   frames: SvgFrame[],
   title: string,
   dark: boolean,
   chartWidth: number,
   chartHeight: number,
+  { clipLabels = true, maxLabels = Infinity }: SvgDocumentOptions = {},
 ): { svg: string; width: number; height: number } {
   const width = Math.max(Math.ceil(chartWidth), 400);
   const height = Math.ceil(chartHeight) + SVG_TITLE_H;
@@ -41,6 +58,18 @@ export function svgDocument(
     `<g transform="translate(0 ${SVG_TITLE_H})">`,
   ];
   for (const f of frames) {
+    if (!clipLabels) {
+      const fo = f.opacity < 1 ? ` fill-opacity="${f.opacity.toFixed(2)}"` : '';
+      const fit = Math.floor((f.w - 6) / GLYPH_PX);
+      const label = f.w > 14 && fit > 0 && maxLabels-- > 0 ? f.label.slice(0, fit) : '';
+      parts.push(
+        `<rect x="${f.x.toFixed(1)}" y="${f.y.toFixed(1)}" width="${f.w.toFixed(1)}" height="${f.h.toFixed(1)}" fill="${esc(f.fill)}"${fo} stroke="${bg}" stroke-width="1"/>` +
+          (label
+            ? `<text x="${(f.x + 4).toFixed(1)}" y="${(f.y + Math.round(f.h / 2 + 4)).toFixed(1)}" fill="${fg}"${fo}>${esc(label)}</text>`
+            : ''),
+      );
+      continue;
+    }
     const op = f.opacity < 1 ? ` opacity="${f.opacity.toFixed(2)}"` : '';
     // A nested <svg> clips its label to the frame, as the chart's own labels are clipped.
     parts.push(

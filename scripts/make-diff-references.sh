@@ -48,6 +48,19 @@ add mismatch.period.cpu-wall "$OUT/fixtures/cpu.1.22.period_wall.pb.gz" $GV/1.24
 add mismatch.cpu-heap $GV/1.24/heap.pb.gz $GV/1.24/cpu.pb.gz ""
 add go.mutex-vs-block.1.24 $GV/1.24/block.pb.gz $GV/1.24/mutex.pb.gz ""
 
+# Incremental: skip the whole set when the Go version, this script, the pair list and every
+# input's bytes are those of the last complete run (key in $FINAL/.key, written last).
+key_args=(--text "$(printf '%s\n' "${PAIRS[@]}" | sed "s#$OUT/#$FINAL/#g")" scripts/make-diff-references.sh scripts/make-diff-fixture.ts)
+for entry in "${PAIRS[@]}"; do
+  IFS='|' read -r _ base new _ <<<"$entry"
+  key_args+=("$base" "$new")
+done
+KEY=$(node scripts/reference-stamps.mjs key "$("$GO" version)" "${key_args[@]}")
+if [ -f "$FINAL/.key" ] && [ "$(cat "$FINAL/.key")" = "$KEY" ]; then
+  echo "references in $FINAL: unchanged" >&2
+  exit 0
+fi
+
 for entry in "${PAIRS[@]}"; do
   IFS='|' read -r name base new types <<<"$entry"
   flags=()
@@ -78,5 +91,6 @@ for entry in "${PAIRS[@]}"; do
 done
 # Pair files record input paths; fixtures made here move with the directory.
 sed -i "s#$OUT/#$FINAL/#g" "$OUT"/*.pair.txt
+echo "$KEY" >"$OUT/.key"
 rm -rf "$FINAL" && mv "$OUT" "$FINAL"
 echo "references in $FINAL: $(ls "$FINAL" | wc -l) files" >&2

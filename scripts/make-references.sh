@@ -15,8 +15,12 @@ CORPUS=tests/fixtures/corpus
 TMPHOME=$(mktemp -d)
 trap 'rm -rf "$TMPHOME"' EXIT
 mkdir -p "$OUT"
-# Only our own outputs: other scripts (e.g. make-diff-references.sh) share tests/.references.
-rm -rf "$OUT"/samples-* "$OUT"/corpus-* "$OUT"/engine-* "$OUT"/graph-* "$OUT"/manifest.json "$OUT"/format-go.json "$OUT"/cases.jsonl "$OUT"/jobs.tsv
+GOVERSION=$("$GO" version)
+# Incremental: a case whose Go version, arguments and input bytes are unchanged keeps its
+# output (scripts/reference-stamps.mjs keeps a key beside each output); the rest is remade.
+# Only our own outputs are touched: other scripts (e.g. make-diff-references.sh) share
+# tests/.references.
+rm -f "$OUT"/manifest.json "$OUT"/cases.jsonl "$OUT"/jobs.tsv
 
 # Hand-built inputs: values beyond 2^53, negative values with pprof::base labels.
 npx --no-install tsx scripts/make-engine-inputs.ts "$OUT/inputs" >&2
@@ -40,29 +44,30 @@ for f in "$CORPUS"/go-versions/*/*.pb.gz \
 done
 
 # Go's own %.2f / %.2g on a fixed set of doubles, for tests/unit/format.test.ts.
-(cd scripts/format-golden && env HOME="$TMPHOME" GOCACHE="$("$GO" env GOCACHE)" GOFLAGS=-mod=mod GO111MODULE=off "$GO" run main.go) > "$OUT/format-go.json"
+FMT_KEY=$(node scripts/reference-stamps.mjs key "$GOVERSION" scripts/format-golden/main.go)
+if [ ! -s "$OUT/format-go.json" ] || [ "$(cat "$OUT/format-go.key" 2>/dev/null)" != "$FMT_KEY" ]; then
+  (cd scripts/format-golden && env HOME="$TMPHOME" GOCACHE="$("$GO" env GOCACHE)" GOFLAGS=-mod=mod GO111MODULE=off "$GO" run main.go) > "$OUT/format-go.json.tmp"
+  mv "$OUT/format-go.json.tmp" "$OUT/format-go.json"
+  echo "$FMT_KEY" >"$OUT/format-go.key"
+fi
 
 # Case matrix (JSON lines) from the helper; legacy inputs our decoder cannot read are skipped there.
 npx --no-install tsx scripts/reference-cases.ts "${inputs[@]}" > "$OUT/cases.jsonl"
 
-# One tab-separated job per case: dir, file, then the go tool pprof arguments.
-node -e '
-const fs = require("fs");
-const lines = fs.readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean);
-for (const l of lines) {
-  const c = JSON.parse(l);
-  const mode = c.mode === "list" ? "-list=" + c.list : c.mode === "peek" ? "-peek=" + c.peek : "-" + c.mode;
-  console.log([c.slug, c.name, mode, "-symbolize=none", ...c.args, c.input].join("\t"));
-}' "$OUT/cases.jsonl" > "$OUT/jobs.tsv"
+# One tab-separated job per case still to (re)make: key, dir, file, then the go tool pprof arguments.
+node scripts/reference-stamps.mjs plan "$OUT" "$GOVERSION"
 
 run_one() {
   IFS=$'\t' read -r -a f <<<"$1"
-  local slug=${f[0]} name=${f[1]}
+  local key=${f[0]} slug=${f[1]} name=${f[2]}
   mkdir -p "$OUT/$slug"
+  rm -f "$OUT/$slug/$name.key"
   local rc=0
-  env -i PATH="$PATH" HOME="$TMPHOME" TZ=UTC PPROF_TMPDIR="$TMPHOME" "$GO" tool pprof "${f[@]:2}" \
+  env -i PATH="$PATH" HOME="$TMPHOME" TZ=UTC PPROF_TMPDIR="$TMPHOME" "$GO" tool pprof "${f[@]:3}" \
     >"$OUT/$slug/$name.txt" 2>"$OUT/$slug/$name.stderr" || rc=$?
   echo "$rc" >"$OUT/$slug/$name.rc"
+  # Written last: an interrupted run leaves no key, so the case is remade next time.
+  echo "$key" >"$OUT/$slug/$name.key"
 }
 export -f run_one
 export OUT GO TMPHOME
@@ -79,19 +84,22 @@ const entries = cases.map((c) => {
 });
 fs.writeFileSync(out + "/manifest.json", JSON.stringify({ goVersion, tz: "UTC", cases: entries }, null, 1));
 console.log("references: " + entries.length + " cases, " + entries.filter((e) => e.rc !== 0).length + " with non-zero exit");
-' "$OUT" "$("$GO" version)"
+' "$OUT" "$GOVERSION"
 
 # The Time: header in other zones (Go reads tzdata abbreviations: CET, IST, ACDT, +04).
 TZDIR_OUT="$OUT/engine-tz"
 mkdir -p "$TZDIR_OUT"
 TZ_INPUT=$(find samples -name 'cpu.pb.gz' | sort | head -1)
-if [ -n "$TZ_INPUT" ]; then
+TZ_KEY=$([ -n "$TZ_INPUT" ] && node scripts/reference-stamps.mjs key "$GOVERSION" --text "$TZ_INPUT" "$TZ_INPUT" || true)
+if [ -n "$TZ_INPUT" ] && [ "$(cat "$TZDIR_OUT/cases.key" 2>/dev/null)" != "$TZ_KEY" ]; then
+  rm -f "$TZDIR_OUT/cases.key"
   : >"$TZDIR_OUT/cases.tsv"
   for zone in America/New_York Europe/Berlin Asia/Kolkata Asia/Dubai Australia/Adelaide Europe/London Pacific/Chatham; do
     f="$TZDIR_OUT/$(echo "$zone" | tr '/' '_').txt"
     env -i PATH="$PATH" HOME="$TMPHOME" TZ="$zone" "$GO" tool pprof -top -symbolize=none -nodecount=3 "$TZ_INPUT" >"$f" 2>/dev/null
     printf '%s\t%s\t%s\n' "$zone" "$TZ_INPUT" "$f" >>"$TZDIR_OUT/cases.tsv"
   done
+  echo "$TZ_KEY" >"$TZDIR_OUT/cases.key"
 fi
 
 # Comparison (-diff_base/-base) references for the compare tests (scripts/make-diff-references.sh).

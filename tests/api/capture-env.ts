@@ -148,3 +148,13 @@ export async function startBadTargets(): Promise<BadTargets> {
     },
   };
 }
+
+/**
+ * Whether the Go service is inside a CPU profile request right now (net/http/pprof's
+ * handler waits in its `sleep` for the duration): lets tests wait for a capture to have
+ * really started, or ended, instead of sleeping.
+ */
+export async function targetProfiling(svc: LiveService): Promise<boolean> {
+  const r = await fetch(`${svc.base}/debug/pprof/goroutine?debug=2`);
+  return (await r.text()).includes('net/http/pprof.sleep(');
+}

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   call,
   functionNames,
@@ -11,6 +11,8 @@ import {
   startLens,
   startLiveService,
   storedProfile,
+  targetProfiling,
+  type Answer,
   type BadTargets,
   type Lens,
   type LiveService,
@@ -43,16 +45,27 @@ interface Status {
   watch?: { snapshots: Array<{ id: string; url: string; totals: Array<{ type: string; value: number }> }>; failures: unknown[] };
 }
 
+async function status(cid: string): Promise<Status> {
+  const r = await call(lens, 'GET', `/api/captures/${cid}`);
+  expect(r.status).toBe(200);
+  return r.body as unknown as Status;
+}
+
+/** Polls the capture until it has left the running state. */
 async function waitDone(cid: string, timeoutMs = 20_000): Promise<Status> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const r = await call(lens, 'GET', `/api/captures/${cid}`);
-    expect(r.status).toBe(200);
-    const s = r.body as unknown as Status;
-    if (s.state !== 'running') return s;
-    if (Date.now() > end) throw new Error(`capture ${cid} still running`);
-    await new Promise((res) => setTimeout(res, 200));
-  }
+  return vi.waitFor(
+    async () => {
+      const s = await status(cid);
+      expect(s.state, `capture ${cid}`).not.toBe('running');
+      return s;
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
+}
+
+/** Waits until the Go service is (or is no longer) serving a CPU profile request. */
+async function waitProfiling(busy: boolean): Promise<void> {
+  await vi.waitFor(async () => expect(await targetProfiling(svc)).toBe(busy), { timeout: 20_000, interval: 20 });
 }
 
 describe('target listing', () => {
@@ -79,12 +92,12 @@ describe('target listing', () => {
 
 describe('capturing each profile kind', () => {
   it('CPU for 1 s shows the hot function', async () => {
-    const t0 = Date.now();
     const r = await call(lens, 'POST', '/api/capture', { url: svc.base, seconds: 1 });
     expect(r.status).toBe(201);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
     expect(r.body.url).toBe(`/p/${r.body.id}`);
     const p = await storedProfile(lens, r.body.id as string);
+    // The profile covers the second asked for.
+    expect(Number(p.durationNanos)).toBeGreaterThanOrEqual(1e9);
     expect(p.sampleType.map((t) => t.type)).toEqual(['samples', 'cpu']);
     expect(functionNames(p)).toContain('main.spinHot');
     const info = await call(lens, 'GET', `/api/profiles/${r.body.id}`);
@@ -130,10 +143,16 @@ describe('progress, cancel and the one-CPU-capture rule', () => {
     }
     // Snapshots of the same target are not blocked by a running CPU capture.
     expect((await call(lens, 'POST', '/api/capture', { url: svc.base, profile: 'goroutine' })).status).toBe(201);
-    await new Promise((res) => setTimeout(res, 700));
-    const mid = (await call(lens, 'GET', `/api/captures/${cid}`)).body as unknown as Status;
+    // Progress moves while the capture runs.
+    const mid = await vi.waitFor(
+      async () => {
+        const s = await status(cid);
+        expect(s.progress).toBeGreaterThan(0.2);
+        return s;
+      },
+      { timeout: 20_000, interval: 50 },
+    );
     expect(mid.state).toBe('running');
-    expect(mid.progress).toBeGreaterThan(0.2);
     expect(mid.progress).toBeLessThan(1);
     const done = await waitDone(cid);
     expect(done.state).toBe('done');
@@ -148,11 +167,12 @@ describe('progress, cancel and the one-CPU-capture rule', () => {
   it('DELETE cancels a running CPU capture and frees the target', async () => {
     const r = await call(lens, 'POST', '/api/captures', { url: svc.base, seconds: 30 });
     expect(r.status).toBe(202);
-    await new Promise((res) => setTimeout(res, 300));
+    await waitProfiling(true);
     const del = await call(lens, 'DELETE', `/api/captures/${r.body.cid}`);
     expect(del.status).toBe(200);
     expect(del.body.state).toBe('cancelled');
     expect(del.body.result).toBeNull();
+    await waitProfiling(false);
     const next = await call(lens, 'POST', '/api/capture', { url: svc.base, seconds: 1 });
     expect(next.status).toBe(201);
     expect((await call(lens, 'GET', '/api/captures/nope')).status).toBe(404);
@@ -168,20 +188,19 @@ describe('more capture paths', () => {
       body: JSON.stringify({ url: svc.base, seconds: 30 }),
       signal: ac.signal,
     }).catch((e: Error) => e);
-    await new Promise((res) => setTimeout(res, 400));
+    await waitProfiling(true);
     ac.abort();
     await pending;
-    await new Promise((res) => setTimeout(res, 200));
-    const t0 = Date.now();
+    // The capture is cancelled: the target's profile request ends long before its 30 s.
+    await waitProfiling(false);
     const next = await call(lens, 'POST', '/api/capture', { url: svc.base, seconds: 1 });
     expect(next.status).toBe(201);
-    expect(Date.now() - t0).toBeLessThan(10_000);
   });
 
   it('someone else profiling the target (Go says "cpu profiling already in use") -> 409', async () => {
     // A CPU profile fetched directly, not through pprof-lens.
     const direct = fetch(`${svc.base}/debug/pprof/profile?seconds=2`).then((r) => r.arrayBuffer());
-    await new Promise((res) => setTimeout(res, 300));
+    await waitProfiling(true);
     const r = await call(lens, 'POST', '/api/capture', { url: svc.base, seconds: 1 });
     expect(r.status).toBe(409);
     expect(r.body.error).toMatch(/capture already running: 127\.0\.0\.1:\d+ says its CPU profiler is already in use/);
@@ -189,10 +208,8 @@ describe('more capture paths', () => {
   });
 
   it('seconds on a snapshot profile asks for a delta profile', async () => {
-    const t0 = Date.now();
     const r = await call(lens, 'POST', '/api/capture', { url: svc.base, profile: 'allocs', seconds: 1 });
     expect(r.status).toBe(201);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
     // The runtime publishes allocation data at GC ends, so a 1 s delta may hold no samples;
     // it is still a decodable allocs profile covering the interval.
     const p = await storedProfile(lens, r.body.id as string);
@@ -269,11 +286,10 @@ describe('clear errors', () => {
     expect(r.body.error).not.toMatch(/Unknown profile/);
   });
   it('target that hangs -> timeout', async () => {
-    const t0 = Date.now();
+    // How soon the 504 comes is measured by bench/capture.bench.ts.
     const r = await call(lens, 'POST', '/api/capture', { url: `${bad.hang}/debug/pprof/heap`, timeoutSeconds: 1 });
     expect(r.status).toBe(504);
     expect(r.body.error).toMatch(/did not (answer|finish answering) within 1 s/);
-    expect(Date.now() - t0).toBeLessThan(5000);
   });
   it('connection refused', async () => {
     const r = await call(lens, 'POST', '/api/capture', { url: 'http://127.0.0.1:1/debug/pprof/heap' });
@@ -380,6 +396,90 @@ describe('address policy', () => {
       // ::1 is not in the list.
       const v6 = await call(shared, 'POST', '/api/capture', { url: `http://[::1]:${svc.port}`, profile: 'goroutine' });
       expect(v6.status).toBe(403);
+    } finally {
+      await shared.close();
+    }
+  });
+});
+
+describe('captured profiles are owned like uploads', () => {
+  async function as(l: Lens, user: string | null, method: string, path: string, body?: unknown, token?: string): Promise<Answer> {
+    const headers: Record<string, string> = {};
+    if (user) headers['x-user'] = user;
+    if (token) headers['x-manage-token'] = token;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const r = await fetch(l.url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    return { status: r.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+  }
+  const listed = async (l: Lens, user: string | null): Promise<string[]> =>
+    ((await as(l, user, 'GET', '/api/profiles')).body.profiles as Array<{ id: string }>).map((p) => p.id);
+
+  it('local mode: the capture answer carries a manage token, as an upload does', async () => {
+    const r = await call(lens, 'POST', '/api/capture', { url: svc.base, profile: 'goroutine' });
+    expect(r.status).toBe(201);
+    expect(r.body.owned).toBe(true);
+    expect(r.body.manageToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(r.body.expiresAt).toBeNull();
+  });
+
+  it('--auth-header: the capturer owns it and lists it; another user neither lists nor deletes it', async () => {
+    const team = await startLens({ shared: true, authHeader: 'X-User', allowTargets: ['127.0.0.0/8'] });
+    try {
+      const r = await as(team, 'alice', 'POST', '/api/capture', { url: svc.base, profile: 'goroutine' });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect(r.body.owned).toBe(true);
+      expect(typeof r.body.manageToken).toBe('string');
+      expect(typeof r.body.expiresAt).toBe('string'); // --shared: 30 days by default
+      const id = r.body.id as string;
+      expect(await listed(team, 'alice')).toEqual([id]);
+      expect(await listed(team, 'bob')).toEqual([]);
+      expect((await as(team, null, 'GET', '/api/profiles')).status).toBe(401);
+      const bob = await as(team, 'bob', 'DELETE', `/api/profiles/${id}`);
+      expect(bob.status).toBe(403);
+      expect(bob.body.error).toMatch(/only the owner/);
+      expect((await as(team, 'bob', 'GET', `/api/profiles/${id}`)).status).toBe(200); // links stay shareable
+      // The owner deletes by name, without the token.
+      expect((await as(team, 'alice', 'DELETE', `/api/profiles/${id}`)).status).toBe(204);
+      expect((await as(team, 'alice', 'GET', `/api/profiles/${id}`)).status).toBe(404);
+    } finally {
+      await team.close();
+    }
+  });
+
+  it('--shared: a watch hands one token for all its snapshots; only its holder deletes them', async () => {
+    const shared = await startLens({ shared: true, allowTargets: ['127.0.0.0/8'] });
+    try {
+      const start = await as(shared, null, 'POST', '/api/captures', {
+        url: svc.base,
+        profile: 'goroutine',
+        watch: { intervalSeconds: 1, count: 2 },
+      });
+      expect(start.status).toBe(202);
+      const token = start.body.manageToken as string;
+      expect(token).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      const cid = start.body.cid as string;
+      const s = await vi.waitFor(
+        async () => {
+          const st = await as(shared, null, 'GET', `/api/captures/${cid}`);
+          expect(st.body.state).not.toBe('running');
+          return st.body as unknown as Status;
+        },
+        { timeout: 20_000, interval: 100 },
+      );
+      // The token is shown once: status queries do not repeat it.
+      expect(JSON.stringify(s)).not.toContain(token);
+      expect(s.state).toBe('done');
+      const ids = s.watch!.snapshots.map((x) => x.id);
+      expect(ids).toHaveLength(2);
+      // No identities on this server: the listing shows nothing to anyone.
+      expect(await listed(shared, null)).toEqual([]);
+      for (const id of ids) {
+        expect((await as(shared, null, 'DELETE', `/api/profiles/${id}`)).status).toBe(403);
+        expect((await as(shared, null, 'DELETE', `/api/profiles/${id}`, undefined, 'x'.repeat(32))).status).toBe(403);
+        expect((await as(shared, null, 'DELETE', `/api/profiles/${id}`, undefined, token)).status).toBe(204);
+        expect((await as(shared, null, 'GET', `/api/profiles/${id}`)).status).toBe(404);
+      }
     } finally {
       await shared.close();
     }

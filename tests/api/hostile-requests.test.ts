@@ -2,10 +2,10 @@
 // (Go's RE2 semantics, linear time), invalid ones get a 400 naming RE2's complaint, a
 // profile without sample types is refused at upload, and a small request still answers
 // while three hostile ones run. A client that goes away has its queued work dropped.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningServer } from '../../server/src/http/server.js';
 import { WorkerPool, workerEntry } from '../../server/src/workers/pool.js';
-import { getJson, sample, startTestServer, tempDir, upload, uploadOk } from './server-helpers.js';
+import { getJson, sample, startTestServer, tempDir, trackAnalyses, upload, uploadOk } from './server-helpers.js';
 
 let t: ReturnType<typeof tempDir>;
 let srv: RunningServer;
@@ -33,12 +33,13 @@ const hostile = encodeURIComponent('^(.|.)*Z');
 
 describe('hostile regexps over HTTP', () => {
   it('while three hostile regexp requests run, a small request still answers', async () => {
+    const tasks = trackAnalyses(srv.service, ['top']);
     const heavy = [ids.heap, ids.mapgrow, ids.boxing].map(async (id) => {
       const r = await fetch(`${srv.url}/api/profiles/${id}/top?focus=${hostile}&hide=${encodeURIComponent('(a|aa)+$')}`);
       await r.arrayBuffer();
       return r.status;
     });
-    await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(tasks.started()).toBeGreaterThanOrEqual(3), { timeout: 30_000, interval: 5 });
     const small = await getJson<{ rows: unknown[] }>(`${srv.url}/api/profiles/${ids.cpu}/top?n=5`);
     expect(small.status).toBe(200);
     expect(small.body.rows.length).toBeGreaterThan(0);

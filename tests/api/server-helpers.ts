@@ -68,3 +68,25 @@ export async function getJson<T = unknown>(url: string): Promise<{ status: numbe
   }
   return { status: res.status, body: body as T, headers: res.headers };
 }
+
+/**
+ * Counts the analysis tasks of `service` (those whose op is in `ops`) handed to its workers,
+ * so a test can wait until its requests really are being computed instead of sleeping.
+ */
+export function trackAnalyses(service: RunningServer['service'], ops: string[]): { started(): number; inFlight(): number } {
+  const analyzer = service.analyzer;
+  const run = analyzer.run.bind(analyzer);
+  let inFlight = 0;
+  let started = 0;
+  analyzer.run = (...args: Parameters<typeof run>) => {
+    const p = run(...args);
+    if (ops.includes(args[0].op)) {
+      started++;
+      inFlight++;
+      const done = () => void inFlight--;
+      p.then(done, done);
+    }
+    return p;
+  };
+  return { started: () => started, inFlight: () => inFlight };
+}

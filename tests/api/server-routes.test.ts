@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { decodeProfile, ProfileDecodeError } from '../../server/src/decode/index.js';
 import type { Profile } from '../../server/src/model/profile.js';
 import { computeFlameGraph, computeSourceListing, computeTop, prepareProfile, profileMeta } from '../../server/src/report/index.js';
@@ -278,6 +278,7 @@ describe('bad input', () => {
     const heap = sample(HEAP);
     const { request } = await import('node:http');
     const u = new URL(base);
+    const idle = await srv.openConnections();
     for (const multipart of [false, true]) {
       await new Promise<void>((resolve) => {
         const req = request({
@@ -291,15 +292,15 @@ describe('bad input', () => {
         });
         req.on('error', () => resolve());
         if (multipart) req.write('--XyZ\r\nContent-Disposition: form-data; name="profile"; filename="h.pb.gz"\r\n\r\n');
-        req.write(heap.subarray(0, heap.length >> 1), () =>
-          setTimeout(() => {
-            req.destroy();
-            resolve();
-          }, 50),
-        );
+        // Half the body has reached the server's socket: hang up.
+        req.write(heap.subarray(0, heap.length >> 1), () => {
+          req.destroy();
+          resolve();
+        });
       });
     }
-    await new Promise((r) => setTimeout(r, 100));
+    // The server has seen both clients go.
+    await vi.waitFor(async () => expect(await srv.openConnections()).toBeLessThanOrEqual(idle), { timeout: 10_000, interval: 10 });
     expect(await listIds()).toEqual(before);
     expect((await getJson(`${base}/api/profiles/${cpuId}/top?n=1`)).status).toBe(200);
   });

@@ -254,7 +254,7 @@ describe('web UI', () => {
     await page.context().close();
   });
 
-  it('a 12,000-row top table stays virtualised and smooth', async () => {
+  it('a 12,000-row top table stays virtualised and scrolls to its last row', async () => {
     const { page, errors } = await pageWithErrors();
     await page.goto(`${H.base}/p/${ids.many}?v=top`);
     await page.waitForSelector('.top-view[data-ready=true] .top-body .top-row', { timeout: 20_000 });
@@ -262,23 +262,20 @@ describe('web UI', () => {
     expect(rep.rows.length).toBeGreaterThanOrEqual(12_000);
     expect(await page.locator('.top-view .match-info').innerText()).toBe(`${rep.rows.length} rows`);
     expect(await page.locator('.top-body .top-row').count()).toBeLessThan(100);
-    // Scroll through the whole table in steps; each step renders within a frame budget.
-    const steps = await page.evaluate(async () => {
+    // Scroll through the whole table in steps (how long a step takes: bench/browser.bench.ts);
+    // the rendered rows stay few at every step.
+    const counts = await page.evaluate(async () => {
       const s = document.querySelector('.top-scroll')!;
-      const times: number[] = [];
+      const n: number[] = [];
       for (let i = 1; i <= 20; i++) {
-        const t0 = performance.now();
         s.scrollTop = (s.scrollHeight * i) / 20;
         s.dispatchEvent(new Event('scroll'));
         await new Promise((r) => requestAnimationFrame(() => r(null)));
-        times.push(performance.now() - t0);
+        n.push(document.querySelectorAll('.top-body .top-row').length);
       }
-      return times;
+      return n;
     });
-    const sorted = [...steps].sort((a, b) => a - b);
-    console.log('12k-row table scroll steps ms', steps.map((x) => x.toFixed(1)).join(' '));
-    expect(sorted[Math.floor(sorted.length / 2)]!).toBeLessThan(50);
-    expect(sorted[sorted.length - 1]!).toBeLessThan(250);
+    for (const c of counts) expect(c).toBeLessThan(100);
     const lastName = await page.locator('.top-body .top-row .cell.name').last().innerText();
     expect(lastName).toBe(rep.rows[rep.rows.length - 1]!.name);
     // Filtering 12k rows.
@@ -419,7 +416,7 @@ describe('web UI', () => {
     await page.context().close();
   }, 240_000);
 
-  it('large heap profile: first flame graph < 1.5 s from opening the link, zoom redraw < 200 ms, pruned frames reachable', async () => {
+  it('large heap profile: flame graph drawn on opening the link, zoom redraws, pruned frames reachable', async () => {
     const { page, errors } = await pageWithErrors();
     // Warm the server's decoded-profile cache the way a previous visit would; the
     // first open after upload is measured separately below.
@@ -433,7 +430,9 @@ describe('web UI', () => {
     await flameReady(p2.page);
     const warm = await timings(p2.page);
     await p2.page.context().close();
-    expect(cold.firstDrawAt).toBeLessThan(1500);
+    // How soon: bench/browser.bench.ts.
+    expect(cold.firstDrawAt).toBeGreaterThan(0);
+    expect(cold.frames).toBeGreaterThan(0);
     // Zoom into the widest main.step frame: redraw at once, then load its pruned detail.
     const fs = await frames(page);
     const target = fs.filter((f) => f.name.startsWith('main.f') && !f.pruned).sort((a, b) => b.w - a.w)[0]!;
@@ -442,7 +441,6 @@ describe('web UI', () => {
     await page.waitForFunction((n) => document.querySelector('.crumb.current')?.textContent === n, target.name);
     await page.waitForFunction(() => document.querySelector('.flame-status')?.textContent === '');
     const z = await timings(page);
-    expect(z.zoomRedrawMs).toBeLessThan(200);
     // Deep frames pruned at the top level are now drawn (fetched with `path`).
     const after = await frames(page);
     expect(after.length).toBeGreaterThan(0);
@@ -473,7 +471,6 @@ describe('web UI', () => {
       await clickFrame(page, deep);
       await page.waitForFunction((n) => document.querySelector('.crumb.current')?.textContent === n, deep.name);
       deepMs = (await timings(page)).zoomRedrawMs;
-      expect(deepMs).toBeLessThan(200);
     }
     // Search on the large profile.
     const s0 = Date.now();

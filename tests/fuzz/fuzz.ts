@@ -10,6 +10,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { AnalysisCore } from '../../server/src/workers/core.js';
 import type { AnalysisTask } from '../../server/src/workers/protocol.js';
+import { EXPORT_FORMATS } from '../../server/src/export/index.js';
 import type { ServerConfig } from '../../server/src/service/config.js';
 import { statusOf } from '../../server/src/http/errors.js';
 import type { ProfileStore, StoredProfileInfo } from '../../server/src/store/types.js';
@@ -318,6 +319,26 @@ function views(id: string): [string, AnalysisTask][] {
     ['files', { op: 'files', id }],
     ['diff top', { op: 'diffTop', id, baseId: id, query: {}, opts: { mode: 'diff_base' } }],
     ['diff flame', { op: 'diffFlame', id, baseId: id, query: {}, opts: { mode: 'base', normalize: true } }],
+    ['peek', { op: 'peek', id, query: {}, re: '.', opts: { sort: 'cum', compactLabels: true } }],
+    ['peek lines', { op: 'peek', id, query: { granularity: 'lines' }, re: 'main', opts: { unit: 'auto' } }],
+    ['graph', { op: 'graph', id, query: {}, opts: {} }],
+    [
+      'graph all',
+      { op: 'graph', id, query: { granularity: 'addresses' }, opts: { nodeCount: 0, nodeFraction: 0, edgeFraction: 0, trim: false } },
+    ],
+    ['sandwich', { op: 'sandwich', id, query: {}, fn: '.', minFraction: 0 }],
+    ['tags', { op: 'tags', id, query: {}, unit: 'auto' }],
+    ['tags values', { op: 'tags', id, query: { tagFocus: '.' }, maxValues: 5 }],
+    ['goroutines', { op: 'goroutines', id, filter: { state: 'running', minWait: 1, creator: '.', label: 'a' } }],
+    ['goroutines diff', { op: 'goroutines', id, filter: {}, baseId: id }],
+    ...EXPORT_FORMATS.map((format): [string, AnalysisTask] => [
+      `export ${format}`,
+      { op: 'export', id, query: {}, format, name: 'fuzz.pb.gz', view: { zoom: ['root'], search: 'a', width: 400 } },
+    ]),
+    ['sanitise preview', { op: 'sanitise', id, modulePaths: true, preview: true }],
+    ['sanitise', { op: 'sanitise', id, modulePaths: false, preview: false }],
+    ['merge', { op: 'merge', id, ids: [id, id] }],
+    ['merge shares', { op: 'mergeShares', id, inputs: [id], query: {}, path: ['root'] }],
   ];
 }
 

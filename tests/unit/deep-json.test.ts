@@ -1,7 +1,7 @@
 // toJson on values too deep for JSON.stringify (a flame tree of a 100,000-frame stack):
 // the same text, without recursion.
 import { expect, it } from 'vitest';
-import { deepJson, toJson } from '../../server/src/workers/protocol.js';
+import { deepJson, toJson } from '../../server/src/model/json-text.js';
 it('deepJson equals JSON.stringify', () => {
   const vals: unknown[] = [
     1,

@@ -134,10 +134,11 @@ describe('limits', () => {
     expect((e as CaptureError).code).toBe('too-large');
   });
   it('times out on a target that never answers', async () => {
-    const t0 = Date.now();
+    // The limit that fired is the one given (rounded to seconds in the message); how soon
+    // is measured by bench/capture.bench.ts.
     const e = await get(`http://127.0.0.1:${ph}/`, makePolicy(false, []), { totalTimeoutMs: 500 }).catch((x: CaptureError) => x);
     expect((e as CaptureError).code).toBe('timeout');
-    expect(Date.now() - t0).toBeLessThan(3000);
+    expect((e as CaptureError).message).toMatch(/within 1 s$/);
   });
   it('reports a refused connection clearly', async () => {
     const e = await get('http://127.0.0.1:1/').catch((x: CaptureError) => x);
@@ -151,7 +152,8 @@ describe('limits', () => {
   });
   it('cancels through the signal', async () => {
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 100);
+    // Cancel once the request has reached the target (which never answers).
+    hang.once('request', () => ac.abort());
     const e = await get(`http://127.0.0.1:${ph}/`, makePolicy(false, []), { signal: ac.signal }).catch((x: CaptureError) => x);
     expect((e as CaptureError).code).toBe('cancelled');
   });

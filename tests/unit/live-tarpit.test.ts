@@ -59,14 +59,13 @@ describe('tarpit targets', () => {
       expect((refused as CaptureError).status).toBe(429);
       expect((refused as CaptureError).message).toMatch(/per client/);
       const other = m.start({ url: `${tarpitUrl}/debug/pprof/heap`, client: 'b' });
-      const t0 = Date.now();
       const ended = await Promise.all([...mine, other].map((s) => m.wait(s.cid)));
       for (const s of ended) {
         expect(s.state).toBe('failed');
         expect(s.errorCode).toBe('timeout');
+        // The first-byte limit (firstByteSlackMs, shown rounded to 1 s) fired, not the 60 s snapshot limit.
+        expect(s.error).toMatch(/did not answer within 1 s/);
       }
-      // Well before the 60 s snapshot limit.
-      expect(Date.now() - t0).toBeLessThan(20_000);
       // The slots are free again.
       const again = m.start({ url: `${tarpitUrl}/debug/pprof/heap`, client: 'a' });
       await m.cancel(again.cid);

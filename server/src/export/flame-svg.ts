@@ -8,7 +8,7 @@ import type { Query } from '../../../contract/query.js';
 import type { FlameNode } from '../../../contract/views.js';
 import { computeFlameGraph } from '../report/index.js';
 import { frameColor, packageOf } from '../../../contract/frame-colors.js';
-import { svgDocument, type SvgFrame } from '../../../contract/svg-document.js';
+import { svgDocument, type SvgDocumentOptions, type SvgFrame } from '../../../contract/svg-document.js';
 import { compileGoRegexp, quoteMeta, type GoRegexp } from '../../../contract/go-regexp.js';
 
 export interface FlameSvgView {
@@ -32,7 +32,14 @@ function searchMatcher(text: string | undefined): GoRegexp | null {
   }
 }
 
-export function flameSvgFile(p: Profile, q: Query, title: string, view: FlameSvgView = {}): string {
+/** The SVG document and its size in px. */
+export function flameSvgFile(
+  p: Profile,
+  q: Query,
+  title: string,
+  view: FlameSvgView = {},
+  options: SvgDocumentOptions = {},
+): { svg: string; width: number; height: number } {
   const width = Math.max(200, Math.min(10_000, Math.round(view.width ?? 1200)));
   const zoom = view.zoom ?? [];
   // The zoomed subtree at full detail, pruned at half a pixel as the app asks for it.
@@ -55,15 +62,21 @@ export function flameSvgFile(p: Profile, q: Query, title: string, view: FlameSvg
     .slice(0, zoom.length)
     .forEach((name, d) => placed.push({ d, x: 0, w: width, node: null, name, faded: true, isRoot: d === 0, pruned: 0 }));
   let maxDepth = zoom.length;
-  const walk = (n: FlameNode, x: number, w: number, d: number): void => {
+  // Depth first with an explicit stack (stacks can be thousands of frames deep); each frame's
+  // children are placed left to right, as the page draws them.
+  const todo: { n: FlameNode; x: number; w: number; d: number }[] = [{ n: top, x: 0, w: width, d: zoom.length }];
+  for (let t = todo.pop(); t; t = todo.pop()) {
+    const { n, x, w, d } = t;
     placed.push({ d, x, w, node: n, name: d === 0 ? 'root' : n.name, faded: false, isRoot: d === 0, pruned: 0 });
     maxDepth = Math.max(maxDepth, d);
     let cx = x;
+    const kids: typeof todo = [];
     for (const c of n.children) {
       const cw = (Math.abs(c.value) / total) * width;
-      if (cw >= MIN_FRAME_PX) walk(c, cx, cw, d + 1);
+      if (cw >= MIN_FRAME_PX) kids.push({ n: c, x: cx, w: cw, d: d + 1 });
       cx += cw;
     }
+    for (let i = kids.length - 1; i >= 0; i--) todo.push(kids[i]!);
     const pw = (Math.abs(n.prunedValue ?? 0) / total) * width;
     if ((n.prunedCount ?? 0) > 0 && pw >= MIN_FRAME_PX) {
       placed.push({
@@ -78,8 +91,7 @@ export function flameSvgFile(p: Profile, q: Query, title: string, view: FlameSvg
       });
       maxDepth = Math.max(maxDepth, d + 1);
     }
-  };
-  walk(top, 0, width, zoom.length);
+  }
   const frames: SvgFrame[] = placed.map((f) => {
     const fill = f.pruned
       ? dark
@@ -105,5 +117,5 @@ export function flameSvgFile(p: Profile, q: Query, title: string, view: FlameSvg
       tooltip: f.node ? `${f.name} (${((100 * Math.abs(f.node.value)) / (Math.abs(fg.total) || 1)).toFixed(2)}%)` : f.name,
     };
   });
-  return svgDocument(frames, title, dark, width, (maxDepth + 1) * ROW).svg;
+  return svgDocument(frames, title, dark, width, (maxDepth + 1) * ROW, options);
 }

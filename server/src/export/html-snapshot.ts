@@ -9,6 +9,7 @@ import type { Query } from '../../../contract/query.js';
 import { computeFlameGraph, computeTop } from '../report/index.js';
 import { percentage, scaledLabel } from '../../../contract/format.js';
 import { snapshotViewer } from './snapshot-viewer.js';
+import { toJson } from '../model/json-text.js';
 import type { FlameNode } from '../../../contract/views.js';
 import { frameColor, packageOf } from '../../../contract/frame-colors.js';
 
@@ -72,11 +73,12 @@ export function htmlSnapshot(p: Profile, q: Query, name: string, view: SnapshotV
   const title = [name, fg.sampleType.type, ...filters].join(' · ');
   const dark = view.theme === 'dark';
   // Colours from the app's palette, so the snapshot looks like the page it came from.
-  const paint = (n: FlameNode): void => {
+  // A loop, not recursion: stacks can be thousands of frames deep.
+  const todo: FlameNode[] = [...fg.root.children];
+  for (let n = todo.pop(); n; n = todo.pop()) {
     (n as FlameNode & { color?: string }).color = frameColor(packageOf(n.name), dark);
-    for (const c of n.children) paint(c);
-  };
-  for (const c of fg.root.children) paint(c);
+    for (const c of n.children) todo.push(c);
+  }
   const data = {
     title,
     unit: fg.sampleType.unit,
@@ -89,7 +91,7 @@ export function htmlSnapshot(p: Profile, q: Query, name: string, view: SnapshotV
     legend: top.legend,
   };
   // "</" inside the JSON block would end it early: escape every "<".
-  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+  const json = toJson(data).replace(/</g, '\\u003c');
   // tsx and esbuild may wrap named functions in __name(...): give it a no-op.
   const script = `var __name = function (f) { return f; };\n(${snapshotViewer.toString()})();\n`;
   const csp = [

@@ -1,10 +1,11 @@
 // Files of the current view for other tools: folded stacks, speedscope JSON, the
 // profile itself with the filters applied (gzip pprof), an offline HTML snapshot, the
-// flame graph as SVG. Pure: Profile + Query -> bytes.
+// flame graph as SVG or PNG. Profile + Query -> bytes (no side effects).
 import type { Profile } from '../model/profile.js';
 import type { Query } from '../../../contract/query.js';
 import { encodeProfileGzip } from '../encode/pprof.js';
 import { filteredProfile } from './filtered-pprof.js';
+import { MAX_PNG_LABELS, pngScale, svgToPng } from './flame-png.js';
 import { flameSvgFile, type FlameSvgView } from './flame-svg.js';
 import { foldedText } from './folded.js';
 import { htmlSnapshot, type SnapshotView } from './html-snapshot.js';
@@ -13,7 +14,7 @@ import { exportStacks } from './stacks.js';
 
 export { exportFileName } from '../../../contract/file-name.js';
 
-export const EXPORT_FORMATS = ['folded', 'speedscope', 'pprof', 'html', 'svg'] as const;
+export const EXPORT_FORMATS = ['folded', 'speedscope', 'pprof', 'html', 'svg', 'png'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export const EXPORT_TYPES: Record<ExportFormat, { suffix: string; contentType: string }> = {
@@ -22,9 +23,10 @@ export const EXPORT_TYPES: Record<ExportFormat, { suffix: string; contentType: s
   pprof: { suffix: '.filtered.pb.gz', contentType: 'application/octet-stream' },
   html: { suffix: '.snapshot.html', contentType: 'text/html; charset=utf-8' },
   svg: { suffix: '.flame.svg', contentType: 'image/svg+xml' },
+  png: { suffix: '.flame.png', contentType: 'image/png' },
 };
 
-/** Where the view stands besides its query (html and svg): zoom path, search, theme, orientation, width. */
+/** Where the view stands besides its query (html, svg and png): zoom path, search, theme, orientation, width. */
 export type ExportView = SnapshotView & FlameSvgView;
 
 /** The image's title line: profile, sample type, filters, zoom, search (as the page's SVG button writes it). */
@@ -48,10 +50,17 @@ function viewTitle(p: Profile, q: Query, name: string, view: ExportView): string
   return parts.join(' · ');
 }
 
-export function exportFile(p: Profile, q: Query, format: ExportFormat, name: string, view: ExportView = {}): Uint8Array {
+export async function exportFile(p: Profile, q: Query, format: ExportFormat, name: string, view: ExportView = {}): Promise<Uint8Array> {
   switch (format) {
     case 'svg':
-      return new TextEncoder().encode(flameSvgFile(p, q, viewTitle(p, q, name, view), view));
+      return new TextEncoder().encode(flameSvgFile(p, q, viewTitle(p, q, name, view), view).svg);
+    case 'png': {
+      // Labels cut to fit rather than clipped, and bounded: drawn in time linear in the frames (svg-document.ts).
+      const title = viewTitle(p, q, name, view);
+      let doc = flameSvgFile(p, q, title, view, { clipLabels: false, maxLabels: MAX_PNG_LABELS });
+      if (pngScale(doc.width, doc.height) < 0.5) doc = flameSvgFile(p, q, title, view, { clipLabels: false, maxLabels: 0 });
+      return svgToPng(doc.svg, doc.width, doc.height);
+    }
     case 'html':
       return new TextEncoder().encode(htmlSnapshot(p, q, name, view));
     case 'folded':

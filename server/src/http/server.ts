@@ -42,6 +42,8 @@ export interface RunningServer {
   service: ProfileService;
   /** Profiles stored from `files`, in order. */
   preloaded: StoredProfileInfo[];
+  /** Client connections open now (tests wait on it, e.g. for a dropped upload to be seen). */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     host,
     service,
     preloaded,
+    openConnections: () => new Promise((res, rej) => server.getConnections((err, n) => (err ? rej(err) : res(n)))),
     async close() {
       stopSweeper();
       await new Promise<void>((res) => {

@@ -6,12 +6,15 @@ import type { CaptureState, CaptureStatus } from '../../../contract/capture.js';
 import { captureOnce, sampleTotals, type CaptureLimits } from './capture.js';
 import { CaptureError } from './errors.js';
 import { resolveCapture, MAX_SECONDS, type CaptureSpec, type ResolvedCapture } from './target-url.js';
+import type { OwnerFields } from '../service/service.js';
 
 export interface CaptureRequest extends CaptureSpec {
   /** Overall time limit for one fetch (default: 1.5 x seconds + 5 s, or 60 s for snapshots). */
   timeoutSeconds?: number;
   /** Who asked (the HTTP client's address): one client may hold only a few capture slots. */
   client?: string;
+  /** Owner and manage-token hash recorded on every profile it stores, as for an upload (service/ownership.ts). */
+  owner?: OwnerFields;
 }
 
 export interface WatchRequest extends CaptureRequest {
@@ -21,7 +24,7 @@ export interface WatchRequest extends CaptureRequest {
 
 export interface ManagerDeps extends CaptureLimits {
   /** Stores validated profile bytes; returns the content id. */
-  store(bytes: Uint8Array, name: string): Promise<{ id: string; name: string }>;
+  store(bytes: Uint8Array, name: string, owner?: OwnerFields): Promise<{ id: string; name: string }>;
   maxRunning?: number;
   /** Captures one client may have running at once (default MAX_PER_CLIENT). */
   maxPerClient?: number;
@@ -36,6 +39,7 @@ interface Entry {
   done: Promise<CaptureStatus>;
   lockKey: string | null;
   client: string;
+  owner?: OwnerFields;
 }
 
 export const MAX_WATCH_COUNT = 120;
@@ -71,7 +75,7 @@ export class CaptureManager {
   start(req: CaptureRequest): CaptureStatus {
     const target = resolveCapture(req);
     const timeoutSeconds = this.timeoutFor(req, target);
-    const entry = this.register('single', target, req.client ?? '');
+    const entry = this.register('single', target, req.client ?? '', req.owner);
     entry.done = this.runSingle(entry, target, timeoutSeconds);
     return this.snapshot(entry);
   }
@@ -90,7 +94,7 @@ export class CaptureManager {
     const intervalSeconds = checkInt(req.intervalSeconds, 'intervalSeconds', 1, 3600);
     const count = checkInt(req.count, 'count', 2, MAX_WATCH_COUNT);
     const timeoutSeconds = this.timeoutFor(req, target);
-    const entry = this.register('watch', target, req.client ?? '');
+    const entry = this.register('watch', target, req.client ?? '', req.owner);
     entry.status.watch = { intervalSeconds, count, snapshots: [], failures: [], nextAt: null };
     entry.done = this.runWatch(entry, target, intervalSeconds, count, timeoutSeconds);
     return this.snapshot(entry);
@@ -133,7 +137,7 @@ export class CaptureManager {
     return t;
   }
 
-  private register(mode: 'single' | 'watch', target: ResolvedCapture, client: string): Entry {
+  private register(mode: 'single' | 'watch', target: ResolvedCapture, client: string, owner?: OwnerFields): Entry {
     const live = [...this.entries.values()].filter((e) => e.status.state === 'running');
     const mine = live.filter((e) => e.client === client).length;
     const perClient = this.deps.maxPerClient ?? MAX_PER_CLIENT;
@@ -169,6 +173,7 @@ export class CaptureManager {
       done: Promise.resolve(null as unknown as CaptureStatus),
       lockKey,
       client,
+      owner,
       status: {
         cid,
         mode,
@@ -229,7 +234,7 @@ export class CaptureManager {
       },
     });
     if (e.abort.signal.aborted) throw new CaptureError('cancelled', 'capture cancelled');
-    const stored = await this.deps.store(out.bytes, profileFileName(target, new Date()));
+    const stored = await this.deps.store(out.bytes, profileFileName(target, new Date()), e.owner);
     return { ...out, ref: { id: stored.id, url: `/p/${stored.id}`, name: stored.name } };
   }
 

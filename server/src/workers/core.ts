@@ -31,7 +31,8 @@ import { ByteLru } from './lru.js';
 import { exportFile } from '../export/index.js';
 import { sanitiseProfile } from '../export/sanitise.js';
 import { encodeProfileGzip } from '../encode/pprof.js';
-import { toJson, type AnalysisResult, type AnalysisTask } from './protocol.js';
+import type { AnalysisResult, AnalysisTask } from './protocol.js';
+import { toJson } from '../model/json-text.js';
 
 /** Bytes that own their whole ArrayBuffer, so moving them to another thread moves nothing else. */
 function ownBuffer(b: Uint8Array): Uint8Array {
@@ -134,7 +135,7 @@ export class AnalysisCore {
         return task.preview ? { json: toJson(report) } : { file: ownBuffer(encodeProfileGzip(profile)) };
       }
       case 'export':
-        return { file: ownBuffer(exportFile(await this.load(task.id), task.query, task.format, task.name, task.view)) };
+        return { file: ownBuffer(await exportFile(await this.load(task.id), task.query, task.format, task.name, task.view)) };
       case 'ingest': {
         const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes);
         return { meta: profileMeta(p), bytes: task.bytes };

@@ -5,12 +5,17 @@
 //            -> 200 {target, index, profiles: [{name, count, description, kind, note?}]}
 //               kind: "cpu" (profile), "snapshot" (heap, goroutine, custom...), "unsupported" (trace, cmdline)
 //   POST   /api/capture   {url, profile?, seconds?, gc?, timeoutSeconds?}
-//            -> waits for the capture, then 201 {id, url: "/p/<id>", name, cid, profile, seconds, target}
+//            -> waits for the capture, then 201 {id, url: "/p/<id>", name, cid, profile, seconds, target,
+//               owned, manageToken?, expiresAt}
 //   POST   /api/captures  {url, profile?, seconds?, gc?, timeoutSeconds?, watch?: {intervalSeconds, count}}
-//            -> 202 CaptureStatus at once (Location: /api/captures/<cid>); follow it with GET
+//            -> 202 CaptureStatus + manageToken at once (Location: /api/captures/<cid>); follow it with GET
 //   GET    /api/captures/:cid -> 200 CaptureStatus {state: running|done|failed|cancelled, progress 0..1,
 //            elapsedMs, seconds, bytes, result {id, url, name}, error, watch {snapshots [{id, url, totals}], ...}}
 //   DELETE /api/captures/:cid -> cancels; 200 with the final CaptureStatus
+//
+// Captured profiles are owned like uploads (routes/profiles.ts, service/ownership.ts): the
+// caller's proxy-vouched user is recorded, and a manage token (shown once, in the answer to
+// the POST; a watch's snapshots share one) lets its holder rename or delete them.
 //
 // `url` is a base ("http://127.0.0.1:6060", empty path means the CPU profile like
 // `go tool pprof`), a /debug/pprof/ root plus `profile`, or a full profile URL.
@@ -27,6 +32,9 @@ import type { CaptureStatus } from '../../../../contract/capture.js';
 import { listTargetProfiles } from '../../live/targets.js';
 import type { ProfileService } from '../../service/service.js';
 import { str, type RawQuery } from '../query-params.js';
+import { callerOf, profileLink } from '../sharing/guard.js';
+import { hashToken, mayManage, ownershipForUpload, publicInfo } from '../../service/ownership.js';
+import type { OwnerFields } from '../../service/service.js';
 
 type Body = Record<string, unknown>;
 
@@ -38,7 +46,7 @@ function bodyOf(req: Request): Body {
   return b as Body;
 }
 
-function captureRequest(b: Body, req: Request): CaptureRequest {
+function captureRequest(b: Body, req: Request, owner: OwnerFields): CaptureRequest {
   if (b.gc !== undefined && typeof b.gc !== 'boolean') throw new CaptureError('bad-request', 'gc must be true or false');
   if (b.profile !== undefined && typeof b.profile !== 'string') throw new CaptureError('bad-request', 'profile must be a string');
   return {
@@ -48,6 +56,7 @@ function captureRequest(b: Body, req: Request): CaptureRequest {
     gc: b.gc as boolean | undefined,
     timeoutSeconds: b.timeoutSeconds as number | undefined,
     client: req.socket.remoteAddress ?? '',
+    owner,
   };
 }
 
@@ -62,7 +71,7 @@ export function captureRouter(service: ProfileService): Router {
     policy,
     maxBytes: config.maxUploadBytes,
     maxInflatedBytes: config.maxInflatedBytes,
-    store: (bytes, name) => service.storeProfile(bytes, name),
+    store: (bytes, name, owner) => service.storeProfile(bytes, name, owner),
   });
   const router = Router();
   const json = express.json({ limit: '16kb' });
@@ -74,7 +83,9 @@ export function captureRouter(service: ProfileService): Router {
   });
 
   router.post('/api/capture', json, async (req: Request, res: Response) => {
-    const first = manager.start(captureRequest(bodyOf(req), req));
+    const caller = callerOf(req, config);
+    const own = ownershipForUpload(caller, config);
+    const first = manager.start(captureRequest(bodyOf(req), req, own.fields));
     // A client that goes away should not leave a CPU capture holding the target.
     res.on('close', () => {
       if (!res.writableFinished) manager.cancel(first.cid).catch(() => undefined);
@@ -82,12 +93,26 @@ export function captureRouter(service: ProfileService): Router {
     const s = await manager.wait(first.cid);
     if (res.destroyed) return;
     if (s.state !== 'done' || !s.result) return sendFailed(res, s);
-    res.status(201).json({ ...s.result, cid: s.cid, profile: s.profile, seconds: s.seconds, target: s.target });
+    const info = await service.info(s.result.id);
+    // Identical bytes stored before by someone else keep their owner (as for uploads).
+    const created = info.tokenHash === hashToken(own.token);
+    res.status(201).json({
+      ...s.result,
+      url: profileLink(config, info.id),
+      cid: s.cid,
+      profile: s.profile,
+      seconds: s.seconds,
+      target: s.target,
+      owned: created || mayManage(info, caller, config),
+      ...(created ? { manageToken: own.token } : {}),
+      expiresAt: publicInfo(info, config.retentionMs ?? 0).expiresAt,
+    });
   });
 
   router.post('/api/captures', json, (req: Request, res: Response) => {
     const b = bodyOf(req);
-    const base = captureRequest(b, req);
+    const own = ownershipForUpload(callerOf(req, config), config);
+    const base = captureRequest(b, req, own.fields);
     let s: CaptureStatus;
     if (b.watch !== undefined) {
       const w = b.watch as Body;
@@ -96,7 +121,11 @@ export function captureRouter(service: ProfileService): Router {
     } else {
       s = manager.start(base);
     }
-    res.status(202).location(`/api/captures/${s.cid}`).json(s);
+    // The token is shown here only: status queries (GET) do not repeat it.
+    res
+      .status(202)
+      .location(`/api/captures/${s.cid}`)
+      .json({ ...s, manageToken: own.token });
   });
 
   router.get('/api/captures/:cid', (req: Request, res: Response) => {

@@ -4,6 +4,7 @@
 //   GET /api/profiles/:id/export/pprof       the profile with the filters applied, gzip pprof
 //   GET /api/profiles/:id/export/html        offline single-file snapshot (&zoom=["a","b"]&search=re&theme=dark)
 //   GET /api/profiles/:id/export/svg         flame graph image (&zoom, &search, &theme, &icicle=1, &width=1200)
+//   GET /api/profiles/:id/export/png         the same image as PNG (same parameters)
 // Query parameters are those of /top and /flamegraph (si, focus, ignore, hide, show, ...);
 // the file is named after the profile.
 import { Router, type Request, type Response } from 'express';
@@ -14,7 +15,7 @@ import { HttpError, NotFoundError } from '../../service/errors.js';
 import { parseQuery } from '../query-params.js';
 import { isExpired } from '../../service/ownership.js';
 
-/** The html and svg exports' view: zoom (JSON array of frame names), search, theme, icicle, width. */
+/** The html, svg and png exports' view: zoom (JSON array of frame names), search, theme, icicle, width. */
 function exportView(q: Record<string, unknown>): ExportView {
   const view: ExportView = {};
   if (typeof q.zoom === 'string' && q.zoom !== '') {

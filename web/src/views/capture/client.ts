@@ -2,6 +2,7 @@
 import type { CaptureStatus } from '../../../../contract/capture.js';
 import type { TargetListing } from '../../../../contract/capture.js';
 import { getJson } from '../../api.js';
+import { rememberUpload } from '../../owned.js';
 
 export type { CaptureStatus, TargetListing };
 
@@ -19,9 +20,41 @@ export interface StartBody {
   watch?: { intervalSeconds: number; count: number };
 }
 
+const TOKEN_KEY = 'pprof-lens.capture-token.';
+
+/**
+ * The server shows a capture's manage token once, in the answer to its start; it is kept
+ * for the tab (the watch page follows the capture after a navigation) and every profile
+ * the capture stores is remembered with it like an upload (owned.ts).
+ */
+async function start(body: StartBody): Promise<CaptureStatus> {
+  const s = await getJson<CaptureStatus & { manageToken?: string }>('/api/captures', json(body));
+  if (s.manageToken) {
+    try {
+      sessionStorage.setItem(TOKEN_KEY + s.cid, s.manageToken);
+    } catch {
+      // storage disabled: the captured profiles stay viewable, just not manageable here
+    }
+  }
+  return s;
+}
+
+function rememberCaptured(s: CaptureStatus): void {
+  let token: string | null = null;
+  try {
+    token = sessionStorage.getItem(TOKEN_KEY + s.cid);
+  } catch {
+    token = null;
+  }
+  if (!token) return;
+  for (const r of [...(s.result ? [s.result] : []), ...(s.watch?.snapshots ?? [])]) {
+    rememberUpload({ id: r.id, name: r.name, token, storedAt: new Date().toISOString() });
+  }
+}
+
 export const captureApi = {
   targets: (url: string) => getJson<TargetListing>(`/api/capture/targets?url=${encodeURIComponent(url)}`),
-  start: (body: StartBody) => getJson<CaptureStatus>('/api/captures', json(body)),
+  start,
   status: (cid: string) => getJson<CaptureStatus>(`/api/captures/${encodeURIComponent(cid)}`),
   cancel: (cid: string) => getJson<CaptureStatus>(`/api/captures/${encodeURIComponent(cid)}`, { method: 'DELETE' }),
 };
@@ -40,6 +73,7 @@ export function follow(cid: string, onUpdate: (s: CaptureStatus) => void, onErro
     try {
       const s = await captureApi.status(cid);
       if (stopped) return;
+      rememberCaptured(s);
       onUpdate(s);
       if (s.state === 'running') timer = setTimeout(tick, everyMs);
     } catch (e) {
