@@ -201,9 +201,15 @@ export class D3Flame {
     h.setAttribute('role', 'application');
     h.setAttribute('aria-roledescription', 'flame graph');
     h.setAttribute('aria-label', 'Flame graph. Arrow keys move between frames, Enter zooms into a frame, Shift+F10 opens its actions.');
+    // Focus that a mouse or finger gives (pressing a frame) must not scroll the chart to the
+    // cursor: the press would end on another element and its click would be lost.
+    let pressing = false;
+    h.addEventListener('pointerdown', () => (pressing = true), { capture: true });
+    h.addEventListener('pointerup', () => (pressing = false), { capture: true });
+    h.addEventListener('pointercancel', () => (pressing = false), { capture: true });
     h.addEventListener('focus', () => {
       if (!this.cursor || !this.inTree(this.cursor)) this.cursor = this.focus ?? this.root;
-      this.showCursor();
+      if (!pressing) this.showCursor();
     });
     h.addEventListener('blur', () => {
       this.markCursor(null);
