@@ -3,7 +3,9 @@
 // edges with the same weights, inline and residual marks, the same legend, and the
 // visual encoding pprof writes (font size, pen width, layout weight, colours).
 // Edge order is pprof's (|weight| desc, then names); ties are compared as a set.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDot } from './dot-parse.js';
@@ -51,10 +53,42 @@ describe('call graph matches go tool pprof -dot', () => {
           // names tie come out in either order. An edge to "N0" is pprof writing an edge to a
           // node it dropped from the graph (flat and cum both 0, seen with -mean): not drawn.
           const key = (e: object): string => JSON.stringify(e);
-          const real = theirs.edges.filter((e) => e.from !== 0 && e.to !== 0);
-          expect(ours!.edges.map(key).sort()).toEqual(real.map(key).sort());
+          const edgeSet = (g: ReturnType<typeof parseDot>): string[] =>
+            g.edges
+              .filter((e) => e.from !== 0 && e.to !== 0)
+              .map(key)
+              .sort();
+          const oursEdges = ours!.edges.map(key).sort();
+          if (JSON.stringify(oursEdges) !== JSON.stringify(edgeSet(theirs))) {
+            // pprof drops redundant residual edges in an order that depends on Go's map
+            // iteration, so on a few graphs its edge set varies from run to run (seen:
+            // graph-go1.22-cpu -files, 1 run in 12). Ours must then equal one of its outputs.
+            const other = pprofRuns(c, 12).find((g) => JSON.stringify(edgeSet(g)) === JSON.stringify(oursEdges));
+            if (other) {
+              expect(ours!.nodes).toEqual(other.nodes);
+              return;
+            }
+          }
+          expect(oursEdges).toEqual(edgeSet(theirs));
         });
       }
     });
   }
 });
+
+let goBin: string | null = null;
+
+/** `go tool pprof -dot` run again on a case, `times` times, as scripts/make-references.sh runs it. */
+function pprofRuns(c: RefCase, times: number): ReturnType<typeof parseDot>[] {
+  goBin ??= execFileSync('bash', [path.join(ROOT, 'scripts/ensure-go.sh')], { encoding: 'utf8' }).trim();
+  const home = mkdtempSync(path.join(tmpdir(), 'pprof-dot-'));
+  try {
+    const env = { PATH: process.env.PATH ?? '', HOME: home, TZ: 'UTC', PPROF_TMPDIR: home };
+    const args = ['tool', 'pprof', '-dot', '-symbolize=none', ...c.args, c.input];
+    return Array.from({ length: times }, () =>
+      parseDot(execFileSync(goBin!, args, { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })),
+    );
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
