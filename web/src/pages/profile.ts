@@ -306,20 +306,9 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     ctx.setState(partial);
   });
   gSelect.addEventListener('change', () => refine.requestSubmit());
+  // The banner's filter list is the one place that names every filter field.
   clearBtn.addEventListener('click', () =>
-    ctx.setState({
-      focus: '',
-      ignore: '',
-      hide: '',
-      show: '',
-      showFrom: '',
-      tagFocus: '',
-      tagIgnore: '',
-      tagRoot: '',
-      tagLeaf: '',
-      granularity: '',
-      zoom: [],
-    }),
+    ctx.setState({ ...Object.fromEntries(FILTER_FIELDS.map(([k]) => [k, ''])), granularity: '', zoom: [] }),
   );
   const refineToggle = h('button.btn', { type: 'button', 'aria-expanded': 'false' }, 'Filters');
   refineToggle.addEventListener('click', () => {
