@@ -10,6 +10,7 @@
 import type { Func, Line, Location, Mapping, Profile, SampleColumns } from '../model/profile.js';
 import type { ValueType } from '../../../contract/views.js';
 import { attachColumns } from './columns.js';
+import { attachLazyLabels } from './labels.js';
 import { ProfileDecodeError } from './errors.js';
 import { finishProfile } from './finish.js';
 import { WireReader, truncatedAt } from './wire.js';
@@ -28,8 +29,11 @@ function growInts(a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
 
 /** Growable list of [start, end) byte ranges. */
 class Ranges {
-  data = new Int32Array(64);
+  data: Int32Array;
   length = 0;
+  constructor(capacity = 32) {
+    this.data = new Int32Array(2 * Math.max(capacity, 32));
+  }
   push(start: number, end: number): void {
     if (this.length * 2 + 2 > this.data.length) {
       const next = new Int32Array(this.data.length * 2);
@@ -97,10 +101,10 @@ class ProtoDecoder {
   readonly readString: (start: number, end: number) => string;
   strings: string[] = [];
   readonly sampleTypeR = new Ranges();
-  readonly sampleR = new Ranges();
+  sampleR = new Ranges();
   readonly mappingR = new Ranges();
-  readonly locationR = new Ranges();
-  readonly functionR = new Ranges();
+  locationR = new Ranges();
+  functionR = new Ranges();
   periodTypeRange: [number, number] | null = null;
   dropFramesX = 0n;
   keepFramesX = 0n;
@@ -183,6 +187,50 @@ class ProtoDecoder {
     }
     if (r.pos !== end) throw truncatedAt(end);
     return { type: this.str(typeX, typeW, `${what} type`), unit: this.str(unitX, unitW, `${what} unit`) };
+  }
+
+  /**
+   * Sizes the range lists of samples, locations and functions exactly: grown by doubling
+   * they touched about four times the memory they finally hold (1.5 MB a 100k samples),
+   * and fresh memory is slow to touch (page faults). Stops quietly at anything malformed:
+   * topLevel() reports it, and the lists still grow if a count fell short.
+   */
+  sizeRanges(): void {
+    const buf = this.buf;
+    const total = buf.length;
+    let samples = 0,
+      locations = 0,
+      functions = 0;
+    let pos = 0;
+    while (pos < total) {
+      let tag = buf[pos++];
+      if (tag >= 0x80) {
+        if (pos >= total || buf[pos] >= 0x80) break;
+        tag = (tag & 0x7f) | (buf[pos++] << 7);
+      }
+      const wt = tag & 7;
+      if (wt === WIRE_LEN) {
+        let len = 0;
+        let shift = 0;
+        let b = 0x80;
+        while (b >= 0x80 && pos < total && shift < 35) {
+          b = buf[pos++];
+          len += (b & 0x7f) * 2 ** shift;
+          shift += 7;
+        }
+        pos += len;
+        const field = tag >>> 3;
+        if (field === 2) samples++;
+        else if (field === 4) locations++;
+        else if (field === 5) functions++;
+      } else if (wt === WIRE_VARINT) {
+        while (pos < total && buf[pos] >= 0x80) pos++;
+        pos++;
+      } else break;
+    }
+    this.sampleR = new Ranges(samples);
+    this.locationR = new Ranges(locations);
+    this.functionR = new Ranges(functions);
   }
 
   /** Pass 1: string table and header scalars; sub-messages are only located. */
@@ -513,31 +561,24 @@ class ProtoDecoder {
     if (this.sampleR.length > 0 && n === 0) throw malformed('missing sample type information (the profile has samples but no sample_type)');
   }
 
-  // Label state of the sample being decoded, and what is shared between samples
-  // (see readLabel/finishNumLabels). Kept out of decodeSamples so that function stays
-  // small: code paths it has not yet run (first label, first multi-byte value) would
-  // otherwise deoptimise it mid-decode, seen with --trace-deopt.
-  curLabel: Record<string, string[]> | null = null;
-  nUnits = 0;
-  readonly unitMaps = new Map<string, Record<string, string[]>>();
-  readonly unitKeys: string[] = [];
-  readonly unitVals: string[] = [];
-  // (key, unit) string indices of the current sample's numeric labels, and of the
-  // previous layout: consecutive samples usually share it, so no lookup is needed.
-  readonly unitIdx: number[] = [];
-  readonly lastIdx: number[] = [];
-  lastN = -1;
-  lastUnit: Record<string, string[]> | null = null;
-  readonly unitNums: number[] = [];
-  // Shared single-label maps by value, per label layout (key and unit).
-  readonly singleMaps = new Map<string, Map<number, Record<string, number[]>>>();
-  lastSingles: Map<number, Record<string, number[]>> | null = null;
-  curNumLabel: Record<string, number[]> | null = null;
-  curNumUnit: Record<string, string[]> | null = null;
+  // Labels are checked and copied here, and built on first read (decode/labels.ts).
+  // Kept out of decodeSamples so that function stays small: code paths it has not yet
+  // run (first label, first multi-byte value) would otherwise deoptimise it mid-decode,
+  // seen with --trace-deopt.
+  labelBuf = new Uint8Array(0);
+  labelLen = 0;
+  labelStart: Int32Array | null = null;
+  sawStrLabel = false;
+  sawNumLabel = false;
 
-  /** One Label message in [r.pos, lend): a string label goes to curLabel, a numeric one to the unit lists. */
-  readLabel(lend: number): void {
+  /**
+   * One Label message in [r.pos, lend), its length varint starting at lenPos:
+   * checks it as pprof does (wire types, string indices) and appends its bytes to the
+   * label buffer.
+   */
+  takeLabel(lenPos: number, lend: number): void {
     const r = this.r;
+    const n = this.strings.length;
     let key = 0,
       keyW: bigint | null = null;
     let sx = 0,
@@ -567,93 +608,38 @@ class ProtoDecoder {
       } else r.skip(lwt, lend);
     }
     if (r.pos !== lend) throw truncatedAt(lend);
-    const keyS = this.str(key, keyW, 'label key');
+    // The same checks, in the same order, as building the maps did.
+    if (keyW !== null || key < 0 || key >= n) this.str(key, keyW, 'label key');
     if (sx !== 0) {
-      const label = (this.curLabel ??= {});
-      // A literal [v] is allocated at its exact size; [] then push() would reserve 16 slots.
-      const sv = this.str(sx, sW, 'label value');
-      const prev = label[keyS];
-      if (prev === undefined) label[keyS] = [sv];
-      else prev.push(sv);
+      if (sW !== null || sx < 0 || sx >= n) this.str(sx, sW, 'label value');
+      this.sawStrLabel = true;
     } else if (num !== 0 || unit !== 0) {
-      const nUnits = this.nUnits;
-      this.unitNums[nUnits] = num;
-      const unitS = this.str(unit, unitW, 'label num_unit');
-      this.unitIdx[2 * nUnits] = key;
-      this.unitIdx[2 * nUnits + 1] = unit;
-      this.unitKeys[nUnits] = keyS;
-      this.unitVals[nUnits] = unitS;
-      this.nUnits = nUnits + 1;
+      if (unitW !== null || unit < 0 || unit >= n) this.str(unit, unitW, 'label num_unit');
+      this.sawNumLabel = true;
     }
-  }
-
-  /** Sets curNumLabel/curNumUnit from the nUnits numeric labels just read. */
-  finishNumLabels(): void {
-    const nUnits = this.nUnits;
-    const unitIdx = this.unitIdx,
-      lastIdx = this.lastIdx,
-      unitKeys = this.unitKeys,
-      unitVals = this.unitVals,
-      unitNums = this.unitNums;
-    let numUnit: Record<string, string[]> | null;
-    let numLabel: Record<string, number[]> | null;
-    // The key -> units map depends only on the label keys and units, which repeat
-    // across samples (Go heap profiles: {bytes: ["bytes"]} on every sample), so
-    // samples share one read-only map per distinct layout instead of two objects each.
-    let same = nUnits === this.lastN;
-    for (let i = 0; same && i < 2 * nUnits; i++) same = unitIdx[i] === lastIdx[i];
-    if (same) {
-      numUnit = this.lastUnit;
-    } else {
-      const unitSig = unitIdx.slice(0, 2 * nUnits).join(',');
-      numUnit = this.unitMaps.get(unitSig) ?? null;
-      if (numUnit === null) {
-        numUnit = {};
-        for (let i = 0; i < nUnits; i++) {
-          const prevUnit = numUnit[unitKeys[i]];
-          if (prevUnit === undefined) numUnit[unitKeys[i]] = [unitVals[i]];
-          else prevUnit.push(unitVals[i]);
-        }
-        if (this.unitMaps.size < 4096) this.unitMaps.set(unitSig, numUnit);
-      }
-      this.lastN = nUnits;
-      for (let i = 0; i < 2 * nUnits; i++) lastIdx[i] = unitIdx[i];
-      this.lastUnit = numUnit;
-      this.lastSingles = null;
-      if (nUnits === 1) {
-        this.lastSingles = this.singleMaps.get(unitSig) ?? null;
-        if (this.lastSingles === null) this.singleMaps.set(unitSig, (this.lastSingles = new Map()));
-      }
+    // Sample k's labels end where the next sample's begin: decodeSamples sets start[k + 1].
+    this.labelStart ??= new Int32Array(this.sampleR.length + 1);
+    let len = this.labelLen;
+    const size = lend - lenPos;
+    if (len + size > this.labelBuf.length) {
+      const next = new Uint8Array(Math.max(len + size, this.labelBuf.length * 2, 1 << 16));
+      next.set(this.labelBuf.subarray(0, len));
+      this.labelBuf = next;
     }
-    const lastSingles = this.lastSingles;
-    if (nUnits === 1 && lastSingles !== null) {
-      // One numeric label (Go heap profiles: bytes=<object size>): its few distinct
-      // values repeat across samples, so samples share one read-only map per value.
-      const v = unitNums[0];
-      numLabel = lastSingles.get(v) ?? null;
-      if (numLabel === null) {
-        numLabel = { [unitKeys[0]]: [v] };
-        if (lastSingles.size < 65536) lastSingles.set(v, numLabel);
-      }
-    } else {
-      numLabel = {};
-      for (let i = 0; i < nUnits; i++) {
-        const prevNum = numLabel[unitKeys[i]];
-        if (prevNum === undefined) numLabel[unitKeys[i]] = [unitNums[i]];
-        else prevNum.push(unitNums[i]);
-      }
-    }
-    this.curNumLabel = numLabel;
-    this.curNumUnit = numUnit;
+    const lb = this.labelBuf;
+    const buf = this.buf;
+    for (let i = lenPos; i < lend; i++) lb[len++] = buf[i];
+    this.labelLen = len;
   }
 
   /**
-   * Capacity for the stack column: every location id takes at least one byte, so a
-   * sample whose first field is its packed location ids (as Go and pprof write them)
-   * adds that field's length; any other sample adds its whole size. An estimate, not a
-   * guarantee (a sample may repeat the field): decodeSamples still grows when needed.
-   * Its own function: a loop OSR-compiled inside decodeSamples would leave the code
-   * after it without type feedback there.
+   * Capacity for the stack column: a sample whose first field is its packed location ids
+   * (as Go and pprof write them) adds one per varint in it (one byte below 0x80 ends
+   * each), so the column is sized exactly and never copied to trim it (a 1M-sample
+   * profile: 260 MB less touched); any other sample adds its whole size. decodeSamples
+   * still grows the column if a sample repeats the field. Its own function: a loop
+   * OSR-compiled inside decodeSamples would leave the code after it without type
+   * feedback there.
    */
   stackBound(): number {
     const d = this.sampleR.data;
@@ -662,14 +648,25 @@ class ProtoDecoder {
     let total = 0;
     for (let k = 0; k < n; k++) {
       const start = d[2 * k];
-      const size = d[2 * k + 1] - start;
-      let len = size;
-      if (size >= 3 && buf[start] === 0x0a) {
+      const end = d[2 * k + 1];
+      const size = end - start;
+      let len = -1;
+      let p = start + 2;
+      if (size >= 2 && buf[start] === 0x0a) {
         const b1 = buf[start + 1];
         if (b1 < 0x80) len = b1;
-        else if (buf[start + 2] < 0x80) len = (b1 & 0x7f) | (buf[start + 2] << 7);
+        else if (size >= 3 && buf[start + 2] < 0x80) {
+          len = (b1 & 0x7f) | (buf[start + 2] << 7);
+          p = start + 3;
+        }
       }
-      total += len < size ? len : size;
+      if (len < 0 || p + len > end) {
+        total += size;
+        continue;
+      }
+      let continued = 0;
+      for (const e = p + len; p < e; p++) continued += buf[p] >>> 7;
+      total += len - continued;
     }
     return total;
   }
@@ -704,9 +701,6 @@ class ProtoDecoder {
     let nStack = 0;
     const stackStart = new Int32Array(nSamples + 1);
     const values = new Float64Array(nSamples * nTypes);
-    let labelCol: (Record<string, string[]> | null)[] | null = null;
-    let numLabelCol: (Record<string, number[]> | null)[] | null = null;
-    let numUnitCol: (Record<string, string[]> | null)[] | null = null;
     // Doubles are exact unless some value, or some type's sum of |values|, passes 2^53.
     // The float sum is a conservative trigger (its rounding error is far below 2^52);
     // finishProfile then decides exactly from BigInt values.
@@ -718,8 +712,6 @@ class ProtoDecoder {
       stackStart[k] = nStack;
       const v0 = k * nTypes;
       let nVals = 0;
-      this.curLabel = null;
-      this.nUnits = 0;
       while (r.pos < end) {
         // One-byte tags and lengths (nearly all) are read inline: the calls cost most
         // before this loop is optimised, which a one-shot CLI decode mostly is not.
@@ -838,7 +830,8 @@ class ProtoDecoder {
           nVals++;
         } else if (field === 3) {
           if (wt !== WIRE_LEN) throw wireTypeError('sample label', wt, tagPos);
-          this.readLabel(r.lengthEnd(end));
+          const lenPos = r.pos;
+          this.takeLabel(lenPos, r.lengthEnd(end));
         } else r.skip(wt, end);
       }
       if (r.pos !== end) throw truncatedAt(end);
@@ -846,12 +839,8 @@ class ProtoDecoder {
         throw malformed(`sample ${k} has ${nVals} values, want ${nTypes} (one per sample type)`);
       }
       for (let i = 0; i < nTypes; i++) absSum[i] += Math.abs(values[v0 + i]);
-      if (this.curLabel !== null) (labelCol ??= new Array<Record<string, string[]> | null>(nSamples).fill(null))[k] = this.curLabel;
-      if (this.nUnits > 0) {
-        this.finishNumLabels();
-        (numLabelCol ??= new Array<Record<string, number[]> | null>(nSamples).fill(null))[k] = this.curNumLabel;
-        (numUnitCol ??= new Array<Record<string, string[]> | null>(nSamples).fill(null))[k] = this.curNumUnit;
-      }
+      const labelStart = this.labelStart;
+      if (labelStart !== null) labelStart[k + 1] = this.labelLen;
     }
     stackStart[nSamples] = nStack;
     this.sawWide = sawWide;
@@ -862,13 +851,28 @@ class ProtoDecoder {
       stack: 4 * nStack >= 3 * stack.length ? stack.subarray(0, nStack) : stack.slice(0, nStack),
       stackStart,
       values,
-      label: labelCol,
-      numLabel: numLabelCol,
-      numUnit: numUnitCol,
+      label: null,
+      numLabel: null,
+      numUnit: null,
     };
+    const labelStart = this.labelStart;
+    attachLazyLabels(
+      this.columns,
+      labelStart === null
+        ? null
+        : {
+            // An exact-size copy: the decoder's buffer may be twice the size.
+            bytes: this.labelBuf.slice(0, this.labelLen),
+            start: labelStart,
+            strings: this.strings,
+            str: this.sawStrLabel,
+            num: this.sawNumLabel,
+          },
+    );
   }
 
   profile(): Profile {
+    this.sizeRanges();
     this.topLevel();
     this.functions();
     this.mappings();

@@ -62,7 +62,9 @@ export interface Sample {
  * Samples stored column-wise (the fast decoder's form): sample k's stack is
  * stack[stackStart[k] .. stackStart[k+1]), indices into Profile.location, leaf first;
  * its values are values[k*nTypes .. (k+1)*nTypes) (the numbers Sample.value holds).
- * label/numLabel/numUnit hold each sample's maps, or are null when no sample has any.
+ * label/numLabel/numUnit hold each sample's maps, or are null when no sample has any;
+ * the fast decoder builds them on first read (decode/labels.ts), so read them only when
+ * labels are needed: labelKinds says whether there are any without building them.
  */
 export interface SampleColumns {
   n: number;
@@ -73,6 +75,8 @@ export interface SampleColumns {
   label: (Record<string, string[]> | null)[] | null;
   numLabel: (Record<string, number[]> | null)[] | null;
   numUnit: (Record<string, string[]> | null)[] | null;
+  /** Whether some sample has string labels (label) / numeric ones (numLabel), known without building them. */
+  labelKinds?: { str: boolean; num: boolean };
 }
 
 export interface Profile {

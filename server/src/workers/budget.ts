@@ -31,8 +31,9 @@ export function decodedBytes(p: Profile): number {
   if (c) {
     bytes += c.stack.byteLength + c.stackStart.byteLength + c.values.byteLength;
     // label maps: an object and an array per labelled sample
-    if (c.label) bytes += c.n * 120;
-    if (c.numLabel) bytes += c.n * 160;
+    // (labelKinds: known without building the maps, which the decoder defers)
+    if (c.labelKinds ? c.labelKinds.str : c.label) bytes += c.n * 120;
+    if (c.labelKinds ? c.labelKinds.num : c.numLabel) bytes += c.n * 160;
   } else {
     bytes += p.sample.length * SAMPLE_OBJECT_BYTES;
   }
