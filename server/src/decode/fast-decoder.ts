@@ -651,13 +651,17 @@ class ProtoDecoder {
       const end = d[2 * k + 1];
       const size = end - start;
       let len = -1;
-      let p = start + 2;
+      let p = start + 1;
       if (size >= 2 && buf[start] === 0x0a) {
-        const b1 = buf[start + 1];
-        if (b1 < 0x80) len = b1;
-        else if (size >= 3 && buf[start + 2] < 0x80) {
-          len = (b1 & 0x7f) | (buf[start + 2] << 7);
-          p = start + 3;
+        // The length varint (writers may pad it to 5 bytes).
+        let v = 0;
+        for (let shift = 0; p < end && shift < 35; shift += 7) {
+          const b = buf[p++];
+          v += (b & 0x7f) * 2 ** shift;
+          if (b < 0x80) {
+            len = v;
+            break;
+          }
         }
       }
       if (len < 0 || p + len > end) {
@@ -669,6 +673,20 @@ class ProtoDecoder {
       total += len - continued;
     }
     return total;
+  }
+
+  /** The stack column with room for the ids in buf[from, to) after its first nStack entries. */
+  growStack(stack: Int32Array<ArrayBuffer>, nStack: number, from: number, to: number): Int32Array<ArrayBuffer> {
+    const buf = this.buf;
+    let ids = 0;
+    for (let p = from; p < to; p++) if (buf[p] < 0x80) ids++;
+    // (A truncated last varint is written past the end, which a typed array ignores, and
+    // then refused by the caller's check.)
+    const need = nStack + ids;
+    if (need <= stack.length) return stack;
+    const next = new Int32Array(Math.max(need, stack.length * 2));
+    next.set(stack.subarray(0, nStack));
+    return next;
   }
 
   /** Error for a location id that names no location (re-reads it for the exact id). */
@@ -729,13 +747,9 @@ class ProtoDecoder {
             pend = lp + 1 + lb;
             r.pos = lp + 1;
           } else pend = r.lengthEnd(end);
-          // One terminating byte per varint bounds the ids in this run.
-          const need = nStack + (pend - r.pos);
-          if (need > stack.length) {
-            const next = new Int32Array(Math.max(need, stack.length * 2));
-            next.set(stack.subarray(0, nStack));
-            stack = next;
-          }
+          // One terminating byte per varint bounds the ids in this run; near the end of
+          // the (exactly sized) column, count them before growing it.
+          if (nStack + (pend - r.pos) > stack.length) stack = this.growStack(stack, nStack, r.pos, pend);
           let pos = r.pos;
           while (pos < pend) {
             const vpos = pos;
