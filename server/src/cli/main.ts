@@ -4,20 +4,30 @@ import { existsSync } from 'node:fs';
 import { QueryError } from '../model/query.js';
 import { ProfileDecodeError } from '../decode/index.js';
 import { UsageError } from './flags.js';
-import { runList } from './list.js';
-import { runPeek } from './peek.js';
-import { runTags } from './tags.js';
-import { runGoroutines } from './goroutines.js';
 import { runTop, type CliIO } from './top.js';
 
 export type Command = (args: string[], io: CliIO) => number | Promise<number>;
 
 export const COMMANDS: Record<string, { run: Command | (() => Promise<Command>); help: string }> = {
   top: { run: runTop, help: 'top [flags] FILE...    text report, as go tool pprof -top (several files: their merge)' },
-  list: { run: runList, help: 'list [flags] REGEX FILE annotated source, as go tool pprof -list' },
-  peek: { run: runPeek, help: 'peek [flags] REGEX FILE callers and callees, as go tool pprof -peek' },
-  tags: { run: runTags, help: 'tags [flags] FILE      label breakdown, as go tool pprof -tags' },
-  goroutines: { run: runGoroutines, help: 'goroutines [flags] FILE goroutine dump (debug=2, panic) grouped by stack' },
+  // The other commands are loaded on demand: each start-up pays only for its own modules
+  // (`list` alone needs the source readers and archive formats).
+  list: {
+    run: (args, io) => import('./list.js').then((m) => m.runList(args, io)),
+    help: 'list [flags] REGEX FILE annotated source, as go tool pprof -list',
+  },
+  peek: {
+    run: (args, io) => import('./peek.js').then((m) => m.runPeek(args, io)),
+    help: 'peek [flags] REGEX FILE callers and callees, as go tool pprof -peek',
+  },
+  tags: {
+    run: (args, io) => import('./tags.js').then((m) => m.runTags(args, io)),
+    help: 'tags [flags] FILE      label breakdown, as go tool pprof -tags',
+  },
+  goroutines: {
+    run: (args, io) => import('./goroutines.js').then((m) => m.runGoroutines(args, io)),
+    help: 'goroutines [flags] FILE goroutine dump (debug=2, panic) grouped by stack',
+  },
   merge: {
     run: (args, io) => import('./merge.js').then((m) => m.runMerge(args, io)),
     help: 'merge -o OUT FILE...   one pprof file summing the profiles, as go tool pprof FILE... (e.g. default.pgo)',

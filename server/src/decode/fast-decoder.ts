@@ -572,11 +572,11 @@ class ProtoDecoder {
   sawNumLabel = false;
 
   /**
-   * One Label message in [r.pos, lend), its length varint starting at lenPos:
+   * One Label message of sample k in [r.pos, lend), its length varint starting at lenPos:
    * checks it as pprof does (wire types, string indices) and appends its bytes to the
    * label buffer.
    */
-  takeLabel(lenPos: number, lend: number): void {
+  takeLabel(lenPos: number, lend: number, k: number): void {
     const r = this.r;
     const n = this.strings.length;
     let key = 0,
@@ -622,7 +622,10 @@ class ProtoDecoder {
     let len = this.labelLen;
     const size = lend - lenPos;
     if (len + size > this.labelBuf.length) {
-      const next = new Uint8Array(Math.max(len + size, this.labelBuf.length * 2, 1 << 16));
+      // First sized as if every sample left had a label this size (Go heap profiles: one
+      // `bytes` label each), so it seldom grows; then doubled.
+      const guess = len === 0 ? size * (this.sampleR.length - k) + 64 : 0;
+      const next = new Uint8Array(Math.max(len + size, guess, this.labelBuf.length * 2, 1 << 12));
       next.set(this.labelBuf.subarray(0, len));
       this.labelBuf = next;
     }
@@ -633,11 +636,12 @@ class ProtoDecoder {
   }
 
   /**
-   * Capacity for the stack column: a sample whose first field is its packed location ids
-   * (as Go and pprof write them) adds one per varint in it (one byte below 0x80 ends
-   * each), so the column is sized exactly and never copied to trim it (a 1M-sample
-   * profile: 260 MB less touched); any other sample adds its whole size. decodeSamples
-   * still grows the column if a sample repeats the field. Its own function: a loop
+   * Capacity for the stack column: the ids of each sample's location fields, counted
+   * from its bytes (one byte below 0x80 ends each varint of a packed run), so the column
+   * is sized exactly and never copied to trim it. Go's runtime writes a sample's values
+   * before its locations, pprof the other way round; both are counted. A sample this scan
+   * does not follow (a multi-byte tag, a bad length) adds its whole size, an upper bound;
+   * decodeSamples still grows the column if a count fell short. Its own function: a loop
    * OSR-compiled inside decodeSamples would leave the code after it without type
    * feedback there.
    */
@@ -649,28 +653,37 @@ class ProtoDecoder {
     for (let k = 0; k < n; k++) {
       const start = d[2 * k];
       const end = d[2 * k + 1];
-      const size = end - start;
-      let len = -1;
-      let p = start + 1;
-      if (size >= 2 && buf[start] === 0x0a) {
-        // The length varint (writers may pad it to 5 bytes).
+      let ids = 0;
+      let p = start;
+      while (p < end) {
+        const tag = buf[p++];
+        const wt = tag & 7;
+        if (tag >= 0x80 || (wt !== 0 && wt !== 2)) break;
+        // The varint that follows: a length (wt 2) or a value (wt 0); writers may pad it.
         let v = 0;
-        for (let shift = 0; p < end && shift < 35; shift += 7) {
+        let ended = false;
+        for (let shift = 0; p < end && shift < 70; shift += 7) {
           const b = buf[p++];
           v += (b & 0x7f) * 2 ** shift;
           if (b < 0x80) {
-            len = v;
+            ended = true;
             break;
           }
         }
+        if (!ended) break;
+        if (wt === 0) {
+          if (tag === 0x08) ids++;
+          continue;
+        }
+        if (p + v > end) break;
+        if (tag === 0x0a) {
+          let continued = 0;
+          for (let q = p; q < p + v; q++) continued += buf[q] >>> 7;
+          ids += v - continued;
+        }
+        p += v;
       }
-      if (len < 0 || p + len > end) {
-        total += size;
-        continue;
-      }
-      let continued = 0;
-      for (const e = p + len; p < e; p++) continued += buf[p] >>> 7;
-      total += len - continued;
+      total += p === end ? ids : end - start;
     }
     return total;
   }
@@ -845,7 +858,7 @@ class ProtoDecoder {
         } else if (field === 3) {
           if (wt !== WIRE_LEN) throw wireTypeError('sample label', wt, tagPos);
           const lenPos = r.pos;
-          this.takeLabel(lenPos, r.lengthEnd(end));
+          this.takeLabel(lenPos, r.lengthEnd(end), k);
         } else r.skip(wt, end);
       }
       if (r.pos !== end) throw truncatedAt(end);
@@ -875,8 +888,11 @@ class ProtoDecoder {
       labelStart === null
         ? null
         : {
-            // An exact-size copy: the decoder's buffer may be twice the size.
-            bytes: this.labelBuf.slice(0, this.labelLen),
+            // A view when the buffer is nearly full; else an exact-size copy.
+            bytes:
+              4 * this.labelLen >= 3 * this.labelBuf.length
+                ? this.labelBuf.subarray(0, this.labelLen)
+                : this.labelBuf.slice(0, this.labelLen),
             start: labelStart,
             strings: this.strings,
             str: this.sawStrLabel,

@@ -4,8 +4,7 @@
 // kind 'unsupported' and a message naming the format, so a user knows to convert the
 // file with `go tool pprof -proto` rather than guess.
 import type { Profile } from '../model/profile.js';
-import { compileGoRegexp } from '../../../contract/go-regexp.js';
-import { readLegacyText } from './legacy-text.js';
+import { lazyGoRegexp, readLegacyText } from './legacy-text.js';
 import { readLegacyCpu } from './legacy-cpu.js';
 import { readJavaText } from './legacy-java.js';
 
@@ -101,9 +100,9 @@ function firstLine(b: Uint8Array): string {
 }
 
 // Go regexps (linear time) as pprof matches a first line.
-const heapHeader = compileGoRegexp('heap profile: *\\d+: *\\d+ *\\[ *\\d+: *\\d+ *\\] *@');
-const countHeader = compileGoRegexp('^\\w+ profile: total \\d+\\s*$');
-const threadzHeader = compileGoRegexp('^--- threadz \\d+ ---|^--- Thread [0-9a-fA-F]+ \\(name: .*/\\d+\\) stack: ---');
+const heapHeader = lazyGoRegexp('heap profile: *\\d+: *\\d+ *\\[ *\\d+: *\\d+ *\\] *@');
+const countHeader = lazyGoRegexp('^\\w+ profile: total \\d+\\s*$');
+const threadzHeader = lazyGoRegexp('^--- threadz \\d+ ---|^--- Thread [0-9a-fA-F]+ \\(name: .*/\\d+\\) stack: ---');
 
 export function detectLegacy(b: Uint8Array): LegacyKind | null {
   // CPU profilez header words: 0, 3, 0|1 (C++|Java), period > 0, 0; any word size/endianness.
