@@ -1,12 +1,17 @@
 // `pprof-lens top FILE` end to end (node process: start, read, decode, report, print)
 // against `go tool pprof -top -symbolize=none FILE` in the same run, with peak RSS of
-// each (GNU time %M, else /proc polling). Also the engine alone, in process, on a
-// decoded profile (top and flame graph). Prints figures; results in bench/RESULTS.md.
+// each (GNU time %M, else /proc polling), runs alternated so machine load hits both
+// alike; `list` likewise on the 280k-sample heap profile; then the 1M-sample profiles of
+// scripts/gen-profile.ts (both shapes, as bench/huge.bench.ts makes them; go tool pprof
+// takes minutes on each). Also the engine alone, in process, on a decoded profile (top
+// and flame graph). Prints figures; results in bench/RESULTS.md.
+//   BENCH_RUNS=5 (runs per small input)  TOP_HUGE=1000000 (sizes; 0: none)  TOP_HUGE_RUNS=1
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeProfile } from '../server/src/decode/index.js';
+import { generateProfileGz, type ProfileShape } from '../scripts/gen-profile.js';
 import { computeFlameGraph, computeTop, formatTopText } from '../server/src/report/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,6 +21,20 @@ const inputs = [
   path.resolve(root, 'tests/fixtures/corpus/google-pprof/internal/proftest/testdata/large.cpu'),
   path.join(root, 'samples/cpu/cpu.pb.gz'),
 ].filter((f) => existsSync(f));
+const hugeSizes = (process.env.TOP_HUGE ?? '1000000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
+const HUGE_RUNS = Number(process.env.TOP_HUGE_RUNS ?? 1);
+
+/** The generated profile of bench/huge.bench.ts (same name, seed and shape, shared cache). */
+function hugeInput(shape: ProfileShape, n: number): string {
+  const dir = path.join(root, 'bench/.tmp/huge');
+  mkdirSync(dir, { recursive: true });
+  const f = path.join(dir, `${shape}-${n}.pb.gz`);
+  if (!existsSync(f)) writeFileSync(f, generateProfileGz({ samples: n, shape, seed: 1 }));
+  return f;
+}
 
 function findGo(): string | null {
   const r = spawnSync('bash', [path.join(root, 'scripts/ensure-go.sh')], { encoding: 'utf8' });
@@ -72,25 +91,47 @@ async function main(): Promise<void> {
     console.log('note: dist/cli.mjs missing, building it (node scripts/build-server.mjs)');
     spawnSync('node', [path.join(root, 'scripts/build-server.mjs')], { stdio: 'inherit' });
   }
-  console.log(`runs per row: ${RUNS} (median), peak RSS via ${GNU_TIME ? 'GNU time %M' : '/proc VmHWM polling'}`);
-  console.log('| input | ours wall ms | ours CPU ms | ours peak MB | go wall ms | go CPU ms | go peak MB | wall speed-up | CPU ratio |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const f of inputs) {
-    const ours: { ms: number; cpuMs: number; rssMB: number }[] = [];
-    const theirs: { ms: number; cpuMs: number; rssMB: number }[] = [];
-    for (let i = 0; i < RUNS; i++) {
+  console.log(`uptime: ${spawnSync('uptime', { encoding: 'utf8' }).stdout.trim()}`);
+  console.log(`runs per row: ${RUNS} (median; huge inputs ${HUGE_RUNS}), peak RSS via ${GNU_TIME ? 'GNU time %M' : '/proc VmHWM polling'}`);
+  console.log(
+    '| command | input | ours wall ms | ours CPU ms | ours peak MB | go wall ms | go CPU ms | go peak MB | wall speed-up | CPU ratio | memory ratio |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const heap = path.join(root, 'samples/largeheap/heap.pb.gz');
+  const rows: { cmd: string; f: string; ours: string[]; go: string[]; runs: number }[] = [
+    ...inputs.map((f) => ({ cmd: 'top', f, ours: ['top', f], go: ['-top', f], runs: RUNS })),
+    ...(existsSync(heap)
+      ? [{ cmd: 'list main.step$', f: heap, ours: ['list', 'main.step$', heap], go: ['-list=main.step$', heap], runs: RUNS }]
+      : []),
+    ...hugeSizes.flatMap((n) =>
+      (['realistic', 'worst'] as const).map((shape) => {
+        const f = hugeInput(shape, n);
+        return { cmd: 'top -nodecount=10', f, ours: ['top', '-nodecount=10', f], go: ['-top', '-nodecount=10', f], runs: HUGE_RUNS };
+      }),
+    ),
+  ];
+  for (const row of rows) {
+    type Run = Awaited<ReturnType<typeof measure>>;
+    const ours: Run[] = [];
+    const theirs: Run[] = [];
+    for (let i = 0; i < row.runs; i++) {
       // interleave so machine load affects both alike
-      ours.push(await measure('node', [bin, 'top', f], env));
-      if (go) theirs.push(await measure(go, ['tool', 'pprof', '-top', '-symbolize=none', f], env));
+      ours.push(await measure('node', [bin, ...row.ours], env));
+      if (go) theirs.push(await measure(go, ['tool', 'pprof', '-symbolize=none', ...row.go], env));
     }
+    if ([...ours, ...theirs].some((r) => !r.ok)) console.log(`note: a run of ${row.cmd} ${path.relative(root, row.f)} failed`);
     const om = median(ours.map((r) => r.ms));
     const gm = go ? median(theirs.map((r) => r.ms)) : NaN;
     const oc = median(ours.map((r) => r.cpuMs));
     const gc = go ? median(theirs.map((r) => r.cpuMs)) : NaN;
+    const orss = Math.max(...ours.map((r) => r.rssMB));
+    const grss = go ? Math.max(...theirs.map((r) => r.rssMB)) : NaN;
+    const na = (x: string): string => (go ? x : 'n/a');
     console.log(
-      `| ${path.relative(root, f)} | ${om.toFixed(0)} | ${oc.toFixed(0)} | ${Math.max(...ours.map((r) => r.rssMB)).toFixed(0)} | ${go ? gm.toFixed(0) : 'n/a'} | ${go ? gc.toFixed(0) : 'n/a'} | ${go ? Math.max(...theirs.map((r) => r.rssMB)).toFixed(0) : 'n/a'} | ${go ? (gm / om).toFixed(1) + 'x' : 'n/a'} | ${go ? (gc / oc).toFixed(1) + 'x' : 'n/a'} |`,
+      `| ${row.cmd} | ${path.relative(root, row.f)} | ${om.toFixed(0)} | ${oc.toFixed(0)} | ${orss.toFixed(0)} | ${na(gm.toFixed(0))} | ${na(gc.toFixed(0))} | ${na(grss.toFixed(0))} | ${na((gm / om).toFixed(1) + 'x')} | ${na((gc / oc).toFixed(1) + 'x')} | ${na('1/' + (grss / orss).toFixed(1))} |`,
     );
   }
+  console.log(`uptime: ${spawnSync('uptime', { encoding: 'utf8' }).stdout.trim()}`);
 
   console.log('\nengine only (decoded profile in memory; ms, median of runs after one warm-up):');
   console.log('| input | decode | top (default) | top -nodefraction=0 | format | flame (default) | flame minFraction=0 |');
