@@ -1,18 +1,27 @@
 // Reads and decodes a profile file for CLI commands.
 import { readFileSync } from 'node:fs';
 import type { Profile } from '../model/profile.js';
-import { decodeProfile } from '../decode/index.js';
+import { decodeInflated, inflateProfileBytes } from '../decode/index.js';
 import { combineProfiles, IncompatibleProfilesError } from '../analysis/merge.js';
 import { UsageError } from './flags.js';
 
 export function readProfileFile(file: string): Profile {
+  const { raw, gzipped } = inflateFile(file);
+  return decodeInflated(raw, gzipped).profile;
+}
+
+/**
+ * The file's profile data, inflated. Its own function so that no frame still holds the
+ * compressed bytes when the decode starts (see decodeInflated).
+ */
+function inflateFile(file: string): { raw: Uint8Array; gzipped: boolean } {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
   } catch (e) {
     throw new UsageError(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
   }
-  return decodeProfile(bytes);
+  return inflateProfileBytes(bytes);
 }
 
 /**

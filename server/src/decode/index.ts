@@ -90,12 +90,29 @@ function decodeAny(raw: Uint8Array): { profile: Profile; format: ProfileFormat }
 
 /** decodeProfile plus the detected format and sizes. */
 export function decodeProfileDetailed(bytes: Uint8Array, opts: DecodeOptions = {}): DecodedProfile {
+  const { raw, gzipped } = inflateProfileBytes(bytes, opts);
+  return decodeInflated(raw, gzipped, opts);
+}
+
+/**
+ * The rest of decodeProfileDetailed, for a caller that inflated the data itself
+ * (inflateProfileBytes) and let the compressed bytes go: on a 1M-sample profile the
+ * 150 MB of gzip are then freed by the collection that the decoder's first large
+ * allocations start, instead of staying beside everything the decode builds.
+ */
+export function decodeInflated(raw: Uint8Array, gzipped: boolean, opts: DecodeOptions = {}): DecodedProfile {
+  checkNotEmpty(raw);
+  opts.beforeDecode?.(raw.length);
+  return { ...decodeRaw(raw), gzipped, rawBytes: raw.length };
+}
+
+/** The profile data of a file's bytes: inflated when gzip (capped), else as given; empty input refused as decodeProfile refuses it. */
+export function inflateProfileBytes(bytes: Uint8Array, opts: DecodeOptions = {}): { raw: Uint8Array; gzipped: boolean } {
   checkNotEmpty(bytes);
   const gzipped = isGzip(bytes);
   const raw = gzipped ? gunzipCapped(bytes, opts.maxInflatedBytes ?? DEFAULT_MAX_INFLATED_BYTES) : bytes;
   if (raw.length === 0) throw new ProfileDecodeError('empty', 'parsing profile: empty input file (the gzip data inflates to nothing)');
-  opts.beforeDecode?.(raw.length);
-  return { ...decodeRaw(raw), gzipped, rawBytes: raw.length };
+  return { raw, gzipped };
 }
 
 export function decodeProfile(bytes: Uint8Array, opts: DecodeOptions = {}): Profile {
