@@ -6,6 +6,7 @@
 // takes minutes on each). Also the engine alone, in process, on a decoded profile (top
 // and flame graph). Prints figures; results in bench/RESULTS.md.
 //   BENCH_RUNS=5 (runs per small input)  TOP_HUGE=1000000 (sizes; 0: none)  TOP_HUGE_RUNS=1
+//   TOP_HUGE_SHAPES=realistic,worst
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,6 +27,7 @@ const hugeSizes = (process.env.TOP_HUGE ?? '1000000')
   .map(Number)
   .filter((n) => n > 0);
 const HUGE_RUNS = Number(process.env.TOP_HUGE_RUNS ?? 1);
+const hugeShapes = (process.env.TOP_HUGE_SHAPES ?? 'realistic,worst').split(',') as ProfileShape[];
 
 /** The generated profile of bench/huge.bench.ts (same name, seed and shape, shared cache). */
 function hugeInput(shape: ProfileShape, n: number): string {
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
       ? [{ cmd: 'list main.step$', f: heap, ours: ['list', 'main.step$', heap], go: ['-list=main.step$', heap], runs: RUNS }]
       : []),
     ...hugeSizes.flatMap((n) =>
-      (['realistic', 'worst'] as const).map((shape) => {
+      hugeShapes.map((shape) => {
         const f = hugeInput(shape, n);
         return { cmd: 'top -nodecount=10', f, ours: ['top', '-nodecount=10', f], go: ['-top', '-nodecount=10', f], runs: HUGE_RUNS };
       }),
