@@ -225,11 +225,14 @@ export function createGoSourceReader(opts: GoResolverOptions): SourceReader {
     if (local) return { ...local, tried };
     // 4. Standard library: "runtime/proc.go" (-trimpath; no dot in the first component, as
     //    Go reserves those for the standard library) or ".../src/runtime/proc.go" of any GOROOT.
-    if (opts.goroot && !versioned) {
-      const src = posix.join(opts.goroot.dir, 'src');
-      const forms: string[] = [];
+    const forms: string[] = [];
+    if (!versioned) {
       if (rel !== null && !rel.split('/')[0].includes('.')) forms.push(rel);
       if (absolute) for (let i = f.lastIndexOf('/src/'); i !== -1; i = f.lastIndexOf('/src/', i - 1)) forms.push(f.slice(i + 5));
+    }
+    // (opts.goroot is read only for such names: finding it may run `go env`.)
+    if (forms.length > 0 && opts.goroot) {
+      const src = posix.join(opts.goroot.dir, 'src');
       for (const form of forms.slice(0, 4)) {
         const r2 = safeRelative(form);
         if (r2 === null) continue;

@@ -24,7 +24,7 @@ import {
   type GorootChoice,
   type InstalledGo,
 } from './go-layout.js';
-import { createGoSourceReader } from './go-resolver.js';
+import { createGoSourceReader, type GoResolverOptions } from './go-resolver.js';
 import { isInside, relativeInside, safeRelative } from './paths.js';
 
 export { createFsSourceReader } from './fs-reader.js';
@@ -253,13 +253,21 @@ export function gorootForProfile(p: Profile | null, installed: InstalledGo[] = i
  * `cwd`; on a shared server only GOROOT (`cwd` null).
  */
 export function goStepsReader(cwd: string | null, profile: Profile | null, trimPaths: string[], exclude: string[] = []): SourceReader {
-  return createGoSourceReader({
+  const opts: GoResolverOptions = {
     layout: cwd ? goLayout(cwd) : null,
     modCache: cwd ? goModCache() : null,
-    goroot: gorootForProfile(profile),
+    goroot: null,
     trimPaths,
     exclude,
+  };
+  // GOROOT found when a standard-library name first needs it: finding the installed Go
+  // releases runs `go env GOROOT` (75 ms of a `list` whose files are all elsewhere).
+  let goroot: GorootChoice | null | undefined;
+  Object.defineProperty(opts, 'goroot', {
+    enumerable: true,
+    get: () => (goroot === undefined ? (goroot = gorootForProfile(profile)) : goroot),
   });
+  return createGoSourceReader(opts);
 }
 
 /**
