@@ -193,14 +193,23 @@ export function attachLazyLabels(c: SampleColumns, lb: LabelBytes | null): Sampl
   let numBuilt: { numLabel: (NumMap | null)[] | null; numUnit: (StrMap | null)[] | null } | undefined = lb?.num
     ? undefined
     : { numLabel: null, numUnit: null };
+  // The bytes are let go once both kinds are built.
+  let src = lb;
+  const release = (): void => {
+    if (strBuilt !== undefined && numBuilt !== undefined) src = null;
+  };
   const strings = (): (StrMap | null)[] | null => {
-    if (strBuilt === undefined) strBuilt = new LabelBuilder(lb!).build(lb!, c.n, true, false).label;
+    if (strBuilt === undefined) {
+      strBuilt = new LabelBuilder(src!).build(src!, c.n, true, false).label;
+      release();
+    }
     return strBuilt;
   };
   const numbers = (): NonNullable<typeof numBuilt> => {
     if (numBuilt === undefined) {
-      const b = new LabelBuilder(lb!).build(lb!, c.n, false, true);
+      const b = new LabelBuilder(src!).build(src!, c.n, false, true);
       numBuilt = { numLabel: b.numLabel, numUnit: b.numUnit };
+      release();
     }
     return numBuilt;
   };
