@@ -2,6 +2,7 @@
 // and the analyzer (the pool of analysis workers that decode and compute views). Routes
 // parse HTTP, call the service and send what it returns; they never decode profiles.
 import type { ProfileMeta } from '../../../contract/views.js';
+import type { ProfileProgress } from '../../../contract/progress.js';
 import { isValidAttachmentKey, isValidId, newUploadId, profileId } from '../store/id.js';
 import type { ProfileStore, StoredProfileInfo } from '../store/types.js';
 import type { Analyzer } from '../workers/analyzer.js';
@@ -215,6 +216,11 @@ export class ProfileService {
     const out = await this.analyzer.run({ op: 'merge', id: ids[0]!, ids }, size);
     if (!('bytes' in out) || !out.bytes) throw new Error('analysis worker returned no merged profile');
     return out.bytes;
+  }
+
+  /** What the analysis workers are doing for a profile now (answered on this thread, never queued). */
+  progress(info: StoredProfileInfo): ProfileProgress {
+    return this.analyzer.progress(info.id);
   }
 
   /** Stored bytes of a profile; NotFoundError when unknown or damaged. */
