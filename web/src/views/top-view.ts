@@ -15,6 +15,7 @@ import { exactName } from '../../../contract/go-regexp.js';
 import { apiParams } from '../state.js';
 import { attachExplain, hideExplain } from './explain-tip.js';
 import { attachRegexCheck } from '../widgets/regex-field.js';
+import { watchProgress } from './progress-watch.js';
 
 const ROW_H = 24;
 /** Rows per page: a few screens. */
@@ -134,13 +135,22 @@ export class TopView {
     this.report = null;
     this.selectedAt = -1;
     this.root.dataset.ready = 'false';
-    this.body.replaceChildren(h('div.loading', null, 'Loading…'));
+    const loading = h('div.loading', null, 'Loading…');
+    this.body.replaceChildren(loading);
+    // A large profile's table takes a while on the server: say which stage it is in.
+    const watch = new AbortController();
+    watchProgress(this.ctx.profileId, watch.signal, (u) => {
+      loading.textContent = `Preparing the top table on the server. ${u.text}… ${Math.round(u.waitedMs / 1000)} s`;
+      if (u.task) loading.dataset.stage = u.task.stage;
+    });
     void this.loadPage(0).then(
       (ok) => {
+        watch.abort();
         if (!ok || key !== this.key) return;
         this.root.dataset.ready = 'true';
       },
       (err: unknown) => {
+        watch.abort();
         if (key !== this.key) return;
         this.body.replaceChildren(h('div.error', null, `Could not load the top table: ${(err as Error).message}`));
       },
