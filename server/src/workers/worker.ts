@@ -27,7 +27,8 @@ port.on('message', (msg: ToWorker) => {
     port.postMessage({
       seq: msg.seq,
       ok: false,
-      error: { name: 'Error', message: 'cancelled: the client has gone away' },
+      // 499 as the pool's own abandon answer: not an internal error (no stack in the server's log).
+      error: { name: 'HttpError', status: 499, message: 'cancelled: the client has gone away' },
     } satisfies FromWorker);
     return;
   }
