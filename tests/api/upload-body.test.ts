@@ -1,6 +1,7 @@
 // Raw upload bodies are collected two ways (http/body.ts): into one buffer of the declared
 // Content-Length as they arrive, or as chunks joined at the end when no length is declared.
 // Both give the same stored bytes and the same content id.
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/src/http/server.js';
 import { sample, startTestServer, tempDir } from './server-helpers.js';
@@ -34,5 +35,19 @@ describe('raw upload bodies', () => {
     expect(b.id).toBe(a.id);
     const raw = new Uint8Array(await (await fetch(`${srv.url}/api/profiles/${a.id}/raw`)).arrayBuffer());
     expect(Buffer.compare(raw, bytes)).toBe(0);
+  });
+
+  it('an upload over the limit is a 413 that says how to raise it', async () => {
+    const small = await startTestServer(`${t.dir}-small`, { workers: 1, config: { maxUploadBytes: 100_000 } });
+    try {
+      const res = await fetch(`${small.url}/api/profiles`, { method: 'POST', body: sample('largeheap/heap.pb.gz') });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: string }).error).toBe(
+        'upload larger than the limit of 100000 bytes (serve --max-upload-mb raises it)',
+      );
+    } finally {
+      await small.close();
+      rmSync(`${t.dir}-small`, { recursive: true, force: true });
+    }
   });
 });

@@ -25,6 +25,8 @@ export interface BodyOptions {
   accept?: (field: string) => boolean;
   /** Names the content in messages: "upload", "sources", ... */
   what: string;
+  /** How to raise the cap, said in the 413 ("serve --max-upload-mb raises it"). */
+  raise?: string;
   /** Compute the content-derived id of the `field` file while it streams in. */
   hash?: boolean;
   /** Most file fields a multipart body may have. */
@@ -121,7 +123,7 @@ class Collector {
 }
 
 function tooLarge(o: BodyOptions): HttpError {
-  return new HttpError(413, `${o.what} larger than the limit of ${o.max} bytes`);
+  return new HttpError(413, `${o.what} larger than the limit of ${o.max} bytes${o.raise ? ` (${o.raise})` : ''}`);
 }
 
 function readRaw(req: Request, o: BodyOptions): Promise<Body> {
