@@ -1,5 +1,5 @@
 // The profile page on large profiles, in headless Chromium against the real server:
-// - while a generated 300,000-sample profile is decoded and its flame graph built (a
+// - while a generated 400,000-sample profile is decoded and its flame graph built (a
 //   second server on the same store starts with nothing decoded), two tabs open on it both
 //   show the server's stages as they change, then the flame graph;
 // - the Top tab of a 12,000-row table asks for one page first (never the whole table),
@@ -41,7 +41,7 @@ beforeAll(async () => {
   const first = await serve();
   try {
     const url = first.url.replace(/\/$/, '');
-    ids.big = await uploadBytes(url, generateProfileGz({ samples: 300_000, shape: 'realistic', seed: 7 }), 'big.pb.gz');
+    ids.big = await uploadBytes(url, generateProfileGz({ samples: 400_000, shape: 'realistic', seed: 7 }), 'big.pb.gz');
     ids.many = await uploadBytes(url, manyFunctionsProfile(12_000), 'many-functions.pb.gz');
   } finally {
     await first.close();
