@@ -52,6 +52,8 @@ const MULTIPART_SLACK = 64 * 1024;
 export const MAX_BODY_BYTES_IN_FLIGHT = 512 * 1024 * 1024;
 let inFlight = 0;
 let bodiesInFlight = 0;
+/** Bytes of the buffers reserved for declared bodies (Collector.whole), all requests together. */
+let reserved = 0;
 
 function busy(): HttpError {
   return new HttpError(503, 'the server is receiving other large uploads; retry in a moment');
@@ -66,12 +68,23 @@ class Collector {
    * The whole body's buffer when its size was declared (raw bodies): chunks are copied in
    * as they arrive, so the end of a 400 MB upload is not one long copy on the HTTP thread,
    * which held every other request for seconds (bench/huge-input.bench.ts). Its pages
-   * are only touched as bytes arrive.
+   * are only touched as bytes arrive; declared sizes together stay within
+   * MAX_BODY_BYTES_IN_FLIGHT (past it, a body is collected in chunks as before), so
+   * requests that declare much and send nothing reserve nothing more.
    */
-  private whole: Uint8Array | null;
+  private whole: Uint8Array | null = null;
+  private reserved = 0;
   constructor(hash: boolean, declared = 0) {
     this.hasher = hash ? newIdHasher() : null;
-    this.whole = declared > 0 ? new Uint8Array(declared) : null;
+    if (declared > 0 && reserved + declared <= MAX_BODY_BYTES_IN_FLIGHT) {
+      try {
+        this.whole = new Uint8Array(declared);
+        this.reserved = declared;
+        reserved += declared;
+      } catch {
+        this.whole = null; // no room for it now: chunks
+      }
+    }
     bodiesInFlight++;
   }
   /** False when the server-wide in-flight budget is exceeded (the caller refuses with 503). */
@@ -92,6 +105,8 @@ class Collector {
   }
   /** Returns this body's share of the in-flight budget (finished or refused). */
   release(): void {
+    reserved -= this.reserved;
+    this.reserved = 0;
     if (this.counted < 0) return;
     inFlight -= this.counted;
     this.counted = -1;
