@@ -5,6 +5,7 @@ import type { Granularity } from '../../../contract/query.js';
 import type { Line, Location } from '../model/profile.js';
 import { baseName, cleanPath, trimPath } from './paths.js';
 import type { Work } from './work.js';
+import { EdgeSet, type EdgeTable } from './edge-set.js';
 
 export interface NodeInfo {
   name: string;
@@ -125,6 +126,11 @@ export interface NodeValues {
   cumDivX: BigInt64Array | null;
   flatX: BigInt64Array | null;
   cumX: BigInt64Array | null;
+  /**
+   * With accumulate's `inEdgesOf`: every edge into those nodes in the graph of every node
+   * (edges.ts buildEdges with kept = null), recorded in the same walk over the samples.
+   */
+  inEdges?: EdgeTable;
 }
 
 /** Per kept sample value: numbers, or exact int64 when `exact` is non-null. */
@@ -137,7 +143,12 @@ export interface SampleValues {
   divExact: BigInt64Array | null;
 }
 
-export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues {
+/**
+ * Flat and cum of every node. `inEdgesOf` (edges.ts inlineCandidates): also collects the
+ * in-edges of those nodes, so an untrimmed table's inline labels need no second walk
+ * over every sample's stack.
+ */
+export function accumulate(w: Work, t: NodeTable, sv: SampleValues, inEdgesOf: Uint8Array | null = null): NodeValues {
   const n = t.infos.length;
   const flat = new Float64Array(n);
   const cum = new Float64Array(n);
@@ -153,6 +164,7 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
   const divX = ex ? sv.divExact : null;
   const flatDivX = divX ? new BigInt64Array(n) : null;
   const cumDivX = divX ? new BigInt64Array(n) : null;
+  const edges = inEdgesOf ? new EdgeSet(sv) : null;
   for (let k = 0; k < w.n; k++) {
     const val = sv.v[k];
     const dv = div ? div[k] : 0;
@@ -162,7 +174,8 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
     for (let j = end[k] - 1; j >= s0; j--) {
       const li = buf[j];
       const lo = off[li];
-      for (let m = off[li + 1] - 1; m >= lo; m--) {
+      const top = off[li + 1] - 1;
+      for (let m = top; m >= lo; m--) {
         const id = nodesFlat[m];
         if (stamp[id] !== k) {
           stamp[id] = k;
@@ -171,6 +184,8 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
           if (cumDiv) cumDiv[id] += dv;
           if (cumDivX) cumDivX[id] += divX![k];
         }
+        // `last` is the parent here, as in buildEdges (never a self edge).
+        if (edges !== null && inEdgesOf![id] === 1 && last >= 0 && last !== id) edges.add(last, id, k, m !== top ? 1 : 0, 0);
         last = id;
       }
     }
@@ -187,7 +202,9 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
       cum[i] = Number(cumX[i]);
     }
   }
-  return { flat, cum, flatX, cumX, flatDiv, cumDiv, flatDivX, cumDivX };
+  const out: NodeValues = { flat, cum, flatX, cumX, flatDiv, cumDiv, flatDivX, cumDivX };
+  if (edges) out.inEdges = edges.table();
+  return out;
 }
 
 /** pprof NodeInfo.PrintableName. */

@@ -8,9 +8,9 @@ import type { Profile } from '../model/profile.js';
 import { QueryError } from '../model/query.js';
 import type { Query } from '../../../contract/query.js';
 import type { FlameGraph, FlameNode, ValueType } from '../../../contract/views.js';
-import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
+import { printableName, type NodeInfo } from '../analysis/graph.js';
 import { buildFlameTree, PathNotFound, type FlameTree, type StackInput } from '../analysis/flame-tree.js';
-import { prepareQuery } from './pipeline.js';
+import { sharedGraph } from './pipeline.js';
 
 export const DEFAULT_MIN_FRACTION = 0.001;
 
@@ -46,10 +46,10 @@ function flameInput(raw: Profile, q: Query): FlameInput {
     list.unshift(hit);
     return hit.input;
   }
-  const pr = prepareQuery(raw, q);
+  // The filtered samples and node table, shared with the other views of this query.
+  const { pr, table } = sharedGraph(raw, q, { values: false });
   const gran = q.granularity ?? 'functions';
   const w = pr.work;
-  const table = buildNodeTable(w, { granularity: gran, noInlines: !!q.noInlines });
   // Frame key = node id * 2 + 1 when the line is inlined into the next (not the location's
   // outermost line). Locations without lines (after filters) contribute no frame.
   const none = new Int32Array(0);

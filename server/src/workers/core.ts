@@ -34,6 +34,9 @@ import { encodeProfileGzip } from '../encode/pprof.js';
 import type { AnalysisResult, AnalysisTask } from './protocol.js';
 import { toJson } from '../model/json-text.js';
 
+/** The page header's total: the web asks for `top?n=1` (http/query-params.ts parseTopOptions). */
+const HEADER_TOTAL = { nodeFraction: 0, nodeCount: 1, sort: 'flat' } as const;
+
 /** Bytes that own their whole ArrayBuffer, so moving them to another thread moves nothing else. */
 function ownBuffer(b: Uint8Array): Uint8Array {
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
@@ -152,7 +155,8 @@ export class AnalysisCore {
           flameGraphJson(computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path })),
         );
       case 'warm':
-        prepareFlame(await this.load(task.id), task.query);
+        if (task.view === 'top') prepareTop(await this.load(task.id), task.query, HEADER_TOTAL);
+        else prepareFlame(await this.load(task.id), task.query);
         return { json: 'null' };
       case 'source': {
         const p = await this.load(task.id);
