@@ -52,17 +52,19 @@ function flameInput(raw: Profile, q: Query): FlameInput {
   const w = pr.work;
   // Frame key = node id * 2 + 1 when the line is inlined into the next (not the location's
   // outermost line). Locations without lines (after filters) contribute no frame.
+  // One array in the node table's layout, a view per location.
   const none = new Int32Array(0);
+  const { flat, off } = table;
+  const keys = new Int32Array(flat.length);
   const frames: Int32Array[] = new Array(w.locs.length);
   for (let i = 0; i < w.locs.length; i++) {
     if (w.lines[i].length === 0) {
       frames[i] = none;
       continue;
     }
-    const ids = table.locNodes[i];
-    const f = new Int32Array(ids.length);
-    for (let m = 0; m < ids.length; m++) f[m] = ids[m] * 2 + (m !== ids.length - 1 ? 1 : 0);
-    frames[i] = f;
+    const last = off[i + 1] - 1;
+    for (let m = off[i]; m <= last; m++) keys[m] = flat[m] * 2 + (m !== last ? 1 : 0);
+    frames[i] = keys.subarray(off[i], off[i + 1]);
   }
   const input: FlameInput = {
     sampleType: { ...pr.p.sampleType[pr.idx] },
