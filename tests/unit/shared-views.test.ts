@@ -64,6 +64,8 @@ describe('inline labels from the node-value walk', () => {
             for (const cutoff of [0, Math.trunc(tv * 0.0001), Math.trunc(tv * 0.001), Math.trunc(tv * 0.01)]) {
               const got = labelsFromEdges(folded.inEdges!, n, cutoff);
               expect(got).toEqual(inlineLabels(pr.work, t, pr.sv, null, cutoff));
+              // The pass bounded by the nodes' cum (edges under the cutoff not recorded).
+              expect(inlineLabels(pr.work, t, pr.sv, null, cutoff, undefined, plain.cum)).toEqual(got);
               for (const l of got) if (l > 0) labelled++;
             }
             // The generated profiles inline a call at every 8th location: labels exist.
@@ -80,13 +82,23 @@ describe('inline labels from the node-value walk', () => {
     const t = buildNodeTable(pr.work, { granularity: 'functions', noInlines: false });
     const { cum } = accumulate(pr.work, t, pr.sv);
     const byCum = [...cum.keys()].sort((a, b) => cum[b] - cum[a]);
-    for (const size of [1, 2, 10, 40]) {
+    let labelled = 0;
+    for (const size of [1, 2, 10, 40, 200]) {
       const kept = new Uint8Array(t.infos.length);
       for (const i of byCum.slice(0, size)) kept[i] = 1;
       const cand = inlineCandidates(t)!;
       const want = labelsFromEdges(buildEdges(pr.work, t, pr.sv, { kept, marked: cand, mode: 'into' }), t.infos.length, 0);
       expect(inlineLabels(pr.work, t, pr.sv, kept, 0)).toEqual(want);
+      // Trimmed graphs with a cutoff, with and without the cum bound.
+      const tv = total(cum);
+      for (const cutoff of [Math.trunc(tv * 0.001), Math.trunc(tv * 0.01)]) {
+        const bounded = inlineLabels(pr.work, t, pr.sv, kept, cutoff, undefined, cum);
+        const edges = buildEdges(pr.work, t, pr.sv, { kept, marked: cand, mode: 'into' });
+        expect(bounded).toEqual(labelsFromEdges(edges, t.infos.length, cutoff));
+        for (const l of bounded) if (l > 0) labelled++;
+      }
     }
+    expect(labelled).toBeGreaterThan(0);
   });
 
   it('an untrimmed top table labels its pages as the whole table does', () => {

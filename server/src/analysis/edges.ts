@@ -15,10 +15,13 @@ export interface EdgeScope {
   marked: Uint8Array | null;
   /** 'into': the child must be marked; 'touching': either end. */
   mode: 'into' | 'touching';
+  /** Only edges from these parents are recorded (unset = from any). */
+  from?: Uint8Array;
 }
 
 export function buildEdges(w: Work, t: NodeTable, sv: SampleValues, scope: EdgeScope): EdgeTable {
   const { kept, marked, mode } = scope;
+  const from = scope.from ?? null;
   const edges = new EdgeSet(sv);
   const div = sv.div;
   const ex = sv.exact;
@@ -61,7 +64,12 @@ export function buildEdges(w: Work, t: NodeTable, sv: SampleValues, scope: EdgeS
           residual = 1;
           continue;
         }
-        if (parent >= 0 && parent !== id && (marked === null || marked[id] === 1 || (touching && marked[parent] === 1))) {
+        if (
+          parent >= 0 &&
+          parent !== id &&
+          (marked === null || marked[id] === 1 || (touching && marked[parent] === 1)) &&
+          (from === null || from[parent] === 1)
+        ) {
           edges.add(parent, id, k, m !== last ? 1 : 0, residual);
         }
         parent = id;
@@ -111,7 +119,8 @@ export function labelsFromEdges(e: EdgeTable, nNodes: number, edgeCutoff: number
  * never a self edge; it is inline only if every contribution was an inlined line;
  * edges with |weight| < edgeCutoff are trimmed before labelling. Labels only the nodes
  * in `only` when given (others get 0). Returns per node 0 = no label, 1 = "(inline)", 2 = "(partial-inline)".
- * Untrimmed tables get the same labels from the node-value pass (graph.ts accumulate).
+ * `cum` (every node's, over every sample: graph.ts accumulate) bounds the edges worth
+ * recording. Untrimmed tables may get the same labels from the node-value pass (accumulate).
  */
 export function inlineLabels(
   w: Work,
@@ -120,11 +129,24 @@ export function inlineLabels(
   kept: Uint8Array | null,
   edgeCutoff: number,
   only?: ArrayLike<number>,
+  cum?: Float64Array,
 ): Uint8Array {
   const nNodes = t.infos.length;
   const cand = inlineCandidates(t);
   if (!cand) return new Uint8Array(nNodes);
   let anyCand = true;
+  // With no negative value, an edge weighs at most the cum of either end (every sample
+  // through it goes through both): edges at or from nodes under the cutoff are trimmed
+  // anyway, so they are not recorded. On a profile with little prefix sharing that is
+  // most of the pairs.
+  let from: Uint8Array | undefined;
+  if (cum && edgeCutoff > 0 && nonNegative(sv)) {
+    from = new Uint8Array(nNodes);
+    for (let i = 0; i < nNodes; i++) {
+      if (Math.abs(cum[i]) >= edgeCutoff) from[i] = 1;
+      else cand[i] = 0;
+    }
+  }
   // `only`: the rows shown (a page of the table). An edge's weight does not depend on
   // which other edges are recorded, so the labels of these nodes are the same.
   if (only) {
@@ -143,6 +165,11 @@ export function inlineLabels(
     if (count < 2) anyCand = false;
   }
   if (!anyCand) return new Uint8Array(nNodes);
-  const e = buildEdges(w, t, sv, { kept, marked: cand, mode: 'into' });
+  const e = buildEdges(w, t, sv, { kept, marked: cand, mode: 'into', from });
   return labelsFromEdges(e, nNodes, edgeCutoff);
+}
+
+function nonNegative(sv: SampleValues): boolean {
+  for (const x of sv.v) if (x < 0) return false;
+  return true;
 }

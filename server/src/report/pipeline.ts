@@ -242,13 +242,13 @@ export function sharedQuery(raw: Profile, q: Query): Prepared {
 
 /**
  * The prepared query and node table of (raw, q) at q's granularity; with `values`, the
- * node values too (`inEdges`: with the in-edges of inline-label candidates, see
- * accumulate), computed once and kept.
+ * node values too, computed once and kept (`foldInEdges`: computed now, they come with the
+ * in-edges of the inline-label candidates, see accumulate).
  */
 export function sharedGraph(
   raw: Profile,
   q: Query,
-  want: { values: boolean; inEdges?: boolean },
+  want: { values: boolean; foldInEdges?: boolean },
 ): { pr: Prepared; table: NodeTable; values: NodeValues | null } {
   const e = sharedEntry(raw, q);
   const gran = q.granularity ?? 'functions';
@@ -257,11 +257,11 @@ export function sharedGraph(
     table: buildNodeTable(e.pr.work, { granularity: gran, noInlines: !!q.noInlines }),
     values: null,
   }));
-  if (want.values && (!g.values || (want.inEdges && !g.values.inEdges))) {
-    const cand = want.inEdges ? inlineCandidates(g.table) : null;
+  if (want.values && !g.values) {
+    const cand = want.foldInEdges ? inlineCandidates(g.table) : null;
     g.values = accumulate(e.pr.work, g.table, e.pr.sv, cand);
     // No candidates: no in-edge to record, and nothing to label.
-    if (want.inEdges && !cand) g.values.inEdges = new EdgeSet(e.pr.sv).table();
+    if (want.foldInEdges && !cand) g.values.inEdges = new EdgeSet(e.pr.sv).table();
   }
   return { pr: e.pr, table: g.table, values: g.values };
 }

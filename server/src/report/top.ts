@@ -45,11 +45,12 @@ export function prepareTop(raw: Profile, q: Query, opts: TopOptions = {}): TopTa
   const nodeFraction = trim ? (opts.nodeFraction ?? 0.005) : 0;
   const edgeFraction = trim ? (opts.edgeFraction ?? 0.001) : 0;
   const nodeCount = trim ? (opts.nodeCount ?? 0) : 0;
-  // An untrimmed table (the API's default) gets node values with the in-edges of the
-  // inline-label candidates, one walk for both: its pages then cost the rows they show.
-  // A trimmed one (the header's one row, the CLI's) labels its rows from its kept nodes.
+  // An untrimmed table (the API's default) whose node values are not computed yet gets
+  // them with the in-edges of the inline-label candidates, one walk for both: its pages
+  // then cost the rows they show. A trimmed one (the header's one row, the CLI's) labels
+  // its rows from its kept nodes.
   const untrimmed = nodeFraction === 0 && nodeCount === 0;
-  const { pr, table, values: v } = sharedGraph(raw, q, { values: true, inEdges: untrimmed });
+  const { pr, table, values: v } = sharedGraph(raw, q, { values: true, foldInEdges: untrimmed });
   const values = v!;
   const st = pr.p.sampleType[pr.idx];
   const { infos } = table;
@@ -104,8 +105,11 @@ export function prepareTop(raw: Profile, q: Query, opts: TopOptions = {}): TopTa
     const want: number[] = [];
     for (let k = 0; k < ids.length; k++) if (labels[ids[k]] < 0) want.push(ids[k]);
     if (want.length === 0) return;
-    const got = inlineLabels(pr.work, table, pr.sv, kept, edgeCutoff, want);
-    for (const i of want) labels[i] = got[i];
+    // Untrimmed, with node values computed before (for the header's total): every row's
+    // label in one pass, so the other pages cost only their rows. Trimmed: these rows'.
+    const got = inlineLabels(pr.work, table, pr.sv, kept, edgeCutoff, kept ? want : undefined, cum);
+    if (kept) for (const i of want) labels[i] = got[i];
+    else labels.set(got);
   };
   const LABELS: InlineLabel[] = ['', '(inline)', '(partial-inline)'];
 
