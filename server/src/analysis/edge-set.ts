@@ -47,37 +47,51 @@ export class EdgeSet {
 
   /**
    * Sample k passes through parent -> id: adds its value unless it already did for this
-   * pair. The edge is inline only if every contribution was, residual if any was.
+   * pair. The edge is inline only if every sample's first contribution was, residual if any was.
    */
   add(parent: number, id: number, k: number, inline: number, residual: number): void {
+    this.addAt(this.slot(parent, id), k, inline, residual);
+  }
+
+  /**
+   * The entry of parent -> id, made (weightless) if new: callers that meet the same pair
+   * again and again (the lines of one location) keep it and call addAt, without hashing.
+   * Call addAt right after making one: an edge exists only once a sample contributed.
+   */
+  slot(parent: number, id: number): number {
     let h = hash(parent, id) & this.mask;
     let e = this.slots[h];
     while (e !== -1 && (this.src[e] !== parent || this.dst[e] !== id)) {
       h = (h + 1) & this.mask;
       e = this.slots[h];
     }
+    if (e !== -1) return e;
+    if (this.n === this.src.length) this.grow();
+    e = this.n++;
+    this.src[e] = parent;
+    this.dst[e] = id;
+    this.w[e] = 0;
+    if (this.div) this.div[e] = 0;
+    if (this.x) this.x[e] = 0n;
+    // Neutral flags: the first contribution sets them.
+    this.inl[e] = 1;
+    this.res[e] = 0;
+    this.stamp[e] = -1;
+    this.slots[h] = e;
+    if (this.n * 2 > this.cap) this.rehash();
+    return e;
+  }
+
+  /** Sample k's contribution to edge e (from slot), once per sample. */
+  addAt(e: number, k: number, inline: number, residual: number): void {
+    if (this.stamp[e] === k) return;
     const sv = this.sv;
-    if (e === -1) {
-      if (this.n === this.src.length) this.grow();
-      e = this.n++;
-      this.src[e] = parent;
-      this.dst[e] = id;
-      this.w[e] = sv.v[k];
-      if (this.div) this.div[e] = sv.div![k];
-      if (this.x) this.x[e] = sv.exact![k];
-      this.inl[e] = inline;
-      this.res[e] = residual;
-      this.stamp[e] = k;
-      this.slots[h] = e;
-      if (this.n * 2 > this.cap) this.rehash();
-    } else if (this.stamp[e] !== k) {
-      this.stamp[e] = k;
-      this.w[e] += sv.v[k];
-      if (this.div) this.div[e] += sv.div![k];
-      if (this.x) this.x[e] += sv.exact![k];
-      if (residual) this.res[e] = 1;
-      if (!inline) this.inl[e] = 0;
-    }
+    this.stamp[e] = k;
+    this.w[e] += sv.v[k];
+    if (this.div) this.div[e] += sv.div![k];
+    if (this.x) this.x[e] += sv.exact![k];
+    if (residual) this.res[e] = 1;
+    if (!inline) this.inl[e] = 0;
   }
 
   private grow(): void {

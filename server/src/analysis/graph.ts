@@ -250,6 +250,9 @@ function accumulatePlain(
   // Location -> its node when it has exactly one, else -1.
   const single = new Int32Array(nLocs);
   for (let li = 0; li < nLocs; li++) single[li] = off[li + 1] - off[li] === 1 ? nodesFlat[off[li]] : -1;
+  // In-edges between the lines of one location (inlined calls) are the same pair every
+  // time: their edge entry per line position, found once (-2: not yet, -1: none).
+  const posEdge = edges ? new Int32Array(nodesFlat.length).fill(-2) : null;
   for (let k = 0; k < w.n; k++) {
     const val = v[k];
     if (val === 0) continue;
@@ -275,7 +278,15 @@ function accumulatePlain(
           stamp[id] = k;
           cum[id] += val;
         }
-        if (edges !== null && inEdgesOf![id] === 1 && last >= 0 && last !== id) edges.add(last, id, k, m !== top ? 1 : 0, 0);
+        if (edges !== null) {
+          if (m === top) {
+            if (inEdgesOf![id] === 1 && last >= 0 && last !== id) edges.add(last, id, k, 0, 0);
+          } else {
+            let e = posEdge![m];
+            if (e === -2) posEdge![m] = e = inEdgesOf![id] === 1 && last !== id ? edges.slot(last, id) : -1;
+            if (e >= 0) edges.addAt(e, k, 1, 0);
+          }
+        }
         last = id;
       }
     }
