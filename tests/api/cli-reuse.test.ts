@@ -59,6 +59,17 @@ describe('findRunningServer', () => {
     // Only this user may read the key.
     expect(statSync(file).mode & 0o077).toBe(0);
     expect(await findRunningServer(t.dir)).toBe(server.url);
+    // Hostile challenges (not hex, too long, repeated, empty) get no proof, only "up".
+    for (const q of [
+      'challenge=zz'.padEnd(40, 'z'),
+      `challenge=${'ab'.repeat(65)}`,
+      'challenge=abab&challenge=cdcd',
+      'challenge[x]=ab',
+      'challenge=',
+    ]) {
+      const h = await getJson<{ ok: boolean; proof?: string }>(`${server.url}/api/health?${q}`);
+      expect([q, h.status, h.body]).toEqual([q, 200, { ok: true }]);
+    }
 
     const record = JSON.parse(readFileSync(file, 'utf8')) as { url: string; pid: number; key: string };
     const write = (r: object) => writeFileSync(file, JSON.stringify({ ...record, ...r }));

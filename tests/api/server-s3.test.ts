@@ -140,6 +140,49 @@ describe('uploads sharing bytes on S3 (issue 17: each upload keeps its name)', (
     expect(await s.delete(later.id)).toBe(true);
     expect(await keys()).toEqual([]);
   });
+
+  it('a delete racing an upload of the same bytes never leaves that upload without them', async () => {
+    const cfg = rgw.store(prefix());
+    const bytes = sample('mapgrow/heap.pb.gz');
+    const content = profileId(bytes);
+    const upload = (name: string, id = newUploadId()) => ({
+      id,
+      name,
+      type: 'heap',
+      size: bytes.length,
+      storedAt: '2026-01-01T00:00:00.000Z',
+      content,
+    });
+    const [a, b] = [new S3ProfileStore(cfg), new S3ProfileStore(cfg)];
+    await a.init();
+    // An upload on its way has written its reference and the bytes, not yet its metadata:
+    // a delete of the last stored upload then keeps the bytes (they used to go, as only
+    // metadata counted, and the upload's metadata then named bytes that were gone).
+    await a.put(bytes, upload('first', content));
+    const client = new S3Client({
+      endpoint: cfg.endpoint,
+      region: cfg.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: cfg.accessKeyId!, secretAccessKey: cfg.secretAccessKey! },
+    });
+    const pending = newUploadId();
+    await client.send(
+      new PutObjectCommand({ Bucket: cfg.bucket, Key: `${cfg.prefix}refs/${content}/${pending}`, Body: '', ContentLength: 0 }),
+    );
+    expect(await b.delete(content)).toBe(true);
+    const meta = JSON.stringify(upload('pending', pending));
+    await client.send(
+      new PutObjectCommand({ Bucket: cfg.bucket, Key: `${cfg.prefix}meta/${pending}.json`, Body: meta, ContentLength: meta.length }),
+    );
+    expect(await a.get(pending)).toEqual(bytes);
+    // Truly concurrent: one instance deletes the last upload while the other stores a new one.
+    for (let i = 0; i < 8; i++) {
+      const last = (await b.byContent(content))[0];
+      const next = upload(`race ${i}`);
+      await Promise.all([a.delete(last.id), b.put(bytes, next)]);
+      expect([i, await new S3ProfileStore(cfg).get(next.id)]).toEqual([i, bytes]);
+    }
+  });
 });
 
 describe('two server instances on one S3 store', () => {
@@ -244,7 +287,12 @@ describe('sharing on the S3 store', () => {
     // Both instances have it decoded and cached.
     for (const s of [a, b]) expect((await getJson(`${s.url}/api/profiles/${id}/top`)).status).toBe(200);
     expect((await keysUnder(cfg, id)).sort()).toEqual(
-      [`${cfg.prefix}attachments/${id}/escape`, `${cfg.prefix}meta/${id}.json`, `${cfg.prefix}profiles/${id}.pb`].sort(),
+      [
+        `${cfg.prefix}attachments/${id}/escape`,
+        `${cfg.prefix}meta/${id}.json`,
+        `${cfg.prefix}profiles/${id}.pb`,
+        `${cfg.prefix}refs/${id}/${id}`,
+      ].sort(),
     );
     expect((await fetch(`${b.url}/api/profiles/${id}`, { method: 'DELETE' })).status).toBe(403);
     expect((await fetch(`${b.url}/api/profiles/${id}`, { method: 'DELETE', headers: { 'x-manage-token': manageToken } })).status).toBe(204);

@@ -9,7 +9,7 @@ import { NotFoundError } from '../../server/src/service/errors.js';
 import { InProcessAnalyzer } from '../../server/src/workers/analyzer.js';
 import type { RunningServer } from '../../server/src/http/server.js';
 import { FsProfileStore } from '../../server/src/store/fs-store.js';
-import { profileId } from '../../server/src/store/id.js';
+import { newUploadId, profileId } from '../../server/src/store/id.js';
 import { getJson, ROOT, sample, startTestServer, tempDir, uploadOk } from './server-helpers.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -197,6 +197,27 @@ describe('fs store through the server', () => {
     const p1 = await core.load(id);
     expect(await core.load(id)).toBe(p1);
     expect(core.decodes).toBe(1);
+  });
+});
+
+describe('fs store: uploads sharing bytes', () => {
+  it('a delete of the last upload racing a new upload of the same bytes leaves the new one whole', async () => {
+    const t = tempDir();
+    cleanups.push(() => t.remove());
+    const store = new FsProfileStore(t.dir);
+    await store.init();
+    const bytes = sample('mapgrow/heap.pb.gz');
+    const content = profileId(bytes);
+    const upload = (i: number) => ({ id: newUploadId(), name: `u${i}`, type: 'heap', size: bytes.length, storedAt: '', content });
+    let last = await store.put(bytes, upload(-1));
+    for (let i = 0; i < 150; i++) {
+      const next = upload(i);
+      await Promise.all([store.delete(last.id), store.put(bytes, next)]);
+      expect([i, await store.get(next.id)]).toEqual([i, bytes]);
+      last = next;
+    }
+    await store.delete(last.id);
+    expect(readdirSync(t.dir, { recursive: true }).filter((f) => String(f).endsWith('.pb'))).toEqual([]);
   });
 });
 

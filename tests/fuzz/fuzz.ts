@@ -316,6 +316,7 @@ function views(id: string): [string, AnalysisTask][] {
     ['flame filtered', { op: 'flame', id, query: { ignore: 'zzz', showFrom: '.', tagFocus: 'a' }, minFraction: 0.01 }],
     ['source', { op: 'source', id, query: {}, fn: '.' }],
     ['insights', { op: 'insights', id, si: undefined }],
+    ['insights against a base', { op: 'insights', id, baseId: id }],
     ['files', { op: 'files', id }],
     ['diff top', { op: 'diffTop', id, baseId: id, query: {}, opts: { mode: 'diff_base' } }],
     ['diff flame', { op: 'diffFlame', id, baseId: id, query: {}, opts: { mode: 'base', normalize: true } }],

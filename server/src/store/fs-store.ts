@@ -68,6 +68,8 @@ export class FsProfileStore implements ProfileStore {
   readonly backend = 'fs' as const;
   private index = new Map<string, StoredProfileInfo>();
   private inflight = new Map<string, Promise<StoredProfileInfo>>();
+  /** Per content id, the last write or removal of its bytes: they run one after another. */
+  private contentQueue = new Map<string, Promise<unknown>>();
   /** Number of leftover temp files removed by the last init() (for tests and logs). */
   cleanedTempFiles = 0;
 
@@ -145,11 +147,26 @@ export class FsProfileStore implements ProfileStore {
     const content = contentOf(info);
     if (!isValidId(content)) throw new Error(`invalid content id ${content}`);
     // Shared bytes are written again (the same bytes, atomically): they may have been
-    // removed with the last upload that used them while this one was on its way.
-    await writeFileAtomic(this.shardDir(content), `${content}.pb`, bytes);
-    await writeFileAtomic(this.shardDir(info.id), `${info.id}.json`, JSON.stringify(info));
-    this.index.set(info.id, info);
-    return info;
+    // removed with the last upload that used them while this one was on its way. Queued
+    // with removals of the same bytes, so a delete never removes them between this write
+    // and the sidecar that makes them read.
+    return this.onContent(content, async () => {
+      await writeFileAtomic(this.shardDir(content), `${content}.pb`, bytes);
+      await writeFileAtomic(this.shardDir(info.id), `${info.id}.json`, JSON.stringify(info));
+      this.index.set(info.id, info);
+      return info;
+    });
+  }
+
+  private onContent<T>(content: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.contentQueue.get(content) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.contentQueue.set(content, tail);
+    void tail.then(() => {
+      if (this.contentQueue.get(content) === tail) this.contentQueue.delete(content);
+    });
+    return next;
   }
 
   async get(id: string): Promise<Uint8Array | null> {
@@ -210,10 +227,11 @@ export class FsProfileStore implements ProfileStore {
     let found = this.index.delete(id);
     found = (await unlinkIfPresent(join(dir, `${id}.json`))) || found;
     // The bytes stay while another upload reads them.
-    if ((await this.byContent(content)).length === 0) {
+    await this.onContent(content, async () => {
+      if ((await this.byContent(content)).length > 0) return;
       await unlinkIfPresent(join(this.shardDir(content), `${content}.pb`));
       await fsyncDir(this.shardDir(content)).catch(() => undefined);
-    }
+    });
     await rm(join(this.dir, 'attachments', id), { recursive: true, force: true });
     await fsyncDir(dir).catch(() => undefined);
     return found;

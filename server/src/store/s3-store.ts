@@ -1,8 +1,9 @@
 // Scale-out store: an S3-compatible bucket shared by any number of server instances.
 //   <prefix>profiles/<id>.pb        the uploaded bytes (under their content id)
 //   <prefix>meta/<id>.json          metadata (written after the bytes; its presence = stored)
-//   <prefix>refs/<content>/<id>     empty marker: upload <id> shares the bytes of <content>
-//                                   (types.ts), so deleting one upload keeps bytes others read
+//   <prefix>refs/<content>/<id>     empty marker: upload <id> reads the bytes of <content>
+//                                   (types.ts), so deleting one upload keeps bytes others read;
+//                                   written before the bytes, so an upload still in flight counts
 //   <prefix>attachments/<id>/<key>  per-profile extra blobs
 // Instances keep nothing but caches. Metadata changes (rename, expiry, delete by another
 // instance) so it is cached for INFO_TTL_MS only; the bytes are re-read and re-hashed.
@@ -88,11 +89,12 @@ export class S3ProfileStore implements ProfileStore {
     if (existing) return existing;
     const content = contentOf(info);
     if (!isValidId(content)) throw new Error(`invalid content id ${content}`);
-    // The reference first, then the bytes again (the same bytes): a delete of the last other
-    // upload racing this one either sees the reference or is followed by the rewrite.
-    if (info.content) {
-      await this.client.send(new PutObjectCommand({ Bucket: this.cfg.bucket, Key: this.key('refs', content, info.id), Body: '' }));
-    }
+    // The reference first, then the bytes (again, if another upload stored them): a delete
+    // of the last other upload racing this one either sees the reference and keeps the
+    // bytes, or is followed by this write, or puts back what it removed (delete()).
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.cfg.bucket, Key: this.key('refs', content, info.id), Body: '', ContentLength: 0 }),
+    );
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.cfg.bucket,
@@ -148,12 +150,11 @@ export class S3ProfileStore implements ProfileStore {
     return keys;
   }
 
-  async byContent(contentId: string, fresh = false): Promise<StoredProfileInfo[]> {
+  async byContent(contentId: string): Promise<StoredProfileInfo[]> {
     if (!isValidId(contentId)) return [];
     const prefix = this.key('refs', contentId, '');
-    const ids = [contentId, ...(await this.listKeys(prefix)).map((k) => k.slice(prefix.length)).filter(isValidId)];
-    // `fresh`: ask the bucket, not this instance's cache (another may have deleted them).
-    if (fresh) for (const id of ids) this.infoCache.delete(id);
+    // The content id itself: uploads stored before they wrote a reference for it.
+    const ids = [...new Set([contentId, ...(await this.listKeys(prefix)).map((k) => k.slice(prefix.length)).filter(isValidId)])];
     const infos = await Promise.all(ids.map((id) => this.info(id)));
     return infos.filter((i): i is StoredProfileInfo => i !== null && contentOf(i) === contentId);
   }
@@ -231,17 +232,43 @@ export class S3ProfileStore implements ProfileStore {
     const info = raw ? parseInfo(Buffer.from(raw).toString('utf8'), id) : null;
     const content = info ? contentOf(info) : id;
     // Metadata first: without it the profile no longer counts as stored on any instance.
-    const keys = [this.key('meta', `${id}.json`)];
-    if (content !== id) keys.push(this.key('refs', content, id));
+    const keys = [this.key('meta', `${id}.json`), this.key('refs', content, id)];
     keys.push(...(await this.listKeys(this.key('attachments', id, ''))));
     for (const key of keys) {
       await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: key }));
     }
     this.infoCache.delete(id);
-    // The bytes stay while another upload reads them.
-    if ((await this.byContent(content, true)).length === 0) {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: this.key('profiles', `${content}.pb`) }));
-    }
+    await this.dropBytesUnlessRead(content);
     return found;
+  }
+
+  /**
+   * Removes the bytes of `content` when no upload reads them: none has a reference (an
+   * upload in flight has written its reference, not yet its metadata) and none is stored
+   * under the content id itself (stored before references were written for it). An upload
+   * that writes its reference after the check would rewrite the bytes after this removal,
+   * unless it wrote them just before; so the removed bytes go back when a reference appears.
+   * A reference left by an upload that died before its metadata keeps the bytes: kept, not lost.
+   */
+  private async dropBytesUnlessRead(content: string): Promise<void> {
+    const readers = async () =>
+      (await this.listKeys(this.key('refs', content, ''))).length > 0 ||
+      (await this.getBytes(this.key('meta', `${content}.json`))) !== null;
+    if (await readers()) return;
+    const key = this.key('profiles', `${content}.pb`);
+    const bytes = await this.getBytes(key);
+    if (!bytes) return;
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.cfg.bucket, Key: key }));
+    if (await readers()) {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.cfg.bucket,
+          Key: key,
+          Body: bytes,
+          ContentLength: bytes.byteLength,
+          ContentType: 'application/octet-stream',
+        }),
+      );
+    }
   }
 }
