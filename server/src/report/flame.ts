@@ -9,7 +9,7 @@ import { QueryError } from '../model/query.js';
 import type { Query } from '../../../contract/query.js';
 import type { FlameGraph, FlameNode, ValueType } from '../../../contract/views.js';
 import { printableName, type NodeInfo } from '../analysis/graph.js';
-import { buildFlameTree, PathNotFound, type FlameTree, type StackInput } from '../analysis/flame-tree.js';
+import { buildFlameTree, PathNotFound, stackPrefix, type FlameTree, type StackInput } from '../analysis/flame-tree.js';
 import { sharedGraph } from './pipeline.js';
 
 export const DEFAULT_MIN_FRACTION = 0.001;
@@ -34,6 +34,10 @@ interface FlameInput {
 // A few queries per decoded profile (sample type, filters); the profile object lives as
 // long as its decoded-profile cache entry, and this with it.
 const INPUTS_PER_PROFILE = 4;
+/** Frames per sample kept in sample order for the top levels (flame-tree.ts StackPrefix): 32 bytes a sample. */
+const PREFIX_DEPTH = 8;
+/** Below this many samples the stacks fit in cache anyway. */
+const PREFIX_MIN_SAMPLES = 50_000;
 const inputs = new WeakMap<Profile, { key: string; input: FlameInput }[]>();
 
 function flameInput(raw: Profile, q: Query): FlameInput {
@@ -66,18 +70,20 @@ function flameInput(raw: Profile, q: Query): FlameInput {
     for (let m = off[i]; m <= last; m++) keys[m] = flat[m] * 2 + (m !== last ? 1 : 0);
     frames[i] = keys.subarray(off[i], off[i + 1]);
   }
+  const stacks: StackInput = {
+    n: w.n,
+    buf: w.buf,
+    start: w.start.subarray(0, w.n),
+    end: w.end.subarray(0, w.n),
+    frames,
+    keyCount: table.infos.length * 2,
+    values: [pr.sv.v],
+  };
+  if (w.n >= PREFIX_MIN_SAMPLES) stacks.prefix = stackPrefix(stacks, PREFIX_DEPTH);
   const input: FlameInput = {
     sampleType: { ...pr.p.sampleType[pr.idx] },
     total: pr.total,
-    stacks: {
-      n: w.n,
-      buf: w.buf,
-      start: w.start.subarray(0, w.n),
-      end: w.end.subarray(0, w.n),
-      frames,
-      keyCount: table.infos.length * 2,
-      values: [pr.sv.v],
-    },
+    stacks,
     infos: table.infos,
     gran,
     names: new Array(table.infos.length * 2),
