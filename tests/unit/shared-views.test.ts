@@ -26,8 +26,8 @@ import { generateProfile, type ProfileShape } from '../../scripts/gen-profile.js
 import { oracleFlameGraph } from './flame-oracle.js';
 
 const bytes = {
-  realistic: generateProfile({ samples: 3000, shape: 'realistic', seed: 3, functions: 300 }),
-  worst: generateProfile({ samples: 3000, shape: 'worst', seed: 3, functions: 300 }),
+  realistic: generateProfile({ samples: 2000, shape: 'realistic', seed: 3, functions: 300 }),
+  worst: generateProfile({ samples: 2000, shape: 'worst', seed: 3, functions: 300 }),
 };
 const fresh = (shape: ProfileShape): Profile => prepareProfile(decodeProfile(bytes[shape]));
 

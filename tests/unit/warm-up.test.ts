@@ -36,7 +36,7 @@ const json = async (core: AnalysisCore, task: AnalysisTask): Promise<string> => 
 describe('upload warm-up', () => {
   for (const shape of ['realistic', 'worst'] as const) {
     it(`${shape}: the header, top pages and flame graph after a warm-up equal a cold worker's`, async () => {
-      const bytes = generateProfileGz({ samples: 4000, shape, seed: 11, functions: 400 });
+      const bytes = generateProfileGz({ samples: 2500, shape, seed: 11, functions: 400 });
       const warm = await coreWith(bytes);
       const cold = await coreWith(bytes);
       // As the service sends them after an upload.
