@@ -132,9 +132,12 @@ export class ProfileService {
     };
     this.applyFields(info, fields, now);
     const stored = await this.store.put(back, info);
-    // A large profile's first page load asks for its flame graph next: prepare the input
-    // (filters, frame keys; the web's default granularity) while the browser navigates.
+    // A large profile's first page load asks for the header's total and its flame graph
+    // next: prepare both (the filtered samples they share, the total's node values, the
+    // flame graph's frame keys at the web's default granularity) while the browser
+    // navigates. Two tasks, so a request arriving meanwhile waits for one stage at most.
     if (size >= WARM_MIN_BYTES) {
+      this.analyzer.run({ op: 'warm', id, query: {}, view: 'top' }, size).catch(() => undefined);
       this.analyzer.run({ op: 'warm', id, query: { granularity: 'filefunctions' } }, size).catch(() => undefined);
     }
     return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };

@@ -36,6 +36,9 @@ import { toJson } from '../model/json-text.js';
 import { noStage, type StageSink } from './progress.js';
 import { topPage } from '../report/top-page.js';
 
+/** The page header's total: the web asks for `top?n=1` (http/query-params.ts parseTopOptions). */
+const HEADER_TOTAL = { nodeFraction: 0, nodeCount: 1, sort: 'flat' } as const;
+
 /** Bytes that own their whole ArrayBuffer, so moving them to another thread moves nothing else. */
 function ownBuffer(b: Uint8Array): Uint8Array {
   return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : b.slice();
@@ -166,7 +169,8 @@ export class AnalysisCore {
           return flameGraphJson(fg);
         });
       case 'warm':
-        prepareFlame(await this.load(task.id, stage), task.query);
+        if (task.view === 'top') prepareTop(await this.load(task.id, stage), task.query, HEADER_TOTAL);
+        else prepareFlame(await this.load(task.id, stage), task.query);
         return { json: 'null' };
       case 'source': {
         const p = await this.load(task.id);

@@ -28,8 +28,11 @@ export type AnalysisTask =
   | { op: 'export'; id: string; query: Query; format: ExportFormat; name: string; view?: ExportView }
   /** A sanitised copy (export/sanitise.ts): its report as JSON (preview), or its gzip bytes. */
   | { op: 'sanitise'; id: string; modulePaths: boolean; preview: boolean }
-  /** Prepares the flame graph input of a query ahead of the first request (answers null). */
-  | { op: 'warm'; id: string; query: Query }
+  /**
+   * Prepares a view's input for a query ahead of the first request (answers null): the
+   * header total's node values (`top`), or the flame graph's frame keys (default).
+   */
+  | { op: 'warm'; id: string; query: Query; view?: 'top' | 'flame' }
   | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
   /** The sum of `ids` as pprof merges them (routed by `id`, the first), as gzipped pprof bytes. */
   | { op: 'merge'; id: string; ids: string[] }
