@@ -7,7 +7,7 @@ export const PROGRESS_STAGES = ['queued', 'reading', 'inflating', 'decoding', 'p
 export type ProgressStage = (typeof PROGRESS_STAGES)[number];
 
 export interface TaskProgress {
-  /** The view being computed: 'flame', 'top', 'warm' (flame graph input ahead of the page), 'ingest' (upload)... */
+  /** The view being computed: 'flame', 'top', 'warm' (flame graph input ahead of the page), 'header' (the header's values, ahead too), 'ingest' (upload)... */
   view: string;
   stage: ProgressStage;
   /**
@@ -32,6 +32,7 @@ const VIEW_NAMES: Record<string, string> = {
   top: 'the top table',
   ingest: 'the upload',
   meta: 'the header',
+  header: "the header's total",
 };
 
 /** A stage in words, naming the view it is for where the stage is the view's own work. */

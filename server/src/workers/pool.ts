@@ -198,7 +198,8 @@ export class WorkerPool {
   private send(index: number, task: AnalysisTask, signal?: AbortSignal, progress = false): Promise<AnalysisResult> {
     const slot = this.slots[index];
     const seq = ++this.seq;
-    if (task.op !== 'evict') this.board.queued(seq, task.id, task.op);
+    // The upload's warm-up of the header's values is named for what it prepares.
+    if (task.op !== 'evict') this.board.queued(seq, task.id, task.op === 'warm' && task.view === 'top' ? 'header' : task.op);
     return new Promise<AnalysisResult>((resolve, reject) => {
       let onAbort: (() => void) | null = null;
       const done = () => {
