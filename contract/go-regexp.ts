@@ -58,3 +58,16 @@ export function quoteMeta(s: string): string {
 export function exactName(name: string): string {
   return `^${quoteMeta(name)}$`;
 }
+
+/**
+ * A user's search as a Go regexp: the regexp if it compiles, else the literal text (so
+ * `b(x` never throws). The top table's row filter, in the page and on the server.
+ */
+export function searchRegexp(text: string): GoRegexp | null {
+  if (!text) return null;
+  try {
+    return compileGoRegexp(text);
+  } catch {
+    return compileGoRegexp(quoteMeta(text));
+  }
+}

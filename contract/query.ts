@@ -54,6 +54,22 @@ export interface TopOptions {
   compactLabels?: boolean;
 }
 
+/**
+ * Order of a top table page (HTTP `order`): pprof's (flat), by |cum| or by name; ties keep
+ * pprof's order.
+ */
+export type TopOrder = 'flat' | 'cum' | 'name';
+export const TOP_ORDERS: readonly TopOrder[] = ['flat', 'cum', 'name'];
+
+/** A page of the top table (HTTP `offset`, `limit`, `order`, `match`). */
+export interface TopPageRequest {
+  offset: number;
+  limit: number;
+  order?: TopOrder;
+  /** Keeps the rows whose name matches this search (searchRegexp in go-regexp.ts). */
+  match?: string;
+}
+
 /** The call graph's trimming, as `go tool pprof -dot` takes it (defaults 80, 0.005, 0.001). */
 export interface GraphOptions {
   nodeCount?: number;

@@ -72,9 +72,18 @@ export interface TopReport {
   nodesBeforeLimit: number;
   /** e.g. "Focus expression matched no samples". */
   warnings: string[];
-  /** Set on a page of the table (HTTP `offset`/`limit`): where it starts, and all rows' count. */
+  /**
+   * Set on a page of the table (HTTP `offset`/`limit`): where it starts, and the count of
+   * the rows it is a page of (those `match` kept, in `order`).
+   */
   offset?: number;
   totalRows?: number;
+  /** On a page: each row's place in pprof's order (the whole table's row index). */
+  indices?: number[];
+  /** On a page: each row's running sum of flat in the page's order before `match` (its sum%). */
+  sums?: number[];
+  /** On a page: rows of the whole table, before `match`. */
+  tableRows?: number;
 }
 
 /** d3-flame-graph's input shape, with a few extras for tooltips and lazy loading. */

@@ -1,7 +1,7 @@
 // Makes the `go tool pprof` reference steps incremental (scripts/make-references.sh and
 // scripts/make-diff-references.sh, which it calls). A case's output is kept
 // when its key (a sha256 of the Go version, the pprof arguments, the input path and the
-// input's bytes, plus the source files for -list cases) equals the key stored beside the
+// input's bytes, plus the source files and the checkout's path for -list cases) equals the key stored beside the
 // output in tests/.references (git-ignored); anything else is regenerated. A fresh clone has
 // no keys, so every case is made.
 //
@@ -63,7 +63,8 @@ function plan(out, goVersion) {
     wanted.get(c.slug).add(c.name);
     const args = pprofArgs(c);
     const parts = [goVersion, 'TZ=UTC', ...args, hashFile(c.input)];
-    if (c.mode === 'list') parts.push((sources ??= sourcesHash()));
+    // -list prints the search path it tried when a source is missing: the checkout's own.
+    if (c.mode === 'list') parts.push((sources ??= sourcesHash()), process.cwd());
     const key = createHash('sha256').update(parts.join('\0')).digest('hex');
     const base = path.join(out, c.slug, c.name);
     const fresh =

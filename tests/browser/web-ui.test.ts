@@ -234,12 +234,15 @@ describe('web UI', () => {
     // Sort by cum.
     await page.getByRole('columnheader', { name: 'cum', exact: true }).click();
     await page.waitForFunction(() => new URL(location.href).searchParams.get('sort') === 'cum');
+    // The sorted rows come from the server (a page at a time); the list is ready when they are here.
+    await page.waitForSelector('.top-view[data-ready=true] .top-body .top-row');
     const firstCum = await page.locator('.top-body .top-row >> nth=0 >> .cell >> nth=5').innerText();
     const maxCum = [...rep.rows].sort((a, b) => b.cum - a.cum)[0]!;
     expect(firstCum).toBe(maxCum.name);
     // Filter.
     await page.fill('.top-view input.search', 'fib|walk');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('tf') === 'fib|walk');
+    await page.waitForSelector('.top-view[data-ready=true] .top-body .top-row');
     const names = await page.$$eval('.top-body .top-row .cell.name', (els) => els.map((e) => e.textContent));
     expect(names.length).toBeGreaterThan(0);
     expect(names.every((n) => /fib|walk/.test(n ?? ''))).toBe(true);
@@ -276,11 +279,15 @@ describe('web UI', () => {
       return n;
     });
     for (const c of counts) expect(c).toBeLessThan(100);
+    // The last rows' page comes once scrolled into view.
+    await page.waitForSelector('.top-body .top-row:not(.pending)');
+    await page.waitForFunction(() => !document.querySelector('.top-body .top-row.pending'));
     const lastName = await page.locator('.top-body .top-row .cell.name').last().innerText();
     expect(lastName).toBe(rep.rows[rep.rows.length - 1]!.name);
     // Filtering 12k rows.
     await page.fill('.top-view input.search', 'Func1199');
     await page.waitForFunction(() => new URL(location.href).searchParams.get('tf') === 'Func1199');
+    await page.waitForSelector('.top-view[data-ready=true] .top-body .top-row');
     const filtered = await page.$$eval('.top-body .cell.name', (els) => els.map((e) => e.textContent));
     expect(filtered.length).toBe(rep.rows.filter((r) => /Func1199/.test(r.name)).length);
     expect(errors).toEqual([]);

@@ -10,6 +10,8 @@ import type { FlameGraph, FlameNode } from '../../contract/views.js';
 import { computeFlameGraph, flameGraphJson, prepareProfile } from '../../server/src/report/index.js';
 import { generateProfile, type ProfileShape } from '../../scripts/gen-profile.js';
 import { oracleFlameGraph } from './flame-oracle.js';
+import { buildFlameTree, stackPrefix, type FlameTree, type StackInput, type TreeOptions } from '../../server/src/analysis/flame-tree.js';
+import { sharedGraph } from '../../server/src/report/pipeline.js';
 
 function gen(shape: ProfileShape, samples: number, seed = 7): Profile {
   return prepareProfile(decodeProfile(generateProfile({ samples, shape, seed, functions: 400 })));
@@ -149,4 +151,72 @@ describe('pruning flame tree builder', () => {
     const g = computeFlameGraph(profiles.realistic, {}, { minFraction: 0.01 });
     expect(JSON.parse(flameGraphJson(g))).toEqual(JSON.parse(JSON.stringify(g)));
   });
+});
+
+describe('stack prefix (the top levels read in sample order)', () => {
+  /** The flame input as report/flame.ts builds it, without its prefix. */
+  function stacks(p: Profile, q: Query): StackInput {
+    const { pr, table } = sharedGraph(p, q, { values: false });
+    const w = pr.work;
+    const frames = w.locs.map((_l, i) => {
+      const ids = table.locNodes[i];
+      return w.lines[i].length === 0 ? new Int32Array(0) : Int32Array.from(ids, (id, m) => id * 2 + (m !== ids.length - 1 ? 1 : 0));
+    });
+    return {
+      n: w.n,
+      buf: w.buf,
+      start: w.start.subarray(0, w.n),
+      end: w.end.subarray(0, w.n),
+      frames,
+      keyCount: table.infos.length * 2,
+      values: [pr.sv.v],
+    };
+  }
+  const options = (minFraction: number): TreeOptions => ({
+    wide: (root) => (c, i) => !(Math.abs(c.sums[0][i]) < Math.abs(root[0]) * minFraction),
+    compare: (c, i, j) => Math.abs(c.sums[0][j]) - Math.abs(c.sums[0][i]),
+  });
+  /** Every column of the tree, flattened (typed arrays compared in one go: the trees are large). */
+  const columns = (t: FlameTree): Float64Array => {
+    const cols: ArrayLike<number>[] = [t.key, t.parent, t.value[0], t.self[0], t.prunedCount, t.prunedValue[0], t.firstChild, t.childCount];
+    const ix = t.index;
+    if (ix) cols.push(ix.lo, ix.hi, ix.depth, ix.rank, ix.prunedOff, ix.prunedKey, ix.prunedRank);
+    const out: number[] = [t.size];
+    for (const c of cols)
+      for (let i = 0; i < Math.min(c.length, c === ix?.prunedOff || c === ix?.prunedKey || c === ix?.prunedRank ? c.length : t.size); i++)
+        out.push(c[i]);
+    return Float64Array.from(out);
+  };
+  const same = (a: FlameTree, b: FlameTree): boolean => Buffer.from(columns(a).buffer).equals(Buffer.from(columns(b).buffer));
+
+  for (const shape of ['realistic', 'worst'] as const) {
+    it(`${shape}: trees and zooms are the same with a prefix of any depth`, () => {
+      // Short stacks too (depth 1-12), so some samples end inside the prefix.
+      const short = prepareProfile(
+        decodeProfile(generateProfile({ samples: 1500, shape, seed: 5, functions: 200, minDepth: 1, maxDepth: 12 })),
+      );
+      for (const p of [profiles[shape], short]) {
+        const input = stacks(p, { granularity: 'filefunctions' });
+        for (const minFraction of p === short ? [0.0002, 0.005] : [0.001, 0.005]) {
+          const want = buildFlameTree(input, { ...options(minFraction), index: true });
+          // A zoom target: the deepest node (the worst shape's tree is shallow).
+          let node = 0;
+          for (let i = 1; i < want.size; i++) if (want.index!.depth[i] > want.index!.depth[node]) node = i;
+          expect(node).toBeGreaterThan(0);
+          const from = {
+            samples: want.index!.order.slice(want.index!.lo[node], want.index!.hi[node]).sort(),
+            depth: want.index!.depth[node],
+            key: want.key[node],
+          };
+          const zoomWant = buildFlameTree(input, { ...options(minFraction), from });
+          expect(want.size).toBeGreaterThan(5);
+          for (const depth of [2, 8, 13]) {
+            const withPrefix = { ...input, prefix: stackPrefix(input, depth) };
+            expect(same(buildFlameTree(withPrefix, { ...options(minFraction), index: true }), want)).toBe(true);
+            expect(same(buildFlameTree(withPrefix, { ...options(minFraction), from }), zoomWant)).toBe(true);
+          }
+        }
+      }
+    });
+  }
 });

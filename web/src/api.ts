@@ -1,6 +1,7 @@
 // Thin typed client for the HTTP API (team/API.md). Errors carry the server's
 // `{"error": "..."}` message.
 import type { FlameGraph, SourceListing, TopReport } from '../../contract/views.js';
+import type { ProfileProgress } from '../../contract/progress.js';
 import { manageHeaders } from './owned.js';
 import type { ProfileInfo } from './registry.js';
 
@@ -58,6 +59,7 @@ export const api = {
   flame: (id: string, q: URLSearchParams, signal?: AbortSignal) =>
     getJson<FlameGraph>(`/api/profiles/${encodeURIComponent(id)}/flamegraph?${q}`, { signal }),
   source: (id: string, q: URLSearchParams) => getJson<SourceListing>(`/api/profiles/${encodeURIComponent(id)}/source?${q}`),
+  progress: (id: string, signal?: AbortSignal) => getJson<ProfileProgress>(`/api/profiles/${encodeURIComponent(id)}/progress`, { signal }),
 };
 
 export interface UploadResult {

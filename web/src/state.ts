@@ -1,6 +1,6 @@
 // ProfileState <-> URL query. Short keys keep shared links readable; defaults are
 // left out so a plain /p/:id means "flame graph, default sample type".
-import { compileGoRegexp, quoteMeta, type GoRegexp } from '../../contract/go-regexp.js';
+import { searchRegexp, type GoRegexp } from '../../contract/go-regexp.js';
 import { GRANULARITIES, queryParams, type Granularity } from '../../contract/query.js';
 import type { ProfileState } from './registry.js';
 
@@ -143,15 +143,5 @@ export function apiParams(s: ProfileState): URLSearchParams {
   });
 }
 
-/**
- * A user search as a Go regexp (RE2: linear time, so a shared link cannot hang the tab):
- * the regexp if it compiles, else the literal text (so `b(x` never throws).
- */
-export function searchRegExp(text: string): GoRegexp | null {
-  if (!text) return null;
-  try {
-    return compileGoRegexp(text);
-  } catch {
-    return compileGoRegexp(quoteMeta(text));
-  }
-}
+/** A user search as a Go regexp (RE2: linear time, so a shared link cannot hang the tab); see searchRegexp. */
+export const searchRegExp: (text: string) => GoRegexp | null = searchRegexp;

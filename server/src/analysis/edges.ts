@@ -2,22 +2,11 @@
 // an edge parent->child is added once per sample per pair, never a self edge; it is
 // inline only if every contribution was an inlined (non-outermost) line, and residual
 // if nodes outside the kept set were skipped between the two.
-import { doubled } from './columns.js';
+import { EdgeSet, type EdgeTable } from './edge-set.js';
 import type { NodeTable, SampleValues } from './graph.js';
 import type { Work } from './work.js';
 
-export interface EdgeTable {
-  n: number;
-  src: Int32Array;
-  dst: Int32Array;
-  weight: Float64Array;
-  /** Summed -mean divisors (null without -mean): shown weight = trunc(weight / div). */
-  weightDiv: Float64Array | null;
-  /** Exact weights (int64) when the profile carries exact values. */
-  weightX: BigInt64Array | null;
-  inline: Uint8Array;
-  residual: Uint8Array;
-}
+export type { EdgeTable };
 
 export interface EdgeScope {
   /** Only these nodes exist (pprof KeptNodes); null = every node. */
@@ -26,49 +15,16 @@ export interface EdgeScope {
   marked: Uint8Array | null;
   /** 'into': the child must be marked; 'touching': either end. */
   mode: 'into' | 'touching';
+  /** Only edges from these parents are recorded (unset = from any). */
+  from?: Uint8Array;
 }
 
 export function buildEdges(w: Work, t: NodeTable, sv: SampleValues, scope: EdgeScope): EdgeTable {
   const { kept, marked, mode } = scope;
-  let cap = 1 << 12;
-  let mask = cap - 1;
-  let slots = new Int32Array(cap).fill(-1);
-  let eSrc = new Int32Array(1024);
-  let eDst = new Int32Array(1024);
-  let eW = new Float64Array(1024);
-  let eInline = new Uint8Array(1024);
-  let eResidual = new Uint8Array(1024);
-  let eStamp = new Int32Array(1024);
+  const from = scope.from ?? null;
+  const edges = new EdgeSet(sv);
   const div = sv.div;
   const ex = sv.exact;
-  let eDiv = div ? new Float64Array(1024) : null;
-  let eX = ex ? new BigInt64Array(1024) : null;
-  let n = 0;
-  const hash = (a: number, b: number): number => (Math.imul(a + 1, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca77)) >>> 0;
-  const grow = (): void => {
-    eSrc = doubled(eSrc);
-    eDst = doubled(eDst);
-    eW = doubled(eW);
-    eInline = doubled(eInline);
-    eResidual = doubled(eResidual);
-    eStamp = doubled(eStamp);
-    if (eDiv) eDiv = doubled(eDiv);
-    if (eX) {
-      const b = new BigInt64Array(eX.length * 2);
-      b.set(eX);
-      eX = b;
-    }
-  };
-  const rehash = (): void => {
-    cap <<= 1;
-    mask = cap - 1;
-    slots = new Int32Array(cap).fill(-1);
-    for (let e = 0; e < n; e++) {
-      let h = hash(eSrc[e], eDst[e]) & mask;
-      while (slots[h] !== -1) h = (h + 1) & mask;
-      slots[h] = e;
-    }
-  };
   const { flat: nodesFlat, off, locNodes } = t;
   // Locations holding a marked (and kept) node: samples without one add no recorded edge.
   let markLoc: Uint8Array | null = null;
@@ -108,52 +64,53 @@ export function buildEdges(w: Work, t: NodeTable, sv: SampleValues, scope: EdgeS
           residual = 1;
           continue;
         }
-        if (parent >= 0 && parent !== id && (marked === null || marked[id] === 1 || (touching && marked[parent] === 1))) {
-          let h = hash(parent, id) & mask;
-          let e = slots[h];
-          while (e !== -1 && (eSrc[e] !== parent || eDst[e] !== id)) {
-            h = (h + 1) & mask;
-            e = slots[h];
-          }
-          const inline = m !== last ? 1 : 0;
-          if (e === -1) {
-            if (n === eSrc.length) grow();
-            e = n++;
-            eSrc[e] = parent;
-            eDst[e] = id;
-            eW[e] = val;
-            if (eDiv) eDiv[e] = dv;
-            if (eX) eX[e] = ex![k];
-            eInline[e] = inline;
-            eResidual[e] = residual;
-            eStamp[e] = k;
-            slots[h] = e;
-            if (n * 2 > cap) rehash();
-          } else if (eStamp[e] !== k) {
-            eStamp[e] = k;
-            eW[e] += val;
-            if (eDiv) eDiv[e] += dv;
-            if (eX) eX[e] += ex![k];
-            if (residual) eResidual[e] = 1;
-            if (!inline) eInline[e] = 0;
-          }
+        if (
+          parent >= 0 &&
+          parent !== id &&
+          (marked === null || marked[id] === 1 || (touching && marked[parent] === 1)) &&
+          (from === null || from[parent] === 1)
+        ) {
+          edges.add(parent, id, k, m !== last ? 1 : 0, residual);
         }
         parent = id;
         residual = 0;
       }
     }
   }
-  if (eX) for (let e = 0; e < n; e++) eW[e] = Number(eX[e]);
-  return {
-    n,
-    src: eSrc.subarray(0, n),
-    dst: eDst.subarray(0, n),
-    weight: eW.subarray(0, n),
-    weightDiv: eDiv ? eDiv.subarray(0, n) : null,
-    weightX: eX ? eX.subarray(0, n) : null,
-    inline: eInline.subarray(0, n),
-    residual: eResidual.subarray(0, n),
-  };
+  return edges.table();
+}
+
+/**
+ * Nodes that can get an inline label: those occurring as an inlined (non-outermost)
+ * line somewhere. Every in-edge of a node that is always an outermost line is a plain
+ * call edge. Null when there are none.
+ */
+export function inlineCandidates(t: NodeTable): Uint8Array | null {
+  const cand = new Uint8Array(t.infos.length);
+  let any = false;
+  for (const ids of t.locNodes) {
+    for (let m = 0; m < ids.length - 1; m++) {
+      cand[ids[m]] = 1;
+      any = true;
+    }
+  }
+  return any ? cand : null;
+}
+
+/**
+ * Labels from in-edges (edges with |weight| < edgeCutoff are trimmed first): per node
+ * 0 = no label, 1 = "(inline)" (every kept in-edge inline), 2 = "(partial-inline)".
+ */
+export function labelsFromEdges(e: EdgeTable, nNodes: number, edgeCutoff: number): Uint8Array {
+  // bit 1 = has inline in-edge, bit 2 = has non-inline in-edge
+  const bits = new Uint8Array(nNodes);
+  for (let i = 0; i < e.n; i++) {
+    if (Math.abs(e.weight[i]) < edgeCutoff) continue;
+    bits[e.dst[i]] |= e.inline[i] ? 1 : 2;
+  }
+  const out = new Uint8Array(nNodes);
+  for (let i = 0; i < nNodes; i++) out[i] = bits[i] & 1 ? (bits[i] & 2 ? 2 : 1) : 0;
+  return out;
 }
 
 /**
@@ -162,6 +119,8 @@ export function buildEdges(w: Work, t: NodeTable, sv: SampleValues, scope: EdgeS
  * never a self edge; it is inline only if every contribution was an inlined line;
  * edges with |weight| < edgeCutoff are trimmed before labelling. Labels only the nodes
  * in `only` when given (others get 0). Returns per node 0 = no label, 1 = "(inline)", 2 = "(partial-inline)".
+ * `cum` (every node's, over every sample: graph.ts accumulate) bounds the edges worth
+ * recording. Untrimmed tables may get the same labels from the node-value pass (accumulate).
  */
 export function inlineLabels(
   w: Work,
@@ -170,16 +129,22 @@ export function inlineLabels(
   kept: Uint8Array | null,
   edgeCutoff: number,
   only?: ArrayLike<number>,
+  cum?: Float64Array,
 ): Uint8Array {
   const nNodes = t.infos.length;
-  // Only nodes that occur as an inlined (non-outermost) line can get a label: every
-  // in-edge of a node that is always an outermost line is a plain call edge.
-  const cand = new Uint8Array(nNodes);
-  let anyCand = false;
-  for (const ids of t.locNodes) {
-    for (let m = 0; m < ids.length - 1; m++) {
-      cand[ids[m]] = 1;
-      anyCand = true;
+  const cand = inlineCandidates(t);
+  if (!cand) return new Uint8Array(nNodes);
+  let anyCand = true;
+  // With no negative value, an edge weighs at most the cum of either end (every sample
+  // through it goes through both): edges at or from nodes under the cutoff are trimmed
+  // anyway, so they are not recorded. On a profile with little prefix sharing that is
+  // most of the pairs.
+  let from: Uint8Array | undefined;
+  if (cum && edgeCutoff > 0 && nonNegative(sv)) {
+    from = new Uint8Array(nNodes);
+    for (let i = 0; i < nNodes; i++) {
+      if (Math.abs(cum[i]) >= edgeCutoff) from[i] = 1;
+      else cand[i] = 0;
     }
   }
   // `only`: the rows shown (a page of the table). An edge's weight does not depend on
@@ -193,15 +158,18 @@ export function inlineLabels(
       if (cand[i]) anyCand = true;
     }
   }
-  if (!anyCand) return new Uint8Array(nNodes);
-  const e = buildEdges(w, t, sv, { kept, marked: cand, mode: 'into' });
-  // bit 1 = has inline in-edge, bit 2 = has non-inline in-edge
-  const bits = new Uint8Array(nNodes);
-  for (let i = 0; i < e.n; i++) {
-    if (Math.abs(e.weight[i]) < edgeCutoff) continue;
-    bits[e.dst[i]] |= e.inline[i] ? 1 : 2;
+  // Edges join two distinct kept nodes: with fewer than two, there are none.
+  if (kept) {
+    let count = 0;
+    for (let i = 0; i < nNodes && count < 2; i++) count += kept[i];
+    if (count < 2) anyCand = false;
   }
-  const out = new Uint8Array(nNodes);
-  for (let i = 0; i < nNodes; i++) out[i] = bits[i] & 1 ? (bits[i] & 2 ? 2 : 1) : 0;
-  return out;
+  if (!anyCand) return new Uint8Array(nNodes);
+  const e = buildEdges(w, t, sv, { kept, marked: cand, mode: 'into', from });
+  return labelsFromEdges(e, nNodes, edgeCutoff);
+}
+
+function nonNegative(sv: SampleValues): boolean {
+  for (const x of sv.v) if (x < 0) return false;
+  return true;
 }

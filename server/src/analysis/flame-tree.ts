@@ -26,6 +26,66 @@ export interface StackInput {
   keyCount: number;
   /** One or more value columns, a value per sample each; samples all zero are skipped. */
   values: Float64Array[];
+  /** The first frames of every sample, from stackPrefix: kept with the input, reused by every tree. */
+  prefix?: StackPrefix;
+}
+
+/**
+ * The first `depth` frame keys of every sample from the root, sample after sample, and
+ * where each sample's cursor stands after them. The top levels of a tree split nearly
+ * every sample; read from here they are read in memory order instead of one cache miss
+ * per sample into the stacks (bench/huge.bench.ts: 1M samples, 260 MB of stacks).
+ */
+export interface StackPrefix {
+  depth: number;
+  /** keys[k * depth + d]: sample k's frame at depth d, -1 past its leaf. */
+  keys: Int32Array;
+  /** Cursor (location index in buf, frames left in it) after `depth` frames. */
+  j: Int32Array;
+  m: Int32Array;
+}
+
+/**
+ * Frame keys of every location in one array (location li's are fk[fo[li]] .. fk[fo[li+1]-1]):
+ * one memory access per step instead of three (array, typed array, its buffer); walks
+ * over a million samples are bound by memory latency.
+ */
+function flatFrames(frames: ArrayLike<Int32Array>): { fo: Int32Array; fk: Int32Array } {
+  const nLocs = frames.length;
+  const fo = new Int32Array(nLocs + 1);
+  for (let li = 0; li < nLocs; li++) fo[li + 1] = fo[li] + frames[li].length;
+  const fk = new Int32Array(fo[nLocs]);
+  for (let li = 0; li < nLocs; li++) fk.set(frames[li], fo[li]);
+  return { fo, fk };
+}
+
+export function stackPrefix(input: Omit<StackInput, 'prefix'>, depth: number): StackPrefix {
+  const { n, buf, start, end } = input;
+  const { fo, fk } = flatFrames(input.frames);
+  const keys = new Int32Array(n * depth).fill(-1);
+  const cj = new Int32Array(n);
+  const cm = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const s0 = start[k];
+    let j = end[k];
+    let mm = 0;
+    for (let d = 0; d < depth; d++) {
+      if (mm === 0) {
+        while (j > s0) {
+          j--;
+          const li = buf[j];
+          mm = fo[li + 1] - fo[li];
+          if (mm > 0) break;
+        }
+        if (mm === 0) break;
+      }
+      mm--;
+      keys[k * depth + d] = fk[fo[buf[j]] + mm];
+    }
+    cj[k] = j;
+    cm[k] = mm;
+  }
+  return { depth, keys, j: cj, m: cm };
 }
 
 /** The children of one node being split, as the callbacks see them. */
@@ -175,16 +235,9 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
   // Cursor per sample: next location (counting down from the root) and frames left in it.
   const curJ = end.slice();
   const curM = new Int32Array(input.n);
-  // Frame keys of every location in one array (location li's are fk[fo[li]] .. fk[fo[li+1]-1]):
-  // one memory access per step instead of three (array, typed array, its buffer); the
-  // walk is bound by memory latency on a million samples.
-  const nLocs = frames.length;
-  const fo = new Int32Array(nLocs + 1);
-  for (let li = 0; li < nLocs; li++) fo[li + 1] = fo[li] + frames[li].length;
-  const fk = new Int32Array(fo[nLocs]);
-  for (let li = 0; li < nLocs; li++) fk.set(frames[li], fo[li]);
+  const { fo, fk } = flatFrames(frames);
   /** Moves sample k's cursor one frame towards the leaf; its key, or -1 past the leaf. */
-  const advance = (k: number): number => {
+  const walk = (k: number): number => {
     let mm = curM[k];
     let j = curJ[k];
     if (mm === 0) {
@@ -205,6 +258,26 @@ export function buildFlameTree(input: StackInput, opts: TreeOptions): FlameTree 
     curM[k] = mm;
     return fk[fo[buf[j]] + mm];
   };
+  // Within the prefix a sample's depth says where it is; past it, the cursor.
+  const pre = input.prefix;
+  const D = pre ? pre.depth : 0;
+  const preKeys = pre ? pre.keys : null;
+  const curD = new Int32Array(pre ? input.n : 0);
+  const advance =
+    pre === undefined
+      ? walk
+      : (k: number): number => {
+          const d = curD[k];
+          if (d >= D) return walk(k);
+          const key = preKeys![k * D + d];
+          if (key < 0) return -1;
+          curD[k] = d + 1;
+          if (d + 1 === D) {
+            curJ[k] = pre.j[k];
+            curM[k] = pre.m[k];
+          }
+          return key;
+        };
   if (from) for (let p = 0; p < m; p++) for (let d = 0; d < from.depth; d++) advance(order[p]);
 
   const wantIndex = !!opts.index;

@@ -5,6 +5,8 @@ import type { Granularity } from '../../../contract/query.js';
 import type { Line, Location } from '../model/profile.js';
 import { baseName, cleanPath, trimPath } from './paths.js';
 import type { Work } from './work.js';
+import { EdgeSet, type EdgeTable } from './edge-set.js';
+import { doubled } from './columns.js';
 
 export interface NodeInfo {
   name: string;
@@ -59,8 +61,14 @@ export function buildNodeTable(w: Work, o: GraphOptions): NodeTable {
     return r;
   };
   const index = new Map<string, number>();
+  // Where a named function's key is its name and file alone (functions, filefunctions),
+  // its node is found by the function object: a key string per function, not per line.
+  const byFunction = !keepAddr && !keepLine && !keepCol && !o.objNames && keepFn ? new Map<Line['function'], number>() : null;
   const infos: NodeInfo[] = [];
   const locNodes: Int32Array[] = new Array(w.locs.length);
+  const off = new Int32Array(w.locs.length + 1);
+  let flatBuf = new Int32Array(w.locs.length + 16);
+  let used = 0;
   for (let i = 0; i < w.locs.length; i++) {
     const loc: Location = w.locs[i];
     let lines = w.lines[i];
@@ -69,10 +77,20 @@ export function buildNodeTable(w: Work, o: GraphOptions): NodeTable {
     const objfile = loc.mapping && loc.mapping.file !== '' ? loc.mapping.file : '';
     const address = keepAddr ? loc.address : 0n;
     const addrKey = address === 0n ? '' : address.toString(16);
-    const ids = new Int32Array(lines.length);
+    // This location's ids go to flat[off[i]..]: one array for all, views per location
+    // (a typed array per location costs more in allocation and GC than the lookups).
+    if (used + lines.length > flatBuf.length) flatBuf = doubled(flatBuf);
+    off[i] = used;
+    const at = used;
+    used += lines.length;
     for (let j = 0; j < lines.length; j++) {
       const ln = lines[j];
       const fn = ln.function;
+      const known = byFunction !== null && fn ? byFunction.get(fn) : undefined;
+      if (known !== undefined) {
+        flatBuf[at + j] = known;
+        continue;
+      }
       let key: string;
       let name = '';
       let file = '';
@@ -103,14 +121,13 @@ export function buildNodeTable(w: Work, o: GraphOptions): NodeTable {
         );
         index.set(key, id);
       }
-      ids[j] = id;
+      if (byFunction !== null && fn && !withObj) byFunction.set(fn, id);
+      flatBuf[at + j] = id;
     }
-    locNodes[i] = ids;
   }
-  const off = new Int32Array(locNodes.length + 1);
-  for (let i = 0; i < locNodes.length; i++) off[i + 1] = off[i] + locNodes[i].length;
-  const flat = new Int32Array(off[locNodes.length]);
-  for (let i = 0; i < locNodes.length; i++) flat.set(locNodes[i], off[i]);
+  off[w.locs.length] = used;
+  const flat = flatBuf.subarray(0, used);
+  for (let i = 0; i < w.locs.length; i++) locNodes[i] = flat.subarray(off[i], off[i + 1]);
   return { infos, locNodes, flat, off };
 }
 
@@ -125,6 +142,11 @@ export interface NodeValues {
   cumDivX: BigInt64Array | null;
   flatX: BigInt64Array | null;
   cumX: BigInt64Array | null;
+  /**
+   * With accumulate's `inEdgesOf`: every edge into those nodes in the graph of every node
+   * (edges.ts buildEdges with kept = null), recorded in the same walk over the samples.
+   */
+  inEdges?: EdgeTable;
 }
 
 /** Per kept sample value: numbers, or exact int64 when `exact` is non-null. */
@@ -137,7 +159,12 @@ export interface SampleValues {
   divExact: BigInt64Array | null;
 }
 
-export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues {
+/**
+ * Flat and cum of every node. `inEdgesOf` (edges.ts inlineCandidates): also collects the
+ * in-edges of those nodes, so an untrimmed table's inline labels need no second walk
+ * over every sample's stack.
+ */
+export function accumulate(w: Work, t: NodeTable, sv: SampleValues, inEdgesOf: Uint8Array | null = null): NodeValues {
   const n = t.infos.length;
   const flat = new Float64Array(n);
   const cum = new Float64Array(n);
@@ -153,6 +180,13 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
   const divX = ex ? sv.divExact : null;
   const flatDivX = divX ? new BigInt64Array(n) : null;
   const cumDivX = divX ? new BigInt64Array(n) : null;
+  const edges = inEdgesOf ? new EdgeSet(sv) : null;
+  if (!ex && !div) {
+    accumulatePlain(w, t, sv.v, flat, cum, stamp, inEdgesOf, edges);
+    const out: NodeValues = { flat, cum, flatX, cumX, flatDiv, cumDiv, flatDivX, cumDivX };
+    if (edges) out.inEdges = edges.table();
+    return out;
+  }
   for (let k = 0; k < w.n; k++) {
     const val = sv.v[k];
     const dv = div ? div[k] : 0;
@@ -162,7 +196,8 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
     for (let j = end[k] - 1; j >= s0; j--) {
       const li = buf[j];
       const lo = off[li];
-      for (let m = off[li + 1] - 1; m >= lo; m--) {
+      const top = off[li + 1] - 1;
+      for (let m = top; m >= lo; m--) {
         const id = nodesFlat[m];
         if (stamp[id] !== k) {
           stamp[id] = k;
@@ -171,6 +206,8 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
           if (cumDiv) cumDiv[id] += dv;
           if (cumDivX) cumDivX[id] += divX![k];
         }
+        // `last` is the parent here, as in buildEdges (never a self edge).
+        if (edges !== null && inEdgesOf![id] === 1 && last >= 0 && last !== id) edges.add(last, id, k, m !== top ? 1 : 0, 0);
         last = id;
       }
     }
@@ -187,7 +224,74 @@ export function accumulate(w: Work, t: NodeTable, sv: SampleValues): NodeValues 
       cum[i] = Number(cumX[i]);
     }
   }
-  return { flat, cum, flatX, cumX, flatDiv, cumDiv, flatDivX, cumDivX };
+  const out: NodeValues = { flat, cum, flatX, cumX, flatDiv, cumDiv, flatDivX, cumDivX };
+  if (edges) out.inEdges = edges.table();
+  return out;
+}
+
+/**
+ * accumulate without exact values or -mean divisors (most profiles), in its own loop:
+ * the walk over every frame of every sample is the cost of a large profile's top table,
+ * and most locations hold one node, looked up directly.
+ */
+function accumulatePlain(
+  w: Work,
+  t: NodeTable,
+  v: Float64Array,
+  flat: Float64Array,
+  cum: Float64Array,
+  stamp: Int32Array,
+  inEdgesOf: Uint8Array | null,
+  edges: EdgeSet | null,
+): void {
+  const { flat: nodesFlat, off } = t;
+  const { buf, start, end } = w;
+  const nLocs = off.length - 1;
+  // Location -> its node when it has exactly one, else -1.
+  const single = new Int32Array(nLocs);
+  for (let li = 0; li < nLocs; li++) single[li] = off[li + 1] - off[li] === 1 ? nodesFlat[off[li]] : -1;
+  // In-edges between the lines of one location (inlined calls) are the same pair every
+  // time: their edge entry per line position, found once (-2: not yet, -1: none).
+  const posEdge = edges ? new Int32Array(nodesFlat.length).fill(-2) : null;
+  for (let k = 0; k < w.n; k++) {
+    const val = v[k];
+    if (val === 0) continue;
+    let last = -1;
+    const s0 = start[k];
+    for (let j = end[k] - 1; j >= s0; j--) {
+      const li = buf[j];
+      const one = single[li];
+      if (one >= 0) {
+        if (stamp[one] !== k) {
+          stamp[one] = k;
+          cum[one] += val;
+        }
+        if (edges !== null && inEdgesOf![one] === 1 && last >= 0 && last !== one) edges.add(last, one, k, 0, 0);
+        last = one;
+        continue;
+      }
+      const lo = off[li];
+      const top = off[li + 1] - 1;
+      for (let m = top; m >= lo; m--) {
+        const id = nodesFlat[m];
+        if (stamp[id] !== k) {
+          stamp[id] = k;
+          cum[id] += val;
+        }
+        if (edges !== null) {
+          if (m === top) {
+            if (inEdgesOf![id] === 1 && last >= 0 && last !== id) edges.add(last, id, k, 0, 0);
+          } else {
+            let e = posEdge![m];
+            if (e === -2) posEdge![m] = e = inEdgesOf![id] === 1 && last !== id ? edges.slot(last, id) : -1;
+            if (e >= 0) edges.addAt(e, k, 1, 0);
+          }
+        }
+        last = id;
+      }
+    }
+    if (last >= 0) flat[last] += val;
+  }
 }
 
 /** pprof NodeInfo.PrintableName. */

@@ -25,6 +25,8 @@ export interface BodyOptions {
   accept?: (field: string) => boolean;
   /** Names the content in messages: "upload", "sources", ... */
   what: string;
+  /** How to raise the cap, said in the 413 ("serve --max-upload-mb raises it"). */
+  raise?: string;
   /** Compute the content-derived id of the `field` file while it streams in. */
   hash?: boolean;
   /** Most file fields a multipart body may have. */
@@ -50,6 +52,8 @@ const MULTIPART_SLACK = 64 * 1024;
 export const MAX_BODY_BYTES_IN_FLIGHT = 512 * 1024 * 1024;
 let inFlight = 0;
 let bodiesInFlight = 0;
+/** Bytes of the buffers reserved for declared bodies (Collector.whole), all requests together. */
+let reserved = 0;
 
 function busy(): HttpError {
   return new HttpError(503, 'the server is receiving other large uploads; retry in a moment');
@@ -60,14 +64,39 @@ class Collector {
   length = 0;
   private hasher: Hash | null;
   private counted = 0;
-  constructor(hash: boolean) {
+  /**
+   * The whole body's buffer when its size was declared (raw bodies): chunks are copied in
+   * as they arrive, so the end of a 400 MB upload is not one long copy on the HTTP thread,
+   * which held every other request for seconds (bench/huge-input.bench.ts). Its pages
+   * are only touched as bytes arrive; declared sizes together stay within
+   * MAX_BODY_BYTES_IN_FLIGHT (past it, a body is collected in chunks as before), so
+   * requests that declare much and send nothing reserve nothing more.
+   */
+  private whole: Uint8Array | null = null;
+  private reserved = 0;
+  constructor(hash: boolean, declared = 0) {
     this.hasher = hash ? newIdHasher() : null;
+    if (declared > 0 && reserved + declared <= MAX_BODY_BYTES_IN_FLIGHT) {
+      try {
+        this.whole = new Uint8Array(declared);
+        this.reserved = declared;
+        reserved += declared;
+      } catch {
+        this.whole = null; // no room for it now: chunks
+      }
+    }
     bodiesInFlight++;
   }
   /** False when the server-wide in-flight budget is exceeded (the caller refuses with 503). */
   add(chunk: Buffer): boolean {
     if (this.counted < 0) return true; // already refused or finished
-    this.chunks.push(chunk);
+    if (this.whole && this.length + chunk.length <= this.whole.length) this.whole.set(chunk, this.length);
+    else {
+      // More than declared (or nothing declared): collect the chunks, joined at the end.
+      if (this.whole) this.chunks.push(Buffer.from(this.whole.buffer, 0, this.length));
+      this.whole = null;
+      this.chunks.push(chunk);
+    }
     this.length += chunk.length;
     this.hasher?.update(chunk);
     this.counted += chunk.length;
@@ -76,13 +105,27 @@ class Collector {
   }
   /** Returns this body's share of the in-flight budget (finished or refused). */
   release(): void {
+    reserved -= this.reserved;
+    this.reserved = 0;
     if (this.counted < 0) return;
     inFlight -= this.counted;
     this.counted = -1;
     bodiesInFlight--;
   }
+  /** Drops what was received (refused or aborted). */
+  discard(): void {
+    this.chunks = [];
+    this.whole = null;
+    this.release();
+  }
   finish(field: string, filename: string): BodyFile {
     this.release();
+    const id = this.hasher ? { id: idFromDigest(this.hasher.digest()) } : {};
+    if (this.whole) {
+      const whole = this.length === this.whole.length ? this.whole : this.whole.slice(0, this.length);
+      this.whole = null;
+      return { field, filename, bytes: whole, ...id };
+    }
     const bytes = new Uint8Array(this.length);
     let off = 0;
     for (const c of this.chunks) {
@@ -90,23 +133,23 @@ class Collector {
       off += c.length;
     }
     this.chunks = [];
-    return { field, filename, bytes, ...(this.hasher ? { id: idFromDigest(this.hasher.digest()) } : {}) };
+    return { field, filename, bytes, ...id };
   }
 }
 
 function tooLarge(o: BodyOptions): HttpError {
-  return new HttpError(413, `${o.what} larger than the limit of ${o.max} bytes`);
+  return new HttpError(413, `${o.what} larger than the limit of ${o.max} bytes${o.raise ? ` (${o.raise})` : ''}`);
 }
 
 function readRaw(req: Request, o: BodyOptions): Promise<Body> {
   return new Promise((resolve, reject) => {
-    const col = new Collector(o.hash ?? false);
+    const declared = Number(req.headers['content-length']);
+    const col = new Collector(o.hash ?? false, Number.isSafeInteger(declared) && declared > 0 && declared <= o.max ? declared : 0);
     let done = false;
     const fail = (err: Error) => {
       if (done) return;
       done = true;
-      col.chunks = [];
-      col.release();
+      col.discard();
       reject(err);
     };
     req.on('data', (chunk: Buffer) => {
@@ -148,10 +191,7 @@ function readMultipart(req: Request, o: BodyOptions): Promise<Body> {
     const fail = (err: Error) => {
       if (failed) return;
       failed = true;
-      for (const c of collectors) {
-        c.chunks = [];
-        c.release();
-      }
+      for (const c of collectors) c.discard();
       req.unpipe(bb);
       req.resume();
       reject(err);

@@ -9,6 +9,9 @@ import {
   type PeekOptions,
   type Query,
   type TopOptions,
+  type TopOrder,
+  type TopPageRequest,
+  TOP_ORDERS,
 } from '../../../contract/query.js';
 import { HttpError } from '../service/errors.js';
 
@@ -130,8 +133,11 @@ export function parsePeekOptions(q: Raw): PeekOptions {
   return opts;
 }
 
-/** `offset` and `limit` of a top table page (the first screen), or undefined for every row. */
-export function parseTopPage(q: Raw): { offset: number; limit: number } | undefined {
+/**
+ * `offset` and `limit` of a top table page, with its `order` (flat, cum, name) and row
+ * search `match`; undefined for every row in pprof's order.
+ */
+export function parseTopPage(q: Raw): TopPageRequest | undefined {
   const o = str(q, 'offset');
   const l = str(q, 'limit');
   if ((o === undefined || o === '') && (l === undefined || l === '')) return undefined;
@@ -140,7 +146,20 @@ export function parseTopPage(q: Raw): { offset: number; limit: number } | undefi
     if (!/^\d{1,9}$/.test(v)) throw new HttpError(400, `query parameter "${key}" must be a non-negative integer`);
     return Number(v);
   };
-  return { offset: int(o, 'offset', 0), limit: int(l, 'limit', 1_000_000_000) };
+  const page: TopPageRequest = { offset: int(o, 'offset', 0), limit: int(l, 'limit', 1_000_000_000) };
+  const order = str(q, 'order');
+  if (order !== undefined && order !== '') {
+    if (!(TOP_ORDERS as readonly string[]).includes(order)) {
+      throw new HttpError(400, `query parameter "order" must be one of ${TOP_ORDERS.join(', ')}`);
+    }
+    page.order = order as TopOrder;
+  }
+  const match = str(q, 'match');
+  if (match !== undefined && match !== '') {
+    if (match.length > 4096) throw new HttpError(400, 'query parameter "match" is longer than 4096 characters');
+    page.match = match;
+  }
+  return page;
 }
 
 export function parseFlameOptions(q: Raw): { minFraction?: number; path?: string[] } {

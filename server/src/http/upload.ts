@@ -19,6 +19,7 @@ export async function readUpload(req: Request, maxBytes: number): Promise<Upload
     field: 'profile',
     accept: (field) => uploadHook(field) !== undefined,
     what: 'upload',
+    raise: 'serve --max-upload-mb raises it',
     hash: true,
     maxFiles: 4,
   });

@@ -8,7 +8,7 @@ import { nodeletCounts, MAX_NODELETS } from '../analysis/nodelets.js';
 import { percentage, scaledLabel, selectOutputUnit } from '../../../contract/format.js';
 import { activeFilterLines, profileLabels } from './legend.js';
 import { nameCache, nodeComparator } from './node-order.js';
-import { graphFor, prepareQuery } from './pipeline.js';
+import { sharedGraph } from './pipeline.js';
 
 /** pprof's graph view defaults (-nodecount 80, -nodefraction 0.005, -edgefraction 0.001). */
 export const GRAPH_DEFAULTS = { nodeCount: 80, nodeFraction: 0.005, edgeFraction: 0.001 };
@@ -78,10 +78,9 @@ export function edgeComparator(e: EdgeTable, nameOf: (i: number) => string): (a:
 }
 
 export function computeCallGraph(raw: Profile, q: Query, opts: GraphOptions = {}): CallGraph {
-  const pr = prepareQuery(raw, q);
+  const { pr, table, values: v } = sharedGraph(raw, q, { values: true });
+  const values = v!;
   const st = pr.p.sampleType[pr.idx];
-  const gran = q.granularity ?? 'functions';
-  const { table, values } = graphFor(pr, gran, !!q.noInlines);
   const { infos } = table;
   const { flat, cum } = values;
   const trim = opts.trim !== false;

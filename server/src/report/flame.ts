@@ -8,9 +8,9 @@ import type { Profile } from '../model/profile.js';
 import { QueryError } from '../model/query.js';
 import type { Query } from '../../../contract/query.js';
 import type { FlameGraph, FlameNode, ValueType } from '../../../contract/views.js';
-import { buildNodeTable, printableName, type NodeInfo } from '../analysis/graph.js';
-import { buildFlameTree, PathNotFound, type FlameTree, type StackInput } from '../analysis/flame-tree.js';
-import { prepareQuery } from './pipeline.js';
+import { printableName, type NodeInfo } from '../analysis/graph.js';
+import { buildFlameTree, PathNotFound, stackPrefix, type FlameTree, type StackInput } from '../analysis/flame-tree.js';
+import { sharedGraph } from './pipeline.js';
 
 export const DEFAULT_MIN_FRACTION = 0.001;
 
@@ -34,6 +34,10 @@ interface FlameInput {
 // A few queries per decoded profile (sample type, filters); the profile object lives as
 // long as its decoded-profile cache entry, and this with it.
 const INPUTS_PER_PROFILE = 4;
+/** Frames per sample kept in sample order for the top levels (flame-tree.ts StackPrefix): 32 bytes a sample. */
+const PREFIX_DEPTH = 8;
+/** Below this many samples the stacks fit in cache anyway. */
+const PREFIX_MIN_SAMPLES = 50_000;
 const inputs = new WeakMap<Profile, { key: string; input: FlameInput }[]>();
 
 function flameInput(raw: Profile, q: Query): FlameInput {
@@ -46,36 +50,40 @@ function flameInput(raw: Profile, q: Query): FlameInput {
     list.unshift(hit);
     return hit.input;
   }
-  const pr = prepareQuery(raw, q);
+  // The filtered samples and node table, shared with the other views of this query.
+  const { pr, table } = sharedGraph(raw, q, { values: false });
   const gran = q.granularity ?? 'functions';
   const w = pr.work;
-  const table = buildNodeTable(w, { granularity: gran, noInlines: !!q.noInlines });
   // Frame key = node id * 2 + 1 when the line is inlined into the next (not the location's
   // outermost line). Locations without lines (after filters) contribute no frame.
+  // One array in the node table's layout, a view per location.
   const none = new Int32Array(0);
+  const { flat, off } = table;
+  const keys = new Int32Array(flat.length);
   const frames: Int32Array[] = new Array(w.locs.length);
   for (let i = 0; i < w.locs.length; i++) {
     if (w.lines[i].length === 0) {
       frames[i] = none;
       continue;
     }
-    const ids = table.locNodes[i];
-    const f = new Int32Array(ids.length);
-    for (let m = 0; m < ids.length; m++) f[m] = ids[m] * 2 + (m !== ids.length - 1 ? 1 : 0);
-    frames[i] = f;
+    const last = off[i + 1] - 1;
+    for (let m = off[i]; m <= last; m++) keys[m] = flat[m] * 2 + (m !== last ? 1 : 0);
+    frames[i] = keys.subarray(off[i], off[i + 1]);
   }
+  const stacks: StackInput = {
+    n: w.n,
+    buf: w.buf,
+    start: w.start.subarray(0, w.n),
+    end: w.end.subarray(0, w.n),
+    frames,
+    keyCount: table.infos.length * 2,
+    values: [pr.sv.v],
+  };
+  if (w.n >= PREFIX_MIN_SAMPLES) stacks.prefix = stackPrefix(stacks, PREFIX_DEPTH);
   const input: FlameInput = {
     sampleType: { ...pr.p.sampleType[pr.idx] },
     total: pr.total,
-    stacks: {
-      n: w.n,
-      buf: w.buf,
-      start: w.start.subarray(0, w.n),
-      end: w.end.subarray(0, w.n),
-      frames,
-      keyCount: table.infos.length * 2,
-      values: [pr.sv.v],
-    },
+    stacks,
     infos: table.infos,
     gran,
     names: new Array(table.infos.length * 2),

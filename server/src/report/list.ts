@@ -6,7 +6,7 @@ import { compileRegexp } from '../analysis/regex.js';
 import { nodeInfoString } from '../analysis/graph.js';
 import { trimPath } from '../analysis/paths.js';
 import { percentage, scaledLabel } from '../../../contract/format.js';
-import { graphFor, prepareQuery } from './pipeline.js';
+import { graphFor, sharedQuery } from './pipeline.js';
 
 /**
  * Supplies source text for `list`; `tried` names the paths looked at (for the "missing"
@@ -38,7 +38,7 @@ export function computeSourceListing(
   opts: ListOptions = {},
 ): SourceListing & { errors?: string[] } {
   const symbol = compileRegexp(fnRegex, 'argument');
-  const pr = prepareQuery(raw, { ...q, granularity: 'lines' });
+  const pr = sharedQuery(raw, q);
   const { table, values } = graphFor(pr, 'lines', !!q.noInlines, {
     objNames: true,
     trimPath: opts.trimPath,

@@ -11,13 +11,13 @@ import { edgeComparator } from './callgraph.js';
 import { padRunes, percentage, scaledLabel, selectOutputUnit } from '../../../contract/format.js';
 import { activeFilterLines, profileLabels } from './legend.js';
 import { nameCache, nodeComparator } from './node-order.js';
-import { graphFor, prepareQuery } from './pipeline.js';
+import { sharedGraph } from './pipeline.js';
 
 export function computePeek(raw: Profile, q: Query, regex: string, opts: PeekOptions = {}): PeekReport {
   const rx = compileRegexp(regex, regex);
-  const pr = prepareQuery(raw, q);
+  const { pr, table, values: v } = sharedGraph(raw, q, { values: true });
+  const values = v!;
   const st = pr.p.sampleType[pr.idx];
-  const { table, values } = graphFor(pr, q.granularity ?? 'functions', !!q.noInlines);
   const { infos } = table;
   const { flat, cum, flatX, cumX, flatDiv, cumDiv } = values;
   const nameOf = nameCache(infos);

@@ -4,6 +4,8 @@ import type { Profile } from '../model/profile.js';
 import type { Granularity, Query } from '../../../contract/query.js';
 import { applyFilters, compileFilters } from '../analysis/filter.js';
 import { accumulate, buildNodeTable, type NodeTable, type NodeValues, type SampleValues } from '../analysis/graph.js';
+import { inlineCandidates } from '../analysis/edges.js';
+import { EdgeSet } from '../analysis/edge-set.js';
 import { removeUninteresting } from '../analysis/prune.js';
 import { addLabelNodes, labelKeys } from '../analysis/tagroot.js';
 import { resolveSampleIndex } from '../analysis/sampleindex.js';
@@ -185,4 +187,81 @@ export function graphFor(
   const table = buildNodeTable(pr.work, { granularity, noInlines, ...extra });
   const values = accumulate(pr.work, table, pr.sv);
   return { table, values };
+}
+
+// What the views of one (profile, query) share, kept per decoded profile (a WeakMap: it
+// goes with the profile's cache entry): the filtered samples (prepareQuery, which does
+// not depend on granularity), and per granularity the node table and node values. The
+// header's total, the top table's pages, the flame graph and its zooms then walk the
+// samples once between them instead of once each. Users must not modify what they get.
+const QUERIES_PER_PROFILE = 4;
+const GRAPHS_PER_QUERY = 3;
+
+interface SharedGraph {
+  key: string;
+  table: NodeTable;
+  values: NodeValues | null;
+}
+interface SharedQuery {
+  key: string;
+  pr: Prepared;
+  graphs: SharedGraph[];
+}
+const shared = new WeakMap<Profile, SharedQuery[]>();
+
+/** Most recent first, at most `max` entries; the hit (or the new entry) moves to the front. */
+function recent<T extends { key: string }>(list: T[], key: string, max: number, make: () => T): T {
+  const at = list.findIndex((e) => e.key === key);
+  if (at >= 0) {
+    const [hit] = list.splice(at, 1);
+    list.unshift(hit);
+    return hit;
+  }
+  const e = make();
+  list.unshift(e);
+  if (list.length > max) list.length = max;
+  return e;
+}
+
+function sharedEntry(raw: Profile, q: Query): SharedQuery {
+  // Granularity and -noinlines only matter from the node table on; unset, empty and false
+  // options mean the same.
+  const filters: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(q))
+    if (k !== 'granularity' && k !== 'noInlines' && v !== undefined && v !== '' && v !== false) filters[k] = v;
+  const key = JSON.stringify(filters, Object.keys(filters).sort());
+  let list = shared.get(raw);
+  if (!list) shared.set(raw, (list = []));
+  return recent(list, key, QUERIES_PER_PROFILE, () => ({ key, pr: prepareQuery(raw, q), graphs: [] }));
+}
+
+/** prepareQuery(raw, q), kept for later views of the same profile and filters. */
+export function sharedQuery(raw: Profile, q: Query): Prepared {
+  return sharedEntry(raw, q).pr;
+}
+
+/**
+ * The prepared query and node table of (raw, q) at q's granularity; with `values`, the
+ * node values too, computed once and kept (`foldInEdges`: computed now, they come with the
+ * in-edges of the inline-label candidates, see accumulate).
+ */
+export function sharedGraph(
+  raw: Profile,
+  q: Query,
+  want: { values: boolean; foldInEdges?: boolean },
+): { pr: Prepared; table: NodeTable; values: NodeValues | null } {
+  const e = sharedEntry(raw, q);
+  const gran = q.granularity ?? 'functions';
+  const g = recent(e.graphs, `${gran}/${!!q.noInlines}`, GRAPHS_PER_QUERY, () => ({
+    key: `${gran}/${!!q.noInlines}`,
+    table: buildNodeTable(e.pr.work, { granularity: gran, noInlines: !!q.noInlines }),
+    values: null,
+  }));
+  if (want.values && !g.values) {
+    const cand = want.foldInEdges ? inlineCandidates(g.table) : null;
+    g.values = accumulate(e.pr.work, g.table, e.pr.sv, cand);
+    // No candidates: no in-edge to record, and nothing to label.
+    if (want.foldInEdges && !cand) g.values.inEdges = new EdgeSet(e.pr.sv).table();
+  }
+  return { pr: e.pr, table: g.table, values: g.values };
 }

@@ -9,7 +9,7 @@ import type { Query } from '../../../contract/query.js';
 import type { FlameNode, Sandwich } from '../../../contract/views.js';
 import { doubled } from '../analysis/columns.js';
 import { nameCache } from './node-order.js';
-import { graphFor, prepareQuery } from './pipeline.js';
+import { sharedGraph } from './pipeline.js';
 
 /**
  * A call tree in typed columns: node 0 is the root; children are found through one
@@ -107,9 +107,9 @@ class Tree {
 
 /** `fn` is a printable name at the query's granularity (as top, peek and graph print it). */
 export function computeSandwich(raw: Profile, q: Query, fn: string, opts: { minFraction?: number } = {}): Sandwich {
-  const pr = prepareQuery(raw, q);
+  const { pr, table, values: v } = sharedGraph(raw, q, { values: true });
+  const values = v!;
   const st = pr.p.sampleType[pr.idx];
-  const { table, values } = graphFor(pr, q.granularity ?? 'functions', !!q.noInlines);
   const nameOf = nameCache(table.infos);
   const target = new Uint8Array(table.infos.length);
   let targetId = -1;

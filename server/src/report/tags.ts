@@ -7,13 +7,13 @@ import type { Query } from '../../../contract/query.js';
 import type { TagKey, TagsReport, TagValue } from '../../../contract/views.js';
 import { numLabelUnits } from '../analysis/tagfilter.js';
 import { percentage, scale, scaledLabel, goFixed } from '../../../contract/format.js';
-import { prepareQuery } from './pipeline.js';
+import { sharedQuery } from './pipeline.js';
 import { tabwrite } from './tabwriter.js';
 import type { GoRegexp } from '../../../contract/go-regexp.js';
 
 /** opts.maxValues keeps the heaviest values of each key (0 or unset: all, as pprof prints them). */
 export function computeTags(raw: Profile, q: Query, opts: { unit?: string; maxValues?: number } = {}): TagsReport {
-  const pr = prepareQuery(raw, q);
+  const pr = sharedQuery(raw, q);
   const { p, idx, work } = pr;
   const outputUnit = opts.unit ?? 'minimum';
   const units = numLabelUnits(p);

@@ -3,12 +3,12 @@
 import type { Profile } from '../model/profile.js';
 import type { Query, TopOptions } from '../../../contract/query.js';
 import type { InlineLabel, TopReport, TopRow } from '../../../contract/views.js';
-import { inlineLabels } from '../analysis/edges.js';
+import { inlineLabels, labelsFromEdges } from '../analysis/edges.js';
 import type { NodeInfo } from '../analysis/graph.js';
 import { padRunes, percentage, scaledLabel, selectOutputUnit } from '../../../contract/format.js';
 import { activeFilterLines, profileLabels } from './legend.js';
 import { nameCache, nodeComparator } from './node-order.js';
-import { graphFor, prepareQuery, type Graphed, type Prepared } from './pipeline.js';
+import { sharedGraph } from './pipeline.js';
 
 /** Exact int64 figures (decimal strings) for profiles whose values exceed 2^53. */
 export interface TopExact {
@@ -22,8 +22,9 @@ const DEFAULT_NODE_FRACTION = 0.005;
 
 /**
  * What every page of one top report shares: the graph's values, the row order and the
- * legend. Rows (names, inline labels) are made only for the pages asked for: inline
- * labels need a pass over every sample's edges, restricted to the rows being shown.
+ * legend. Rows (names, inline labels) are made only for the pages asked for. An untrimmed
+ * table's inline labels come with the node values; a trimmed one's (the CLI's) need a
+ * pass over every sample's edges, restricted to the rows being shown.
  */
 export interface TopTable {
   head: Omit<TopReport, 'rows' | 'offset' | 'totalRows'>;
@@ -39,35 +40,21 @@ export interface TopTable {
   bytes: number;
 }
 
-// The filtered samples and node values of the last few queries per decoded profile: the
-// header's total (one row), the table's first page and the whole table share them.
-const GRAPHS_PER_PROFILE = 2;
-const graphs = new WeakMap<Profile, { key: string; g: Prepared & Graphed }[]>();
-
-function topGraph(raw: Profile, q: Query): { pr: Prepared } & Graphed {
-  const key = JSON.stringify([q, q.granularity ?? 'functions']);
-  let list = graphs.get(raw);
-  if (!list) graphs.set(raw, (list = []));
-  let hit = list.find((e) => e.key === key);
-  if (!hit) {
-    const pr = prepareQuery(raw, q);
-    hit = { key, g: { ...pr, ...graphFor(pr, q.granularity ?? 'functions', !!q.noInlines) } };
-    list.unshift(hit);
-    if (list.length > GRAPHS_PER_PROFILE) list.length = GRAPHS_PER_PROFILE;
-  }
-  const { table, values } = hit.g;
-  return { pr: hit.g, table, values };
-}
-
 export function prepareTop(raw: Profile, q: Query, opts: TopOptions = {}): TopTable {
-  const { pr, table, values } = topGraph(raw, q);
-  const st = pr.p.sampleType[pr.idx];
-  const { infos } = table;
-  const { flat, cum, flatX, cumX } = values;
   const trim = opts.trim !== false;
   const nodeFraction = trim ? (opts.nodeFraction ?? 0.005) : 0;
   const edgeFraction = trim ? (opts.edgeFraction ?? 0.001) : 0;
   const nodeCount = trim ? (opts.nodeCount ?? 0) : 0;
+  // An untrimmed table (the API's default) whose node values are not computed yet gets
+  // them with the in-edges of the inline-label candidates, one walk for both: its pages
+  // then cost the rows they show. A trimmed one (the header's one row, the CLI's) labels
+  // its rows from its kept nodes.
+  const untrimmed = nodeFraction === 0 && nodeCount === 0;
+  const { pr, table, values: v } = sharedGraph(raw, q, { values: true, foldInEdges: untrimmed });
+  const values = v!;
+  const st = pr.p.sampleType[pr.idx];
+  const { infos } = table;
+  const { flat, cum, flatX, cumX } = values;
   const cumSort = opts.sort === 'cum';
 
   // nodes present in the graph (pprof drops flat==0 && cum==0)
@@ -113,12 +100,16 @@ export function prepareTop(raw: Profile, q: Query, opts: TopOptions = {}): TopTa
     for (const i of nodes) kept[i] = 1;
   }
   const labels = new Int8Array(infos.length).fill(-1);
+  if (!kept && values.inEdges) labels.set(labelsFromEdges(values.inEdges, infos.length, edgeCutoff));
   const label = (ids: ArrayLike<number>): void => {
     const want: number[] = [];
     for (let k = 0; k < ids.length; k++) if (labels[ids[k]] < 0) want.push(ids[k]);
     if (want.length === 0) return;
-    const got = inlineLabels(pr.work, table, pr.sv, kept, edgeCutoff, want);
-    for (const i of want) labels[i] = got[i];
+    // Untrimmed, with node values computed before (for the header's total): every row's
+    // label in one pass, so the other pages cost only their rows. Trimmed: these rows'.
+    const got = inlineLabels(pr.work, table, pr.sv, kept, edgeCutoff, kept ? want : undefined, cum);
+    if (kept) for (const i of want) labels[i] = got[i];
+    else labels.set(got);
   };
   const LABELS: InlineLabel[] = ['', '(inline)', '(partial-inline)'];
 

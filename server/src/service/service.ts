@@ -2,6 +2,7 @@
 // and the analyzer (the pool of analysis workers that decode and compute views). Routes
 // parse HTTP, call the service and send what it returns; they never decode profiles.
 import type { ProfileMeta } from '../../../contract/views.js';
+import type { ProfileProgress } from '../../../contract/progress.js';
 import { isValidAttachmentKey, isValidId, newUploadId, profileId } from '../store/id.js';
 import type { ProfileStore, StoredProfileInfo } from '../store/types.js';
 import type { Analyzer } from '../workers/analyzer.js';
@@ -131,9 +132,12 @@ export class ProfileService {
     };
     this.applyFields(info, fields, now);
     const stored = await this.store.put(back, info);
-    // A large profile's first page load asks for its flame graph next: prepare the input
-    // (filters, frame keys; the web's default granularity) while the browser navigates.
+    // A large profile's first page load asks for the header's total and its flame graph
+    // next: prepare both (the filtered samples they share, the total's node values, the
+    // flame graph's frame keys at the web's default granularity) while the browser
+    // navigates. Two tasks, so a request arriving meanwhile waits for one stage at most.
     if (size >= WARM_MIN_BYTES) {
+      this.analyzer.run({ op: 'warm', id, query: {}, view: 'top' }, size).catch(() => undefined);
       this.analyzer.run({ op: 'warm', id, query: { granularity: 'filefunctions' } }, size).catch(() => undefined);
     }
     return { info: stored, created: stored.storedAt === info.storedAt && stored.name === info.name };
@@ -215,6 +219,11 @@ export class ProfileService {
     const out = await this.analyzer.run({ op: 'merge', id: ids[0]!, ids }, size);
     if (!('bytes' in out) || !out.bytes) throw new Error('analysis worker returned no merged profile');
     return out.bytes;
+  }
+
+  /** What the analysis workers are doing for a profile now (answered on this thread, never queued). */
+  progress(info: StoredProfileInfo): ProfileProgress {
+    return this.analyzer.progress(info.id);
   }
 
   /** Stored bytes of a profile; NotFoundError when unknown or damaged. */

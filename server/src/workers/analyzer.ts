@@ -5,12 +5,16 @@ import type { ProfileStore } from '../store/types.js';
 import { AnalysisCore } from './core.js';
 import { WorkerPool, workerEntry } from './pool.js';
 import type { AnalysisResult, AnalysisTask, WorkerInit } from './protocol.js';
+import { ProgressBoard, type StageSink } from './progress.js';
+import type { ProfileProgress } from '../../../contract/progress.js';
 
 export interface Analyzer {
   /** `signal`: the HTTP request's; when its client goes away the task is dropped (see WorkerPool.run). */
   run(task: AnalysisTask, sizeHint?: number, signal?: AbortSignal): Promise<AnalysisResult>;
   /** Removes a deleted profile from every cache (every worker's, not just its assigned one). */
   evict(id: string): Promise<void>;
+  /** Stages of the profile's queued and running tasks (workers/progress.ts). */
+  progress(id: string): ProfileProgress;
   close(): Promise<void>;
   readonly workers: number;
 }
@@ -19,11 +23,20 @@ export interface Analyzer {
 export class InProcessAnalyzer implements Analyzer {
   readonly workers = 0;
   readonly core: AnalysisCore;
+  private board = new ProgressBoard();
+  private seq = 0;
   constructor(store: ProfileStore, config: ServerConfig, cacheBytes: number) {
     this.core = new AnalysisCore(store, config, cacheBytes);
   }
   run(task: AnalysisTask): Promise<AnalysisResult> {
-    return this.core.run(task);
+    const seq = ++this.seq;
+    this.board.queued(seq, task.id, task.op);
+    this.board.started(seq);
+    const report: StageSink = (stage, fraction) => this.board.report(seq, { stage, fraction: fraction ?? null });
+    return this.core.run(task, report).finally(() => this.board.done(seq));
+  }
+  progress(id: string): ProfileProgress {
+    return this.board.of(id);
   }
   async evict(id: string): Promise<void> {
     this.core.evict(id);

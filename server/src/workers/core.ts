@@ -33,6 +33,11 @@ import { sanitiseProfile } from '../export/sanitise.js';
 import { encodeProfileGzip } from '../encode/pprof.js';
 import type { AnalysisResult, AnalysisTask } from './protocol.js';
 import { toJson } from '../model/json-text.js';
+import { noStage, type StageSink } from './progress.js';
+import { topPage } from '../report/top-page.js';
+
+/** The page header's total: the web asks for `top?n=1` (http/query-params.ts parseTopOptions). */
+const HEADER_TOTAL = { nodeFraction: 0, nodeCount: 1, sort: 'flat' } as const;
 
 /** Bytes that own their whole ArrayBuffer, so moving them to another thread moves nothing else. */
 function ownBuffer(b: Uint8Array): Uint8Array {
@@ -63,14 +68,19 @@ export class AnalysisCore {
     this.budget = new MemoryBudget(config.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET_MB * 1024 * 1024);
   }
 
-  decode(id: string, bytes: Uint8Array): Profile {
+  /** `stage`: progress reports (workers/progress.ts); the same calls below in load and run. */
+  decode(id: string, bytes: Uint8Array, stage: StageSink = noStage): Profile {
     this.decodes++;
-    const p = prepareProfile(
-      decodeProfile(bytes, {
-        maxInflatedBytes: this.config.maxInflatedBytes,
-        beforeDecode: (n) => this.budget.checkInflated(n),
-      }),
-    );
+    stage('inflating');
+    const decoded = decodeProfile(bytes, {
+      maxInflatedBytes: this.config.maxInflatedBytes,
+      beforeDecode: (n) => {
+        this.budget.checkInflated(n);
+        stage('decoding');
+      },
+    });
+    stage('preparing');
+    const p = prepareProfile(decoded);
     this.budget.checkDecoded(p);
     this.cache.set(id, p, decodedBytes(p));
     return p;
@@ -84,11 +94,11 @@ export class AnalysisCore {
   }
 
   /** The top table of a task, rows made per page (kept: its pages and the whole table share it). */
-  private async topTable(task: AnalysisTask & { op: 'top' }): Promise<TopTable> {
+  private async topTable(task: AnalysisTask & { op: 'top' }, stage: StageSink = noStage): Promise<TopTable> {
     const key = JSON.stringify(task);
     const hit = this.tops.get(key);
     if (hit) return hit;
-    const t = prepareTop(await this.load(task.id), task.query, task.opts);
+    const t = prepareTop(await this.load(task.id, stage), task.query, task.opts);
     this.tops.set(key, t, t.bytes);
     return t;
   }
@@ -102,19 +112,24 @@ export class AnalysisCore {
     return { json };
   }
 
-  load(id: string): Promise<Profile> {
+  /** `stage`: told 'building' once the profile is at hand (what follows is the view's work). */
+  load(id: string, stage: StageSink = noStage): Promise<Profile> {
     const hit = this.cache.get(id);
-    if (hit) return Promise.resolve(hit);
+    if (hit) {
+      stage('building');
+      return Promise.resolve(hit);
+    }
     let p = this.loading.get(id);
     if (!p) {
       p = (async () => {
+        stage('reading');
         const bytes = await this.store.get(id);
         if (!bytes) throw new NotFoundError(`no profile with id ${id}`);
-        return this.decode(id, bytes);
+        return this.decode(id, bytes, stage);
       })().finally(() => this.loading.delete(id));
       this.loading.set(id, p);
     }
-    return p;
+    return p.then((profile) => (stage('building'), profile));
   }
 
   /** Drops a profile's decoded copy; views derived from it are keyed by that object and go too. */
@@ -126,7 +141,7 @@ export class AnalysisCore {
     return this.cache.delete(id);
   }
 
-  async run(task: AnalysisTask): Promise<AnalysisResult> {
+  async run(task: AnalysisTask, stage: StageSink = noStage): Promise<AnalysisResult> {
     switch (task.op) {
       case 'evict':
         return { json: JSON.stringify(this.evict(task.id)) };
@@ -137,7 +152,7 @@ export class AnalysisCore {
       case 'export':
         return { file: ownBuffer(await exportFile(await this.load(task.id), task.query, task.format, task.name, task.view)) };
       case 'ingest': {
-        const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes);
+        const p = this.cache.get(task.id) ?? this.decode(task.id, task.bytes, stage);
         return { meta: profileMeta(p), bytes: task.bytes };
       }
       case 'meta':
@@ -145,14 +160,17 @@ export class AnalysisCore {
       case 'top': {
         const { page, ...whole } = task;
         if (!page) return this.cachedView(task, async () => toJson(topRows(await this.topTable(whole))));
-        return { json: toJson(topRows(await this.topTable(whole), page.offset, page.limit)) };
+        return { json: toJson(topPage(await this.topTable(whole, stage), page)) };
       }
       case 'flame':
-        return this.cachedView(task, async () =>
-          flameGraphJson(computeFlameGraph(await this.load(task.id), task.query, { minFraction: task.minFraction, path: task.path })),
-        );
+        return this.cachedView(task, async () => {
+          const fg = computeFlameGraph(await this.load(task.id, stage), task.query, { minFraction: task.minFraction, path: task.path });
+          stage('encoding');
+          return flameGraphJson(fg);
+        });
       case 'warm':
-        prepareFlame(await this.load(task.id), task.query);
+        if (task.view === 'top') prepareTop(await this.load(task.id, stage), task.query, HEADER_TOTAL);
+        else prepareFlame(await this.load(task.id, stage), task.query);
         return { json: 'null' };
       case 'source': {
         const p = await this.load(task.id);

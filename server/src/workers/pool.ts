@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HttpError } from '../service/errors.js';
 import { fromWire, type AnalysisResult, type AnalysisTask, type FromWorker, type WorkerInit } from './protocol.js';
+import { PROGRESS_MIN_BYTES, ProgressBoard } from './progress.js';
+import type { ProfileProgress } from '../../../contract/progress.js';
 
 /**
  * Profiles at most this big (stored bytes) may be re-decoded on an idle worker: cheap to
@@ -32,7 +34,7 @@ interface Slot {
   pending: Map<number, { resolve: (r: AnalysisResult) => void; reject: (e: Error) => void }>;
   /** Whether a task is running in the worker; others wait in `queue` on this thread. */
   busy: boolean;
-  queue: { seq: number; task: AnalysisTask; rank: number }[];
+  queue: { seq: number; task: AnalysisTask; rank: number; progress: boolean }[];
 }
 
 /**
@@ -82,6 +84,8 @@ export class WorkerPool {
   private assigned = new Map<string, number>();
   private closed = false;
   private cancelFlags = new Int32Array(new SharedArrayBuffer(4 * CANCEL_SLOTS));
+  /** Stages of queued and running tasks (GET /api/profiles/:id/progress). */
+  private board = new ProgressBoard();
 
   /**
    * Index of the small-request lane: one extra worker that only takes small profiles' tasks,
@@ -114,6 +118,7 @@ export class WorkerPool {
     });
     const slot: Slot = { worker, pending: new Map(), busy: false, queue: [] };
     worker.on('message', (msg: FromWorker) => {
+      if (msg.ok === undefined) return this.board.report(msg.seq, msg.progress);
       slot.busy = false;
       this.next(slot);
       const p = slot.pending.get(msg.seq);
@@ -176,7 +181,11 @@ export class WorkerPool {
     if (this.closed) return Promise.reject(new Error('analysis pool is closed'));
     if (signal?.aborted) return Promise.reject(abandoned());
     const partner = task.op === 'diffTop' || task.op === 'diffFlame' ? task.baseId : undefined;
-    return this.send(this.pick(task.id, sizeHint, partner), task, signal);
+    return this.send(this.pick(task.id, sizeHint, partner), task, signal, sizeHint >= PROGRESS_MIN_BYTES);
+  }
+
+  progress(id: string): ProfileProgress {
+    return this.board.of(id);
   }
 
   async evict(id: string): Promise<void> {
@@ -186,12 +195,15 @@ export class WorkerPool {
     await Promise.all(this.slots.map((_, i) => this.send(i, { op: 'evict', id })));
   }
 
-  private send(index: number, task: AnalysisTask, signal?: AbortSignal): Promise<AnalysisResult> {
+  private send(index: number, task: AnalysisTask, signal?: AbortSignal, progress = false): Promise<AnalysisResult> {
     const slot = this.slots[index];
     const seq = ++this.seq;
+    // The upload's warm-up of the header's values is named for what it prepares.
+    if (task.op !== 'evict') this.board.queued(seq, task.id, task.op === 'warm' && task.view === 'top' ? 'header' : task.op);
     return new Promise<AnalysisResult>((resolve, reject) => {
       let onAbort: (() => void) | null = null;
       const done = () => {
+        this.board.done(seq);
         if (onAbort) signal?.removeEventListener('abort', onAbort);
       };
       slot.pending.set(seq, {
@@ -202,7 +214,7 @@ export class WorkerPool {
         onAbort = () => this.abandon(index, slot, seq);
         signal.addEventListener('abort', onAbort, { once: true });
       }
-      slot.queue.push({ seq, task, rank: taskRank(task) });
+      slot.queue.push({ seq, task, rank: taskRank(task), progress });
       if (!slot.busy) this.next(slot);
     });
   }
@@ -212,13 +224,14 @@ export class WorkerPool {
     if (slot.busy || slot.queue.length === 0) return;
     let at = 0;
     for (let i = 1; i < slot.queue.length; i++) if (slot.queue[i].rank < slot.queue[at].rank) at = i;
-    const [{ seq, task }] = slot.queue.splice(at, 1);
+    const [{ seq, task, progress }] = slot.queue.splice(at, 1);
     slot.busy = true;
+    this.board.started(seq);
     if (task.op === 'ingest') {
       // Move the upload's buffer to the worker; it comes back with the reply.
-      slot.worker.postMessage({ seq, task }, [task.bytes.buffer as ArrayBuffer]);
+      slot.worker.postMessage({ seq, task, progress }, [task.bytes.buffer as ArrayBuffer]);
     } else {
-      slot.worker.postMessage({ seq, task });
+      slot.worker.postMessage({ seq, task, progress });
     }
   }
 

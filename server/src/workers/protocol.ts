@@ -1,5 +1,5 @@
 // Messages between the HTTP thread and analysis workers, and how errors cross over.
-import type { GraphOptions, PeekOptions, Query, TopOptions } from '../../../contract/query.js';
+import type { GraphOptions, PeekOptions, Query, TopOptions, TopPageRequest } from '../../../contract/query.js';
 import { QueryError } from '../model/query.js';
 import type { ProfileMeta } from '../../../contract/views.js';
 import { ProfileDecodeError, type DecodeErrorKind } from '../decode/errors.js';
@@ -10,12 +10,13 @@ import type { ServerConfig } from '../service/config.js';
 import { HttpError, NotFoundError } from '../service/errors.js';
 import type { StoreConfig } from '../store/types.js';
 import type { ExportFormat, ExportView } from '../export/index.js';
+import type { StageReport } from './progress.js';
 
 export type AnalysisTask =
   | { op: 'ingest'; id: string; bytes: Uint8Array }
   | { op: 'meta'; id: string }
-  /** `page`: rows offset..offset+limit only, with `offset` and `totalRows` added (first screen). */
-  | { op: 'top'; id: string; query: Query; opts: TopOptions; page?: { offset: number; limit: number } }
+  /** `page`: rows offset..offset+limit only, in its order and search (report/top-page.ts). */
+  | { op: 'top'; id: string; query: Query; opts: TopOptions; page?: TopPageRequest }
   | { op: 'flame'; id: string; query: Query; minFraction?: number; path?: string[] }
   | { op: 'source'; id: string; query: Query; fn: string }
   | { op: 'peek'; id: string; query: Query; re: string; opts: PeekOptions }
@@ -27,8 +28,11 @@ export type AnalysisTask =
   | { op: 'export'; id: string; query: Query; format: ExportFormat; name: string; view?: ExportView }
   /** A sanitised copy (export/sanitise.ts): its report as JSON (preview), or its gzip bytes. */
   | { op: 'sanitise'; id: string; modulePaths: boolean; preview: boolean }
-  /** Prepares the flame graph input of a query ahead of the first request (answers null). */
-  | { op: 'warm'; id: string; query: Query }
+  /**
+   * Prepares a view's input for a query ahead of the first request (answers null): the
+   * header total's node values (`top`), or the flame graph's frame keys (default).
+   */
+  | { op: 'warm'; id: string; query: Query; view?: 'top' | 'flame' }
   | { op: 'tags'; id: string; query: Query; unit?: string; maxValues?: number }
   /** The sum of `ids` as pprof merges them (routed by `id`, the first), as gzipped pprof bytes. */
   | { op: 'merge'; id: string; ids: string[] }
@@ -92,8 +96,13 @@ export function isCancelled(flags: Int32Array | null, seq: number): boolean {
   return flags !== null && Atomics.load(flags, seq % flags.length) === seq;
 }
 
-export type ToWorker = { seq: number; task: AnalysisTask };
-export type FromWorker = { seq: number; ok: true; result: AnalysisResult } | { seq: number; ok: false; error: WireError };
+/** `progress`: report the task's stages (workers/progress.ts) while it runs. */
+export type ToWorker = { seq: number; task: AnalysisTask; progress?: boolean };
+export type FromWorker =
+  | { seq: number; ok: true; result: AnalysisResult }
+  | { seq: number; ok: false; error: WireError }
+  /** A stage of a running task; its answer follows later. */
+  | { seq: number; ok?: undefined; progress: StageReport };
 
 export function toWire(err: unknown): WireError {
   if (err instanceof ProfileDecodeError) return { name: 'ProfileDecodeError', message: err.message, kind: err.kind };

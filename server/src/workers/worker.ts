@@ -4,6 +4,7 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/index.js';
 import { AnalysisCore } from './core.js';
+import { noStage, throttledSink } from './progress.js';
 import { isCancelled, toWire, type FromWorker, type ToWorker, type WorkerInit } from './protocol.js';
 
 const init = workerData as WorkerInit;
@@ -26,12 +27,14 @@ port.on('message', (msg: ToWorker) => {
     port.postMessage({
       seq: msg.seq,
       ok: false,
-      error: { name: 'Error', message: 'cancelled: the client has gone away' },
+      // 499 as the pool's own abandon answer: not an internal error (no stack in the server's log).
+      error: { name: 'HttpError', status: 499, message: 'cancelled: the client has gone away' },
     } satisfies FromWorker);
     return;
   }
+  const stages = msg.progress ? throttledSink((progress) => port.postMessage({ seq: msg.seq, progress } satisfies FromWorker)) : noStage;
   core
-    .run(msg.task)
+    .run(msg.task, stages)
     .finally(relieveUnderPressure)
     .then(
       (result) => {

@@ -18,6 +18,7 @@ import {
 import { exactName, type GoRegexp } from '../../../contract/go-regexp.js';
 import { apiParams, mergeState, parseState, stateToQuery } from '../state.js';
 import { FlameView, prefetchFlame } from '../views/flame-view.js';
+import { watchProgress } from '../views/progress-watch.js';
 import { attachExplain } from '../views/explain-tip.js';
 import { SourceView } from '../views/source-view.js';
 import { TopView } from '../views/top-view.js';
@@ -55,8 +56,14 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   const initial = parseState(location.search);
   if (initial.view === 'flame') prefetchFlame(id, initial);
   let meta: ProfileInfo;
+  // A large profile not yet decoded on the server: say what the server is doing meanwhile.
+  const opening = new AbortController();
+  watchProgress(id, opening.signal, (u) => {
+    loading.textContent = `Opening profile. ${u.text}… ${Math.round(u.waitedMs / 1000)} s`;
+    if (u.task) loading.dataset.stage = u.task.stage;
+  });
   try {
-    meta = await api.meta(id);
+    meta = await api.meta(id).finally(() => opening.abort());
   } catch (err) {
     loading.replaceWith(
       h(

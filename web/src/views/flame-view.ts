@@ -17,6 +17,7 @@ import { exportFileName } from '../../../contract/file-name.js';
 import { flamePng, flameSvg, saveBlob } from './flame-export.js';
 import { D3Flame } from './flamegraph-d3.js';
 import { matchSummary, packageOfSearch } from './match-summary.js';
+import { watchProgress } from './progress-watch.js';
 
 /** Timings exposed for the browser test and bench (window.pprofLensDebug). */
 export interface FlameTimings {
@@ -274,14 +275,20 @@ export class FlameView {
     const q = flameQuery(s);
     const t0 = performance.now();
     // A large profile takes seconds on the server (decoding, then building the tree): say
-    // which stage the page waits for and for how long, rather than leave a blank area.
-    const tick = window.setInterval(() => {
-      if (ac.signal.aborted) return window.clearInterval(tick);
-      const secs = Math.round((performance.now() - t0) / 1000);
-      this.status.textContent = `Preparing the flame graph on the server: decoding the profile and building the call tree… ${secs} s`;
-    }, 1000);
+    // which stage the server is in (as it reports it), rather than leave a blank area.
+    const stopWatch = watchProgress(this.ctx.profileId, ac.signal, (u) => {
+      this.status.textContent = `Preparing the flame graph on the server. ${u.text}… ${Math.round(u.waitedMs / 1000)} s`;
+      if (u.task) {
+        this.status.dataset.stage = u.task.stage;
+        this.status.dataset.fraction = u.task.fraction === null ? '' : String(u.task.fraction);
+      }
+    });
     try {
-      const fg = await takeFlame(this.ctx.profileId, q, ac.signal).finally(() => window.clearInterval(tick));
+      const fg = await takeFlame(this.ctx.profileId, q, ac.signal).finally(() => {
+        stopWatch();
+        delete this.status.dataset.stage;
+        delete this.status.dataset.fraction;
+      });
       if (ac.signal.aborted) return;
       flameTimings.fetchMs = performance.now() - t0;
       this.status.textContent = 'Drawing the flame graph…';

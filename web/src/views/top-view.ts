@@ -1,33 +1,50 @@
 // The Top tab: pprof's -top table (flat, flat%, sum%, cum, cum%, name) from the API,
 // formatted in the report's single unit, sortable, filterable and virtualised so
-// 10,000+ rows scroll smoothly (only the visible rows exist in the DOM).
+// 10,000+ rows scroll smoothly (only the visible rows exist in the DOM). Rows come a page
+// at a time, in the order and search shown (the server sorts and searches: report/top-page.ts),
+// so the first screen needs one page whatever the table's size; scrolling loads the pages
+// that come into view. "Download table" still gives every row.
 import { explainColumn } from '../../../contract/explain.js';
+import { exportFileName } from '../../../contract/file-name.js';
 import type { TopReport, TopRow } from '../../../contract/views.js';
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { fmtIn, fmtPct } from '../fmt.js';
 import type { ProfilePageContext, ProfileState } from '../registry.js';
 import { exactName } from '../../../contract/go-regexp.js';
-import { apiParams, searchRegExp } from '../state.js';
+import { apiParams } from '../state.js';
 import { attachExplain, hideExplain } from './explain-tip.js';
 import { attachRegexCheck } from '../widgets/regex-field.js';
+import { watchProgress } from './progress-watch.js';
 
 const ROW_H = 24;
-/** Rows in the first page: a screen or two. */
-const FIRST_PAGE = 200;
-
-function pageParams(s: ProfileState): URLSearchParams {
-  const q = apiParams(s);
-  q.set('offset', '0');
-  q.set('limit', String(FIRST_PAGE));
-  return q;
-}
+/** Rows per page: a few screens. */
+export const TOP_PAGE = 200;
 const OVERSCAN = 12;
 
 interface ViewRow {
   row: TopRow;
+  /** Running flat in the shown order (sum%). */
   sum: number;
+  /** Place in pprof's order (stays the row's identity across sorts and searches). */
   index: number;
+  /** Place in the shown list. */
+  at: number;
+}
+
+interface Page {
+  rows: TopRow[];
+  sums: number[];
+  indices: number[];
+}
+
+function pageParams(s: ProfileState, page: number): URLSearchParams {
+  const q = apiParams(s);
+  q.set('offset', String(page * TOP_PAGE));
+  q.set('limit', String(TOP_PAGE));
+  if (s.sort !== 'flat') q.set('order', s.sort);
+  if (s.filter) q.set('match', s.filter);
+  return q;
 }
 
 export class TopView {
@@ -42,6 +59,11 @@ export class TopView {
   private filterCheck = attachRegexCheck(this.filterInput, { fallback: 'matching the text literally' });
   private legend = h('details.legend-text', null, h('summary', null, 'Report header'));
   private legendPre = h('pre');
+  private download = h(
+    'a.btn',
+    { href: '#', download: '', title: 'Every row of the table as JSON (pprof order)', 'data-testid': 'top-download' },
+    'Download table',
+  );
   private actions = h('div.row-actions', { hidden: true });
   private head = h('div.top-row.top-head', { role: 'row' });
   private scroller = h('div.top-scroll', {
@@ -51,12 +73,17 @@ export class TopView {
   });
   private spacer = h('div.top-spacer');
   private body = h('div.top-body');
+  /** The first page: units, total and legend of the table. */
   private report: TopReport | null = null;
-  private rows: ViewRow[] = [];
+  /** Rows in the shown list (after the search) and in the whole table. */
+  private count = 0;
+  private tableRows = 0;
+  private pages = new Map<number, Page>();
+  private loadingPages = new Map<number, Promise<boolean>>();
   private key = '';
   private selected = -1;
+  private selectedAt = -1;
   private filterTimer = 0;
-  private shape = '';
 
   constructor(
     el: HTMLElement,
@@ -67,7 +94,7 @@ export class TopView {
     // The header row sits in the scroll box (sticky) so a narrow screen scrolls it sideways with the rows.
     this.scroller.append(this.head, this.spacer);
     this.root.append(
-      h('div.toolbar', null, h('div.search-wrap', null, this.filterInput, this.info, this.filterCheck.el), this.legend),
+      h('div.toolbar', null, h('div.search-wrap', null, this.filterInput, this.info, this.filterCheck.el), this.legend, this.download),
       this.actions,
       this.scroller,
     );
@@ -78,7 +105,7 @@ export class TopView {
       this.filterTimer = window.setTimeout(() => this.ctx.setState({ filter: v }, { replace: true }), 120);
     });
     this.scroller.addEventListener('scroll', () => this.renderRows());
-    this.scroller.addEventListener('keydown', (e) => this.onKey(e));
+    this.scroller.addEventListener('keydown', (e) => void this.onKey(e));
     new ResizeObserver(() => this.renderRows()).observe(this.scroller);
     this.ctx.onStateChange((s) => this.apply(s));
     this.apply(this.ctx.state());
@@ -93,71 +120,90 @@ export class TopView {
     this.renderRows();
   }
 
-  private async apply(s: ProfileState): Promise<void> {
+  private apply(s: ProfileState): void {
     if (document.activeElement !== this.filterInput) this.filterInput.value = s.filter;
     this.filterCheck.check();
-    const key = apiParams(s).toString();
-    if (key !== this.key || !this.report) {
-      this.key = key;
-      this.body.replaceChildren(h('div.loading', null, 'Loading…'));
-      this.report = null;
-      try {
-        // First screen: one page of rows in pprof's order, shown at once; the whole
-        // table (which sorting by another column and filtering need) follows.
-        // The page is asked first: the server computes the report once for it and keeps it.
-        const page = api.top(this.ctx.profileId, pageParams(s));
-        const full = api.top(this.ctx.profileId, apiParams(s));
-        page.catch(() => undefined); // its failure shows through `full`
-        const first = await Promise.race([full, page]);
-        if (key !== this.key) return;
-        // The page is pprof's flat order: it stands for the table only in that order, unfiltered.
-        const usable = s.sort === 'flat' && !s.filter;
-        if (usable && first.totalRows !== undefined && first.totalRows > first.rows.length && !this.report) {
-          this.report = first;
-          this.legendPre.textContent = first.legend.join('\n');
-          this.build(s);
-        }
-        const rep = await full;
-        if (key !== this.key) return;
-        this.report = rep;
-        this.legendPre.textContent = rep.legend.join('\n');
+    const q = apiParams(s);
+    this.download.setAttribute('href', `/api/profiles/${encodeURIComponent(this.ctx.profileId)}/top?${q}`);
+    this.download.setAttribute('download', exportFileName(this.ctx.meta.name, '.top.json'));
+    const key = pageParams(s, 0).toString();
+    if (key === this.key) return;
+    // A new list (filters, order or search): start again from its first page.
+    this.key = key;
+    this.pages.clear();
+    this.loadingPages.clear();
+    this.report = null;
+    this.selectedAt = -1;
+    this.root.dataset.ready = 'false';
+    const loading = h('div.loading', null, 'Loading…');
+    this.body.replaceChildren(loading);
+    // A large profile's table takes a while on the server: say which stage it is in.
+    const watch = new AbortController();
+    watchProgress(this.ctx.profileId, watch.signal, (u) => {
+      loading.textContent = `Preparing the top table on the server. ${u.text}… ${Math.round(u.waitedMs / 1000)} s`;
+      if (u.task) loading.dataset.stage = u.task.stage;
+    });
+    void this.loadPage(0).then(
+      (ok) => {
+        watch.abort();
+        if (!ok || key !== this.key) return;
         this.root.dataset.ready = 'true';
-      } catch (err) {
+      },
+      (err: unknown) => {
+        watch.abort();
+        if (key !== this.key) return;
         this.body.replaceChildren(h('div.error', null, `Could not load the top table: ${(err as Error).message}`));
-        return;
-      }
-    }
-    this.build(s);
+      },
+    );
+  }
+
+  /** Fetches page `n` of the current list (once); false when the list changed meanwhile. */
+  private loadPage(n: number): Promise<boolean> {
+    if (this.pages.has(n)) return Promise.resolve(true);
+    const inFlight = this.loadingPages.get(n);
+    if (inFlight) return inFlight;
+    const key = this.key;
+    const s = this.ctx.state();
+    const p = api.top(this.ctx.profileId, pageParams(s, n)).then(
+      (rep) => {
+        if (key !== this.key) return false;
+        this.loadingPages.delete(n);
+        this.pages.set(n, { rows: rep.rows, sums: rep.sums ?? [], indices: rep.indices ?? [] });
+        if (!this.report) {
+          this.report = rep;
+          this.count = rep.totalRows ?? rep.rows.length;
+          this.tableRows = rep.tableRows ?? this.count;
+          this.legendPre.textContent = rep.legend.join('\n');
+          this.build(s);
+        } else {
+          this.renderRows(true);
+        }
+        return true;
+      },
+      (err: unknown) => {
+        if (key === this.key) this.loadingPages.delete(n);
+        throw err;
+      },
+    );
+    this.loadingPages.set(n, p);
+    return p;
+  }
+
+  /** Row `at` of the shown list, when its page is here. */
+  private rowAt(at: number): ViewRow | null {
+    const p = this.pages.get(Math.floor(at / TOP_PAGE));
+    const k = at % TOP_PAGE;
+    if (!p || k >= p.rows.length) return null;
+    return { row: p.rows[k]!, sum: p.sums[k] ?? 0, index: p.indices[k] ?? at, at };
   }
 
   private build(s: ProfileState): void {
-    const rep = this.report;
-    if (!rep) return;
-    // sum% follows the displayed order, as pprof's -top / -top -cum do.
-    const order = rep.rows.map((row, index) => ({ row, index }));
-    if (s.sort === 'cum') order.sort((a, b) => Math.abs(b.row.cum) - Math.abs(a.row.cum) || a.index - b.index);
-    else if (s.sort === 'name') order.sort((a, b) => (a.row.name < b.row.name ? -1 : a.row.name > b.row.name ? 1 : a.index - b.index));
-    let running = 0;
-    const all: ViewRow[] = order.map(({ row, index }) => {
-      running += row.flat;
-      return { row, index, sum: running };
-    });
-    const re = searchRegExp(s.filter);
-    this.rows = re ? all.filter((r) => re.test(r.row.name)) : all;
-    const partial = rep.totalRows !== undefined && rep.totalRows > rep.rows.length;
-    this.info.textContent = partial
-      ? `first ${all.length} of ${rep.totalRows} rows (loading the rest…)`
-      : re
-        ? `${this.rows.length} of ${all.length} rows`
-        : `${all.length} rows`;
+    if (!this.report) return;
+    this.info.textContent = s.filter ? `${this.count} of ${this.tableRows} rows` : `${this.count} rows`;
     this.renderHead(s);
-    this.spacer.style.height = `${this.rows.length * ROW_H}px`;
+    this.spacer.style.height = `${this.count * ROW_H}px`;
     // A new filter or order starts at the top (a stale scrollTop would show nothing).
-    const shape = `${s.filter}\u0000${s.sort}\u0000${this.key}`;
-    if (shape !== this.shape) {
-      this.shape = shape;
-      this.scroller.scrollTop = 0;
-    }
+    this.scroller.scrollTop = 0;
     this.renderRows(true);
   }
 
@@ -220,15 +266,23 @@ export class TopView {
     const top = this.scroller.scrollTop;
     const height = this.scroller.clientHeight || 600;
     const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
-    const last = Math.min(this.rows.length, Math.ceil((top + height) / ROW_H) + OVERSCAN);
-    const stamp = `${first}:${last}:${this.rows.length}:${this.selected}`;
+    const last = Math.min(this.count, Math.ceil((top + height) / ROW_H) + OVERSCAN);
+    const stamp = `${first}:${last}:${this.count}:${this.selected}`;
     if (!force && this.body.dataset.stamp === stamp) return;
     this.body.dataset.stamp = stamp;
     const unit = rep.displayUnit || rep.unit;
     const from = rep.sampleType.unit;
     const frag = document.createDocumentFragment();
     for (let i = first; i < last; i++) {
-      const r = this.rows[i]!;
+      const r = this.rowAt(i);
+      if (!r) {
+        // Its page is on its way: a placeholder of the same height keeps the scroll steady.
+        void this.loadPage(Math.floor(i / TOP_PAGE)).catch(() => undefined);
+        const el = h('div.top-row.pending', { role: 'row', 'aria-busy': 'true' }, h('div.cell.name', { role: 'gridcell' }, '…'));
+        el.style.transform = `translateY(${i * ROW_H}px)`;
+        frag.append(el);
+        continue;
+      }
       const name = r.row.inline ? `${r.row.name} ${r.row.inline}` : r.row.name;
       const el = h(
         'div.top-row',
@@ -258,36 +312,41 @@ export class TopView {
     this.body.replaceChildren(frag);
   }
 
-  /** Keyboard: arrows, Page Up/Down, Home/End move the selection; Enter shows the row in the flame graph. */
-  private onKey(e: KeyboardEvent): void {
+  /** Keyboard: arrows, Page Up/Down, Home/End move the selection; Enter shows it in the flame graph. */
+  private async onKey(e: KeyboardEvent): Promise<void> {
     // Only on the table itself: the header's sort buttons keep their own keys.
-    if (e.target !== this.scroller || e.altKey || e.ctrlKey || e.metaKey || !this.rows.length) return;
-    const at = this.rows.findIndex((r) => r.index === this.selected);
+    if (e.target !== this.scroller || e.altKey || e.ctrlKey || e.metaKey || !this.count) return;
+    const cur = this.selectedAt >= 0 ? this.rowAt(this.selectedAt) : null;
+    const at = cur && cur.index === this.selected ? this.selectedAt : -1;
     const page = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_H) - 2);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page };
     let to: number;
     if (e.key in moves) to = at < 0 ? 0 : at + moves[e.key]!;
     else if (e.key === 'Home') to = 0;
-    else if (e.key === 'End') to = this.rows.length - 1;
-    else if (e.key === 'Enter' && at >= 0) {
+    else if (e.key === 'End') to = this.count - 1;
+    else if (e.key === 'Enter' && cur && at >= 0) {
       e.preventDefault();
-      const fn = this.rows[at]!.row.function || this.rows[at]!.row.name;
+      const fn = cur.row.function || cur.row.name;
       this.ctx.setState({ view: 'flame', search: exactName(fn) });
       return;
     } else return;
     e.preventDefault();
-    to = Math.max(0, Math.min(this.rows.length - 1, to));
+    to = Math.max(0, Math.min(this.count - 1, to));
     // Keep the row in sight below the sticky header.
     const top = to * ROW_H;
     const head = this.head.offsetHeight;
     if (top < this.scroller.scrollTop) this.scroller.scrollTop = top;
     else if (top + ROW_H > this.scroller.scrollTop + this.scroller.clientHeight - head)
       this.scroller.scrollTop = top + ROW_H - this.scroller.clientHeight + head;
-    this.select(this.rows[to]!);
+    const key = this.key;
+    if (!(await this.loadPage(Math.floor(to / TOP_PAGE)).catch(() => false)) || key !== this.key) return;
+    const r = this.rowAt(to);
+    if (r) this.select(r);
   }
 
   private select(r: ViewRow): void {
     this.selected = r.index;
+    this.selectedAt = r.at;
     const fn = r.row.function || r.row.name;
     this.ctx.highlight([fn, r.row.name]);
     clear(this.actions);
@@ -304,8 +363,11 @@ export class TopView {
     this.renderRows(true);
   }
 
-  /** Rows as displayed (for tests). */
+  /** Rows as displayed, as far as their pages are here without a gap (for tests). */
   displayed(): { name: string; flat: number; cum: number }[] {
-    return this.rows.map((r) => ({ name: r.row.name, flat: r.row.flat, cum: r.row.cum }));
+    const out: { name: string; flat: number; cum: number }[] = [];
+    for (let n = 0; this.pages.has(n); n++)
+      for (const row of this.pages.get(n)!.rows) out.push({ name: row.name, flat: row.flat, cum: row.cum });
+    return out;
   }
 }

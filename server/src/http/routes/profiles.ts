@@ -134,6 +134,14 @@ export function profilesRouter(service: ProfileService): Router {
     })),
   );
 
+  // Stages of the profile's analysis tasks, for pages waiting on a large profile: answered
+  // from the HTTP thread, so it never waits behind the work it describes.
+  r.get('/api/profiles/:id/progress', async (req: Request<{ id: string }>, res: Response) => {
+    const info = await service.info(req.params.id);
+    res.set('Cache-Control', 'no-store');
+    res.json(service.progress(info));
+  });
+
   r.get('/api/profiles/:id/raw', async (req: Request<{ id: string }>, res: Response) => {
     const info = await service.info(req.params.id);
     const bytes = await service.raw(info);
