@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressBoard, REPORT_EVERY_MS, throttledSink, type StageReport } from '../../server/src/workers/progress.js';
 import { leadingTask, progressText, PROGRESS_STAGES } from '../../contract/progress.js';
+import { progressView } from '../../server/src/workers/protocol.js';
 
 describe('throttledSink', () => {
   it('sends every stage change at once and a fraction within a stage at most every REPORT_EVERY_MS', () => {
@@ -71,6 +72,18 @@ describe('ProgressBoard', () => {
     );
     expect(progressText({ view: 'top', stage: 'queued', fraction: null, elapsedMs: 0, stageMs: 0 })).toBe(
       `Step 1 of ${PROGRESS_STAGES.length}: waiting for an analysis worker`,
+    );
+  });
+});
+
+describe('progressView', () => {
+  it("names a task by its view; the upload's warm-up of the header's values is the header's total", () => {
+    const warmTop = progressView({ op: 'warm', id: 'x', query: {}, view: 'top' });
+    const warmFlame = progressView({ op: 'warm', id: 'x', query: {} });
+    const top = progressView({ op: 'top', id: 'x', query: {}, opts: {} });
+    expect([warmTop, warmFlame, top]).toEqual(['header', 'warm', 'top']);
+    expect(progressText({ view: warmTop, stage: 'building', fraction: null, elapsedMs: 0, stageMs: 0 })).toBe(
+      "Step 6 of 7: building the header's total",
     );
   });
 });

@@ -4,7 +4,7 @@ import type { ServerConfig } from '../service/config.js';
 import type { ProfileStore } from '../store/types.js';
 import { AnalysisCore } from './core.js';
 import { WorkerPool, workerEntry } from './pool.js';
-import type { AnalysisResult, AnalysisTask, WorkerInit } from './protocol.js';
+import { progressView, type AnalysisResult, type AnalysisTask, type WorkerInit } from './protocol.js';
 import { ProgressBoard, type StageSink } from './progress.js';
 import type { ProfileProgress } from '../../../contract/progress.js';
 
@@ -30,7 +30,7 @@ export class InProcessAnalyzer implements Analyzer {
   }
   run(task: AnalysisTask): Promise<AnalysisResult> {
     const seq = ++this.seq;
-    this.board.queued(seq, task.id, task.op);
+    this.board.queued(seq, task.id, progressView(task));
     this.board.started(seq);
     const report: StageSink = (stage, fraction) => this.board.report(seq, { stage, fraction: fraction ?? null });
     return this.core.run(task, report).finally(() => this.board.done(seq));

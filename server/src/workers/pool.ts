@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { HttpError } from '../service/errors.js';
-import { fromWire, type AnalysisResult, type AnalysisTask, type FromWorker, type WorkerInit } from './protocol.js';
+import { fromWire, progressView, type AnalysisResult, type AnalysisTask, type FromWorker, type WorkerInit } from './protocol.js';
 import { PROGRESS_MIN_BYTES, ProgressBoard } from './progress.js';
 import type { ProfileProgress } from '../../../contract/progress.js';
 
@@ -198,8 +198,7 @@ export class WorkerPool {
   private send(index: number, task: AnalysisTask, signal?: AbortSignal, progress = false): Promise<AnalysisResult> {
     const slot = this.slots[index];
     const seq = ++this.seq;
-    // The upload's warm-up of the header's values is named for what it prepares.
-    if (task.op !== 'evict') this.board.queued(seq, task.id, task.op === 'warm' && task.view === 'top' ? 'header' : task.op);
+    if (task.op !== 'evict') this.board.queued(seq, task.id, progressView(task));
     return new Promise<AnalysisResult>((resolve, reject) => {
       let onAbort: (() => void) | null = null;
       const done = () => {

@@ -133,3 +133,8 @@ export function fromWire(w: WireError): Error {
     }
   }
 }
+
+/** The view a task's progress is reported as (contract/progress.ts): the upload's warm-up of the header's values is the header's. */
+export function progressView(task: AnalysisTask): string {
+  return task.op === 'warm' && task.view === 'top' ? 'header' : task.op;
+}
