@@ -7,14 +7,13 @@
 // computed afresh each time, and the big profile's progress) and whether the server lived.
 // Prints figures, not pass/fail; bench/RESULTS.md records them.
 //   HUGE_INPUT_MB=500 HUGE_INPUT_BUDGETS=512,1024,4096 npx tsx bench/huge-input.bench.ts
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { generateProfile } from '../scripts/gen-profile.js';
+import { peakRssMB, root, startServe, timed } from './serve-process.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = path.join(root, 'bench/.tmp/huge-input');
 mkdirSync(tmp, { recursive: true });
 const targetMB = Number(process.env.HUGE_INPUT_MB ?? 500);
@@ -42,40 +41,6 @@ function input(): { file: string; gzMB: number; rawMB: number; samples: number }
   writeFileSync(file, gz);
   writeFileSync(meta, JSON.stringify(m));
   return { file, gzMB: gz.length / MB, ...m };
-}
-
-function peakRssMB(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-async function startServe(budget: number): Promise<{ url: string; child: ChildProcess; data: string }> {
-  const data = path.join(tmp, `data-${process.pid}-${budget}`);
-  rmSync(data, { recursive: true, force: true });
-  const args = ['serve', '--port', '0', '--no-samples', '--data', data, '--max-inflated-mb', '1024', '--max-upload-mb', '1024'];
-  args.push('--memory-mb', String(budget));
-  const child = spawn(process.execPath, [path.join(root, 'bin/pprof-lens.mjs'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stderr!.on('data', () => undefined);
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
-  });
-  return { url, child, data };
-}
-
-async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const v = await f();
-  return [performance.now() - t0, v];
 }
 
 /**
@@ -147,7 +112,11 @@ console.log(
 console.log('|---:|---|---:|---:|---:|---|---|---:|---|');
 const small = readFileSync(path.join(root, 'samples/cpu/cpu.pb.gz'));
 for (const budget of budgets) {
-  const srv = await startServe(budget);
+  const srv = await startServe(
+    path.join(tmp, `data-${process.pid}-${budget}`),
+    ['--max-inflated-mb', '1024', '--max-upload-mb', '1024', '--memory-mb', String(budget)],
+    'ignore',
+  );
   try {
     const up0 = await fetch(`${srv.url}/api/profiles`, {
       method: 'POST',

@@ -6,14 +6,13 @@
 // Prints figures, not pass/fail; bench/RESULTS.md records them.
 //   HUGE_SIZES=100000,300000 npx tsx bench/huge.bench.ts   (default 100000,300000,1000000)
 //   HUGE_SHAPES=worst  HUGE_GO=0 (skip go tool pprof)  HUGE_GO_MAX=300000 (go only up to that size)
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { FlameGraph, FlameNode } from '../contract/views.js';
 import { generateProfileGz, type ProfileShape } from '../scripts/gen-profile.js';
+import { peakRssMB, root, startServe, timed } from './serve-process.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const tmp = path.join(root, 'bench/.tmp/huge');
 mkdirSync(tmp, { recursive: true });
 const sizes = (process.env.HUGE_SIZES ?? '100000,300000,1000000').split(',').map(Number);
@@ -48,35 +47,6 @@ function measure(cmd: string, args: string[]): { ms: number; rssMB: number; ok: 
   return { ms, rssMB: Number(lines[lines.length - 1]) / 1024, ok: r.status === 0 };
 }
 
-function peakRssMB(pid: number): number {
-  const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-async function startServe(): Promise<{ url: string; child: ChildProcess; data: string }> {
-  const data = path.join(tmp, `data-${process.pid}`);
-  rmSync(data, { recursive: true, force: true });
-  const child = spawn(process.execPath, [path.join(root, 'bin/pprof-lens.mjs'), 'serve', '--port', '0', '--no-samples', '--data', data], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
-  });
-  return { url, child, data };
-}
-
-async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const v = await f();
-  return [performance.now() - t0, v];
-}
-
 async function get(url: string): Promise<{ status: number; text: string }> {
   const r = await fetch(url);
   return { status: r.status, text: await r.text() };
@@ -107,7 +77,7 @@ for (const shape of shapes) {
   for (const n of sizes) {
     const file = input(shape, n);
     const bytes = readFileSync(file);
-    const srv = await startServe();
+    const srv = await startServe(path.join(tmp, `data-${process.pid}`));
     try {
       const [up, res] = await timed(() =>
         fetch(`${srv.url}/api/profiles`, { method: 'POST', body: bytes, headers: { 'content-type': 'application/octet-stream' } }),
