@@ -30,6 +30,25 @@ afterAll(async () => {
 
 const prefix = () => `t-${randomBytes(4).toString('hex')}/`;
 
+/** A plain S3 client on the test bucket, to look at or change objects behind the store's back. */
+function bucketClient(cfg: ReturnType<Rgw['store']>): S3Client {
+  return new S3Client({
+    endpoint: cfg.endpoint,
+    region: cfg.region,
+    forcePathStyle: true,
+    // Ceph RGW rejects the SDK's default aws-chunked trailing checksums.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    credentials: { accessKeyId: cfg.accessKeyId!, secretAccessKey: cfg.secretAccessKey! },
+  });
+}
+
+/** Every key under the store's prefix. */
+async function bucketKeys(cfg: ReturnType<Rgw['store']>): Promise<string[]> {
+  const out = await bucketClient(cfg).send(new ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: cfg.prefix }));
+  return (out.Contents ?? []).map((o) => o.Key ?? '');
+}
+
 describe('S3ProfileStore on Ceph RGW', () => {
   it('reads its configuration from the env the script prints', () => {
     const cfg = storeConfigFromEnv(rgw.env);
@@ -84,14 +103,7 @@ describe('S3ProfileStore on Ceph RGW', () => {
     const bytes = sample('cpu/cpu.pb.gz');
     const id = profileId(bytes);
     await s.put(bytes, { id, name: 'x', type: 'cpu', size: bytes.length, storedAt: '2026-01-01T00:00:00.000Z' });
-    const client = new S3Client({
-      endpoint: cfg.endpoint,
-      region: cfg.region,
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      credentials: { accessKeyId: cfg.accessKeyId!, secretAccessKey: cfg.secretAccessKey! },
-    });
+    const client = bucketClient(cfg);
     await client.send(new PutObjectCommand({ Bucket: cfg.bucket, Key: `${cfg.prefix}profiles/${id}.pb`, Body: bytes.subarray(0, 100) }));
     expect(await s.get(id)).toBeNull();
   });
@@ -121,16 +133,7 @@ describe('uploads sharing bytes on S3 (issue 17: each upload keeps its name)', (
     expect(await other.get(later.id)).toEqual(bytes);
     expect((await other.byContent(content)).map((i) => i.name).sort()).toEqual(['mem.prof', 'other.prof']);
     expect((await other.list()).map((i) => i.id)).toEqual([later.id, content]);
-    const keys = async (): Promise<string[]> => {
-      const client = new S3Client({
-        endpoint: cfg.endpoint,
-        region: cfg.region,
-        forcePathStyle: true,
-        credentials: { accessKeyId: cfg.accessKeyId!, secretAccessKey: cfg.secretAccessKey! },
-      });
-      const out = await client.send(new ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: cfg.prefix }));
-      return (out.Contents ?? []).map((o) => o.Key!.slice(cfg.prefix.length)).sort();
-    };
+    const keys = async (): Promise<string[]> => (await bucketKeys(cfg)).map((k) => k.slice(cfg.prefix.length)).sort();
     // Deleting the first upload keeps the bytes the later one reads.
     expect(await other.delete(content)).toBe(true);
     expect(await new S3ProfileStore(cfg).info(content)).toBeNull();
@@ -159,12 +162,7 @@ describe('uploads sharing bytes on S3 (issue 17: each upload keeps its name)', (
     // a delete of the last stored upload then keeps the bytes (they used to go, as only
     // metadata counted, and the upload's metadata then named bytes that were gone).
     await a.put(bytes, upload('first', content));
-    const client = new S3Client({
-      endpoint: cfg.endpoint,
-      region: cfg.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: cfg.accessKeyId!, secretAccessKey: cfg.secretAccessKey! },
-    });
+    const client = bucketClient(cfg);
     const pending = newUploadId();
     await client.send(
       new PutObjectCommand({ Bucket: cfg.bucket, Key: `${cfg.prefix}refs/${content}/${pending}`, Body: '', ContentLength: 0 }),
@@ -261,14 +259,7 @@ describe('sharing on the S3 store', () => {
   });
 
   const keysUnder = async (cfg: ReturnType<Rgw['store']>, id: string): Promise<string[]> => {
-    const client = new S3Client({
-      endpoint: cfg.endpoint,
-      region: cfg.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: cfg.accessKeyId!, secretAccessKey: cfg.secretAccessKey! },
-    });
-    const out = await client.send(new ListObjectsV2Command({ Bucket: cfg.bucket, Prefix: cfg.prefix }));
-    return (out.Contents ?? []).map((o) => o.Key ?? '').filter((k) => k.includes(id));
+    return (await bucketKeys(cfg)).filter((k) => k.includes(id));
   };
 
   it('the owner deletes through any instance: objects leave the bucket, every instance answers 404; the sweeper deletes expired ones', async () => {
