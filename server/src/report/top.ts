@@ -134,13 +134,17 @@ export function prepareTop(raw: Profile, q: Query, opts: TopOptions = {}): TopTa
     };
   };
 
-  let shownFlat = 0;
-  let shownFlatX = 0n;
-  for (const i of nodes) {
-    shownFlat += shown(flat, flatDiv, i);
-    if (flatX) shownFlatX = BigInt.asIntN(64, shownFlatX + shownX(flatX, flatDivX, i));
-  }
-  if (flatX) shownFlat = Number(shownFlatX);
+  /** Sum of the shown flat values of `ids` (exact, wrapping as Go's int64, when the values are). */
+  const flatSum = (ids: Iterable<number>): number => {
+    let sum = 0;
+    let sumX = 0n;
+    for (const i of ids) {
+      sum += shown(flat, flatDiv, i);
+      if (flatX) sumX = BigInt.asIntN(64, sumX + shownX(flatX, flatDivX, i));
+    }
+    return flatX ? Number(sumX) : sum;
+  };
+  const shownFlat = flatSum(nodes);
 
   // The unit looks at every row's figures, not at their names or labels.
   const unit = selectOutputUnit(
@@ -151,13 +155,7 @@ export function prepareTop(raw: Profile, q: Query, opts: TopOptions = {}): TopTa
   );
   // What the filters kept: every node's flat (pprof's "Showing nodes accounting for" at
   // -nodefraction=0), whatever trimming or paging shows of them.
-  let keptFlat = 0;
-  let keptX = 0n;
-  for (const i of present) {
-    keptFlat += shown(flat, flatDiv, i);
-    if (flatX) keptX = BigInt.asIntN(64, keptX + shownX(flatX, flatDivX, i));
-  }
-  if (flatX) keptFlat = Number(keptX);
+  const keptFlat = flatSum(present);
   // The unit `go tool pprof -top` picks by default: its "minimum" rule over the rows that
   // pass the default -nodefraction=0.005 (the API's own rows may include far smaller ones).
   const defaultCutoff = Math.abs(Math.trunc(tv * DEFAULT_NODE_FRACTION));
