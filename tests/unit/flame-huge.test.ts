@@ -8,6 +8,7 @@ import type { Profile } from '../../server/src/model/profile.js';
 import type { Query } from '../../contract/query.js';
 import type { FlameGraph, FlameNode } from '../../contract/views.js';
 import { computeFlameGraph, flameGraphJson, prepareProfile } from '../../server/src/report/index.js';
+import { flameStacks } from '../../server/src/report/flame.js';
 import { generateProfile, type ProfileShape } from '../../scripts/gen-profile.js';
 import { oracleFlameGraph } from './flame-oracle.js';
 import { buildFlameTree, stackPrefix, type FlameTree, type StackInput, type TreeOptions } from '../../server/src/analysis/flame-tree.js';
@@ -157,20 +158,7 @@ describe('stack prefix (the top levels read in sample order)', () => {
   /** The flame input as report/flame.ts builds it, without its prefix. */
   function stacks(p: Profile, q: Query): StackInput {
     const { pr, table } = sharedGraph(p, q, { values: false });
-    const w = pr.work;
-    const frames = w.locs.map((_l, i) => {
-      const ids = table.locNodes[i];
-      return w.lines[i].length === 0 ? new Int32Array(0) : Int32Array.from(ids, (id, m) => id * 2 + (m !== ids.length - 1 ? 1 : 0));
-    });
-    return {
-      n: w.n,
-      buf: w.buf,
-      start: w.start.subarray(0, w.n),
-      end: w.end.subarray(0, w.n),
-      frames,
-      keyCount: table.infos.length * 2,
-      values: [pr.sv.v],
-    };
+    return flameStacks(pr, table);
   }
   const options = (minFraction: number): TreeOptions => ({
     wide: (root) => (c, i) => !(Math.abs(c.sums[0][i]) < Math.abs(root[0]) * minFraction),

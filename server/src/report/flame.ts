@@ -8,9 +8,9 @@ import type { Profile } from '../model/profile.js';
 import { QueryError } from '../model/query.js';
 import type { Query } from '../../../contract/query.js';
 import type { FlameGraph, FlameNode, ValueType } from '../../../contract/views.js';
-import { printableName, type NodeInfo } from '../analysis/graph.js';
+import { printableName, type NodeInfo, type NodeTable } from '../analysis/graph.js';
 import { buildFlameTree, PathNotFound, stackPrefix, type FlameTree, type StackInput } from '../analysis/flame-tree.js';
-import { sharedGraph } from './pipeline.js';
+import { sharedGraph, type Prepared } from './pipeline.js';
 
 export const DEFAULT_MIN_FRACTION = 0.001;
 
@@ -54,6 +54,28 @@ function flameInput(raw: Profile, q: Query): FlameInput {
   const { pr, table } = sharedGraph(raw, q, { values: false });
   const gran = q.granularity ?? 'functions';
   const w = pr.work;
+  const stacks = flameStacks(pr, table);
+  if (w.n >= PREFIX_MIN_SAMPLES) stacks.prefix = stackPrefix(stacks, PREFIX_DEPTH);
+  const input: FlameInput = {
+    sampleType: { ...pr.p.sampleType[pr.idx] },
+    total: pr.total,
+    stacks,
+    infos: table.infos,
+    gran,
+    names: new Array(table.infos.length * 2),
+    last: null,
+  };
+  list.unshift({ key, input });
+  if (list.length > INPUTS_PER_PROFILE) list.length = INPUTS_PER_PROFILE;
+  return input;
+}
+
+/**
+ * The samples of a prepared query as the flame tree builder reads them, without the
+ * prefix a large profile adds (flameInput).
+ */
+export function flameStacks(pr: Prepared, table: NodeTable): StackInput {
+  const w = pr.work;
   // Frame key = node id * 2 + 1 when the line is inlined into the next (not the location's
   // outermost line). Locations without lines (after filters) contribute no frame.
   // One array in the node table's layout, a view per location.
@@ -70,7 +92,7 @@ function flameInput(raw: Profile, q: Query): FlameInput {
     for (let m = off[i]; m <= last; m++) keys[m] = flat[m] * 2 + (m !== last ? 1 : 0);
     frames[i] = keys.subarray(off[i], off[i + 1]);
   }
-  const stacks: StackInput = {
+  return {
     n: w.n,
     buf: w.buf,
     start: w.start.subarray(0, w.n),
@@ -79,19 +101,6 @@ function flameInput(raw: Profile, q: Query): FlameInput {
     keyCount: table.infos.length * 2,
     values: [pr.sv.v],
   };
-  if (w.n >= PREFIX_MIN_SAMPLES) stacks.prefix = stackPrefix(stacks, PREFIX_DEPTH);
-  const input: FlameInput = {
-    sampleType: { ...pr.p.sampleType[pr.idx] },
-    total: pr.total,
-    stacks,
-    infos: table.infos,
-    gran,
-    names: new Array(table.infos.length * 2),
-    last: null,
-  };
-  list.unshift({ key, input });
-  if (list.length > INPUTS_PER_PROFILE) list.length = INPUTS_PER_PROFILE;
-  return input;
 }
 
 /**
