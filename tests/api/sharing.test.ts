@@ -3,8 +3,7 @@
 // Host checks, delete from the fs store and every cache, expiry and the retention sweep.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import tar from 'tar-stream';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { InProcessAnalyzer } from '../../server/src/workers/analyzer.js';
@@ -14,6 +13,7 @@ import { encodeProfileGzip } from '../../server/src/encode/pprof.js';
 import { sweepExpired } from '../../server/src/service/retention.js';
 import { parseDuration } from '../../server/src/service/duration.js';
 import { ROOT, sample, startTestServer, tempDir } from './server-helpers.js';
+import { makeTar } from '../tar-archive.js';
 
 const dirs: { remove(): void }[] = [];
 let servers: RunningServer[] = [];
@@ -62,18 +62,6 @@ async function call(base: string, method: string, path: string, headers: Record<
     json = { text };
   }
   return { status: res.status, body: json };
-}
-
-/** A .tar.gz holding one file. */
-async function oneFileTarGz(name: string, body: string): Promise<Uint8Array<ArrayBuffer>> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
-  const done = new Promise<void>((res) => pack.on('end', () => res()));
-  pack.entry({ name }, body);
-  pack.finalize();
-  await done;
-  return new Uint8Array(gzipSync(Buffer.concat(chunks)));
 }
 
 const cpu = sample('cpu/cpu.pb.gz');
@@ -129,7 +117,7 @@ describe('shared server without an auth proxy: manage tokens', () => {
     // ... and a second upload of the same bytes attaches to its own profile, never to this one.
     const form = new FormData();
     form.append('profile', new Blob([cpu]), 'cpu.pb.gz');
-    form.append('sources', new Blob([await oneFileTarGz('main.go', 'package main\n')]), 'src.tar.gz');
+    form.append('sources', new Blob([await makeTar([{ name: 'main.go', body: 'package main\n' }])]), 'src.tar.gz');
     const third = await fetch(`${s.url}/api/profiles`, { method: 'POST', body: form });
     expect(third.status).toBe(201);
     const thirdBody = (await third.json()) as { id: string; manageToken: string };

@@ -5,30 +5,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/src/http/server.js';
+import { makeTar } from '../tar-archive.js';
 
 const SAMPLES = resolve('samples');
 const sprintfAllocs = readFileSync(join(SAMPLES, 'sprintf', 'allocs.pb.gz'));
 const cpuProfile = readFileSync(join(SAMPLES, 'cpu', 'cpu.pb.gz'));
 const sprintfMain = readFileSync(join(SAMPLES, 'sprintf', 'main.go'), 'utf8');
-
-async function makeTarGz(entries: { name: string; body?: string; type?: 'file' | 'symlink'; linkname?: string }[]): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => {
-    chunks.push(c as Buffer);
-  });
-  const done = new Promise<void>((res) => pack.on('end', () => res()));
-  for (const e of entries) {
-    if ((e.type ?? 'file') === 'file') pack.entry({ name: e.name }, e.body ?? '');
-    else pack.entry({ name: e.name, type: e.type, linkname: e.linkname });
-  }
-  pack.finalize();
-  await done;
-  return gzipSync(Buffer.concat(chunks));
-}
 
 /** A fetch body from bytes (a copy, so its buffer is a plain ArrayBuffer). */
 const asBody = (b: Uint8Array): Blob => new Blob([new Uint8Array(b)]);
@@ -108,7 +92,7 @@ describe('source archives over HTTP', () => {
   it('serves listing text from an archive uploaded later, only for that profile', async () => {
     const id = await upload(shared.url, cpuProfile);
     // Renamed module so the bundled samples cannot answer: the archive must.
-    const archive = await makeTarGz([
+    const archive = await makeTar([
       { name: 'src/go.mod', body: 'module example.com/samples\n' },
       { name: 'src/cpu/main.go', body: '// uploaded copy\n' + readFileSync(join(SAMPLES, 'cpu', 'main.go'), 'utf8') },
     ]);
@@ -135,7 +119,7 @@ describe('source archives over HTTP', () => {
   it('accepts the archive as the multipart field "sources" of the profile upload', async () => {
     const form = new FormData();
     form.append('profile', asBody(sprintfAllocs), 'allocs.pb.gz');
-    form.append('sources', asBody(await makeTarGz([{ name: 'sprintf/main.go', body: sprintfMain }])), 'src.tar.gz');
+    form.append('sources', asBody(await makeTar([{ name: 'sprintf/main.go', body: sprintfMain }])), 'src.tar.gz');
     // Stored earlier by this test file: attaching needs its owner's token.
     const res = await fetch(`${shared.url}/api/profiles`, {
       method: 'POST',
@@ -150,10 +134,10 @@ describe('source archives over HTTP', () => {
 
   it('rejects hostile archives with 4xx JSON errors', async () => {
     const id = await upload(shared.url, readFileSync(join(SAMPLES, 'concat', 'heap.pb.gz')));
-    const cases: [Buffer, number, RegExp][] = [
-      [await makeTarGz([{ name: '../../etc/cron.d/x', body: 'x' }]), 400, /\.\. component/],
-      [await makeTarGz([{ name: '/etc/passwd', body: 'x' }]), 400, /absolute path/],
-      [await makeTarGz([{ name: 'passwd.go', type: 'symlink', linkname: '/etc/passwd' }]), 400, /link/],
+    const cases: [Uint8Array, number, RegExp][] = [
+      [await makeTar([{ name: '../../etc/cron.d/x', body: 'x' }]), 400, /\.\. component/],
+      [await makeTar([{ name: '/etc/passwd', body: 'x' }]), 400, /absolute path/],
+      [await makeTar([{ name: 'passwd.go', type: 'symlink', linkname: '/etc/passwd' }]), 400, /link/],
       [Buffer.from('package main\n'), 400, /\.tar\.gz, \.tar or \.zip/],
       [gzipSync(Buffer.alloc(200 << 20)), 413, /inflates to more than/],
     ];

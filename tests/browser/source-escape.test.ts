@@ -2,12 +2,11 @@
 // the heap": real server + real bundle + Chromium, every expectation read from the
 // server's own GET /source answer (annotate.ts over samples/<prog>/escape.txt).
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scaledLabel } from '../../contract/format.js';
 import { sampleBytes, SHOTS, startHarness, uploadBytes, type Harness } from './web-harness.js';
+import { makeTar } from '../tar-archive.js';
 
 interface Decision {
   col: number;
@@ -107,18 +106,6 @@ beforeAll(async () => {
   ids.cpu = await uploadBytes(H.base, sampleBytes('cpu/cpu.pb.gz'), 'cpu/cpu.pb.gz');
   ids.gc = await uploadBytes(H.base, sampleBytes('gcpressure/cpu.pb.gz'), 'gcpressure/cpu.pb.gz');
 }, 120_000);
-
-/** A one-file .tar.gz. */
-async function tarGz(name: string, body: string): Promise<Buffer> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => void chunks.push(c as Buffer));
-  const done = new Promise<void>((res) => pack.on('end', () => res()));
-  pack.entry({ name }, body);
-  pack.finalize();
-  await done;
-  return gzipSync(Buffer.concat(chunks));
-}
 
 afterAll(async () => {
   await H?.close();
@@ -270,7 +257,7 @@ describe('Source tab: where the file came from, and stale sources', () => {
     for (const ln of hot) text[ln - 1] = '';
     const post = await fetch(`${H.base}/api/profiles/${ids.gc}/sources`, {
       method: 'POST',
-      body: new Blob([new Uint8Array(await tarGz('gcpressure/main.go', text.join('\n')))]),
+      body: new Blob([await makeTar([{ name: 'gcpressure/main.go', body: text.join('\n') }])]),
     });
     expect(post.status).toBe(201);
     const listing = await apiSource(ids.gc, fn);

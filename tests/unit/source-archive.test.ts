@@ -4,30 +4,10 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { crc32, gzipSync } from 'node:zlib';
-import tar from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { ArchiveError, readSourceArchive, type ArchiveLimits } from '../../server/src/source/archive.js';
 import { createArchiveSourceReader } from '../../server/src/source/archive-reader.js';
-
-type TarEntry = { name: string; body?: string | Buffer; type?: 'file' | 'symlink' | 'link' | 'directory' | 'fifo'; linkname?: string };
-
-async function makeTar(entries: TarEntry[], gzip = true): Promise<Uint8Array> {
-  const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on('data', (c: unknown) => {
-    chunks.push(c as Buffer);
-  });
-  const done = new Promise<void>((res) => pack.on('end', () => res()));
-  for (const e of entries) {
-    const type = e.type ?? 'file';
-    if (type === 'file') pack.entry({ name: e.name }, typeof e.body === 'string' ? Buffer.from(e.body) : (e.body ?? Buffer.alloc(0)));
-    else pack.entry({ name: e.name, type, linkname: e.linkname });
-  }
-  pack.finalize();
-  await done;
-  const raw = Buffer.concat(chunks);
-  return new Uint8Array(gzip ? gzipSync(raw) : raw);
-}
+import { makeTar } from '../tar-archive.js';
 
 type ZipEntry = { name: string; body?: string; mode?: number };
 
