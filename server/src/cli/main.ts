@@ -8,7 +8,7 @@ import { runTop, type CliIO } from './top.js';
 
 export type Command = (args: string[], io: CliIO) => number | Promise<number>;
 
-export const COMMANDS: Record<string, { run: Command | (() => Promise<Command>); help: string }> = {
+export const COMMANDS: Record<string, { run: Command; help: string }> = {
   top: { run: runTop, help: 'top [flags] FILE...    text report, as go tool pprof -top (several files: their merge)' },
   // The other commands are loaded on demand: each start-up pays only for its own modules
   // (`list` alone needs the source readers and archive formats).
@@ -80,7 +80,7 @@ export async function main(argv: string[], io: CliIO = stdio): Promise<number> {
     return 2;
   }
   try {
-    return await (entry.run as Command)(rest, io);
+    return await entry.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof QueryError || e instanceof ProfileDecodeError) {
       io.err(`pprof-lens ${cmd}: ${e.message}\n`);
