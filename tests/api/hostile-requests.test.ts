@@ -58,6 +58,32 @@ describe('hostile regexps over HTTP', () => {
     expect(r.body.error).toMatch(/regexp: error parsing regexp: /);
   });
 
+  it('top pages and the progress route: hostile searches and parameters answer 200 or a 400 naming the parameter, never 5xx', async () => {
+    const page = (q: string) => getJson<{ rows?: unknown[]; error?: string }>(`${srv.url}/api/profiles/${ids.heap}/top?${q}`);
+    // A hostile or invalid search is a Go regexp (linear) or, when it does not compile, literal text.
+    for (const match of [hostile, encodeURIComponent('('), encodeURIComponent('a**'), encodeURIComponent('x'.repeat(4096))]) {
+      const r = await page(`offset=0&limit=20&match=${match}`);
+      expect([match.slice(0, 20), r.status]).toEqual([match.slice(0, 20), 200]);
+    }
+    const bad: [string, RegExp][] = [
+      [`offset=0&limit=20&match=${encodeURIComponent('x'.repeat(4097))}`, /"match" is longer than 4096/],
+      ['offset=0&limit=20&order=__proto__', /"order" must be one of flat, cum, name/],
+      ['offset=0&limit=20&order=cum&order=name', /"order" must be given once/],
+      ['offset=-1&limit=20', /"offset" must be a non-negative integer/],
+      ['offset=0&limit=1e9', /"limit" must be a non-negative integer/],
+    ];
+    for (const [q, msg] of bad) {
+      const r = await page(q);
+      expect([q, r.status]).toEqual([q, 400]);
+      expect(r.body.error).toMatch(msg);
+    }
+    for (const path of [`${ids.heap}/progress?x=${hostile}`, `${'z'.repeat(300)}/progress`, '..%2f..%2fetc%2fpasswd/progress']) {
+      const r = await fetch(`${srv.url}/api/profiles/${path}`);
+      await r.arrayBuffer();
+      expect([path.slice(0, 40), r.status < 500]).toEqual([path.slice(0, 40), true]);
+    }
+  });
+
   it('the flame graph, the source view and the comparison take Go syntax too', async () => {
     const flame = await getJson(`${srv.url}/api/profiles/${ids.cpu}/flamegraph?focus=${encodeURIComponent('(?i)MAIN\\.')}`);
     expect(flame.status).toBe(200);

@@ -311,6 +311,11 @@ function views(id: string): [string, AnalysisTask][] {
     ['meta', { op: 'meta', id }],
     ['top', { op: 'top', id, query: {}, opts: {} }],
     ['top lines', { op: 'top', id, query: { granularity: 'lines', focus: '.', hide: '^runtime\\.' }, opts: { nodeCount: 50 } }],
+    ['top page', { op: 'top', id, query: {}, opts: {}, page: { offset: 3, limit: 7, order: 'name', match: 'a|(' } }],
+    [
+      'top page by cum',
+      { op: 'top', id, query: { granularity: 'lines' }, opts: {}, page: { offset: 0, limit: 50, order: 'cum', match: '^(.|.)*Z' } },
+    ],
     ['top addresses', { op: 'top', id, query: { granularity: 'addresses', noInlines: true, sampleIndex: '0' }, opts: {} }],
     ['flame', { op: 'flame', id, query: {}, minFraction: 0 }],
     ['flame filtered', { op: 'flame', id, query: { ignore: 'zzz', showFrom: '.', tagFocus: 'a' }, minFraction: 0.01 }],
