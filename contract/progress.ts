@@ -35,9 +35,13 @@ const VIEW_NAMES: Record<string, string> = {
   header: "the header's total",
 };
 
+function viewName(view: string): string {
+  return VIEW_NAMES[view] ?? `the ${view} view`;
+}
+
 /** A stage in words, naming the view it is for where the stage is the view's own work. */
 export function stageText(t: Pick<TaskProgress, 'view' | 'stage'>): string {
-  const view = VIEW_NAMES[t.view] ?? `the ${t.view} view`;
+  const view = viewName(t.view);
   switch (t.stage) {
     case 'queued':
       return 'waiting for an analysis worker';
@@ -63,15 +67,40 @@ export function progressText(t: TaskProgress): string {
   return `Step ${step} of ${PROGRESS_STAGES.length}: ${stageText(t)}${pct}`;
 }
 
+/** Stages that prepare the profile itself, shared by every view of it (a view queued behind them reuses their work). */
+const PROFILE_STAGES: readonly ProgressStage[] = ['reading', 'inflating', 'decoding', 'preparing'];
+
+const stageIndex = (t: TaskProgress) => PROGRESS_STAGES.indexOf(t.stage);
+
+/** What a place waiting for some views is shown: the task it describes (its stage) and the words. */
+export interface WaitDescription {
+  task: TaskProgress;
+  text: string;
+}
+
 /**
- * The task a page waiting for `view` should describe: the profile's running task that is
- * furthest along (another tab's request decoding the same profile is what this one waits
- * for), else its own queued one.
+ * Describes, for a place of the page waiting for the answer of one of `views` (the flame
+ * graph's status waits for 'flame' and 'warm', which prepares the same graph), what that
+ * answer waits for:
+ * - its own task when that runs: "Step 6 of 7: building the flame graph (40%)";
+ * - queued behind another task of the profile that is still reading or decoding the
+ *   profile: that stage, which its own task then reuses ("Step 4 of 7: decoding the samples");
+ * - queued behind another view's own work: "Step 1 of 7: waiting while the server builds the
+ *   header's total";
+ * - else queued: "Step 1 of 7: waiting for an analysis worker".
+ * Null when the server lists no task of these views (the answer is on its way, or the
+ * request has not arrived yet).
  */
-export function leadingTask(p: ProfileProgress): TaskProgress | null {
-  let best: TaskProgress | null = null;
-  for (const t of p.tasks) {
-    if (!best || PROGRESS_STAGES.indexOf(t.stage) > PROGRESS_STAGES.indexOf(best.stage)) best = t;
-  }
-  return best;
+export function describeWait(p: ProfileProgress, views: readonly string[]): WaitDescription | null {
+  let own: TaskProgress | null = null;
+  for (const t of p.tasks) if (views.includes(t.view) && (!own || stageIndex(t) > stageIndex(own))) own = t;
+  if (!own) return null;
+  if (own.stage !== 'queued') return { task: own, text: progressText(own) };
+  // Queued: a running task of the same profile holds the worker (one task at a time each).
+  const running = p.tasks.find((t) => t.stage !== 'queued' && !views.includes(t.view));
+  if (!running) return { task: own, text: progressText(own) };
+  if (PROFILE_STAGES.includes(running.stage)) return { task: running, text: progressText(running) };
+  const view = viewName(running.view);
+  const doing = running.stage === 'encoding' ? `sends ${view}` : `builds ${view}`;
+  return { task: own, text: `Step 1 of ${PROGRESS_STAGES.length}: waiting while the server ${doing}` };
 }

@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProfileProgress, ProgressStage } from '../../contract/progress.js';
+import type { ProfileProgress, ProgressStage, TaskProgress } from '../../contract/progress.js';
 import { searchRegexp } from '../../contract/go-regexp.js';
+import { scaledLabel } from '../../contract/format.js';
 import type { TopReport } from '../../contract/views.js';
 import { startServer, type RunningServer } from '../../server/src/http/server.js';
 import { buildWeb, CHROMIUM_ARGS, manyFunctionsProfile, uploadBytes } from './web-harness.js';
@@ -102,6 +103,138 @@ describe('progress while a large profile is prepared', () => {
     expect(errors).toEqual([]);
     await page.context().close();
   }, 120_000);
+});
+
+/** Progress answers that list `tasks` for the profile (each place of the page polls the same route). */
+async function scriptProgress(page: Page, tasks: TaskProgress[]): Promise<void> {
+  await page.route(`**/api/profiles/${ids.many}/progress`, (route) => {
+    const body: ProfileProgress = { id: ids.many, tasks };
+    return route.fulfill({ json: body, headers: { 'cache-control': 'no-store' } });
+  });
+}
+
+const task = (view: string, stage: ProgressStage, fraction: number | null = null): TaskProgress => ({
+  view,
+  stage,
+  fraction,
+  elapsedMs: 2500,
+  stageMs: 900,
+});
+
+/** Holds the answers of requests to `glob` until released (a route handler per request). */
+async function holdAnswers(page: Page, glob: string | ((url: URL) => boolean)): Promise<() => void> {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  await page.route(glob, async (route) => {
+    await released;
+    await route.continue();
+  });
+  return release;
+}
+
+describe('each place that waits describes the task it waits for', () => {
+  it("the flame graph queued behind the header's total says it waits for it, not that it builds the total", async () => {
+    const { page, errors } = await stageRecordingPage();
+    await scriptProgress(page, [task('header', 'building'), task('flame', 'queued')]);
+    const release = await holdAnswers(page, `**/api/profiles/${ids.many}/flamegraph**`);
+    await page.goto(`${base}/p/${ids.many}`);
+    const status = page.locator('.flame-status[data-stage]');
+    await expect.poll(() => status.getAttribute('data-stage'), { timeout: 30_000 }).toBe('queued');
+    expect(await status.innerText()).toMatch(
+      /^Preparing the flame graph on the server\. Step 1 of 7: waiting while the server builds the header's total… \d+ s$/,
+    );
+    release();
+    await page.waitForSelector('.view[data-view=flame][data-ready=true]');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('the top table queued behind the flame graph says it waits for it; while the profile is decoded, says so', async () => {
+    const { page, errors } = await stageRecordingPage();
+    const tasks = [task('flame', 'building', 0.5), task('top', 'queued')];
+    await scriptProgress(page, tasks);
+    // The table's pages (the header's one-row total goes through).
+    const release = await holdAnswers(page, (url) => url.pathname.endsWith(`/${ids.many}/top`) && url.searchParams.has('limit'));
+    await page.goto(`${base}/p/${ids.many}?v=top`);
+    const loading = page.locator('.top-view .loading[data-stage]');
+    await expect.poll(() => loading.getAttribute('data-stage'), { timeout: 30_000 }).toBe('queued');
+    expect(await loading.innerText()).toMatch(
+      /^Preparing the top table on the server\. Step 1 of 7: waiting while the server builds the flame graph… \d+ s$/,
+    );
+    // The flame graph's task decoding the profile: the table reuses that decode, so that is its step.
+    tasks[0] = task('flame', 'decoding', 0.25);
+    await expect.poll(() => loading.getAttribute('data-stage'), { timeout: 30_000 }).toBe('decoding');
+    expect(await loading.innerText()).toMatch(/^Preparing the top table on the server\. Step 4 of 7: decoding the samples \(25%\)… \d+ s$/);
+    release();
+    await page.waitForSelector('.top-view[data-ready=true] .top-body .top-row');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it("the opening placeholder describes the header's metadata task, not another view's", async () => {
+    const { page, errors } = await stageRecordingPage();
+    const tasks = [task('warm', 'building'), task('meta', 'queued')];
+    await scriptProgress(page, tasks);
+    const release = await holdAnswers(page, `**/api/profiles/${ids.many}`);
+    await page.goto(`${base}/p/${ids.many}`);
+    const loading = page.locator('.loading.center[data-stage]');
+    await expect.poll(() => loading.getAttribute('data-stage'), { timeout: 30_000 }).toBe('queued');
+    expect(await loading.innerText()).toMatch(/^Opening profile\. Step 1 of 7: waiting while the server builds the flame graph… \d+ s$/);
+    tasks.splice(0, 2, task('meta', 'decoding', 0.6));
+    await expect.poll(() => loading.getAttribute('data-stage'), { timeout: 30_000 }).toBe('decoding');
+    expect(await loading.innerText()).toMatch(/^Opening profile\. Step 4 of 7: decoding the samples \(60%\)… \d+ s$/);
+    release();
+    await page.waitForSelector('.view[data-view=flame][data-ready=true]');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+});
+
+describe("the header's figures on the first screen", () => {
+  it('shows the total no later than the flame graph, even when the flame graph answers first', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // What appears, in order: the header's total (its first text other than "…") and the drawn flame graph.
+    await page.addInitScript(() => {
+      const shown: string[] = [];
+      (window as unknown as { shown: string[] }).shown = shown;
+      new MutationObserver(() => {
+        const total = document.querySelector('[data-testid=total]')?.textContent;
+        if (total && total !== '…' && !shown.includes('total')) shown.push('total');
+        if (document.querySelector('.view[data-view=flame][data-ready=true]') && !shown.includes('flame')) shown.push('flame');
+      }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    // The flame graph's answer reaches the page first; the header's total is answered only after it.
+    let flameDelivered!: () => void;
+    const delivered = new Promise<void>((r) => (flameDelivered = r));
+    const asked: string[] = [];
+    await page.route(`**/api/profiles/${ids.many}/flamegraph**`, async (route) => {
+      asked.push('flame');
+      const response = await route.fetch();
+      await route.fulfill({ response });
+      flameDelivered();
+    });
+    await page.route(
+      (url) => url.pathname.endsWith(`/${ids.many}/top`) && url.searchParams.get('n') === '1',
+      async (route) => {
+        asked.push('total');
+        await delivered;
+        await route.continue();
+      },
+    );
+    await page.goto(`${base}/p/${ids.many}`);
+    await page.waitForSelector('.view[data-view=flame][data-ready=true]');
+    const whole = (await (await fetch(`${base}/api/profiles/${ids.many}/top?n=1`)).json()) as TopReport;
+    await expect
+      .poll(() => page.getByTestId('total').getAttribute('title'))
+      .toBe(`cpu: ${scaledLabel(whole.total, 'nanoseconds', 'auto')}`);
+    // Asked for at once, before the flame graph, and on screen before the flame graph is drawn.
+    expect(asked).toEqual(['total', 'flame']);
+    expect(await page.evaluate(() => (window as unknown as { shown: string[] }).shown)).toEqual(['total', 'flame']);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 60_000);
 });
 
 describe('top table pages', () => {

@@ -1,8 +1,9 @@
 // Progress of analysis tasks (server/src/workers/progress.ts, contract/progress.ts): stage
-// changes always go out, fractions within a stage are throttled, the board answers per profile.
+// changes always go out, fractions within a stage are throttled, the board answers per
+// profile, and each place of the page describes the task it waits for.
 import { describe, expect, it } from 'vitest';
 import { ProgressBoard, REPORT_EVERY_MS, throttledSink, type StageReport } from '../../server/src/workers/progress.js';
-import { leadingTask, progressText, PROGRESS_STAGES } from '../../contract/progress.js';
+import { describeWait, progressText, PROGRESS_STAGES, type ProfileProgress, type TaskProgress } from '../../contract/progress.js';
 import { progressView } from '../../server/src/workers/protocol.js';
 
 describe('throttledSink', () => {
@@ -57,8 +58,7 @@ describe('ProgressBoard', () => {
       { view: 'flame', stage: 'decoding', fraction: 0.4, elapsedMs: 180, stageMs: 30 },
       { view: 'top', stage: 'queued', fraction: null, elapsedMs: 180, stageMs: 180 },
     ]);
-    expect(leadingTask(p)?.view).toBe('flame');
-    expect(progressText(leadingTask(p)!)).toBe(`Step 4 of ${PROGRESS_STAGES.length}: decoding the samples (40%)`);
+    expect(progressText(p.tasks[0]!)).toBe(`Step 4 of ${PROGRESS_STAGES.length}: decoding the samples (40%)`);
     b.report(99, { stage: 'building', fraction: null }); // unknown task: ignored
     b.done(1);
     b.done(2);
@@ -77,13 +77,76 @@ describe('ProgressBoard', () => {
 });
 
 describe('progressView', () => {
-  it("names a task by its view; the upload's warm-up of the header's values is the header's total", () => {
+  it("names a task by its view; the header's total and the upload's warm-up of its values are the header's", () => {
     const warmTop = progressView({ op: 'warm', id: 'x', query: {}, view: 'top' });
     const warmFlame = progressView({ op: 'warm', id: 'x', query: {} });
     const top = progressView({ op: 'top', id: 'x', query: {}, opts: {} });
-    expect([warmTop, warmFlame, top]).toEqual(['header', 'warm', 'top']);
+    // The page's header asks for the table's one row (top?n=1): the header's total too.
+    const headerTop = progressView({ op: 'top', id: 'x', query: {}, opts: { nodeFraction: 0, nodeCount: 1, sort: 'flat' } });
+    const firstPage = progressView({ op: 'top', id: 'x', query: {}, opts: { nodeCount: 1 }, page: { offset: 0, limit: 1 } });
+    expect([warmTop, warmFlame, top, headerTop, firstPage]).toEqual(['header', 'warm', 'top', 'header', 'top']);
     expect(progressText({ view: warmTop, stage: 'building', fraction: null, elapsedMs: 0, stageMs: 0 })).toBe(
       "Step 6 of 7: building the header's total",
     );
+  });
+});
+
+describe('describeWait', () => {
+  const task = (view: string, stage: TaskProgress['stage'], fraction: number | null = null): TaskProgress => ({
+    view,
+    stage,
+    fraction,
+    elapsedMs: 0,
+    stageMs: 0,
+  });
+  const wait = (views: string[], ...tasks: TaskProgress[]) => {
+    const p: ProfileProgress = { id: 'x', tasks };
+    const d = describeWait(p, views);
+    return d && { stage: d.task.stage, text: d.text };
+  };
+
+  it("describes the awaited view's own task while it runs, the furthest one where several do", () => {
+    expect(wait(['flame', 'warm'], task('header', 'queued'), task('flame', 'building', 0.4))).toEqual({
+      stage: 'building',
+      text: 'Step 6 of 7: building the flame graph (40%)',
+    });
+    // The upload's warm-up of the flame graph is the same work as the page's flame graph.
+    expect(wait(['flame', 'warm'], task('warm', 'encoding'), task('flame', 'queued'))).toEqual({
+      stage: 'encoding',
+      text: 'Step 7 of 7: sending the flame graph',
+    });
+    expect(wait(['meta'], task('meta', 'decoding', 0.25))).toEqual({ stage: 'decoding', text: 'Step 4 of 7: decoding the samples (25%)' });
+  });
+
+  it("names another view's work it is queued behind as waiting, never as its own step", () => {
+    // Before: the furthest task of the profile, "Step 6 of 7: building the header's total", under the flame graph.
+    expect(wait(['flame', 'warm'], task('header', 'building'), task('flame', 'queued'))).toEqual({
+      stage: 'queued',
+      text: "Step 1 of 7: waiting while the server builds the header's total",
+    });
+    expect(wait(['top'], task('flame', 'encoding'), task('top', 'queued'))).toEqual({
+      stage: 'queued',
+      text: 'Step 1 of 7: waiting while the server sends the flame graph',
+    });
+  });
+
+  it('describes the decoding of the profile a queued view will reuse as that stage', () => {
+    expect(wait(['top'], task('flame', 'decoding', 0.5), task('top', 'queued'))).toEqual({
+      stage: 'decoding',
+      text: 'Step 4 of 7: decoding the samples (50%)',
+    });
+    expect(wait(['flame', 'warm'], task('meta', 'inflating'), task('flame', 'queued'))).toEqual({
+      stage: 'inflating',
+      text: 'Step 3 of 7: decompressing the profile',
+    });
+  });
+
+  it('is waiting for a worker when nothing of the profile runs, and null when the awaited view has no task', () => {
+    expect(wait(['top'], task('top', 'queued'), task('flame', 'queued'))).toEqual({
+      stage: 'queued',
+      text: 'Step 1 of 7: waiting for an analysis worker',
+    });
+    expect(wait(['top'], task('flame', 'building'))).toBeNull();
+    expect(wait(['meta'])).toBeNull();
   });
 });

@@ -156,10 +156,10 @@ export class AnalysisCore {
         return { meta: profileMeta(p), bytes: task.bytes };
       }
       case 'meta':
-        return { meta: profileMeta(await this.load(task.id)) };
+        return { meta: profileMeta(await this.load(task.id, stage)) };
       case 'top': {
         const { page, ...whole } = task;
-        if (!page) return this.cachedView(task, async () => toJson(topRows(await this.topTable(whole))));
+        if (!page) return this.cachedView(task, async () => toJson(topRows(await this.topTable(whole, stage))));
         return { json: toJson(topPage(await this.topTable(whole, stage), page)) };
       }
       case 'flame':

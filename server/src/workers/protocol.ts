@@ -134,7 +134,13 @@ export function fromWire(w: WireError): Error {
   }
 }
 
-/** The view a task's progress is reported as (contract/progress.ts): the upload's warm-up of the header's values is the header's. */
+/**
+ * The view a task's progress is reported as (contract/progress.ts): the header's total
+ * (the page asks for the top table's one row, `top?n=1`) and the upload's warm-up of its
+ * values are the header's; every other task is its op's.
+ */
 export function progressView(task: AnalysisTask): string {
-  return task.op === 'warm' && task.view === 'top' ? 'header' : task.op;
+  if (task.op === 'warm' && task.view === 'top') return 'header';
+  if (task.op === 'top' && !task.page && task.opts.nodeCount === 1) return 'header';
+  return task.op;
 }

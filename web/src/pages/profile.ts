@@ -5,6 +5,7 @@ import { explainSampleType } from '../../../contract/explain.js';
 import { GRANULARITIES } from '../../../contract/query.js';
 import { downloadName } from '../../../contract/file-name.js';
 import { api } from '../api.js';
+import type { TopReport } from '../../../contract/views.js';
 import { clear, h } from '../dom.js';
 import { fmtAuto, fmtDurationNanos, fmtIn, fmtPct, fmtTimeNanos } from '../fmt.js';
 import {
@@ -47,6 +48,13 @@ export interface ProfilePageHandle {
   destroy(): void;
 }
 
+/** The header's total: the top report's one row (its total is pprof's for these filters). */
+function totalQuery(s: ProfileState): URLSearchParams {
+  const q = apiParams(s);
+  q.set('n', '1');
+  return q;
+}
+
 export async function mountProfilePage(app: HTMLElement, id: string): Promise<ProfilePageHandle> {
   clear(app);
   const page = h('div.page.profile-page');
@@ -54,16 +62,25 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   const loading = h('div.loading.center', null, 'Opening profile…');
   page.append(topBar(null), loading);
   const initial = parseState(location.search);
+  // The first screen's requests, in the order their answers are shown: metadata, the
+  // header's total, the flame graph. The server takes a profile's tasks in that order too
+  // (workers/pool.ts taskRank), and an upload prepares the header's values first.
+  const metaAnswer = api.meta(id);
+  let earlyTotal: { key: string; answer: Promise<TopReport> } | null = {
+    key: apiParams(initial).toString(),
+    answer: api.top(id, totalQuery(initial)),
+  };
+  earlyTotal.answer.catch(() => undefined);
   if (initial.view === 'flame') prefetchFlame(id, initial);
   let meta: ProfileInfo;
   // A large profile not yet decoded on the server: say what the server is doing meanwhile.
   const opening = new AbortController();
-  watchProgress(id, opening.signal, (u) => {
+  watchProgress(id, ['meta'], opening.signal, (u) => {
     loading.textContent = `Opening profile. ${u.text}… ${Math.round(u.waitedMs / 1000)} s`;
     if (u.task) loading.dataset.stage = u.task.stage;
   });
   try {
-    meta = await api.meta(id).finally(() => opening.abort());
+    meta = await metaAnswer.finally(() => opening.abort());
   } catch (err) {
     loading.replaceWith(
       h(
@@ -167,6 +184,11 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     text: 'Sample types, flat and cum, and how to read the flame graph and top table: the concept page.',
   }));
   const totalEl = h('span.fact-value', { 'data-testid': 'total' }, '…');
+  // Settles once the header's first total (or its error) is shown: the flame graph's first
+  // picture waits for it, so the header never shows "…" beside a drawn flame graph. The
+  // total is asked for first and answered first, so this costs the graph next to nothing.
+  let totalSettled!: () => void;
+  const firstTotalShown = new Promise<void>((r) => (totalSettled = r));
   const fact = (label: string, value: string | HTMLElement) =>
     h('div.fact', null, h('span.fact-label', null, label), typeof value === 'string' ? h('span.fact-value', null, value) : value);
   const facts = h('div.facts');
@@ -353,7 +375,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     viewsEl.append(el);
   };
   addTab('flame', 'Flame graph', (el, tab) => {
-    flame = new FlameView(el, ctx);
+    flame = new FlameView(el, ctx, firstTotalShown);
     if (pendingHighlight) flame.highlight(pendingHighlight);
     tab.shown = () => flame!.shown();
     tab.focusSearch = () => flame!.focusSearch();
@@ -484,13 +506,13 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   // The total in the header comes from the top report (pprof's total for this sample type and filters).
   let totalKey: string | null = null;
   const refreshTotal = async () => {
-    const q = apiParams(state);
-    const key = q.toString();
+    const key = apiParams(state).toString();
     if (key === totalKey) return;
     totalKey = key;
-    q.set('n', '1');
+    const early = earlyTotal?.key === key ? earlyTotal.answer : null;
+    earlyTotal = null;
     try {
-      const rep = await api.top(id, q);
+      const rep = await (early ?? api.top(id, totalQuery(state)));
       if (key !== totalKey) return;
       const shown = fmtIn(rep.total, rep.sampleType.unit, rep.displayUnit || 'auto');
       totalEl.textContent = shown;
@@ -513,6 +535,8 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
       }
       refineError.hidden = !!check;
       refineError.textContent = msg;
+    } finally {
+      totalSettled();
     }
   };
 
@@ -521,18 +545,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
     void refreshTotal();
   });
   render(null);
-  // On the flame tab, ask for the total after the flame graph arrived: the server is
-  // single-threaded, and the first picture matters more than the header figure.
-  if (state.view === 'flame') {
-    let done = false;
-    const go = () => {
-      if (done) return;
-      done = true;
-      void refreshTotal();
-    };
-    page.addEventListener('flameready', go, { once: true });
-    window.setTimeout(go, 4000);
-  } else void refreshTotal();
+  void refreshTotal();
 
   const activeTab = () => tabs.find((t) => t.id === state.view) ?? tabs[0]!;
   return {

@@ -36,6 +36,9 @@ export const flameTimings: FlameTimings = { firstDrawAt: 0, zoomRedrawMs: 0, zoo
 
 const prefetched = new Map<string, Promise<FlameGraph>>();
 
+/** The server's tasks whose answer the flame graph waits for: its own, and the upload's warm-up of the same graph. */
+const FLAME_TASKS = ['flame', 'warm'] as const;
+
 /** About half a pixel of the chart: everything narrower would not be drawn anyway. */
 export function flameMinFraction(): number {
   const w = Math.max(400, window.innerWidth - 40);
@@ -115,9 +118,11 @@ export class FlameView {
   private searchTimer = 0;
   private searchCheck = attachRegexCheck(this.searchInput, { fallback: 'matching the text literally' });
 
+  /** `beforeDraw`: what a drawing waits for once its data is at hand (the page header's total). */
   constructor(
     private el: HTMLElement,
     private ctx: ProfilePageContext,
+    private beforeDraw: Promise<void> = Promise.resolve(),
   ) {
     const toolbar = h(
       'div.toolbar',
@@ -276,7 +281,7 @@ export class FlameView {
     const t0 = performance.now();
     // A large profile takes seconds on the server (decoding, then building the tree): say
     // which stage the server is in (as it reports it), rather than leave a blank area.
-    const stopWatch = watchProgress(this.ctx.profileId, ac.signal, (u) => {
+    const stopWatch = watchProgress(this.ctx.profileId, FLAME_TASKS, ac.signal, (u) => {
       this.status.textContent = `Preparing the flame graph on the server. ${u.text}… ${Math.round(u.waitedMs / 1000)} s`;
       if (u.task) {
         this.status.dataset.stage = u.task.stage;
@@ -291,6 +296,8 @@ export class FlameView {
       });
       if (ac.signal.aborted) return;
       flameTimings.fetchMs = performance.now() - t0;
+      await this.beforeDraw;
+      if (ac.signal.aborted) return;
       this.status.textContent = 'Drawing the flame graph…';
       this.data = fg;
       this.canvas.setTree(fg.root);
@@ -300,7 +307,6 @@ export class FlameView {
       // zoomTo waited for the next animation frame, so the first picture is on screen.
       if (!flameTimings.firstDrawAt) flameTimings.firstDrawAt = performance.now();
       this.el.dataset.ready = 'true';
-      this.el.dispatchEvent(new CustomEvent('flameready', { bubbles: true }));
     } catch (err) {
       if (ac.signal.aborted) return;
       this.status.textContent = `Could not load the flame graph: ${(err as Error).message}`;

@@ -1,7 +1,8 @@
-// While a view waits for a slow answer, asks the server what it is doing for the profile
-// (GET /api/profiles/:id/progress) and describes it. Nothing is asked for answers that come
-// within WATCH_AFTER_MS (small profiles), and at most one progress request is in flight.
-import { leadingTask, progressText, type TaskProgress } from '../../../contract/progress.js';
+// While a place of the page waits for a slow answer, asks the server what it is doing for
+// the profile (GET /api/profiles/:id/progress) and describes what that answer waits for
+// (describeWait). Nothing is asked for answers that come within WATCH_AFTER_MS (small
+// profiles), and at most one progress request is in flight.
+import { describeWait, type TaskProgress } from '../../../contract/progress.js';
 import { api } from '../api.js';
 
 /** Answers quicker than this never show progress. */
@@ -9,7 +10,7 @@ export const WATCH_AFTER_MS = 300;
 export const POLL_EVERY_MS = 250;
 
 export interface ProgressUpdate {
-  /** The task described (null: the server reports nothing running for the profile). */
+  /** The task described (null: the server lists no task of the awaited views). */
   task: TaskProgress | null;
   /** Words for it, e.g. "Step 4 of 7: decoding the samples". */
   text: string;
@@ -17,8 +18,16 @@ export interface ProgressUpdate {
   waitedMs: number;
 }
 
-/** Calls `onUpdate` with the profile's progress until `signal` aborts; returns a stop function. */
-export function watchProgress(id: string, signal: AbortSignal, onUpdate: (u: ProgressUpdate) => void): () => void {
+/**
+ * Calls `onUpdate` with the progress of the answer of one of `views` (the task views of
+ * contract/progress.ts) until `signal` aborts; returns a stop function.
+ */
+export function watchProgress(
+  id: string,
+  views: readonly string[],
+  signal: AbortSignal,
+  onUpdate: (u: ProgressUpdate) => void,
+): () => void {
   const t0 = performance.now();
   const ac = new AbortController();
   let timer = 0;
@@ -34,8 +43,8 @@ export function watchProgress(id: string, signal: AbortSignal, onUpdate: (u: Pro
     try {
       const p = await api.progress(id, ac.signal);
       if (stopped) return;
-      const task = leadingTask(p);
-      onUpdate({ task, text: task ? progressText(task) : 'finishing', waitedMs: performance.now() - t0 });
+      const d = describeWait(p, views);
+      onUpdate({ task: d?.task ?? null, text: d?.text ?? 'finishing', waitedMs: performance.now() - t0 });
     } catch {
       // A failed progress request changes nothing: the view's own request reports errors.
       if (stopped) return;

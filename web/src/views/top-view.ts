@@ -139,7 +139,7 @@ export class TopView {
     this.body.replaceChildren(loading);
     // A large profile's table takes a while on the server: say which stage it is in.
     const watch = new AbortController();
-    watchProgress(this.ctx.profileId, watch.signal, (u) => {
+    watchProgress(this.ctx.profileId, ['top'], watch.signal, (u) => {
       loading.textContent = `Preparing the top table on the server. ${u.text}… ${Math.round(u.waitedMs / 1000)} s`;
       if (u.task) loading.dataset.stage = u.task.stage;
     });
