@@ -1,6 +1,7 @@
 // The upload's warm-up (server/src/service/service.ts, workers/core.ts `warm`): the
-// header total's node values, then the flame graph's input, prepared ahead of the page.
-// What the page then asks for must be what a cold worker answers, from the same decode.
+// header total's answer, then the flame graph's input, prepared ahead of the page.
+// What the page then asks for must be what a cold worker answers, from the same decode,
+// and the header's answer must be ready (the flame graph is queued behind it).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { FsProfileStore } from '../../server/src/store/fs-store.js';
 import { profileId } from '../../server/src/store/id.js';
 import { AnalysisCore } from '../../server/src/workers/core.js';
 import type { AnalysisTask } from '../../server/src/workers/protocol.js';
+import { parseQuery, parseTopOptions } from '../../server/src/http/query-params.js';
+import type { ProgressStage } from '../../contract/progress.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -60,4 +63,25 @@ describe('upload warm-up', () => {
       expect(warm.core.decodes).toBe(1);
     });
   }
+
+  it("has the header's answer ready: the page's top?n=1, as the route reads it, is not computed again", async () => {
+    const bytes = generateProfileGz({ samples: 2500, shape: 'realistic', seed: 12, functions: 400 });
+    const warm = await coreWith(bytes);
+    const cold = await coreWith(bytes);
+    await warm.core.run({ op: 'warm', id: warm.id, query: {}, view: 'top' });
+    const header = (id: string): AnalysisTask => ({ op: 'top', id, query: parseQuery({ n: '1' }), opts: parseTopOptions({ n: '1' }) });
+    // A computed view reports its stages ('building' at least); a kept answer none.
+    const stages = async (core: AnalysisCore, task: AnalysisTask): Promise<{ seen: ProgressStage[]; json: string }> => {
+      const seen: ProgressStage[] = [];
+      const r = await core.run(task, (st) => seen.push(st));
+      if (!('json' in r)) throw new Error('no json');
+      return { seen, json: r.json };
+    };
+    const fromWarm = await stages(warm.core, header(warm.id));
+    const fromCold = await stages(cold.core, header(cold.id));
+    expect(fromCold.seen).toContain('building');
+    expect(fromWarm.seen).toEqual([]);
+    expect(fromWarm.json).toBe(fromCold.json);
+    expect(JSON.parse(fromWarm.json).rows).toHaveLength(1);
+  });
 });

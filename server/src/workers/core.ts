@@ -36,7 +36,10 @@ import { toJson } from '../model/json-text.js';
 import { noStage, type StageSink } from './progress.js';
 import { topPage } from '../report/top-page.js';
 
-/** The page header's total: the web asks for `top?n=1` (http/query-params.ts parseTopOptions). */
+/**
+ * The page header's total: the web asks for `top?n=1`, which http/query-params.ts
+ * parseTopOptions reads as these options, in this order (the view cache's key).
+ */
 const HEADER_TOTAL = { nodeFraction: 0, nodeCount: 1, sort: 'flat' } as const;
 
 /** Bytes that own their whole ArrayBuffer, so moving them to another thread moves nothing else. */
@@ -169,7 +172,9 @@ export class AnalysisCore {
           return flameGraphJson(fg);
         });
       case 'warm':
-        if (task.view === 'top') prepareTop(await this.load(task.id, stage), task.query, HEADER_TOTAL);
+        // The header's answer itself, kept with the views: the page's request for it is then
+        // answered at once, and the flame graph queued behind it (pool.ts taskRank) waits for nothing.
+        if (task.view === 'top') await this.run({ op: 'top', id: task.id, query: task.query, opts: { ...HEADER_TOTAL } }, stage);
         else prepareFlame(await this.load(task.id, stage), task.query);
         return { json: 'null' };
       case 'source': {
