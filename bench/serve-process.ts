@@ -14,9 +14,17 @@ export interface ServeProcess {
   data: string;
 }
 
-/** Starts `pprof-lens serve` on port 0 with `extraArgs`, storing in `data` (emptied first). */
-export async function startServe(data: string, extraArgs: string[] = [], stderr: 'inherit' | 'ignore' = 'inherit'): Promise<ServeProcess> {
-  rmSync(data, { recursive: true, force: true });
+/**
+ * Starts `pprof-lens serve` on port 0 with `extraArgs`, storing in `data` (emptied first
+ * unless `fresh` is false: a server started again on the profiles stored before).
+ */
+export async function startServe(
+  data: string,
+  extraArgs: string[] = [],
+  stderr: 'inherit' | 'ignore' = 'inherit',
+  fresh = true,
+): Promise<ServeProcess> {
+  if (fresh) rmSync(data, { recursive: true, force: true });
   const args = ['serve', '--port', '0', '--no-samples', '--data', data, ...extraArgs];
   const child = spawn(process.execPath, [path.join(root, 'bin/pprof-lens.mjs'), ...args], { stdio: ['ignore', 'pipe', stderr] });
   const url = await new Promise<string>((resolve, reject) => {
