@@ -1,7 +1,8 @@
 // The mutable working copy a query runs on: pprof's filters rewrite location lines
-// and cut sample stacks in place, so each query gets its own lines/stack bounds over
-// the immutable decoded Profile. Stacks are dense location indices, leaf first,
-// stored flat (buf[start[k]..end[k]) for kept sample k) to stay cheap on 100k+ samples.
+// and cut sample stacks in place, so each query gets its own lines, and its own stack
+// bounds once a filter changes them, over the immutable decoded Profile. Stacks are
+// dense location indices, leaf first, stored flat (buf[start[k]..end[k]) for kept
+// sample k) to stay cheap on 100k+ samples.
 import type { Line, Location, Profile, StackColumn } from '../model/profile.js';
 
 interface Compiled {
@@ -138,8 +139,9 @@ export function keepSamples(w: Work, keep: Uint8Array): void {
   while (first < w.n && keep[first]) first++;
   if (first === w.n) return;
   ownSamples(w);
-  let o = 0;
-  for (let k = 0; k < w.n; k++) {
+  // (the samples before the first dropped one stay where they are)
+  let o = first;
+  for (let k = first + 1; k < w.n; k++) {
     if (!keep[k]) continue;
     w.sampleIdx[o] = w.sampleIdx[k];
     w.start[o] = w.start[k];
