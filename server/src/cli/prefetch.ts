@@ -27,6 +27,10 @@ async function prefetch(file: string): Promise<void> {
 /** Reads and inflates the arguments that name regular files (flags are skipped); never rejects. */
 export async function prefetchFiles(args: string[]): Promise<void> {
   await Promise.all(args.filter((a) => !a.startsWith('-')).map(prefetch));
+  // zlib's engine lets go of its input when it closes, a turn of the event loop after its
+  // callback. Until then the decode's first collections could not free the compressed
+  // bytes: +145 MB of peak memory on the 1M-sample profile.
+  await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** What prefetchFiles got for this file, handed over once (the map lets it go). */
