@@ -1,9 +1,9 @@
 // `pprof-lens top FILE` end to end (node process: start, read, decode, report, print)
 // against `go tool pprof -top -symbolize=none FILE` in the same run, with peak RSS of
 // each (GNU time %M, else /proc polling), runs alternated so machine load hits both
-// alike; `list` likewise on the 280k-sample heap profile; then the 1M-sample profiles of
-// scripts/gen-profile.ts (both shapes, as bench/huge.bench.ts makes them; go tool pprof
-// takes minutes on each). Also the engine alone, in process, on a decoded profile (top
+// alike; `list` likewise on the 280k-sample heap profile; then `top` and `list` on the
+// 1M-sample profiles of scripts/gen-profile.ts (both shapes, as bench/huge.bench.ts makes
+// them; go tool pprof takes minutes on each). Also the engine alone, in process, on a decoded profile (top
 // and flame graph). Prints figures; results in bench/RESULTS.md.
 //   BENCH_RUNS=5 (runs per small input)  TOP_HUGE=1000000 (sizes; 0: none)  TOP_HUGE_RUNS=1
 //   TOP_HUGE_SHAPES=realistic,worst
@@ -28,6 +28,9 @@ const hugeSizes = (process.env.TOP_HUGE ?? '1000000')
   .filter((n) => n > 0);
 const HUGE_RUNS = Number(process.env.TOP_HUGE_RUNS ?? 1);
 const hugeShapes = (process.env.TOP_HUGE_SHAPES ?? 'realistic,worst').split(',') as ProfileShape[];
+
+/** One function of the generated profiles (scripts/gen-profile.ts names them pkgN.(*T).MethodN). */
+const HUGE_LIST = 'pkg4\\.\\(\\*T0\\)\\.Method4$';
 
 /** The generated profile of bench/huge.bench.ts (same name, seed and shape, shared cache). */
 function hugeInput(shape: ProfileShape, n: number): string {
@@ -106,9 +109,12 @@ async function main(): Promise<void> {
       ? [{ cmd: 'list main.step$', f: heap, ours: ['list', 'main.step$', heap], go: ['-list=main.step$', heap], runs: RUNS }]
       : []),
     ...hugeSizes.flatMap((n) =>
-      hugeShapes.map((shape) => {
+      hugeShapes.flatMap((shape) => {
         const f = hugeInput(shape, n);
-        return { cmd: 'top -nodecount=10', f, ours: ['top', '-nodecount=10', f], go: ['-top', '-nodecount=10', f], runs: HUGE_RUNS };
+        return [
+          { cmd: 'top -nodecount=10', f, ours: ['top', '-nodecount=10', f], go: ['-top', '-nodecount=10', f], runs: HUGE_RUNS },
+          { cmd: `list ${HUGE_LIST}`, f, ours: ['list', HUGE_LIST, f], go: [`-list=${HUGE_LIST}`, f], runs: HUGE_RUNS },
+        ];
       }),
     ),
   ];

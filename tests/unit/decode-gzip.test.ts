@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createGzip, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_INFLATED_BYTES, decodeProfile, ProfileDecodeError } from '../../server/src/decode/index.js';
+import { gunzipCapped, gunzipCappedAsync } from '../../server/src/decode/gunzip.js';
 import { miniProfile } from '../fixtures/decode/pb.js';
 import { CORPUS_DIR } from '../corpus.js';
 
@@ -95,4 +96,34 @@ describe('gzip', () => {
     const joined = Buffer.concat([gzipSync(a), gzipSync(b)]);
     expect(decodeProfile(joined)).toStrictEqual(decodeProfile(Buffer.concat([a, b])));
   });
+});
+
+describe('gzip off the main thread (the CLI inflates while its modules load)', () => {
+  const outcome = async (f: () => Uint8Array | Promise<Uint8Array>): Promise<{ bytes?: Uint8Array; kind?: string; message?: string }> => {
+    try {
+      return { bytes: await f() };
+    } catch (e) {
+      if (!(e instanceof ProfileDecodeError)) throw e;
+      return { kind: e.kind, message: e.message };
+    }
+  };
+  const good = gzipSync(miniProfile());
+  const corrupt = Buffer.from(good);
+  corrupt[corrupt.length - 6] ^= 0xff;
+  const cases: [string, Uint8Array, number | undefined][] = [
+    ['a profile', readFileSync(SAMPLE_CPU), undefined],
+    ['a cap smaller than the data', readFileSync(SAMPLE_CPU), 100],
+    ['truncated data', good.subarray(0, good.length - 6), undefined],
+    ['a bad CRC', corrupt, undefined],
+    ['only a header', Uint8Array.from([0x1f, 0x8b, 0x08, 0x00]), undefined],
+    ['two members', Buffer.concat([good, good]), undefined],
+  ];
+  for (const [what, input, cap] of cases) {
+    it(`${what}: the same bytes or the same error as the synchronous inflate`, async () => {
+      const sync = await outcome(() => gunzipCapped(input, cap));
+      const async = await outcome(() => gunzipCappedAsync(input, cap));
+      expect(async).toEqual(sync);
+      expect(sync.bytes?.length ?? sync.kind).toBeTruthy();
+    });
+  }
 });

@@ -19,7 +19,18 @@ const inflate = (b: Uint8Array): Uint8Array => gunzipSync(b);
 function exactColumn(raw: Uint8Array): void {
   const c = decodeProtoFast(raw).columns!;
   expect(c.stack.length).toBe(c.stackStart[c.n]);
-  expect(c.stack.buffer.byteLength).toBe(Math.max(c.stack.byteLength, 64 * 4)); // (at least 64 entries)
+  // (the column is allocated with at least 64 entries; a short one is then copied to its size)
+  expect([c.stack.byteLength, 64 * c.stack.BYTES_PER_ELEMENT]).toContain(c.stack.buffer.byteLength);
+}
+
+/** A profile of nLoc locations whose samples name the first and the last of them. */
+function manyLocations(nLoc: number): Uint8Array {
+  const locations = Array.from({ length: nLoc }, (_, i) => ({ id: i + 1, lines: [{ fn: 1, line: i + 1 }] }));
+  const samples = [
+    { loc: [nLoc, 1], val: [1, 2] },
+    { loc: [1, nLoc - 1, nLoc], val: [3, 4] },
+  ];
+  return miniProfile({ functions: [{ id: 1, name: 5, file: 6 }], locations, samples });
 }
 
 describe('stack column sizing', () => {
@@ -50,6 +61,22 @@ describe('stack column sizing', () => {
     expect(profileDifference(decodeProtoFast(raw), decodeProtoReference(raw))).toBeNull();
     exactColumn(raw);
     exactColumn(inflate(readFileSync(join(import.meta.dirname, '../../samples/largeheap/heap.pb.gz'))));
+  });
+
+  it('holds location indices in the narrowest array their count allows, without truncating any', () => {
+    for (const [nLoc, kind] of [
+      [256, Uint8Array],
+      [257, Uint16Array],
+      [65536, Uint16Array],
+      [65537, Int32Array],
+    ] as const) {
+      const raw = manyLocations(nLoc);
+      const fast = decodeProtoFast(raw);
+      expect(fast.columns!.stack).toBeInstanceOf(kind);
+      expect(Array.from(fast.columns!.stack)).toEqual([nLoc - 1, 0, 0, nLoc - 2, nLoc - 1]);
+      expect(profileDifference(fast, decodeProtoReference(raw))).toBeNull();
+      exactColumn(raw);
+    }
   });
 
   it('grows for samples that repeat their location field, or list ids unpacked', () => {

@@ -156,3 +156,34 @@ describe('views of one profile share their front half', () => {
     });
   }
 });
+
+describe('an unfiltered query reads the profile’s own sample arrays', () => {
+  // makeWork hands out the profile's stack bounds and sample indices without copying them;
+  // every filter that rewrites them must copy first (analysis/work.ts ownSamples).
+  const snapshot = (q: Query, p: Profile): number[][] => {
+    const w = prepareQuery(p, q).work;
+    const out: number[][] = [];
+    for (let k = 0; k < w.n; k++) out.push([w.sampleIdx[k]!, ...Array.from(w.buf.subarray(w.start[k], w.end[k]))]);
+    return out;
+  };
+  for (const shape of ['realistic', 'worst'] as const) {
+    it(`${shape}: filters that cut, drop or rewrite stacks leave the next query's samples as a fresh profile's`, () => {
+      const p = fresh(shape);
+      const before = snapshot({}, p);
+      expect(prepareQuery(p, {}).work.sampleIdx).toBe(prepareQuery(p, {}).work.sampleIdx); // shared, not copied
+      const filters: Query[] = [
+        { focus: 'Method1' },
+        { ignore: 'Method2' },
+        { hide: 'Method3' },
+        { showFrom: 'Method4' },
+        { pruneFrom: 'main\\.main' },
+      ];
+      for (const q of filters) {
+        const fresher = snapshot(q, fresh(shape));
+        expect(snapshot(q, p)).toEqual(fresher);
+        expect(fresher, JSON.stringify(q)).not.toEqual(before); // the filter did change the samples
+        expect(snapshot({}, p)).toEqual(before);
+      }
+    });
+  }
+});

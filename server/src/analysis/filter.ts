@@ -6,7 +6,7 @@ import type { Query } from '../../../contract/query.js';
 import { compileOption, type GoRegexp } from './regex.js';
 import { simplifyFunc } from './prune.js';
 import { compileTagFilter, numLabelUnits } from './tagfilter.js';
-import { keepSamples, type Work } from './work.js';
+import { keepSamples, ownSamples, type Work } from './work.js';
 
 function lineMatches(ln: Line, re: GoRegexp): boolean {
   const fn = ln.function;
@@ -129,6 +129,7 @@ function filterSamplesByName(
     }
   }
   const keep = new Uint8Array(w.n);
+  if (anyHidden) ownSamples(w);
   const { buf, start, end } = w;
   // Stacks that lose hidden frames are rewritten into a fresh buffer.
   let nbuf: Int32Array | null = null;
@@ -184,6 +185,7 @@ function showFrom(w: Work, re: GoRegexp): boolean {
     }
   }
   const keep = new Uint8Array(w.n);
+  ownSamples(w);
   for (let k = 0; k < w.n; k++) {
     for (let j = w.end[k] - 1; j >= w.start[k]; j--) {
       if (hit[w.buf[j]]) {
@@ -262,6 +264,7 @@ function pruneFrom(w: Work, re: GoRegexp): void {
       }
     }
   }
+  ownSamples(w);
   for (let k = 0; k < w.n; k++) {
     for (let j = w.start[k]; j < w.end[k]; j++) {
       if (beneath[w.buf[j]]) {

@@ -8,6 +8,7 @@
 // Used by report/flame.ts; other views (a diff or sandwich flame graph) can build on it
 // with their own frame keys, value columns, threshold and child order.
 
+import type { StackColumn } from '../model/profile.js';
 import { doubled } from './columns.js';
 
 /** The samples to build from (the engine's Work layout: flat stacks of location indices). */
@@ -15,7 +16,7 @@ export interface StackInput {
   /** Number of samples. */
   n: number;
   /** Stack of sample k: buf[start[k]] (leaf) .. buf[end[k]-1] (root), location indices. */
-  buf: Int32Array;
+  buf: StackColumn;
   start: Int32Array;
   end: Int32Array;
   /**

@@ -4,6 +4,7 @@ import type { Profile } from '../model/profile.js';
 import { decodeInflated, inflateProfileBytes } from '../decode/index.js';
 import { combineProfiles, IncompatibleProfilesError } from '../analysis/merge.js';
 import { UsageError } from './flags.js';
+import { takePrefetched } from './prefetch.js';
 
 export function readProfileFile(file: string): Profile {
   const { raw, gzipped } = inflateFile(file);
@@ -15,6 +16,8 @@ export function readProfileFile(file: string): Profile {
  * compressed bytes when the decode starts (see decodeInflated).
  */
 function inflateFile(file: string): { raw: Uint8Array; gzipped: boolean } {
+  const early = takePrefetched(file);
+  if (early) return early;
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);

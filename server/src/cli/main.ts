@@ -2,26 +2,38 @@
 // (serve, capture); each returns an exit code, or a promise of one.
 import { existsSync } from 'node:fs';
 import { QueryError } from '../model/query.js';
-import { ProfileDecodeError } from '../decode/index.js';
+import { ProfileDecodeError } from '../decode/errors.js';
 import { UsageError } from './flags.js';
-import { runTop, type CliIO } from './top.js';
+import { prefetchFiles } from './prefetch.js';
+import type { CliIO } from './top.js';
 
 export type Command = (args: string[], io: CliIO) => number | Promise<number>;
 
+/** A report command: its modules load while its profile files are read and inflated (prefetch.ts). */
+function readingProfiles(load: () => Promise<Command>): Command {
+  return async (args, io) => {
+    const [run] = await Promise.all([load(), prefetchFiles(args)]);
+    return run(args, io);
+  };
+}
+
+// Commands are loaded on demand: each start-up pays only for its own modules (`list`
+// alone needs the source readers).
 export const COMMANDS: Record<string, { run: Command; help: string }> = {
-  top: { run: runTop, help: 'top [flags] FILE...    text report, as go tool pprof -top (several files: their merge)' },
-  // The other commands are loaded on demand: each start-up pays only for its own modules
-  // (`list` alone needs the source readers and archive formats).
+  top: {
+    run: readingProfiles(() => import('./top.js').then((m) => m.runTop)),
+    help: 'top [flags] FILE...    text report, as go tool pprof -top (several files: their merge)',
+  },
   list: {
-    run: (args, io) => import('./list.js').then((m) => m.runList(args, io)),
+    run: readingProfiles(() => import('./list.js').then((m) => m.runList)),
     help: 'list [flags] REGEX FILE annotated source, as go tool pprof -list',
   },
   peek: {
-    run: (args, io) => import('./peek.js').then((m) => m.runPeek(args, io)),
+    run: readingProfiles(() => import('./peek.js').then((m) => m.runPeek)),
     help: 'peek [flags] REGEX FILE callers and callees, as go tool pprof -peek',
   },
   tags: {
-    run: (args, io) => import('./tags.js').then((m) => m.runTags(args, io)),
+    run: readingProfiles(() => import('./tags.js').then((m) => m.runTags)),
     help: 'tags [flags] FILE      label breakdown, as go tool pprof -tags',
   },
   goroutines: {

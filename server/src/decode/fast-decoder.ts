@@ -7,7 +7,7 @@
 // profile.sample). It produces the same model as
 // the protobufjs reference decoder (tests compare the two on every corpus profile)
 // and enforces pprof's validity rules (profile/encode.go postDecode, profile.go CheckValid).
-import type { Func, Line, Location, Mapping, Profile, SampleColumns } from '../model/profile.js';
+import type { Func, Line, Location, Mapping, Profile, SampleColumns, StackColumn } from '../model/profile.js';
 import type { ValueType } from '../../../contract/views.js';
 import { attachColumns } from './columns.js';
 import { attachLazyLabels } from './labels.js';
@@ -44,6 +44,11 @@ class Ranges {
     this.data[this.length * 2 + 1] = end;
     this.length++;
   }
+}
+
+/** A stack column of n entries, as narrow as location indices below nLoc allow. */
+function newStack(nLoc: number, n: number): StackColumn {
+  return nLoc <= 0x100 ? new Uint8Array(n) : nLoc <= 0x10000 ? new Uint16Array(n) : new Int32Array(n);
 }
 
 function malformed(message: string): ProfileDecodeError {
@@ -689,7 +694,7 @@ class ProtoDecoder {
   }
 
   /** The stack column with room for the ids in buf[from, to) after its first nStack entries. */
-  growStack(stack: Int32Array<ArrayBuffer>, nStack: number, from: number, to: number): Int32Array<ArrayBuffer> {
+  growStack(stack: StackColumn, nStack: number, from: number, to: number): StackColumn {
     const buf = this.buf;
     let ids = 0;
     for (let p = from; p < to; p++) if (buf[p] < 0x80) ids++;
@@ -697,7 +702,7 @@ class ProtoDecoder {
     // then refused by the caller's check.)
     const need = nStack + ids;
     if (need <= stack.length) return stack;
-    const next = new Int32Array(Math.max(need, stack.length * 2));
+    const next = newStack(this.locationR.length, Math.max(need, stack.length * 2));
     next.set(stack.subarray(0, nStack));
     return next;
   }
@@ -728,7 +733,7 @@ class ProtoDecoder {
     const d = this.sampleR.data;
     // Sized from stackBound() the buffer does not grow mid-loop in usual profiles (a
     // first growth late in a decode deoptimised this function).
-    let stack = new Int32Array(Math.max(64, this.stackBound()));
+    let stack = newStack(nLoc, Math.max(64, this.stackBound()));
     let nStack = 0;
     const stackStart = new Int32Array(nSamples + 1);
     const values = new Float64Array(nSamples * nTypes);
@@ -844,7 +849,7 @@ class ProtoDecoder {
           const li = lid <= nLoc ? locIdxDense[lid] : lid <= SAFE ? (locIdxSparse.get(lid) ?? -1) : -1;
           if (li < 0) throw this.nilLocation(vpos);
           if (nStack === stack.length) {
-            const next = new Int32Array(stack.length * 2);
+            const next = newStack(nLoc, stack.length * 2);
             next.set(stack);
             stack = next;
           }

@@ -59,6 +59,12 @@ export interface Sample {
 }
 
 /**
+ * Location indices of stacks, in the narrowest array the profile's location count allows
+ * (1, 2 or 4 bytes an entry): a decode mostly pays for the fresh memory it touches.
+ */
+export type StackColumn = Uint8Array | Uint16Array | Int32Array;
+
+/**
  * Samples stored column-wise (the fast decoder's form): sample k's stack is
  * stack[stackStart[k] .. stackStart[k+1]), indices into Profile.location, leaf first;
  * its values are values[k*nTypes .. (k+1)*nTypes) (the numbers Sample.value holds).
@@ -69,7 +75,7 @@ export interface Sample {
 export interface SampleColumns {
   n: number;
   nTypes: number;
-  stack: Int32Array;
+  stack: StackColumn;
   stackStart: Int32Array;
   values: Float64Array;
   label: (Record<string, string[]> | null)[] | null;

@@ -4,8 +4,12 @@
 // the number of files and inflated bytes are capped.
 import { gunzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
-import tar from 'tar-stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
+
+// tar-stream and yauzl are imported when an archive is read: loading them took 55-75 ms,
+// which every `pprof-lens list` paid through the source layer's imports.
+const loadTar = async (): Promise<typeof import('tar-stream')> => (await import('tar-stream')).default;
+const loadZip = async (): Promise<typeof yauzl> => (await import('yauzl')).default;
 
 export interface ArchiveLimits {
   maxFiles: number;
@@ -103,7 +107,7 @@ async function readCapped(stream: AsyncIterable<Buffer> | NodeJS.ReadableStream,
 }
 
 async function readTar(raw: Uint8Array, col: Collector, limits: ArchiveLimits): Promise<void> {
-  const extract = tar.extract();
+  const extract = (await loadTar()).extract();
   const done = new Promise<void>((resolve, reject) => {
     extract.on('entry', (header, stream, next) => {
       (async () => {
@@ -138,9 +142,10 @@ async function readTar(raw: Uint8Array, col: Collector, limits: ArchiveLimits): 
   await done;
 }
 
-function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
+async function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
+  const zipLib = await loadZip();
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(
+    zipLib.fromBuffer(
       Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
       { lazyEntries: true, decodeStrings: true, validateEntrySizes: true, strictFileNames: false },
       (err, zip) => (err || !zip ? reject(new ArchiveError(`not a valid zip archive: ${err?.message ?? 'unreadable'}`)) : resolve(zip)),

@@ -17,8 +17,10 @@ const mb = (n: number): string => `${Math.ceil(n / MB)} MB`;
 
 /**
  * Least memory decoding a profile of this inflated size takes: the decoder's columns hold
- * every stack entry as 4 bytes (1-3 bytes each in the protobuf); measured 2.2-2.4x the
- * inflated size on CPU profiles, up to 9x on heap profiles with a label per sample.
+ * every stack entry as 4 bytes when the profile has over 65,536 locations (1-3 bytes each
+ * in the protobuf); measured 2.2-2.4x the inflated size on such CPU profiles, up to 9x on
+ * heap profiles with a label per sample. Fewer locations take 1 or 2 bytes an entry, so
+ * this bound is then generous.
  */
 export function minDecodedBytes(inflated: number): number {
   return inflated * 2 + 64 * 1024;
