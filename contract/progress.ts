@@ -7,7 +7,7 @@ export const PROGRESS_STAGES = ['queued', 'reading', 'inflating', 'decoding', 'p
 export type ProgressStage = (typeof PROGRESS_STAGES)[number];
 
 export interface TaskProgress {
-  /** The view being computed: 'flame', 'top', 'warm' (flame graph input ahead of the page), 'header' (the header's values, ahead too), 'ingest' (upload)... */
+  /** The view being computed: 'flame', 'top', 'warm' (flame graph input ahead of the page), 'header' (the header's total: the page's `top?n=1`, and its warm-up on upload), 'ingest' (upload)... */
   view: string;
   stage: ProgressStage;
   /**

@@ -64,7 +64,7 @@ export async function mountProfilePage(app: HTMLElement, id: string): Promise<Pr
   const initial = parseState(location.search);
   // The first screen's requests, in the order their answers are shown: metadata, the
   // header's total, the flame graph. The server takes a profile's tasks in that order too
-  // (workers/pool.ts taskRank), and an upload prepares the header's values first.
+  // (workers/pool.ts taskRank), and an upload prepares the header's answer first.
   const metaAnswer = api.meta(id);
   let earlyTotal: { key: string; answer: Promise<TopReport> } | null = {
     key: apiParams(initial).toString(),
