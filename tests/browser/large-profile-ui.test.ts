@@ -4,6 +4,10 @@
 //   the stages it answers, in words, then the flame graph once the answer comes (the
 //   server's own stages, in order, are checked by tests/api/progress.test.ts; here the
 //   progress answers are scripted so that no machine is too fast to show them);
+// - each place that waits (opening placeholder, flame graph status, Top loading line)
+//   describes the task its answer waits for, not the profile's furthest task;
+// - the header's total is asked for with the page's first requests and is on screen no
+//   later than the flame graph, even when the flame graph's answer comes first;
 // - the Top tab of a 12,000-row table asks for one page first (never the whole table),
 //   loads further pages as it scrolls, sorts and searches on the server, and its
 //   "Download table" link still gives every row.
