@@ -19,7 +19,7 @@ import {
   topRows,
 } from '../../server/src/report/index.js';
 import { prepareQuery, sharedGraph, sharedQuery } from '../../server/src/report/pipeline.js';
-import { accumulate, buildNodeTable, type NodeTable } from '../../server/src/analysis/graph.js';
+import { accumulate, buildNodeTable, type NodeInfo, type NodeTable } from '../../server/src/analysis/graph.js';
 import { buildEdges, inlineCandidates, inlineLabels, labelsFromEdges } from '../../server/src/analysis/edges.js';
 import type { Granularity } from '../../contract/query.js';
 import { generateProfile, type ProfileShape } from '../../scripts/gen-profile.js';
@@ -185,5 +185,36 @@ describe('an unfiltered query reads the profile’s own sample arrays', () => {
         expect(snapshot({}, p)).toEqual(before);
       }
     });
+  }
+});
+
+describe('a listing builds nodes only for the functions it lists', () => {
+  // report/list.ts passes onlyFunctions: the other functions' lines share one elided node.
+  // Every listed node must keep the flat and cum it has in the whole graph, also where an
+  // inlined callee that is not listed is the innermost line of a leaf location.
+  const key = (i: NodeInfo): string => JSON.stringify([i.name, i.file, i.lineno, i.startLine, i.objfile, String(i.address)]);
+  for (const shape of ['realistic', 'worst'] as const) {
+    for (const pattern of ['Method1', 'Method4$', 'inl', 'main']) {
+      it(`${shape} /${pattern}/: listed nodes as in the whole lines graph`, () => {
+        const pr = prepareQuery(fresh(shape), {});
+        const re = new RegExp(pattern);
+        const base = { granularity: 'lines' as const, noInlines: false, objNames: true };
+        const whole = buildNodeTable(pr.work, base);
+        const part = buildNodeTable(pr.work, { ...base, onlyFunctions: (n) => re.test(n) });
+        const wv = accumulate(pr.work, whole, pr.sv);
+        const pv = accumulate(pr.work, part, pr.sv);
+        const byKey = new Map(whole.infos.map((info, i) => [key(info), i]));
+        let listed = 0;
+        for (let i = 0; i < part.infos.length; i++) {
+          if (i === part.elided) continue;
+          const j = byKey.get(key(part.infos[i]!))!;
+          expect(j, key(part.infos[i]!)).toBeDefined();
+          expect([pv.flat[i], pv.cum[i]]).toEqual([wv.flat[j], wv.cum[j]]);
+          if (re.test(part.infos[i]!.name)) listed++;
+        }
+        expect(listed).toBe(whole.infos.filter((info) => info.name !== '' && re.test(info.name)).length);
+        expect(part.infos.length).toBeLessThan(whole.infos.length);
+      });
+    }
   }
 });

@@ -43,13 +43,14 @@ export function computeSourceListing(
     objNames: true,
     trimPath: opts.trimPath,
     sourcePath: opts.sourcePath,
+    onlyFunctions: (name) => symbol.test(name),
   });
   const { infos } = table;
   const { flat, cum } = values;
   const fnNodes = new Map<string, number[]>();
   const firsts: number[] = [];
   for (let i = 0; i < infos.length; i++) {
-    if (flat[i] === 0 && cum[i] === 0) continue;
+    if (i === table.elided || (flat[i] === 0 && cum[i] === 0)) continue;
     const name = infos[i].name;
     if (!symbol.test(name)) continue;
     let arr = fnNodes.get(name);

@@ -3,7 +3,7 @@
 import type { Profile } from '../model/profile.js';
 import type { Granularity, Query } from '../../../contract/query.js';
 import { applyFilters, compileFilters } from '../analysis/filter.js';
-import { accumulate, buildNodeTable, type NodeTable, type NodeValues, type SampleValues } from '../analysis/graph.js';
+import { accumulate, buildNodeTable, type GraphOptions, type NodeTable, type NodeValues, type SampleValues } from '../analysis/graph.js';
 import { inlineCandidates } from '../analysis/edges.js';
 import { EdgeSet } from '../analysis/edge-set.js';
 import { removeUninteresting } from '../analysis/prune.js';
@@ -182,7 +182,7 @@ export function graphFor(
   pr: Prepared,
   granularity: Granularity,
   noInlines: boolean,
-  extra: { objNames?: boolean; trimPath?: string; sourcePath?: string } = {},
+  extra: Pick<GraphOptions, 'objNames' | 'trimPath' | 'sourcePath' | 'onlyFunctions'> = {},
 ): Graphed {
   const table = buildNodeTable(pr.work, { granularity, noInlines, ...extra });
   const values = accumulate(pr.work, table, pr.sv);
